@@ -1,0 +1,1 @@
+// ABI: the wire format (filled in by the wire rooms).

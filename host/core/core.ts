@@ -1,0 +1,128 @@
+// Loads the WebAssembly core and keeps typed views over its linear memory.
+// Platform-neutral: it takes the wasm bytes or a compiled module; where those come from
+// (a file, a URL, inline bytes) is the job of the runtime-specific loaders.
+import { QuicCoreAbort } from '../errors';
+
+/** The exports every core build has (assembly/index.ts is the source of truth). */
+export interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  _initialize(): void;
+  ioRxPtr(): number;
+  ioTxPtr(): number;
+  ioScratchPtr(): number;
+  ioResultsPtr(): number;
+  ioRxCapacity(): number;
+  ioTxCapacity(): number;
+  ioScratchCapacity(): number;
+  ioResultSlots(): number;
+  ioAbortInfoPtr(): number;
+  [name: string]: unknown;
+}
+
+/** Functions the core imports from the host, by module name ("host" for ours). */
+export type CoreImports = Record<string, Record<string, WebAssembly.ImportValue>>;
+
+/**
+ * One instance of the core with views over its memory. Views are rebuilt lazily:
+ * any call into the core may grow memory, which detaches every view over the old buffer.
+ */
+export class Core {
+  readonly exports: CoreExports;
+  readonly rxPtr: number;
+  readonly txPtr: number;
+  readonly scratchPtr: number;
+  readonly resultsPtr: number;
+  readonly rxCapacity: number;
+  readonly txCapacity: number;
+  readonly scratchCapacity: number;
+  private buffer: ArrayBuffer;
+  private u8View: Uint8Array;
+  private dataView: DataView;
+  private u64View: BigUint64Array;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = instance.exports as unknown as CoreExports;
+    this.exports._initialize();
+    this.rxPtr = this.exports.ioRxPtr() >>> 0;
+    this.txPtr = this.exports.ioTxPtr() >>> 0;
+    this.scratchPtr = this.exports.ioScratchPtr() >>> 0;
+    this.resultsPtr = this.exports.ioResultsPtr() >>> 0;
+    this.rxCapacity = this.exports.ioRxCapacity();
+    this.txCapacity = this.exports.ioTxCapacity();
+    this.scratchCapacity = this.exports.ioScratchCapacity();
+    this.buffer = this.exports.memory.buffer;
+    this.u8View = new Uint8Array(this.buffer);
+    this.dataView = new DataView(this.buffer);
+    this.u64View = new BigUint64Array(this.buffer);
+  }
+
+  private refresh(): void {
+    const b = this.exports.memory.buffer;
+    if (b !== this.buffer) {
+      this.buffer = b;
+      this.u8View = new Uint8Array(b);
+      this.dataView = new DataView(b);
+      this.u64View = new BigUint64Array(b);
+    }
+  }
+
+  /** A byte view over all of linear memory (valid until the next call into the core). */
+  get u8(): Uint8Array { this.refresh(); return this.u8View; }
+  /** A DataView over all of linear memory (valid until the next call into the core). */
+  get view(): DataView { this.refresh(); return this.dataView; }
+
+  /** Copies `bytes` into the receive region; returns their length. */
+  writeRx(bytes: Uint8Array): number {
+    if (bytes.length > this.rxCapacity) throw new RangeError(`datagram of ${bytes.length} bytes exceeds the core's ${this.rxCapacity}-byte receive region`);
+    this.u8.set(bytes, this.rxPtr);
+    return bytes.length;
+  }
+
+  /** Copies `bytes` into the scratch region at `offset`; returns the absolute address. */
+  writeScratch(bytes: Uint8Array, offset = 0): number {
+    if (offset + bytes.length > this.scratchCapacity) throw new RangeError(`${bytes.length} bytes do not fit the core's scratch region`);
+    this.u8.set(bytes, this.scratchPtr + offset);
+    return this.scratchPtr + offset;
+  }
+
+  /** A copy of `len` bytes of linear memory at `ptr`. */
+  read(ptr: number, len: number): Uint8Array {
+    return this.u8.slice(ptr, ptr + len);
+  }
+
+  /** Result slot `i` as a BigInt (u64). */
+  result(i: number): bigint {
+    this.refresh();
+    return this.u64View[(this.resultsPtr >>> 3) + i];
+  }
+
+  /** Result slot `i` as a number (exact below 2^53). */
+  resultNumber(i: number): number {
+    return Number(this.result(i));
+  }
+
+  /** Turns a trap from the core into a QuicCoreAbort with the file and line the core recorded. */
+  abortError(cause: unknown): QuicCoreAbort {
+    const info = this.exports.ioAbortInfoPtr() >>> 0;
+    const v = this.view;
+    const msg = readAsString(this.u8, v.getUint32(info, true));
+    const file = readAsString(this.u8, v.getUint32(info + 4, true));
+    const line = v.getUint32(info + 8, true);
+    const col = v.getUint32(info + 12, true);
+    const where = file ? ` at ${file}:${line}:${col}` : '';
+    return new QuicCoreAbort(`quicwasm core aborted${where}: ${msg || String(cause)}`, { cause });
+  }
+}
+
+/** Reads an AssemblyScript string (UTF-16, byte length in the header 4 bytes before). */
+function readAsString(u8: Uint8Array, ptr: number): string {
+  if (!ptr) return '';
+  const byteLen = new DataView(u8.buffer).getUint32(ptr - 4, true);
+  return new TextDecoder('utf-16le').decode(u8.subarray(ptr, ptr + byteLen));
+}
+
+/** Instantiates the core synchronously from wasm bytes or a compiled module. */
+export function instantiateCore(source: BufferSource | WebAssembly.Module, imports: CoreImports = {}): Core {
+  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  return new Core(new WebAssembly.Instance(module, imports));
+}
