@@ -25,8 +25,10 @@
 //
 // Doors:
 //   abi/memory.ts   where the I/O regions are; the last abort's location
-//   abi/wire.ts     the wire format: varints, packet numbers, headers, frames,
-//                   transport parameters, and the connection-less routing helper
+//   abi/wire-packets.ts  varints, packet numbers, headers, coalescing, Version
+//                   Negotiation, Retry, and the connection-less routing helper
+//   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221) and transport parameters (§18)
 
 export * from "./abi/memory";
-export * from "./abi/wire";
+export * from "./abi/wire-packets";
+export * from "./abi/wire-frames";

@@ -3,14 +3,17 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { instantiateCore, type Core, type CoreImports } from './core';
 
-let cached: { release?: WebAssembly.Module; debug?: WebAssembly.Module } = {};
+/** release: the shipped build; debug: with assertions and names; testing: debug plus test probes (build/, never shipped). */
+export type CoreBuild = 'release' | 'debug' | 'testing';
 
-/** Path of the built core: dist/core.wasm (release) or dist/core.debug.wasm, found upwards from here. */
-export function coreWasmPath(build: 'release' | 'debug' = 'release'): string {
-  const file = build === 'release' ? 'core.wasm' : 'core.debug.wasm';
+const cached: Partial<Record<CoreBuild, WebAssembly.Module>> = {};
+
+/** Path of a built core (dist/core.wasm, dist/core.debug.wasm or build/core.testing.wasm), found upwards from here. */
+export function coreWasmPath(build: CoreBuild = 'release'): string {
+  const file = build === 'release' ? 'core.wasm' : build === 'debug' ? 'core.debug.wasm' : 'core.testing.wasm';
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
-    for (const candidate of [join(dir, file), join(dir, 'dist', file)]) {
+    for (const candidate of [join(dir, file), join(dir, 'dist', file), join(dir, 'build', file)]) {
       if (existsSync(candidate)) return candidate;
     }
     dir = dirname(dir);
@@ -19,11 +22,11 @@ export function coreWasmPath(build: 'release' | 'debug' = 'release'): string {
 }
 
 /** Compiles the core once per process and returns a fresh instance. */
-export function loadCoreNode(build: 'release' | 'debug' = 'release', imports: CoreImports = {}): Core {
+export function loadCoreNode(build: CoreBuild = 'release', imports: CoreImports = {}): Core {
   let module = cached[build];
   if (!module) {
     module = new WebAssembly.Module(readFileSync(coreWasmPath(build)));
-    cached = { ...cached, [build]: module };
+    cached[build] = module;
   }
   return instantiateCore(module, imports);
 }

@@ -1,0 +1,2 @@
+// ABI: frames and transport parameters (owned by the wire-frames room).
+export {};

@@ -1,0 +1,2 @@
+// ABI: packets on the wire (owned by the wire-packets room).
+export {};

@@ -1,1 +1,0 @@
-// ABI: the wire format (filled in by the wire rooms).

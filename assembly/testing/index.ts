@@ -1,0 +1,5 @@
+// Entry of the testing build (build/core.testing.wasm): the whole ABI of index.ts plus
+// probes that let jest drive rooms of the core that the shipped ABI does not expose
+// one by one (recovery, congestion control, streams). Never shipped in dist/.
+// Each room owns one probe file here.
+export * from "../index";
