@@ -1,0 +1,208 @@
+// Two network ends joined in memory (the unaddressed network of ARCHITECTURE.md §5):
+// what the simulator tests and the browser harness run on. Each direction can be
+// impaired — loss, reordering, duplication, corruption, delay with jitter, a
+// bandwidth limit with a bounded queue, an MTU — from a seeded PRNG, so a seed
+// replays exactly when the pair runs on a VirtualClock. Platform-neutral.
+
+import type { Clock } from '../transport/clock';
+import type { DatagramHandler, Network, PathHandle } from './network';
+import { Prng } from './prng';
+import { QuicArgumentError } from '../errors';
+
+/** Impairments of one direction. Every field is optional; the default is a perfect link. */
+export interface LinkImpairments {
+  /** Probability a datagram is lost (0..1). */
+  loss?: number;
+  /** Probability a datagram is held back by `reorderDelayUs` so later ones overtake it. */
+  reorder?: number;
+  /** Extra delay of a reordered datagram (µs, default 5000). */
+  reorderDelayUs?: number;
+  /** Probability a datagram is delivered twice. */
+  duplicate?: number;
+  /** Probability a datagram has 1-3 random bits flipped. */
+  corrupt?: number;
+  /** Fixed one-way delay (µs). */
+  delayUs?: number;
+  /** Uniform random extra delay in [0, jitterUs) (µs). Jitter alone can reorder. */
+  jitterUs?: number;
+  /** Link rate in bits per second (0 or absent = unlimited). */
+  bandwidthBps?: number;
+  /** Bytes the link queue holds before it drops at the tail (default 256 KiB). */
+  queueBytes?: number;
+  /** Datagrams larger than this are dropped (default 65527). */
+  mtu?: number;
+}
+
+/** Counters of one direction. */
+export interface LinkCounters {
+  sent: number;
+  delivered: number;
+  bytesSent: number;
+  bytesDelivered: number;
+  droppedLoss: number;
+  droppedQueue: number;
+  droppedMtu: number;
+  droppedClosed: number;
+  duplicated: number;
+  corrupted: number;
+  reordered: number;
+}
+
+/** Options of a pair. */
+export interface DgramPairOptions {
+  /** Time source: a VirtualClock for deterministic runs, a RealClock for demos. */
+  clock: Clock;
+  /** Seed of the impairment PRNG (default 1). */
+  seed?: number;
+  /** Impairments from end A to end B. */
+  aToB?: LinkImpairments;
+  /** Impairments from end B to end A. */
+  bToA?: LinkImpairments;
+}
+
+function newCounters(): LinkCounters {
+  return {
+    sent: 0, delivered: 0, bytesSent: 0, bytesDelivered: 0, droppedLoss: 0, droppedQueue: 0,
+    droppedMtu: 0, droppedClosed: 0, duplicated: 0, corrupted: 0, reordered: 0,
+  };
+}
+
+function checkProbability(name: string, p: number | undefined): void {
+  if (p !== undefined && !(p >= 0 && p <= 1)) throw new QuicArgumentError(`${name} must be in [0, 1], got ${p}`);
+}
+
+function checkNonNegative(name: string, v: number | undefined): void {
+  if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new QuicArgumentError(`${name} must be a finite number >= 0, got ${v}`);
+}
+
+/** One direction of the pair: impairs, queues and schedules delivery. */
+class Link {
+  readonly counters = newCounters();
+  // When the link's serializer is free again (µs): models the bandwidth limit.
+  private busyUntil = 0;
+  target: DgramEnd | null = null;
+
+  constructor(private readonly clock: Clock, private readonly prng: Prng, readonly impairments: LinkImpairments) {
+    for (const k of ['loss', 'reorder', 'duplicate', 'corrupt'] as const) checkProbability(k, impairments[k]);
+    for (const k of ['reorderDelayUs', 'delayUs', 'jitterUs', 'bandwidthBps', 'queueBytes', 'mtu'] as const) checkNonNegative(k, impairments[k]);
+  }
+
+  carry(data: Uint8Array): void {
+    const imp = this.impairments;
+    const c = this.counters;
+    c.sent++;
+    c.bytesSent += data.length;
+    if (data.length > (imp.mtu ?? 65527)) { c.droppedMtu++; return; }
+    // Draw every random decision in a fixed order so that one seed gives one history.
+    const lost = this.prng.chance(imp.loss ?? 0);
+    const dup = this.prng.chance(imp.duplicate ?? 0);
+    const corrupt = this.prng.chance(imp.corrupt ?? 0);
+    const reorder = this.prng.chance(imp.reorder ?? 0);
+    const jitter = imp.jitterUs ? this.prng.next() * imp.jitterUs : 0;
+
+    const now = this.clock.now();
+    let leaveAt = now;
+    if (imp.bandwidthBps) {
+      // A tail-drop queue in front of a serializer: bytes queued = backlog time × rate.
+      const start = Math.max(now, this.busyUntil);
+      const queued = ((start - now) * imp.bandwidthBps) / 8e6;
+      if (queued + data.length > (imp.queueBytes ?? 256 * 1024)) { c.droppedQueue++; return; }
+      this.busyUntil = start + (data.length * 8e6) / imp.bandwidthBps;
+      leaveAt = this.busyUntil;
+    }
+    if (lost) { c.droppedLoss++; return; }
+
+    let bytes = data.slice();
+    if (corrupt && bytes.length > 0) {
+      const flips = 1 + this.prng.int(3);
+      for (let i = 0; i < flips; i++) {
+        const bit = this.prng.int(bytes.length * 8);
+        bytes[bit >> 3] ^= 1 << (bit & 7);
+      }
+      c.corrupted++;
+    }
+    let at = leaveAt + (imp.delayUs ?? 0) + jitter;
+    if (reorder) { at += imp.reorderDelayUs ?? 5000; c.reordered++; }
+    this.schedule(at, bytes);
+    if (dup) {
+      c.duplicated++;
+      this.schedule(at + 1, bytes.slice());
+    }
+  }
+
+  private schedule(at: number, bytes: Uint8Array): void {
+    this.clock.setTimer(at, () => {
+      const target = this.target;
+      if (!target || target.closed) { this.counters.droppedClosed++; return; }
+      this.counters.delivered++;
+      this.counters.bytesDelivered += bytes.length;
+      target.deliver(bytes);
+    });
+  }
+}
+
+/** One end of a DgramPair: a Network without addresses (path is always 0). */
+export class DgramEnd implements Network {
+  readonly addressed = false;
+  readonly maxDatagramSize: number;
+  closed = false;
+  private handler: DatagramHandler | null = null;
+  private errorHandler: ((err: Error) => void) | null = null;
+
+  constructor(private readonly outgoing: Link) {
+    this.maxDatagramSize = outgoing.impairments.mtu ?? 65527;
+  }
+
+  send(data: Uint8Array, _path: PathHandle = 0): void {
+    if (this.closed) return;
+    this.outgoing.carry(data);
+  }
+
+  onReceive(handler: DatagramHandler): void {
+    this.handler = handler;
+  }
+
+  onError(handler: (err: Error) => void): void {
+    this.errorHandler = handler;
+  }
+
+  /** Counters of the direction leaving this end. */
+  get counters(): LinkCounters {
+    return this.outgoing.counters;
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** @internal called by the link at delivery time. */
+  deliver(bytes: Uint8Array): void {
+    const h = this.handler;
+    if (!h) return;
+    try {
+      h(bytes, 0);
+    } catch (err) {
+      // A receive handler that throws must not unwind into the clock's timer loop.
+      if (this.errorHandler) this.errorHandler(err as Error);
+      else throw err;
+    }
+  }
+}
+
+/** Two ends joined in memory with per-direction impairments. */
+export class DgramPair {
+  readonly a: DgramEnd;
+  readonly b: DgramEnd;
+
+  constructor(options: DgramPairOptions) {
+    const prng = new Prng(options.seed ?? 1);
+    // Two streams from one seed, so changing one direction's settings does not
+    // reshuffle the other direction's history.
+    const ab = new Link(options.clock, new Prng(prng.nextU32()), options.aToB ?? {});
+    const ba = new Link(options.clock, new Prng(prng.nextU32()), options.bToA ?? {});
+    this.a = new DgramEnd(ab);
+    this.b = new DgramEnd(ba);
+    ab.target = this.b;
+    ba.target = this.a;
+  }
+}

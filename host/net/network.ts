@@ -1,0 +1,32 @@
+// What the transport pump needs from a network (ARCHITECTURE.md §5), and nothing more.
+// Platform-neutral: no node:* here. Implementations: DgramPair (unaddressed, in memory,
+// host/net/dgram-pair.ts) and UdpNetwork (addressed, node:dgram, host/net/udp.ts).
+
+/**
+ * A path handle: a small integer the core carries with each datagram instead of an
+ * address. Addressed networks map (remote address, port) to a handle and back;
+ * unaddressed networks use path 0 for "the other end".
+ */
+export type PathHandle = number;
+
+/** Called for every datagram that arrives. `data` is owned by the receiver from then on. */
+export type DatagramHandler = (data: Uint8Array, path: PathHandle) => void;
+
+/** A datagram network as the transport pump sees it. */
+export interface Network {
+  /** True when datagrams carry addresses (UDP), false for an in-memory pair. */
+  readonly addressed: boolean;
+  /**
+   * Sends one datagram on `path`. The bytes are copied before this returns, so the
+   * caller may reuse its buffer (the core's transmit region) at once.
+   */
+  send(data: Uint8Array, path: PathHandle): void;
+  /** Sets the single receive handler (replaces any previous one). */
+  onReceive(handler: DatagramHandler): void;
+  /** Sets a handler for errors from the network (a typed QuicError); they never escape into the event loop. */
+  onError(handler: (err: Error) => void): void;
+  /** Largest datagram payload this network carries (bytes). */
+  readonly maxDatagramSize: number;
+  /** Stops delivering and releases resources. Idempotent. */
+  close(): void;
+}
