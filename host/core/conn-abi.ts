@@ -1,0 +1,249 @@
+// Typed access to the core's connection and endpoint ABI (assembly/abi/conn.ts is the
+// source of truth for names, argument order and slot layouts). This file only moves
+// numbers and bytes across the boundary; policy lives in host/transport.
+
+import type { Core } from './core';
+import { QuicArgumentError } from '../errors';
+
+/** Encryption levels, as the core and the TLS engine number them. */
+export const enum Level {
+  Initial = 0,
+  EarlyData = 1,
+  Handshake = 2,
+  Application = 3,
+}
+
+/** Connection states reported by connState. */
+export const enum ConnState {
+  Handshaking = 0,
+  Established = 1,
+  Confirmed = 2,
+  Closing = 3,
+  Draining = 4,
+  Closed = 5,
+}
+
+/** Event kinds (assembly/conn/events.ts). */
+export const enum CoreEventKind {
+  None = 0,
+  NewConnection = 1,
+  CryptoData = 2,
+  HandshakeConfirmed = 3,
+  StreamOpened = 4,
+  StreamReadable = 5,
+  StreamWritable = 6,
+  StreamReset = 7,
+  StreamStopSending = 8,
+  StreamFinished = 9,
+  Closing = 10,
+  Closed = 11,
+  Datagram = 12,
+  Qlog = 13,
+  KeysDiscarded = 14,
+}
+
+/** One event drained from the core. `a`/`b` are u64 on the core side; numbers here (exact below 2^53). */
+export interface CoreEvent {
+  kind: CoreEventKind;
+  conn: number;
+  a: number;
+  b: number;
+  c: number;
+}
+
+interface ConnExports {
+  coreSeed(a: number, b: number, c: number, d: number): void;
+  endpointConfigure(localCidLen: number, isServer: number, retryRequired: number): void;
+  connConfigure(conn: number, key: number, value: number): number;
+  connConnect(version: number, now: number): number;
+  connOriginalDcid(conn: number): number;
+  connLocalTransportParams(conn: number): number;
+  connSetPeerTransportParams(conn: number, len: number): number;
+  connInstallKeys(conn: number, level: number, direction: number, aead: number, hp: number, suite: number): number;
+  connReadCrypto(conn: number, level: number, cap: number): number;
+  connWriteCrypto(conn: number, level: number, len: number): number;
+  connHandshakeComplete(conn: number): number;
+  handleDatagram(len: number, path: number, now: number): number;
+  pollTransmit(now: number): number;
+  pollTimeout(): number;
+  handleTimeout(now: number): void;
+  pollEvent(): number;
+  connStreamOpen(conn: number, bidi: number): number;
+  connStreamWrite(conn: number, id: number, len: number, fin: number): number;
+  connStreamRead(conn: number, id: number, cap: number): number;
+  connStreamReset(conn: number, id: number, code: number): number;
+  connStreamStopSending(conn: number, id: number, code: number): number;
+  connStreamSetUrgency(conn: number, id: number, urgency: number): number;
+  connClose(conn: number, code: number, isApplication: number, reasonLen: number): number;
+  connStats(conn: number): number;
+  connState(conn: number): number;
+  connPing(conn: number): number;
+}
+
+/** The connection ABI of one core instance, with bytes moved through its scratch region. */
+export class ConnAbi {
+  private readonly x: ConnExports;
+
+  constructor(readonly core: Core) {
+    this.x = core.exports as unknown as ConnExports;
+    if (typeof this.x.connConnect !== 'function') {
+      throw new QuicArgumentError('this core build has no connection ABI (assembly/abi/conn.ts)');
+    }
+  }
+
+  seed(words: Uint32Array): void {
+    this.x.coreSeed(words[0], words[1], words[2], words[3]);
+  }
+
+  configureEndpoint(localCidLen: number, isServer: boolean, retryRequired = false): void {
+    this.x.endpointConfigure(localCidLen, isServer ? 1 : 0, retryRequired ? 1 : 0);
+  }
+
+  /** Sets a config key (conn 0 = endpoint default). Returns 0 or a negative code. */
+  configure(conn: number, key: number, value: number): number {
+    return this.x.connConfigure(conn, key, value);
+  }
+
+  connect(version: number, now: number): number {
+    return this.x.connConnect(version >>> 0, now);
+  }
+
+  originalDcid(conn: number): Uint8Array {
+    const n = this.x.connOriginalDcid(conn);
+    return n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
+  }
+
+  localTransportParams(conn: number): Uint8Array {
+    const n = this.x.connLocalTransportParams(conn);
+    if (n < 0) return new Uint8Array(0);
+    return this.core.read(this.core.scratchPtr, n);
+  }
+
+  setPeerTransportParams(conn: number, bytes: Uint8Array): number {
+    this.core.writeScratch(bytes);
+    return this.x.connSetPeerTransportParams(conn, bytes.length);
+  }
+
+  installKeys(conn: number, level: Level, write: boolean, aeadHandle: number, hpHandle: number, suite: number): number {
+    return this.x.connInstallKeys(conn, level, write ? 1 : 0, aeadHandle, hpHandle, suite);
+  }
+
+  /** All contiguous CRYPTO bytes available at `level` (empty when none). */
+  readCrypto(conn: number, level: Level): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const n = this.x.connReadCrypto(conn, level, this.core.scratchCapacity);
+      if (n <= 0) break;
+      parts.push(this.core.read(this.core.scratchPtr, n));
+      total += n;
+      if (n < this.core.scratchCapacity) break;
+    }
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) { out.set(p, o); o += p.length; }
+    return out;
+  }
+
+  /** Queues TLS handshake bytes at `level`; returns 0 or a negative code. */
+  writeCrypto(conn: number, level: Level, bytes: Uint8Array): number {
+    for (let off = 0; off < bytes.length; off += this.core.scratchCapacity) {
+      const chunk = bytes.subarray(off, Math.min(bytes.length, off + this.core.scratchCapacity));
+      this.core.writeScratch(chunk);
+      const r = this.x.connWriteCrypto(conn, level, chunk.length);
+      if (r < 0) return r;
+    }
+    return 0;
+  }
+
+  handshakeComplete(conn: number): number {
+    return this.x.connHandshakeComplete(conn);
+  }
+
+  /** Feeds one datagram; returns the connection handle, 0 (stateless / dropped) or a negative code. */
+  handleDatagram(data: Uint8Array, path: number, now: number): number {
+    this.core.writeRx(data);
+    return this.x.handleDatagram(data.length, path, now);
+  }
+
+  /** Next datagram to send as a view into the transmit region (valid until the next core call), or null. */
+  pollTransmit(now: number): { data: Uint8Array; path: number; conn: number } | null {
+    const n = this.x.pollTransmit(now);
+    if (n <= 0) return null;
+    return {
+      data: this.core.u8.subarray(this.core.txPtr, this.core.txPtr + n),
+      path: this.core.resultNumber(0),
+      conn: this.core.resultNumber(1),
+    };
+  }
+
+  pollTimeout(): number {
+    return this.x.pollTimeout();
+  }
+
+  handleTimeout(now: number): void {
+    this.x.handleTimeout(now);
+  }
+
+  pollEvent(): CoreEvent | null {
+    const kind = this.x.pollEvent();
+    if (kind === 0) return null;
+    return {
+      kind,
+      conn: this.core.resultNumber(0),
+      a: this.core.resultNumber(1),
+      b: this.core.resultNumber(2),
+      c: this.core.resultNumber(3),
+    };
+  }
+
+  streamOpen(conn: number, bidi: boolean): number {
+    return this.x.connStreamOpen(conn, bidi ? 1 : 0);
+  }
+
+  /** Writes as much of `data` as the core accepts (at most one scratch region); returns bytes accepted or a negative code. */
+  streamWrite(conn: number, id: number, data: Uint8Array, fin: boolean): number {
+    const n = Math.min(data.length, this.core.scratchCapacity);
+    this.core.writeScratch(data.subarray(0, n));
+    return this.x.connStreamWrite(conn, id, n, fin && n === data.length ? 1 : 0);
+  }
+
+  /** Reads up to one scratch region of stream data; `fin` is true when the read reached the end. */
+  streamRead(conn: number, id: number): { data: Uint8Array; fin: boolean } | number {
+    const n = this.x.connStreamRead(conn, id, this.core.scratchCapacity);
+    if (n < 0) return n;
+    const data = n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
+    return { data, fin: this.core.result(0) === 1n };
+  }
+
+  streamReset(conn: number, id: number, code: number): number {
+    return this.x.connStreamReset(conn, id, code);
+  }
+
+  streamStopSending(conn: number, id: number, code: number): number {
+    return this.x.connStreamStopSending(conn, id, code);
+  }
+
+  streamSetUrgency(conn: number, id: number, urgency: number): number {
+    return this.x.connStreamSetUrgency(conn, id, urgency);
+  }
+
+  close(conn: number, code: number, isApplication: boolean, reason: Uint8Array): number {
+    const r = reason.subarray(0, Math.min(reason.length, 1024));
+    this.core.writeScratch(r);
+    return this.x.connClose(conn, code, isApplication ? 1 : 0, r.length);
+  }
+
+  statsPtr(conn: number): number {
+    return this.x.connStats(conn);
+  }
+
+  state(conn: number): ConnState {
+    return this.x.connState(conn);
+  }
+
+  ping(conn: number): number {
+    return this.x.connPing(conn);
+  }
+}

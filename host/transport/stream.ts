@@ -1,0 +1,226 @@
+// A QUIC stream as the application sees it: read() and write() with promises that
+// carry backpressure both ways, end(), reset(), stopSending(). The connection moves
+// bytes between this object and the core when the core says a stream is readable or
+// writable; nothing here touches the core directly.
+
+import { QuicError } from '../errors';
+
+/** Stream-level error: the peer reset the stream or asked us to stop sending. */
+export class QuicStreamError extends QuicError {
+  constructor(code: string, message: string, readonly applicationCode?: number) {
+    super(code, message, applicationCode);
+    this.name = 'QuicStreamError';
+  }
+}
+
+/** What a stream needs from its connection. */
+export interface StreamOwner {
+  /** Offers bytes to the core; returns how many it took (0 when its buffers are full). */
+  streamWrite(id: number, data: Uint8Array, fin: boolean): number;
+  streamReset(id: number, code: number): void;
+  streamStopSending(id: number, code: number): void;
+  streamSetUrgency(id: number, urgency: number): void;
+  /** Asks the connection to pull readable data from the core now (the app has room again). */
+  streamWantsData(id: number): void;
+}
+
+interface PendingWrite {
+  data: Uint8Array;
+  fin: boolean;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * One stream. Stream ids follow RFC 9000 §2.1: bit 0 = server-initiated, bit 1 = unidirectional.
+ * Received data is buffered up to `highWaterMark` bytes; beyond that the connection stops
+ * reading from the core, the core stops extending flow control, and the peer stalls —
+ * a slow reader slows the sender down without losing anything.
+ */
+export class QuicStream {
+  /** Bytes read by the application so far. */
+  bytesRead = 0;
+  /** Bytes accepted by the core so far. */
+  bytesWritten = 0;
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  private finReceived = false;
+  private readError: Error | null = null;
+  private readers: { resolve: (v: Uint8Array | null) => void; reject: (e: Error) => void }[] = [];
+  private writes: PendingWrite[] = [];
+  private writeError: Error | null = null;
+  private ended = false;
+  private finishedResolve!: () => void;
+  private finishedReject!: (e: Error) => void;
+  /** Resolves when the peer acknowledged everything we wrote including the FIN. */
+  readonly finished: Promise<void>;
+
+  constructor(
+    private readonly owner: StreamOwner,
+    /** The QUIC stream id. */
+    readonly id: number,
+    /** Bytes of received data buffered before we stop reading from the core. */
+    readonly highWaterMark = 1 << 20,
+  ) {
+    this.finished = new Promise((res, rej) => { this.finishedResolve = res; this.finishedReject = rej; });
+    this.finished.catch(() => { /* observed through write() too; never an unhandled rejection */ });
+  }
+
+  /** True for unidirectional streams. */
+  get unidirectional(): boolean {
+    return (this.id & 2) !== 0;
+  }
+
+  /** True when this stream was opened by the server. */
+  get serverInitiated(): boolean {
+    return (this.id & 1) !== 0;
+  }
+
+  /** Next chunk of data, or null at the end of the stream. Rejects if the peer reset it. */
+  read(): Promise<Uint8Array | null> {
+    if (this.chunks.length) return Promise.resolve(this.shift());
+    if (this.readError) return Promise.reject(this.readError);
+    if (this.finReceived) return Promise.resolve(null);
+    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+  }
+
+  /** Reads everything up to the FIN and returns it as one buffer. */
+  async readAll(limit = 1 << 30): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let c = await this.read(); c; c = await this.read()) {
+      total += c.length;
+      if (total > limit) throw new QuicStreamError('ERR_QUIC_STREAM_TOO_LARGE', `stream ${this.id} exceeded ${limit} bytes`);
+      parts.push(c);
+    }
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) { out.set(p, o); o += p.length; }
+    return out;
+  }
+
+  /** Async iteration over received chunks. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+    for (let c = await this.read(); c; c = await this.read()) yield c;
+  }
+
+  /**
+   * Queues `data`; resolves when the core has taken all of it into its send buffer
+   * (not when the peer has it: await `finished` after end() for that).
+   */
+  write(data: Uint8Array, fin = false): Promise<void> {
+    if (this.writeError) return Promise.reject(this.writeError);
+    if (this.ended) return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_ENDED', `stream ${this.id}: write after end()`));
+    if (fin) this.ended = true;
+    return new Promise((resolve, reject) => {
+      this.writes.push({ data, fin, resolve, reject });
+      this.pumpWrites();
+    });
+  }
+
+  /** Ends the sending side (sends FIN after queued data). */
+  end(data: Uint8Array = new Uint8Array(0)): Promise<void> {
+    return this.write(data, true);
+  }
+
+  /** Abandons sending with an application error code (RESET_STREAM). */
+  reset(code = 0): void {
+    this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_RESET', `stream ${this.id} reset locally with code ${code}`, code));
+    this.owner.streamReset(this.id, code);
+  }
+
+  /** Asks the peer to stop sending (STOP_SENDING); buffered data is dropped. */
+  stopSending(code = 0): void {
+    this.chunks = [];
+    this.buffered = 0;
+    this.failReads(new QuicStreamError('ERR_QUIC_STREAM_STOPPED', `stream ${this.id}: reading stopped locally with code ${code}`, code));
+    this.owner.streamStopSending(this.id, code);
+  }
+
+  /** Sets the sending priority: 0 (most urgent) .. 7 (least), default 3 (RFC 9218's scale). */
+  setUrgency(urgency: number): void {
+    this.owner.streamSetUrgency(this.id, urgency);
+  }
+
+  // ---- called by the connection -------------------------------------------------
+
+  /** Room left in the receive buffer: the connection reads from the core only while > 0. */
+  get receiveRoom(): number {
+    return Math.max(0, this.highWaterMark - this.buffered);
+  }
+
+  /** @internal Data from the core. */
+  pushData(data: Uint8Array, fin: boolean): void {
+    if (data.length) {
+      const r = this.readers.shift();
+      if (r) { this.bytesRead += data.length; r.resolve(data); }
+      else { this.chunks.push(data); this.buffered += data.length; }
+    }
+    if (fin) {
+      this.finReceived = true;
+      if (!this.chunks.length) for (const r of this.readers.splice(0)) r.resolve(null);
+    }
+  }
+
+  /** @internal The core has room again: offer queued writes. */
+  pumpWrites(): void {
+    while (this.writes.length) {
+      const w = this.writes[0];
+      if (w.data.length > 0 || w.fin) {
+        // The core applies FIN only when it takes every byte of the call (assembly/abi/conn.ts).
+        const n = this.owner.streamWrite(this.id, w.data, w.fin);
+        if (n < 0) return this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_WRITE', `stream ${this.id}: the core refused the write (code ${-n})`));
+        this.bytesWritten += n;
+        if (n < w.data.length) {
+          w.data = w.data.subarray(n);
+          return; // the core's send buffer is full: STREAM_WRITABLE calls us again
+        }
+      }
+      this.writes.shift();
+      w.resolve();
+    }
+  }
+
+  /** @internal The peer acknowledged all data and the FIN. */
+  onFinished(): void {
+    this.finishedResolve();
+  }
+
+  /** @internal The peer reset the stream. */
+  onPeerReset(code: number): void {
+    this.failReads(new QuicStreamError('ERR_QUIC_STREAM_RESET', `stream ${this.id} reset by peer with code ${code}`, code));
+  }
+
+  /** @internal The peer sent STOP_SENDING. */
+  onPeerStopSending(code: number): void {
+    this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_STOPPED', `peer asked to stop sending on stream ${this.id} (code ${code})`, code));
+  }
+
+  /** @internal The connection is gone. */
+  onConnectionClosed(err: Error): void {
+    this.failReads(err);
+    this.failWrites(err);
+  }
+
+  private shift(): Uint8Array {
+    const c = this.chunks.shift()!;
+    const wasFull = this.receiveRoom === 0;
+    this.buffered -= c.length;
+    this.bytesRead += c.length;
+    if (wasFull && this.receiveRoom > 0) this.owner.streamWantsData(this.id);
+    return c;
+  }
+
+  private failReads(err: Error): void {
+    if (this.readError || (this.finReceived && !this.chunks.length)) return;
+    this.readError = err;
+    for (const r of this.readers.splice(0)) r.reject(err);
+  }
+
+  private failWrites(err: Error): void {
+    if (this.writeError) return;
+    this.writeError = err;
+    for (const w of this.writes.splice(0)) w.reject(err);
+    this.finishedReject(err);
+  }
+}
