@@ -1,0 +1,148 @@
+// The pump: the one place where the sans-IO core meets a network and a clock
+// (ARCHITECTURE.md §1). Datagrams in → handleDatagram; then, until nothing moves:
+// drain events (handed to the endpoint), send every datagram the core wants to send,
+// and keep exactly one timer armed at the core's earliest deadline.
+
+import type { Clock } from './clock';
+import type { Network } from '../net/network';
+import type { ConnAbi, CoreEvent } from '../core/conn-abi';
+
+/** What the pump hands events and fatal errors to (the endpoint). */
+export interface PumpListener {
+  onCoreEvent(ev: CoreEvent): void;
+  /** The core trapped or a handler threw: the endpoint tears down. */
+  onFatal(err: Error): void;
+}
+
+/** Datagrams sent per service() before yielding to the event loop (lets receives in). */
+const MAX_BURST = 512;
+
+/** Counters a benchmark or a test can read. */
+export interface PumpCounters {
+  datagramsIn: number;
+  datagramsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  datagramsRejected: number;
+}
+
+export class CorePump {
+  readonly counters: PumpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, datagramsRejected: 0 };
+  private timer: unknown = null;
+  private timerAt = Infinity;
+  private servicing = false;
+  private again = false;
+  private stopped = false;
+  private yieldTimer: unknown = null;
+
+  constructor(
+    private readonly abi: ConnAbi,
+    private readonly network: Network,
+    private readonly clock: Clock,
+    private readonly listener: PumpListener,
+  ) {
+    network.onReceive((data, path) => this.receive(data, path));
+  }
+
+  /** Feeds one datagram to the core and services it. */
+  receive(data: Uint8Array, path: number): void {
+    if (this.stopped) return;
+    this.counters.datagramsIn++;
+    this.counters.bytesIn += data.length;
+    if (data.length > this.abi.core.rxCapacity) { this.counters.datagramsRejected++; return; }
+    try {
+      const r = this.abi.handleDatagram(data, path, this.clock.now());
+      if (r < 0) this.counters.datagramsRejected++;
+    } catch (err) {
+      return this.fatal(err);
+    }
+    this.service();
+  }
+
+  /**
+   * Runs the core until it is quiet: events, transmissions, timer. Safe to call from
+   * inside an event handler (the outer loop runs once more instead of recursing).
+   */
+  service(): void {
+    if (this.stopped) return;
+    if (this.servicing) { this.again = true; return; }
+    this.servicing = true;
+    try {
+      let budget = MAX_BURST;
+      do {
+        this.again = false;
+        this.drainEvents();
+        budget -= this.flush(budget);
+        this.drainEvents();
+      } while (this.again && budget > 0);
+      if (budget <= 0) this.yieldThenService();
+      this.arm();
+    } catch (err) {
+      this.fatal(err);
+    } finally {
+      this.servicing = false;
+    }
+  }
+
+  /** Stops timers and ignores further input. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    if (this.yieldTimer !== null) this.clock.clearTimer(this.yieldTimer);
+    this.timer = this.yieldTimer = null;
+  }
+
+  private drainEvents(): void {
+    for (let ev = this.abi.pollEvent(); ev; ev = this.abi.pollEvent()) this.listener.onCoreEvent(ev);
+  }
+
+  /** Sends up to `budget` datagrams; returns how many were sent. */
+  private flush(budget: number): number {
+    let sent = 0;
+    const now = this.clock.now();
+    while (sent < budget) {
+      const tx = this.abi.pollTransmit(now);
+      if (!tx) break;
+      this.counters.datagramsOut++;
+      this.counters.bytesOut += tx.data.length;
+      this.network.send(tx.data, tx.path);
+      sent++;
+    }
+    if (sent === budget) this.again = true;
+    return sent;
+  }
+
+  private yieldThenService(): void {
+    if (this.yieldTimer !== null) return;
+    this.yieldTimer = this.clock.setTimer(this.clock.now(), () => {
+      this.yieldTimer = null;
+      this.service();
+    });
+  }
+
+  private arm(): void {
+    const at = this.abi.pollTimeout();
+    if (at === this.timerAt) return;
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    this.timer = null;
+    this.timerAt = at;
+    if (!Number.isFinite(at)) return;
+    this.timer = this.clock.setTimer(at, () => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      if (this.stopped) return;
+      try {
+        this.abi.handleTimeout(this.clock.now());
+      } catch (err) {
+        return this.fatal(err);
+      }
+      this.service();
+    });
+  }
+
+  private fatal(err: unknown): void {
+    const e = err instanceof WebAssembly.RuntimeError ? this.abi.core.abortError(err) : (err as Error);
+    this.stop();
+    this.listener.onFatal(e);
+  }
+}
