@@ -1,0 +1,278 @@
+// One QUIC connection as the application sees it: the handshake (TLS bytes and
+// secrets moved between the TLS engine and the core, host/transport/handshake.ts),
+// streams, and the close. Owned by an endpoint, which routes core events here.
+
+import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level } from '../core/conn-abi';
+import { QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicStream, StreamOwner } from './stream';
+import type { HandshakeDriver, HandshakeInfo } from './handshake';
+
+/** How a connection ended. */
+export interface CloseInfo {
+  /** QUIC error code (transport or application). */
+  code: number;
+  /** True when the code is an application error code (CONNECTION_CLOSE 0x1d). */
+  application: boolean;
+  /** True when the peer closed; false when we did (or the idle timer did). */
+  byPeer: boolean;
+  /** Human-readable description. */
+  reason: string;
+}
+
+/** Connection statistics (a snapshot). */
+export interface ConnectionStats {
+  state: ConnState;
+  smoothedRttUs: number;
+  rttVarUs: number;
+  minRttUs: number;
+  cwnd: number;
+  bytesInFlight: number;
+  packetsSent: number;
+  packetsLost: number;
+  [key: string]: number;
+}
+
+/** Reads the stats block the core documents in assembly/abi/conn.ts. */
+export type StatsReader = (abi: ConnAbi, conn: number) => ConnectionStats;
+
+/** What a connection needs from its endpoint. */
+export interface ConnectionHost {
+  readonly abi: ConnAbi;
+  /** Runs the pump (after the application queued something). */
+  service(): void;
+  readStats: StatsReader;
+  /** The connection is closed: forget its handle. */
+  forget(conn: number): void;
+}
+
+export class QuicConnection implements StreamOwner {
+  private readonly streams = new Map<number, QuicStream>();
+  private readonly incoming: QuicStream[] = [];
+  private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
+  private closeInfo: CloseInfo | null = null;
+  private resolveEstablished!: (info: HandshakeInfo) => void;
+  private rejectEstablished!: (e: Error) => void;
+  private resolveClosed!: (info: CloseInfo) => void;
+  /** Resolves when the handshake completes (rejects if the connection fails before). */
+  readonly established: Promise<HandshakeInfo>;
+  /** Resolves when the connection is gone, with how it ended. Never rejects. */
+  readonly closed: Promise<CloseInfo>;
+  /** Set once the handshake completed. */
+  handshakeInfo: HandshakeInfo | null = null;
+
+  constructor(
+    private readonly host: ConnectionHost,
+    /** The core's connection handle. */
+    readonly handle: number,
+    private readonly handshake: HandshakeDriver,
+    /** Bytes of received data buffered per stream before reading pauses. */
+    private readonly streamHighWaterMark = 1 << 20,
+  ) {
+    this.established = new Promise((res, rej) => { this.resolveEstablished = res; this.rejectEstablished = rej; });
+    this.established.catch(() => { /* surfaced through closed too */ });
+    this.closed = new Promise((res) => { this.resolveClosed = res; });
+    handshake.onComplete = (info) => {
+      this.handshakeInfo = info;
+      this.resolveEstablished(info);
+    };
+    handshake.onFatal = (err) => this.rejectEstablished(err);
+  }
+
+  private get abi(): ConnAbi {
+    return this.host.abi;
+  }
+
+  /** Current state as the core sees it. */
+  get state(): ConnState {
+    return this.closeInfo ? ConnState.Closed : this.abi.state(this.handle);
+  }
+
+  /** Opens a stream (bidirectional by default). Throws a typed error when the peer's stream limit is reached. */
+  openStream(options: { unidirectional?: boolean; urgency?: number } = {}): QuicStream {
+    this.assertOpen();
+    const id = this.abi.streamOpen(this.handle, !options.unidirectional);
+    if (id < 0) {
+      throw new QuicTransportError(-id, `cannot open a ${options.unidirectional ? 'unidirectional' : 'bidirectional'} stream now (the peer's MAX_STREAMS limit is reached; retry after a stream closes)`);
+    }
+    const s = this.streamFor(id);
+    if (options.urgency !== undefined) s.setUrgency(options.urgency);
+    return s;
+  }
+
+  /** The next stream the peer opens. */
+  acceptStream(): Promise<QuicStream> {
+    const s = this.incoming.shift();
+    if (s) return Promise.resolve(s);
+    if (this.closeInfo) return Promise.reject(this.closedError());
+    return new Promise((resolve, reject) => this.streamWaiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Closes the connection with an application error code (0 = no error). Data already
+   * acknowledged stays delivered; to be sure everything written arrived, await each
+   * stream's `finished` before closing.
+   */
+  close(code = 0, reason = ''): Promise<CloseInfo> {
+    if (!this.closeInfo && this.state < ConnState.Closing) {
+      this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
+      this.host.service();
+    }
+    return this.closed;
+  }
+
+  /** Sends a PING (e.g. to keep a NAT binding alive). */
+  ping(): void {
+    this.assertOpen();
+    this.abi.ping(this.handle);
+    this.host.service();
+  }
+
+  /** A snapshot of RTT, congestion window and packet counters. */
+  stats(): ConnectionStats {
+    return this.host.readStats(this.abi, this.handle);
+  }
+
+  // ---- StreamOwner ----------------------------------------------------------------
+
+  streamWrite(id: number, data: Uint8Array, fin: boolean): number {
+    if (this.closeInfo) return -1;
+    let total = 0;
+    // The ABI moves one scratch region per call: loop until the core stops taking bytes.
+    for (;;) {
+      const rest = data.subarray(total);
+      const n = this.abi.streamWrite(this.handle, id, rest, fin);
+      if (n < 0) return n;
+      total += n;
+      if (n === 0 || total === data.length) break;
+    }
+    this.host.service();
+    return total;
+  }
+
+  streamReset(id: number, code: number): void {
+    if (this.closeInfo) return;
+    this.abi.streamReset(this.handle, id, code);
+    this.host.service();
+  }
+
+  streamStopSending(id: number, code: number): void {
+    if (this.closeInfo) return;
+    this.abi.streamStopSending(this.handle, id, code);
+    this.host.service();
+  }
+
+  streamSetUrgency(id: number, urgency: number): void {
+    if (this.closeInfo) return;
+    this.abi.streamSetUrgency(this.handle, id, urgency);
+  }
+
+  streamWantsData(id: number): void {
+    if (this.closeInfo) return;
+    this.pullStream(id);
+    this.host.service();
+  }
+
+  // ---- events from the core (via the endpoint) --------------------------------------
+
+  /** @internal */
+  onCoreEvent(ev: CoreEvent): void {
+    switch (ev.kind) {
+      case CoreEventKind.CryptoData:
+        this.handshake.onCryptoData(ev.a as Level);
+        break;
+      case CoreEventKind.KeysDiscarded:
+        this.handshake.onKeysDiscarded(ev.a as Level);
+        break;
+      case CoreEventKind.HandshakeConfirmed:
+        break;
+      case CoreEventKind.StreamOpened: {
+        const s = this.streamFor(ev.a);
+        const w = this.streamWaiters.shift();
+        if (w) w.resolve(s);
+        else this.incoming.push(s);
+        break;
+      }
+      case CoreEventKind.StreamReadable:
+        this.pullStream(ev.a);
+        break;
+      case CoreEventKind.StreamWritable:
+        this.streams.get(ev.a)?.pumpWrites();
+        break;
+      case CoreEventKind.StreamReset:
+        this.streams.get(ev.a)?.onPeerReset(ev.b);
+        break;
+      case CoreEventKind.StreamStopSending:
+        this.streams.get(ev.a)?.onPeerStopSending(ev.b);
+        break;
+      case CoreEventKind.StreamFinished:
+        this.streams.get(ev.a)?.onFinished();
+        break;
+      case CoreEventKind.Closing:
+        this.recordClose(ev);
+        break;
+      case CoreEventKind.Closed:
+        this.finish();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @internal The endpoint is going away (fatal error or shutdown). */
+  abort(err: Error): void {
+    if (!this.closeInfo) this.closeInfo = { code: 0x01, application: false, byPeer: false, reason: err.message };
+    this.rejectEstablished(err);
+    this.finish();
+  }
+
+  private recordClose(ev: CoreEvent): void {
+    if (this.closeInfo) return;
+    const application = (ev.c & 1) !== 0;
+    const byPeer = (ev.c & 2) !== 0;
+    const code = ev.a;
+    const reason = application ? `application code ${code}` : transportErrorName(code);
+    this.closeInfo = { code, application, byPeer, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
+    if (!this.handshakeInfo) {
+      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.closeInfo.reason, code) : new QuicTransportError(code, this.closeInfo.reason));
+    }
+  }
+
+  private finish(): void {
+    if (!this.closeInfo) this.closeInfo = { code: 0, application: false, byPeer: false, reason: 'idle timeout' };
+    const err = this.closedError();
+    for (const s of this.streams.values()) s.onConnectionClosed(err);
+    for (const w of this.streamWaiters.splice(0)) w.reject(err);
+    this.rejectEstablished(err);
+    this.handshake.dispose();
+    this.host.forget(this.handle);
+    this.resolveClosed(this.closeInfo);
+  }
+
+  private pullStream(id: number): void {
+    const s = this.streamFor(id);
+    while (s.receiveRoom > 0) {
+      const r = this.abi.streamRead(this.handle, id);
+      if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
+      s.pushData(r.data, r.fin);
+      if (r.fin || r.data.length === 0) break;
+    }
+  }
+
+  private streamFor(id: number): QuicStream {
+    let s = this.streams.get(id);
+    if (!s) {
+      s = new QuicStream(this, id, this.streamHighWaterMark);
+      this.streams.set(id, s);
+    }
+    return s;
+  }
+
+  private closedError(): QuicError {
+    const c = this.closeInfo!;
+    return new QuicError('ERR_QUIC_CONNECTION_CLOSED', `connection ${c.reason}`, c.code);
+  }
+
+  private assertOpen(): void {
+    if (this.closeInfo) throw this.closedError();
+  }
+}

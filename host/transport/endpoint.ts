@@ -1,0 +1,165 @@
+// An endpoint: one core instance, one network, one clock, many connections
+// (ARCHITECTURE.md §1, seed 000's "single multipoint"). It routes core events to
+// connections, accepts server connections, and starts client connections.
+// Platform-neutral: the core, the network and the TLS/key factories are injected.
+
+import { ConnAbi, CoreEvent, CoreEventKind } from '../core/conn-abi';
+import type { Clock } from './clock';
+import type { Network, PathHandle } from '../net/network';
+import { CorePump, PumpListener } from './pump';
+import { ConnectionHost, QuicConnection, StatsReader } from './connection';
+import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
+import { QuicError } from '../errors';
+
+/** QUIC version 1 (RFC 9000). */
+export const QUIC_V1 = 0x00000001;
+/** QUIC version 2 (RFC 9369). */
+export const QUIC_V2 = 0x6b3343cf;
+
+/** Makes the TLS session of a new connection, given our encoded transport parameters. */
+export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number) => TlsSession;
+
+/** Endpoint configuration. */
+export interface EndpointOptions {
+  abi: ConnAbi;
+  network: Network;
+  clock: Clock;
+  keys: KeyInstaller;
+  readStats: StatsReader;
+  /** Server endpoints accept connections and need a TLS factory for them. */
+  server?: { tls: TlsFactory };
+  /** Length of the connection IDs we issue (default 8). */
+  localCidLength?: number;
+  /** Core config keys applied as endpoint defaults (conn 0), e.g. flow-control windows. */
+  config?: Record<number, number>;
+  /** Random words seeding the core's PRNG (CIDs, packet numbers). */
+  seed: Uint32Array;
+  /** Bytes of received data buffered per stream before reading pauses. */
+  streamHighWaterMark?: number;
+}
+
+export class QuicEndpoint implements PumpListener, ConnectionHost {
+  readonly abi: ConnAbi;
+  readonly readStats: StatsReader;
+  private readonly pump: CorePump;
+  private readonly connections = new Map<number, QuicConnection>();
+  private readonly pending: QuicConnection[] = [];
+  private readonly acceptors: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
+  private fatalError: Error | null = null;
+  private closedFlag = false;
+
+  constructor(private readonly options: EndpointOptions) {
+    this.abi = options.abi;
+    this.readStats = options.readStats;
+    this.abi.seed(options.seed);
+    this.abi.configureEndpoint(options.localCidLength ?? 8, !!options.server);
+    for (const [k, v] of Object.entries(options.config ?? {})) {
+      const r = this.abi.configure(0, Number(k), v);
+      if (r < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core rejected config key ${k} = ${v} (code ${-r})`);
+    }
+    this.pump = new CorePump(this.abi, options.network, options.clock, this);
+    options.network.onError((err) => this.onNetworkError(err));
+  }
+
+  /** Counters of datagrams and bytes moved by this endpoint. */
+  get counters() {
+    return this.pump.counters;
+  }
+
+  /** Number of live connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Starts a client connection on `path` with the given TLS session factory. */
+  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1): QuicConnection {
+    this.assertUsable();
+    const now = this.options.clock.now();
+    const handle = this.abi.connect(version, now);
+    if (handle <= 0) throw new QuicError('ERR_QUIC_CONNECT', `the core could not create a connection (code ${-handle})`);
+    // The core sends on the path it was given at creation; path 0 is the default.
+    void path;
+    const conn = this.adopt(handle, tls, version, false);
+    this.pump.service();
+    return conn;
+  }
+
+  /** The next connection a client opens to this (server) endpoint. */
+  accept(): Promise<QuicConnection> {
+    const c = this.pending.shift();
+    if (c) return Promise.resolve(c);
+    if (this.fatalError || this.closedFlag) return Promise.reject(this.fatalError ?? new QuicError('ERR_QUIC_ENDPOINT_CLOSED', 'endpoint closed'));
+    return new Promise((resolve, reject) => this.acceptors.push({ resolve, reject }));
+  }
+
+  /** Closes every connection (application code 0) and waits for them to finish, then stops. */
+  async close(): Promise<void> {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    await Promise.all([...this.connections.values()].map((c) => c.close(0, 'endpoint closing')));
+    this.pump.stop();
+    for (const a of this.acceptors.splice(0)) a.reject(new QuicError('ERR_QUIC_ENDPOINT_CLOSED', 'endpoint closed'));
+    this.options.network.close();
+  }
+
+  // ---- ConnectionHost ---------------------------------------------------------------
+
+  service(): void {
+    this.pump.service();
+  }
+
+  forget(conn: number): void {
+    this.connections.delete(conn);
+  }
+
+  // ---- PumpListener -----------------------------------------------------------------
+
+  onCoreEvent(ev: CoreEvent): void {
+    if (ev.kind === CoreEventKind.NewConnection) {
+      if (!this.options.server || this.closedFlag) {
+        this.abi.close(ev.conn, 0x02 /* CONNECTION_REFUSED */, false, new Uint8Array(0));
+        return;
+      }
+      const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
+      conn.established.then(
+        () => {
+          const a = this.acceptors.shift();
+          if (a) a.resolve(conn);
+          else this.pending.push(conn);
+        },
+        () => { /* failed handshakes are never handed to accept() */ },
+      );
+      return;
+    }
+    this.connections.get(ev.conn)?.onCoreEvent(ev);
+  }
+
+  onFatal(err: Error): void {
+    this.fatalError = err;
+    for (const c of [...this.connections.values()]) c.abort(err);
+    for (const a of this.acceptors.splice(0)) a.reject(err);
+  }
+
+  private adopt(handle: number, tls: TlsFactory, version: number, isServer: boolean): QuicConnection {
+    const session = tls(this.abi.localTransportParams(handle), handle);
+    const driver = new HandshakeDriver(this.abi, handle, session, this.options.keys, version, isServer);
+    const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
+    this.connections.set(handle, conn);
+    driver.start();
+    return conn;
+  }
+
+  private onNetworkError(err: Error): void {
+    // Socket errors (an ICMP port unreachable surfacing as ECONNREFUSED, a send to a bad
+    // address) affect one datagram, not the endpoint: QUIC's loss recovery covers them.
+    this.lastNetworkError = err;
+  }
+
+  /** The most recent network error (for diagnostics). */
+  lastNetworkError: Error | null = null;
+
+  private assertUsable(): void {
+    if (this.fatalError) throw this.fatalError;
+    if (this.closedFlag) throw new QuicError('ERR_QUIC_ENDPOINT_CLOSED', 'endpoint closed');
+  }
+}

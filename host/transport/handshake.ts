@@ -1,0 +1,165 @@
+// The handshake glue of one connection (RFC 9001 §4): CRYPTO bytes from the core go to
+// the TLS engine; the engine's handshake bytes go back to the core at their level; its
+// secrets become packet keys in the host's key table, installed in the core by handle;
+// the peer's transport parameters go to the core for validation. The transport only
+// moves bytes and secrets — no TLS logic here, no QUIC logic in the engine.
+
+import type { ConnAbi } from '../core/conn-abi';
+import { Level } from '../core/conn-abi';
+import { QuicError, QuicTransportError } from '../errors';
+
+/** Cipher suites as the core numbers them (AEAD limits, key sizes). */
+export const enum CoreSuite {
+  Aes128Gcm = 0,
+  Aes256Gcm = 1,
+  ChaCha20Poly1305 = 2,
+}
+
+/** What the TLS engine reports, in the order it happened. */
+export type TlsOutput =
+  | { type: 'handshake-data'; level: Level; data: Uint8Array }
+  | { type: 'secret'; level: Level; direction: 'read' | 'write'; suite: CoreSuite; secret: Uint8Array }
+  | { type: 'peer-transport-parameters'; data: Uint8Array }
+  | { type: 'complete'; info: HandshakeInfo }
+  | { type: 'alert'; alert: number; reason: string }
+  | { type: 'other'; value: unknown };
+
+/** The result of a completed handshake. */
+export interface HandshakeInfo {
+  alpn: string;
+  cipherSuite: string;
+  resumed: boolean;
+  earlyDataAccepted: boolean;
+  /** DER certificates of the peer, leaf first (empty with PSK or no client certificate). */
+  peerCertificates: Uint8Array[];
+  serverName?: string;
+}
+
+/** The TLS engine as the transport drives it (host/transport/tls-adapter.ts fits host/tls to this). */
+export interface TlsSession {
+  /** Client: produce the ClientHello. Server: nothing. */
+  start(): void;
+  /** Handshake bytes received at a level. */
+  receive(level: Level, data: Uint8Array): void;
+  /** Everything the engine produced since the last call. */
+  drain(): TlsOutput[];
+}
+
+/** Installs packet keys in the host's key table; handles are what the core's crypto imports use. */
+export interface KeyInstaller {
+  /** Initial keys from the client's original DCID (RFC 9001 §5.2, v2: RFC 9369 §3.3). */
+  initial(version: number, dcid: Uint8Array, isServer: boolean): { read: KeyHandles; write: KeyHandles };
+  /** Packet keys from a TLS traffic secret. */
+  fromSecret(version: number, suite: CoreSuite, secret: Uint8Array): KeyHandles;
+  /** Frees table entries. */
+  release(handles: KeyHandles): void;
+}
+
+/** Handles of one direction's packet protection state in the key table. */
+export interface KeyHandles {
+  aead: number;
+  hp: number;
+}
+
+export class HandshakeDriver {
+  /** Called once when TLS completes (set by the connection). */
+  onComplete: (info: HandshakeInfo) => void = () => {};
+  /** Called when the handshake fails (set by the connection). */
+  onFatal: (err: Error) => void = () => {};
+  /** A line in SSLKEYLOGFILE format is produced by the engine itself; this sees alerts and failures for logging. */
+  private readonly installed: KeyHandles[][] = [[], [], [], []];
+  private done = false;
+  private failed = false;
+
+  constructor(
+    private readonly abi: ConnAbi,
+    private readonly conn: number,
+    private readonly tls: TlsSession,
+    private readonly keys: KeyInstaller,
+    private readonly version: number,
+    private readonly isServer: boolean,
+  ) {}
+
+  /** Installs Initial keys and starts TLS (the client's ClientHello goes out on the next pump). */
+  start(): void {
+    const dcid = this.abi.originalDcid(this.conn);
+    const k = this.keys.initial(this.version, dcid, this.isServer);
+    this.install(Level.Initial, false, k.read, CoreSuite.Aes128Gcm);
+    this.install(Level.Initial, true, k.write, CoreSuite.Aes128Gcm);
+    this.step(() => this.tls.start());
+  }
+
+  /** The core has CRYPTO bytes at `level`. */
+  onCryptoData(level: Level): void {
+    const data = this.abi.readCrypto(this.conn, level);
+    if (data.length) this.step(() => this.tls.receive(level, data));
+  }
+
+  /** The core dropped the keys of a level (RFC 9001 §4.9): free their table entries. */
+  onKeysDiscarded(level: Level): void {
+    for (const h of this.installed[level].splice(0)) this.keys.release(h);
+  }
+
+  /** Frees every key of this connection. */
+  dispose(): void {
+    for (let l = 0; l < 4; l++) this.onKeysDiscarded(l as Level);
+  }
+
+  private step(action: () => void): void {
+    if (this.failed) return;
+    try {
+      action();
+      for (const out of this.tls.drain()) this.apply(out);
+    } catch (err) {
+      // The engine promises alerts, not exceptions; if one escapes anyway, close with
+      // internal_error (alert 80) rather than let it unwind into the pump.
+      this.fail(0x100 + 80, `TLS engine error: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  private apply(out: TlsOutput): void {
+    switch (out.type) {
+      case 'handshake-data': {
+        const r = this.abi.writeCrypto(this.conn, out.level, out.data);
+        if (r < 0) this.fail(-r, `the core refused handshake bytes at level ${out.level}`);
+        break;
+      }
+      case 'secret': {
+        const handles = this.keys.fromSecret(this.version, out.suite, out.secret);
+        this.install(out.level, out.direction === 'write', handles, out.suite);
+        break;
+      }
+      case 'peer-transport-parameters': {
+        const r = this.abi.setPeerTransportParams(this.conn, out.data);
+        if (r < 0) this.fail(-r, 'invalid transport parameters from the peer', false);
+        break;
+      }
+      case 'complete':
+        if (!this.done) {
+          this.done = true;
+          this.abi.handshakeComplete(this.conn);
+          this.onComplete(out.info);
+        }
+        break;
+      case 'alert':
+        this.fail(0x100 + out.alert, `TLS alert ${out.alert}: ${out.reason}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private install(level: Level, write: boolean, h: KeyHandles, suite: CoreSuite): void {
+    this.installed[level].push(h);
+    const r = this.abi.installKeys(this.conn, level, write, h.aead, h.hp, suite);
+    if (r < 0) this.fail(-r, `the core refused keys for level ${level}`);
+  }
+
+  /** Closes the connection with a transport error (CRYPTO_ERROR for alerts, RFC 9001 §4.8). */
+  private fail(code: number, reason: string, closeCore = true): void {
+    if (this.failed) return;
+    this.failed = true;
+    if (closeCore) this.abi.close(this.conn, code, false, new TextEncoder().encode(reason.slice(0, 200)));
+    this.onFatal(code >= 0x100 && code <= 0x1ff ? new QuicTransportError(code, reason) : new QuicError('ERR_QUIC_HANDSHAKE', reason, code));
+  }
+}
