@@ -27,8 +27,10 @@
 //   abi/memory.ts   where the I/O regions are; the last abort's location
 //   abi/wire-packets.ts  varints, packet numbers, headers, coalescing, Version
 //                   Negotiation, Retry, and the connection-less routing helper
-//   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221) and transport parameters (§18)
+//   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221)
+//   abi/tparams.ts  transport parameters (§18) encode/decode/validate
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
 export * from "./abi/wire-frames";
+export * from "./abi/tparams";
