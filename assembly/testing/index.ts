@@ -3,3 +3,4 @@
 // one by one (recovery, congestion control, streams). Never shipped in dist/.
 // Each room owns one probe file here.
 export * from "../index";
+export * from "./crypto";

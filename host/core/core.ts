@@ -124,5 +124,15 @@ function readAsString(u8: Uint8Array, ptr: number): string {
 /** Instantiates the core synchronously from wasm bytes or a compiled module. */
 export function instantiateCore(source: BufferSource | WebAssembly.Module, imports: CoreImports = {}): Core {
   const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
-  return new Core(new WebAssembly.Instance(module, imports));
+  // Crypto imports default to "unavailable" so codec-only uses (tests, routers) need no
+  // key table; a connection without real crypto imports drops every packet it cannot open.
+  const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, ...(imports.host ?? {}) } };
+  return new Core(new WebAssembly.Instance(module, merged));
 }
+
+/** Stand-ins for the packet protection imports (host/crypto/core-imports.ts provides the real ones). */
+const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
+  aeadSeal: () => -1,
+  aeadOpen: () => -1,
+  hpMask: () => -1,
+};

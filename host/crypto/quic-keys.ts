@@ -1,0 +1,61 @@
+// QUIC key derivation (RFC 9001 §5): Initial secrets from the client's first DCID,
+// packet key/iv/hp from a traffic secret, and the next-generation secret for key update
+// (§6.1). QUIC v2 (RFC 9369 §3.3) has its own salt and labels.
+
+import { hkdfExtract, hkdfExpandLabel } from './hkdf';
+import { Suite, SUITES, IV_LENGTH } from './suites';
+import { QuicArgumentError } from '../errors';
+
+export const QUIC_V1 = 0x00000001;
+export const QUIC_V2 = 0x6b3343cf;
+
+const SALT_V1 = hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a');
+const SALT_V2 = hex('0dede3def700a6db819381be6e269dcbf9bd2ed9');
+
+interface Labels { key: string; iv: string; hp: string; ku: string; salt: Uint8Array }
+
+function labels(version: number): Labels {
+  if (version === QUIC_V1) return { key: 'quic key', iv: 'quic iv', hp: 'quic hp', ku: 'quic ku', salt: SALT_V1 };
+  if (version === QUIC_V2) return { key: 'quicv2 key', iv: 'quicv2 iv', hp: 'quicv2 hp', ku: 'quicv2 ku', salt: SALT_V2 };
+  throw new QuicArgumentError(`unsupported QUIC version 0x${(version >>> 0).toString(16)}`);
+}
+
+/** Packet protection material of one direction. */
+export interface PacketKeyMaterial {
+  key: Uint8Array;
+  iv: Uint8Array;
+  hp: Uint8Array;
+}
+
+/** Client and server Initial secrets (RFC 9001 §5.2; RFC 9369 §3.3.1). */
+export function initialSecrets(version: number, clientDcid: Uint8Array): { client: Uint8Array; server: Uint8Array } {
+  const initial = hkdfExtract('sha256', labels(version).salt, clientDcid);
+  return {
+    client: hkdfExpandLabel('sha256', initial, 'client in', new Uint8Array(0), 32),
+    server: hkdfExpandLabel('sha256', initial, 'server in', new Uint8Array(0), 32),
+  };
+}
+
+/** key, iv and hp key from a traffic secret (RFC 9001 §5.1). */
+export function packetKeyMaterial(version: number, suite: Suite, secret: Uint8Array): PacketKeyMaterial {
+  const l = labels(version);
+  const info = SUITES[suite];
+  const empty = new Uint8Array(0);
+  return {
+    key: hkdfExpandLabel(info.hash, secret, l.key, empty, info.keyLength),
+    iv: hkdfExpandLabel(info.hash, secret, l.iv, empty, IV_LENGTH),
+    hp: hkdfExpandLabel(info.hash, secret, l.hp, empty, info.keyLength),
+  };
+}
+
+/** The secret of the next key phase (RFC 9001 §6.1): the hp key does not change. */
+export function nextGenerationSecret(version: number, suite: Suite, secret: Uint8Array): Uint8Array {
+  const info = SUITES[suite];
+  return hkdfExpandLabel(info.hash, secret, labels(version).ku, new Uint8Array(0), secret.length || (info.hash === 'sha384' ? 48 : 32));
+}
+
+function hex(s: string): Uint8Array {
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
+  return out;
+}
