@@ -1,0 +1,70 @@
+// The TLS 1.3 key schedule (RFC 9846 §7.1) and the transcript hash (§4.4.1).
+
+import { hkdfExtract, hkdfExpandLabel, hashFn, hashLength, type HashName } from '../crypto/hkdf';
+import { hmac } from '@noble/hashes/hmac.js';
+
+/** A running transcript hash: a copy of every handshake message, hashed on demand. */
+export class Transcript {
+  private parts: Uint8Array[] = [];
+  constructor(readonly hash: HashName) {}
+
+  add(msg: Uint8Array): void {
+    this.parts.push(msg);
+  }
+
+  /** Hash of everything added so far. */
+  digest(): Uint8Array {
+    const h = hashFn(this.hash).create();
+    for (const p of this.parts) h.update(p);
+    return h.digest();
+  }
+
+  /** Replaces ClientHello1 by message_hash for HelloRetryRequest (§4.4.1). */
+  replaceWithMessageHash(): void {
+    const d = this.digest();
+    const mh = new Uint8Array(4 + d.length);
+    mh[0] = 254; mh[3] = d.length;
+    mh.set(d, 4);
+    this.parts = [mh];
+  }
+}
+
+/** Derive-Secret(secret, label, messages) with the messages already hashed. */
+export function deriveSecret(hash: HashName, secret: Uint8Array, label: string, transcriptHash: Uint8Array): Uint8Array {
+  return hkdfExpandLabel(hash, secret, label, transcriptHash, hashLength(hash));
+}
+
+function emptyHash(hash: HashName): Uint8Array {
+  return hashFn(hash)(new Uint8Array(0));
+}
+
+/** The secrets of one handshake, derived step by step. */
+export class KeySchedule {
+  readonly len: number;
+  earlySecret: Uint8Array<ArrayBufferLike>;
+  handshakeSecret: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+  masterSecret: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+
+  constructor(readonly hash: HashName, psk?: Uint8Array) {
+    this.len = hashLength(hash);
+    this.earlySecret = hkdfExtract(hash, new Uint8Array(this.len), psk ?? new Uint8Array(this.len));
+  }
+
+  /** Moves to the handshake secret with the (EC)DHE shared secret. */
+  handshake(shared: Uint8Array): void {
+    const derived = deriveSecret(this.hash, this.earlySecret, 'derived', emptyHash(this.hash));
+    this.handshakeSecret = hkdfExtract(this.hash, derived, shared);
+  }
+
+  /** Moves to the master secret. */
+  master(): void {
+    const derived = deriveSecret(this.hash, this.handshakeSecret, 'derived', emptyHash(this.hash));
+    this.masterSecret = hkdfExtract(this.hash, derived, new Uint8Array(this.len));
+  }
+
+  /** verify_data for Finished (§4.4.4). */
+  finished(baseKey: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
+    const key = hkdfExpandLabel(this.hash, baseKey, 'finished', new Uint8Array(0), this.len);
+    return hmac(hashFn(this.hash), key, transcriptHash);
+  }
+}

@@ -1,0 +1,104 @@
+// Certificates for tests, demos and first-time users, made in JavaScript so nobody
+// needs openssl: X.509 v3 with subjectAltName (DNS and IP), keyUsage,
+// extendedKeyUsage serverAuth+clientAuth, basicConstraints; self-signed or signed by a
+// CA made the same way. ECDSA P-256 (default) or Ed25519.
+
+import { tlv, TAG, oidBytes, intBytes, timeBytes } from './der';
+import { OID, parseCertificate } from './x509';
+import { generateKey, sign, Scheme, type KeyType, type PrivateKey } from './keys';
+import { toPem, privateKeyToPkcs8 } from './pem';
+
+/** A certificate chain (DER, leaf first) with its private key. */
+export interface CertifiedKey {
+  chain: Uint8Array[];
+  key: PrivateKey;
+}
+
+export interface SelfSignedOptions {
+  /** DNS names and IP literals (v4 or v6) for subjectAltName. */
+  subjectAltNames: string[];
+  keyType?: KeyType;
+  validityDays?: number;
+  notBefore?: Date;
+  isCA?: boolean;
+  /** Sign with this CA instead of self-signing. */
+  issuer?: CertifiedKey;
+  commonName?: string;
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function name(cn: string): Uint8Array {
+  return tlv(TAG.SEQUENCE, tlv(TAG.SET, tlv(TAG.SEQUENCE, oidBytes(OID.commonName), tlv(TAG.UTF8, enc(cn)))));
+}
+
+function ipBytes(ip: string): Uint8Array | null {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(ip)) return Uint8Array.from(ip.split('.').map(Number));
+  if (!ip.includes(':')) return null;
+  const [head, tail] = ip.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined ? (tail ? tail.split(':') : []) : [];
+  const groups = tail !== undefined ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  if (groups.length !== 8) return null;
+  const out = new Uint8Array(16);
+  groups.forEach((g, i) => { const v = parseInt(g, 16); out[2 * i] = v >> 8; out[2 * i + 1] = v & 0xff; });
+  return out;
+}
+
+function spki(key: PrivateKey): Uint8Array {
+  const bits = (b: Uint8Array) => tlv(TAG.BIT_STRING, Uint8Array.of(0), b);
+  if (key.type === 'ed25519') return tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, oidBytes(OID.ed25519)), bits(key.publicKey));
+  return tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, oidBytes(OID.ecPublicKey), oidBytes(OID.prime256v1)), bits(key.publicKey));
+}
+
+function sigAlg(key: PrivateKey): Uint8Array {
+  return key.type === 'ed25519' ? tlv(TAG.SEQUENCE, oidBytes(OID.ed25519)) : tlv(TAG.SEQUENCE, oidBytes(OID.ecdsaWithSha256));
+}
+
+function ext(oid: string, critical: boolean, body: Uint8Array): Uint8Array {
+  return critical
+    ? tlv(TAG.SEQUENCE, oidBytes(oid), tlv(TAG.BOOLEAN, Uint8Array.of(0xff)), tlv(TAG.OCTET_STRING, body))
+    : tlv(TAG.SEQUENCE, oidBytes(oid), tlv(TAG.OCTET_STRING, body));
+}
+
+/** Makes a certificate and key (self-signed unless `issuer` is given), with PEM forms. */
+export function generateSelfSigned(opts: SelfSignedOptions): CertifiedKey & { certPem: string; keyPem: string } {
+  const key = generateKey(opts.keyType ?? 'ecdsa-p256');
+  const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
+  const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? 30) * 86_400_000);
+  const cn = opts.commonName ?? opts.subjectAltNames[0] ?? 'quicwasm';
+  const signer = opts.issuer?.key ?? key;
+  const issuerName = opts.issuer ? issuerNameOf(opts.issuer.chain[0]) : name(cn);
+  const sans = opts.subjectAltNames.map((n) => {
+    const ip = ipBytes(n);
+    return ip ? tlv(0x87, ip) : tlv(0x82, enc(n));
+  });
+  const exts: Uint8Array[] = [];
+  if (sans.length) exts.push(ext(OID.subjectAltName, false, tlv(TAG.SEQUENCE, ...sans)));
+  exts.push(ext(OID.basicConstraints, true, opts.isCA ? tlv(TAG.SEQUENCE, tlv(TAG.BOOLEAN, Uint8Array.of(0xff))) : tlv(TAG.SEQUENCE)));
+  // keyUsage: digitalSignature (bit 0) for leaves; keyCertSign (bit 5) + cRLSign (bit 6) for CAs.
+  exts.push(ext(OID.keyUsage, true, opts.isCA ? tlv(TAG.BIT_STRING, Uint8Array.of(1, 0x06)) : tlv(TAG.BIT_STRING, Uint8Array.of(7, 0x80))));
+  if (!opts.isCA) exts.push(ext(OID.extKeyUsage, false, tlv(TAG.SEQUENCE, oidBytes('1.3.6.1.5.5.7.3.1'), oidBytes('1.3.6.1.5.5.7.3.2'))));
+  const serial = crypto.getRandomValues(new Uint8Array(16));
+  serial[0] &= 0x7f;
+  const tbs = tlv(TAG.SEQUENCE,
+    tlv(0xa0, intBytes(Uint8Array.of(2))),
+    intBytes(serial),
+    sigAlg(signer),
+    issuerName,
+    tlv(TAG.SEQUENCE, timeBytes(notBefore), timeBytes(notAfter)),
+    name(cn),
+    spki(key),
+    tlv(0xa3, tlv(TAG.SEQUENCE, ...exts)),
+  );
+  const scheme = signer.type === 'ed25519' ? Scheme.ed25519 : Scheme.ecdsa_secp256r1_sha256;
+  const signature = sign(signer, scheme, tbs);
+  const der = tlv(TAG.SEQUENCE, tbs, sigAlg(signer), tlv(TAG.BIT_STRING, Uint8Array.of(0), signature));
+  const chain = [der, ...(opts.issuer ? opts.issuer.chain : [])];
+  return { chain, key, certPem: chain.map((c) => toPem('CERTIFICATE', c)).join(''), keyPem: toPem('PRIVATE KEY', privateKeyToPkcs8(key)) };
+}
+
+function issuerNameOf(caDer: Uint8Array): Uint8Array {
+  // The CA's subject is the new certificate's issuer.
+  return parseCertificate(caDer).subject;
+}

@@ -1,0 +1,96 @@
+// What client and server share: output queue, per-level message buffers, failure to an
+// alert (never an exception to the caller), secrets reported with their suite, keylog.
+
+import { Level, type TlsOutput, type TlsSession } from './types';
+import { MessageBuffer } from './messages';
+import { Alert, TlsAlertError } from './alerts';
+import { Suite, SUITES, suiteFromTls } from '../crypto/suites';
+import { toHex } from './bytes';
+import type { GroupName } from './constants';
+
+/** Options both sides take. */
+export interface TlsCommonOptions {
+  /** ALPN protocols (client: offered in order; server: its preference order). Required by QUIC. */
+  alpn: string[];
+  /** Our encoded QUIC transport parameters (the core makes them). */
+  transportParameters: Uint8Array;
+  /** Cipher suites by preference (default AES-128-GCM, ChaCha20-Poly1305, AES-256-GCM). */
+  cipherSuites?: Suite[];
+  /** Key exchange groups by preference (default x25519, secp256r1). */
+  groups?: GroupName[];
+  /** SSLKEYLOGFILE lines (NSS key log format), e.g. to let Wireshark decrypt a capture. */
+  keyLog?: (line: string) => void;
+  /** Randomness (default crypto.getRandomValues); inject for deterministic tests. */
+  random?: (n: number) => Uint8Array;
+  /** Clock for certificate validity (default: now). */
+  now?: () => Date;
+}
+
+export const DEFAULT_SUITES: Suite[] = [Suite.Aes128Gcm, Suite.ChaCha20Poly1305, Suite.Aes256Gcm];
+
+export abstract class SessionBase implements TlsSession {
+  protected readonly out: TlsOutput[] = [];
+  private readonly buffers = [new MessageBuffer(), new MessageBuffer(), new MessageBuffer(), new MessageBuffer()];
+  protected failed = false;
+  protected clientRandom: Uint8Array = new Uint8Array(32);
+  protected readonly random: (n: number) => Uint8Array;
+
+  constructor(protected readonly common: TlsCommonOptions) {
+    this.random = common.random ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
+  }
+
+  abstract start(): void;
+  protected abstract onMessage(level: Level, type: number, body: Uint8Array, raw: Uint8Array): void;
+
+  receive(level: Level, data: Uint8Array): void {
+    if (this.failed) return;
+    this.guard(() => {
+      if (level < Level.Initial || level > Level.Application || level === Level.EarlyData) {
+        throw new TlsAlertError(Alert.unexpected_message, `handshake data at level ${level}`);
+      }
+      for (const m of this.buffers[level].push(data)) {
+        if (this.failed) return;
+        this.onMessage(level, m.type, m.body, m.raw);
+      }
+    });
+  }
+
+  drain(): TlsOutput[] {
+    return this.out.splice(0);
+  }
+
+  /** Runs `fn`, turning any failure into one alert output. */
+  protected guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      const alert = err instanceof TlsAlertError ? err.alert : Alert.internal_error;
+      const reason = err instanceof Error ? err.message : String(err);
+      this.failed = true;
+      this.out.push({ type: 'alert', alert, reason });
+    }
+  }
+
+  protected send(level: Level, data: Uint8Array): void {
+    this.out.push({ type: 'handshake-data', level, data });
+  }
+
+  protected secret(level: Level, direction: 'read' | 'write', suite: Suite, secret: Uint8Array, keyLogLabel: string): void {
+    this.out.push({ type: 'secret', level, direction, suite, secret });
+    this.common.keyLog?.(`${keyLogLabel} ${toHex(this.clientRandom)} ${toHex(secret)}`);
+  }
+
+  protected suitePreference(): Suite[] {
+    return this.common.cipherSuites ?? DEFAULT_SUITES;
+  }
+
+  protected suiteOf(code: number): Suite {
+    const s = suiteFromTls(code);
+    if (s === undefined) throw new TlsAlertError(Alert.illegal_parameter, `unknown cipher suite 0x${code.toString(16)}`);
+    return s;
+  }
+
+  protected hashOf(s: Suite) {
+    return SUITES[s].hash;
+  }
+}
