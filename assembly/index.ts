@@ -29,8 +29,10 @@
 //                   Negotiation, Retry, and the connection-less routing helper
 //   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221)
 //   abi/tparams.ts  transport parameters (§18) encode/decode/validate
+//   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
 export * from "./abi/wire-frames";
 export * from "./abi/tparams";
+export * from "./abi/conn";

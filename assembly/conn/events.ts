@@ -45,6 +45,8 @@ export namespace EventKind {
   export const DATAGRAM: u32 = 12;
   /** A qlog event is available; a = qlog record kind. */
   export const QLOG: u32 = 13;
+  /** The core dropped the keys of a level (RFC 9001 §4.9); a = level. The host frees its key-table entries. */
+  export const KEYS_DISCARDED: u32 = 14;
 }
 
 const RECORD_SIZE: u32 = 32;

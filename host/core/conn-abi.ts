@@ -5,13 +5,8 @@
 import type { Core } from './core';
 import { QuicArgumentError } from '../errors';
 
-/** Encryption levels, as the core and the TLS engine number them. */
-export const enum Level {
-  Initial = 0,
-  EarlyData = 1,
-  Handshake = 2,
-  Application = 3,
-}
+import { Level } from '../tls/types';
+export { Level };
 
 /** Connection states reported by connState. */
 export const enum ConnState {
@@ -55,7 +50,7 @@ interface ConnExports {
   coreSeed(a: number, b: number, c: number, d: number): void;
   endpointConfigure(localCidLen: number, isServer: number, retryRequired: number): void;
   connConfigure(conn: number, key: number, value: number): number;
-  connConnect(version: number, now: number): number;
+  connConnect(version: number, path: number, now: number): number;
   connOriginalDcid(conn: number): number;
   connLocalTransportParams(conn: number): number;
   connSetPeerTransportParams(conn: number, len: number): number;
@@ -104,8 +99,8 @@ export class ConnAbi {
     return this.x.connConfigure(conn, key, value);
   }
 
-  connect(version: number, now: number): number {
-    return this.x.connConnect(version >>> 0, now);
+  connect(version: number, path: number, now: number): number {
+    return this.x.connConnect(version >>> 0, path, now);
   }
 
   originalDcid(conn: number): Uint8Array {

@@ -5,7 +5,7 @@
 import type { Suite } from '../crypto/suites';
 
 /** Encryption levels, numbered as the core numbers them. */
-export const enum Level {
+export enum Level {
   Initial = 0,
   EarlyData = 1,
   Handshake = 2,

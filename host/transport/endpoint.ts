@@ -75,10 +75,8 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1): QuicConnection {
     this.assertUsable();
     const now = this.options.clock.now();
-    const handle = this.abi.connect(version, now);
+    const handle = this.abi.connect(version, path, now);
     if (handle <= 0) throw new QuicError('ERR_QUIC_CONNECT', `the core could not create a connection (code ${-handle})`);
-    // The core sends on the path it was given at creation; path 0 is the default.
-    void path;
     const conn = this.adopt(handle, tls, version, false);
     this.pump.service();
     return conn;

@@ -8,42 +8,13 @@ import type { ConnAbi } from '../core/conn-abi';
 import { Level } from '../core/conn-abi';
 import { QuicError, QuicTransportError } from '../errors';
 
-/** Cipher suites as the core numbers them (AEAD limits, key sizes). */
-export const enum CoreSuite {
-  Aes128Gcm = 0,
-  Aes256Gcm = 1,
-  ChaCha20Poly1305 = 2,
-}
+export type { TlsOutput, HandshakeInfo, TlsSession } from '../tls/types';
+import type { TlsSession } from '../tls/types';
+import type { HandshakeInfo, TlsOutput } from '../tls/types';
+import { Suite } from '../crypto/suites';
 
-/** What the TLS engine reports, in the order it happened. */
-export type TlsOutput =
-  | { type: 'handshake-data'; level: Level; data: Uint8Array }
-  | { type: 'secret'; level: Level; direction: 'read' | 'write'; suite: CoreSuite; secret: Uint8Array }
-  | { type: 'peer-transport-parameters'; data: Uint8Array }
-  | { type: 'complete'; info: HandshakeInfo }
-  | { type: 'alert'; alert: number; reason: string }
-  | { type: 'other'; value: unknown };
-
-/** The result of a completed handshake. */
-export interface HandshakeInfo {
-  alpn: string;
-  cipherSuite: string;
-  resumed: boolean;
-  earlyDataAccepted: boolean;
-  /** DER certificates of the peer, leaf first (empty with PSK or no client certificate). */
-  peerCertificates: Uint8Array[];
-  serverName?: string;
-}
-
-/** The TLS engine as the transport drives it (host/transport/tls-adapter.ts fits host/tls to this). */
-export interface TlsSession {
-  /** Client: produce the ClientHello. Server: nothing. */
-  start(): void;
-  /** Handshake bytes received at a level. */
-  receive(level: Level, data: Uint8Array): void;
-  /** Everything the engine produced since the last call. */
-  drain(): TlsOutput[];
-}
+/** Cipher suites as the core numbers them (same numbering as host/crypto/suites.ts). */
+export type CoreSuite = Suite;
 
 /** Installs packet keys in the host's key table; handles are what the core's crypto imports use. */
 export interface KeyInstaller {
@@ -84,8 +55,8 @@ export class HandshakeDriver {
   start(): void {
     const dcid = this.abi.originalDcid(this.conn);
     const k = this.keys.initial(this.version, dcid, this.isServer);
-    this.install(Level.Initial, false, k.read, CoreSuite.Aes128Gcm);
-    this.install(Level.Initial, true, k.write, CoreSuite.Aes128Gcm);
+    this.install(Level.Initial, false, k.read, Suite.Aes128Gcm);
+    this.install(Level.Initial, true, k.write, Suite.Aes128Gcm);
     this.step(() => this.tls.start());
   }
 

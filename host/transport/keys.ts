@@ -12,13 +12,13 @@ export class TableKeyInstaller implements KeyInstaller {
 
   initial(version: number, dcid: Uint8Array, isServer: boolean): { read: KeyHandles; write: KeyHandles } {
     const s = initialSecrets(version, dcid);
-    const client = this.fromSecret(version, Suite.Aes128Gcm as unknown as CoreSuite, s.client);
-    const server = this.fromSecret(version, Suite.Aes128Gcm as unknown as CoreSuite, s.server);
+    const client = this.fromSecret(version, Suite.Aes128Gcm, s.client);
+    const server = this.fromSecret(version, Suite.Aes128Gcm, s.server);
     return isServer ? { read: client, write: server } : { read: server, write: client };
   }
 
   fromSecret(version: number, suite: CoreSuite, secret: Uint8Array): KeyHandles {
-    const s = suite as unknown as Suite;
+    const s = suite;
     const m = packetKeyMaterial(version, s, secret);
     return {
       aead: this.table.addAead(this.provider.createPacketProtector(s, m.key, m.iv)),

@@ -1,0 +1,287 @@
+// One QUIC connection's state. The work is split by concern: receiving packets and
+// frames (receive.ts), ACK processing and loss recovery (loss.ts), building packets
+// (transmit.ts), streams (stream-ops.ts). This file holds the state and the small
+// state transitions they share: keys, handshake progress, closing, timers.
+
+import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace } from "./space";
+import { Config, ConfigKey } from "./config";
+import { RttEstimator } from "../recovery/rtt";
+import { CongestionController } from "../recovery/cc";
+import { TransportParams, TpId } from "../wire/tparams";
+import { Stream } from "./streams/stream";
+import { pushEvent, EventKind } from "./events";
+import { prngFill } from "../util/prng";
+
+export const STATE_HANDSHAKING: i32 = 0;
+export const STATE_ESTABLISHED: i32 = 1;
+export const STATE_CONFIRMED: i32 = 2;
+export const STATE_CLOSING: i32 = 3;
+export const STATE_DRAINING: i32 = 4;
+export const STATE_CLOSED: i32 = 5;
+
+/** Datagram size we send (the QUIC minimum, safe on every path; DPLPMTUD is future work). */
+export const SEND_DATAGRAM_SIZE: i32 = 1200;
+
+export class Connection {
+  state: i32 = STATE_HANDSHAKING;
+  config: Config = new Config();
+  spaces: StaticArray<PacketSpace> = [new PacketSpace(SPACE_INITIAL), new PacketSpace(SPACE_HANDSHAKE), new PacketSpace(SPACE_APP)];
+  rtt: RttEstimator = new RttEstimator();
+  cc: CongestionController = new CongestionController(0, <f64>SEND_DATAGRAM_SIZE);
+  ptoCount: i32 = 0;
+  lossTimer: f64 = Infinity;
+
+  localCid: Uint8Array = new Uint8Array(0);
+  peerCid: Uint8Array = new Uint8Array(0);
+  /** The DCID of the client's first Initial (Initial keys and §7.3 authentication). */
+  originalDcid: Uint8Array = new Uint8Array(0);
+  /** The SCID the peer used in its first packet (checked against initial_source_connection_id). */
+  peerInitialScid: Uint8Array = new Uint8Array(0);
+  peerCidSet: bool = false;
+  resetToken: Uint8Array = new Uint8Array(16);
+
+  localTp: TransportParams = new TransportParams();
+  peerTp: TransportParams = new TransportParams();
+  peerTpSet: bool = false;
+
+  // Handshake progress.
+  handshakeComplete: bool = false;
+  handshakeConfirmed: bool = false;
+  handshakeDonePending: bool = false;
+  addressValidated: bool = false;
+  bytesReceived: f64 = 0;
+  bytesSent: f64 = 0;
+
+  // Connection-level flow control.
+  sendMaxData: u64 = 0;
+  dataSent: u64 = 0;
+  dataBlockedSentAt: u64 = 0xffffffffffffffff;
+  recvMaxData: u64 = 0;
+  recvWindow: u64 = 0;
+  dataReceived: u64 = 0;
+  dataRead: u64 = 0;
+  maxDataPending: bool = false;
+  lastMaxDataUpdate: f64 = -1;
+
+  // Streams.
+  streams: Map<u64, Stream> = new Map<u64, Stream>();
+  streamIds: Array<u64> = new Array<u64>();
+  nextLocalBidi: u64 = 0;
+  nextLocalUni: u64 = 0;
+  peerMaxStreamsBidi: u64 = 0;
+  peerMaxStreamsUni: u64 = 0;
+  localMaxStreamsBidi: u64 = 0;
+  localMaxStreamsUni: u64 = 0;
+  peerOpenedBidi: u64 = 0;
+  peerOpenedUni: u64 = 0;
+  peerClosedBidi: u64 = 0;
+  peerClosedUni: u64 = 0;
+  maxStreamsBidiPending: bool = false;
+  maxStreamsUniPending: bool = false;
+  streamsBlockedPending: i32 = 0; // 1 bidi, 2 uni
+  rrCounter: u64 = 0;
+
+  // Closing.
+  closeCode: u64 = 0;
+  closeFrameType: u64 = 0;
+  closeIsApp: bool = false;
+  closeReason: Uint8Array = new Uint8Array(0);
+  closeSendPending: bool = false;
+  closeDeadline: f64 = Infinity;
+  closedByPeer: bool = false;
+
+  // Idle timeout and keep-alive.
+  idleTimeout: f64 = 0;
+  lastActivity: f64 = 0;
+  pingPending: bool = false;
+
+  // Statistics.
+  packetsSent: u64 = 0;
+  packetsReceived: u64 = 0;
+  packetsLost: u64 = 0;
+  packetsDropped: u64 = 0;
+  bytesSentTotal: u64 = 0;
+  bytesReceivedTotal: u64 = 0;
+  streamBytesSent: u64 = 0;
+  streamBytesReceived: u64 = 0;
+
+  constructor(public handle: i32, public isServer: bool, public version: u32, public path: i32, defaults: Config) {
+    this.config.copyFrom(defaults);
+    prngFill(this.resetToken.dataStart, 16);
+  }
+
+  /** Applies configuration to our transport parameters and limits (before the handshake). */
+  setupLocal(now: f64): void {
+    const c = this.config;
+    this.rtt = new RttEstimator(c.get(ConfigKey.INITIAL_RTT_MS) * 1000);
+    this.cc = new CongestionController(<i32>c.get(ConfigKey.CONGESTION_CONTROL), <f64>SEND_DATAGRAM_SIZE);
+    const tp = this.localTp;
+    tp.clear();
+    tp.set(TpId.INITIAL_MAX_DATA, <u64>c.get(ConfigKey.INITIAL_MAX_DATA));
+    tp.set(TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL, <u64>c.get(ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL));
+    tp.set(TpId.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE, <u64>c.get(ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE));
+    tp.set(TpId.INITIAL_MAX_STREAM_DATA_UNI, <u64>c.get(ConfigKey.INITIAL_MAX_STREAM_DATA_UNI));
+    tp.set(TpId.INITIAL_MAX_STREAMS_BIDI, <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI));
+    tp.set(TpId.INITIAL_MAX_STREAMS_UNI, <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI));
+    tp.set(TpId.MAX_IDLE_TIMEOUT, <u64>c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS));
+    tp.set(TpId.MAX_UDP_PAYLOAD_SIZE, <u64>c.get(ConfigKey.MAX_UDP_PAYLOAD_SIZE));
+    tp.set(TpId.ACK_DELAY_EXPONENT, <u64>c.get(ConfigKey.ACK_DELAY_EXPONENT));
+    tp.set(TpId.MAX_ACK_DELAY, <u64>c.get(ConfigKey.MAX_ACK_DELAY_MS));
+    tp.set(TpId.ACTIVE_CONNECTION_ID_LIMIT, <u64>c.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
+    if (c.get(ConfigKey.DISABLE_ACTIVE_MIGRATION) != 0) tp.set(TpId.DISABLE_ACTIVE_MIGRATION, 1);
+    if (c.get(ConfigKey.MAX_DATAGRAM_FRAME_SIZE) > 0) tp.set(TpId.MAX_DATAGRAM_FRAME_SIZE, <u64>c.get(ConfigKey.MAX_DATAGRAM_FRAME_SIZE));
+    tp.setBytes(TpId.INITIAL_SOURCE_CONNECTION_ID, this.localCid.dataStart, this.localCid.length);
+    if (this.isServer) {
+      tp.setBytes(TpId.ORIGINAL_DESTINATION_CONNECTION_ID, this.originalDcid.dataStart, this.originalDcid.length);
+      tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.resetToken.dataStart, 16);
+    }
+    this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
+    this.recvWindow = this.recvMaxData;
+    this.localMaxStreamsBidi = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI);
+    this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
+    this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
+    this.lastActivity = now;
+  }
+
+  /** Our max_ack_delay in µs (what we promise the peer). */
+  localMaxAckDelay(): f64 { return this.config.get(ConfigKey.MAX_ACK_DELAY_MS) * 1000; }
+  /** The peer's max_ack_delay in µs (what recovery allows for). */
+  peerMaxAckDelay(): f64 { return this.peerTpSet ? <f64>this.peerTp.get(TpId.MAX_ACK_DELAY) * 1000 : 25000; }
+  localAckDelayExponent(): u64 { return <u64>this.config.get(ConfigKey.ACK_DELAY_EXPONENT); }
+  peerAckDelayExponent(): u64 { return this.peerTpSet ? this.peerTp.get(TpId.ACK_DELAY_EXPONENT) : 3; }
+
+  /** The current PTO period including backoff (RFC 9002 §6.2.1). */
+  ptoPeriod(space: i32): f64 {
+    const mad = space == SPACE_APP ? this.peerMaxAckDelay() : 0;
+    return this.rtt.pto(mad) * <f64>(1 << (this.ptoCount < 16 ? this.ptoCount : 16));
+  }
+
+  /** Applies validated peer transport parameters. */
+  applyPeerTransportParams(): void {
+    const p = this.peerTp;
+    this.peerTpSet = true;
+    this.sendMaxData = p.get(TpId.INITIAL_MAX_DATA);
+    this.peerMaxStreamsBidi = p.get(TpId.INITIAL_MAX_STREAMS_BIDI);
+    this.peerMaxStreamsUni = p.get(TpId.INITIAL_MAX_STREAMS_UNI);
+    // §10.1: the effective idle timeout is the minimum of both non-zero values.
+    const peerIdle = <f64>p.get(TpId.MAX_IDLE_TIMEOUT) * 1000;
+    if (peerIdle > 0 && (this.idleTimeout == 0 || peerIdle < this.idleTimeout)) this.idleTimeout = peerIdle;
+    // Streams opened before the parameters arrived (none normally) get their limits now.
+    for (let i = 0; i < this.streamIds.length; i++) {
+      const s = this.streams.get(unchecked(this.streamIds[i]));
+      if (s.send && s.sendMax == 0) s.sendMax = this.initialSendMax(s.id);
+    }
+  }
+
+  /** The peer's initial limit on our sending on stream `id`. */
+  initialSendMax(id: u64): u64 {
+    if (!this.peerTpSet) return 0;
+    const local = ((id & 1) == 1) == this.isServer;
+    if ((id & 2) != 0) return this.peerTp.get(TpId.INITIAL_MAX_STREAM_DATA_UNI);
+    // For a stream we opened, the peer's "bidi_remote" limit applies; for theirs, "bidi_local".
+    return local ? this.peerTp.get(TpId.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE) : this.peerTp.get(TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL);
+  }
+
+  /** Our initial limit on the peer's sending on stream `id`. */
+  initialRecvMax(id: u64): u64 {
+    const local = ((id & 1) == 1) == this.isServer;
+    if ((id & 2) != 0) return <u64>this.config.get(ConfigKey.INITIAL_MAX_STREAM_DATA_UNI);
+    return local ? <u64>this.config.get(ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL) : <u64>this.config.get(ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE);
+  }
+
+  /** Drops a space's keys and state (RFC 9001 §4.9) and tells the host. */
+  discardSpace(space: i32): void {
+    const s = this.spaces[space];
+    if (s.discarded) return;
+    s.discarded = true;
+    for (let i = 0; i < s.sent.length; i++) {
+      const p = unchecked(s.sent[i]);
+      if (p.inFlight) this.cc.onDiscarded(p.size);
+    }
+    s.sent.length = 0;
+    s.ackElicitingInFlight = 0;
+    s.lossTime = Infinity;
+    s.ack.onAckSent();
+    s.buffered.length = 0;
+    s.readAead = 0; s.readHp = 0; s.writeAead = 0; s.writeHp = 0;
+    this.ptoCount = 0;
+    pushEvent(EventKind.KEYS_DISCARDED, <u32>this.handle, <u64>levelOfSpace(space), 0, 0);
+  }
+
+  /** The handshake is confirmed (RFC 9001 §4.1.2): drop Handshake keys. */
+  confirmHandshake(): void {
+    if (this.handshakeConfirmed) return;
+    this.handshakeConfirmed = true;
+    if (this.state < STATE_CONFIRMED) this.state = STATE_CONFIRMED;
+    this.discardSpace(SPACE_HANDSHAKE);
+    pushEvent(EventKind.HANDSHAKE_CONFIRMED, <u32>this.handle, 0, 0, 0);
+  }
+
+  /** Starts closing with our CONNECTION_CLOSE (§10.2.1). */
+  startClose(code: u64, frameType: u64, isApp: bool, reason: usize, reasonLen: i32, now: f64): void {
+    if (this.state >= STATE_CLOSING) return;
+    this.state = STATE_CLOSING;
+    this.closeCode = code;
+    this.closeFrameType = frameType;
+    this.closeIsApp = isApp;
+    const r = new Uint8Array(reasonLen);
+    memory.copy(r.dataStart, reason, <usize>reasonLen);
+    this.closeReason = r;
+    this.closeSendPending = true;
+    // §10.2: the closing period lasts at least three PTOs.
+    this.closeDeadline = now + 3 * this.rtt.pto(0);
+    this.lossTimer = Infinity;
+    pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, isApp ? 1 : 0);
+  }
+
+  /** The peer closed: draining, no more sending (§10.2.2). */
+  startDraining(code: u64, frameType: u64, isApp: bool, now: f64): void {
+    if (this.state >= STATE_DRAINING) return;
+    const wasClosing = this.state == STATE_CLOSING;
+    this.state = STATE_DRAINING;
+    this.closedByPeer = true;
+    this.closeSendPending = false;
+    this.closeDeadline = now + 3 * this.rtt.pto(0);
+    this.lossTimer = Infinity;
+    if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2);
+  }
+
+  /** Gone: the host may forget the handle after this event. */
+  finishClose(): void {
+    if (this.state == STATE_CLOSED) return;
+    this.state = STATE_CLOSED;
+    for (let i = 0; i < 3; i++) this.discardSpace(i);
+    pushEvent(EventKind.CLOSED, <u32>this.handle, this.closeCode, 0, this.closedByPeer ? 2 : 0);
+  }
+
+  /** Earliest deadline of this connection. */
+  nextTimeout(): f64 {
+    if (this.state == STATE_CLOSED) return Infinity;
+    if (this.state >= STATE_CLOSING) return this.closeDeadline;
+    let t = this.lossTimer;
+    for (let i = 0; i < 3; i++) {
+      const s = this.spaces[i];
+      if (!s.discarded && s.ack.deadline < t) t = s.ack.deadline;
+    }
+    if (this.idleTimeout > 0) {
+      const idle = this.lastActivity + this.effectiveIdle();
+      if (idle < t) t = idle;
+    }
+    const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
+    if (ka > 0 && this.handshakeComplete) {
+      const k = this.lastActivity + ka;
+      if (k < t) t = k;
+    }
+    return t;
+  }
+
+  /** §10.1: at least three PTOs, so that a lossy handshake is not cut short. */
+  effectiveIdle(): f64 {
+    const min = 3 * this.rtt.pto(this.peerMaxAckDelay());
+    return this.idleTimeout > min ? this.idleTimeout : min;
+  }
+
+  stream(id: u64): Stream | null {
+    return this.streams.has(id) ? this.streams.get(id) : null;
+  }
+}

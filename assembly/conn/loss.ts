@@ -1,0 +1,229 @@
+// ACK processing, loss detection and PTO (RFC 9002 §6, Appendix A; names follow it).
+// Lost frames are queued again; acknowledged frames are retired.
+
+import { Connection, STATE_CLOSING } from "./connection";
+import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
+import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
+  SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
+  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
+import { GRANULARITY } from "../recovery/rtt";
+import { fA, fB, ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
+import { PROTOCOL_VIOLATION } from "../wire/errors";
+import { pushEvent, EventKind } from "./events";
+import { maybeForget } from "./stream-ops";
+
+const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
+const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
+const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshold
+
+// ACK ranges of the frame being processed, copied once (highest first).
+const rangeLo = new Array<u64>();
+const rangeHi = new Array<u64>();
+
+function inAckRanges(pn: u64): bool {
+  for (let i = 0; i < rangeLo.length; i++) {
+    if (pn > unchecked(rangeHi[i])) return false;
+    if (pn >= unchecked(rangeLo[i])) return true;
+  }
+  return false;
+}
+
+/** Processes the ACK frame just decoded (fields in decode.ts globals). Returns 0 or -code. */
+export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
+  const largest = fA;
+  if (<i64>largest >= <i64>sp.nextPn) return -PROTOCOL_VIOLATION; // §13.1: acknowledging a packet never sent
+  rangeLo.length = 0; rangeHi.length = 0;
+  ackIterFirst();
+  do { rangeLo.push(ackLo); rangeHi.push(ackHi); } while (ackIterNext());
+  if (<i64>largest > sp.largestAcked) sp.largestAcked = <i64>largest;
+
+  let largestNewlyAcked: SentPacket | null = null;
+  let anyAckEliciting = false;
+  const keep = new Array<SentPacket>();
+  for (let i = 0; i < sp.sent.length; i++) {
+    const p = unchecked(sp.sent[i]);
+    if (!inAckRanges(p.pn)) { keep.push(p); continue; }
+    if (largestNewlyAcked == null || p.pn > largestNewlyAcked!.pn) largestNewlyAcked = p;
+    if (p.ackEliciting) { anyAckEliciting = true; sp.ackElicitingInFlight--; }
+    if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
+    onPacketAcked(c, sp, p);
+  }
+  sp.sent = keep;
+  if (largestNewlyAcked == null) return 0;
+  // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
+  if (largestNewlyAcked!.pn == largest && anyAckEliciting) {
+    const ackDelay = sp.id == SPACE_APP ? <f64>(fB << c.peerAckDelayExponent()) : 0;
+    c.rtt.update(now - largestNewlyAcked!.timeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
+  }
+  detectLost(c, sp, now);
+  // §6.2.1: reset the PTO backoff, except for a client whose address is not yet validated.
+  if (c.isServer || c.handshakeComplete || sp.id != SPACE_INITIAL) c.ptoCount = 0;
+  setLossTimer(c, now);
+  return 0;
+}
+
+function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
+  if (p.largestAckedSent >= 0) sp.ack.received.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
+  for (let i = 0; i < p.frames.length; i++) {
+    const f = unchecked(p.frames[i]);
+    if (f.kind == SF_CRYPTO) sp.cryptoSend.onAcked(f.offset, f.len, false);
+    else if (f.kind == SF_STREAM) {
+      const s = c.stream(f.streamId);
+      if (s && s.send) {
+        const b = s.send!;
+        const roomBefore = b.room;
+        b.onAcked(f.offset, f.len, f.fin);
+        if (s.writeBlocked && b.room > roomBefore && b.room > 0) {
+          s.writeBlocked = false;
+          pushEvent(EventKind.STREAM_WRITABLE, <u32>c.handle, s.id, 0, 0);
+        }
+        if (b.allAcked() && b.fin && !s.notifiedFinished) {
+          s.notifiedFinished = true;
+          pushEvent(EventKind.STREAM_FINISHED, <u32>c.handle, s.id, 0, 0);
+          maybeForget(c, s);
+        }
+      }
+    } else if (f.kind == SF_RESET_STREAM) {
+      const s = c.stream(f.streamId);
+      if (s) { s.resetAcked = true; maybeForget(c, s); }
+    }
+  }
+}
+
+function onPacketLost(c: Connection, sp: PacketSpace, p: SentPacket): void {
+  c.packetsLost++;
+  requeueFrames(c, sp, p);
+}
+
+/** Schedules a packet's frames again (loss, or a PTO probe). */
+export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): void {
+  for (let i = 0; i < p.frames.length; i++) {
+    const f = unchecked(p.frames[i]);
+    switch (f.kind) {
+      case SF_CRYPTO: sp.cryptoSend.onLost(f.offset, f.len, false); break;
+      case SF_STREAM: {
+        const s = c.stream(f.streamId);
+        if (s && s.send && !s.resetSent) s.send!.onLost(f.offset, f.len, f.fin);
+        break;
+      }
+      case SF_HANDSHAKE_DONE: if (!c.handshakeDonePending) c.handshakeDonePending = true; break;
+      case SF_MAX_DATA: c.maxDataPending = true; break;
+      case SF_MAX_STREAM_DATA: { const s = c.stream(f.streamId); if (s && s.recv && s.recv!.finalSize < 0) s.sendMaxStreamData = true; break; }
+      case SF_MAX_STREAMS_BIDI: c.maxStreamsBidiPending = true; break;
+      case SF_MAX_STREAMS_UNI: c.maxStreamsUniPending = true; break;
+      case SF_RESET_STREAM: { const s = c.stream(f.streamId); if (s && !s.resetAcked) { s.resetSent = false; s.resetPending = true; } break; }
+      case SF_STOP_SENDING: { const s = c.stream(f.streamId); if (s && s.recv && !s.peerReset && !s.recv!.finished()) s.stopPending = true; break; }
+      default: break; // ACK, PING, *_BLOCKED: sent fresh when still relevant
+    }
+  }
+}
+
+/** §6.1: packet and time thresholds. */
+function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
+  sp.lossTime = Infinity;
+  if (sp.largestAcked < 0) return;
+  const rttMax = c.rtt.latestRtt > c.rtt.smoothedRtt ? c.rtt.latestRtt : c.rtt.smoothedRtt;
+  let lossDelay = TIME_THRESHOLD * rttMax;
+  if (lossDelay < GRANULARITY) lossDelay = GRANULARITY;
+  const lostSendTime = now - lossDelay;
+  const keep = new Array<SentPacket>();
+  let lostBytes = 0;
+  let latestLostTime: f64 = -1;
+  let earliestLostTime: f64 = Infinity;
+  let lostCount = 0;
+  for (let i = 0; i < sp.sent.length; i++) {
+    const p = unchecked(sp.sent[i]);
+    if (<i64>p.pn > sp.largestAcked) { keep.push(p); continue; }
+    if (p.timeSent <= lostSendTime || <u64>sp.largestAcked >= p.pn + PACKET_THRESHOLD) {
+      if (p.ackEliciting) sp.ackElicitingInFlight--;
+      if (p.inFlight) {
+        lostBytes += p.size;
+        if (p.timeSent > latestLostTime) latestLostTime = p.timeSent;
+        if (p.timeSent < earliestLostTime) earliestLostTime = p.timeSent;
+        lostCount++;
+      }
+      onPacketLost(c, sp, p);
+    } else {
+      keep.push(p);
+      const t = p.timeSent + lossDelay;
+      if (t < sp.lossTime) sp.lossTime = t;
+    }
+  }
+  sp.sent = keep;
+  if (lostBytes > 0) {
+    c.cc.onLost(lostBytes, latestLostTime, now);
+    // §7.6: persistent congestion when the lost packets span more than
+    // (smoothed_rtt + max(4 rttvar, granularity) + max_ack_delay) * 3, with an RTT sample.
+    if (lostCount >= 2 && c.rtt.hasSample && earliestLostTime >= c.rtt.firstSampleTime) {
+      const duration = c.rtt.pto(c.peerMaxAckDelay()) * PERSISTENT_CONGESTION_THRESHOLD;
+      if (latestLostTime - earliestLostTime > duration) c.cc.onPersistentCongestion();
+    }
+  }
+}
+
+/** §A.8: arms the loss detection timer (time threshold, else PTO). */
+export function setLossTimer(c: Connection, now: f64): void {
+  if (c.state >= STATE_CLOSING) { c.lossTimer = Infinity; return; }
+  let earliest: f64 = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const sp = c.spaces[i];
+    if (!sp.discarded && sp.lossTime < earliest) earliest = sp.lossTime;
+  }
+  if (earliest < Infinity) { c.lossTimer = earliest; return; }
+  let anyInFlight = false;
+  for (let i = 0; i < 3; i++) if (!c.spaces[i].discarded && c.spaces[i].ackElicitingInFlight > 0) anyInFlight = true;
+  // A client keeps a PTO armed until the server's address validation is certain (anti-deadlock, §6.2.2.1).
+  if (!anyInFlight && (c.isServer || c.handshakeComplete)) { c.lossTimer = Infinity; return; }
+  c.lossTimer = ptoTime(c, now);
+}
+
+function ptoTime(c: Connection, now: f64): f64 {
+  let best: f64 = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const sp = c.spaces[i];
+    if (sp.discarded) continue;
+    if (i == SPACE_APP && !c.handshakeConfirmed) continue; // §6.2.1: no app PTO before confirmation
+    if (sp.ackElicitingInFlight == 0 && !(!c.isServer && !c.handshakeComplete && i != SPACE_APP && sp.hasWriteKeys())) continue;
+    const base = sp.timeOfLastAckEliciting >= 0 ? sp.timeOfLastAckEliciting : now;
+    const t = base + c.ptoPeriod(i);
+    if (t < best) best = t;
+  }
+  return best;
+}
+
+/** The loss detection timer fired (§A.9). */
+export function onLossTimeout(c: Connection, now: f64): void {
+  // Time-threshold losses first.
+  for (let i = 0; i < 3; i++) {
+    const sp = c.spaces[i];
+    if (!sp.discarded && sp.lossTime <= now) {
+      detectLost(c, sp, now);
+      setLossTimer(c, now);
+      return;
+    }
+  }
+  // PTO: probe in the earliest space with something in flight (or the handshake space a client still needs).
+  let target = -1;
+  let best: f64 = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const sp = c.spaces[i];
+    if (sp.discarded || !sp.hasWriteKeys()) continue;
+    if (i == SPACE_APP && !c.handshakeConfirmed) continue;
+    const base = sp.timeOfLastAckEliciting >= 0 ? sp.timeOfLastAckEliciting : now;
+    const t = base + c.ptoPeriod(i);
+    if ((sp.ackElicitingInFlight > 0 || (!c.isServer && !c.handshakeComplete)) && t < best) { best = t; target = i; }
+  }
+  c.ptoCount++;
+  if (target >= 0) {
+    const sp = c.spaces[target];
+    // Probe with data still unacknowledged (RFC 9002 §6.2.4): queue it again.
+    for (let i = 0; i < sp.sent.length; i++) {
+      const p = unchecked(sp.sent[i]);
+      if (p.ackEliciting) requeueFrames(c, sp, p);
+    }
+    sp.probes = 2;
+    // During the handshake, also probe the other handshake space (§6.2.4).
+    if (target == SPACE_INITIAL && !c.spaces[SPACE_HANDSHAKE].discarded && c.spaces[SPACE_HANDSHAKE].hasWriteKeys()) c.spaces[SPACE_HANDSHAKE].probes = 1;
+  }
+  setLossTimer(c, now);
+}

@@ -1,0 +1,280 @@
+// Receiving: split a datagram into packets, remove protection, check the packet, and
+// dispatch its frames (RFC 9000 §12, §13, §19; RFC 9001 §5). A packet that cannot be
+// opened is dropped (counted), never a connection error; a frame that breaks the
+// rules closes the connection with the matching error code.
+
+import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, STATE_ESTABLISHED } from "./connection";
+import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
+import { parseHeader, hdrType, hdrIsLong, hdrPnOffset, hdrScid, hdrScidLen, hdrDcid, hdrDcidLen, hdrVersion } from "../wire/header";
+import { PacketType } from "../wire/version";
+import { unprotectPacket, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
+import { decodeFrame, fType, fA, fB, fC, fData, fDataLen, fFlag } from "../wire/frames/decode";
+import { FrameType } from "../wire/frames/types";
+import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
+import { PROTOCOL_VIOLATION, FLOW_CONTROL_ERROR, FINAL_SIZE_ERROR, CRYPTO_BUFFER_EXCEEDED, STREAM_STATE_ERROR, FRAME_ENCODING_ERROR } from "../wire/errors";
+import { onAckFrame, setLossTimer } from "./loss";
+import { peerStream, streamError, maybeForget, isLocalStream } from "./stream-ops";
+import { pushEvent, EventKind } from "./events";
+import { Stream } from "./streams/stream";
+
+/** Feeds the packets of a datagram [p, end) to `c`. */
+export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, now: f64): void {
+  if (c.state == STATE_CLOSED) return;
+  const len = <f64>(end - p);
+  c.bytesReceived += len;
+  c.bytesReceivedTotal += <u64>(end - p);
+  let q = p;
+  let first = true;
+  while (q < end) {
+    const n = parseHeader(q, end, localCidLen);
+    if (n <= 0) { c.packetsDropped++; break; }
+    // §12.2: coalesced packets must share the first packet's DCID; others are dropped.
+    if (!first && hdrDcidLen != c.localCid.length) { c.packetsDropped++; break; }
+    first = false;
+    const isLong = hdrIsLong;
+    receivePacket(c, q, n, now);
+    q += <usize>n;
+    if (!isLong) break;
+  }
+  if (c.state == STATE_CLOSING && c.closeDeadline > now) c.closeSendPending = true; // answer with CONNECTION_CLOSE again (§10.2.1)
+}
+
+function spaceOfType(t: i32): i32 {
+  if (t == PacketType.INITIAL) return SPACE_INITIAL;
+  if (t == PacketType.HANDSHAKE) return SPACE_HANDSHAKE;
+  if (t == PacketType.ONE_RTT || t == PacketType.ZERO_RTT) return SPACE_APP;
+  return -1;
+}
+
+/** One packet at p (length n, header already parsed into the hdr* globals). */
+function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
+  const t = hdrType;
+  if (t == PacketType.VERSION_NEGOTIATION || t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
+  if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
+  if (t == PacketType.ZERO_RTT) { c.packetsDropped++; return; } // 0-RTT is not supported yet: dropped, the client resends in 1-RTT
+  const si = spaceOfType(t);
+  if (si < 0) { c.packetsDropped++; return; }
+  const sp = c.spaces[si];
+  if (sp.discarded) { c.packetsDropped++; return; }
+  if (!sp.hasReadKeys()) {
+    // Keys not here yet (reordering, or the server's first Initial before the host
+    // installed keys): keep a copy to try again when they arrive (RFC 9001 §5.7).
+    if (sp.buffered.length < MAX_BUFFERED_PACKETS) {
+      const copy = new Uint8Array(n);
+      memory.copy(copy.dataStart, p, <usize>n);
+      sp.buffered.push(copy);
+    } else c.packetsDropped++;
+    return;
+  }
+  const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
+  const payloadLen = unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp);
+  if (payloadLen < 0) { c.packetsDropped++; return; }
+  const pn = unprotectedPn;
+  const firstByte = unprotectedFirstByte;
+  // §17.2 / §17.3.1: reserved bits must be zero after removing protection.
+  if ((isLong && (firstByte & 0x0c) != 0) || (!isLong && (firstByte & 0x18) != 0)) {
+    c.startClose(PROTOCOL_VIOLATION, 0, false, 0, 0, now);
+    return;
+  }
+  if (sp.ack.isDuplicate(pn)) { c.packetsDropped++; return; }
+  c.packetsReceived++;
+  sp.everReceived = true;
+
+  // The client takes the server's SCID as its DCID from the first Initial (§7.2).
+  if (!c.isServer && t == PacketType.INITIAL && !c.peerCidSet) {
+    const cid = new Uint8Array(scidLen);
+    memory.copy(cid.dataStart, scid, <usize>scidLen);
+    c.peerCid = cid;
+    c.peerInitialScid = cid;
+    c.peerCidSet = true;
+  }
+  if (c.state == STATE_DRAINING) return;
+
+  const payload = p + <usize>unprotectedHeaderLen;
+  const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : PKT_1;
+  const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
+  if (ackEliciting < 0) return; // closed
+  c.lastActivity = now;
+  sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
+
+  if (c.isServer && si == SPACE_HANDSHAKE) {
+    // §8.1: a Handshake packet proves the client's address; RFC 9001 §4.9.1: drop Initial keys.
+    c.addressValidated = true;
+    c.discardSpace(SPACE_INITIAL);
+  }
+  if (!c.isServer && si != SPACE_INITIAL) c.addressValidated = true;
+  if (c.state < STATE_CLOSING) setLossTimer(c, now);
+}
+
+/** Dispatches frames; returns 1 if any was ack-eliciting, 0 if none, -1 if the connection closed. */
+function processFrames(c: Connection, sp: PacketSpace, p: usize, end: usize, pktBit: u8, now: f64): i32 {
+  if (p >= end) { c.startClose(PROTOCOL_VIOLATION, 0, false, 0, 0, now); return -1; } // §12.4: a packet needs a frame
+  let eliciting = 0;
+  let cryptoArrived = false;
+  while (p < end) {
+    const n = decodeFrame(p, end);
+    if (n < 0) { c.startClose(<u64>(-n), fType, false, 0, 0, now); return -1; }
+    const type = fType;
+    if (!frameAllowedIn(type, pktBit)) { c.startClose(PROTOCOL_VIOLATION, type, false, 0, 0, now); return -1; }
+    if (frameIsAckEliciting(type)) eliciting = 1;
+    const r = handleFrame(c, sp, type, now);
+    if (r < 0) {
+      if (c.state < STATE_CLOSING) c.startClose(<u64>(-r), type, false, 0, 0, now);
+      return -1;
+    }
+    if (r == 2) cryptoArrived = true;
+    if (c.state >= STATE_DRAINING) return -1;
+    p += <usize>n;
+  }
+  if (cryptoArrived) pushEvent(EventKind.CRYPTO_DATA, <u32>c.handle, <u64>levelOfSpace(sp.id), 0, 0);
+  return eliciting;
+}
+
+/** One decoded frame. Returns 0, 2 (CRYPTO data arrived) or -code. */
+function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
+  if (type >= FrameType.STREAM && type <= FrameType.STREAM_MAX) return onStream(c, now);
+  switch (<i32>type) {
+    case <i32>FrameType.PADDING:
+    case <i32>FrameType.PING:
+      return 0;
+    case <i32>FrameType.ACK:
+    case <i32>FrameType.ACK_ECN:
+      return onAckFrame(c, sp, now);
+    case <i32>FrameType.CRYPTO: {
+      if (sp.cryptoRecv.insert(fB, fData, fDataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
+      return sp.cryptoRecv.readable() > 0 ? 2 : 0;
+    }
+    case <i32>FrameType.HANDSHAKE_DONE:
+      if (c.isServer) return -PROTOCOL_VIOLATION; // §19.20
+      if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
+      c.confirmHandshake();
+      return 0;
+    case <i32>FrameType.CONNECTION_CLOSE:
+    case <i32>FrameType.CONNECTION_CLOSE_APP:
+      c.closeCode = fA;
+      c.closeIsApp = type == FrameType.CONNECTION_CLOSE_APP;
+      c.startDraining(fA, fB, type == FrameType.CONNECTION_CLOSE_APP, now);
+      return 0;
+    case <i32>FrameType.MAX_DATA:
+      if (fA > c.sendMaxData) { c.sendMaxData = fA; wakeWriters(c); }
+      return 0;
+    case <i32>FrameType.MAX_STREAM_DATA: {
+      const s = peerStream(c, fA, false);
+      if (!s) return streamError ? -streamError : 0;
+      if (!s.send) return -STREAM_STATE_ERROR;
+      if (fB > s.sendMax) s.sendMax = fB;
+      return 0;
+    }
+    case <i32>FrameType.MAX_STREAMS_BIDI:
+      if (fA > c.peerMaxStreamsBidi) c.peerMaxStreamsBidi = fA;
+      return 0;
+    case <i32>FrameType.MAX_STREAMS_UNI:
+      if (fA > c.peerMaxStreamsUni) c.peerMaxStreamsUni = fA;
+      return 0;
+    case <i32>FrameType.RESET_STREAM: {
+      const s = peerStream(c, fA, true);
+      if (!s) return streamError ? -streamError : 0;
+      if (!s.recv) return -STREAM_STATE_ERROR;
+      const r = s.recv!;
+      // §4.5: the final size cannot change, nor be below what was received.
+      if ((r.finalSize >= 0 && <u64>r.finalSize != fC) || fC < r.highest) return -FINAL_SIZE_ERROR;
+      if (fC > s.recvMax) return -FLOW_CONTROL_ERROR;
+      if (fC > r.highest) { c.dataReceived += fC - r.highest; if (c.dataReceived > c.recvMaxData) return -FLOW_CONTROL_ERROR; }
+      r.finalSize = <i64>fC;
+      if (!s.peerReset) {
+        s.peerReset = true;
+        s.stopPending = false;
+        pushEvent(EventKind.STREAM_RESET, <u32>c.handle, s.id, fB, 0);
+        maybeForget(c, s);
+      }
+      return 0;
+    }
+    case <i32>FrameType.STOP_SENDING: {
+      const s = peerStream(c, fA, false);
+      if (!s) return streamError ? -streamError : 0;
+      if (!s.send) return -STREAM_STATE_ERROR;
+      if (!s.peerStopSending) {
+        s.peerStopSending = true;
+        pushEvent(EventKind.STREAM_STOP_SENDING, <u32>c.handle, s.id, fB, 0);
+        // §3.5: answer with RESET_STREAM carrying the same code unless all data is acknowledged.
+        if (!s.resetSent && !s.send!.allAcked()) { s.resetCode = fB; s.resetPending = true; }
+      }
+      return 0;
+    }
+    case <i32>FrameType.DATA_BLOCKED:
+      return 0;
+    case <i32>FrameType.STREAM_DATA_BLOCKED: {
+      const s = peerStream(c, fA, true);
+      if (!s && streamError) return -streamError;
+      return 0;
+    }
+    case <i32>FrameType.STREAMS_BLOCKED_BIDI:
+    case <i32>FrameType.STREAMS_BLOCKED_UNI:
+      return 0;
+    case <i32>FrameType.NEW_CONNECTION_ID:
+      // One CID per side for now (several CIDs and migration come later, ROADMAP): we
+      // accept and ignore new CIDs; retiring is never needed since we keep using the first.
+      if (c.peerCid.length == 0) return -PROTOCOL_VIOLATION; // §19.15: zero-length CID peers must not send it
+      return 0;
+    case <i32>FrameType.RETIRE_CONNECTION_ID:
+      return 0;
+    case <i32>FrameType.NEW_TOKEN:
+      if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7
+      return 0;
+    case <i32>FrameType.PATH_CHALLENGE:
+    case <i32>FrameType.PATH_RESPONSE:
+      return 0; // path validation comes with migration
+    case <i32>FrameType.DATAGRAM:
+    case <i32>FrameType.DATAGRAM_LEN:
+      return -PROTOCOL_VIOLATION; // we never advertise max_datagram_frame_size (RFC 9221 §3)
+    default:
+      return -FRAME_ENCODING_ERROR;
+  }
+}
+
+function onStream(c: Connection, now: f64): i32 {
+  const s = peerStream(c, fA, true);
+  if (!s) return streamError ? -streamError : 0;
+  if (!s.recv) return -STREAM_STATE_ERROR;
+  const r = s.recv!;
+  const off = fB;
+  const len = fDataLen;
+  const end = off + <u64>len;
+  if (r.finalSize >= 0 && (end > <u64>r.finalSize || (fFlag && end != <u64>r.finalSize))) return -FINAL_SIZE_ERROR;
+  if (fFlag && end < r.highest) return -FINAL_SIZE_ERROR;
+  if (end > s.recvMax) return -FLOW_CONTROL_ERROR; // §4.1
+  if (end > r.highest) {
+    c.dataReceived += end - r.highest;
+    if (c.dataReceived > c.recvMaxData) return -FLOW_CONTROL_ERROR;
+  }
+  if (fFlag) r.finalSize = <i64>end;
+  if (s.peerReset) return 0;
+  if (r.insert(off, fData, len) < 0) return -FLOW_CONTROL_ERROR;
+  c.streamBytesReceived += <u64>len;
+  if (r.readable() > 0 || r.finished() || (r.finalSize >= 0 && r.readOffset + <u64>r.readable() == <u64>r.finalSize)) {
+    pushEvent(EventKind.STREAM_READABLE, <u32>c.handle, s.id, 0, 0);
+  }
+  return 0;
+}
+
+/** More connection credit: streams blocked on writing may continue. */
+function wakeWriters(c: Connection): void {
+  for (let i = 0; i < c.streamIds.length; i++) {
+    const s = c.streams.get(unchecked(c.streamIds[i]));
+    if (s.writeBlocked && s.send && s.send!.room > 0) { s.writeBlocked = false; pushEvent(EventKind.STREAM_WRITABLE, <u32>c.handle, s.id, 0, 0); }
+  }
+}
+
+/** Retries packets buffered before their keys (called when read keys are installed). */
+export function replayBuffered(c: Connection, si: i32, localCidLen: i32, now: f64): void {
+  const sp = c.spaces[si];
+  const list = sp.buffered;
+  sp.buffered = new Array<Uint8Array>();
+  for (let i = 0; i < list.length; i++) {
+    const b = unchecked(list[i]);
+    const n = parseHeader(b.dataStart, b.dataStart + <usize>b.length, localCidLen);
+    if (n > 0) receivePacket(c, b.dataStart, n, now);
+  }
+}
+
+export { isLocalStream, Stream };

@@ -1,0 +1,50 @@
+// A packet number space (RFC 9000 §12.3): Initial, Handshake or Application. Each has
+// its own packet numbers, keys, acknowledgements, sent-packet record and CRYPTO stream.
+
+import { AckTracker } from "../recovery/acktracker";
+import { SentPacket } from "../recovery/sent";
+import { SendBuffer } from "./sendbuf";
+import { RecvBuffer } from "./recvbuf";
+
+export const SPACE_INITIAL: i32 = 0;
+export const SPACE_HANDSHAKE: i32 = 1;
+export const SPACE_APP: i32 = 2;
+
+/** Encryption level (ABI numbering) of a space. */
+export function levelOfSpace(s: i32): i32 { return s == SPACE_INITIAL ? 0 : s == SPACE_HANDSHAKE ? 2 : 3; }
+/** Space of an encryption level (0-RTT shares the application space); -1 if invalid. */
+export function spaceOfLevel(l: i32): i32 { return l == 0 ? SPACE_INITIAL : l == 2 ? SPACE_HANDSHAKE : l == 1 || l == 3 ? SPACE_APP : -1; }
+
+/** Most CRYPTO bytes buffered ahead of what TLS consumed (RFC 9000 §7.5 suggests >= 4096). */
+export const CRYPTO_BUFFER_LIMIT: i32 = 64 * 1024;
+/** Undecryptable packets kept per space until keys arrive (RFC 9001 §5.7). */
+export const MAX_BUFFERED_PACKETS: i32 = 8;
+
+export class PacketSpace {
+  readAead: i32 = 0;
+  readHp: i32 = 0;
+  writeAead: i32 = 0;
+  writeHp: i32 = 0;
+  discarded: bool = false;
+  nextPn: u64 = 0;
+  largestAcked: i64 = -1;
+  ack: AckTracker = new AckTracker();
+  sent: Array<SentPacket> = new Array<SentPacket>();
+  lossTime: f64 = Infinity;
+  timeOfLastAckEliciting: f64 = -1;
+  ackElicitingInFlight: i32 = 0;
+  cryptoSend: SendBuffer = new SendBuffer(1 << 20);
+  cryptoRecv: RecvBuffer = new RecvBuffer(CRYPTO_BUFFER_LIMIT);
+  /** Packets that arrived before their keys: copies of the datagram bytes. */
+  buffered: Array<Uint8Array> = new Array<Uint8Array>();
+  /** Probe packets owed after a PTO. */
+  probes: i32 = 0;
+  /** Whether a packet of this space was ever sent / received. */
+  everSent: bool = false;
+  everReceived: bool = false;
+
+  constructor(public id: i32) {}
+
+  hasWriteKeys(): bool { return this.writeAead != 0 && !this.discarded; }
+  hasReadKeys(): bool { return this.readAead != 0 && !this.discarded; }
+}

@@ -1,0 +1,72 @@
+// One stream (RFC 9000 §2-§4): its send and receive halves, flow-control limits both
+// ways, and what control frames it owes the peer. States follow §3 implicitly: the
+// send half is Ready/Send → Data Sent (fin) → Data Recvd (all acked), or Reset Sent →
+// Reset Recvd; the receive half Recv → Size Known → Data Recvd → Data Read, or Reset.
+
+import { SendBuffer } from "../sendbuf";
+import { RecvBuffer } from "../recvbuf";
+
+export class Stream {
+  send: SendBuffer | null = null;
+  recv: RecvBuffer | null = null;
+  /** Peer's limit on our sending (MAX_STREAM_DATA). */
+  sendMax: u64 = 0;
+  /** Our advertised limit on the peer's sending. */
+  recvMax: u64 = 0;
+  /** Receive window: how far ahead of the read offset we let the peer go. */
+  recvWindow: u64 = 0;
+  urgency: i32 = 3;
+  /** Sequence for fair round robin within an urgency level. */
+  lastServed: u64 = 0;
+
+  // Owed control frames.
+  sendMaxStreamData: bool = false;
+  sendBlocked: bool = false;
+  blockedAt: u64 = 0;
+  resetCode: u64 = 0;
+  resetPending: bool = false;
+  resetSent: bool = false;
+  resetAcked: bool = false;
+  stopCode: u64 = 0;
+  stopPending: bool = false;
+
+  // Received control state.
+  peerReset: bool = false;
+  peerStopSending: bool = false;
+
+  // Notifications owed to the host.
+  notifyReadable: bool = false;
+  notifyWritable: bool = false;
+  notifiedFinished: bool = false;
+  /** The host wants STREAM_WRITABLE once room frees up. */
+  writeBlocked: bool = false;
+
+  constructor(public id: u64) {}
+
+  get isUni(): bool { return (this.id & 2) != 0; }
+  get isServerInitiated(): bool { return (this.id & 1) != 0; }
+
+  /** Bytes of new data flow control still lets us send on this stream. */
+  sendCredit(): u64 {
+    const s = this.send;
+    if (!s) return 0;
+    return this.sendMax > s.nextSend ? this.sendMax - s.nextSend : 0;
+  }
+
+  /** True when this stream has frames (data, FIN or control) to send. */
+  wantsToSend(): bool {
+    if (this.resetPending || this.stopPending || this.sendMaxStreamData || this.sendBlocked) return true;
+    const s = this.send;
+    if (!s || this.resetSent) return false;
+    if (!s.lost.isEmpty()) return true;
+    if (s.fin && (!s.finSent || s.finLost) && s.nextSend == s.end) return true;
+    return s.nextSend < s.end && s.nextSend < this.sendMax;
+  }
+
+  /** Both halves are done and the host was told: the stream can be forgotten. */
+  isClosed(): bool {
+    const sendDone = this.send == null || (this.send!.fin && this.send!.allAcked()) || this.resetAcked;
+    const recvDone = this.recv == null || this.recv!.finished() || this.peerReset;
+    return sendDone && recvDone;
+  }
+}

@@ -1,0 +1,310 @@
+// Building datagrams (RFC 9000 §12.2 coalescing, §13 what goes where, §14.1 padding,
+// §8.1 anti-amplification; RFC 9002 §7 congestion window). Packets are assembled in
+// place in the transmit region and protected there (STYLE.md: ngtcp2's ppe style).
+
+import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, SEND_DATAGRAM_SIZE } from "./connection";
+import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
+import { buildLongHeader, buildShortHeader, patchLength, builtLengthOffset, builtLengthSize } from "../wire/header";
+import { pnEncodeLength } from "../wire/pn";
+import { PacketType } from "../wire/version";
+import { FrameType } from "../wire/frames/types";
+import { encodeAck, encodeCrypto, cryptoHeaderLen, encodeStream, streamHeaderLen, encodeEmpty, encodeOne, encodeTwo,
+  encodeResetStream, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
+import { protectPacket, TAG_LEN } from "../crypto/protect";
+import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
+  SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_PING, SF_ACK, SF_DATA_BLOCKED,
+  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
+import { APPLICATION_ERROR } from "../wire/errors";
+import { setLossTimer } from "./loss";
+import { Stream } from "./streams/stream";
+import { maybeForget } from "./stream-ops";
+
+// ACK ranges staged for the encoder: (lo, hi) u64 pairs, highest first.
+const MAX_ACK_RANGES: i32 = 32;
+const ackRanges: usize = heap.alloc(<usize>(MAX_ACK_RANGES * 16));
+
+// Per-packet build state.
+let pkt: SentPacket = new SentPacket(0, 0, 0, false, false);
+let eliciting: bool = false;
+let allowEliciting: bool = false;
+
+/**
+ * Writes the next datagram of `c` at `out` (at most `cap` bytes). Returns its length,
+ * 0 when nothing is to be sent now.
+ */
+export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i32 {
+  if (c.state == STATE_CLOSED || c.state == STATE_DRAINING) return 0;
+  let maxSize = cap < SEND_DATAGRAM_SIZE ? cap : SEND_DATAGRAM_SIZE;
+  if (c.isServer && !c.addressValidated) {
+    // §8.1: at most three times the bytes received before the address is validated.
+    const budget = 3 * c.bytesReceived - c.bytesSent;
+    if (budget < <f64>maxSize) maxSize = <i32>budget;
+    if (maxSize < 64) return 0;
+  }
+  if (c.state == STATE_CLOSING) return buildClose(c, out, maxSize, now);
+
+  let pos: i32 = 0;
+  let padded = false;
+  for (let si = 0; si < 3; si++) {
+    const sp = c.spaces[si];
+    if (!sp.hasWriteKeys()) continue;
+    if (si == SPACE_APP && !c.handshakeComplete && !c.isServer) continue; // client: 1-RTT after its handshake completes
+    const room = maxSize - pos;
+    if (room < 48) break;
+    // §14.1: a client pads every datagram with an Initial packet, a server every datagram
+    // with an ack-eliciting Initial. Padding this packet to fill the datagram is simplest.
+    const padInitial = si == SPACE_INITIAL && maxSize >= SEND_DATAGRAM_SIZE;
+    const n = buildPacket(c, sp, out + <usize>pos, room, now, padInitial);
+    if (n > 0) {
+      pos += n;
+      if (padInitial && (!c.isServer || eliciting)) { padded = true; }
+      if (si == SPACE_HANDSHAKE && !c.isServer) c.discardSpace(SPACE_INITIAL); // RFC 9001 §4.9.1
+    }
+    if (padded) break;
+  }
+  if (pos > 0) {
+    c.bytesSent += <f64>pos;
+    c.bytesSentTotal += <u64>pos;
+    setLossTimer(c, now);
+  }
+  return pos;
+}
+
+function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
+  if (!c.closeSendPending) return 0;
+  c.closeSendPending = false;
+  let pos = 0;
+  // During the handshake the peer may lack our newest keys: send in every space we can
+  // (§10.2.3), long headers first since a short header runs to the end of the datagram.
+  for (let si = 0; si < 3; si++) {
+    const sp = c.spaces[si];
+    if (!sp.hasWriteKeys()) continue;
+    if (si == SPACE_APP && !c.handshakeComplete && !c.isServer) continue;
+    if (c.handshakeConfirmed && si != SPACE_APP) continue;
+    pos += buildPacket(c, sp, out + <usize>pos, maxSize - pos, now, false);
+  }
+  c.bytesSent += <f64>pos;
+  return pos;
+}
+
+function record(f: SentFrame): void {
+  pkt.frames.push(f);
+}
+
+/** Builds one packet of space `sp` at p (room bytes). Returns its length or 0. */
+function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f64, padToRoom: bool): i32 {
+  const si = sp.id;
+  const end = p + <usize>room;
+  const pn = sp.nextPn;
+  let pnLen = pnEncodeLength(pn, sp.largestAcked);
+  if (pnLen < 2) pnLen = 2;
+  let hlen: i32;
+  let lengthOffset: usize = 0;
+  let lengthSize = 0;
+  if (si == SPACE_APP) {
+    hlen = buildShortHeader(p, end, c.peerCid.dataStart, c.peerCid.length, pn, pnLen, 0, 0);
+  } else {
+    hlen = buildLongHeader(p, end, si == SPACE_INITIAL ? PacketType.INITIAL : PacketType.HANDSHAKE, c.version,
+      c.peerCid.dataStart, c.peerCid.length, c.localCid.dataStart, c.localCid.length, 0, 0, pn, pnLen, 2);
+    lengthOffset = builtLengthOffset;
+    lengthSize = builtLengthSize;
+  }
+  if (hlen <= 0) return 0;
+  const pnOffset = hlen - pnLen;
+  const payloadStart = p + <usize>hlen;
+  const payloadEnd = end - <usize>TAG_LEN;
+  if (payloadEnd <= payloadStart + 8) return 0;
+  let q = payloadStart;
+
+  pkt = new SentPacket(pn, now, 0, false, false);
+  eliciting = false;
+  // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
+  allowEliciting = sp.probes > 0 || c.cc.canSend(room);
+
+  if (c.state == STATE_CLOSING) {
+    // CONNECTION_CLOSE alone (§10.2.1); application closes before 1-RTT become 0x1c APPLICATION_ERROR (§10.2.3).
+    let n: i32;
+    if (c.closeIsApp && si != SPACE_APP) n = encodeConnectionClose(q, payloadEnd, false, APPLICATION_ERROR, 0, 0, 0);
+    else n = encodeConnectionClose(q, payloadEnd, c.closeIsApp, c.closeCode, c.closeFrameType, c.closeReason.dataStart, c.closeReason.length < 200 ? c.closeReason.length : 200);
+    q += <usize>n;
+  } else {
+    q = writeAck(c, sp, q, payloadEnd, now);
+    if (allowEliciting) {
+      q = writeCrypto(sp, q, payloadEnd);
+      if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
+      if ((sp.probes > 0 || (c.pingPending && si == SPACE_APP)) && !eliciting) {
+        q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
+        record(new SentFrame(SF_PING, 0, 0, 0, false));
+        eliciting = true;
+        if (si == SPACE_APP) c.pingPending = false;
+      }
+    }
+  }
+  if (q == payloadStart) return 0; // nothing to send in this space
+  if (eliciting && sp.probes > 0) sp.probes--;
+
+  // Padding: to fill the datagram (Initial), or so that the header protection sample exists (RFC 9001 §5.4.2).
+  let payloadLen = <i32>(q - payloadStart);
+  const want = padToRoom && (!c.isServer || eliciting) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
+  if (payloadLen < want) {
+    encodePadding(q, payloadEnd, want - payloadLen);
+    payloadLen = want;
+  }
+  if (lengthSize > 0) patchLength(lengthOffset, lengthSize, pnLen + payloadLen + TAG_LEN);
+  const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
+  if (total < 0) return 0;
+  sp.nextPn++;
+  sp.everSent = true;
+  c.packetsSent++;
+  const inFlight = eliciting || payloadLen > 0 && pkt.frames.length > 0;
+  pkt.size = total;
+  pkt.ackEliciting = eliciting;
+  pkt.inFlight = eliciting;
+  if (eliciting) {
+    sp.sent.push(pkt);
+    sp.ackElicitingInFlight++;
+    sp.timeOfLastAckEliciting = now;
+    c.cc.onSent(total);
+    c.lastActivity = now; // §10.1: sending an ack-eliciting packet restarts the idle timer
+  } else if (inFlight) {
+    sp.sent.push(pkt);
+  }
+  return total;
+}
+
+function writeAck(c: Connection, sp: PacketSpace, q: usize, end: usize, now: f64): usize {
+  const t = sp.ack;
+  if (!t.hasRanges()) return q;
+  // Send an ACK when one is due, or piggyback when we send anyway and something is unacknowledged.
+  if (!(t.pending || t.deadline <= now || (t.unacked > 0 && allowEliciting))) return q;
+  const rs = t.received;
+  let count = 0;
+  for (let i = rs.count - 1; i >= 0 && count < MAX_ACK_RANGES; i--, count++) {
+    store<u64>(ackRanges + (<usize>count << 4), rs.lo(i));
+    store<u64>(ackRanges + (<usize>count << 4) + 8, rs.hi(i) - 1);
+  }
+  let delay: u64 = 0;
+  if (sp.id == SPACE_APP && now > t.largestTime) delay = (<u64>(now - t.largestTime)) >> c.localAckDelayExponent();
+  const n = encodeAck(q, end, ackRanges, count, delay, false, 0, 0, 0);
+  if (n <= 0) return q;
+  pkt.largestAckedSent = <i64>(rs.max() - 1);
+  record(new SentFrame(SF_ACK, 0, 0, 0, false));
+  t.onAckSent();
+  return q + <usize>n;
+}
+
+function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
+  const b = sp.cryptoSend;
+  while (b.hasPending()) {
+    const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, 1200) - 1;
+    if (room < 16) break;
+    const n = b.next(room, 0xffffffffffffffff);
+    if (n <= 0) break;
+    const off = b.chunkOffset;
+    const w = encodeCrypto(q, end, off, b.ptr(off), n);
+    if (w <= 0) { b.onLost(off, n, false); break; }
+    q += <usize>w;
+    record(new SentFrame(SF_CRYPTO, 0, off, n, false));
+    eliciting = true;
+  }
+  return q;
+}
+
+function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
+  if (c.handshakeDonePending && c.isServer) {
+    const n = encodeEmpty(q, end, FrameType.HANDSHAKE_DONE);
+    if (n > 0) { q += <usize>n; c.handshakeDonePending = false; record(new SentFrame(SF_HANDSHAKE_DONE, 0, 0, 0, false)); eliciting = true; }
+  }
+  if (c.maxDataPending) {
+    const n = encodeOne(q, end, FrameType.MAX_DATA, c.recvMaxData);
+    if (n > 0) { q += <usize>n; c.maxDataPending = false; record(new SentFrame(SF_MAX_DATA, 0, 0, 0, false)); eliciting = true; }
+  }
+  if (c.maxStreamsBidiPending) {
+    const n = encodeOne(q, end, FrameType.MAX_STREAMS_BIDI, c.localMaxStreamsBidi);
+    if (n > 0) { q += <usize>n; c.maxStreamsBidiPending = false; record(new SentFrame(SF_MAX_STREAMS_BIDI, 0, 0, 0, false)); eliciting = true; }
+  }
+  if (c.maxStreamsUniPending) {
+    const n = encodeOne(q, end, FrameType.MAX_STREAMS_UNI, c.localMaxStreamsUni);
+    if (n > 0) { q += <usize>n; c.maxStreamsUniPending = false; record(new SentFrame(SF_MAX_STREAMS_UNI, 0, 0, 0, false)); eliciting = true; }
+  }
+  if (c.streamsBlockedPending != 0) {
+    const bidi = (c.streamsBlockedPending & 1) != 0;
+    const n = encodeOne(q, end, bidi ? FrameType.STREAMS_BLOCKED_BIDI : FrameType.STREAMS_BLOCKED_UNI, bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni);
+    if (n > 0) { q += <usize>n; c.streamsBlockedPending &= bidi ? ~1 : ~2; record(new SentFrame(SF_STREAMS_BLOCKED, 0, 0, 0, false)); eliciting = true; }
+  }
+  // Streams: most urgent first (0 = highest), round robin within an urgency level.
+  const ids = c.streamIds;
+  const count = ids.length;
+  if (count == 0) return q;
+  const start = <i32>(c.rrCounter % <u64>count);
+  c.rrCounter++;
+  for (let u = 0; u < 8; u++) {
+    for (let k = 0; k < count; k++) {
+      if (<i32>(end - q) < 24) return q;
+      const idx = (start + k) % count;
+      if (idx >= ids.length) continue;
+      const s = c.streams.get(unchecked(ids[idx]));
+      if (s.urgency != u || !s.wantsToSend()) continue;
+      q = writeStreamFrames(c, s, q, end);
+    }
+  }
+  return q;
+}
+
+function writeStreamFrames(c: Connection, s: Stream, q: usize, end: usize): usize {
+  if (s.stopPending) {
+    const n = encodeTwo(q, end, FrameType.STOP_SENDING, s.id, s.stopCode);
+    if (n > 0) { q += <usize>n; s.stopPending = false; record(new SentFrame(SF_STOP_SENDING, s.id, 0, 0, false)); eliciting = true; }
+  }
+  if (s.sendMaxStreamData && s.recv) {
+    const n = encodeTwo(q, end, FrameType.MAX_STREAM_DATA, s.id, s.recvMax);
+    if (n > 0) { q += <usize>n; s.sendMaxStreamData = false; record(new SentFrame(SF_MAX_STREAM_DATA, s.id, 0, 0, false)); eliciting = true; }
+  }
+  if (s.resetPending) {
+    const n = encodeResetStream(q, end, s.id, s.resetCode, s.send ? s.send!.nextSend : 0);
+    if (n > 0) {
+      q += <usize>n; s.resetPending = false; s.resetSent = true;
+      record(new SentFrame(SF_RESET_STREAM, s.id, 0, 0, false)); eliciting = true;
+    }
+    return q;
+  }
+  const b = s.send;
+  if (!b || s.resetSent) return q;
+  const buf = b!;
+  // Data: retransmissions first (already counted against flow control), then new data within both limits.
+  for (;;) {
+    const room = <i32>(end - q) - streamHeaderLen(s.id, buf.nextSend, 1200, true);
+    if (room < 1 && !(buf.fin && buf.nextSend == buf.end)) break;
+    const connCredit = c.sendMaxData > c.dataSent ? c.sendMaxData - c.dataSent : 0;
+    let limit = s.sendMax;
+    if (buf.nextSend + connCredit < limit) limit = buf.nextSend + connCredit;
+    const before = buf.nextSend;
+    const n = buf.next(room > 0 ? room : 0, limit);
+    const off = buf.chunkOffset;
+    const fin = buf.finWith(off + <u64>n);
+    if (n == 0 && !fin) {
+      // Blocked by flow control: tell the peer once per limit (§4.1).
+      if (buf.nextSend < buf.end) {
+        if (buf.nextSend >= s.sendMax && s.blockedAt != s.sendMax + 1) {
+          const w = encodeTwo(q, end, FrameType.STREAM_DATA_BLOCKED, s.id, s.sendMax);
+          if (w > 0) { q += <usize>w; s.blockedAt = s.sendMax + 1; record(new SentFrame(SF_STREAM_DATA_BLOCKED, s.id, 0, 0, false)); eliciting = true; }
+        } else if (connCredit == 0 && c.dataBlockedSentAt != c.sendMaxData) {
+          const w = encodeOne(q, end, FrameType.DATA_BLOCKED, c.sendMaxData);
+          if (w > 0) { q += <usize>w; c.dataBlockedSentAt = c.sendMaxData; record(new SentFrame(SF_DATA_BLOCKED, 0, 0, 0, false)); eliciting = true; }
+        }
+      }
+      break;
+    }
+    const w = encodeStream(q, end, s.id, off, buf.ptr(off), n, fin, true);
+    if (w <= 0) { buf.onLost(off, n, fin); break; }
+    q += <usize>w;
+    if (buf.nextSend > before) { c.dataSent += buf.nextSend - before; }
+    if (fin) { buf.finSent = true; buf.finLost = false; }
+    c.streamBytesSent += <u64>n;
+    record(new SentFrame(SF_STREAM, s.id, off, n, fin));
+    eliciting = true;
+    if (n < room) break;
+  }
+  maybeForget(c, s);
+  return q;
+}

@@ -1,0 +1,51 @@
+// Received packet numbers of one space and when to acknowledge them (RFC 9000 §13.2).
+
+import { RangeSet } from "../util/ranges";
+
+export class AckTracker {
+  received: RangeSet = new RangeSet(32);
+  largest: i64 = -1;
+  largestTime: f64 = 0;
+  /** Ack-eliciting packets received since our last ACK. */
+  unacked: i32 = 0;
+  /** When an ACK must go out at the latest (+Infinity if none pending). */
+  deadline: f64 = Infinity;
+  /** An ACK should be sent with the next packet. */
+  pending: bool = false;
+
+  /** True if pn was already received (duplicate). */
+  isDuplicate(pn: u64): bool {
+    return this.received.contains(pn);
+  }
+
+  /**
+   * Records pn. `immediate`: acknowledge at once (Initial/Handshake, out of order,
+   * every second packet); otherwise within maxAckDelay.
+   */
+  onReceived(pn: u64, ackEliciting: bool, now: f64, immediate: bool, maxAckDelay: f64): void {
+    const outOfOrder = this.largest >= 0 && <i64>pn != this.largest + 1;
+    this.received.add(pn, pn + 1);
+    if (<i64>pn > this.largest) { this.largest = <i64>pn; this.largestTime = now; }
+    if (!ackEliciting) return;
+    this.unacked++;
+    // §13.2.2: ack every second ack-eliciting packet; §13.2.1: out of order at once.
+    if (immediate || outOfOrder || this.unacked >= 2) {
+      this.pending = true;
+      this.deadline = now;
+    } else if (this.deadline == Infinity) {
+      this.deadline = now + maxAckDelay;
+    }
+  }
+
+  /** An ACK was sent: nothing pending until the next ack-eliciting packet. */
+  onAckSent(): void {
+    this.unacked = 0;
+    this.pending = false;
+    this.deadline = Infinity;
+  }
+
+  /** Whether there is anything to acknowledge at all. */
+  hasRanges(): bool {
+    return !this.received.isEmpty();
+  }
+}

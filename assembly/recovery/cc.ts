@@ -1,0 +1,119 @@
+// Congestion control, chosen per connection: NewReno (RFC 9002 §7, Appendix B) and
+// CUBIC (RFC 9438). Sizes in bytes, times in microseconds.
+
+export const CC_NEWRENO: i32 = 0;
+export const CC_CUBIC: i32 = 1;
+
+const LOSS_REDUCTION: f64 = 0.5; // kLossReductionFactor (NewReno)
+const CUBIC_BETA: f64 = 0.7; // RFC 9438 §4.6
+const CUBIC_C: f64 = 0.4; // RFC 9438 §5
+
+export class CongestionController {
+  cwnd: f64;
+  ssthresh: f64 = Infinity;
+  bytesInFlight: i64 = 0;
+  recoveryStart: f64 = -1;
+  // CUBIC state (RFC 9438 §4).
+  wMax: f64 = 0;
+  k: f64 = 0;
+  epochStart: f64 = -1;
+  wEst: f64 = 0;
+  lossEvents: i32 = 0;
+
+  constructor(public kind: i32, public maxDatagramSize: f64) {
+    this.cwnd = this.initialWindow();
+  }
+
+  initialWindow(): f64 {
+    // §7.2: min(10 * max_datagram_size, max(14720, 2 * max_datagram_size)).
+    const a = 10 * this.maxDatagramSize;
+    const b = 14720 > 2 * this.maxDatagramSize ? 14720 : 2 * this.maxDatagramSize;
+    return a < b ? a : b;
+  }
+
+  minimumWindow(): f64 {
+    return 2 * this.maxDatagramSize;
+  }
+
+  canSend(bytes: i32): bool {
+    return <f64>this.bytesInFlight + <f64>bytes <= this.cwnd;
+  }
+
+  onSent(bytes: i32): void {
+    this.bytesInFlight += bytes;
+  }
+
+  inRecovery(timeSent: f64): bool {
+    return this.recoveryStart >= 0 && timeSent <= this.recoveryStart;
+  }
+
+  /** A packet in flight was acknowledged (§7.3.1, B.5). */
+  onAcked(bytes: i32, timeSent: f64, now: f64, smoothedRtt: f64): void {
+    this.bytesInFlight -= bytes;
+    if (this.bytesInFlight < 0) this.bytesInFlight = 0;
+    if (this.inRecovery(timeSent)) return;
+    if (this.cwnd < this.ssthresh) {
+      this.cwnd += <f64>bytes; // slow start
+      return;
+    }
+    if (this.kind == CC_CUBIC) this.cubicAck(bytes, now, smoothedRtt);
+    else this.cwnd += this.maxDatagramSize * <f64>bytes / this.cwnd;
+  }
+
+  private cubicAck(bytes: i32, now: f64, smoothedRtt: f64): void {
+    if (this.epochStart < 0) {
+      this.epochStart = now;
+      if (this.wMax < this.cwnd) { this.wMax = this.cwnd; this.k = 0; }
+      this.wEst = this.cwnd;
+    }
+    const mss = this.maxDatagramSize;
+    const t = (now - this.epochStart) / 1e6; // seconds
+    const rtt = smoothedRtt / 1e6;
+    // W_cubic(t + RTT) in segments (RFC 9438 §4.2); target in bytes.
+    const d = t + rtt - this.k;
+    const wCubic = (CUBIC_C * d * d * d + this.wMax / mss) * mss;
+    // Reno-friendly estimate (§4.3).
+    this.wEst += mss * (3 * (1 - CUBIC_BETA) / (1 + CUBIC_BETA)) * <f64>bytes / this.cwnd;
+    let target = wCubic;
+    if (target < this.cwnd) target = this.cwnd;
+    if (target > 1.5 * this.cwnd) target = 1.5 * this.cwnd;
+    if (this.wEst > target) this.cwnd = this.wEst;
+    else this.cwnd += mss * (target - this.cwnd) / this.cwnd;
+  }
+
+  /** Lost packets were removed from flight (§7.3.2). */
+  onLost(bytes: i32, latestTimeSent: f64, now: f64): void {
+    this.bytesInFlight -= bytes;
+    if (this.bytesInFlight < 0) this.bytesInFlight = 0;
+    this.congestionEvent(latestTimeSent, now);
+  }
+
+  /** A packet no longer counts in flight without a congestion signal (discarded keys). */
+  onDiscarded(bytes: i32): void {
+    this.bytesInFlight -= bytes;
+    if (this.bytesInFlight < 0) this.bytesInFlight = 0;
+  }
+
+  congestionEvent(timeSent: f64, now: f64): void {
+    if (this.inRecovery(timeSent)) return;
+    this.recoveryStart = now;
+    this.lossEvents++;
+    if (this.kind == CC_CUBIC) {
+      this.wMax = this.cwnd;
+      this.cwnd = this.cwnd * CUBIC_BETA;
+      this.k = Math.cbrt((this.wMax / this.maxDatagramSize) * (1 - CUBIC_BETA) / CUBIC_C);
+      this.epochStart = -1;
+    } else {
+      this.cwnd = this.cwnd * LOSS_REDUCTION;
+    }
+    if (this.cwnd < this.minimumWindow()) this.cwnd = this.minimumWindow();
+    this.ssthresh = this.cwnd;
+  }
+
+  /** §7.6.2: persistent congestion collapses the window. */
+  onPersistentCongestion(): void {
+    this.cwnd = this.minimumWindow();
+    this.recoveryStart = -1;
+    this.epochStart = -1;
+  }
+}

@@ -1,0 +1,49 @@
+// A client and a server endpoint over a DgramPair on a virtual clock: the deterministic
+// simulator the transport tests run on.
+import { readFileSync } from 'node:fs';
+import { coreWasmPath } from '../../host/core/node-loader';
+import { createClientEndpoint, createServerEndpoint, type TransportConfig } from '../../host/transport/create';
+import { DgramPair, type LinkImpairments } from '../../host/net/dgram-pair';
+import { VirtualClock } from '../../host/net/virtual-clock';
+import { generateSelfSigned } from '../../host/tls/pki/index';
+import { nodeCryptoProvider } from '../../host/crypto/node-provider';
+
+let compiled: WebAssembly.Module | null = null;
+export function coreModule(build: 'release' | 'debug' = 'release'): WebAssembly.Module {
+  if (!compiled) compiled = new WebAssembly.Module(readFileSync(coreWasmPath(build)));
+  return compiled;
+}
+
+export const cert = generateSelfSigned({ subjectAltNames: ['localhost', '127.0.0.1'] });
+
+export function makeSim(opts: { seed?: number; aToB?: LinkImpairments; bToA?: LinkImpairments; transport?: TransportConfig; serverTransport?: TransportConfig } = {}) {
+  const clock = new VirtualClock(1_000_000);
+  const pair = new DgramPair({ clock, seed: opts.seed ?? 1, aToB: opts.aToB, bToA: opts.bToA });
+  const seed = opts.seed ?? 1;
+  const server = createServerEndpoint({
+    coreModule: coreModule(), network: pair.b, clock, crypto: nodeCryptoProvider, certificate: cert,
+    tls: { alpn: ['test'] }, transport: opts.serverTransport ?? opts.transport, seed: Uint32Array.of(seed, 2, 3, 4),
+  });
+  const client = createClientEndpoint({
+    coreModule: coreModule(), network: pair.a, clock, crypto: nodeCryptoProvider,
+    tls: { alpn: ['test'] }, transport: opts.transport, seed: Uint32Array.of(seed, 5, 6, 7),
+  });
+  return { clock, pair, server, client };
+}
+
+/**
+ * Runs the virtual clock until `done` or a limit. Before each step every pending promise
+ * callback runs (setImmediate comes after the microtask queue drains), so application
+ * code reacts at the virtual instant it was woken, as it would in real time.
+ */
+export async function runUntil(clock: VirtualClock, done: () => boolean, maxVirtualUs = 120_000_000, maxSteps = 2_000_000): Promise<boolean> {
+  const deadline = clock.now() + maxVirtualUs;
+  for (let steps = 0; steps < maxSteps; steps++) {
+    await new Promise((r) => setImmediate(r));
+    if (done()) return true;
+    const next = clock.nextDeadline();
+    if (next === Infinity || next > deadline) return false;
+    clock.advanceTo(next);
+  }
+  return done();
+}
