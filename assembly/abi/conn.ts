@@ -41,6 +41,8 @@ import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
 import { openLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
+import { recvBufferHighWater } from "../conn/recvbuf";
+import { sendBufferHighWater } from "../conn/sendbuf";
 import { popEvent } from "../conn/events";
 import { TpId } from "../wire/tparams";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
@@ -256,6 +258,7 @@ export function connStats(conn: i32): i32 {
     <f64>c.packetsLost, <f64>c.packetsDropped, <f64>c.bytesSentTotal, <f64>c.bytesReceivedTotal,
     <f64>c.streamBytesSent, <f64>c.streamBytesReceived, <f64>c.ptoCount, <f64>c.state,
     c.cc.ssthresh, <f64>c.cc.lossEvents, <f64>c.cc.kind, c.bytesReceived * 3 - c.bytesSent,
+    <f64>c.sendsOverCwnd, <f64>recvBufferHighWater, <f64>sendBufferHighWater,
   ];
   for (let i = 0; i < v.length; i++) store<f64>(stats + (<usize>i << 3), unchecked(v[i]));
   return <i32>stats;
@@ -272,4 +275,24 @@ export function connPing(conn: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   c.pingPending = true;
   return 0;
+}
+
+/**
+ * Diagnostics: the deadlines behind pollTimeout for one connection, as f64 values at the
+ * stats pointer: loss timer, ack deadline ×3 (Initial, Handshake, 1-RTT), loss time ×3,
+ * idle deadline, close deadline, ptoCount. Lets a test explain a timer that never clears.
+ */
+export function connTimers(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  store<f64>(stats, c.lossTimer);
+  for (let i = 0; i < 3; i++) {
+    const s = c.spaces[i];
+    store<f64>(stats + 8 + (<usize>i << 3), s.discarded ? Infinity : s.ack.deadline);
+    store<f64>(stats + 32 + (<usize>i << 3), s.discarded ? Infinity : s.lossTime);
+  }
+  store<f64>(stats + 56, c.idleTimeout > 0 ? c.lastActivity + c.effectiveIdle() : Infinity);
+  store<f64>(stats + 64, c.closeDeadline);
+  store<f64>(stats + 72, <f64>c.ptoCount);
+  return <i32>stats;
 }

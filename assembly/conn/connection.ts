@@ -30,6 +30,8 @@ export class Connection {
   cc: CongestionController = new CongestionController(0, <f64>SEND_DATAGRAM_SIZE);
   ptoCount: i32 = 0;
   lossTimer: f64 = Infinity;
+  /** Non-probe packets that left bytes in flight above cwnd (must stay 0). */
+  sendsOverCwnd: u32 = 0;
 
   localCid: Uint8Array = new Uint8Array(0);
   peerCid: Uint8Array = new Uint8Array(0);

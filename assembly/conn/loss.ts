@@ -125,7 +125,6 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
   const rttMax = c.rtt.latestRtt > c.rtt.smoothedRtt ? c.rtt.latestRtt : c.rtt.smoothedRtt;
   let lossDelay = TIME_THRESHOLD * rttMax;
   if (lossDelay < GRANULARITY) lossDelay = GRANULARITY;
-  const lostSendTime = now - lossDelay;
   const keep = new Array<SentPacket>();
   let lostBytes = 0;
   let latestLostTime: f64 = -1;
@@ -134,7 +133,11 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
   for (let i = 0; i < sp.sent.length; i++) {
     const p = unchecked(sp.sent[i]);
     if (<i64>p.pn > sp.largestAcked) { keep.push(p); continue; }
-    if (p.timeSent <= lostSendTime || <u64>sp.largestAcked >= p.pn + PACKET_THRESHOLD) {
+    // One expression decides both "lost by time" and the next loss time, so that
+    // floating-point rounding cannot leave a loss time at or before now (a timer that
+    // fires forever without declaring anything lost).
+    const lossAt = p.timeSent + lossDelay;
+    if (lossAt <= now || <u64>sp.largestAcked >= p.pn + PACKET_THRESHOLD) {
       if (p.ackEliciting) sp.ackElicitingInFlight--;
       if (p.inFlight) {
         lostBytes += p.size;
@@ -145,8 +148,7 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
       onPacketLost(c, sp, p);
     } else {
       keep.push(p);
-      const t = p.timeSent + lossDelay;
-      if (t < sp.lossTime) sp.lossTime = t;
+      if (lossAt < sp.lossTime) sp.lossTime = lossAt;
     }
   }
   sp.sent = keep;
@@ -161,6 +163,19 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
   }
 }
 
+/**
+ * A client keeps a PTO armed in the handshake spaces until the handshake is confirmed,
+ * even with nothing in flight. RFC 9002 §6.2.2.1 requires this until a Handshake packet
+ * is acknowledged (the server may be blocked by its amplification limit); we keep it to
+ * confirmation because a lost Finished can otherwise deadlock: it is declared lost, so
+ * nothing is in flight in the Handshake space, while its retransmission waits behind a
+ * congestion window full of 1-RTT packets that the server cannot acknowledge before it
+ * has the Finished. A PTO probe is exempt from the window and breaks the cycle.
+ */
+function clientAwaitsConfirmation(c: Connection): bool {
+  return !c.isServer && !c.handshakeConfirmed;
+}
+
 /** §A.8: arms the loss detection timer (time threshold, else PTO). */
 export function setLossTimer(c: Connection, now: f64): void {
   if (c.state >= STATE_CLOSING) { c.lossTimer = Infinity; return; }
@@ -172,8 +187,7 @@ export function setLossTimer(c: Connection, now: f64): void {
   if (earliest < Infinity) { c.lossTimer = earliest; return; }
   let anyInFlight = false;
   for (let i = 0; i < 3; i++) if (!c.spaces[i].discarded && c.spaces[i].ackElicitingInFlight > 0) anyInFlight = true;
-  // A client keeps a PTO armed until the server's address validation is certain (anti-deadlock, §6.2.2.1).
-  if (!anyInFlight && (c.isServer || c.handshakeComplete)) { c.lossTimer = Infinity; return; }
+  if (!anyInFlight && !clientAwaitsConfirmation(c)) { c.lossTimer = Infinity; return; }
   c.lossTimer = ptoTime(c, now);
 }
 
@@ -183,7 +197,7 @@ function ptoTime(c: Connection, now: f64): f64 {
     const sp = c.spaces[i];
     if (sp.discarded) continue;
     if (i == SPACE_APP && !c.handshakeConfirmed) continue; // §6.2.1: no app PTO before confirmation
-    if (sp.ackElicitingInFlight == 0 && !(!c.isServer && !c.handshakeComplete && i != SPACE_APP && sp.hasWriteKeys())) continue;
+    if (sp.ackElicitingInFlight == 0 && !(clientAwaitsConfirmation(c) && i != SPACE_APP && sp.hasWriteKeys())) continue;
     const base = sp.timeOfLastAckEliciting >= 0 ? sp.timeOfLastAckEliciting : now;
     const t = base + c.ptoPeriod(i);
     if (t < best) best = t;
@@ -211,7 +225,7 @@ export function onLossTimeout(c: Connection, now: f64): void {
     if (i == SPACE_APP && !c.handshakeConfirmed) continue;
     const base = sp.timeOfLastAckEliciting >= 0 ? sp.timeOfLastAckEliciting : now;
     const t = base + c.ptoPeriod(i);
-    if ((sp.ackElicitingInFlight > 0 || (!c.isServer && !c.handshakeComplete)) && t < best) { best = t; target = i; }
+    if ((sp.ackElicitingInFlight > 0 || (clientAwaitsConfirmation(c) && i != SPACE_APP)) && t < best) { best = t; target = i; }
   }
   c.ptoCount++;
   if (target >= 0) {

@@ -4,6 +4,9 @@
 
 import { RangeSet } from "../util/ranges";
 
+/** Largest reassembly buffer allocated by this core instance (a bound tests check). */
+export let recvBufferHighWater: i32 = 0;
+
 export class RecvBuffer {
   data: Uint8Array = new Uint8Array(0);
   /** Offset of data[0] = the next byte the reader gets. */
@@ -33,6 +36,7 @@ export class RecvBuffer {
       while (size < need) size <<= 1;
       if (size > this.window) size = this.window;
       const d = new Uint8Array(size);
+      if (size > recvBufferHighWater) recvBufferHighWater = size;
       memory.copy(d.dataStart, this.data.dataStart, <usize>this.data.length);
       this.data = d;
     }

@@ -4,6 +4,9 @@
 
 import { RangeSet } from "../util/ranges";
 
+/** Largest send buffer allocated by this core instance (a bound tests check). */
+export let sendBufferHighWater: i32 = 0;
+
 export class SendBuffer {
   /** Bytes from `base` to `end`; `base` moves up as the acknowledged prefix grows. */
   data: Uint8Array = new Uint8Array(0);
@@ -37,7 +40,9 @@ export class SendBuffer {
     if (used + n > this.data.length) {
       let size = this.data.length < 1024 ? 1024 : this.data.length;
       while (size < used + n) size <<= 1;
+      if (size > this.capacity) size = this.capacity; // used + n <= capacity
       const d = new Uint8Array(size);
+      if (size > sendBufferHighWater) sendBufferHighWater = size;
       memory.copy(d.dataStart, this.data.dataStart, <usize>used);
       this.data = d;
     }

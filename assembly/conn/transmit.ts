@@ -141,7 +141,8 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     }
   }
   if (q == payloadStart) return 0; // nothing to send in this space
-  if (eliciting && sp.probes > 0) sp.probes--;
+  const isProbe = eliciting && sp.probes > 0;
+  if (isProbe) sp.probes--;
 
   // Padding: to fill the datagram (Initial), or so that the header protection sample exists (RFC 9001 §5.4.2).
   let payloadLen = <i32>(q - payloadStart);
@@ -165,6 +166,9 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     sp.ackElicitingInFlight++;
     sp.timeOfLastAckEliciting = now;
     c.cc.onSent(total);
+    // RFC 9002 §7: only probes may take bytes in flight above the window. Counted, not
+    // assumed, so that the simulator can assert it.
+    if (!isProbe && <f64>c.cc.bytesInFlight > c.cc.cwnd) c.sendsOverCwnd++;
     c.lastActivity = now; // §10.1: sending an ack-eliciting packet restarts the idle timer
   } else if (inFlight) {
     sp.sent.push(pkt);

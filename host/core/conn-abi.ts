@@ -73,7 +73,11 @@ interface ConnExports {
   connStats(conn: number): number;
   connState(conn: number): number;
   connPing(conn: number): number;
+  connTimers(conn: number): number;
 }
+
+/** The deadlines of one connection, for diagnostics. */
+export interface ConnTimers { lossTimer: number; ackDeadline: number[]; lossTime: number[]; idleDeadline: number; closeDeadline: number; ptoCount: number }
 
 /** The connection ABI of one core instance, with bytes moved through its scratch region. */
 export class ConnAbi {
@@ -240,5 +244,14 @@ export class ConnAbi {
 
   ping(conn: number): number {
     return this.x.connPing(conn);
+  }
+
+  /** Diagnostics: the deadlines behind pollTimeout (µs; Infinity when unset). */
+  timers(conn: number): ConnTimers | null {
+    const p = this.x.connTimers(conn);
+    if (p < 0) return null;
+    const dv = this.core.view;
+    const v = (i: number) => dv.getFloat64(p + 8 * i, true);
+    return { lossTimer: v(0), ackDeadline: [v(1), v(2), v(3)], lossTime: [v(4), v(5), v(6)], idleDeadline: v(7), closeDeadline: v(8), ptoCount: v(9) };
   }
 }

@@ -22,14 +22,34 @@ export interface CloseInfo {
 /** Connection statistics (a snapshot). */
 export interface ConnectionStats {
   state: ConnState;
+  /** RTT estimates (RFC 9002 §5), microseconds. */
   smoothedRttUs: number;
   rttVarUs: number;
   minRttUs: number;
+  latestRttUs: number;
+  /** Congestion window, slow-start threshold and bytes in flight, bytes. */
   cwnd: number;
+  ssthresh: number;
   bytesInFlight: number;
+  /** Congestion events (window reductions). */
+  congestionEvents: number;
   packetsSent: number;
+  packetsReceived: number;
   packetsLost: number;
-  [key: string]: number;
+  /** Received packets dropped (undecryptable, duplicate, malformed). */
+  packetsDropped: number;
+  /** UDP payload bytes sent and received. */
+  bytesSent: number;
+  bytesReceived: number;
+  /** Stream payload bytes sent (including retransmissions) and received. */
+  streamBytesSent: number;
+  streamBytesReceived: number;
+  ptoCount: number;
+  /** Non-probe packets that left bytes in flight above cwnd; RFC 9002 §7 says this stays 0. */
+  sendsOverCwnd: number;
+  /** Largest stream/CRYPTO receive and send buffers allocated by this endpoint's core, bytes. */
+  recvBufferHighWater: number;
+  sendBufferHighWater: number;
 }
 
 /** Reads the stats block the core documents in assembly/abi/conn.ts. */
@@ -90,6 +110,10 @@ export class QuicConnection implements StreamOwner {
   /** Opens a stream (bidirectional by default). Throws a typed error when the peer's stream limit is reached. */
   openStream(options: { unidirectional?: boolean; urgency?: number } = {}): QuicStream {
     this.assertOpen();
+    if (!this.handshakeInfo) {
+      // The peer's stream limits arrive with its transport parameters during the handshake.
+      throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first');
+    }
     const id = this.abi.streamOpen(this.handle, !options.unidirectional);
     if (id < 0) {
       throw new QuicTransportError(-id, `cannot open a ${options.unidirectional ? 'unidirectional' : 'bidirectional'} stream now (the peer's MAX_STREAMS limit is reached; retry after a stream closes)`);

@@ -9,6 +9,7 @@ import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1 } from './endpoint';
+import { QuicArgumentError } from '../errors';
 import type { ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
@@ -65,6 +66,8 @@ export interface EndpointConfig {
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
   localCidLength?: number;
+  /** Received bytes buffered per stream in JS before the host stops reading from the core (default 1 MiB). */
+  streamHighWaterMark?: number;
 }
 
 /** Client connection options. */
@@ -79,13 +82,13 @@ export interface ConnectOptions {
 
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
   const ptr = abi.statsPtr(conn);
-  if (ptr < 0) return { state: ConnState.Closed, smoothedRttUs: 0, rttVarUs: 0, minRttUs: 0, cwnd: 0, bytesInFlight: 0, packetsSent: 0, packetsLost: 0 };
   const v = abi.core.view;
-  const f = (i: number) => v.getFloat64(ptr + 8 * i, true);
+  const f = (i: number) => (ptr < 0 ? 0 : v.getFloat64(ptr + 8 * i, true));
   return {
     smoothedRttUs: f(0), rttVarUs: f(1), minRttUs: f(2), latestRttUs: f(3), cwnd: f(4), bytesInFlight: f(5),
     packetsSent: f(6), packetsReceived: f(7), packetsLost: f(8), packetsDropped: f(9), bytesSent: f(10), bytesReceived: f(11),
-    streamBytesSent: f(12), streamBytesReceived: f(13), ptoCount: f(14), state: f(15), ssthresh: f(16), congestionEvents: f(17),
+    streamBytesSent: f(12), streamBytesReceived: f(13), ptoCount: f(14), state: ptr < 0 ? ConnState.Closed : f(15), ssthresh: f(16), congestionEvents: f(17),
+    sendsOverCwnd: f(20), recvBufferHighWater: f(21), sendBufferHighWater: f(22),
   };
 }
 
@@ -101,6 +104,7 @@ export class Endpoint extends QuicEndpoint {
       keys: new TableKeyInstaller(provider, crypto.table),
       readStats: statsReader,
       localCidLength: cfg.localCidLength,
+      streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
       config: configEntries(cfg.transport),
       server: isServer
@@ -127,7 +131,8 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined) continue;
     const key = CONFIG_KEYS[k as keyof TransportConfig];
-    if (key === undefined) continue;
+    if (key === undefined) throw new QuicArgumentError(`unknown transport option "${k}"`);
+    if (k === 'congestionControl' && v !== 'cubic' && v !== 'newreno') throw new QuicArgumentError(`congestionControl must be 'newreno' or 'cubic', not ${JSON.stringify(v)}`);
     out[key] = k === 'congestionControl' ? (v === 'cubic' ? 1 : 0) : (v as number);
   }
   return out;

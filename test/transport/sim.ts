@@ -2,7 +2,7 @@
 // simulator the transport tests run on.
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../../host/core/node-loader';
-import { createClientEndpoint, createServerEndpoint, type TransportConfig } from '../../host/transport/create';
+import { createClientEndpoint, createServerEndpoint, type TransportConfig, type EndpointConfig } from '../../host/transport/create';
 import { DgramPair, type LinkImpairments } from '../../host/net/dgram-pair';
 import { VirtualClock } from '../../host/net/virtual-clock';
 import { generateSelfSigned } from '../../host/tls/pki/index';
@@ -16,17 +16,30 @@ export function coreModule(build: 'release' | 'debug' = 'release'): WebAssembly.
 
 export const cert = generateSelfSigned({ subjectAltNames: ['localhost', '127.0.0.1'] });
 
-export function makeSim(opts: { seed?: number; aToB?: LinkImpairments; bToA?: LinkImpairments; transport?: TransportConfig; serverTransport?: TransportConfig } = {}) {
+export interface SimOptions {
+  seed?: number;
+  aToB?: LinkImpairments;
+  bToA?: LinkImpairments;
+  transport?: TransportConfig;
+  serverTransport?: TransportConfig;
+  /** Extra endpoint settings (merged last). */
+  client?: Partial<EndpointConfig>;
+  server?: Partial<EndpointConfig>;
+}
+
+export function makeSim(opts: SimOptions = {}) {
   const clock = new VirtualClock(1_000_000);
   const pair = new DgramPair({ clock, seed: opts.seed ?? 1, aToB: opts.aToB, bToA: opts.bToA });
   const seed = opts.seed ?? 1;
   const server = createServerEndpoint({
     coreModule: coreModule(), network: pair.b, clock, crypto: nodeCryptoProvider, certificate: cert,
     tls: { alpn: ['test'] }, transport: opts.serverTransport ?? opts.transport, seed: Uint32Array.of(seed, 2, 3, 4),
+    ...opts.server,
   });
   const client = createClientEndpoint({
     coreModule: coreModule(), network: pair.a, clock, crypto: nodeCryptoProvider,
     tls: { alpn: ['test'] }, transport: opts.transport, seed: Uint32Array.of(seed, 5, 6, 7),
+    ...opts.client,
   });
   return { clock, pair, server, client };
 }

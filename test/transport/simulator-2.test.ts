@@ -1,0 +1,3 @@
+import { simulatorShard } from './simulator-shard';
+
+simulatorShard(110, 165);

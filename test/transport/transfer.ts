@@ -1,0 +1,96 @@
+// A bidirectional multi-stream transfer over the simulator, with the invariants checked
+// along the way. Used by the simulator test and the in-memory benchmark.
+import { createHash } from 'node:crypto';
+import { makeSim, runUntil, cert } from './sim';
+import type { LinkImpairments } from '../../host/net/dgram-pair';
+import type { QuicConnection, ConnectionStats } from '../../host/transport/connection';
+import type { TransportConfig } from '../../host/transport/create';
+import { Prng } from '../../host/net/prng';
+
+export interface TransferResult {
+  ok: boolean;
+  reason?: string;
+  virtualMs: number;
+  sentHashes: string[];
+  echoedHashes: string[];
+  maxAmplification: number;
+  clientStats: ConnectionStats;
+  serverStats: ConnectionStats | null;
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The connections of the latest transfer, for diagnostics. */
+export const lastTransfer: { client?: QuicConnection; server?: QuicConnection } = {};
+
+export async function transfer(opts: { seed: number; totalBytes: number; streams: number; impair?: LinkImpairments; transport?: TransportConfig; virtualLimitUs?: number }): Promise<TransferResult> {
+  const { clock, pair, client, server } = makeSim({ seed: opts.seed, aToB: opts.impair, bToA: opts.impair, transport: opts.transport });
+  // Amplification: the server may send at most 3x what it received until the client's
+  // address is validated (its first Handshake packet arrives).
+  let serverIn = 0, serverOut = 0, validated = false, maxAmp = 0;
+  const origSend = pair.b.send.bind(pair.b);
+  pair.b.send = (d: Uint8Array, p: number) => {
+    serverOut += d.length;
+    if (!validated && serverIn > 0) maxAmp = Math.max(maxAmp, serverOut / serverIn);
+    origSend(d, p);
+  };
+  const bEnd = pair.b as unknown as { deliver(b: Uint8Array): void };
+  const origDeliver = bEnd.deliver.bind(bEnd);
+  bEnd.deliver = (b: Uint8Array) => {
+    serverIn += b.length;
+    // A long header Handshake packet (v1 type bits 10) from the client validates its address.
+    if ((b[0] & 0xf0) === 0xe0) validated = true;
+    origDeliver(b);
+  };
+
+  const prng = new Prng(opts.seed * 7919);
+  const per = Math.floor(opts.totalBytes / opts.streams);
+  const payloads = Array.from({ length: opts.streams }, (_, i) => prng.fill(new Uint8Array(per + (i === 0 ? opts.totalBytes - per * opts.streams : 0))));
+  const echoed: (Uint8Array | null)[] = payloads.map(() => null);
+  let failure: string | null = null;
+
+  let serverConn: QuicConnection | null = null;
+  server.accept().then((sc: QuicConnection) => {
+    lastTransfer.server = serverConn = sc;
+    for (let i = 0; i < opts.streams; i++) {
+      sc.acceptStream().then(async (s) => {
+        const chunks: Uint8Array[] = [];
+        for await (const c of s) { chunks.push(c); await s.write(c); }
+        await s.end();
+      }).catch((e) => { failure ??= `server stream: ${e.message}`; });
+    }
+  }, (e) => { failure ??= `accept: ${e.message}`; });
+
+  const conn = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+  lastTransfer.client = conn;
+  conn.established.catch((e) => { failure ??= `handshake: ${e.message}`; });
+  conn.closed.then((c) => { if (!echoed.every(Boolean)) failure ??= `closed early: ${c.reason}`; });
+  await runUntil(clock, () => conn.handshakeInfo !== null || failure !== null, 60_000_000);
+  if (failure === null) payloads.forEach((p, i) => {
+    const s = conn.openStream();
+    (async () => {
+      for (let off = 0; off < p.length; off += 16384) await s.write(p.subarray(off, Math.min(p.length, off + 16384)));
+      await s.end();
+    })().catch((e) => { failure ??= `client write: ${e.message}`; });
+    s.readAll().then((d) => { echoed[i] = d; }, (e) => { failure ??= `client read: ${e.message}`; });
+  });
+
+  const start = clock.now();
+  const done = await runUntil(clock, () => failure !== null || echoed.every(Boolean), opts.virtualLimitUs ?? 300_000_000);
+  const result: TransferResult = {
+    ok: done && failure === null && echoed.every(Boolean),
+    reason: failure ?? (done ? undefined : 'did not finish within the virtual time limit'),
+    virtualMs: (clock.now() - start) / 1000,
+    sentHashes: payloads.map(sha),
+    echoedHashes: echoed.map((e) => (e ? sha(e) : '')),
+    maxAmplification: maxAmp,
+    clientStats: conn.stats(),
+    serverStats: (serverConn as QuicConnection | null)?.stats() ?? null,
+  };
+  let closed = false;
+  conn.close(0, 'done').then(() => { closed = true; });
+  await runUntil(clock, () => closed, 30_000_000, 100_000);
+  client.close().catch(() => undefined);
+  server.close().catch(() => undefined);
+  return result;
+}
