@@ -39,7 +39,7 @@ import { ep, getConn, connect, handleDatagram as epHandle, pollTransmit as epPol
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
-import { openLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
+import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
 import { sendBufferHighWater } from "../conn/sendbuf";
@@ -193,6 +193,13 @@ export function pollEvent(): u32 {
     setResult(3, <u64>load<u32>(eventRecord, 24));
   }
   return kind;
+}
+
+/** 1 when a local stream of that kind can be opened now, 0 when the peer's limit is reached, or a negative error. */
+export function connStreamOpenable(conn: i32, bidi: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  return canOpenLocalStream(c, bidi != 0) ? 1 : 0;
 }
 
 export function connStreamOpen(conn: i32, bidi: i32): f64 {

@@ -196,11 +196,11 @@ export class Connection {
     const s = this.spaces[space];
     if (s.discarded) return;
     s.discarded = true;
-    for (let i = 0; i < s.sent.length; i++) {
-      const p = unchecked(s.sent[i]);
-      if (p.inFlight) this.cc.onDiscarded(p.size);
+    for (let i = s.sent.start; i < s.sent.end; i++) {
+      const p = s.sent.at(i);
+      if (!p.retired && p.inFlight) this.cc.onDiscarded(p.size);
     }
-    s.sent.length = 0;
+    s.sent.clear();
     s.ackElicitingInFlight = 0;
     s.lossTime = Infinity;
     s.ack.onAckSent();

@@ -47,6 +47,8 @@ export namespace EventKind {
   export const QLOG: u32 = 13;
   /** The core dropped the keys of a level (RFC 9001 §4.9); a = level. The host frees its key-table entries. */
   export const KEYS_DISCARDED: u32 = 14;
+  /** The peer raised MAX_STREAMS: more local streams may be opened; a = 1 bidirectional, 0 unidirectional. */
+  export const STREAMS_AVAILABLE: u32 = 15;
 }
 
 const RECORD_SIZE: u32 = 32;

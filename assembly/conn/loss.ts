@@ -20,14 +20,6 @@ const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshol
 const rangeLo = new Array<u64>();
 const rangeHi = new Array<u64>();
 
-function inAckRanges(pn: u64): bool {
-  for (let i = 0; i < rangeLo.length; i++) {
-    if (pn > unchecked(rangeHi[i])) return false;
-    if (pn >= unchecked(rangeLo[i])) return true;
-  }
-  return false;
-}
-
 /** Processes the ACK frame just decoded (fields in decode.ts globals). Returns 0 or -code. */
 export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
   const largest = fA;
@@ -39,16 +31,21 @@ export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
 
   let largestNewlyAcked: SentPacket | null = null;
   let anyAckEliciting = false;
-  const keep = new Array<SentPacket>();
-  for (let i = 0; i < sp.sent.length; i++) {
-    const p = unchecked(sp.sent[i]);
-    if (!inAckRanges(p.pn)) { keep.push(p); continue; }
-    if (largestNewlyAcked == null || p.pn > largestNewlyAcked!.pn) largestNewlyAcked = p;
-    if (p.ackEliciting) { anyAckEliciting = true; sp.ackElicitingInFlight--; }
-    if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
-    onPacketAcked(c, sp, p);
+  const q = sp.sent;
+  for (let r = 0; r < rangeLo.length; r++) {
+    const hi = unchecked(rangeHi[r]);
+    for (let i = q.lowerBound(unchecked(rangeLo[r])); i < q.end; i++) {
+      const p = q.at(i);
+      if (p.pn > hi) break;
+      if (p.retired) continue;
+      q.retire(i);
+      if (largestNewlyAcked == null || p.pn > largestNewlyAcked!.pn) largestNewlyAcked = p;
+      if (p.ackEliciting) { anyAckEliciting = true; sp.ackElicitingInFlight--; }
+      if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
+      onPacketAcked(c, sp, p);
+    }
   }
-  sp.sent = keep;
+  q.trim();
   if (largestNewlyAcked == null) return 0;
   // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
   if (largestNewlyAcked!.pn == largest && anyAckEliciting) {
@@ -125,19 +122,22 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
   const rttMax = c.rtt.latestRtt > c.rtt.smoothedRtt ? c.rtt.latestRtt : c.rtt.smoothedRtt;
   let lossDelay = TIME_THRESHOLD * rttMax;
   if (lossDelay < GRANULARITY) lossDelay = GRANULARITY;
-  const keep = new Array<SentPacket>();
   let lostBytes = 0;
   let latestLostTime: f64 = -1;
   let earliestLostTime: f64 = Infinity;
   let lostCount = 0;
-  for (let i = 0; i < sp.sent.length; i++) {
-    const p = unchecked(sp.sent[i]);
-    if (<i64>p.pn > sp.largestAcked) { keep.push(p); continue; }
+  const q = sp.sent;
+  // Only packets below the largest acknowledged can be lost (§6.1); the queue is in pn order.
+  for (let i = q.start; i < q.end; i++) {
+    const p = q.at(i);
+    if (<i64>p.pn > sp.largestAcked) break;
+    if (p.retired) continue;
     // One expression decides both "lost by time" and the next loss time, so that
     // floating-point rounding cannot leave a loss time at or before now (a timer that
     // fires forever without declaring anything lost).
     const lossAt = p.timeSent + lossDelay;
     if (lossAt <= now || <u64>sp.largestAcked >= p.pn + PACKET_THRESHOLD) {
+      q.retire(i);
       if (p.ackEliciting) sp.ackElicitingInFlight--;
       if (p.inFlight) {
         lostBytes += p.size;
@@ -146,12 +146,11 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
         lostCount++;
       }
       onPacketLost(c, sp, p);
-    } else {
-      keep.push(p);
-      if (lossAt < sp.lossTime) sp.lossTime = lossAt;
+    } else if (lossAt < sp.lossTime) {
+      sp.lossTime = lossAt;
     }
   }
-  sp.sent = keep;
+  q.trim();
   if (lostBytes > 0) {
     c.cc.onLost(lostBytes, latestLostTime, now);
     // §7.6: persistent congestion when the lost packets span more than
@@ -231,9 +230,9 @@ export function onLossTimeout(c: Connection, now: f64): void {
   if (target >= 0) {
     const sp = c.spaces[target];
     // Probe with data still unacknowledged (RFC 9002 §6.2.4): queue it again.
-    for (let i = 0; i < sp.sent.length; i++) {
-      const p = unchecked(sp.sent[i]);
-      if (p.ackEliciting) requeueFrames(c, sp, p);
+    for (let i = sp.sent.start; i < sp.sent.end; i++) {
+      const p = sp.sent.at(i);
+      if (!p.retired && p.ackEliciting) requeueFrames(c, sp, p);
     }
     sp.probes = 2;
     // During the handshake, also probe the other handshake space (§6.2.4).

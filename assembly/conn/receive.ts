@@ -166,10 +166,10 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       return 0;
     }
     case <i32>FrameType.MAX_STREAMS_BIDI:
-      if (fA > c.peerMaxStreamsBidi) c.peerMaxStreamsBidi = fA;
+      if (fA > c.peerMaxStreamsBidi) { c.peerMaxStreamsBidi = fA; pushEvent(EventKind.STREAMS_AVAILABLE, <u32>c.handle, 1, 0, 0); }
       return 0;
     case <i32>FrameType.MAX_STREAMS_UNI:
-      if (fA > c.peerMaxStreamsUni) c.peerMaxStreamsUni = fA;
+      if (fA > c.peerMaxStreamsUni) { c.peerMaxStreamsUni = fA; pushEvent(EventKind.STREAMS_AVAILABLE, <u32>c.handle, 0, 0, 0); }
       return 0;
     case <i32>FrameType.RESET_STREAM: {
       const s = peerStream(c, fA, true);

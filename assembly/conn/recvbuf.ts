@@ -8,8 +8,9 @@ import { RangeSet } from "../util/ranges";
 export let recvBufferHighWater: i32 = 0;
 
 export class RecvBuffer {
+  /** A ring: the byte at `readOffset` (the next the reader gets) sits at index `head`. */
   data: Uint8Array = new Uint8Array(0);
-  /** Offset of data[0] = the next byte the reader gets. */
+  head: i32 = 0;
   readOffset: u64 = 0;
   received: RangeSet = new RangeSet(256);
   /** Final size once known (FIN or RESET_STREAM), else -1. */
@@ -31,18 +32,36 @@ export class RecvBuffer {
     let lo = offset, s = src;
     if (lo < this.readOffset) { s += <usize>(this.readOffset - lo); lo = this.readOffset; }
     const need = <i32>(end - this.readOffset);
-    if (need > this.data.length) {
-      let size = this.data.length < 1024 ? 1024 : this.data.length;
-      while (size < need) size <<= 1;
-      if (size > this.window) size = this.window;
-      const d = new Uint8Array(size);
-      if (size > recvBufferHighWater) recvBufferHighWater = size;
-      memory.copy(d.dataStart, this.data.dataStart, <usize>this.data.length);
-      this.data = d;
-    }
-    memory.copy(this.data.dataStart + <usize>(lo - this.readOffset), s, <usize>(end - lo));
+    if (need > this.data.length) this.grow(need);
+    this.copyIn(<i32>(lo - this.readOffset), s, <i32>(end - lo));
     this.received.add(lo, end);
     return 0;
+  }
+
+  /** Reallocates for `need` bytes past the read offset (at most the window), flattening the ring. */
+  private grow(need: i32): void {
+    let size = this.data.length < 1024 ? 1024 : this.data.length;
+    while (size < need) size <<= 1;
+    if (size > this.window) size = this.window;
+    const d = new Uint8Array(size);
+    if (size > recvBufferHighWater) recvBufferHighWater = size;
+    const old = this.data.length;
+    if (old > 0) {
+      memory.copy(d.dataStart, this.data.dataStart + <usize>this.head, <usize>(old - this.head));
+      memory.copy(d.dataStart + <usize>(old - this.head), this.data.dataStart, <usize>this.head);
+    }
+    this.data = d;
+    this.head = 0;
+  }
+
+  /** Copies `n` bytes from `src` to ring position `rel` bytes past the read offset. */
+  private copyIn(rel: i32, src: usize, n: i32): void {
+    const size = this.data.length;
+    let at = this.head + rel;
+    if (at >= size) at -= size;
+    const first = size - at < n ? size - at : n;
+    memory.copy(this.data.dataStart + <usize>at, src, <usize>first);
+    if (first < n) memory.copy(this.data.dataStart, src + <usize>first, <usize>(n - first));
   }
 
   /** Contiguous bytes ready to read. */
@@ -55,9 +74,12 @@ export class RecvBuffer {
     let n = this.readable();
     if (n > cap) n = cap;
     if (n <= 0) return 0;
-    memory.copy(dst, this.data.dataStart, <usize>n);
-    const used = <i32>(this.highest - this.readOffset);
-    this.data.copyWithin(0, n, used > n ? used : n);
+    const size = this.data.length;
+    const first = size - this.head < n ? size - this.head : n;
+    memory.copy(dst, this.data.dataStart + <usize>this.head, <usize>first);
+    if (first < n) memory.copy(dst + <usize>first, this.data.dataStart, <usize>(n - first));
+    this.head += n;
+    if (this.head >= size) this.head -= size;
     this.readOffset += <u64>n;
     this.received.trimBelow(this.readOffset);
     return n;

@@ -8,8 +8,12 @@ import { RangeSet } from "../util/ranges";
 export let sendBufferHighWater: i32 = 0;
 
 export class SendBuffer {
-  /** Bytes from `base` to `end`; `base` moves up as the acknowledged prefix grows. */
+  /**
+   * Bytes from `base` to `end` in a ring: `base` sits at index `head` and moves up as
+   * the acknowledged prefix grows, so releasing acknowledged bytes copies nothing.
+   */
   data: Uint8Array = new Uint8Array(0);
+  head: i32 = 0;
   base: u64 = 0;
   end: u64 = 0;
   /** First offset never sent. */
@@ -36,19 +40,41 @@ export class SendBuffer {
     if (this.fin) return 0;
     const n = len < this.room ? len : this.room;
     if (n <= 0) return 0;
-    const used = <i32>(this.end - this.base);
-    if (used + n > this.data.length) {
-      let size = this.data.length < 1024 ? 1024 : this.data.length;
-      while (size < used + n) size <<= 1;
-      if (size > this.capacity) size = this.capacity; // used + n <= capacity
-      const d = new Uint8Array(size);
-      if (size > sendBufferHighWater) sendBufferHighWater = size;
-      memory.copy(d.dataStart, this.data.dataStart, <usize>used);
-      this.data = d;
-    }
-    memory.copy(this.data.dataStart + <usize>used, src, <usize>n);
+    const used = this.buffered;
+    if (used + n > this.data.length) this.grow(used + n);
+    // Copy in up to two parts around the end of the ring.
+    const at = this.index(this.end);
+    const first = this.data.length - at < n ? this.data.length - at : n;
+    memory.copy(this.data.dataStart + <usize>at, src, <usize>first);
+    if (first < n) memory.copy(this.data.dataStart, src + <usize>first, <usize>(n - first));
     this.end += <u64>n;
     return n;
+  }
+
+  /** Reallocates to hold `need` bytes (at most `capacity`), laying the ring out flat again. */
+  private grow(need: i32): void {
+    let size = this.data.length < 1024 ? 1024 : this.data.length;
+    while (size < need) size <<= 1;
+    if (size > this.capacity) size = this.capacity; // need <= capacity
+    const d = new Uint8Array(size);
+    if (size > sendBufferHighWater) sendBufferHighWater = size;
+    const used = this.buffered;
+    if (used > 0) {
+      const first = this.data.length - this.head < used ? this.data.length - this.head : used;
+      memory.copy(d.dataStart, this.data.dataStart + <usize>this.head, <usize>first);
+      if (first < used) memory.copy(d.dataStart + <usize>first, this.data.dataStart, <usize>(used - first));
+    }
+    this.data = d;
+    this.head = 0;
+  }
+
+  /** Ring index of stream offset `offset` (base <= offset <= end). */
+  private index(offset: u64): i32 {
+    const size = this.data.length;
+    if (size == 0) return 0;
+    let i = this.head + <i32>(offset - this.base);
+    if (i >= size) i -= size;
+    return i;
   }
 
   /** True when something (data or FIN) waits to be sent. */
@@ -56,9 +82,14 @@ export class SendBuffer {
     return !this.lost.isEmpty() || this.nextSend < this.end || (this.fin && (!this.finSent || this.finLost));
   }
 
-  /** Address of the byte at `offset` (which must be within [base, end)). */
+  /** Address of the byte at `offset` (within [base, end)); next() keeps chunks from crossing the ring's end. */
   ptr(offset: u64): usize {
-    return this.data.dataStart + <usize>(offset - this.base);
+    return this.data.dataStart + <usize>this.index(offset);
+  }
+
+  /** Bytes from `offset` to the end of the ring's storage (a chunk must not cross it). */
+  private contiguous(offset: u64): i32 {
+    return this.data.length - this.index(offset);
   }
 
   /**
@@ -72,6 +103,8 @@ export class SendBuffer {
       const lo = this.lost.lo(0), hi = this.lost.hi(0);
       let n = <i32>(hi - lo);
       if (n > max) n = max;
+      const c = this.contiguous(lo);
+      if (n > c) n = c;
       this.chunkOffset = lo;
       this.lost.remove(lo, lo + <u64>n);
       return n;
@@ -80,6 +113,8 @@ export class SendBuffer {
     if (this.nextSend >= stop) { this.chunkOffset = this.nextSend; return 0; }
     let n = <i32>(stop - this.nextSend);
     if (n > max) n = max;
+    const c = this.contiguous(this.nextSend);
+    if (n > c) n = c;
     this.chunkOffset = this.nextSend;
     this.nextSend += <u64>n;
     return n;
@@ -97,9 +132,7 @@ export class SendBuffer {
     // Release the acknowledged prefix.
     const newBase = this.acked.contiguousEnd(this.base);
     if (newBase > this.base) {
-      const drop = <i32>(newBase - this.base);
-      const used = <i32>(this.end - this.base);
-      this.data.copyWithin(0, drop, used);
+      this.head = this.index(newBase);
       this.base = newBase;
       this.acked.trimBelow(newBase);
       this.lost.trimBelow(newBase);

@@ -2,6 +2,7 @@
 // its own packet numbers, keys, acknowledgements, sent-packet record and CRYPTO stream.
 
 import { AckTracker } from "../recovery/acktracker";
+import { SentQueue } from "../recovery/sent-queue";
 import { SentPacket } from "../recovery/sent";
 import { SendBuffer } from "./sendbuf";
 import { RecvBuffer } from "./recvbuf";
@@ -29,7 +30,7 @@ export class PacketSpace {
   nextPn: u64 = 0;
   largestAcked: i64 = -1;
   ack: AckTracker = new AckTracker();
-  sent: Array<SentPacket> = new Array<SentPacket>();
+  sent: SentQueue = new SentQueue();
   lossTime: f64 = Infinity;
   timeOfLastAckEliciting: f64 = -1;
   ackElicitingInFlight: i32 = 0;

@@ -38,6 +38,15 @@ function createStream(c: Connection, id: u64): Stream {
 }
 
 /** Opens a local stream; returns its id or -STREAM_LIMIT_ERROR (and queues STREAMS_BLOCKED). */
+/** True when the peer's MAX_STREAMS allows one more local stream; if not, tells the peer (STREAMS_BLOCKED). */
+export function canOpenLocalStream(c: Connection, bidi: bool): bool {
+  const n = bidi ? c.nextLocalBidi : c.nextLocalUni;
+  const limit = bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni;
+  if (n < limit) return true;
+  c.streamsBlockedPending |= bidi ? 1 : 2;
+  return false;
+}
+
 export function openLocalStream(c: Connection, bidi: bool): f64 {
   const n = bidi ? c.nextLocalBidi : c.nextLocalUni;
   const limit = bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni;

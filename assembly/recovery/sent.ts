@@ -24,5 +24,7 @@ export class SentPacket {
   frames: Array<SentFrame> = new Array<SentFrame>();
   /** ACK frames: the largest acknowledged it carried (lets the receiver prune, §13.2.4). */
   largestAckedSent: i64 = -1;
+  /** Acknowledged or declared lost: no longer awaiting anything (sent-queue.ts). */
+  retired: bool = false;
   constructor(public pn: u64, public timeSent: f64, public size: i32, public ackEliciting: bool, public inFlight: bool) {}
 }

@@ -35,6 +35,7 @@ export const enum CoreEventKind {
   Datagram = 12,
   Qlog = 13,
   KeysDiscarded = 14,
+  StreamsAvailable = 15,
 }
 
 /** One event drained from the core. `a`/`b` are u64 on the core side; numbers here (exact below 2^53). */
@@ -64,6 +65,7 @@ interface ConnExports {
   handleTimeout(now: number): void;
   pollEvent(): number;
   connStreamOpen(conn: number, bidi: number): number;
+  connStreamOpenable(conn: number, bidi: number): number;
   connStreamWrite(conn: number, id: number, len: number, fin: number): number;
   connStreamRead(conn: number, id: number, cap: number): number;
   connStreamReset(conn: number, id: number, code: number): number;
@@ -195,6 +197,11 @@ export class ConnAbi {
       b: this.core.resultNumber(2),
       c: this.core.resultNumber(3),
     };
+  }
+
+  /** True when the peer's limit allows another local stream of that kind now. */
+  streamOpenable(conn: number, bidi: boolean): boolean {
+    return this.x.connStreamOpenable(conn, bidi ? 1 : 0) === 1;
   }
 
   streamOpen(conn: number, bidi: boolean): number {

@@ -69,6 +69,7 @@ export class QuicConnection implements StreamOwner {
   private readonly streams = new Map<number, QuicStream>();
   private readonly incoming: QuicStream[] = [];
   private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
+  private creditWaiters: { bidi: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private closeInfo: CloseInfo | null = null;
   private resolveEstablished!: (info: HandshakeInfo) => void;
   private rejectEstablished!: (e: Error) => void;
@@ -121,6 +122,20 @@ export class QuicConnection implements StreamOwner {
     const s = this.streamFor(id);
     if (options.urgency !== undefined) s.setUrgency(options.urgency);
     return s;
+  }
+
+  /**
+   * Opens a stream, waiting while the peer's MAX_STREAMS limit is reached (until the peer
+   * allows more, or the connection closes).
+   */
+  async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } = {}): Promise<QuicStream> {
+    await this.established;
+    for (;;) {
+      this.assertOpen();
+      const bidi = !options.unidirectional;
+      if (this.abi.streamOpenable(this.handle, bidi)) return this.openStream(options);
+      await new Promise<void>((resolve, reject) => this.creditWaiters.push({ bidi, resolve, reject }));
+    }
   }
 
   /** The next stream the peer opens. */
@@ -231,6 +246,13 @@ export class QuicConnection implements StreamOwner {
       case CoreEventKind.StreamFinished:
         this.streams.get(ev.a)?.onFinished();
         break;
+      case CoreEventKind.StreamsAvailable: {
+        const bidi = ev.a === 1;
+        const wake = this.creditWaiters.filter((w) => w.bidi === bidi);
+        this.creditWaiters = this.creditWaiters.filter((w) => w.bidi !== bidi);
+        for (const w of wake) w.resolve();
+        break;
+      }
       case CoreEventKind.Closing:
         this.recordClose(ev);
         break;
@@ -266,6 +288,7 @@ export class QuicConnection implements StreamOwner {
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);
+    for (const w of this.creditWaiters.splice(0)) w.reject(err);
     this.rejectEstablished(err);
     this.handshake.dispose();
     this.host.forget(this.handle);

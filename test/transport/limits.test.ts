@@ -9,6 +9,7 @@ import { Suite } from '../../host/crypto/suites';
 import { Prng } from '../../host/net/prng';
 import type { QuicConnection, CloseInfo } from '../../host/transport/connection';
 import { TransportErrorCode } from '../../host/errors';
+import { transfer } from './transfer';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -141,10 +142,28 @@ describe('stream limits', () => {
     let aDone = false;
     a.readAll().then(() => { aDone = true; });
     expect(await runUntil(clock, () => aDone)).toBe(true);
+    // openStreamAsync waits for the server's MAX_STREAMS instead of throwing.
     let opened = false;
-    expect(await runUntil(clock, () => {
-      try { conn.openStream(); opened = true; } catch { /* not yet */ }
-      return opened;
-    }, 5_000_000)).toBe(true);
+    conn.openStreamAsync().then(() => { opened = true; });
+    expect(await runUntil(clock, () => opened, 5_000_000)).toBe(true);
+    expect(() => conn.openStream()).toThrow(expect.objectContaining({ quicCode: TransportErrorCode.STREAM_LIMIT_ERROR }));
+  });
+});
+
+describe('small buffers', () => {
+  // Buffers a few packets long whose sizes are not powers of two: every ring wraps many
+  // times mid-chunk, under loss and reordering, and the bytes must still arrive exactly.
+  test.each([1, 2, 3, 4, 5])('seed %i: 200 kB each way through 3000-byte send and 5000-byte receive windows with 10%% loss', async (seed) => {
+    const r = await transfer({
+      seed, totalBytes: 200_000, streams: 2,
+      impair: { loss: 0.1, reorder: 0.05, delayUs: 5000, jitterUs: 1000 },
+      transport: { streamSendBuffer: 3000, initialMaxStreamDataBidiLocal: 5000, initialMaxStreamDataBidiRemote: 5000, maxReceiveWindow: 7000, initialMaxData: 20_000 },
+    });
+    expect({ ok: r.ok, reason: r.reason }).toEqual({ ok: true, reason: undefined });
+    expect(r.echoedHashes).toEqual(r.sentHashes);
+    for (const st of [r.clientStats, r.serverStats!]) {
+      expect(st.sendBufferHighWater).toBeLessThanOrEqual(3000);
+      expect(st.recvBufferHighWater).toBeLessThanOrEqual(20_000);
+    }
   });
 });

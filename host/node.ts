@@ -1,0 +1,141 @@
+// QUIC over real UDP for Node (and Deno/Bun through their node:dgram): listen() and
+// connect() put a core, a UdpNetwork, the node:crypto provider and a real clock
+// together. This is the thin first API (issue 4); the full public API grows from it.
+
+import { readFileSync } from 'node:fs';
+import { coreWasmPath } from './core/node-loader';
+import { UdpNetwork, type UdpAddress } from './net/udp';
+import { nodeCryptoProvider } from './crypto/node-provider';
+import { createClientEndpoint, createServerEndpoint, type Endpoint, type TransportConfig, type TlsConfig } from './transport/create';
+import type { QuicConnection } from './transport/connection';
+import type { CryptoProvider } from './crypto/provider';
+import type { CertifiedKey } from './tls/pki/index';
+import { systemTrustAnchors } from './tls/pki/node-roots';
+import { QuicArgumentError } from './errors';
+
+let compiled: WebAssembly.Module | null = null;
+
+/** The release core, compiled once per process. */
+export function loadCoreModule(): WebAssembly.Module {
+  if (!compiled) compiled = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
+  return compiled;
+}
+
+interface CommonOptions {
+  /** ALPN protocol ids, most preferred first (QUIC requires one). */
+  alpn: string[];
+  transport?: TransportConfig;
+  /** Packet protection backend (default: node:crypto, the faster one on Node; see bench/crypto.ts). */
+  crypto?: CryptoProvider;
+  /** SSLKEYLOGFILE-format lines, for Wireshark. */
+  keyLog?: TlsConfig['keyLog'];
+  /** Socket buffer size to request from the OS (default 8 MiB). */
+  socketBufferSize?: number;
+}
+
+export interface ListenOptions extends CommonOptions {
+  /** Local address (default 127.0.0.1; '::1', '::', '0.0.0.0' work too). */
+  address?: string;
+  /** Local port (default 0: the OS picks one; read it from server.address). */
+  port?: number;
+  /** The certificate chain and key to present (generateSelfSigned() makes one for tests). */
+  certificate: CertifiedKey;
+}
+
+export interface ConnectOptions extends CommonOptions {
+  address: string;
+  port: number;
+  /** Name to verify the certificate against and to send as SNI (default: the address). */
+  serverName?: string;
+  /** DER trust anchors; default: the platform's roots. */
+  trustAnchors?: Uint8Array[];
+  /** Turns certificate verification off. For experiments only: anyone can impersonate the server. */
+  dangerouslySkipCertificateVerification?: boolean;
+  /** Local address to bind (default: the wildcard address of the server address family). */
+  localAddress?: string;
+}
+
+/** A listening QUIC server on one UDP socket. */
+export class QuicServer {
+  constructor(readonly endpoint: Endpoint, private readonly network: UdpNetwork) {}
+
+  /** The bound UDP address. */
+  get address(): UdpAddress {
+    return this.network.local;
+  }
+
+  /** The next connection whose handshake completed. Rejects once the server is closed. */
+  accept(): Promise<QuicConnection> {
+    return this.endpoint.accept();
+  }
+
+  /** Iterates accepted connections until the server closes. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<QuicConnection> {
+    for (;;) {
+      let c: QuicConnection;
+      try { c = await this.accept(); } catch { return; }
+      yield c;
+    }
+  }
+
+  /** Closes every connection gracefully, then the socket. */
+  close(): Promise<void> {
+    return this.endpoint.close();
+  }
+}
+
+function checkAlpn(alpn: unknown): void {
+  if (!Array.isArray(alpn) || alpn.length === 0 || alpn.some((a) => typeof a !== 'string' || a.length === 0 || a.length > 255)) {
+    throw new QuicArgumentError('alpn must be a non-empty array of protocol ids (1-255 characters each), e.g. ["echo"]');
+  }
+}
+
+/** Binds a UDP socket and serves QUIC on it. */
+export async function listen(opts: ListenOptions): Promise<QuicServer> {
+  checkAlpn(opts.alpn);
+  if (!opts.certificate) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
+  const network = await UdpNetwork.bind({ address: opts.address, port: opts.port, bufferSize: opts.socketBufferSize });
+  try {
+    const endpoint = createServerEndpoint({
+      coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
+      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport,
+    });
+    return new QuicServer(endpoint, network);
+  } catch (err) {
+    await network.close();
+    throw err;
+  }
+}
+
+/**
+ * Opens a connection over a fresh UDP socket and resolves once the handshake is done
+ * (rejects with the handshake's error). The socket closes when the connection does.
+ */
+export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
+  checkAlpn(opts.alpn);
+  if (typeof opts.address !== 'string' || !Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) {
+    throw new QuicArgumentError('connect() needs an address string and a port in 1..65535');
+  }
+  const v6 = opts.address.includes(':');
+  const network = await UdpNetwork.bind({ address: opts.localAddress ?? (v6 ? '::' : '0.0.0.0'), bufferSize: opts.socketBufferSize });
+  let endpoint: Endpoint | null = null;
+  try {
+    endpoint = createClientEndpoint({
+      coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
+      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport,
+    });
+    const conn = endpoint.connectTo(network.pathTo({ address: opts.address, port: opts.port }), {
+      serverName: opts.serverName ?? opts.address,
+      trustAnchors: opts.dangerouslySkipCertificateVerification ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
+      dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
+    });
+    const ep = endpoint;
+    conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);
+    await conn.established;
+    return conn;
+  } catch (err) {
+    if (endpoint) await endpoint.close().catch(() => undefined);
+    else await network.close();
+    throw err;
+  }
+}
