@@ -128,7 +128,13 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     else n = encodeConnectionClose(q, payloadEnd, c.closeIsApp, c.closeCode, c.closeFrameType, c.closeReason.dataStart, c.closeReason.length < 200 ? c.closeReason.length : 200);
     q += <usize>n;
   } else {
+    // An ACK that is not due yet only rides along with other frames (§13.2.1): remember
+    // the tracker so that a packet that would carry nothing else can be abandoned.
+    const t = sp.ack;
+    const ackDue = t.pending || t.deadline <= now;
+    const savedUnacked = t.unacked, savedDeadline = t.deadline;
     q = writeAck(c, sp, q, payloadEnd, now);
+    const afterAck = q;
     if (allowEliciting) {
       q = writeCrypto(sp, q, payloadEnd);
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
@@ -138,6 +144,10 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
         eliciting = true;
         if (si == SPACE_APP) c.pingPending = false;
       }
+    }
+    if (!ackDue && afterAck > payloadStart && q == afterAck) {
+      t.unacked = savedUnacked; t.deadline = savedDeadline;
+      return 0;
     }
   }
   if (q == payloadStart) return 0; // nothing to send in this space

@@ -49,9 +49,14 @@ export class CongestionController {
 
   /** A packet in flight was acknowledged (§7.3.1, B.5). */
   onAcked(bytes: i32, timeSent: f64, now: f64, smoothedRtt: f64): void {
+    const inFlightBefore = this.bytesInFlight;
     this.bytesInFlight -= bytes;
     if (this.bytesInFlight < 0) this.bytesInFlight = 0;
     if (this.inRecovery(timeSent)) return;
+    // §7.8: no growth while application- or flow-control-limited. The window counts as
+    // used when at least half of it was in flight (Linux's tcp_is_cwnd_limited rule);
+    // otherwise an idle-ish sender would inflate cwnd without ever testing it.
+    if (<f64>inFlightBefore * 2 < this.cwnd) return;
     if (this.cwnd < this.ssthresh) {
       this.cwnd += <f64>bytes; // slow start
       return;
