@@ -69,6 +69,7 @@ const mbps = (bytes: number, ms: number) => (bytes * 8) / (ms * 1000);
   const uploadBytes = Number(args.upload ?? 0);
   if (uploadBytes > 0) {
     const data = randomBytes(uploadBytes);
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     const st = conn.openStream();
     const [, digest] = await Promise.all([
@@ -78,7 +79,8 @@ const mbps = (bytes: number, ms: number) => (bytes * 8) / (ms * 1000);
     const ms = performance.now() - t;
     const ok = new TextDecoder().decode(digest) === sha(data);
     log(`upload ${human(uploadBytes)} on one stream: server's SHA-256 ${ok ? 'matches' : 'DOES NOT match'}, ${ms.toFixed(0)} ms (${mbps(uploadBytes, ms).toFixed(0)} Mbit/s)`);
-    result.upload = { bytes: uploadBytes, ok, ms };
+    const cpu = process.cpuUsage(cpu0);
+    result.upload = { bytes: uploadBytes, ok, ms, cpuMs: (cpu.user + cpu.system) / 1000 };
     if (!ok) result.ok = false;
   }
 

@@ -24,7 +24,7 @@ const timer = setTimeout(() => { console.error('[demo] timed out after 120 s'); 
 
 createInterface({ input: server.stdout! }).on('line', (line) => {
   const m = /^LISTENING (\S+) (\d+)$/.exec(line);
-  if (!m) { console.log(line); return; }
+  if (!m) { if (!line.startsWith('CPU ')) console.log(line); return; }
   const client = node('client.ts', [
     '--address', m[1], '--port', m[2], '--ca', join(dir, 'cert.pem'),
     '--echo', args.echo ?? String(8 << 20), '--upload', args.upload ?? String(32 << 20),

@@ -60,7 +60,13 @@ async function serveConnection(conn: QuicConnection, id: number): Promise<void> 
   console.log(`LISTENING ${address} ${port}`);
   log(`listening on ${address}:${port} (UDP), ALPN "${ALPN}"`);
   let n = 0;
-  const stop = async () => { log('shutting down'); await server.close(); process.exit(0); };
+  const stop = async () => {
+    const cpu = process.cpuUsage();
+    console.log(`CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)}`);
+    log('shutting down');
+    await server.close();
+    process.exit(0);
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   for await (const conn of server) serveConnection(conn, ++n).catch((e) => log(`connection #${n}: ${e.message}`));
