@@ -6,6 +6,7 @@
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";
+import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
@@ -28,6 +29,9 @@ export class Connection {
   spaces: StaticArray<PacketSpace> = [new PacketSpace(SPACE_INITIAL), new PacketSpace(SPACE_HANDSHAKE), new PacketSpace(SPACE_APP)];
   rtt: RttEstimator = new RttEstimator();
   cc: CongestionController = new CongestionController(0, <f64>SEND_DATAGRAM_SIZE);
+  pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
+  /** Data waits for the pacer until this time (+Infinity when not paced). */
+  pacerWakeAt: f64 = Infinity;
   ptoCount: i32 = 0;
   lossTimer: f64 = Infinity;
   /** Non-probe packets that left bytes in flight above cwnd (must stay 0). */
@@ -261,6 +265,7 @@ export class Connection {
     if (this.state == STATE_CLOSED) return Infinity;
     if (this.state >= STATE_CLOSING) return this.closeDeadline;
     let t = this.lossTimer;
+    if (this.pacerWakeAt < t) t = this.pacerWakeAt;
     for (let i = 0; i < 3; i++) {
       const s = this.spaces[i];
       if (!s.discarded && s.ack.deadline < t) t = s.ack.deadline;

@@ -42,6 +42,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
     if (maxSize < 64) return 0;
   }
   if (c.state == STATE_CLOSING) return buildClose(c, out, maxSize, now);
+  c.pacerWakeAt = Infinity; // set again below if the pacer holds data back
 
   let pos: i32 = 0;
   let padded = false;
@@ -119,7 +120,12 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   pkt = new SentPacket(pn, now, 0, false, false);
   eliciting = false;
   // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
+  // Within the window, 1-RTT data is paced (§7.7); ACKs and handshake packets are not.
   allowEliciting = sp.probes > 0 || c.cc.canSend(room);
+  if (allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
+    allowEliciting = false;
+    c.pacerWakeAt = c.pacer.nextSendTime;
+  }
 
   if (c.state == STATE_CLOSING) {
     // CONNECTION_CLOSE alone (§10.2.1); application closes before 1-RTT become 0x1c APPLICATION_ERROR (§10.2.3).
@@ -176,6 +182,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     sp.ackElicitingInFlight++;
     sp.timeOfLastAckEliciting = now;
     c.cc.onSent(total);
+    if (si == SPACE_APP) c.pacer.onSent(total);
     // RFC 9002 §7: only probes may take bytes in flight above the window. Counted, not
     // assumed, so that the simulator can assert it.
     if (!isProbe && <f64>c.cc.bytesInFlight > c.cc.cwnd) c.sendsOverCwnd++;

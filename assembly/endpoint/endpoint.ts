@@ -203,6 +203,7 @@ export function handleTimeout(now: f64): void {
       continue;
     }
     if (conn.lossTimer <= now) onLossTimeout(conn, now);
+    if (conn.pacerWakeAt <= now) conn.pacerWakeAt = Infinity; // the host polls transmit next
     const ka = conn.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
     if (ka > 0 && conn.handshakeComplete && conn.lastActivity + ka <= now) { conn.pingPending = true; conn.lastActivity = now; }
   }

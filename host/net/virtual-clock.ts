@@ -11,6 +11,9 @@ interface VirtualTimer {
   cancelled: boolean;
 }
 
+/** Timers run at one virtual instant before advanceTo decides something loops. */
+const MAX_TIMERS_PER_INSTANT = 1_000_000;
+
 /** Limits that make every simulation loop terminate. */
 export interface RunLimits {
   /** Stop after this many timer callbacks (default 10 million). */
@@ -63,11 +66,18 @@ export class VirtualClock implements Clock {
   /** Moves time forward to `t`, running every timer due up to and including `t` in order. */
   advanceTo(t: number): void {
     if (t < this.time) throw new QuicArgumentError(`virtual time cannot go back (${t} < ${this.time})`);
+    let sameInstant = 0;
     for (;;) {
       this.dropCancelledTop();
       const top = this.heap[0];
       if (!top || top.at > t) break;
       this.pop();
+      // A timer that keeps re-arming itself at the current instant would spin here
+      // forever without yielding; fail loudly instead (it is always a bug).
+      sameInstant = top.at === this.time ? sameInstant + 1 : 0;
+      if (sameInstant > MAX_TIMERS_PER_INSTANT) {
+        throw new QuicArgumentError(`more than ${MAX_TIMERS_PER_INSTANT} timers ran at virtual time ${this.time} µs: a timer re-arms itself at the same instant`);
+      }
       this.time = top.at;
       this.steps++;
       top.fn();

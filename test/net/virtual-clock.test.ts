@@ -2,6 +2,13 @@ import { VirtualClock } from '../../host/net/virtual-clock';
 import { Prng } from '../../host/net/prng';
 
 describe('VirtualClock', () => {
+  test('a timer that re-arms itself at the same instant fails loudly instead of spinning', () => {
+    const clock = new VirtualClock(100);
+    const again = (): void => { clock.setTimer(clock.now(), again); };
+    clock.setTimer(150, again);
+    expect(() => clock.advanceTo(200)).toThrow(/re-arms itself/);
+  });
+
   test('runs timers in deadline order, ties in creation order', () => {
     const clock = new VirtualClock();
     const order: string[] = [];
