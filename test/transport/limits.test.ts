@@ -30,7 +30,8 @@ function rogueSim(serverTransport: SimOptions['serverTransport']) {
   return { opts, attach: (r: RogueClient) => { rogue = r; } };
 }
 
-async function serverCloseAfter(serverTransport: SimOptions['serverTransport'], frames: (r: RogueClient) => Uint8Array[]): Promise<{ server: CloseInfo; client: CloseInfo }> {
+/** A connected client/server pair plus a rogue that forges packets as the client. */
+async function rogueConnected(serverTransport: SimOptions['serverTransport']) {
   const { opts, attach } = rogueSim(serverTransport);
   const sim = makeSim(opts);
   const rogue = new RogueClient(sim.pair);
@@ -39,11 +40,16 @@ async function serverCloseAfter(serverTransport: SimOptions['serverTransport'], 
   sim.server.accept().then((c) => { serverConn = c; });
   const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
   expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
+  return { ...sim, rogue, conn, serverConn: serverConn! as QuicConnection };
+}
+
+async function serverCloseAfter(serverTransport: SimOptions['serverTransport'], frames: (r: RogueClient) => Uint8Array[]): Promise<{ server: CloseInfo; client: CloseInfo }> {
+  const { clock, rogue, conn, serverConn } = await rogueConnected(serverTransport);
   rogue.inject(...frames(rogue));
   let server: CloseInfo | null = null, client: CloseInfo | null = null;
-  serverConn!.closed.then((c) => { server = c; });
+  serverConn.closed.then((c) => { server = c; });
   conn.closed.then((c) => { client = c; });
-  expect(await runUntil(sim.clock, () => server !== null && client !== null)).toBe(true);
+  expect(await runUntil(clock, () => server !== null && client !== null)).toBe(true);
   return { server: server!, client: client! };
 }
 
@@ -106,20 +112,13 @@ describe('flow control', () => {
   });
 
   test('data within the limits is accepted from the same forged path (control)', async () => {
-    const { opts, attach } = rogueSim({ initialMaxStreamDataBidiRemote: 1000 });
-    const sim = makeSim(opts);
-    const rogue = new RogueClient(sim.pair);
-    attach(rogue);
-    let serverConn: QuicConnection | null = null;
-    sim.server.accept().then((c) => { serverConn = c; });
-    const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-    expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
+    const { clock, rogue, serverConn } = await rogueConnected({ initialMaxStreamDataBidiRemote: 1000 });
     rogue.inject(streamFrame(0, 0, new TextEncoder().encode('forged but legal'), true));
     let got: Uint8Array | null = null;
-    serverConn!.acceptStream().then((s) => s.readAll()).then((d) => { got = d; });
-    expect(await runUntil(sim.clock, () => got !== null, 5_000_000)).toBe(true);
+    serverConn.acceptStream().then((s) => s.readAll()).then((d) => { got = d; });
+    expect(await runUntil(clock, () => got !== null, 5_000_000)).toBe(true);
     expect(new TextDecoder().decode(got!)).toBe('forged but legal');
-    expect(serverConn!.state).not.toBeGreaterThanOrEqual(3);
+    expect(serverConn.state).not.toBeGreaterThanOrEqual(3);
   });
 });
 
