@@ -259,15 +259,30 @@ const stats: usize = heap.alloc(32 * 8);
 export function connStats(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  const v: StaticArray<f64> = [
-    c.rtt.smoothedRtt, c.rtt.rttvar, c.rtt.minRtt, c.rtt.latestRtt,
-    c.cc.cwnd, <f64>c.cc.bytesInFlight, <f64>c.packetsSent, <f64>c.packetsReceived,
-    <f64>c.packetsLost, <f64>c.packetsDropped, <f64>c.bytesSentTotal, <f64>c.bytesReceivedTotal,
-    <f64>c.streamBytesSent, <f64>c.streamBytesReceived, <f64>c.ptoCount, <f64>c.state,
-    c.cc.ssthresh, <f64>c.cc.lossEvents, <f64>c.cc.kind, c.bytesReceived * 3 - c.bytesSent,
-    <f64>c.sendsOverCwnd, <f64>recvBufferHighWater, <f64>sendBufferHighWater,
-  ];
-  for (let i = 0; i < v.length; i++) store<f64>(stats + (<usize>i << 3), unchecked(v[i]));
+  // Written in place: stats are read per step by tests and per second by apps, no garbage.
+  store<f64>(stats + 0, c.rtt.smoothedRtt);
+  store<f64>(stats + 8, c.rtt.rttvar);
+  store<f64>(stats + 16, c.rtt.minRtt);
+  store<f64>(stats + 24, c.rtt.latestRtt);
+  store<f64>(stats + 32, c.cc.cwnd);
+  store<f64>(stats + 40, <f64>c.cc.bytesInFlight);
+  store<f64>(stats + 48, <f64>c.packetsSent);
+  store<f64>(stats + 56, <f64>c.packetsReceived);
+  store<f64>(stats + 64, <f64>c.packetsLost);
+  store<f64>(stats + 72, <f64>c.packetsDropped);
+  store<f64>(stats + 80, <f64>c.bytesSentTotal);
+  store<f64>(stats + 88, <f64>c.bytesReceivedTotal);
+  store<f64>(stats + 96, <f64>c.streamBytesSent);
+  store<f64>(stats + 104, <f64>c.streamBytesReceived);
+  store<f64>(stats + 112, <f64>c.ptoCount);
+  store<f64>(stats + 120, <f64>c.state);
+  store<f64>(stats + 128, c.cc.ssthresh);
+  store<f64>(stats + 136, <f64>c.cc.lossEvents);
+  store<f64>(stats + 144, <f64>c.cc.kind);
+  store<f64>(stats + 152, c.bytesReceived * 3 - c.bytesSent);
+  store<f64>(stats + 160, <f64>c.sendsOverCwnd);
+  store<f64>(stats + 168, <f64>recvBufferHighWater);
+  store<f64>(stats + 176, <f64>sendBufferHighWater);
   return <i32>stats;
 }
 
