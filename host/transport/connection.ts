@@ -2,7 +2,7 @@
 // secrets moved between the TLS engine and the core, host/transport/handshake.ts),
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
-import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level } from '../core/conn-abi';
+import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
 import { QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
@@ -164,6 +164,11 @@ export class QuicConnection implements StreamOwner {
     this.assertOpen();
     this.abi.ping(this.handle);
     this.host.service();
+  }
+
+  /** Diagnostics: the core's pending deadlines for this connection (µs on the endpoint's clock), or null once it is gone. */
+  timers(): ConnTimers | null {
+    return this.abi.timers(this.handle);
   }
 
   /** A snapshot of RTT, congestion window and packet counters. */

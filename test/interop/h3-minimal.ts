@@ -3,16 +3,11 @@
 // server: frames, a control stream with empty SETTINGS, and field sections made of
 // static-table references and literals. Test support, not the HTTP/3 layer.
 
+import { varint } from '../support/varint';
+
 export const H3_NO_ERROR = 0x100;
 const FRAME_DATA = 0x00, FRAME_HEADERS = 0x01, FRAME_SETTINGS = 0x04;
 const STREAM_TYPE_CONTROL = 0x00;
-
-export function varint(v: number): number[] {
-  if (v < 0x40) return [v];
-  if (v < 0x4000) return [0x40 | (v >> 8), v & 0xff];
-  if (v < 0x40000000) return [0x80 | (v >>> 24), (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
-  throw new RangeError('varint too large for this helper');
-}
 
 function readVarint(b: Uint8Array, at: number): [number, number] | null {
   if (at >= b.length) return null;

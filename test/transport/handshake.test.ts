@@ -15,6 +15,12 @@ describe('QUIC handshake and a stream over the DgramPair', () => {
     expect(await runUntil(clock, () => established || failure !== null)).toBe(true);
     if (failure) throw failure;
     expect(conn.handshakeInfo?.alpn).toBe('test');
+    // The deadlines behind the core's timer (diagnostics ABI): an idle deadline in the
+    // future, no close pending, and the Initial space already discarded.
+    const timers = conn.timers()!;
+    expect(timers.idleDeadline).toBeGreaterThan(clock.now());
+    expect(timers.closeDeadline).toBe(Infinity);
+    expect(timers.ackDeadline[0]).toBe(Infinity);
     expect(await runUntil(clock, () => serverConn !== null)).toBe(true);
 
     // Echo: the server reads a stream and writes it back.

@@ -5,14 +5,7 @@ import { packetKeyMaterial, QUIC_V1 } from '../../host/crypto/quic-keys';
 import { Suite } from '../../host/crypto/suites';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import type { DgramPair } from '../../host/net/dgram-pair';
-
-function varint(v: number): number[] {
-  if (v < 0x40) return [v];
-  if (v < 0x4000) return [0x40 | (v >> 8), v & 0xff];
-  if (v < 0x40000000) return [0x80 | (v >>> 24), (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
-  const hi = Math.floor(v / 2 ** 32), lo = v >>> 0;
-  return [0xc0 | (hi >>> 24), (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff];
-}
+import { varint } from '../support/varint';
 
 /** A STREAM frame with offset, length and optional FIN (RFC 9000 §19.8). */
 export function streamFrame(id: number, offset: number, data: Uint8Array, fin = false): Uint8Array {

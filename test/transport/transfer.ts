@@ -20,9 +20,6 @@ export interface TransferResult {
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** The connections of the latest transfer, for diagnostics. */
-export const lastTransfer: { client?: QuicConnection; server?: QuicConnection } = {};
-
 export async function transfer(opts: { seed: number; totalBytes: number; streams: number; impair?: LinkImpairments; transport?: TransportConfig; virtualLimitUs?: number }): Promise<TransferResult> {
   const { clock, pair, client, server } = makeSim({ seed: opts.seed, aToB: opts.impair, bToA: opts.impair, transport: opts.transport });
   // Amplification: the server may send at most 3x what it received until the client's
@@ -51,7 +48,7 @@ export async function transfer(opts: { seed: number; totalBytes: number; streams
 
   let serverConn: QuicConnection | null = null;
   server.accept().then((sc: QuicConnection) => {
-    lastTransfer.server = serverConn = sc;
+    serverConn = sc;
     for (let i = 0; i < opts.streams; i++) {
       sc.acceptStream().then(async (s) => {
         const chunks: Uint8Array[] = [];
@@ -62,7 +59,6 @@ export async function transfer(opts: { seed: number; totalBytes: number; streams
   }, (e) => { failure ??= `accept: ${e.message}`; });
 
   const conn = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  lastTransfer.client = conn;
   conn.established.catch((e) => { failure ??= `handshake: ${e.message}`; });
   conn.closed.then((c) => { if (!echoed.every(Boolean)) failure ??= `closed early: ${c.reason}`; });
   await runUntil(clock, () => conn.handshakeInfo !== null || failure !== null, 60_000_000);
