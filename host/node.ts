@@ -12,6 +12,7 @@ import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
 import { systemTrustAnchors } from './tls/pki/node-roots';
 import { QuicArgumentError } from './errors';
+import { qlogOptions } from './node-qlog';
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -31,6 +32,13 @@ interface CommonOptions {
   keyLog?: TlsConfig['keyLog'];
   /** Socket buffer size to request from the OS (default 8 MiB). */
   socketBufferSize?: number;
+  /**
+   * Write a qlog file per connection into this directory (created if missing); the
+   * QLOGDIR environment variable does the same when this is unset.
+   */
+  qlogDir?: string;
+  /** 'ietf' (default): event names of the qlog drafts; 'qvis': the qlog 0.3 names qvis reads. */
+  qlogFormat?: 'ietf' | 'qvis';
 }
 
 export interface ListenOptions extends CommonOptions {
@@ -98,7 +106,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   try {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
-      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport,
+      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -122,7 +130,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   try {
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport,
+      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     const conn = endpoint.connectTo(network.pathTo({ address: opts.address, port: opts.port }), {
       serverName: opts.serverName ?? opts.address,

@@ -5,6 +5,7 @@
 //
 //   coreSeed(a, b, c, d)                       seed the PRNG (CIDs, reset tokens)
 //   endpointConfigure(localCidLen, isServer, retryRequired)   retry is not implemented yet (ignored)
+//   endpointSetQlog(on)                        report packet events to the host's qlog import (conn/qlog.ts)
 //   connConfigure(conn, key, value: f64)       conn 0 = endpoint defaults; keys in conn/config.ts ConfigKey
 //   connConnect(version, path, now)            client connection; the host then reads connOriginalDcid,
 //                                              derives Initial keys and installs them
@@ -44,6 +45,7 @@ import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
 import { sendBufferHighWater } from "../conn/sendbuf";
 import { popEvent } from "../conn/events";
+import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
 
@@ -57,6 +59,10 @@ export function endpointConfigure(localCidLen: i32, isServer: i32, retryRequired
   ep.localCidLen = localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
   ep.isServer = isServer != 0;
   ep.retryRequired = retryRequired != 0;
+}
+
+export function endpointSetQlog(on: i32): void {
+  setQlogEnabled(on != 0);
 }
 
 export function connConfigure(conn: i32, key: i32, value: f64): i32 {

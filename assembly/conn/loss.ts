@@ -9,6 +9,7 @@ import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_
 import { GRANULARITY } from "../recovery/rtt";
 import { fA, fB, ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
+import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
 import { pushEvent, EventKind } from "./events";
 import { maybeForget } from "./stream-ops";
 
@@ -138,6 +139,7 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
     const lossAt = p.timeSent + lossDelay;
     if (lossAt <= now || <u64>sp.largestAcked >= p.pn + PACKET_THRESHOLD) {
       q.retire(i);
+      if (qlogEnabled) qlogPacket(c, QLOG_PACKET_LOST, sp.id, p.pn, p.size, lossAt <= now ? QLOG_LOST_TIME : QLOG_LOST_REORDERING, 0, 0, now);
       if (p.ackEliciting) sp.ackElicitingInFlight--;
       if (p.inFlight) {
         lostBytes += p.size;

@@ -16,6 +16,7 @@ import { onAckFrame, setLossTimer } from "./loss";
 import { peerStream, streamError, maybeForget, isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
 import { Stream } from "./streams/stream";
+import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE } from "./qlog";
 
 /** Feeds the packets of a datagram [p, end) to `c`. */
 export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, now: f64): void {
@@ -55,7 +56,11 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const si = spaceOfType(t);
   if (si < 0) { c.packetsDropped++; return; }
   const sp = c.spaces[si];
-  if (sp.discarded) { c.packetsDropped++; return; }
+  if (sp.discarded) {
+    c.packetsDropped++;
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_DROPPED, si, 0, n, QLOG_DROPPED_KEYS_GONE, 0, 0, now);
+    return;
+  }
   if (!sp.hasReadKeys()) {
     // Keys not here yet (reordering, or the server's first Initial before the host
     // installed keys): keep a copy to try again when they arrive (RFC 9001 §5.7).
@@ -68,7 +73,11 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
   const payloadLen = unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp);
-  if (payloadLen < 0) { c.packetsDropped++; return; }
+  if (payloadLen < 0) {
+    c.packetsDropped++;
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_DROPPED, si, 0, n, QLOG_DROPPED_DECRYPTION, 0, 0, now);
+    return;
+  }
   const pn = unprotectedPn;
   const firstByte = unprotectedFirstByte;
   // §17.2 / §17.3.1: reserved bits must be zero after removing protection.
@@ -76,7 +85,11 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     c.startClose(PROTOCOL_VIOLATION, 0, false, 0, 0, now);
     return;
   }
-  if (sp.ack.isDuplicate(pn)) { c.packetsDropped++; return; }
+  if (sp.ack.isDuplicate(pn)) {
+    c.packetsDropped++;
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_DROPPED, si, pn, n, QLOG_DROPPED_DUPLICATE, 0, 0, now);
+    return;
+  }
   c.packetsReceived++;
   sp.everReceived = true;
 
@@ -88,11 +101,16 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     c.peerInitialScid = cid;
     c.peerCidSet = true;
   }
-  if (c.state == STATE_DRAINING) return;
-
   const payload = p + <usize>unprotectedHeaderLen;
+  if (c.state == STATE_DRAINING) {
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, 0, payload, payloadLen, now);
+    return;
+  }
+
   const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : PKT_1;
   const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
+  // Logged after processing so that the metrics include what this packet's ACK changed.
+  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, 0, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.lastActivity = now;
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());

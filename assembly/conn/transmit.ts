@@ -18,6 +18,7 @@ import { APPLICATION_ERROR } from "../wire/errors";
 import { setLossTimer } from "./loss";
 import { Stream } from "./streams/stream";
 import { maybeForget } from "./stream-ops";
+import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
 
 // ACK ranges staged for the encoder: (lo, hi) u64 pairs, highest first.
 const MAX_ACK_RANGES: i32 = 32;
@@ -168,6 +169,10 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     payloadLen = want;
   }
   if (lengthSize > 0) patchLength(lengthOffset, lengthSize, pnLen + payloadLen + TAG_LEN);
+  if (qlogEnabled) {
+    const size = hlen + payloadLen + TAG_LEN;
+    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, 0, payloadStart, payloadLen, now, eliciting ? <i64>size : 0);
+  }
   const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
   if (total < 0) return 0;
   sp.nextPn++;

@@ -50,6 +50,7 @@ export interface CoreEvent {
 interface ConnExports {
   coreSeed(a: number, b: number, c: number, d: number): void;
   endpointConfigure(localCidLen: number, isServer: number, retryRequired: number): void;
+  endpointSetQlog(on: number): void;
   connConfigure(conn: number, key: number, value: number): number;
   connConnect(version: number, path: number, now: number): number;
   connOriginalDcid(conn: number): number;
@@ -98,6 +99,11 @@ export class ConnAbi {
 
   configureEndpoint(localCidLen: number, isServer: boolean, retryRequired = false): void {
     this.x.endpointConfigure(localCidLen, isServer ? 1 : 0, retryRequired ? 1 : 0);
+  }
+
+  /** Turns the core's qlog taps on or off (the host's qlogPacket import receives them). */
+  setQlog(on: boolean): void {
+    this.x.endpointSetQlog(on ? 1 : 0);
   }
 
   /** Sets a config key (conn 0 = endpoint default). Returns 0 or a negative code. */

@@ -135,4 +135,6 @@ const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
   aeadSeal: () => -1,
   aeadOpen: () => -1,
   hpMask: () => -1,
+  // qlog taps are only called after endpointSetQlog(1); host/transport/qlog/tap.ts binds the real one.
+  qlogPacket: () => {},
 };

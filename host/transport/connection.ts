@@ -7,6 +7,9 @@ import { QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 
+/** CloseInfo.reason of a connection its idle timer ended (RFC 9000 §10.1). */
+export const IDLE_TIMEOUT_REASON = 'idle timeout';
+
 /** How a connection ended. */
 export interface CloseInfo {
   /** QUIC error code (transport or application). */
@@ -70,7 +73,7 @@ export class QuicConnection implements StreamOwner {
   private readonly incoming: QuicStream[] = [];
   private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
   private creditWaiters: { bidi: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
-  private closeInfo: CloseInfo | null = null;
+  private endInfo: CloseInfo | null = null;
   private resolveEstablished!: (info: HandshakeInfo) => void;
   private rejectEstablished!: (e: Error) => void;
   private resolveClosed!: (info: CloseInfo) => void;
@@ -103,9 +106,14 @@ export class QuicConnection implements StreamOwner {
     return this.host.abi;
   }
 
+  /** How the connection ended, once it has (null before). */
+  get closeInfo(): CloseInfo | null {
+    return this.endInfo;
+  }
+
   /** Current state as the core sees it. */
   get state(): ConnState {
-    return this.closeInfo ? ConnState.Closed : this.abi.state(this.handle);
+    return this.endInfo ? ConnState.Closed : this.abi.state(this.handle);
   }
 
   /** Opens a stream (bidirectional by default). Throws a typed error when the peer's stream limit is reached. */
@@ -142,7 +150,7 @@ export class QuicConnection implements StreamOwner {
   acceptStream(): Promise<QuicStream> {
     const s = this.incoming.shift();
     if (s) return Promise.resolve(s);
-    if (this.closeInfo) return Promise.reject(this.closedError());
+    if (this.endInfo) return Promise.reject(this.closedError());
     return new Promise((resolve, reject) => this.streamWaiters.push({ resolve, reject }));
   }
 
@@ -152,7 +160,7 @@ export class QuicConnection implements StreamOwner {
    * stream's `finished` before closing.
    */
   close(code = 0, reason = ''): Promise<CloseInfo> {
-    if (!this.closeInfo && this.state < ConnState.Closing) {
+    if (!this.endInfo && this.state < ConnState.Closing) {
       this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
       this.host.service();
     }
@@ -179,7 +187,7 @@ export class QuicConnection implements StreamOwner {
   // ---- StreamOwner ----------------------------------------------------------------
 
   streamWrite(id: number, data: Uint8Array, fin: boolean): number {
-    if (this.closeInfo) return -1;
+    if (this.endInfo) return -1;
     let total = 0;
     // The ABI moves one scratch region per call: loop until the core stops taking bytes.
     for (;;) {
@@ -194,24 +202,24 @@ export class QuicConnection implements StreamOwner {
   }
 
   streamReset(id: number, code: number): void {
-    if (this.closeInfo) return;
+    if (this.endInfo) return;
     this.abi.streamReset(this.handle, id, code);
     this.host.service();
   }
 
   streamStopSending(id: number, code: number): void {
-    if (this.closeInfo) return;
+    if (this.endInfo) return;
     this.abi.streamStopSending(this.handle, id, code);
     this.host.service();
   }
 
   streamSetUrgency(id: number, urgency: number): void {
-    if (this.closeInfo) return;
+    if (this.endInfo) return;
     this.abi.streamSetUrgency(this.handle, id, urgency);
   }
 
   streamWantsData(id: number): void {
-    if (this.closeInfo) return;
+    if (this.endInfo) return;
     this.pullStream(id);
     this.host.service();
   }
@@ -271,25 +279,25 @@ export class QuicConnection implements StreamOwner {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.closeInfo) this.closeInfo = { code: 0x01, application: false, byPeer: false, reason: err.message };
+    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, reason: err.message };
     this.rejectEstablished(err);
     this.finish();
   }
 
   private recordClose(ev: CoreEvent): void {
-    if (this.closeInfo) return;
+    if (this.endInfo) return;
     const application = (ev.c & 1) !== 0;
     const byPeer = (ev.c & 2) !== 0;
     const code = ev.a;
     const reason = application ? `application code ${code}` : transportErrorName(code);
-    this.closeInfo = { code, application, byPeer, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
+    this.endInfo = { code, application, byPeer, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
     if (!this.handshakeInfo) {
-      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.closeInfo.reason, code) : new QuicTransportError(code, this.closeInfo.reason));
+      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.endInfo.reason, code) : new QuicTransportError(code, this.endInfo.reason));
     }
   }
 
   private finish(): void {
-    if (!this.closeInfo) this.closeInfo = { code: 0, application: false, byPeer: false, reason: 'idle timeout' };
+    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, reason: IDLE_TIMEOUT_REASON };
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);
@@ -297,7 +305,7 @@ export class QuicConnection implements StreamOwner {
     this.rejectEstablished(err);
     this.handshake.dispose();
     this.host.forget(this.handle);
-    this.resolveClosed(this.closeInfo);
+    this.resolveClosed(this.endInfo);
   }
 
   private pullStream(id: number): void {
@@ -320,11 +328,11 @@ export class QuicConnection implements StreamOwner {
   }
 
   private closedError(): QuicError {
-    const c = this.closeInfo!;
+    const c = this.endInfo!;
     return new QuicError('ERR_QUIC_CONNECTION_CLOSED', `connection ${c.reason}`, c.code);
   }
 
   private assertOpen(): void {
-    if (this.closeInfo) throw this.closedError();
+    if (this.endInfo) throw this.closedError();
   }
 }

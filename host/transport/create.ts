@@ -19,6 +19,8 @@ import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
 import type { GroupName } from '../tls/constants';
 import type { QuicConnection } from './connection';
+import { QlogTap } from './qlog/tap';
+import type { QlogOptions } from './qlog/sink';
 
 /** Transport settings (names follow RFC 9000 §18.2 where they are transport parameters). */
 export interface TransportConfig {
@@ -68,6 +70,8 @@ export interface EndpointConfig {
   localCidLength?: number;
   /** Received bytes buffered per stream in JS before the host stops reading from the core (default 1 MiB). */
   streamHighWaterMark?: number;
+  /** Write a qlog trace per connection (host/transport/qlog/sink.ts; Node: qlogDirectory()). */
+  qlog?: QlogOptions;
 }
 
 /** Client connection options. */
@@ -94,7 +98,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
 
 /** A QUIC endpoint with a `connect` that wires the TLS client. */
 export class Endpoint extends QuicEndpoint {
-  constructor(private readonly cfg: EndpointConfig, abi: ConnAbi, crypto: CoreCrypto, isServer: boolean) {
+  constructor(private readonly cfg: EndpointConfig, abi: ConnAbi, crypto: CoreCrypto, isServer: boolean, qlog?: QlogTap) {
     const provider = cfg.crypto ?? portableCryptoProvider;
     const tlsCommon = cfg.tls;
     super({
@@ -107,6 +111,7 @@ export class Endpoint extends QuicEndpoint {
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
       config: configEntries(cfg.transport),
+      qlog,
       server: isServer
         ? {
             tls: (tp) => createTlsServer({ ...tlsCommon, transportParameters: tp, certificate: cfg.certificate! }),
@@ -140,9 +145,11 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
 
 function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const crypto = new CoreCrypto();
-  const core = instantiateCore(cfg.coreModule, crypto.imports());
+  const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...qlog?.imports().host } });
   crypto.bind(core.exports.memory);
-  return new Endpoint(cfg, new ConnAbi(core), crypto, isServer);
+  qlog?.bind(core);
+  return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
 }
 
 /** A client endpoint: call connectTo() for each connection. */

@@ -7,9 +7,10 @@ import { ConnAbi, CoreEvent, CoreEventKind } from '../core/conn-abi';
 import type { Clock } from './clock';
 import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
-import { ConnectionHost, QuicConnection, StatsReader } from './connection';
+import { ConnectionHost, QuicConnection, StatsReader, IDLE_TIMEOUT_REASON } from './connection';
 import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
 import { QuicError } from '../errors';
+import type { QlogTap } from './qlog/tap';
 
 /** QUIC version 1 (RFC 9000). */
 export const QUIC_V1 = 0x00000001;
@@ -36,6 +37,8 @@ export interface EndpointOptions {
   seed: Uint32Array;
   /** Bytes of received data buffered per stream before reading pauses. */
   streamHighWaterMark?: number;
+  /** qlog traces, when the user asked for them (its imports must be bound to this core). */
+  qlog?: QlogTap;
 }
 
 export class QuicEndpoint implements PumpListener, ConnectionHost {
@@ -57,6 +60,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       const r = this.abi.configure(0, Number(k), v);
       if (r < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core rejected config key ${k} = ${v} (code ${-r})`);
     }
+    if (options.qlog) this.abi.setQlog(true);
     this.pump = new CorePump(this.abi, options.network, options.clock, this);
     options.network.onError((err) => this.onNetworkError(err));
   }
@@ -113,6 +117,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   // ---- PumpListener -----------------------------------------------------------------
 
   onCoreEvent(ev: CoreEvent): void {
+    if (this.options.qlog) this.qlogEvent(ev);
     if (ev.kind === CoreEventKind.NewConnection) {
       if (!this.options.server || this.closedFlag) {
         this.abi.close(ev.conn, 0x02 /* CONNECTION_REFUSED */, false, new Uint8Array(0));
@@ -129,7 +134,26 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       );
       return;
     }
-    this.connections.get(ev.conn)?.onCoreEvent(ev);
+    const conn = this.connections.get(ev.conn);
+    conn?.onCoreEvent(ev);
+    if (ev.kind === CoreEventKind.Closed && conn?.closeInfo) {
+      // Synchronously: the core may reuse this handle for the next connection.
+      const info = conn.closeInfo;
+      this.options.qlog?.close(ev.conn, this.options.clock.now(), { ...info, idle: !info.byPeer && info.reason === IDLE_TIMEOUT_REASON });
+    }
+  }
+
+  onIdle(): void {
+    this.options.qlog?.flush();
+  }
+
+  /** Connection state changes that qlog shows (connection_state_updated). */
+  private qlogEvent(ev: CoreEvent): void {
+    const trace = this.options.qlog!.trace(ev.conn);
+    if (!trace) return;
+    const now = this.options.clock.now();
+    if (ev.kind === CoreEventKind.HandshakeConfirmed) trace.stateUpdated(now, 'handshake_confirmed');
+    else if (ev.kind === CoreEventKind.Closing) trace.stateUpdated(now, (ev.c & 2) !== 0 ? 'draining' : 'closing');
   }
 
   onFatal(err: Error): void {
@@ -143,8 +167,25 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     const driver = new HandshakeDriver(this.abi, handle, session, this.options.keys, version, isServer);
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
     this.connections.set(handle, conn);
+    if (this.options.qlog) this.startQlog(handle, driver, isServer);
     driver.start();
     return conn;
+  }
+
+  private startQlog(handle: number, driver: HandshakeDriver, isServer: boolean): void {
+    const qlog = this.options.qlog!;
+    const clock = this.options.clock;
+    const odcid = Array.from(this.abi.originalDcid(handle), (b) => b.toString(16).padStart(2, '0')).join('');
+    const trace = qlog.open(handle, { odcid, vantage: isServer ? 'server' : 'client' });
+    trace.stateUpdated(clock.now(), 'attempted');
+    qlog.transportParameters(handle, clock.now(), 'local', this.abi.localTransportParams(handle), isServer);
+    driver.onPeerTransportParameters = (data) => qlog.transportParameters(handle, clock.now(), 'remote', data, !isServer);
+    // Synchronously (not via conn.established) so the state lands before HANDSHAKE_DONE's.
+    const onComplete = driver.onComplete;
+    driver.onComplete = (info) => {
+      trace.stateUpdated(clock.now(), 'handshake_complete');
+      onComplete(info);
+    };
   }
 
   private onNetworkError(err: Error): void {

@@ -37,6 +37,8 @@ export class HandshakeDriver {
   onComplete: (info: HandshakeInfo) => void = () => {};
   /** Called when the handshake fails (set by the connection). */
   onFatal: (err: Error) => void = () => {};
+  /** Sees the peer's encoded transport parameters (qlog). */
+  onPeerTransportParameters: (data: Uint8Array) => void = () => {};
   /** A line in SSLKEYLOGFILE format is produced by the engine itself; this sees alerts and failures for logging. */
   private readonly installed: KeyHandles[][] = [[], [], [], []];
   private done = false;
@@ -101,6 +103,7 @@ export class HandshakeDriver {
         break;
       }
       case 'peer-transport-parameters': {
+        this.onPeerTransportParameters(out.data);
         const r = this.abi.setPeerTransportParams(this.conn, out.data);
         if (r < 0) this.fail(-r, 'invalid transport parameters from the peer', false);
         break;

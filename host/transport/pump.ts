@@ -12,6 +12,8 @@ export interface PumpListener {
   onCoreEvent(ev: CoreEvent): void;
   /** The core trapped or a handler threw: the endpoint tears down. */
   onFatal(err: Error): void;
+  /** A service round ended: the core is idle until the next input. */
+  onIdle?(): void;
 }
 
 /** Datagrams sent per service() before yielding to the event loop (lets receives in). */
@@ -77,6 +79,7 @@ export class CorePump {
       } while (this.again && budget > 0);
       if (budget <= 0) this.yieldThenService();
       this.arm();
+      this.listener.onIdle?.();
     } catch (err) {
       this.fatal(err);
     } finally {
