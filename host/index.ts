@@ -24,6 +24,11 @@ export type { Network, PathHandle } from './net/network';
 export { RealClock } from './transport/clock';
 export type { Clock } from './transport/clock';
 
+// qlog traces (one JSON-SEQ trace per connection; Node: the qlogDir option or QLOGDIR).
+export { MemoryQlog } from './transport/qlog/sink';
+export type { QlogOptions, QlogSink, QlogSinkFactory, QlogTraceInfo } from './transport/qlog/sink';
+export { qlogDirectory } from './node-qlog';
+
 // Certificates and packet-protection backends.
 export { generateSelfSigned } from './tls/pki/selfsigned';
 export type { CertifiedKey } from './tls/pki/selfsigned';
