@@ -14,6 +14,9 @@
 //   connSetPeerTransportParams(conn, len)      0, or -TRANSPORT_PARAMETER_ERROR / -PROTOCOL_VIOLATION (the core closes)
 //   connInstallKeys(conn, level, dir, aead, hp, suite)   level 0 Initial, 1 0-RTT (ignored), 2 Handshake, 3 1-RTT;
 //                                              dir 0 read, 1 write; handles index the host's key table
+//   connInstallNextKeys(conn, dir, aead)       the next 1-RTT generation (RFC 9001 §6; header protection unchanged):
+//                                              after the 1-RTT keys and after each KEY_UPDATED event of that direction
+//   connUpdateKeys(conn)                       start a key update as soon as §6.1 allows
 //   connReadCrypto(conn, level, cap)           contiguous CRYPTO bytes → scratch; 0 when none
 //   connWriteCrypto(conn, level, len)          TLS bytes from scratch onto our CRYPTO stream
 //   connHandshakeComplete(conn)                TLS finished here (server: confirmed + HANDSHAKE_DONE)
@@ -28,8 +31,10 @@
 //   connStreamRead(conn, id, cap)              bytes → scratch; slot 0 = 1 when the FIN was reached
 //   connStreamReset / connStreamStopSending(conn, id, code: f64), connStreamSetUrgency(conn, id, 0..7)
 //   connClose(conn, code: f64, isApplication, reasonLen)   CONNECTION_CLOSE now (data not yet acknowledged
-//                                              is abandoned: wait for STREAM_FINISHED first for a graceful close);
+//                                              is abandoned: the host's graceful close waits for
+//                                              connStreamsUnacked == 0 first);
 //                                              closing period of 3 PTO, then CLOSED
+//   connStreamsUnacked(conn)                   streams whose written data is not all acknowledged (graceful close)
 //   connStats(conn)                            pointer to the stats block: f64 values, STATS_* indices below
 //   connState(conn)                            0 handshaking 1 established 2 confirmed 3 closing 4 draining 5 closed
 //   connPing(conn)                             queue a PING
@@ -135,6 +140,21 @@ export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32
   } else {
     sp.writeAead = aead; sp.writeHp = hp;
   }
+  return 0;
+}
+
+export function connInstallNextKeys(conn: i32, direction: i32, aead: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  if (direction == 0) c.keys.readNext = aead;
+  else c.keys.writeNext = aead;
+  return 0;
+}
+
+export function connUpdateKeys(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  c.keys.requested = true;
   return 0;
 }
 
@@ -258,6 +278,12 @@ export function connClose(conn: i32, code: f64, isApplication: i32, reasonLen: i
   return 0;
 }
 
+export function connStreamsUnacked(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  return c.streamsUnacked();
+}
+
 // Stats block: f64 values.
 export const STATS_SMOOTHED_RTT: i32 = 0;
 const stats: usize = heap.alloc(32 * 8);
@@ -289,6 +315,7 @@ export function connStats(conn: i32): i32 {
   store<f64>(stats + 160, <f64>c.sendsOverCwnd);
   store<f64>(stats + 168, <f64>recvBufferHighWater);
   store<f64>(stats + 176, <f64>sendBufferHighWater);
+  store<f64>(stats + 184, <f64>c.keys.updates);
   return <i32>stats;
 }
 

@@ -3,6 +3,7 @@
 // (transmit.ts), streams (stream-ops.ts). This file holds the state and the small
 // state transitions they share: keys, handshake progress, closing, timers.
 
+import { KeyPhase } from "./keyupdate";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";
@@ -30,6 +31,8 @@ export class Connection {
   rtt: RttEstimator = new RttEstimator();
   cc: CongestionController = new CongestionController(0, <f64>SEND_DATAGRAM_SIZE);
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
+  /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
+  keys: KeyPhase = new KeyPhase();
   /** Data waits for the pacer until this time (+Infinity when not paced). */
   pacerWakeAt: f64 = Infinity;
   ptoCount: i32 = 0;
@@ -274,6 +277,7 @@ export class Connection {
       const idle = this.lastActivity + this.effectiveIdle();
       if (idle < t) t = idle;
     }
+    if (this.keys.prevDiscardAt < t) t = this.keys.prevDiscardAt;
     const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
     if (ka > 0 && this.handshakeComplete) {
       const k = this.lastActivity + ka;
@@ -286,6 +290,15 @@ export class Connection {
   effectiveIdle(): f64 {
     const min = 3 * this.rtt.pto(this.peerMaxAckDelay());
     return this.idleTimeout > min ? this.idleTimeout : min;
+  }
+
+  /** Streams with written data the peer has not acknowledged yet (a graceful close waits for 0). */
+  streamsUnacked(): i32 {
+    let n = 0;
+    for (let i = 0; i < this.streamIds.length; i++) {
+      if (this.streams.get(unchecked(this.streamIds[i])).sendUnacked()) n++;
+    }
+    return n;
   }
 
   stream(id: u64): Stream | null {

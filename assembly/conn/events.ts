@@ -49,6 +49,8 @@ export namespace EventKind {
   export const KEYS_DISCARDED: u32 = 14;
   /** The peer raised MAX_STREAMS: more local streams may be opened; a = 1 bidirectional, 0 unidirectional. */
   export const STREAMS_AVAILABLE: u32 = 15;
+  /** 1-RTT keys moved to the next generation (RFC 9001 §6); a = 0 read / 1 write, b = the new key phase bit. The host installs the generation after it. */
+  export const KEY_UPDATED: u32 = 16;
 }
 
 const RECORD_SIZE: u32 = 32;

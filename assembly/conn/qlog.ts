@@ -5,7 +5,8 @@
 // decodes and writes. Off by default; when off, each tap costs one branch.
 //
 //   record (96 bytes), written at a static address and valid only during the call:
-//     +0  u8  kind (QLOG_* below)      +1 u8 packet number space   +2 u8 trigger
+//     +0  u8  kind (QLOG_* below)      +1 u8 packet number space
+//     +2  u8  trigger (lost, dropped) or key phase bit (1-RTT sent and received)
 //     +4  u32 packet size on the wire (0 when unknown)
 //     +8  f64 packet number           +16 f64 now (µs)
 //     +24 f64 ×8 metrics: cwnd, bytes in flight, smoothed RTT, latest RTT, RTT variance,

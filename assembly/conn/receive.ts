@@ -7,7 +7,9 @@ import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, STATE_ESTABLIS
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
 import { parseHeader, hdrType, hdrIsLong, hdrPnOffset, hdrScid, hdrScidLen, hdrDcid, hdrDcidLen, hdrVersion } from "../wire/header";
 import { PacketType } from "../wire/version";
-import { unprotectPacket, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
+import { unprotectPacket, removeHeaderProtection, openPayload, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
+import { readKeyFor, readHandle, onPeerUpdated, onOpenedCurrent, KEY_NEXT, KEY_CURRENT } from "./keyupdate";
+import { ERR_DROP_PACKET } from "../wire/errors";
 import { decodeFrame, fType, fA, fB, fC, fData, fDataLen, fFlag } from "../wire/frames/decode";
 import { FrameType } from "../wire/frames/types";
 import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
@@ -72,7 +74,9 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     return;
   }
   const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
-  const payloadLen = unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp);
+  const payloadLen = isLong
+    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp)
+    : unprotectShort(c, sp, p, n, now);
   if (payloadLen < 0) {
     c.packetsDropped++;
     if (qlogEnabled) qlogPacket(c, QLOG_PACKET_DROPPED, si, 0, n, QLOG_DROPPED_DECRYPTION, 0, 0, now);
@@ -103,14 +107,14 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   const payload = p + <usize>unprotectedHeaderLen;
   if (c.state == STATE_DRAINING) {
-    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, 0, payload, payloadLen, now);
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, isLong ? 0 : <u8>((firstByte >> 2) & 1), payload, payloadLen, now);
     return;
   }
 
   const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : PKT_1;
   const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
   // Logged after processing so that the metrics include what this packet's ACK changed.
-  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, 0, payload, payloadLen, now);
+  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, isLong ? 0 : <u8>((firstByte >> 2) & 1), payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.lastActivity = now;
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
@@ -122,6 +126,22 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   if (!c.isServer && si != SPACE_INITIAL) c.addressValidated = true;
   if (c.state < STATE_CLOSING) setLossTimer(c, now);
+}
+
+/** A 1-RTT packet: its key phase bit picks the generation that opens it (RFC 9001 §6.3). */
+function unprotectShort(c: Connection, sp: PacketSpace, p: usize, n: i32, now: f64): i32 {
+  const r = removeHeaderProtection(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readHp);
+  if (r < 0) return r;
+  const pn = unprotectedPn;
+  const which = readKeyFor(c.keys, (unprotectedFirstByte >> 2) & 1, pn);
+  const handle = readHandle(sp, c.keys, which);
+  if (handle == 0) return -ERR_DROP_PACKET; // next keys not installed yet, or old ones gone
+  const len = openPayload(p, n, handle);
+  if (len < 0) return len;
+  // Only an authenticated packet may move the key phase (§6.3: never on a failed open).
+  if (which == KEY_NEXT) onPeerUpdated(c, sp, pn, now);
+  else if (which == KEY_CURRENT) onOpenedCurrent(c.keys, pn);
+  return len;
 }
 
 /** Dispatches frames; returns 1 if any was ack-eliciting, 0 if none, -1 if the connection closed. */

@@ -19,6 +19,7 @@ import { setLossTimer } from "./loss";
 import { Stream } from "./streams/stream";
 import { maybeForget } from "./stream-ops";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
+import { maybeInitiate } from "./keyupdate";
 
 // ACK ranges staged for the encoder: (lo, hi) u64 pairs, highest first.
 const MAX_ACK_RANGES: i32 = 32;
@@ -104,7 +105,8 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   let lengthOffset: usize = 0;
   let lengthSize = 0;
   if (si == SPACE_APP) {
-    hlen = buildShortHeader(p, end, c.peerCid.dataStart, c.peerCid.length, pn, pnLen, 0, 0);
+    maybeInitiate(c, sp);
+    hlen = buildShortHeader(p, end, c.peerCid.dataStart, c.peerCid.length, pn, pnLen, <i32>c.keys.writePhase, 0);
   } else {
     hlen = buildLongHeader(p, end, si == SPACE_INITIAL ? PacketType.INITIAL : PacketType.HANDSHAKE, c.version,
       c.peerCid.dataStart, c.peerCid.length, c.localCid.dataStart, c.localCid.length, 0, 0, pn, pnLen, 2);
@@ -171,7 +173,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (lengthSize > 0) patchLength(lengthOffset, lengthSize, pnLen + payloadLen + TAG_LEN);
   if (qlogEnabled) {
     const size = hlen + payloadLen + TAG_LEN;
-    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, 0, payloadStart, payloadLen, now, eliciting ? <i64>size : 0);
+    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, eliciting ? <i64>size : 0);
   }
   const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
   if (total < 0) return 0;

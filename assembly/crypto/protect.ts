@@ -60,6 +60,17 @@ function applyMask(pkt: usize, pnOffset: i32, pnLen: i32): void {
  * RFC 9001 §5.5: the packet is simply dropped).
  */
 export function unprotectPacket(pkt: usize, packetLen: i32, pnOffset: i32, largestPn: i64, aead: i32, hp: i32): i32 {
+  const r = removeHeaderProtection(pkt, packetLen, pnOffset, largestPn, hp);
+  if (r < 0) return r;
+  return openPayload(pkt, packetLen, aead);
+}
+
+/**
+ * First half of unprotectPacket: removes header protection in place and sets
+ * unprotectedPn / unprotectedFirstByte / unprotectedHeaderLen. Short-header packets
+ * stop here to pick their AEAD key by the key phase bit (RFC 9001 §6). 0 or -ERR_DROP_PACKET.
+ */
+export function removeHeaderProtection(pkt: usize, packetLen: i32, pnOffset: i32, largestPn: i64, hp: i32): i32 {
   // The sample starts 4 bytes after the pn field's start and needs 16 bytes.
   if (pnOffset + 4 + SAMPLE_LEN > packetLen) return -ERR_DROP_PACKET;
   if (hostHpMask(hp, pkt + <usize>(pnOffset + 4), mask) != 0) return -ERR_DROP_PACKET;
@@ -73,19 +84,22 @@ export function unprotectPacket(pkt: usize, packetLen: i32, pnOffset: i32, large
     truncated = (truncated << 8) | b;
   }
   const headerLen = pnOffset + pnLen;
-  const cipherLen = packetLen - headerLen;
-  if (cipherLen < TAG_LEN) return -ERR_DROP_PACKET;
-  const pn = decodePacketNumber(largestPn, truncated, pnLen * 8);
+  if (packetLen - headerLen < TAG_LEN) return -ERR_DROP_PACKET;
   // Write the unprotected header back: it is the AEAD's associated data.
   store<u8>(pkt, <u8>unmasked);
   for (let i = 0; i < pnLen; i++) {
     const p = pkt + <usize>(pnOffset + i);
     store<u8>(p, load<u8>(p) ^ load<u8>(mask + 1 + <usize>i));
   }
-  const n = hostAeadOpen(aead, <f64>pn, pkt, headerLen, cipherLen);
-  if (n < 0) return -ERR_DROP_PACKET;
-  unprotectedPn = pn;
+  unprotectedPn = decodePacketNumber(largestPn, truncated, pnLen * 8);
   unprotectedFirstByte = unmasked;
   unprotectedHeaderLen = headerLen;
-  return n;
+  return 0;
+}
+
+/** Second half: opens the payload after removeHeaderProtection. Plaintext length or -ERR_DROP_PACKET. */
+export function openPayload(pkt: usize, packetLen: i32, aead: i32): i32 {
+  const headerLen = unprotectedHeaderLen;
+  const n = hostAeadOpen(aead, <f64>unprotectedPn, pkt, headerLen, packetLen - headerLen);
+  return n < 0 ? -ERR_DROP_PACKET : n;
 }

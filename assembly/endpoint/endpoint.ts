@@ -3,6 +3,7 @@
 // client Initials, Version Negotiation for unknown versions, and the poll loop's
 // fan-in (next datagram to send, earliest timer) across connections.
 
+import { onKeyTimer } from "../conn/keyupdate";
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "../conn/connection";
 import { Config, ConfigKey } from "../conn/config";
 import { receiveDatagram } from "../conn/receive";
@@ -203,6 +204,7 @@ export function handleTimeout(now: f64): void {
       continue;
     }
     if (conn.lossTimer <= now) onLossTimeout(conn, now);
+    onKeyTimer(conn.keys, now);
     if (conn.pacerWakeAt <= now) conn.pacerWakeAt = Infinity; // the host polls transmit next
     const ka = conn.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
     if (ka > 0 && conn.handshakeComplete && conn.lastActivity + ka <= now) { conn.pingPending = true; conn.lastActivity = now; }

@@ -36,6 +36,7 @@ export const enum CoreEventKind {
   Qlog = 13,
   KeysDiscarded = 14,
   StreamsAvailable = 15,
+  KeyUpdated = 16,
 }
 
 /** One event drained from the core. `a`/`b` are u64 on the core side; numbers here (exact below 2^53). */
@@ -74,6 +75,9 @@ interface ConnExports {
   connStreamSetUrgency(conn: number, id: number, urgency: number): number;
   connClose(conn: number, code: number, isApplication: number, reasonLen: number): number;
   connStats(conn: number): number;
+  connStreamsUnacked(conn: number): number;
+  connInstallNextKeys(conn: number, direction: number, aead: number): number;
+  connUpdateKeys(conn: number): number;
   connState(conn: number): number;
   connPing(conn: number): number;
   connTimers(conn: number): number;
@@ -99,6 +103,11 @@ export class ConnAbi {
 
   configureEndpoint(localCidLen: number, isServer: boolean, retryRequired = false): void {
     this.x.endpointConfigure(localCidLen, isServer ? 1 : 0, retryRequired ? 1 : 0);
+  }
+
+  /** Streams whose written data the peer has not acknowledged yet (0 when none; negative: no such connection). */
+  streamsUnacked(conn: number): number {
+    return this.x.connStreamsUnacked(conn);
   }
 
   /** Turns the core's qlog taps on or off (the host's qlogPacket import receives them). */
@@ -129,6 +138,16 @@ export class ConnAbi {
   setPeerTransportParams(conn: number, bytes: Uint8Array): number {
     this.core.writeScratch(bytes);
     return this.x.connSetPeerTransportParams(conn, bytes.length);
+  }
+
+  /** The next 1-RTT key generation of one direction (RFC 9001 §6). */
+  installNextKeys(conn: number, write: boolean, aeadHandle: number): number {
+    return this.x.connInstallNextKeys(conn, write ? 1 : 0, aeadHandle);
+  }
+
+  /** Asks for a key update as soon as RFC 9001 §6.1 allows. */
+  updateKeys(conn: number): number {
+    return this.x.connUpdateKeys(conn);
   }
 
   installKeys(conn: number, level: Level, write: boolean, aeadHandle: number, hpHandle: number, suite: number): number {

@@ -3,9 +3,10 @@
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
 import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
+import type { Clock } from './clock';
 
 /** CloseInfo.reason of a connection its idle timer ended (RFC 9000 §10.1). */
 export const IDLE_TIMEOUT_REASON = 'idle timeout';
@@ -53,14 +54,31 @@ export interface ConnectionStats {
   /** Largest stream/CRYPTO receive and send buffers allocated by this endpoint's core, bytes. */
   recvBufferHighWater: number;
   sendBufferHighWater: number;
+  /** Completed 1-RTT key updates (RFC 9001 §6), started by either end. */
+  keyUpdates: number;
 }
 
 /** Reads the stats block the core documents in assembly/abi/conn.ts. */
 export type StatsReader = (abi: ConnAbi, conn: number) => ConnectionStats;
 
+/** How close() ends a connection. */
+export interface CloseOptions {
+  /**
+   * true (default): first deliver everything written before close() — queued writes
+   * reach the core and the peer acknowledges every stream's data — then send
+   * CONNECTION_CLOSE. false: send it now and abandon unacknowledged data.
+   */
+  graceful?: boolean;
+  /** A graceful close gives up waiting after this long and closes anyway (default 10 000 ms). */
+  timeoutMs?: number;
+}
+
 /** What a connection needs from its endpoint. */
 export interface ConnectionHost {
   readonly abi: ConnAbi;
+  readonly clock: Clock;
+  /** Calls conn.checkGracefulClose() after every pump round until it closes. */
+  watchGracefulClose(conn: QuicConnection): void;
   /** Runs the pump (after the application queued something). */
   service(): void;
   readStats: StatsReader;
@@ -74,6 +92,8 @@ export class QuicConnection implements StreamOwner {
   private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
   private creditWaiters: { bidi: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private endInfo: CloseInfo | null = null;
+  /** Set by a graceful close() until the CONNECTION_CLOSE goes out. */
+  private closeRequest: { code: number; reason: string; timer: unknown } | null = null;
   private resolveEstablished!: (info: HandshakeInfo) => void;
   private rejectEstablished!: (e: Error) => void;
   private resolveClosed!: (info: CloseInfo) => void;
@@ -119,6 +139,7 @@ export class QuicConnection implements StreamOwner {
   /** Opens a stream (bidirectional by default). Throws a typed error when the peer's stream limit is reached. */
   openStream(options: { unidirectional?: boolean; urgency?: number } = {}): QuicStream {
     this.assertOpen();
+    if (this.closeRequest) throw new QuicError('ERR_QUIC_CONNECTION_CLOSING', 'close() was called: no new streams');
     if (!this.handshakeInfo) {
       // The peer's stream limits arrive with its transport parameters during the handshake.
       throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first');
@@ -155,22 +176,63 @@ export class QuicConnection implements StreamOwner {
   }
 
   /**
-   * Closes the connection with an application error code (0 = no error). Data already
-   * acknowledged stays delivered; to be sure everything written arrived, await each
-   * stream's `finished` before closing.
+   * Closes the connection with an application error code (0 = no error). By default
+   * the close is graceful: everything written before it is delivered first (see
+   * CloseOptions). Opening streams and writing after close() fail with
+   * ERR_QUIC_CONNECTION_CLOSING. Resolves when the connection is gone.
    */
-  close(code = 0, reason = ''): Promise<CloseInfo> {
-    if (!this.endInfo && this.state < ConnState.Closing) {
-      this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
-      this.host.service();
+  close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
+    if (this.endInfo || this.state >= ConnState.Closing) return this.closed;
+    if (this.closeRequest && options.graceful !== false) return this.closed;
+    if (options.graceful === false || !this.handshakeInfo) {
+      this.closeNow(code, reason);
+      return this.closed;
     }
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    if (!(timeoutMs >= 0)) throw new QuicArgumentError('close(): timeoutMs must be a non-negative number');
+    const clock = this.host.clock;
+    const timer = clock.setTimer(clock.now() + timeoutMs * 1000, () => {
+      if (this.closeRequest) this.closeNow(this.closeRequest.code, this.closeRequest.reason);
+    });
+    this.closeRequest = { code, reason, timer };
+    this.host.watchGracefulClose(this);
+    this.checkGracefulClose();
     return this.closed;
+  }
+
+  /** @internal After each pump round: sends the requested CONNECTION_CLOSE once all written data is acknowledged. */
+  checkGracefulClose(): boolean {
+    const req = this.closeRequest;
+    if (!req || this.endInfo) return true;
+    for (const s of this.streams.values()) if (s.hasQueuedWrites) return false;
+    if (this.abi.streamsUnacked(this.handle) > 0) return false;
+    this.closeNow(req.code, req.reason);
+    return true;
+  }
+
+  private closeNow(code: number, reason: string): void {
+    if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
+    this.closeRequest = null;
+    if (this.endInfo || this.state >= ConnState.Closing) return;
+    this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
+    this.host.service();
   }
 
   /** Sends a PING (e.g. to keep a NAT binding alive). */
   ping(): void {
     this.assertOpen();
     this.abi.ping(this.handle);
+    this.host.service();
+  }
+
+  /**
+   * Starts a 1-RTT key update (RFC 9001 §6) as soon as the protocol allows: after the
+   * handshake is confirmed and a packet with the current keys was acknowledged. The core
+   * also updates on its own long before the AEAD limits (every 2^22 packets).
+   */
+  updateKeys(): void {
+    this.assertOpen();
+    this.abi.updateKeys(this.handle);
     this.host.service();
   }
 
@@ -185,6 +247,10 @@ export class QuicConnection implements StreamOwner {
   }
 
   // ---- StreamOwner ----------------------------------------------------------------
+
+  acceptsWrites(): boolean {
+    return this.closeRequest === null;
+  }
 
   streamWrite(id: number, data: Uint8Array, fin: boolean): number {
     if (this.endInfo) return -1;
@@ -236,6 +302,9 @@ export class QuicConnection implements StreamOwner {
         this.handshake.onKeysDiscarded(ev.a as Level);
         break;
       case CoreEventKind.HandshakeConfirmed:
+        break;
+      case CoreEventKind.KeyUpdated:
+        this.handshake.onKeyUpdated(ev.a === 1);
         break;
       case CoreEventKind.StreamOpened: {
         const s = this.streamFor(ev.a);
@@ -291,12 +360,18 @@ export class QuicConnection implements StreamOwner {
     const code = ev.a;
     const reason = application ? `application code ${code}` : transportErrorName(code);
     this.endInfo = { code, application, byPeer, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
+    // Nothing written from now on can be delivered: fail queued writes at once (reads
+    // keep what already arrived).
+    const err = this.closedError();
+    for (const st of this.streams.values()) st.onClosing(err);
     if (!this.handshakeInfo) {
       this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.endInfo.reason, code) : new QuicTransportError(code, this.endInfo.reason));
     }
   }
 
   private finish(): void {
+    if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
+    this.closeRequest = null;
     if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, reason: IDLE_TIMEOUT_REASON };
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);

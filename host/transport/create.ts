@@ -92,7 +92,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     smoothedRttUs: f(0), rttVarUs: f(1), minRttUs: f(2), latestRttUs: f(3), cwnd: f(4), bytesInFlight: f(5),
     packetsSent: f(6), packetsReceived: f(7), packetsLost: f(8), packetsDropped: f(9), bytesSent: f(10), bytesReceived: f(11),
     streamBytesSent: f(12), streamBytesReceived: f(13), ptoCount: f(14), state: ptr < 0 ? ConnState.Closed : f(15), ssthresh: f(16), congestionEvents: f(17),
-    sendsOverCwnd: f(20), recvBufferHighWater: f(21), sendBufferHighWater: f(22),
+    sendsOverCwnd: f(20), recvBufferHighWater: f(21), sendBufferHighWater: f(22), keyUpdates: f(23),
   };
 }
 

@@ -47,6 +47,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   private readonly pump: CorePump;
   private readonly connections = new Map<number, QuicConnection>();
   private readonly pending: QuicConnection[] = [];
+  private readonly gracefulClosing = new Set<QuicConnection>();
   private readonly acceptors: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
   private fatalError: Error | null = null;
   private closedFlag = false;
@@ -106,6 +107,14 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
 
   // ---- ConnectionHost ---------------------------------------------------------------
 
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  watchGracefulClose(conn: QuicConnection): void {
+    this.gracefulClosing.add(conn);
+  }
+
   service(): void {
     this.pump.service();
   }
@@ -144,6 +153,9 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   }
 
   onIdle(): void {
+    // A graceful close may send CONNECTION_CLOSE now, which runs the pump again (re-entrant
+    // calls only mark it to run once more), so check before flushing qlog.
+    for (const c of this.gracefulClosing) if (c.checkGracefulClose()) this.gracefulClosing.delete(c);
     this.options.qlog?.flush();
   }
 

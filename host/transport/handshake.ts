@@ -22,6 +22,13 @@ export interface KeyInstaller {
   initial(version: number, dcid: Uint8Array, isServer: boolean): { read: KeyHandles; write: KeyHandles };
   /** Packet keys from a TLS traffic secret. */
   fromSecret(version: number, suite: CoreSuite, secret: Uint8Array): KeyHandles;
+  /**
+   * The next 1-RTT generation after `secret` (RFC 9001 §6.1): its secret and an AEAD
+   * handle (header protection keys do not change).
+   */
+  nextGeneration(version: number, suite: CoreSuite, secret: Uint8Array): { secret: Uint8Array; aead: number };
+  /** Frees one AEAD table entry. */
+  releaseAead(handle: number): void;
   /** Frees table entries. */
   release(handles: KeyHandles): void;
 }
@@ -41,6 +48,8 @@ export class HandshakeDriver {
   onPeerTransportParameters: (data: Uint8Array) => void = () => {};
   /** A line in SSLKEYLOGFILE format is produced by the engine itself; this sees alerts and failures for logging. */
   private readonly installed: KeyHandles[][] = [[], [], [], []];
+  /** Per direction (0 read, 1 write): the suite, the newest derived 1-RTT secret, and AEAD handles by generation. */
+  private readonly oneRtt: { suite: CoreSuite; secret: Uint8Array; aeads: number[] }[] = [];
   private done = false;
   private failed = false;
 
@@ -76,6 +85,28 @@ export class HandshakeDriver {
   /** Frees every key of this connection. */
   dispose(): void {
     for (let l = 0; l < 4; l++) this.onKeysDiscarded(l as Level);
+    for (const d of this.oneRtt) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
+  }
+
+  /**
+   * The core moved a direction to its next 1-RTT generation: derive and install the one
+   * after, and free the generation the core can no longer use (it keeps at most the
+   * previous, current and next ones).
+   */
+  onKeyUpdated(write: boolean): void {
+    const d = this.oneRtt[write ? 1 : 0];
+    if (!d) return;
+    this.installNext(write);
+    while (d.aeads.length > 3) this.keys.releaseAead(d.aeads.shift()!);
+  }
+
+  private installNext(write: boolean): void {
+    const d = this.oneRtt[write ? 1 : 0];
+    const next = this.keys.nextGeneration(this.version, d.suite, d.secret);
+    d.secret = next.secret;
+    d.aeads.push(next.aead);
+    const r = this.abi.installNextKeys(this.conn, write, next.aead);
+    if (r < 0) this.fail(-r, 'the core refused the next 1-RTT keys');
   }
 
   private step(action: () => void): void {
@@ -99,7 +130,13 @@ export class HandshakeDriver {
       }
       case 'secret': {
         const handles = this.keys.fromSecret(this.version, out.suite, out.secret);
-        this.install(out.level, out.direction === 'write', handles, out.suite);
+        const write = out.direction === 'write';
+        this.install(out.level, write, handles, out.suite);
+        if (out.level === Level.Application) {
+          // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
+          this.oneRtt[write ? 1 : 0] = { suite: out.suite, secret: out.secret, aeads: [] };
+          this.installNext(write);
+        }
         break;
       }
       case 'peer-transport-parameters': {

@@ -3,7 +3,7 @@
 
 import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
-import { initialSecrets, packetKeyMaterial } from '../crypto/quic-keys';
+import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../crypto/quic-keys';
 import { Suite } from '../crypto/suites';
 import type { CoreSuite, KeyHandles, KeyInstaller } from './handshake';
 
@@ -24,6 +24,16 @@ export class TableKeyInstaller implements KeyInstaller {
       aead: this.table.addAead(this.provider.createPacketProtector(s, m.key, m.iv)),
       hp: this.table.addHp(this.provider.createHeaderProtector(s, m.hp)),
     };
+  }
+
+  nextGeneration(version: number, suite: CoreSuite, secret: Uint8Array): { secret: Uint8Array; aead: number } {
+    const next = nextGenerationSecret(version, suite, secret);
+    const m = packetKeyMaterial(version, suite, next);
+    return { secret: next, aead: this.table.addAead(this.provider.createPacketProtector(suite, m.key, m.iv)) };
+  }
+
+  releaseAead(handle: number): void {
+    this.table.releaseAead(handle);
   }
 
   release(h: KeyHandles): void {

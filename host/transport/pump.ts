@@ -79,11 +79,15 @@ export class CorePump {
       } while (this.again && budget > 0);
       if (budget <= 0) this.yieldThenService();
       this.arm();
-      this.listener.onIdle?.();
     } catch (err) {
       this.fatal(err);
     } finally {
       this.servicing = false;
+    }
+    // Outside the round, so that what the listener queues (a CONNECTION_CLOSE) is sent
+    // by a service() call of its own.
+    if (!this.stopped) {
+      try { this.listener.onIdle?.(); } catch (err) { this.fatal(err); }
     }
   }
 

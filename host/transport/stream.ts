@@ -20,6 +20,8 @@ export interface StreamOwner {
   streamReset(id: number, code: number): void;
   streamStopSending(id: number, code: number): void;
   streamSetUrgency(id: number, urgency: number): void;
+  /** False once the connection's close() was called: later writes are refused. */
+  acceptsWrites(): boolean;
   /** Asks the connection to pull readable data from the core now (the app has room again). */
   streamWantsData(id: number): void;
 }
@@ -111,6 +113,7 @@ export class QuicStream {
   write(data: Uint8Array, fin = false): Promise<void> {
     if (this.writeError) return Promise.reject(this.writeError);
     if (this.ended) return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_ENDED', `stream ${this.id}: write after end()`));
+    if (!this.owner.acceptsWrites()) return Promise.reject(new QuicStreamError('ERR_QUIC_CONNECTION_CLOSING', `stream ${this.id}: write after the connection's close()`));
     if (fin) this.ended = true;
     return new Promise((resolve, reject) => {
       this.writes.push({ data, fin, resolve, reject });
@@ -143,6 +146,11 @@ export class QuicStream {
   }
 
   // ---- called by the connection -------------------------------------------------
+
+  /** Writes waiting for room in the core's send buffer. */
+  get hasQueuedWrites(): boolean {
+    return this.writes.length > 0;
+  }
 
   /** Room left in the receive buffer: the connection reads from the core only while > 0. */
   get receiveRoom(): number {
@@ -194,6 +202,11 @@ export class QuicStream {
   /** @internal The peer sent STOP_SENDING. */
   onPeerStopSending(code: number): void {
     this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_STOPPED', `peer asked to stop sending on stream ${this.id} (code ${code})`, code));
+  }
+
+  /** @internal The connection entered closing or draining: writes can no longer succeed. */
+  onClosing(err: Error): void {
+    this.failWrites(err);
   }
 
   /** @internal The connection is gone. */

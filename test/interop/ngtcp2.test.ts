@@ -70,6 +70,26 @@ describe('our client against gtlsserver', () => {
     }
   }, 30_000);
 
+  test('our key update is followed by gtlsserver mid-download (RFC 9001 §6)', async () => {
+    const port = await freeUdpPort();
+    const server = await startServer(['--no-http-dump', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
+    try {
+      const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      conn.updateKeys(); // starts once the handshake is confirmed and a 1-RTT packet was acknowledged
+      const r = await h3Get(conn, '/1048576');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(1048576)));
+      expect(conn.stats().keyUpdates).toBe(1);
+      await conn.close(H3_NO_ERROR, '');
+      // ngtcp2 logs the key phase of each 1-RTT packet: it received and sent phase 1.
+            expect(server.log()).toMatch(/pkt rx pkn=\d+ dcid=\S+ type=1RTT k=1/);
+      expect(server.log()).toMatch(/pkt tx pkn=\d+ dcid=\S+ type=1RTT k=1/);
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+
   test('a server certificate our trust anchors do not cover is refused (unknown_ca)', async () => {
     const port = await freeUdpPort();
     const server = await startServer(['-q', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
@@ -83,48 +103,64 @@ describe('our client against gtlsserver', () => {
   }, 30_000);
 });
 
+/** Serves one 1 MiB file over our minimal HTTP/3 to one gtlsclient run with `extraArgs`. */
+async function gtlsclientFetch(extraArgs: string[]) {
+  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate: cert });
+  const body = new Uint8Array(1 << 20).map((_, i) => (i * 31 + 7) & 0xff);
+  const closes: CloseInfo[] = [];
+  const requests: string[] = [];
+  let keyUpdates = 0;
+  (async () => {
+    for await (const conn of server) {
+      conn.closed.then((c) => closes.push(c));
+      conn.openStream({ unidirectional: true }).write(controlStreamPreface()).catch(() => undefined);
+      (async () => {
+        for (;;) {
+          const s = await conn.acceptStream().catch(() => null);
+          if (!s) return;
+          if (s.unidirectional) { s.readAll().catch(() => undefined); continue; } // its control and QPACK streams
+          const frames = parseFrames(await s.readAll());
+          requests.push(frames?.map((f) => f.type).join(',') ?? 'malformed');
+          for (const part of okResponse(body)) await s.write(part);
+          await s.end();
+          await s.finished.catch(() => undefined);
+          keyUpdates = conn.stats().keyUpdates;
+        }
+      })().catch(() => undefined);
+    }
+  })();
+  const dl = join(dir, `dl-${Date.now()}-${Math.random().toString(16).slice(2)}`);
+  mkdirSync(dl);
+  try {
+    const { port } = server.address;
+    const client = run(GTLSCLIENT, ['--no-quic-dump', '--no-http-dump', '--exit-on-all-streams-close', '--timeout=10s', ...extraArgs, '--download', dl, '127.0.0.1', String(port), `https://localhost:${port}/file.bin`]);
+    await client.exited;
+    for (let i = 0; i < 40 && closes.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+    const file = join(dl, 'file.bin');
+    return { log: client.log(), requests, closes, keyUpdates, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
+  } finally {
+    await server.close();
+  }
+}
+
 describe('gtlsclient against our server', () => {
   test('handshake, GET answered byte-exact, client closes cleanly', async () => {
-    const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate: cert });
-    const body = new Uint8Array(1 << 20).map((_, i) => (i * 31 + 7) & 0xff);
-    const closes: CloseInfo[] = [];
-    const requests: string[] = [];
-    (async () => {
-      for await (const conn of server) {
-        conn.closed.then((c) => closes.push(c));
-        conn.openStream({ unidirectional: true }).write(controlStreamPreface()).catch(() => undefined);
-        (async () => {
-          for (;;) {
-            const s = await conn.acceptStream().catch(() => null);
-            if (!s) return;
-            if (s.unidirectional) { s.readAll().catch(() => undefined); continue; } // its control and QPACK streams
-            const frames = parseFrames(await s.readAll());
-            requests.push(frames?.map((f) => f.type).join(',') ?? 'malformed');
-            for (const part of okResponse(body)) await s.write(part);
-            await s.end();
-          }
-        })().catch(() => undefined);
-      }
-    })();
-    const dl = join(dir, `dl-${Date.now()}`);
-    mkdirSync(dl);
-    try {
-      const { port } = server.address;
-      const client = run(GTLSCLIENT, ['--no-quic-dump', '--no-http-dump', '--exit-on-all-streams-close', '--timeout=10s', '--download', dl, '127.0.0.1', String(port), `https://localhost:${port}/file.bin`]);
-      await client.exited;
-      const log = client.log();
-      expect(log).toContain('QUIC handshake has completed');
-      expect(log).toContain('QUIC handshake has been confirmed');
-      expect(log).toContain('Negotiated ALPN is h3');
-      expect(log).toMatch(/\[:status: 200\]/);
-      expect(requests).toEqual(['1']); // one HEADERS frame, then FIN
-      const file = join(dl, 'file.bin');
-      expect(existsSync(file)).toBe(true);
-      expect(sha(readFileSync(file))).toBe(sha(body));
-      for (let i = 0; i < 40 && closes.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
-      expect(closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
-    } finally {
-      await server.close();
-    }
+    const r = await gtlsclientFetch([]);
+    expect(r.log).toContain('QUIC handshake has completed');
+    expect(r.log).toContain('QUIC handshake has been confirmed');
+    expect(r.log).toContain('Negotiated ALPN is h3');
+    expect(r.log).toMatch(/\[:status: 200\]/);
+    expect(r.requests).toEqual(['1']); // one HEADERS frame, then FIN
+    expect(r.fileOk).toBe(true);
+    expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
+  }, 30_000);
+
+  test('a key update started by gtlsclient is followed by our server (RFC 9001 §6)', async () => {
+    const r = await gtlsclientFetch(['--key-update=1ms']);
+    expect(r.log).toContain('QUIC handshake has been confirmed');
+    expect(r.fileOk).toBe(true);
+    // Our counter moves only once a packet of the new generation opened and we switched too.
+    expect(r.keyUpdates).toBe(1);
+    expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
   }, 30_000);
 });

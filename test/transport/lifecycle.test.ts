@@ -94,4 +94,56 @@ describe('connection lifetime', () => {
     const bulkBefore = frames.slice(0, lastUrgent).filter((f: any) => f.stream_id === bulk.id).reduce((n: number, f: any) => n + f.raw.length, 0);
     expect(bulkBefore).toBeLessThan(size / 4);
   });
+
+  test('a graceful close delivers everything written before it, under loss', async () => {
+    const t = await connected({ aToB: { loss: 0.05, delayUs: 5000 }, bToA: { loss: 0.05, delayUs: 5000 } });
+    const sizes = [700_000, 300_000, 1];
+    const streams = sizes.map(() => t.client.openStream());
+    const payloads = sizes.map((n, k) => new Uint8Array(n).map((_, i) => (i * (k + 3)) & 0xff));
+    // Written, not awaited, mostly without FIN: close() must still wait for all of it.
+    const writes = streams.map((s, k) => (k === 2 ? s.end(payloads[k]) : s.write(payloads[k])));
+    const received = new Map<number, Uint8Array[]>();
+    const reading = (async () => {
+      for (;;) {
+        const s = await t.server.acceptStream().catch(() => null);
+        if (!s) return;
+        received.set(s.id, []);
+        void (async () => { try { for await (const c of s) received.get(s.id)!.push(c); } catch { /* closed */ } })();
+      }
+    })();
+    void t.client.close(3, 'graceful');
+    expect(() => t.client.openStream()).toThrow(expect.objectContaining({ code: 'ERR_QUIC_CONNECTION_CLOSING' }));
+    await expect(streams[0].write(new Uint8Array(1))).rejects.toMatchObject({ code: 'ERR_QUIC_CONNECTION_CLOSING' });
+    expect(await runUntil(t.clock, () => !!t.ended.server && !!t.ended.client)).toBe(true);
+    await Promise.all(writes);
+    await reading;
+    expect(t.ended.server).toMatchObject({ code: 3, application: true, byPeer: true });
+    streams.forEach((s, k) => {
+      const parts = received.get(s.id) ?? [];
+      expect(Buffer.compare(Buffer.concat(parts), payloads[k])).toBe(0);
+    });
+  });
+
+  test('close({ graceful: false }) abandons unacknowledged data at once', async () => {
+    const t = await connected({ aToB: { delayUs: 5000 }, bToA: { delayUs: 5000 } });
+    const s = t.client.openStream();
+    const write = s.write(new Uint8Array(2_000_000));
+    write.catch(() => undefined); // rejects during close(), before the assertion below looks
+    void t.client.close(0, 'now', { graceful: false });
+    expect(await runUntil(t.clock, () => !!t.ended.server && !!t.ended.client)).toBe(true);
+    await expect(write).rejects.toMatchObject({ code: 'ERR_QUIC_CONNECTION_CLOSED' });
+    expect(t.server.stats().streamBytesReceived).toBeLessThan(2_000_000);
+  });
+
+  test('a graceful close gives up after timeoutMs when the peer never reads', async () => {
+    const t = await connected();
+    const s = t.client.openStream();
+    void s.write(new Uint8Array(20_000_000)).catch(() => undefined); // the server never accepts or reads it
+    const start = t.clock.now();
+    void t.client.close(9, 'stuck', { timeoutMs: 2000 });
+    expect(await runUntil(t.clock, () => !!t.ended.server && !!t.ended.client, 30_000_000)).toBe(true);
+    expect(t.ended.serverAt! - start).toBeGreaterThanOrEqual(2_000_000);
+    expect(t.ended.serverAt! - start).toBeLessThan(2_500_000);
+    expect(t.ended.server).toMatchObject({ code: 9, byPeer: true });
+  });
 });

@@ -63,6 +63,13 @@ export class Stream {
     return s.nextSend < s.end && s.nextSend < this.sendMax;
   }
 
+  /** Data (or a FIN) we wrote is not yet acknowledged, and the stream was not reset. */
+  sendUnacked(): bool {
+    const s = this.send;
+    if (!s || this.resetPending || this.resetSent) return false;
+    return !s.allAcked();
+  }
+
   /** Both halves are done and the host was told: the stream can be forgotten. */
   isClosed(): bool {
     const sendDone = this.send == null || (this.send!.fin && this.send!.allAcked()) || this.resetAcked;

@@ -32,6 +32,7 @@ const QVIS_NAMES: Record<string, string> = {
 export interface PacketRecord {
   kind: number;
   space: number;
+  /** Lost/dropped: why; 1-RTT sent/received: the key phase bit. */
   trigger: number;
   size: number;
   pn: number;
@@ -124,7 +125,7 @@ export class QlogTrace {
       const decoded = frames.decodeAll(rec.payload ?? new Uint8Array(0));
       const exp = sent ? this.localAckDelayExponent : this.peerAckDelayExponent;
       this.event(rec.timeUs, sent ? 'quic:packet_sent' : 'quic:packet_received', {
-        header,
+        header: rec.space === 2 ? { ...header, key_phase_bit: rec.trigger === 1 } : header,
         frames: decoded.frames.map((f) => qlogFrame(f, exp)),
         raw: { length: rec.size, payload_length: rec.payload?.length ?? 0 },
       });
