@@ -11,6 +11,7 @@ import type { QuicConnection } from './transport/connection';
 import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
 import { systemTrustAnchors } from './tls/pki/node-roots';
+import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificates
 import { QuicArgumentError } from './errors';
 import { qlogOptions } from './node-qlog';
 

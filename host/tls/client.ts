@@ -22,7 +22,10 @@ export interface TlsClientOptions extends TlsCommonOptions {
   dangerouslySkipCertificateVerification?: boolean;
 }
 
-const SIGNATURE_SCHEMES = [Scheme.ecdsa_secp256r1_sha256, Scheme.ed25519, Scheme.ecdsa_secp384r1_sha384];
+const SIGNATURE_SCHEMES = [
+  Scheme.ecdsa_secp256r1_sha256, Scheme.ed25519, Scheme.ecdsa_secp384r1_sha384,
+  Scheme.rsa_pss_rsae_sha256, Scheme.rsa_pss_rsae_sha384, Scheme.rsa_pss_rsae_sha512,
+];
 
 type State = 'start' | 'wait_sh' | 'wait_ee' | 'wait_cert' | 'wait_cv' | 'wait_fin' | 'done';
 

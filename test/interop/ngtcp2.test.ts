@@ -5,11 +5,12 @@
 // .ci/run installs the packages (ngtcp2-client, ngtcp2-server); without them these
 // tests fail rather than skip.
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, listen } from '../../host/node';
-import { generateSelfSigned } from '../../host/tls/pki/index';
+import { generateSelfSigned, parsePemCertificates, parsePemPrivateKey, type CertifiedKey } from '../../host/tls/pki/index';
 import type { QuicConnection, CloseInfo } from '../../host/transport/connection';
 import { controlStreamPreface, getRequest, okResponse, parseFrames, isData, isHeaders, responseStatus, H3_NO_ERROR } from './h3-minimal';
 import { binariesPresent, freeUdpPort, startServer, run, GTLSCLIENT, GTLSSERVER } from './ngtcp2';
@@ -27,6 +28,17 @@ beforeAll(() => {
   writeFileSync(join(dir, 'key.pem'), cert.keyPem);
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
+
+/** An RSA-2048 self-signed certificate for localhost made by openssl: its PEM files and the parsed CertifiedKey. */
+function rsaCertificate(): { keyFile: string; certFile: string; certified: CertifiedKey } {
+  const keyFile = join(dir, 'rsa-key.pem');
+  const certFile = join(dir, 'rsa-cert.pem');
+  if (!existsSync(certFile)) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
+      '-days', '2', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  }
+  return { keyFile, certFile, certified: { chain: parsePemCertificates(readFileSync(certFile, 'utf8')), key: parsePemPrivateKey(readFileSync(keyFile, 'utf8')) } };
+}
 
 /** GET `path` over HTTP/3 on an open connection; returns status and body. */
 async function h3Get(conn: QuicConnection, path: string): Promise<{ status: number | null; body: Uint8Array }> {
@@ -90,6 +102,27 @@ describe('our client against gtlsserver', () => {
     }
   }, 30_000);
 
+  test('a server with an RSA certificate: RSA-PSS CertificateVerify verified, GET, clean close', async () => {
+    // GnuTLS signs TLS 1.3 CertificateVerify with rsa_pss_rsae_sha256 for an RSA key;
+    // the self-signed certificate itself carries a PKCS#1 v1.5 signature (openssl's default).
+    const { keyFile: key, certFile: crt, certified } = rsaCertificate();
+    const anchors = certified.chain;
+    const port = await freeUdpPort();
+    const server = await startServer(['--no-http-dump', '-d', dir, '127.0.0.1', String(port), key, crt], port);
+    try {
+      const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: anchors });
+      const r = await h3Get(conn, '/65536');
+      expect(r.status).toBe(200);
+      expect(r.body.length).toBe(65536);
+      expect(await conn.close(H3_NO_ERROR, '')).toMatchObject({ code: H3_NO_ERROR, byPeer: false });
+      // And the same server under a name its certificate does not carry is refused.
+      await expect(connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'example.org', trustAnchors: anchors }))
+        .rejects.toMatchObject({ quicCode: 0x100 + 42 });
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+
   test('a server certificate our trust anchors do not cover is refused (unknown_ca)', async () => {
     const port = await freeUdpPort();
     const server = await startServer(['-q', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
@@ -104,8 +137,8 @@ describe('our client against gtlsserver', () => {
 });
 
 /** Serves one 1 MiB file over our minimal HTTP/3 to one gtlsclient run with `extraArgs`. */
-async function gtlsclientFetch(extraArgs: string[]) {
-  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate: cert });
+async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = cert) {
+  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate });
   const body = new Uint8Array(1 << 20).map((_, i) => (i * 31 + 7) & 0xff);
   const closes: CloseInfo[] = [];
   const requests: string[] = [];
@@ -151,6 +184,13 @@ describe('gtlsclient against our server', () => {
     expect(r.log).toContain('Negotiated ALPN is h3');
     expect(r.log).toMatch(/\[:status: 200\]/);
     expect(r.requests).toEqual(['1']); // one HEADERS frame, then FIN
+    expect(r.fileOk).toBe(true);
+    expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
+  }, 30_000);
+
+  test('our server with an RSA certificate: gtlsclient accepts our RSA-PSS CertificateVerify', async () => {
+    const r = await gtlsclientFetch([], rsaCertificate().certified);
+    expect(r.log).toContain('QUIC handshake has been confirmed');
     expect(r.fileOk).toBe(true);
     expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
   }, 30_000);

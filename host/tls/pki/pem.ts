@@ -57,11 +57,14 @@ export function parsePemPrivateKey(pem: string): PrivateKey {
       return { type: 'ed25519', secret, publicKey: ed25519.getPublicKey(secret) };
     }
     if (oid === OID.ecPublicKey) return ecFromSec1(body);
+    if (oid === OID.rsaEncryption) return { type: 'rsa', secret: pk8, rsaEncoding: 'pkcs8', publicKey: new Uint8Array(0) };
     throw new DerError(`unsupported private key algorithm ${oid}`);
   }
   const sec1 = fromPem(pem, 'EC PRIVATE KEY')[0];
   if (sec1) return ecFromSec1(sec1);
-  throw new DerError('no PRIVATE KEY or EC PRIVATE KEY block found');
+  const pkcs1 = fromPem(pem, 'RSA PRIVATE KEY')[0];
+  if (pkcs1) return { type: 'rsa', secret: pkcs1, rsaEncoding: 'pkcs1', publicKey: new Uint8Array(0) };
+  throw new DerError('no PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY block found');
 }
 
 function ecFromSec1(der: Uint8Array): PrivateKey {
