@@ -2,7 +2,7 @@
 // flows through loss and reordering, started by either end, and nothing is lost. The
 // update counter at each end moves only when a packet of the new generation opened, so
 // equal counters at both ends mean both really switched keys.
-import { makeSim, runUntil, cert } from './sim';
+import { makeSim, runUntil, connectSim, cert } from './sim';
 import type { QuicConnection } from '../../host/transport/connection';
 import { MemoryQlog } from '../../host/transport/qlog/sink';
 
@@ -12,13 +12,10 @@ async function connected() {
     aToB: { loss: 0.03, delayUs: 10_000, jitterUs: 4000 },
     bToA: { loss: 0.03, delayUs: 10_000, jitterUs: 4000 },
   });
-  let server: QuicConnection | null = null;
-  sim.server.accept().then((c) => { server = c; });
-  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  let ready = false;
-  client.established.then(() => { ready = true; });
-  expect(await runUntil(sim.clock, () => ready && server !== null)).toBe(true);
-  return { ...sim, client, server: server! as QuicConnection };
+  const pair = await connectSim(sim);
+  expect(pair).not.toBeNull();
+  const { client, server } = pair!;
+  return { ...sim, client, server };
 }
 
 describe('1-RTT key update', () => {

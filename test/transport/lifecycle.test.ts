@@ -1,9 +1,9 @@
 // Connection lifetime (RFC 9000 §10): idle timeout from both sides' max_idle_timeout,
 // keep-alive PINGs, the closing and draining periods; and stream priority. Each check
 // reads what crossed the wire from the qlog of the end that sent it.
-import { makeSim, runUntil, cert, type SimOptions } from './sim';
+import { makeSim, runUntil, connectSim, type SimOptions } from './sim';
 import { MemoryQlog } from '../../host/transport/qlog/sink';
-import type { QuicConnection, CloseInfo } from '../../host/transport/connection';
+import type { CloseInfo } from '../../host/transport/connection';
 
 interface Ev { time: number; name: string; data: any }
 const events = (log: MemoryQlog): Ev[] => log.text([...log.traces.keys()][0]).split('\x1e').slice(1).map((r) => JSON.parse(r));
@@ -13,16 +13,13 @@ async function connected(opts: SimOptions = {}) {
   const clientLog = new MemoryQlog();
   const serverLog = new MemoryQlog();
   const sim = makeSim({ seed: 5, ...opts, client: { qlog: { sink: clientLog.factory } }, server: { qlog: { sink: serverLog.factory } } });
-  let server: QuicConnection | null = null;
-  sim.server.accept().then((c) => { server = c; });
-  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  let ready = false;
-  client.established.then(() => { ready = true; });
-  expect(await runUntil(sim.clock, () => ready && server !== null)).toBe(true);
+  const pair = await connectSim(sim);
+  expect(pair).not.toBeNull();
+  const { client, server } = pair!;
   const ended: { client?: CloseInfo; server?: CloseInfo; clientAt?: number; serverAt?: number } = {};
   client.closed.then((i) => { ended.client = i; ended.clientAt = sim.clock.now(); });
-  server!.closed.then((i) => { ended.server = i; ended.serverAt = sim.clock.now(); });
-  return { ...sim, client, server: server! as QuicConnection, clientLog, serverLog, ended };
+  server.closed.then((i) => { ended.server = i; ended.serverAt = sim.clock.now(); });
+  return { ...sim, client, server, clientLog, serverLog, ended };
 }
 
 describe('connection lifetime', () => {

@@ -7,6 +7,7 @@ import { DgramPair, type LinkImpairments } from '../../host/net/dgram-pair';
 import { VirtualClock } from '../../host/net/virtual-clock';
 import { generateSelfSigned } from '../../host/tls/pki/index';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
+import type { QuicConnection } from '../../host/transport/connection';
 
 let compiled: WebAssembly.Module | null = null;
 export function coreModule(build: 'release' | 'debug' = 'release'): WebAssembly.Module {
@@ -42,6 +43,20 @@ export function makeSim(opts: SimOptions = {}) {
     ...opts.client,
   });
   return { clock, pair, server, client };
+}
+
+/**
+ * Connects the sim's client to its server and runs the clock until both ends have the
+ * connection (null if that did not happen within the runUntil limits).
+ */
+export async function connectSim(sim: ReturnType<typeof makeSim>): Promise<{ client: QuicConnection; server: QuicConnection } | null> {
+  let server: QuicConnection | null = null;
+  sim.server.accept().then((c) => { server = c; }, () => undefined);
+  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+  let ready = false;
+  client.established.then(() => { ready = true; }, () => undefined);
+  if (!(await runUntil(sim.clock, () => ready && server !== null))) return null;
+  return { client, server: server! };
 }
 
 /**

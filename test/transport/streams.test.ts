@@ -1,9 +1,8 @@
 // Stream lifecycles across the wire (RFC 9000 §2, §3): stream types and ids, RESET_STREAM,
 // STOP_SENDING and the RESET_STREAM it obliges (§3.5), on a lossy link so that those
 // frames are retransmitted too. The qlog of each end shows which frames really crossed.
-import { makeSim, runUntil, cert } from './sim';
+import { makeSim, runUntil, connectSim } from './sim';
 import { MemoryQlog } from '../../host/transport/qlog/sink';
-import type { QuicConnection } from '../../host/transport/connection';
 
 async function connected(loss = 0) {
   const clientLog = new MemoryQlog();
@@ -12,17 +11,14 @@ async function connected(loss = 0) {
     seed: 11, aToB: { loss }, bToA: { loss },
     client: { qlog: { sink: clientLog.factory } }, server: { qlog: { sink: serverLog.factory } },
   });
-  let server: QuicConnection | null = null;
-  sim.server.accept().then((c) => { server = c; });
-  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  let ready = false;
-  client.established.then(() => { ready = true; });
-  expect(await runUntil(sim.clock, () => ready && server !== null)).toBe(true);
+  const pair = await connectSim(sim);
+  expect(pair).not.toBeNull();
+  const { client, server } = pair!;
   /** Frames of a kind that an end sent, from its qlog. */
   const sentFrames = (log: MemoryQlog, type: string) => log.text([...log.traces.keys()][0]).split('\x1e').slice(1)
     .map((r) => JSON.parse(r)).filter((e) => e.name === 'quic:packet_sent')
     .flatMap((e) => e.data.frames).filter((f: { frame_type: string }) => f.frame_type === type);
-  return { ...sim, client, server: server! as QuicConnection, clientLog, serverLog, sentFrames };
+  return { ...sim, client, server, clientLog, serverLog, sentFrames };
 }
 
 /** Settles a promise into a value the virtual-clock loop can poll. */
