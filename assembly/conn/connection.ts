@@ -3,7 +3,7 @@
 // (transmit.ts), streams (stream-ops.ts). This file holds the state and the small
 // state transitions they share: keys, handshake progress, closing, timers.
 
-import { KeyPhase } from "./keyupdate";
+import { KeyPhase } from "./keyphase";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";

@@ -7,6 +7,8 @@
 import { Connection } from "./connection";
 import { PacketSpace } from "./space";
 import { pushEvent, EventKind } from "./events";
+import { KeyPhase } from "./keyphase";
+
 
 /**
  * Packets sent with one generation before we update on our own: far below the
@@ -18,23 +20,6 @@ export const KEY_CURRENT: i32 = 0;
 export const KEY_NEXT: i32 = 1;
 export const KEY_PREVIOUS: i32 = 2;
 
-export class KeyPhase {
-  readNext: i32 = 0;
-  readPrev: i32 = 0;
-  writeNext: i32 = 0;
-  readPhase: u32 = 0;
-  writePhase: u32 = 0;
-  /** Lowest packet number received with the current read keys (-1: none yet). */
-  readPhaseFirstPn: i64 = -1;
-  /** First packet number sent with the current write keys. */
-  writePhaseFirstPn: u64 = 0;
-  /** When the previous read keys go (§6.5: after about three PTOs). */
-  prevDiscardAt: f64 = Infinity;
-  /** Generations completed (both directions moved). */
-  updates: u32 = 0;
-  /** The application asked for an update (connUpdateKeys). */
-  requested: bool = false;
-}
 
 /** Which read key opens a 1-RTT packet with key phase `phase` and number `pn` (§6.3, §6.5). */
 export function readKeyFor(k: KeyPhase, phase: u32, pn: u64): i32 {
