@@ -9,7 +9,6 @@ import { PacketSpace } from "./space";
 import { pushEvent, EventKind } from "./events";
 import { KeyPhase } from "./keyphase";
 
-
 /**
  * Packets sent with one generation before we update on our own: far below the
  * AES-GCM confidentiality limit of 2^23 packets (RFC 9001 §6.6, the strictest suite).
@@ -19,7 +18,6 @@ export const AUTO_UPDATE_PACKETS: u64 = 1 << 22;
 export const KEY_CURRENT: i32 = 0;
 export const KEY_NEXT: i32 = 1;
 export const KEY_PREVIOUS: i32 = 2;
-
 
 /** Which read key opens a 1-RTT packet with key phase `phase` and number `pn` (§6.3, §6.5). */
 export function readKeyFor(k: KeyPhase, phase: u32, pn: u64): i32 {

@@ -4,7 +4,7 @@
 // a pointer to the packet's plaintext frames, and the host (host/transport/qlog/)
 // decodes and writes. Off by default; when off, each tap costs one branch.
 //
-//   record (96 bytes), written at a static address and valid only during the call:
+//   record (88 bytes), written at a static address and valid only during the call:
 //     +0  u8  kind (QLOG_* below)      +1 u8 packet number space
 //     +2  u8  trigger (lost, dropped) or key phase bit (1-RTT sent and received)
 //     +4  u32 packet size on the wire (0 when unknown)
@@ -37,7 +37,7 @@ export function setQlogEnabled(on: bool): void {
   qlogEnabled = on;
 }
 
-const record: usize = heap.alloc(96);
+const record: usize = heap.alloc(88);
 
 /**
  * Reports one packet event. Callers test `qlogEnabled` first so the off path stays one

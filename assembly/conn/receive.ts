@@ -106,15 +106,16 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     c.peerCidSet = true;
   }
   const payload = p + <usize>unprotectedHeaderLen;
+  const keyPhaseBit: u8 = isLong ? 0 : <u8>((firstByte >> 2) & 1);
   if (c.state == STATE_DRAINING) {
-    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, isLong ? 0 : <u8>((firstByte >> 2) & 1), payload, payloadLen, now);
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
     return;
   }
 
   const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : PKT_1;
   const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
   // Logged after processing so that the metrics include what this packet's ACK changed.
-  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, isLong ? 0 : <u8>((firstByte >> 2) & 1), payload, payloadLen, now);
+  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.lastActivity = now;
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());

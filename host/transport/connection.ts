@@ -8,9 +8,6 @@ import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { Clock } from './clock';
 
-/** CloseInfo.reason of a connection its idle timer ended (RFC 9000 §10.1). */
-export const IDLE_TIMEOUT_REASON = 'idle timeout';
-
 /** How a connection ended. */
 export interface CloseInfo {
   /** QUIC error code (transport or application). */
@@ -19,6 +16,8 @@ export interface CloseInfo {
   application: boolean;
   /** True when the peer closed; false when we did (or the idle timer did). */
   byPeer: boolean;
+  /** True when the idle timer ended the connection silently (RFC 9000 §10.1). */
+  idleTimeout: boolean;
   /** Human-readable description. */
   reason: string;
 }
@@ -348,7 +347,7 @@ export class QuicConnection implements StreamOwner {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, reason: err.message };
+    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message };
     this.rejectEstablished(err);
     this.finish();
   }
@@ -359,7 +358,7 @@ export class QuicConnection implements StreamOwner {
     const byPeer = (ev.c & 2) !== 0;
     const code = ev.a;
     const reason = application ? `application code ${code}` : transportErrorName(code);
-    this.endInfo = { code, application, byPeer, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
+    this.endInfo = { code, application, byPeer, idleTimeout: false, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     const err = this.closedError();
@@ -372,7 +371,7 @@ export class QuicConnection implements StreamOwner {
   private finish(): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, reason: IDLE_TIMEOUT_REASON };
+    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout' };
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);

@@ -7,10 +7,11 @@ import { ConnAbi, CoreEvent, CoreEventKind } from '../core/conn-abi';
 import type { Clock } from './clock';
 import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
-import { ConnectionHost, QuicConnection, StatsReader, IDLE_TIMEOUT_REASON } from './connection';
+import { ConnectionHost, QuicConnection, StatsReader } from './connection';
 import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
 import { QuicError } from '../errors';
 import type { QlogTap } from './qlog/tap';
+import { toHex } from '../tls/bytes';
 
 /** QUIC version 1 (RFC 9000). */
 export const QUIC_V1 = 0x00000001;
@@ -147,8 +148,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     conn?.onCoreEvent(ev);
     if (ev.kind === CoreEventKind.Closed && conn?.closeInfo) {
       // Synchronously: the core may reuse this handle for the next connection.
-      const info = conn.closeInfo;
-      this.options.qlog?.close(ev.conn, this.options.clock.now(), { ...info, idle: !info.byPeer && info.reason === IDLE_TIMEOUT_REASON });
+      this.options.qlog?.close(ev.conn, this.options.clock.now(), conn.closeInfo);
     }
   }
 
@@ -187,7 +187,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   private startQlog(handle: number, driver: HandshakeDriver, isServer: boolean): void {
     const qlog = this.options.qlog!;
     const clock = this.options.clock;
-    const odcid = Array.from(this.abi.originalDcid(handle), (b) => b.toString(16).padStart(2, '0')).join('');
+    const odcid = toHex(this.abi.originalDcid(handle));
     const trace = qlog.open(handle, { odcid, vantage: isServer ? 'server' : 'client' });
     trace.stateUpdated(clock.now(), 'attempted');
     qlog.transportParameters(handle, clock.now(), 'local', this.abi.localTransportParams(handle), isServer);

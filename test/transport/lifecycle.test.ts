@@ -28,7 +28,7 @@ describe('connection lifetime', () => {
     const start = t.clock.now();
     expect(await runUntil(t.clock, () => !!t.ended.client && !!t.ended.server, 30_000_000)).toBe(true);
     for (const [info, at] of [[t.ended.client!, t.ended.clientAt!], [t.ended.server!, t.ended.serverAt!]] as const) {
-      expect(info).toMatchObject({ code: 0, byPeer: false, reason: 'idle timeout' });
+      expect(info).toMatchObject({ code: 0, byPeer: false, idleTimeout: true, reason: 'idle timeout' });
       // §10.1: the effective timeout is min(5 s, 2 s), but at least 3 PTO (tiny on this link).
       expect(at - start).toBeGreaterThanOrEqual(2_000_000 - 50_000);
       expect(at - start).toBeLessThanOrEqual(2_100_000);
@@ -57,7 +57,7 @@ describe('connection lifetime', () => {
     const before = t.client.openStream();
     void t.client.close(77, 'finished here');
     expect(await runUntil(t.clock, () => !!t.ended.server && !!t.ended.client)).toBe(true);
-    expect(t.ended.server).toMatchObject({ code: 77, application: true, byPeer: true });
+    expect(t.ended.server).toMatchObject({ code: 77, application: true, byPeer: true, idleTimeout: false });
     expect(t.ended.client).toMatchObject({ code: 77, application: true, byPeer: false });
     // §10.2.2: once the server received CONNECTION_CLOSE it sends nothing more.
     const serverEvents = events(t.serverLog);

@@ -8,6 +8,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { DerReader, TAG } from './der';
 import { OID, type Certificate } from './x509';
+import { toHex } from '../bytes';
 
 export type KeyType = 'ecdsa-p256' | 'ed25519' | 'rsa';
 
@@ -183,7 +184,7 @@ function rsaPkcs1Verify(pubDer: Uint8Array, hash: keyof typeof HASHES, message: 
     if (sig.length !== len) return false;
     const m = modPow(bytesToBig(sig), e, n);
     const em = m.toString(16).padStart(len * 2, '0');
-    const t = DIGEST_INFO[hash] + Array.from(HASHES[hash](message), (b) => b.toString(16).padStart(2, '0')).join('');
+    const t = DIGEST_INFO[hash] + toHex(HASHES[hash](message));
     const expected = '0001' + 'ff'.repeat(len - 3 - t.length / 2) + '00' + t;
     return em === expected; // public data only: no secret in the comparison
   } catch {

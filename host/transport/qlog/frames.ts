@@ -4,10 +4,10 @@
 
 import type { DecodedFrame } from '../../core/wire-frames';
 import { transportErrorName } from '../../errors';
+import { toHex as hex } from '../../tls/bytes';
 
 export type QlogObject = Record<string, unknown>;
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 const n = (v: bigint): number => Number(v);
 
 /** A transport error code as qlog names it ("flow_control_error", "crypto_error_0x12a", ...). */

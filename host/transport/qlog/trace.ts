@@ -7,6 +7,8 @@
 import type { WireFrames, TransportParameters } from '../../core/wire-frames';
 import { qlogFrame, qlogTransportError, type QlogObject } from './frames';
 import type { QlogSink, QlogTraceInfo } from './sink';
+import { toHex } from '../../tls/bytes';
+import type { CloseInfo } from '../connection';
 
 const RS = '\x1e';
 const PACKET_TYPES = ['initial', 'handshake', '1RTT'];
@@ -95,22 +97,21 @@ export class QlogTrace {
       else this.peerAckDelayExponent = Number(tp.ackDelayExponent);
     }
     const data: QlogObject = { initiator, ...extra };
-    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
     for (const [k, v] of Object.entries(tp)) {
       const name = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-      data[name] = v instanceof Uint8Array ? hex(v) : typeof v === 'bigint' ? Number(v) : v;
+      data[name] = v instanceof Uint8Array ? toHex(v) : typeof v === 'bigint' ? Number(v) : v;
     }
     this.later(timeUs, 'quic:parameters_set', data);
   }
 
   /** connection_closed, then the final state, then the sink is closed. */
-  close(timeUs: number, how: { code: number; application: boolean; byPeer: boolean; idle: boolean; reason: string }, frames: WireFrames): void {
+  close(timeUs: number, how: CloseInfo, frames: WireFrames): void {
     if (this.closed) return;
     const error = how.application ? { application_error: 'unknown', error_code: how.code } : (() => {
       const e = qlogTransportError(how.code);
       return { connection_error: e.error, ...(e.error_code !== undefined ? { error_code: e.error_code } : {}) };
     })();
-    const trigger = how.idle ? 'idle_timeout' : how.application ? 'application' : how.code === 0 ? 'unspecified' : 'error';
+    const trigger = how.idleTimeout ? 'idle_timeout' : how.application ? 'application' : how.code === 0 ? 'unspecified' : 'error';
     this.later(timeUs, 'quic:connection_closed', { initiator: how.byPeer ? 'remote' : 'local', ...error, reason: how.reason, trigger });
     this.stateUpdated(timeUs, 'closed');
     this.flush(frames);
