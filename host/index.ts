@@ -12,6 +12,8 @@ export { QuicConnection } from './transport/connection';
 export type { CloseInfo, ConnectionStats } from './transport/connection';
 export { QuicStream, QuicStreamError } from './transport/stream';
 export type { HandshakeInfo } from './tls/types';
+export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
+export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';
 
 // Endpoints on any Network (the in-memory pair, UDP), for tests and embedding.
 export { createClientEndpoint, createServerEndpoint, Endpoint } from './transport/create';

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { coreWasmPath } from './core/node-loader';
 import { UdpNetwork, type UdpAddress } from './net/udp';
 import { nodeCryptoProvider } from './crypto/node-provider';
-import { createClientEndpoint, createServerEndpoint, type Endpoint, type TransportConfig, type TlsConfig } from './transport/create';
+import { createClientEndpoint, createServerEndpoint, type Endpoint, type EndpointConfig, type TransportConfig, type TlsConfig } from './transport/create';
+import type { ExternalPsk, SessionTicket } from './tls/engine';
 import type { QuicConnection } from './transport/connection';
 import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
@@ -47,8 +48,15 @@ export interface ListenOptions extends CommonOptions {
   address?: string;
   /** Local port (default 0: the OS picks one; read it from server.address). */
   port?: number;
-  /** The certificate chain and key to present (generateSelfSigned() makes one for tests). */
-  certificate: CertifiedKey;
+  /** The certificate chain and key to present (generateSelfSigned() makes one for tests); optional only with `psks`. */
+  certificate?: CertifiedKey;
+  /** Client certificates: 'none' (default), 'request' or 'require'; verified against clientTrustAnchors. */
+  clientAuth?: EndpointConfig['clientAuth'];
+  clientTrustAnchors?: Uint8Array[];
+  /** External PSKs by identity (clients then need no trust anchors). */
+  psks?: EndpointConfig['psks'];
+  /** Session tickets for resumption: on by default (random key per server); false turns them off. */
+  sessionTickets?: EndpointConfig['sessionTickets'];
 }
 
 export interface ConnectOptions extends CommonOptions {
@@ -62,6 +70,12 @@ export interface ConnectOptions extends CommonOptions {
   dangerouslySkipCertificateVerification?: boolean;
   /** Local address to bind (default: the wildcard address of the server address family). */
   localAddress?: string;
+  /** Our certificate and key, for servers that ask for one. */
+  certificate?: CertifiedKey;
+  /** An external PSK (identity and key) shared with the server. */
+  psk?: ExternalPsk;
+  /** Resume the session of an earlier connection: pass what its `sessionTicket` resolved to. */
+  session?: SessionTicket;
 }
 
 /** A listening QUIC server on one UDP socket. */
@@ -102,11 +116,12 @@ function checkAlpn(alpn: unknown): void {
 /** Binds a UDP socket and serves QUIC on it. */
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkAlpn(opts.alpn);
-  if (!opts.certificate) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
+  if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const network = await UdpNetwork.bind({ address: opts.address, port: opts.port, bufferSize: opts.socketBufferSize });
   try {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
+      clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
       tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     return new QuicServer(endpoint, network);
@@ -135,8 +150,9 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
     });
     const conn = endpoint.connectTo(network.pathTo({ address: opts.address, port: opts.port }), {
       serverName: opts.serverName ?? opts.address,
-      trustAnchors: opts.dangerouslySkipCertificateVerification ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
+      trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
+      certificate: opts.certificate, psk: opts.psk, session: opts.session,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);

@@ -4,7 +4,12 @@
 // transport parameters, completion, or one alert (CRYPTO_ERROR 0x100 + alert).
 export { Level, type TlsSession, type TlsOutput, type HandshakeInfo } from './types';
 export { TlsClient, type TlsClientOptions } from './client';
-export { TlsServer, type TlsServerOptions } from './server';
+export { TlsServer, type TlsServerOptions, type ClientAuth } from './server';
+export type { EarlyDataOptions } from './server-psk';
+export type { ExternalPsk } from './psk';
+export { SessionTicketIssuer, type SessionTicketOptions } from './tickets';
+export { type SessionTicket, encodeSessionTicket, decodeSessionTicket } from './session-ticket';
+export { EarlyDataAntiReplay, MemoryAntiReplayStore, type AntiReplayStore, type AntiReplayOptions } from './anti-replay';
 export { Alert, alertName, TlsAlertError } from './alerts';
 import { TlsClient, type TlsClientOptions } from './client';
 import { TlsServer, type TlsServerOptions } from './server';

@@ -19,6 +19,14 @@ export class Transcript {
     return h.digest();
   }
 
+  /** Hash of everything added so far followed by `extra` (not added): PSK binders hash a truncated ClientHello. */
+  digestWith(extra: Uint8Array): Uint8Array {
+    const h = hashFn(this.hash).create();
+    for (const p of this.parts) h.update(p);
+    h.update(extra);
+    return h.digest();
+  }
+
   /** Replaces ClientHello1 by message_hash for HelloRetryRequest (§4.4.1). */
   replaceWithMessageHash(): void {
     const d = this.digest();
@@ -60,6 +68,23 @@ export class KeySchedule {
   master(): void {
     const derived = deriveSecret(this.hash, this.handshakeSecret, 'derived', emptyHash(this.hash));
     this.masterSecret = hkdfExtract(this.hash, derived, new Uint8Array(this.len));
+  }
+
+  /** The PSK binder over `transcriptHash` (§4.2.11.2): a Finished MAC keyed from the binder key. */
+  binder(resumption: boolean, transcriptHash: Uint8Array): Uint8Array {
+    const binderKey = deriveSecret(this.hash, this.earlySecret, resumption ? 'res binder' : 'ext binder', emptyHash(this.hash));
+    return this.finished(binderKey, transcriptHash);
+  }
+
+  /** client_early_traffic_secret (0-RTT keys) from the ClientHello's transcript hash. */
+  clientEarlyTraffic(transcriptHash: Uint8Array): Uint8Array {
+    return deriveSecret(this.hash, this.earlySecret, 'c e traffic', transcriptHash);
+  }
+
+  /** The PSK a NewSessionTicket carries (§4.6.1): resumption_master_secret expanded with the ticket's nonce. */
+  ticketPsk(transcriptThroughClientFinished: Uint8Array, nonce: Uint8Array): Uint8Array {
+    const resumptionMaster = deriveSecret(this.hash, this.masterSecret, 'res master', transcriptThroughClientFinished);
+    return hkdfExpandLabel(this.hash, resumptionMaster, 'resumption', nonce, this.len);
   }
 
   /** verify_data for Finished (§4.4.4). */

@@ -44,9 +44,12 @@ export interface ClientHello {
   alpn: string[];
   serverName?: string;
   transportParameters?: Uint8Array;
+  /** Type of the last extension (pre_shared_key must be last, RFC 9846 §4.2.11). */
+  lastExtension?: number;
 }
 
-export function encodeClientHello(ch: { random: Uint8Array; cipherSuites: number[]; groups: number[]; keyShares: { group: number; key: Uint8Array }[]; signatureSchemes: number[]; alpn: string[]; serverName?: string; transportParameters: Uint8Array; cookie?: Uint8Array }): Uint8Array {
+/** `extraExtensions` follow the others in order (the caller puts pre_shared_key last). */
+export function encodeClientHello(ch: { random: Uint8Array; cipherSuites: number[]; groups: number[]; keyShares: { group: number; key: Uint8Array }[]; signatureSchemes: number[]; alpn: string[]; serverName?: string; transportParameters: Uint8Array; cookie?: Uint8Array; extraExtensions?: [number, Uint8Array][] }): Uint8Array {
   const w = new Writer().u16(0x0303).bytes(ch.random).vec8(new Uint8Array(0));
   w.with16((c) => ch.cipherSuites.forEach((s) => c.u16(s)));
   w.vec8(Uint8Array.of(0));
@@ -62,6 +65,7 @@ export function encodeClientHello(ch: { random: Uint8Array; cipherSuites: number
   exts.push([Ext.alpn, new Writer().with16((a) => ch.alpn.forEach((p) => a.vec8(new TextEncoder().encode(p)))).finish()]);
   if (ch.cookie) exts.push([Ext.cookie, new Writer().vec16(ch.cookie).finish()]);
   exts.push([Ext.quic_transport_parameters, ch.transportParameters]);
+  if (ch.extraExtensions) exts.push(...ch.extraExtensions);
   writeExtensions(w, exts);
   return handshakeMessage(HandshakeType.client_hello, w.finish());
 }
@@ -79,7 +83,7 @@ export function parseClientHello(body: Uint8Array): ClientHello {
   if (comp.length !== 1 || comp[0] !== 0) throw new TlsAlertError(Alert.illegal_parameter, 'legacy_compression_methods must be [0]');
   const extensions = readExtensions(r);
   r.done('ClientHello');
-  const ch: ClientHello = { random, sessionId: sessionId.slice(), cipherSuites, extensions, versions: [], groups: [], keyShares: [], signatureSchemes: [], alpn: [] };
+  const ch: ClientHello = { random, sessionId: sessionId.slice(), cipherSuites, extensions, versions: [], groups: [], keyShares: [], signatureSchemes: [], alpn: [], lastExtension: [...extensions.keys()].pop() };
   const sv = extensions.get(Ext.supported_versions);
   if (sv) { const v = new Reader(sv).sub8(); while (v.left > 0) ch.versions.push(v.u16()); }
   const sg = extensions.get(Ext.supported_groups);
@@ -115,11 +119,12 @@ export interface ServerHello {
   selectedGroup?: number;
 }
 
-export function encodeServerHello(sh: { random: Uint8Array; sessionId: Uint8Array; cipherSuite: number; keyShare?: { group: number; key: Uint8Array }; selectedGroup?: number }): Uint8Array {
+export function encodeServerHello(sh: { random: Uint8Array; sessionId: Uint8Array; cipherSuite: number; keyShare?: { group: number; key: Uint8Array }; selectedGroup?: number; extraExtensions?: [number, Uint8Array][] }): Uint8Array {
   const w = new Writer().u16(0x0303).bytes(sh.random).vec8(sh.sessionId).u16(sh.cipherSuite).u8(0);
   const exts: [number, Uint8Array][] = [[Ext.supported_versions, new Writer().u16(TLS13).finish()]];
   if (sh.keyShare) exts.push([Ext.key_share, new Writer().u16(sh.keyShare.group).vec16(sh.keyShare.key).finish()]);
   if (sh.selectedGroup !== undefined) exts.push([Ext.key_share, new Writer().u16(sh.selectedGroup).finish()]);
+  if (sh.extraExtensions) exts.push(...sh.extraExtensions);
   writeExtensions(w, exts);
   return handshakeMessage(HandshakeType.server_hello, w.finish());
 }
@@ -148,16 +153,19 @@ export function parseServerHello(body: Uint8Array, isHrr: (random: Uint8Array) =
 
 // ---- EncryptedExtensions, Certificate, CertificateVerify, Finished ------------------
 
-export function encodeEncryptedExtensions(alpn: string, transportParameters: Uint8Array): Uint8Array {
+export function encodeEncryptedExtensions(alpn: string, transportParameters: Uint8Array, earlyDataAccepted = false): Uint8Array {
   const w = new Writer();
-  writeExtensions(w, [
+  const exts: [number, Uint8Array][] = [
     [Ext.alpn, new Writer().with16((a) => a.vec8(new TextEncoder().encode(alpn))).finish()],
     [Ext.quic_transport_parameters, transportParameters],
-  ]);
+  ];
+  // An empty early_data extension tells the client its 0-RTT was accepted (§4.2.10).
+  if (earlyDataAccepted) exts.push([Ext.early_data, new Uint8Array(0)]);
+  writeExtensions(w, exts);
   return handshakeMessage(HandshakeType.encrypted_extensions, w.finish());
 }
 
-export function parseEncryptedExtensions(body: Uint8Array): { alpn?: string; transportParameters?: Uint8Array; extensions: Extensions } {
+export function parseEncryptedExtensions(body: Uint8Array): { alpn?: string; transportParameters?: Uint8Array; earlyData: boolean; extensions: Extensions } {
   const r = new Reader(body);
   const extensions = readExtensions(r);
   r.done('EncryptedExtensions');
@@ -168,7 +176,9 @@ export function parseEncryptedExtensions(body: Uint8Array): { alpn?: string; tra
     alpn = new TextDecoder().decode(a.vec8());
     if (a.left !== 0) throw new TlsAlertError(Alert.illegal_parameter, 'server selected more than one ALPN protocol');
   }
-  return { alpn, transportParameters: extensions.get(Ext.quic_transport_parameters)?.slice(), extensions };
+  const ed = extensions.get(Ext.early_data);
+  if (ed && ed.length !== 0) throw new TlsAlertError(Alert.decode_error, 'early_data in EncryptedExtensions must be empty');
+  return { alpn, transportParameters: extensions.get(Ext.quic_transport_parameters)?.slice(), earlyData: !!ed, extensions };
 }
 
 export function encodeCertificate(chain: Uint8Array[]): Uint8Array {

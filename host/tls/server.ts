@@ -1,6 +1,9 @@
-// The TLS 1.3 server for QUIC (RFC 9846 §2, §4.1.4 HelloRetryRequest; RFC 9001 §4, §8):
-// ClientHello at Initial → ServerHello (Initial), EncryptedExtensions, Certificate,
-// CertificateVerify, Finished (Handshake) → the client's Finished (Handshake).
+// The TLS 1.3 server for QUIC (RFC 9846 §2, §4.1.4 HelloRetryRequest, §2.2-2.3 PSK,
+// resumption and 0-RTT, §4.3.2 client authentication; RFC 9001 §4, §8): ClientHello
+// at Initial → ServerHello (Initial), EncryptedExtensions, [CertificateRequest,]
+// Certificate, CertificateVerify (the last three not with a PSK), Finished (Handshake)
+// → the client's [Certificate, CertificateVerify,] Finished (Handshake) →
+// NewSessionTickets (Application).
 
 import { Level } from './types';
 import { Alert, TlsAlertError } from './alerts';
@@ -8,17 +11,37 @@ import { Ext, Group, HandshakeType, HRR_RANDOM, TLS13 } from './constants';
 import { KeySchedule, Transcript, deriveSecret } from './keyschedule';
 import { newKeyShare, sharedSecret } from './key-exchange';
 import * as msg from './messages';
-import { SessionBase, type TlsCommonOptions } from './session-base';
+import * as rmsg from './messages-resumption';
+import { SessionBase, VERIFY_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
-import { sign, signatureSchemesFor, type CertifiedKey } from './pki/index';
+import { parseCertificate, sign, signatureSchemesFor, verifyCertificateChain, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { earlyDataRefusal, offeredBinders, selectPsk, verifyBinder, type EarlyDataOptions, type SelectedPsk } from './server-psk';
+import type { ExternalPsk } from './psk';
+import type { SessionTicketIssuer } from './tickets';
+
+export type ClientAuth = 'none' | 'request' | 'require';
 
 export interface TlsServerOptions extends TlsCommonOptions {
-  /** The certificate chain and key, or a function choosing one by SNI (undefined = no SNI). */
-  certificate: CertifiedKey | ((serverName: string | undefined) => CertifiedKey | undefined);
+  /** The certificate chain and key, or a function choosing one by SNI (undefined = no SNI). Optional only for PSK-only servers. */
+  certificate?: CertifiedKey | ((serverName: string | undefined) => CertifiedKey | undefined);
+  /** Client certificates (seed 001's certificate_request): ignore (default), request, or require. */
+  clientAuth?: ClientAuth;
+  /** Trust anchors (DER) for client certificates; required unless clientAuth is 'none'. */
+  clientTrustAnchors?: Uint8Array[];
+  /** External PSKs by identity (seed 001's PSK handshake mode). */
+  psks?: (identity: Uint8Array) => ExternalPsk | undefined;
+  /** Issue session tickets (and accept them for resumption). Share one issuer per endpoint. */
+  sessionTickets?: SessionTicketIssuer;
+  /** Tickets sent after each handshake (default 1). */
+  ticketCount?: number;
+  /** Bytes remembered in tickets for the transport or application (e.g. to vet 0-RTT later). */
+  ticketAppData?: Uint8Array;
+  /** Accept 0-RTT on resumption (tickets then allow it); needs sessionTickets. */
+  earlyData?: EarlyDataOptions;
 }
 
-type State = 'wait_ch' | 'wait_ch2' | 'wait_fin' | 'done';
+type State = 'wait_ch' | 'wait_ch2' | 'wait_client_cert' | 'wait_client_cv' | 'wait_fin' | 'done';
 
 export class TlsServer extends SessionBase {
   private state: State = 'wait_ch';
@@ -26,12 +49,20 @@ export class TlsServer extends SessionBase {
   private transcript!: Transcript;
   private ks!: KeySchedule;
   private cHs: Uint8Array = new Uint8Array(0);
+  private clientAppSecret: Uint8Array = new Uint8Array(0);
   private alpn = '';
   private serverName?: string;
   private firstHello?: msg.ClientHello;
+  private psk?: SelectedPsk;
+  private earlyData = false;
+  private earlyDataRejected?: string;
+  private clientChain: Uint8Array[] = [];
 
   constructor(private readonly opts: TlsServerOptions) {
     super(opts);
+    if (!opts.certificate && !opts.psks) throw new TypeError('a TLS server needs a certificate (or external PSKs)');
+    if ((opts.clientAuth ?? 'none') !== 'none' && !opts.clientTrustAnchors?.length) throw new TypeError(`clientAuth '${opts.clientAuth}' needs clientTrustAnchors`);
+    if (opts.earlyData && !opts.sessionTickets) throw new TypeError('earlyData needs sessionTickets (0-RTT rides on resumption)');
   }
 
   start(): void {
@@ -39,10 +70,11 @@ export class TlsServer extends SessionBase {
   }
 
   protected onMessage(level: Level, type: number, body: Uint8Array, raw: Uint8Array): void {
-    if ((this.state === 'wait_ch' || this.state === 'wait_ch2') && level === Level.Initial && type === HandshakeType.client_hello) {
-      return this.onClientHello(body, raw);
-    }
-    if (this.state === 'wait_fin' && level === Level.Handshake && type === HandshakeType.finished) return this.onFinished(body, raw);
+    const at = (s: State, t: number) => this.state === s && level === (s === 'wait_ch' || s === 'wait_ch2' ? Level.Initial : Level.Handshake) && type === t;
+    if (at('wait_ch', HandshakeType.client_hello) || at('wait_ch2', HandshakeType.client_hello)) return this.onClientHello(body, raw);
+    if (at('wait_client_cert', HandshakeType.certificate)) return this.onClientCertificate(body, raw);
+    if (at('wait_client_cv', HandshakeType.certificate_verify)) return this.onClientCertificateVerify(body, raw);
+    if (at('wait_fin', HandshakeType.finished)) return this.onFinished(body, raw);
     throw new TlsAlertError(Alert.unexpected_message, `unexpected handshake message ${type} at level ${level} in state ${this.state}`);
   }
 
@@ -57,18 +89,20 @@ export class TlsServer extends SessionBase {
     const alpn = this.opts.alpn.find((p) => ch.alpn.includes(p));
     if (!alpn) throw new TlsAlertError(Alert.no_application_protocol, `no common ALPN protocol (client offered ${ch.alpn.join(', ')})`);
 
-    const suite = this.suitePreference().find((s) => ch.cipherSuites.includes(SUITES[s].tlsCode));
-    if (suite === undefined) throw new TlsAlertError(Alert.handshake_failure, 'no common cipher suite');
+    const candidates = this.suitePreference().filter((s) => ch.cipherSuites.includes(SUITES[s].tlsCode));
+    if (!candidates.length) throw new TlsAlertError(Alert.handshake_failure, 'no common cipher suite');
     if (!ch.extensions.has(Ext.supported_groups) || !ch.extensions.has(Ext.key_share)) throw new TlsAlertError(Alert.missing_extension, 'ClientHello without supported_groups/key_share');
     const ourGroups: number[] = (this.opts.groups ?? ['x25519', 'secp256r1']).map((g) => Group[g]);
     const share = ourGroups.map((g) => ch.keyShares.find((k) => k.group === g)).find(Boolean);
 
+    const chosen = selectPsk(ch, candidates, { psks: this.opts.psks, sessionTickets: this.opts.sessionTickets, requireClientCertificate: this.opts.clientAuth === 'require' });
+    const suite = this.state === 'wait_ch2' ? this.suite : chosen?.suite ?? candidates[0];
     if (this.state === 'wait_ch2') {
-      // The second ClientHello must follow the HelloRetryRequest (§4.1.2).
-      const first = this.firstHello!;
-      if (!constantTimeEqual(first.random, ch.random) || suite !== this.suite || !share) {
+      // The second ClientHello must follow the HelloRetryRequest (§4.1.2) and may not ask for 0-RTT (§4.2.10).
+      if (!constantTimeEqual(this.firstHello!.random, ch.random) || !candidates.includes(suite) || !share) {
         throw new TlsAlertError(Alert.illegal_parameter, 'second ClientHello does not match the HelloRetryRequest');
       }
+      if (ch.extensions.has(Ext.early_data)) throw new TlsAlertError(Alert.illegal_parameter, 'early_data after HelloRetryRequest');
     }
     if (!share) {
       const group = ourGroups.find((g) => ch.groups.includes(g));
@@ -76,25 +110,43 @@ export class TlsServer extends SessionBase {
       return this.sendHelloRetryRequest(ch, raw, suite, group);
     }
 
-    this.serverName = ch.serverName;
-    const cert = typeof this.opts.certificate === 'function' ? this.opts.certificate(ch.serverName) : this.opts.certificate;
-    if (!cert) throw new TlsAlertError(Alert.unrecognized_name, `no certificate for "${ch.serverName ?? ''}"`);
-    const scheme = signatureSchemesFor(cert.key).find((s) => ch.signatureSchemes.includes(s));
-    if (scheme === undefined) throw new TlsAlertError(Alert.handshake_failure, 'client accepts no signature scheme our key can make');
-
+    const psk = chosen && SUITES[suite].hash === chosen.psk.hash ? chosen.psk : undefined;
     this.suite = suite;
     this.alpn = alpn;
+    this.serverName = ch.serverName;
+    this.ks = new KeySchedule(this.hashOf(suite), psk?.key);
+    if (psk) {
+      verifyBinder(psk, this.ks, raw, this.transcript, offeredBinders(ch));
+      this.psk = psk;
+      if (psk.ticket?.clientCertificate) this.clientChain = [psk.ticket.clientCertificate];
+    }
+    let cert: CertifiedKey | undefined;
+    let scheme: number | undefined;
+    if (!psk) {
+      cert = typeof this.opts.certificate === 'function' ? this.opts.certificate(ch.serverName) : this.opts.certificate;
+      if (!cert) throw new TlsAlertError(this.opts.certificate ? Alert.unrecognized_name : Alert.handshake_failure, this.opts.certificate ? `no certificate for "${ch.serverName ?? ''}"` : 'no acceptable PSK offered (this server has no certificate)');
+      scheme = signatureSchemesFor(cert.key).find((s) => ch.signatureSchemes.includes(s));
+      if (scheme === undefined) throw new TlsAlertError(Alert.handshake_failure, 'client accepts no signature scheme our key can make');
+    }
+
     if (!this.transcript) this.transcript = new Transcript(this.hashOf(suite));
     this.transcript.add(raw);
+    const refusal = earlyDataRefusal(ch, psk, suite, alpn, this.opts.earlyData);
+    this.earlyData = refusal === undefined;
+    this.earlyDataRejected ??= refusal; // after a HelloRetryRequest, that is the reason
+    if (this.earlyData) {
+      this.secret(Level.EarlyData, 'read', suite, this.ks.clientEarlyTraffic(this.transcript.digest()), 'CLIENT_EARLY_TRAFFIC_SECRET');
+    }
 
     const ours = newKeyShare(share.group, this.random);
-    const shared = sharedSecret(ours, share.key);
-    const sh = msg.encodeServerHello({ random: this.random(32), sessionId: ch.sessionId, cipherSuite: SUITES[suite].tlsCode, keyShare: { group: ours.group, key: ours.publicKey } });
+    const sh = msg.encodeServerHello({
+      random: this.random(32), sessionId: ch.sessionId, cipherSuite: SUITES[suite].tlsCode, keyShare: { group: ours.group, key: ours.publicKey },
+      extraExtensions: psk ? [[Ext.pre_shared_key, rmsg.encodeSelectedPsk(psk.index)]] : [],
+    });
     this.transcript.add(sh);
     this.send(Level.Initial, sh);
 
-    this.ks = new KeySchedule(this.hashOf(suite));
-    this.ks.handshake(shared);
+    this.ks.handshake(sharedSecret(ours, share.key));
     let th = this.transcript.digest();
     this.cHs = deriveSecret(this.ks.hash, this.ks.handshakeSecret, 'c hs traffic', th);
     const sHs = deriveSecret(this.ks.hash, this.ks.handshakeSecret, 's hs traffic', th);
@@ -104,9 +156,14 @@ export class TlsServer extends SessionBase {
 
     const flight: Uint8Array[] = [];
     const add = (m: Uint8Array) => { flight.push(m); this.transcript.add(m); };
-    add(msg.encodeEncryptedExtensions(alpn, this.opts.transportParameters));
-    add(msg.encodeCertificate(cert.chain));
-    add(msg.encodeCertificateVerify(scheme, sign(cert.key, scheme, msg.certificateVerifyContent(true, this.transcript.digest()))));
+    add(msg.encodeEncryptedExtensions(alpn, this.opts.transportParameters, this.earlyData));
+    // No CertificateRequest with a PSK (§4.3.2): the PSK (or the ticket's remembered certificate) authenticates.
+    const askClient = !psk && (this.opts.clientAuth ?? 'none') !== 'none';
+    if (askClient) add(rmsg.encodeCertificateRequest(VERIFY_SCHEMES));
+    if (cert && scheme !== undefined) {
+      add(msg.encodeCertificate(cert.chain));
+      add(msg.encodeCertificateVerify(scheme, sign(cert.key, scheme, msg.certificateVerifyContent(true, this.transcript.digest()))));
+    }
     add(msg.encodeFinished(this.ks.finished(sHs, this.transcript.digest())));
     for (const m of flight) this.send(Level.Handshake, m);
 
@@ -116,10 +173,8 @@ export class TlsServer extends SessionBase {
     this.clientAppSecret = deriveSecret(this.ks.hash, this.ks.masterSecret, 'c ap traffic', th);
     // The server may send 1-RTT data right after its Finished (RFC 9001 §4.1.1: 0.5-RTT).
     this.secret(Level.Application, 'write', suite, sAp, 'SERVER_TRAFFIC_SECRET_0');
-    this.state = 'wait_fin';
+    this.state = askClient ? 'wait_client_cert' : 'wait_fin';
   }
-
-  private clientAppSecret: Uint8Array = new Uint8Array(0);
 
   private sendHelloRetryRequest(ch: msg.ClientHello, raw: Uint8Array, suite: Suite, group: number): void {
     this.suite = suite;
@@ -130,7 +185,32 @@ export class TlsServer extends SessionBase {
     const hrr = msg.encodeServerHello({ random: HRR_RANDOM, sessionId: ch.sessionId, cipherSuite: SUITES[suite].tlsCode, selectedGroup: group });
     this.transcript.add(hrr);
     this.send(Level.Initial, hrr);
+    // 0-RTT sent with the first ClientHello is refused by the retry itself.
+    if (ch.extensions.has(Ext.early_data)) this.earlyDataRejected = 'HelloRetryRequest';
     this.state = 'wait_ch2';
+  }
+
+  private onClientCertificate(body: Uint8Array, raw: Uint8Array): void {
+    if (body[0] !== 0) throw new TlsAlertError(Alert.illegal_parameter, 'client Certificate with a request context we did not send');
+    this.clientChain = msg.parseCertificateMessage(body);
+    this.transcript.add(raw);
+    if (!this.clientChain.length) {
+      if (this.opts.clientAuth === 'require') throw new TlsAlertError(Alert.certificate_required, 'a client certificate is required');
+      this.state = 'wait_fin';
+      return;
+    }
+    const v = verifyCertificateChain(this.clientChain, { trustAnchors: this.opts.clientTrustAnchors ?? [], now: this.opts.now?.(), purpose: 'client' });
+    if (!v.ok) throw new TlsAlertError(v.alert, `client certificate: ${v.reason}`);
+    this.state = 'wait_client_cv';
+  }
+
+  private onClientCertificateVerify(body: Uint8Array, raw: Uint8Array): void {
+    const cv = msg.parseCertificateVerify(body);
+    if (!VERIFY_SCHEMES.includes(cv.scheme)) throw new TlsAlertError(Alert.illegal_parameter, `client used signature scheme 0x${cv.scheme.toString(16)} we did not request`);
+    const content = msg.certificateVerifyContent(false, this.transcript.digest());
+    if (!verifySchemeSignature(parseCertificate(this.clientChain[0]), cv.scheme, content, cv.signature)) throw new TlsAlertError(Alert.decrypt_error, 'bad client CertificateVerify signature');
+    this.transcript.add(raw);
+    this.state = 'wait_fin';
   }
 
   private onFinished(body: Uint8Array, raw: Uint8Array): void {
@@ -141,7 +221,29 @@ export class TlsServer extends SessionBase {
     this.state = 'done';
     this.out.push({
       type: 'complete',
-      info: { alpn: this.alpn, cipherSuite: SUITES[this.suite].name, resumed: false, earlyDataAccepted: false, peerCertificates: [], serverName: this.serverName },
+      info: {
+        alpn: this.alpn, cipherSuite: SUITES[this.suite].name, resumed: !!this.psk?.resumption, externalPsk: !!this.psk && !this.psk.resumption,
+        earlyDataAccepted: this.earlyData, earlyDataRejected: this.earlyData ? undefined : this.earlyDataRejected,
+        peerCertificates: this.clientChain, serverName: this.serverName,
+      },
     });
+    this.sendTickets();
+  }
+
+  /** NewSessionTickets at the Application level (§4.6.1), each with its own nonce and age_add. */
+  private sendTickets(): void {
+    const issuer = this.opts.sessionTickets;
+    if (!issuer) return;
+    const th = this.transcript.digest();
+    for (let i = 0; i < (this.opts.ticketCount ?? 1); i++) {
+      const nonce = Uint8Array.of(i);
+      const ageAdd = new DataView(this.random(4).buffer).getUint32(0);
+      const maxEarlyData = this.opts.earlyData ? rmsg.QUIC_MAX_EARLY_DATA : 0;
+      const ticket = issuer.seal({
+        suite: this.suite, psk: this.ks.ticketPsk(th, nonce), issuedAt: issuer.now(), ageAdd, lifetimeSeconds: issuer.lifetimeSeconds,
+        maxEarlyData, alpn: this.alpn, serverName: this.serverName, clientCertificate: this.clientChain[0], appData: this.opts.ticketAppData,
+      }, this.random);
+      this.send(Level.Application, rmsg.encodeNewSessionTicket({ lifetimeSeconds: issuer.lifetimeSeconds, ageAdd, nonce, ticket, maxEarlyData }));
+    }
   }
 }

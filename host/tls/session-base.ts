@@ -7,6 +7,7 @@ import { Alert, TlsAlertError } from './alerts';
 import { Suite, SUITES, suiteFromTls } from '../crypto/suites';
 import { toHex } from './bytes';
 import type { GroupName } from './constants';
+import { Scheme } from './pki/keys';
 
 /** Options both sides take. */
 export interface TlsCommonOptions {
@@ -25,6 +26,12 @@ export interface TlsCommonOptions {
   /** Clock for certificate validity (default: now). */
   now?: () => Date;
 }
+
+/** Signature schemes we verify, offered in ClientHello and CertificateRequest. */
+export const VERIFY_SCHEMES: number[] = [
+  Scheme.ecdsa_secp256r1_sha256, Scheme.ed25519, Scheme.ecdsa_secp384r1_sha384,
+  Scheme.rsa_pss_rsae_sha256, Scheme.rsa_pss_rsae_sha384, Scheme.rsa_pss_rsae_sha512,
+];
 
 export const DEFAULT_SUITES: Suite[] = [Suite.Aes128Gcm, Suite.ChaCha20Poly1305, Suite.Aes256Gcm];
 

@@ -3,6 +3,7 @@
 // moves these bytes and secrets between the engine and the core.
 
 import type { Suite } from '../crypto/suites';
+import type { SessionTicket } from './session-ticket';
 
 /** Encryption levels, numbered as the core numbers them. */
 export enum Level {
@@ -16,9 +17,17 @@ export enum Level {
 export interface HandshakeInfo {
   alpn: string;
   cipherSuite: string;
+  /** A session ticket's PSK was accepted (no certificates were exchanged). */
   resumed: boolean;
+  /** An external PSK was accepted (no certificates were exchanged). */
+  externalPsk: boolean;
   earlyDataAccepted: boolean;
-  /** DER certificates of the peer, leaf first (empty when the peer sent none). */
+  /** Server: why 0-RTT the client offered was refused (e.g. 'replayed ClientHello'). */
+  earlyDataRejected?: string;
+  /**
+   * DER certificates of the peer, leaf first (empty when the peer sent none). A server
+   * resuming a session reports the client certificate leaf remembered in the ticket.
+   */
   peerCertificates: Uint8Array[];
   serverName?: string;
 }
@@ -29,6 +38,8 @@ export type TlsOutput =
   | { type: 'secret'; level: Level; direction: 'read' | 'write'; suite: Suite; secret: Uint8Array }
   | { type: 'peer-transport-parameters'; data: Uint8Array }
   | { type: 'complete'; info: HandshakeInfo }
+  /** Client: a NewSessionTicket arrived; keep it to resume later (it holds a secret). */
+  | { type: 'session-ticket'; ticket: SessionTicket }
   | { type: 'alert'; alert: number; reason: string };
 
 /** A TLS 1.3 handshake for QUIC: no record layer, messages in and out per level. */

@@ -6,6 +6,7 @@ import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level, type ConnTimers } 
 import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
+import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
 
 /** How a connection ended. */
@@ -102,6 +103,14 @@ export class QuicConnection implements StreamOwner {
   readonly closed: Promise<CloseInfo>;
   /** Set once the handshake completed. */
   handshakeInfo: HandshakeInfo | null = null;
+  /**
+   * Client: the first session ticket the server sends (resume with it through the
+   * `session` connect option), or null if the connection ends without one.
+   */
+  readonly sessionTicket: Promise<SessionTicket | null>;
+  /** Client: called for every session ticket (servers may send several). */
+  onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
+  private resolveTicket!: (t: SessionTicket | null) => void;
 
   constructor(
     private readonly host: ConnectionHost,
@@ -119,6 +128,12 @@ export class QuicConnection implements StreamOwner {
       this.resolveEstablished(info);
     };
     handshake.onFatal = (err) => this.rejectEstablished(err);
+    this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
+    handshake.onSessionTicket = (t) => {
+      this.resolveTicket(t);
+      this.onSessionTicket?.(t);
+    };
+    this.closed.then(() => this.resolveTicket(null));
   }
 
   private get abi(): ConnAbi {

@@ -8,13 +8,13 @@ import { CoreCrypto } from '../crypto/core-imports';
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
-import { QuicEndpoint, QUIC_V1 } from './endpoint';
+import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import type { ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
-import { createTlsClient, createTlsServer } from '../tls/engine';
+import { createTlsClient, createTlsServer, SessionTicketIssuer, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
 import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
 import type { GroupName } from '../tls/constants';
@@ -63,8 +63,19 @@ export interface EndpointConfig {
   crypto?: CryptoProvider;
   transport?: TransportConfig;
   tls: TlsConfig;
-  /** Servers: the certificate chain and key to present. */
+  /** Servers: the certificate chain and key to present (optional only with `psks`). */
   certificate?: CertifiedKey;
+  /** Servers: ask clients for a certificate ('request') or insist on one ('require'); default 'none'. */
+  clientAuth?: ClientAuth;
+  /** Servers: trust anchors (DER) for client certificates. */
+  clientTrustAnchors?: Uint8Array[];
+  /** Servers: external PSKs by identity. */
+  psks?: (identity: Uint8Array) => ExternalPsk | undefined;
+  /**
+   * Servers: issue session tickets so clients can resume (default true: a random ticket
+   * key per endpoint). Pass an issuer to share keys across endpoints, or false for none.
+   */
+  sessionTickets?: boolean | SessionTicketIssuer;
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
   localCidLength?: number;
@@ -82,6 +93,12 @@ export interface ConnectOptions {
   trustAnchors?: Uint8Array[];
   dangerouslySkipCertificateVerification?: boolean;
   version?: number;
+  /** Our certificate and key, for servers that ask for one. */
+  certificate?: CertifiedKey;
+  /** An external PSK to authenticate with. */
+  psk?: ExternalPsk;
+  /** A ticket from an earlier connection's `sessionTicket` to resume (full handshake if refused). */
+  session?: SessionTicket;
 }
 
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
@@ -114,7 +131,7 @@ export class Endpoint extends QuicEndpoint {
       qlog,
       server: isServer
         ? {
-            tls: (tp) => createTlsServer({ ...tlsCommon, transportParameters: tp, certificate: cfg.certificate! }),
+            tls: serverTlsFactory(cfg),
           }
         : undefined,
     });
@@ -124,6 +141,20 @@ export class Endpoint extends QuicEndpoint {
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
     return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1);
   }
+}
+
+function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
+  const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
+  const opts = {
+    ...cfg.tls, certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
+  };
+  // Checks the combination once, at endpoint creation, rather than per connection.
+  try {
+    createTlsServer({ ...opts, transportParameters: new Uint8Array(0) });
+  } catch (err) {
+    throw new QuicArgumentError((err as Error).message);
+  }
+  return (tp) => createTlsServer({ ...opts, transportParameters: tp });
 }
 
 function crypto_random_seed(): Uint32Array {
@@ -159,6 +190,6 @@ export function createClientEndpoint(cfg: EndpointConfig): Endpoint {
 
 /** A server endpoint: accept() yields connections whose handshake completed. */
 export function createServerEndpoint(cfg: EndpointConfig): Endpoint {
-  if (!cfg.certificate) throw new TypeError('a server endpoint needs a certificate (generateSelfSigned() makes one)');
+  if (!cfg.certificate && !cfg.psks) throw new QuicArgumentError('a server endpoint needs a certificate (generateSelfSigned() makes one) or external psks');
   return build(cfg, true);
 }

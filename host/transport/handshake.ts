@@ -11,6 +11,7 @@ import { QuicError, QuicTransportError } from '../errors';
 export type { TlsOutput, HandshakeInfo, TlsSession } from '../tls/types';
 import type { TlsSession } from '../tls/types';
 import type { HandshakeInfo, TlsOutput } from '../tls/types';
+import type { SessionTicket } from '../tls/session-ticket';
 import { Suite } from '../crypto/suites';
 
 /** Cipher suites as the core numbers them (same numbering as host/crypto/suites.ts). */
@@ -44,6 +45,8 @@ export class HandshakeDriver {
   onComplete: (info: HandshakeInfo) => void = () => {};
   /** Called when the handshake fails (set by the connection). */
   onFatal: (err: Error) => void = () => {};
+  /** Client: a session ticket arrived (set by the connection). */
+  onSessionTicket: (ticket: SessionTicket) => void = () => {};
   /** Sees the peer's encoded transport parameters (qlog). */
   onPeerTransportParameters: (data: Uint8Array) => void = () => {};
   /** A line in SSLKEYLOGFILE format is produced by the engine itself; this sees alerts and failures for logging. */
@@ -85,7 +88,8 @@ export class HandshakeDriver {
   /** Frees every key of this connection. */
   dispose(): void {
     for (let l = 0; l < 4; l++) this.onKeysDiscarded(l as Level);
-    for (const d of this.oneRtt) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
+    // Sparse: a server that failed after its Finished has 1-RTT write keys but no read keys.
+    for (const d of this.oneRtt) if (d) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
   }
 
   /**
@@ -151,6 +155,9 @@ export class HandshakeDriver {
           this.abi.handshakeComplete(this.conn);
           this.onComplete(out.info);
         }
+        break;
+      case 'session-ticket':
+        this.onSessionTicket(out.ticket);
         break;
       case 'alert':
         this.fail(0x100 + out.alert, `TLS alert ${out.alert}: ${out.reason}`);

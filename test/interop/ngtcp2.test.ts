@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, listen } from '../../host/node';
+import { connect, listen, type ListenOptions } from '../../host/node';
 import { generateSelfSigned, parsePemCertificates, parsePemPrivateKey, type CertifiedKey } from '../../host/tls/pki/index';
 import type { QuicConnection, CloseInfo } from '../../host/transport/connection';
 import { controlStreamPreface, getRequest, okResponse, parseFrames, isData, isHeaders, responseStatus, H3_NO_ERROR } from './h3-minimal';
@@ -102,6 +102,44 @@ describe('our client against gtlsserver', () => {
     }
   }, 30_000);
 
+  test("resumption with gtlsserver's session ticket: the second connection is a PSK handshake with no certificate", async () => {
+    const port = await freeUdpPort();
+    const server = await startServer(['--no-http-dump', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
+    try {
+      const first = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      expect((await h3Get(first, '/100')).status).toBe(200);
+      const ticket = await first.sessionTicket;
+      await first.close(H3_NO_ERROR, '');
+      expect(ticket).not.toBeNull();
+      // GnuTLS allows 0-RTT on its tickets; QUIC requires the value 0xffffffff (RFC 9001 §4.6.1).
+      expect(ticket!.maxEarlyData).toBe(0xffffffff);
+      const second = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket! });
+      expect(second.handshakeInfo).toMatchObject({ resumed: true, peerCertificates: [] });
+      const r = await h3Get(second, '/65536');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(65536)));
+      await second.close(H3_NO_ERROR, '');
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+
+  test('gtlsserver --verify-client gets our client certificate and CertificateVerify', async () => {
+    const port = await freeUdpPort();
+    const server = await startServer(['--no-http-dump', '--verify-client', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
+    try {
+      const mine = generateSelfSigned({ subjectAltNames: ['client.example'], keyType: 'ed25519' });
+      const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], certificate: mine });
+      const r = await h3Get(conn, '/1000');
+      expect(r.status).toBe(200);
+      await conn.close(H3_NO_ERROR, '');
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+
   test('a server with an RSA certificate: RSA-PSS CertificateVerify verified, GET, clean close', async () => {
     // GnuTLS signs TLS 1.3 CertificateVerify with rsa_pss_rsae_sha256 for an RSA key;
     // the self-signed certificate itself carries a PKCS#1 v1.5 signature (openssl's default).
@@ -137,8 +175,11 @@ describe('our client against gtlsserver', () => {
 });
 
 /** Serves one 1 MiB file over our minimal HTTP/3 to one gtlsclient run with `extraArgs`. */
-async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = cert) {
-  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate });
+/** Runs gtlsclient `runs` times in a row against one server of ours; the log is the last run's. */
+async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = cert, runs = 1, listenOptions: Partial<ListenOptions> = {}) {
+  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate, ...listenOptions });
+  const resumed: boolean[] = [];
+  const peerCertificates: Uint8Array[][] = [];
   const body = new Uint8Array(1 << 20).map((_, i) => (i * 31 + 7) & 0xff);
   const closes: CloseInfo[] = [];
   const requests: string[] = [];
@@ -146,6 +187,8 @@ async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = 
   (async () => {
     for await (const conn of server) {
       conn.closed.then((c) => closes.push(c));
+      resumed.push(conn.handshakeInfo!.resumed);
+      peerCertificates.push(conn.handshakeInfo!.peerCertificates);
       conn.openStream({ unidirectional: true }).write(controlStreamPreface()).catch(() => undefined);
       (async () => {
         for (;;) {
@@ -166,11 +209,15 @@ async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = 
   mkdirSync(dl);
   try {
     const { port } = server.address;
-    const client = run(GTLSCLIENT, ['--no-quic-dump', '--no-http-dump', '--exit-on-all-streams-close', '--timeout=10s', ...extraArgs, '--download', dl, '127.0.0.1', String(port), `https://localhost:${port}/file.bin`]);
-    await client.exited;
-    for (let i = 0; i < 40 && closes.length === 0; i++) await new Promise((res) => setTimeout(res, 50));
+    let log = '';
+    for (let k = 0; k < runs; k++) {
+      const client = run(GTLSCLIENT, ['--no-quic-dump', '--no-http-dump', '--exit-on-all-streams-close', '--timeout=10s', ...extraArgs, '--download', dl, '127.0.0.1', String(port), `https://localhost:${port}/file.bin`]);
+      await client.exited;
+      log = client.log();
+      for (let i = 0; i < 40 && closes.length <= k; i++) await new Promise((res) => setTimeout(res, 50));
+    }
     const file = join(dl, 'file.bin');
-    return { log: client.log(), requests, closes, keyUpdates, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
+    return { log, requests, closes, keyUpdates, resumed, peerCertificates, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
   } finally {
     await server.close();
   }
@@ -194,6 +241,29 @@ describe('gtlsclient against our server', () => {
     expect(r.fileOk).toBe(true);
     expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
   }, 30_000);
+
+  test("gtlsclient resumes with our server's session ticket (its second run is a PSK handshake)", async () => {
+    const session = join(dir, `session-${Date.now()}.pem`);
+    const r = await gtlsclientFetch([`--session-file=${session}`, '--disable-early-data'], cert, 2);
+    expect(readFileSync(session, 'utf8')).toContain('GNUTLS SESSION PARAMETERS');
+    expect(r.resumed).toEqual([false, true]);
+    expect(r.fileOk).toBe(true);
+    expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, byPeer: true }), expect.objectContaining({ code: H3_NO_ERROR, byPeer: true })]);
+  }, 40_000);
+
+  test('gtlsclient presents a client certificate our server requires and verifies', async () => {
+    const client = generateSelfSigned({ subjectAltNames: ['client.example'] });
+    writeFileSync(join(dir, 'client-cert.pem'), client.certPem);
+    writeFileSync(join(dir, 'client-key.pem'), client.keyPem);
+    const r = await gtlsclientFetch([`--key=${join(dir, 'client-key.pem')}`, `--cert=${join(dir, 'client-cert.pem')}`], cert, 1, { clientAuth: 'require', clientTrustAnchors: [client.chain[0]] });
+    expect(r.peerCertificates).toEqual([client.chain]);
+    expect(r.fileOk).toBe(true);
+    // Without its certificate, gtlsclient is refused with certificate_required (CRYPTO_ERROR 0x174).
+    const refused = await gtlsclientFetch([], cert, 1, { clientAuth: 'require', clientTrustAnchors: [client.chain[0]] });
+    expect(refused.fileOk).toBe(false);
+    expect(refused.peerCertificates).toEqual([]);
+    expect(refused.log).toMatch(/0x174|certificate_required|CRYPTO_ERROR/i);
+  }, 40_000);
 
   test('a key update started by gtlsclient is followed by our server (RFC 9001 §6)', async () => {
     const r = await gtlsclientFetch(['--key-update=1ms']);

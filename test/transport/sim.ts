@@ -2,7 +2,7 @@
 // simulator the transport tests run on.
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../../host/core/node-loader';
-import { createClientEndpoint, createServerEndpoint, type TransportConfig, type EndpointConfig } from '../../host/transport/create';
+import { createClientEndpoint, createServerEndpoint, type TransportConfig, type EndpointConfig, type ConnectOptions } from '../../host/transport/create';
 import { DgramPair, type LinkImpairments } from '../../host/net/dgram-pair';
 import { VirtualClock } from '../../host/net/virtual-clock';
 import { generateSelfSigned } from '../../host/tls/pki/index';
@@ -49,10 +49,10 @@ export function makeSim(opts: SimOptions = {}) {
  * Connects the sim's client to its server and runs the clock until both ends have the
  * connection (null if that did not happen within the runUntil limits).
  */
-export async function connectSim(sim: ReturnType<typeof makeSim>): Promise<{ client: QuicConnection; server: QuicConnection } | null> {
+export async function connectSim(sim: ReturnType<typeof makeSim>, options: ConnectOptions = {}): Promise<{ client: QuicConnection; server: QuicConnection } | null> {
   let server: QuicConnection | null = null;
   sim.server.accept().then((c) => { server = c; }, () => undefined);
-  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], ...options });
   let ready = false;
   client.established.then(() => { ready = true; }, () => undefined);
   if (!(await runUntil(sim.clock, () => ready && server !== null))) return null;
