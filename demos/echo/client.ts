@@ -99,8 +99,26 @@ const mbps = (bytes: number, ms: number) => (bytes * 8) / (ms * 1000);
   const st = conn.stats();
   log(`stats: RTT ${(st.smoothedRttUs / 1000).toFixed(2)} ms (min ${(st.minRttUs / 1000).toFixed(2)}), cwnd ${human(st.cwnd)}, ${st.packetsSent} packets sent, ${st.packetsReceived} received, ${st.packetsLost} lost`);
   result.stats = st;
+  const ticket = await conn.sessionTicket;
   const closed = await conn.close(0, 'done');
   log(`closed: ${closed.reason} (code ${closed.code})`);
+
+  // A second connection resumes the session with the server's ticket: PSK + ECDHE, no certificates.
+  if (ticket) {
+    const t1 = performance.now();
+    const again = await connect({
+      address, port, alpn: [ALPN], serverName: args['server-name'] ?? 'localhost', session: ticket,
+      trustAnchors: args.ca ? parsePemCertificates(readFileSync(args.ca, 'utf8')) : undefined,
+    });
+    const resumedMs = performance.now() - t1;
+    const r = again.handshakeInfo!;
+    const s2 = again.openStream();
+    const [, back2] = await Promise.all([s2.end(hello), s2.readAll()]);
+    log(`resumed with the session ticket in ${resumedMs.toFixed(1)} ms (${r.resumed ? 'PSK handshake, no certificate sent' : 'server refused the ticket: full handshake'}), echo "${new TextDecoder().decode(back2)}"`);
+    result.resumed = { ok: r.resumed, handshakeMs: resumedMs };
+    if (!r.resumed) result.ok = false;
+    await again.close(0, 'done');
+  }
   console.log(`RESULT ${JSON.stringify(result)}`);
   process.exit(result.ok ? 0 : 1);
 })().catch((e) => { console.error(`[client] failed: ${e.code ?? ''} ${e.message}`); process.exit(1); });

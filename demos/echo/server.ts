@@ -35,7 +35,7 @@ async function serveStream(s: QuicStream): Promise<number> {
 
 async function serveConnection(conn: QuicConnection, id: number): Promise<void> {
   const info = conn.handshakeInfo!;
-  log(`connection #${id}: handshake done (ALPN ${info.alpn}, ${info.cipherSuite})`);
+  log(`connection #${id}: handshake done (ALPN ${info.alpn}, ${info.cipherSuite}${info.resumed ? ", resumed from a session ticket" : ""})`);
   let streams = 0, bytes = 0;
   const work: Promise<void>[] = [];
   conn.closed.then((c) => {
