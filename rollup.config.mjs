@@ -1,24 +1,43 @@
-// Builds dist/: ESM and CommonJS bundles of the host plus type declarations.
-// The wasm (dist/core.wasm) is built by asc beside them and loaded at run time.
+// Builds dist/ (npm run build; the prepare script runs it on install):
+//   index.mjs / index.cjs  the Node entry (Deno and Bun load it too), @noble/* and node:* external
+//   browser.mjs            the browser entry, self-contained: @noble/* bundled, no node:* import
+//   index.d.ts, browser.d.ts  type declarations
+// The release core is inlined (base64) in every build by inlineCore(), replacing
+// host/core/bundled-core.ts, so no runtime has to locate a .wasm file.
 import typescript from '@rollup/plugin-typescript';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
+import { inlineCore } from './scripts/rollup-plugins.mjs';
 
-const external = (id) => id.startsWith('node:') || id.startsWith('@noble/');
+const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, include: ['host/**/*.ts'], compilerOptions: { types: ['node'] } });
+const nodeExternal = (id) => id.startsWith('node:') || id.startsWith('@noble/');
 
 export default [
   {
     input: 'host/index.ts',
-    external,
+    external: nodeExternal,
     output: [
       { file: 'dist/index.mjs', format: 'es', sourcemap: true },
       { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
-    plugins: [typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, include: ['host/**/*.ts'], compilerOptions: { types: ['node'] } })],
+    plugins: [inlineCore(), ts()],
+  },
+  {
+    input: 'host/browser.ts',
+    // Anything from node: here is a bug; rollup fails the build on an unresolved import.
+    output: { file: 'dist/browser.mjs', format: 'es', sourcemap: true },
+    plugins: [inlineCore(), nodeResolve({ browser: true, preferBuiltins: false }), ts()],
   },
   {
     input: 'host/index.ts',
-    external,
+    external: nodeExternal,
     output: { file: 'dist/index.d.ts', format: 'es' },
     plugins: [dts({ compilerOptions: { types: ['node'] } })],
+  },
+  {
+    input: 'host/browser.ts',
+    external: (id) => id.startsWith('@noble/'),
+    output: { file: 'dist/browser.d.ts', format: 'es' },
+    plugins: [dts({ compilerOptions: { types: [] } })],
   },
 ];

@@ -3,6 +3,9 @@
 // together. This is the thin first API (issue 4); the full public API grows from it.
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundledCoreBytes } from './core/bundled-core';
+import { setCoreFileReader, setDefaultCoreSource } from './core/source';
 import { coreWasmPath } from './core/node-loader';
 import { UdpNetwork, type UdpAddress } from './net/udp';
 import { nodeCryptoProvider } from './crypto/node-provider';
@@ -18,9 +21,17 @@ import { qlogOptions } from './node-qlog';
 
 let compiled: WebAssembly.Module | null = null;
 
-/** The release core, compiled once per process. */
+/** The release core: inlined in the package builds, read from the build output when run from source. */
+function releaseCoreBytes(): Uint8Array {
+  return bundledCoreBytes ? bundledCoreBytes() : readFileSync(coreWasmPath('release'));
+}
+
+setDefaultCoreSource(releaseCoreBytes);
+setCoreFileReader((path) => readFileSync(path.startsWith('file:') ? fileURLToPath(path) : path));
+
+/** The release core, compiled once per process (synchronously: Node allows it; browsers use compileCore()). */
 export function loadCoreModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
+  if (!compiled) compiled = new WebAssembly.Module(releaseCoreBytes() as Uint8Array<ArrayBuffer>);
   return compiled;
 }
 

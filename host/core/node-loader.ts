@@ -11,7 +11,8 @@ const cached: Partial<Record<CoreBuild, WebAssembly.Module>> = {};
 /** Path of a built core (dist/core.wasm, dist/core.debug.wasm or build/core.testing.wasm), found upwards from here. */
 export function coreWasmPath(build: CoreBuild = 'release'): string {
   const file = build === 'release' ? 'core.wasm' : build === 'debug' ? 'core.debug.wasm' : 'core.testing.wasm';
-  let dir = __dirname;
+  // __dirname exists in CommonJS (source under jest/tsx, dist/index.cjs); the ESM build inlines the core instead.
+  let dir = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (let i = 0; i < 6; i++) {
     for (const candidate of [join(dir, file), join(dir, 'dist', file), join(dir, 'build', file)]) {
       if (existsSync(candidate)) return candidate;

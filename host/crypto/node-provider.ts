@@ -4,10 +4,16 @@
 // objects are created once per key, and AES header protection keeps one ECB cipher per
 // key alive (ECB is stateless across blocks, so update() can be called per sample).
 
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, getCiphers, type KeyObject, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
 import type { CryptoProvider, HeaderProtector, PacketProtector } from './provider';
 import { makeNonce } from './provider';
 import { Suite, TAG_LENGTH } from './suites';
+import { portableCryptoProvider } from './portable-provider';
+
+// Bun's node:crypto (BoringSSL) has no ChaCha20 or ChaCha20-Poly1305 (Bun 1.4): there the
+// ChaCha20 suite runs on the portable implementation, the AES suites stay native.
+const ciphers = new Set(getCiphers());
+const nativeChaCha = ciphers.has('chacha20-poly1305') && ciphers.has('chacha20');
 
 type AeadName = CipherGCMTypes | CipherChaCha20Poly1305Types;
 
@@ -85,6 +91,10 @@ class NodeChaChaHeaderProtector implements HeaderProtector {
 /** Packet protection through node:crypto. */
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node:crypto',
-  createPacketProtector: (suite, key, iv) => new NodePacketProtector(suite, key, iv),
-  createHeaderProtector: (suite, hpKey) => (suite === Suite.ChaCha20Poly1305 ? new NodeChaChaHeaderProtector(hpKey) : new NodeAesHeaderProtector(hpKey)),
+  createPacketProtector: (suite, key, iv) =>
+    suite === Suite.ChaCha20Poly1305 && !nativeChaCha ? portableCryptoProvider.createPacketProtector(suite, key, iv) : new NodePacketProtector(suite, key, iv),
+  createHeaderProtector: (suite, hpKey) => {
+    if (suite !== Suite.ChaCha20Poly1305) return new NodeAesHeaderProtector(hpKey);
+    return nativeChaCha ? new NodeChaChaHeaderProtector(hpKey) : portableCryptoProvider.createHeaderProtector(suite, hpKey);
+  },
 };

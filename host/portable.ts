@@ -1,0 +1,44 @@
+// The platform-neutral surface of quicwasm: everything that runs in Node, Deno, Bun and
+// browsers alike (no Node built-ins below this file; test/portability checks). The Node
+// entry (index.ts) adds UDP, node:crypto, the platform roots and qlog files; the browser
+// entry (browser.ts) adds the inlined core as the default source.
+
+// Errors: one family with stable codes (ARCHITECTURE.md §8).
+export * from './errors';
+
+// Loading the core: a URL, bytes or a compiled module; default per entry point.
+export { compileCore } from './core/source';
+export type { CoreSource } from './core/source';
+
+// Connections and streams.
+export { QuicConnection } from './transport/connection';
+export type { CloseInfo, ConnectionStats } from './transport/connection';
+export { QuicStream, QuicStreamError } from './transport/stream';
+export type { HandshakeInfo } from './tls/types';
+export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
+export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';
+
+// Endpoints on any Network (the in-memory pair, UDP), for tests and embedding.
+export { createClientEndpoint, createServerEndpoint, Endpoint } from './transport/create';
+export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as EndpointConnectOptions } from './transport/create';
+export { DgramPair } from './net/dgram-pair';
+export type { LinkImpairments } from './net/dgram-pair';
+export { VirtualClock } from './net/virtual-clock';
+export type { Network, PathHandle } from './net/network';
+export { RealClock } from './transport/clock';
+export type { Clock } from './transport/clock';
+
+// qlog traces (one JSON-SEQ trace per connection).
+export { MemoryQlog } from './transport/qlog/sink';
+export type { QlogOptions, QlogSink, QlogSinkFactory, QlogTraceInfo } from './transport/qlog/sink';
+
+// Certificates and the portable packet-protection backend.
+export { generateSelfSigned } from './tls/pki/selfsigned';
+export type { CertifiedKey } from './tls/pki/selfsigned';
+export { parsePemCertificates, parsePemPrivateKey, toPem } from './tls/pki/pem';
+export { portableCryptoProvider } from './crypto/portable-provider';
+export type { CryptoProvider } from './crypto/provider';
+
+// The raw core, for tools and benchmarks.
+export { Core, instantiateCore } from './core/core';
+export type { CoreExports, CoreImports } from './core/core';

@@ -1,0 +1,124 @@
+// One package for Node, Deno and Bun (issue 10). The package is built and packed as npm
+// would, installed into a scratch directory, and imported by name under each runtime;
+// the same runtime-checks bundle runs the RFC vectors and a simulator transfer
+// everywhere; real loopback UDP transfers run within and across runtimes.
+// Deno and Bun come from the npm registry (dev dependencies `deno` and `bun`).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, symlinkSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const BIN = join(ROOT, 'node_modules/.bin');
+const RUNTIMES: Record<string, string[]> = {
+  node: [process.execPath],
+  deno: [join(BIN, 'deno'), 'run', '-A'],
+  bun: [join(BIN, 'bun')],
+};
+
+let scratch: string;
+let packed: string[] = [];
+
+/** Runs `args` under `runtime` in `cwd`; resolves with stdout (rejects on a non-zero exit or timeout). */
+function runIn(runtime: string, args: string[], cwd: string, timeoutMs = 60_000): Promise<string> {
+  const [cmd, ...pre] = RUNTIMES[runtime];
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, [...pre, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    const t = setTimeout(() => { p.kill('SIGKILL'); rej(new Error(`${runtime} ${args.join(' ')} timed out\n${err}`)); }, timeoutMs);
+    p.on('close', (code) => { clearTimeout(t); code === 0 ? res(out) : rej(new Error(`${runtime} ${args.join(' ')} exited ${code}\n${out}\n${err}`)); });
+  });
+}
+
+const lastJson = (out: string) => JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{')).pop()!);
+
+beforeAll(() => {
+  // The package builds (dist/) and the checks bundle (build/runtime-checks.mjs), from the current source.
+  execFileSync('npx', ['rollup', '-c', 'rollup.config.mjs', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npx', ['rollup', '-c', 'rollup.checks.mjs', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  scratch = mkdtempSync(join(tmpdir(), 'quicwasm-runtimes-'));
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' });
+  const info = JSON.parse(out.slice(out.indexOf('[')))[0];
+  packed = info.files.map((f: { path: string }) => f.path);
+  // Install the tarball the way npm lays it out; its one runtime dependency family (@noble) is linked.
+  const pkg = join(scratch, 'node_modules/quicwasm');
+  mkdirSync(pkg, { recursive: true });
+  execFileSync('tar', ['xzf', join(scratch, info.filename), '-C', pkg, '--strip-components=1']);
+  symlinkSync(join(ROOT, 'node_modules/@noble'), join(scratch, 'node_modules/@noble'));
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  copyFileSync(join(ROOT, 'test/runtimes/udp-peer.mjs'), join(scratch, 'udp-peer.mjs'));
+}, 180_000);
+afterAll(() => { if (scratch) rmSync(scratch, { recursive: true, force: true }); });
+
+describe('the package', () => {
+  test('npm pack holds the builds, the wasm, the types, README and LICENSE, and no tests or sources', () => {
+    expect(packed.sort()).toEqual(['LICENSE', 'README.md', 'dist/browser.d.ts', 'dist/browser.mjs', 'dist/core.wasm', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.mjs', 'package.json']);
+  });
+
+  test('the browser bundle imports nothing (no node:*, no bare module) and has no Node globals', () => {
+    const code = readFileSync(join(ROOT, 'dist/browser.mjs'), 'utf8');
+    const statements = code.split('\n').filter((l) => /^\s*(import|export)\b.*\bfrom\s+['"]/.test(l) || /\brequire\(\s*['"]/.test(l));
+    expect(statements).toEqual([]);
+    expect(code).not.toMatch(/\bimport\(\s*['"]node:/);
+    expect(code).not.toMatch(/\b(Buffer\.from|process\.(env|argv|versions)|__dirname)\b/);
+  });
+
+  test.each(['node', 'deno', 'bun'])('%s imports it by name (exports map) and loads the core without a path', async (runtime) => {
+    writeFileSync(join(scratch, 'import-check.mjs'), `
+      import * as q from 'quicwasm';
+      const m = await q.compileCore();
+      const core = q.instantiateCore(m);
+      console.log(JSON.stringify({ exports: Object.keys(q).length, listen: typeof q.listen, memory: core.exports.memory.buffer.byteLength > 0 }));
+    `);
+    const r = lastJson(await runIn(runtime, ['import-check.mjs'], scratch));
+    expect(r).toEqual({ exports: expect.any(Number), listen: 'function', memory: true });
+    expect(r.exports).toBeGreaterThan(30);
+  }, 60_000);
+
+  test('CommonJS require() works too', () => {
+    const out = execFileSync(process.execPath, ['-e', "const q = require('quicwasm'); console.log(typeof q.connect, typeof q.loadCoreModule().constructor)"], { cwd: scratch, encoding: 'utf8' });
+    expect(out.trim()).toBe('function function');
+  });
+});
+
+describe.each(['node', 'deno', 'bun'])('under %s', (runtime) => {
+  test('RFC 9001/9369 vectors through both backends, and a 1 MB simulator transfer with 5% loss, byte-exact', async () => {
+    const r = lastJson(await runIn(runtime, [join(ROOT, 'test/runtimes/run-checks.mjs'), String(1 << 20), '0.05'], ROOT, 120_000));
+    expect(r.vectors.portable).toEqual({ ran: 20, failed: [] });
+    expect(r.vectors.native).toEqual({ ran: 20, failed: [] });
+    expect(r.transfer).toMatchObject({ ok: true, bytes: 1 << 20 });
+    expect(r.transfer.receivedSha256).toBe(r.transfer.sentSha256);
+    expect(r.transfer.lost).toBeGreaterThan(0); // the loss really happened
+  }, 150_000);
+});
+
+describe('real loopback UDP, within and across runtimes', () => {
+  async function udpPair(serverRuntime: string, clientRuntime: string, bytes: number) {
+    const [cmd, ...pre] = RUNTIMES[serverRuntime];
+    const server = spawn(cmd, [...pre, 'udp-peer.mjs', 'server'], { cwd: scratch });
+    try {
+      const port = await new Promise<number>((res, rej) => {
+        let buf = '';
+        server.stdout.on('data', (d) => { buf += d; const m = /"port":(\d+)/.exec(buf); if (m) res(Number(m[1])); });
+        server.on('close', (c) => rej(new Error(`${serverRuntime} server exited ${c}`)));
+        setTimeout(() => rej(new Error('server did not start')), 30_000);
+      });
+      return lastJson(await runIn(clientRuntime, ['udp-peer.mjs', 'client', String(port), String(bytes)], scratch, 90_000));
+    } finally {
+      server.kill();
+    }
+  }
+
+  test.each([
+    ['deno', 'deno', 1 << 20],
+    ['bun', 'bun', 4 << 20],
+    ['node', 'deno', 1 << 20],
+    ['bun', 'node', 4 << 20],
+  ])('%s server, %s client: upload hashed by the server, byte-exact', async (s, c, bytes) => {
+    const r = await udpPair(s as string, c as string, bytes as number);
+    expect(r).toMatchObject({ ok: true, bytes, cipherSuite: 'TLS_AES_128_GCM_SHA256' });
+    expect(r.runtime.split(' ')[0]).toBe(c);
+  }, 120_000);
+});
