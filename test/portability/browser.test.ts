@@ -1,0 +1,79 @@
+// The browser harness in headless Chromium (Debian's chromium driven by playwright-core):
+// 1 MB with 5% loss through the page's form; both hashes match, the charts drew, a qlog is
+// offered, and a screenshot lands in test-output/. The same page origin also runs the
+// runtime-checks bundle, so the RFC vectors pass in the browser too.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serveHarness } from '../../demos/browser-harness/serve';
+import type { Server } from 'node:http';
+
+const ROOT = resolve(__dirname, '../..');
+let browser: Browser;
+let server: Server;
+let url: string;
+let page: Page;
+
+beforeAll(async () => {
+  execFileSync('npx', ['rollup', '-c', 'rollup.checks.mjs', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
+  ({ server, url } = await serveHarness(0));
+  browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+describe('browser harness (headless Chromium)', () => {
+  test('1 MB with 5% loss: hashes match, charts drew, qlog offered, screenshot saved', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(true);
+    await page.fill('#size', '1');
+    await page.fill('#loss', '5');
+    await page.fill('#reorder', '0');
+    await page.fill('#delay', '10');
+    await page.fill('#bandwidth', '50');
+    await page.click('#start');
+    await page.waitForSelector('#summary[data-done]', { timeout: 120_000 });
+    expect(await page.getAttribute('#summary', 'data-done')).toBe('ok');
+    const sent = await page.textContent('#sent-sha');
+    const received = await page.textContent('#recv-sha');
+    expect(sent).toMatch(/^[0-9a-f]{64}$/);
+    expect(received).toBe(sent);
+    // Each chart has a drawn line: count pixels in the line colours.
+    const inked = await page.evaluate(() => ['chart-throughput', 'chart-rtt', 'chart-cwnd'].map((id) => {
+      const c = document.getElementById(id) as HTMLCanvasElement;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - d[i + 1]) > 60 || Math.abs(d[i + 1] - d[i + 2]) > 60) n++;
+      return n;
+    }));
+    for (const n of inked) expect(n).toBeGreaterThan(100);
+    const qlog = await page.evaluate(async () => {
+      const a = document.getElementById('qlog') as HTMLAnchorElement;
+      const text = await (await fetch(a.href)).text();
+      return { hidden: a.hidden, download: a.download, size: text.length, packets: (text.match(/packet_sent/g) ?? []).length };
+    });
+    expect(qlog).toMatchObject({ hidden: false, download: expect.stringMatching(/_client\.sqlog$/) });
+    expect(qlog.packets).toBeGreaterThan(500);
+    const summary = await page.textContent('#summary');
+    expect(summary).toMatch(/packets lost\d+/);
+    expect(Number(/packets lost(\d+)/.exec(summary!)![1])).toBeGreaterThan(0);
+    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-output/browser-harness.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  test('the RFC 9001/9369 vectors pass in the browser (portable backend)', async () => {
+    await page.goto(`${url}blank.html`);
+    // A string, so jest's transform does not rewrite the dynamic import into require().
+    const r = await page.evaluate("import('/runtime-checks.mjs').then((m) => m.rfcVectors(m.portableCryptoProvider))");
+    expect(r).toEqual({ ran: 20, failed: [] });
+  }, 60_000);
+});
