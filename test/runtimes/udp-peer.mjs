@@ -35,7 +35,8 @@ if (role === 'server') {
   const [, reply] = await Promise.all([(async () => { for (let o = 0; o < bytes; o += 65536) await s.write(data.subarray(o, o + 65536)); await s.end(); })(), s.readAll()]);
   const ms = performance.now() - t1;
   const ok = new TextDecoder().decode(reply) === sha(data);
+  const st = conn.stats();
   await conn.close(0, 'done');
-  console.log(JSON.stringify({ runtime, ok, bytes, handshakeMs: hsMs, ms, mbps: (bytes * 8) / (ms * 1000), cipherSuite: conn.handshakeInfo.cipherSuite }));
+  console.log(JSON.stringify({ runtime, ok, bytes, handshakeMs: hsMs, ms, mbps: (bytes * 8) / (ms * 1000), cipherSuite: conn.handshakeInfo.cipherSuite, packetsSent: st.packetsSent, packetsLost: st.packetsLost, ptoCount: st.ptoCount, rttMs: st.smoothedRttUs / 1000 }));
   exit(ok ? 0 : 1);
 }
