@@ -11,6 +11,8 @@ const ROUTES: Record<string, [string, string]> = {
   '/app.mjs': [join(ROOT, 'build/harness-app.mjs'), 'text/javascript'],
   '/runtime-checks.mjs': [join(ROOT, 'build/runtime-checks.mjs'), 'text/javascript'],
   '/blank.html': ['', 'text/html; charset=utf-8'],
+  '/core.wasm': [join(ROOT, 'dist/core.wasm'), 'application/wasm'],
+  '/browser.mjs': [join(ROOT, 'dist/browser.mjs'), 'text/javascript'],
 };
 
 /** Starts the server on 127.0.0.1 (port 0 = any free port); resolves with it and its URL. */

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildOnce } from './build-once';
 import { serveHarness } from '../../demos/browser-harness/serve';
 import type { Server } from 'node:http';
 
@@ -16,7 +17,7 @@ let url: string;
 let page: Page;
 
 beforeAll(async () => {
-  execFileSync('npx', ['rollup', '-c', 'rollup.checks.mjs', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  await buildOnce(); // dist/ and build/ from the current source
   const executablePath = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim();
   ({ server, url } = await serveHarness(0));
   browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
@@ -75,5 +76,17 @@ describe('browser harness (headless Chromium)', () => {
     // A string, so jest's transform does not rewrite the dynamic import into require().
     const r = await page.evaluate("import('/runtime-checks.mjs').then((m) => m.rfcVectors(m.portableCryptoProvider))");
     expect(r).toEqual({ ran: 20, failed: [] });
+  }, 60_000);
+
+  test('the browser bundle compiles the core inlined and from a URL', async () => {
+    await page.goto(`${url}blank.html`);
+    const r = await page.evaluate(`(async () => {
+      const q = await import('/browser.mjs');
+      const inlined = await q.compileCore();
+      const fetched = await q.compileCore('/core.wasm');
+      const core = q.instantiateCore(fetched);
+      return { same: WebAssembly.Module.exports(inlined).length === WebAssembly.Module.exports(fetched).length, memory: core.exports.memory.buffer.byteLength > 0, hasListen: 'listen' in q };
+    })()`);
+    expect(r).toEqual({ same: true, memory: true, hasListen: false });
   }, 60_000);
 });

@@ -8,6 +8,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, symlinkSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { buildOnce } from './build-once';
+
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
 const RUNTIMES: Record<string, string[]> = {
@@ -34,10 +36,8 @@ function runIn(runtime: string, args: string[], cwd: string, timeoutMs = 60_000)
 
 const lastJson = (out: string) => JSON.parse(out.trim().split('\n').filter((l) => l.startsWith('{')).pop()!);
 
-beforeAll(() => {
-  // The package builds (dist/) and the checks bundle (build/runtime-checks.mjs), from the current source.
-  execFileSync('npx', ['rollup', '-c', 'rollup.config.mjs', '--silent'], { cwd: ROOT, stdio: 'pipe' });
-  execFileSync('npx', ['rollup', '-c', 'rollup.checks.mjs', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+beforeAll(async () => {
+  await buildOnce(); // dist/ and build/runtime-checks.mjs from the current source
   scratch = mkdtempSync(join(tmpdir(), 'quicwasm-runtimes-'));
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, encoding: 'utf8' });
   const info = JSON.parse(out.slice(out.indexOf('[')))[0];
@@ -65,15 +65,22 @@ describe('the package', () => {
     expect(code).not.toMatch(/\b(Buffer\.from|process\.(env|argv|versions)|__dirname)\b/);
   });
 
-  test.each(['node', 'deno', 'bun'])('%s imports it by name (exports map) and loads the core without a path', async (runtime) => {
+  test.each(['node', 'deno', 'bun'])('%s imports it by name (exports map) and loads the core inlined, from a file URL, a path and bytes', async (runtime) => {
     writeFileSync(join(scratch, 'import-check.mjs'), `
       import * as q from 'quicwasm';
       const m = await q.compileCore();
       const core = q.instantiateCore(m);
-      console.log(JSON.stringify({ exports: Object.keys(q).length, listen: typeof q.listen, memory: core.exports.memory.buffer.byteLength > 0 }));
+      // The other sources: a file: URL, a plain path, and the bytes.
+      const url = new URL('./node_modules/quicwasm/dist/core.wasm', import.meta.url);
+      const fromUrl = await q.compileCore(url);
+      const fromPath = await q.compileCore(url.pathname);
+      const { readFileSync } = await import('node:fs');
+      const fromBytes = await q.compileCore(new Uint8Array(readFileSync(url)));
+      const ok = [fromUrl, fromPath, fromBytes].every((x) => x instanceof WebAssembly.Module && WebAssembly.Module.exports(x).length === WebAssembly.Module.exports(m).length);
+      console.log(JSON.stringify({ exports: Object.keys(q).length, listen: typeof q.listen, memory: core.exports.memory.buffer.byteLength > 0, sources: ok }));
     `);
     const r = lastJson(await runIn(runtime, ['import-check.mjs'], scratch));
-    expect(r).toEqual({ exports: expect.any(Number), listen: 'function', memory: true });
+    expect(r).toEqual({ exports: expect.any(Number), listen: 'function', memory: true, sources: true });
     expect(r.exports).toBeGreaterThan(30);
   }, 60_000);
 
