@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { bundledCoreBytes } from './core/bundled-core';
 import { setCoreFileReader, setDefaultCoreSource } from './core/source';
 import { coreWasmPath } from './core/node-loader';
-import { UdpNetwork, type UdpAddress } from './net/udp';
+import { UdpNetwork } from './net/udp';
+import { DenoUdpNetwork, denoDatagramsAvailable } from './net/deno-udp';
+import type { UdpAddress, UdpNetworkLike } from './net/udp-common';
 import { nodeCryptoProvider } from './crypto/node-provider';
 import { createClientEndpoint, createServerEndpoint, type Endpoint, type EndpointConfig, type TransportConfig, type TlsConfig } from './transport/create';
 import type { ExternalPsk, SessionTicket } from './tls/engine';
@@ -43,8 +45,13 @@ interface CommonOptions {
   crypto?: CryptoProvider;
   /** SSLKEYLOGFILE-format lines, for Wireshark. */
   keyLog?: TlsConfig['keyLog'];
-  /** Socket buffer size to request from the OS (default 8 MiB). */
+  /** Socket buffer size to request from the OS (default 8 MiB; node:dgram only). */
   socketBufferSize?: number;
+  /**
+   * The UDP API: 'auto' (default) uses Deno.listenDatagram in Deno when it is available
+   * (deno run --unstable-net), node:dgram everywhere else; 'node:dgram' or 'deno' force one.
+   */
+  udp?: 'auto' | 'node:dgram' | 'deno';
   /**
    * Write a qlog file per connection into this directory (created if missing); the
    * QLOGDIR environment variable does the same when this is unset.
@@ -91,7 +98,7 @@ export interface ConnectOptions extends CommonOptions {
 
 /** A listening QUIC server on one UDP socket. */
 export class QuicServer {
-  constructor(readonly endpoint: Endpoint, private readonly network: UdpNetwork) {}
+  constructor(readonly endpoint: Endpoint, private readonly network: UdpNetworkLike) {}
 
   /** The bound UDP address. */
   get address(): UdpAddress {
@@ -118,6 +125,13 @@ export class QuicServer {
   }
 }
 
+/** The UDP socket: Deno's own API where it exists (see net/deno-udp.ts), node:dgram otherwise. */
+function bindUdp(opts: CommonOptions, where: { address?: string; port?: number }): Promise<UdpNetworkLike> {
+  const api = opts.udp ?? 'auto';
+  if (api === 'deno' || (api === 'auto' && denoDatagramsAvailable())) return DenoUdpNetwork.bind(where);
+  return UdpNetwork.bind({ ...where, bufferSize: opts.socketBufferSize });
+}
+
 function checkAlpn(alpn: unknown): void {
   if (!Array.isArray(alpn) || alpn.length === 0 || alpn.some((a) => typeof a !== 'string' || a.length === 0 || a.length > 255)) {
     throw new QuicArgumentError('alpn must be a non-empty array of protocol ids (1-255 characters each), e.g. ["echo"]');
@@ -128,7 +142,7 @@ function checkAlpn(alpn: unknown): void {
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkAlpn(opts.alpn);
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
-  const network = await UdpNetwork.bind({ address: opts.address, port: opts.port, bufferSize: opts.socketBufferSize });
+  const network = await bindUdp(opts, { address: opts.address, port: opts.port });
   try {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
@@ -152,7 +166,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
     throw new QuicArgumentError('connect() needs an address string and a port in 1..65535');
   }
   const v6 = opts.address.includes(':');
-  const network = await UdpNetwork.bind({ address: opts.localAddress ?? (v6 ? '::' : '0.0.0.0'), bufferSize: opts.socketBufferSize });
+  const network = await bindUdp(opts, { address: opts.localAddress ?? (v6 ? '::' : '0.0.0.0') });
   let endpoint: Endpoint | null = null;
   try {
     endpoint = createClientEndpoint({

@@ -5,12 +5,9 @@
 import * as dgram from 'node:dgram';
 import type { DatagramHandler, Network, PathHandle } from './network';
 import { QuicError } from '../errors';
+import { PathTable, QuicSocketError, type UdpAddress, type UdpNetworkLike } from './udp-common';
 
-/** A remote (or local) UDP address. */
-export interface UdpAddress {
-  address: string;
-  port: number;
-}
+export { PathTable, QuicSocketError, type UdpAddress } from './udp-common';
 
 /** Options of UdpNetwork.bind. */
 export interface UdpBindOptions {
@@ -24,50 +21,13 @@ export interface UdpBindOptions {
   maxDatagramSize?: number;
 }
 
-/** Socket errors, with the errno string (`EADDRINUSE`, ...) in the message. */
-export class QuicSocketError extends QuicError {
-  readonly errno?: string;
-  constructor(message: string, errno?: string, options?: { cause?: unknown }) {
-    super('ERR_QUIC_SOCKET', message, undefined, options);
-    this.name = 'QuicSocketError';
-    if (errno) this.errno = errno;
-  }
-}
-
 function socketError(what: string, err: unknown): QuicSocketError {
   const e = err as NodeJS.ErrnoException;
   return new QuicSocketError(`${what}: ${e?.message ?? String(err)}`, e?.code, { cause: err });
 }
 
-/** Maps remote addresses to small integer path handles and back. */
-export class PathTable {
-  private byKey = new Map<string, PathHandle>();
-  private byHandle: UdpAddress[] = [];
-
-  /** The handle of `addr`, allocated on first sight (handles start at 1). */
-  handleFor(addr: UdpAddress): PathHandle {
-    const key = `${addr.address}|${addr.port}`;
-    let h = this.byKey.get(key);
-    if (h === undefined) {
-      this.byHandle.push({ address: addr.address, port: addr.port });
-      h = this.byHandle.length;
-      this.byKey.set(key, h);
-    }
-    return h;
-  }
-
-  /** The address behind a handle, or undefined. */
-  addressOf(handle: PathHandle): UdpAddress | undefined {
-    return this.byHandle[handle - 1];
-  }
-
-  get size(): number {
-    return this.byHandle.length;
-  }
-}
-
 /** A bound UDP socket as a Network. */
-export class UdpNetwork implements Network {
+export class UdpNetwork implements UdpNetworkLike {
   readonly addressed = true;
   readonly maxDatagramSize: number;
   readonly paths = new PathTable();

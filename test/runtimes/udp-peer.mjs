@@ -37,6 +37,7 @@ if (role === 'server') {
   const ok = new TextDecoder().decode(reply) === sha(data);
   const st = conn.stats();
   await conn.close(0, 'done');
-  console.log(JSON.stringify({ runtime, ok, bytes, handshakeMs: hsMs, ms, mbps: (bytes * 8) / (ms * 1000), cipherSuite: conn.handshakeInfo.cipherSuite, packetsSent: st.packetsSent, packetsLost: st.packetsLost, ptoCount: st.ptoCount, rttMs: st.smoothedRttUs / 1000 }));
+  const udp = typeof globalThis.Deno?.listenDatagram === 'function' ? 'Deno.listenDatagram' : 'node:dgram'; // what listen/connect's 'auto' picks
+  console.log(JSON.stringify({ runtime, udp, ok, bytes, handshakeMs: hsMs, ms, mbps: (bytes * 8) / (ms * 1000), cipherSuite: conn.handshakeInfo.cipherSuite, packetsSent: st.packetsSent, packetsLost: st.packetsLost, ptoCount: st.ptoCount, rttMs: st.smoothedRttUs / 1000 }));
   exit(ok ? 0 : 1);
 }
