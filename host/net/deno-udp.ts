@@ -3,9 +3,7 @@
 // socket buffer size cannot be set, so QUIC over it backs off to a few Mbit/s; this API
 // delivers 99.8% of the same burst. The Node entry picks it when it exists.
 
-import type { DatagramHandler, PathHandle } from './network';
-import { QuicError } from '../errors';
-import { PathTable, QuicSocketError, type UdpAddress, type UdpNetworkLike } from './udp-common';
+import { QuicSocketError, UdpNetworkBase, type UdpAddress } from './udp-common';
 
 interface DenoNetAddr { transport: 'udp'; hostname: string; port: number }
 interface DenoDatagramConn extends AsyncIterable<[Uint8Array, DenoNetAddr]> {
@@ -26,21 +24,16 @@ export function denoDatagramsAvailable(): boolean {
   return typeof deno()?.listenDatagram === 'function';
 }
 
-export class DenoUdpNetwork implements UdpNetworkLike {
-  readonly addressed = true;
-  readonly maxDatagramSize: number;
-  readonly paths = new PathTable();
-  private handler: DatagramHandler | null = null;
-  private errorHandler: ((err: Error) => void) | null = null;
-  private closed = false;
+export class DenoUdpNetwork extends UdpNetworkBase {
   private readonly done: Promise<void>;
 
   private constructor(private readonly conn: DenoDatagramConn, maxDatagramSize?: number) {
-    this.maxDatagramSize = maxDatagramSize ?? 1452;
+    super(maxDatagramSize ?? 1452);
     this.done = this.receiveLoop();
   }
 
-  static bind(opts: { address?: string; port?: number; maxDatagramSize?: number } = {}): Promise<DenoUdpNetwork> {
+  // `override`: a static bind() shadows Function.prototype.bind on the class, which TS counts as the base.
+  static override bind(opts: { address?: string; port?: number; maxDatagramSize?: number } = {}): Promise<DenoUdpNetwork> {
     const listen = deno()?.listenDatagram;
     if (!listen) return Promise.reject(new QuicSocketError('Deno.listenDatagram is not available (run Deno with --unstable-net)'));
     const hostname = opts.address ?? '127.0.0.1';
@@ -55,58 +48,27 @@ export class DenoUdpNetwork implements UdpNetworkLike {
     try {
       for await (const [data, from] of this.conn) {
         if (this.closed) break;
-        if (!this.handler) continue;
-        const path = this.paths.handleFor({ address: from.hostname, port: from.port });
-        try {
-          this.handler(data, path);
-        } catch (err) {
-          this.report(err instanceof Error ? err : new QuicError('ERR_QUIC_INTERNAL', String(err)));
-        }
+        this.deliver(data, { address: from.hostname, port: from.port });
       }
     } catch (err) {
       if (!this.closed) this.report(new QuicSocketError(`UDP receive failed: ${(err as Error).message}`, undefined, { cause: err }));
     }
   }
 
-  get local(): UdpAddress {
+  override get local(): UdpAddress {
     return { address: this.conn.addr.hostname, port: this.conn.addr.port };
   }
 
-  pathTo(addr: UdpAddress): PathHandle {
-    return this.paths.handleFor(addr);
-  }
-
-  send(data: Uint8Array, path: PathHandle): void {
-    if (this.closed) return;
-    const to = this.paths.addressOf(path);
-    if (!to) {
-      this.report(new QuicSocketError(`no address for path handle ${path}`));
-      return;
-    }
-    // The send completes later: copy, since the caller reuses its buffer at once.
-    this.conn.send(data.slice(), { transport: 'udp', hostname: to.address, port: to.port }).catch((err: Error) => {
+  protected override sendTo(copy: Uint8Array, to: UdpAddress): void {
+    this.conn.send(copy, { transport: 'udp', hostname: to.address, port: to.port }).catch((err: Error) => {
       if (!this.closed) this.report(new QuicSocketError(`send to ${to.address}:${to.port} failed: ${err.message}`, undefined, { cause: err }));
     });
   }
 
-  onReceive(handler: DatagramHandler): void {
-    this.handler = handler;
-  }
-
-  onError(handler: (err: Error) => void): void {
-    this.errorHandler = handler;
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try { this.conn.close(); } catch { /* already closed */ }
     await this.done;
-  }
-
-  private report(err: Error): void {
-    if (this.errorHandler) {
-      try { this.errorHandler(err); } catch { /* a throwing handler must not stop the socket */ }
-    }
   }
 }

@@ -1,7 +1,7 @@
 // What the UDP networks share (node:dgram in udp.ts, Deno.listenDatagram in
 // deno-udp.ts): addresses, the path-handle table, the socket error type. Platform-neutral.
 
-import type { Network, PathHandle } from './network';
+import type { DatagramHandler, Network, PathHandle } from './network';
 import { QuicError } from '../errors';
 
 /** A remote (or local) UDP address. */
@@ -52,4 +52,68 @@ export interface UdpNetworkLike extends Network {
   readonly local: UdpAddress;
   pathTo(addr: UdpAddress): PathHandle;
   close(): Promise<void>;
+}
+
+/**
+ * The address-handling half of a UDP network: path handles, the receive and error
+ * handlers, and failures reported to the handler rather than thrown into the event
+ * loop. Subclasses only move bytes: sendTo() and a call to deliver() per datagram.
+ */
+export abstract class UdpNetworkBase implements UdpNetworkLike {
+  readonly addressed = true;
+  readonly paths = new PathTable();
+  protected closed = false;
+  private handler: DatagramHandler | null = null;
+  private errorHandler: ((err: Error) => void) | null = null;
+
+  constructor(readonly maxDatagramSize: number) {}
+
+  abstract readonly local: UdpAddress;
+  abstract close(): Promise<void>;
+  /** Sends `copy` (already copied: the caller's buffer is reused at once) to `to`. */
+  protected abstract sendTo(copy: Uint8Array, to: UdpAddress): void;
+
+  /** The path handle for a remote address (for a client that starts a connection). */
+  pathTo(addr: UdpAddress): PathHandle {
+    return this.paths.handleFor(addr);
+  }
+
+  send(data: Uint8Array, path: PathHandle): void {
+    if (this.closed) return;
+    const to = this.paths.addressOf(path);
+    if (!to) {
+      this.report(new QuicSocketError(`no address for path handle ${path}`));
+      return;
+    }
+    // Sends complete asynchronously and read the bytes later: copy, since the caller
+    // (the core's transmit region) reuses its bytes at once.
+    this.sendTo(data.slice(), to);
+  }
+
+  onReceive(handler: DatagramHandler): void {
+    this.handler = handler;
+  }
+
+  onError(handler: (err: Error) => void): void {
+    this.errorHandler = handler;
+  }
+
+  /** Hands one received datagram to the transport. */
+  protected deliver(data: Uint8Array, from: UdpAddress): void {
+    if (this.closed || !this.handler) return;
+    const path = this.paths.handleFor(from);
+    try {
+      this.handler(data, path);
+    } catch (err) {
+      this.report(err instanceof Error ? err : new QuicError('ERR_QUIC_INTERNAL', String(err)));
+    }
+  }
+
+  protected report(err: Error): void {
+    // Errors go to the handler; without one they are dropped rather than thrown into
+    // the event loop (an unhandled 'error' on a socket would kill the process).
+    if (this.errorHandler) {
+      try { this.errorHandler(err); } catch { /* a throwing handler must not crash the socket */ }
+    }
+  }
 }
