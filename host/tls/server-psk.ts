@@ -15,6 +15,9 @@ import type { SessionTicketIssuer, TicketState } from './tickets';
 import type { EarlyDataAntiReplay } from './anti-replay';
 import type { HashName } from '../crypto/hkdf';
 
+/** A ClientHello can list thousands of identities; real clients send one or two. */
+const MAX_IDENTITIES_TRIED = 8;
+
 export interface EarlyDataOptions {
   /** The anti-replay rule (share one per endpoint): freshness window + ClientHello recording. */
   antiReplay: EarlyDataAntiReplay;
@@ -49,7 +52,8 @@ export function selectPsk(ch: ClientHello, candidates: Suite[], src: PskSources)
   // We only do psk_dhe_ke: resumption keeps forward secrecy.
   if (!rmsg.parsePskModes(modesExt).includes(rmsg.PskMode.psk_dhe_ke)) return undefined;
   const offered = rmsg.parseOfferedPsks(ext);
-  for (let i = 0; i < offered.identities.length; i++) {
+  // Each identity may cost a ticket decryption or an application lookup: look at the first few only.
+  for (let i = 0; i < Math.min(offered.identities.length, MAX_IDENTITIES_TRIED); i++) {
     const { identity, obfuscatedTicketAge } = offered.identities[i];
     const found = resolve(identity, ch, src);
     if (!found) continue;

@@ -110,9 +110,9 @@ describe('real loopback UDP, within and across runtimes', () => {
     try {
       const port = await new Promise<number>((res, rej) => {
         let buf = '';
-        server.stdout.on('data', (d) => { buf += d; const m = /"port":(\d+)/.exec(buf); if (m) res(Number(m[1])); });
-        server.on('close', (c) => rej(new Error(`${serverRuntime} server exited ${c}`)));
-        setTimeout(() => rej(new Error('server did not start')), 30_000);
+        const t = setTimeout(() => rej(new Error('server did not start')), 30_000);
+        server.stdout.on('data', (d) => { buf += d; const m = /"port":(\d+)/.exec(buf); if (m) { clearTimeout(t); res(Number(m[1])); } });
+        server.on('close', (c) => { clearTimeout(t); rej(new Error(`${serverRuntime} server exited ${c}`)); });
       });
       return lastJson(await runIn(clientRuntime, ['udp-peer.mjs', 'client', String(port), String(bytes)], scratch, 90_000));
     } finally {

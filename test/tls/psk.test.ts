@@ -3,6 +3,7 @@
 import { Alert, createTlsClient, createTlsServer, type ExternalPsk } from '../../host/tls/engine';
 import { HandshakeType } from '../../host/tls/constants';
 import { Suite } from '../../host/crypto/suites';
+import { encodeOfferedPsks } from '../../host/tls/messages-resumption';
 import { alertOf, certFor, expectMatchingSecrets, info, messageTypes, pair, run } from './helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -77,4 +78,45 @@ describe('external PSK', () => {
     const out = client.drain();
     expect(out).toEqual([expect.objectContaining({ type: 'alert', alert: Alert.internal_error })]);
   });
+
+  test('a ClientHello listing thousands of identities costs at most 8 lookups', () => {
+    let lookups = 0;
+    const { client } = pair({ client: { psk: alice } });
+    client.start();
+    const ch = (client.drain()[0] as { data: Uint8Array }).data;
+    // Rebuild the pre_shared_key extension with 1000 identities (binders of 32 bytes each; ~45 kB).
+    const ids = Array.from({ length: 1000 }, (_, i) => ({ identity: enc(`id-${i}`), obfuscatedTicketAge: 0 }));
+    const psk = encodeOfferedPsks({ identities: ids, binders: ids.map(() => new Uint8Array(32)) });
+    const server = createTlsServer({ alpn: ['h3'], transportParameters: Uint8Array.of(2), psks: (id) => { lookups++; return undefined; }, certificate: certFor('ecdsa-p256') });
+    const hello = replaceLastExtension(ch, 0x0029, psk);
+    server.receive(0, hello);
+    // The binders are zeros, so nothing is accepted; the point is how much work it took.
+    expect(server.drain()).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'handshake-data' })]));
+    expect(lookups).toBe(8);
+  });
 });
+
+/** Re-encodes a ClientHello message with its last extension's body replaced. */
+function replaceLastExtension(ch: Uint8Array, type: number, body: Uint8Array): Uint8Array {
+  // Walk the extensions to find the last one's offset.
+  const b = ch.subarray(4);
+  let p = 2 + 32;
+  p += 1 + b[p];
+  p += 2 + ((b[p] << 8) | b[p + 1]);
+  p += 1 + b[p];
+  const extStart = p + 2;
+  let q = extStart, last = extStart;
+  while (q < b.length) { last = q; q += 4 + ((b[q + 2] << 8) | b[q + 3]); }
+  const head = b.subarray(0, last);
+  const ext = new Uint8Array(4 + body.length);
+  ext[0] = type >> 8; ext[1] = type & 0xff; ext[2] = body.length >> 8; ext[3] = body.length & 0xff;
+  ext.set(body, 4);
+  const out = new Uint8Array(head.length + ext.length);
+  out.set(head); out.set(ext, head.length);
+  const extLen = out.length - extStart;
+  out[extStart - 2] = extLen >> 8; out[extStart - 1] = extLen & 0xff;
+  const msg = new Uint8Array(4 + out.length);
+  msg[0] = 1; msg[1] = out.length >> 16; msg[2] = (out.length >> 8) & 0xff; msg[3] = out.length & 0xff;
+  msg.set(out, 4);
+  return msg;
+}
