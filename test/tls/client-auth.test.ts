@@ -75,4 +75,13 @@ describe('client certificates', () => {
   test('a server asking for client certificates without trust anchors is a configuration error', () => {
     expect(() => pair({ server: { clientAuth: 'require' } })).toThrow(/clientTrustAnchors/);
   });
+
+  test('extendedKeyUsage is enforced both ways: a serverAuth-only certificate cannot authenticate a client, and vice versa', () => {
+    const serverOnly = generateSelfSigned({ subjectAltNames: ['client.example'], extendedKeyUsage: ['serverAuth'] });
+    const { client, server } = pair({ client: { certificate: serverOnly }, server: { clientAuth: 'require', clientTrustAnchors: [serverOnly.chain[0]] } });
+    expect(alertOf(run(client, server).server)).toBe(Alert.unsupported_certificate);
+    const clientOnly = generateSelfSigned({ subjectAltNames: ['localhost'], extendedKeyUsage: ['clientAuth'] });
+    const p = pair({ trust: [clientOnly.chain[0]], server: { certificate: clientOnly } });
+    expect(alertOf(run(p.client, p.server).client)).toBe(Alert.unsupported_certificate);
+  });
 });

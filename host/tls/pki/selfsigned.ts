@@ -24,6 +24,8 @@ export interface SelfSignedOptions {
   /** Sign with this CA instead of self-signing. */
   issuer?: CertifiedKey;
   commonName?: string;
+  /** extendedKeyUsage of a leaf (default both: the certificate works for servers and clients). */
+  extendedKeyUsage?: ('serverAuth' | 'clientAuth')[];
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -78,7 +80,10 @@ export function generateSelfSigned(opts: SelfSignedOptions): CertifiedKey & { ce
   exts.push(ext(OID.basicConstraints, true, opts.isCA ? tlv(TAG.SEQUENCE, tlv(TAG.BOOLEAN, Uint8Array.of(0xff))) : tlv(TAG.SEQUENCE)));
   // keyUsage: digitalSignature (bit 0) for leaves; keyCertSign (bit 5) + cRLSign (bit 6) for CAs.
   exts.push(ext(OID.keyUsage, true, opts.isCA ? tlv(TAG.BIT_STRING, Uint8Array.of(1, 0x06)) : tlv(TAG.BIT_STRING, Uint8Array.of(7, 0x80))));
-  if (!opts.isCA) exts.push(ext(OID.extKeyUsage, false, tlv(TAG.SEQUENCE, oidBytes('1.3.6.1.5.5.7.3.1'), oidBytes('1.3.6.1.5.5.7.3.2'))));
+  if (!opts.isCA) {
+    const purposes = (opts.extendedKeyUsage ?? ['serverAuth', 'clientAuth']).map((p) => oidBytes(p === 'serverAuth' ? '1.3.6.1.5.5.7.3.1' : '1.3.6.1.5.5.7.3.2'));
+    exts.push(ext(OID.extKeyUsage, false, tlv(TAG.SEQUENCE, ...purposes)));
+  }
   const serial = crypto.getRandomValues(new Uint8Array(16));
   serial[0] &= 0x7f;
   const tbs = tlv(TAG.SEQUENCE,

@@ -18,6 +18,9 @@ export interface VerifyOptions {
 export type VerifyResult = { ok: true; leaf: Certificate } | { ok: false; alert: number; reason: string };
 
 const MAX_CHAIN = 10;
+const EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const EKU_ANY = '2.5.29.37.0';
 
 function fail(alert: number, reason: string): VerifyResult {
   return { ok: false, alert, reason };
@@ -50,6 +53,11 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
     return fail(Alert.bad_certificate, `certificate is not valid for "${opts.serverName}" (names: ${[...leaf.dnsNames, ...leaf.ipAddresses.map(ipString)].join(', ') || 'none'})`);
   }
   if (leaf.keyUsage !== undefined && !(leaf.keyUsage & 1)) return fail(Alert.bad_certificate, 'leaf keyUsage lacks digitalSignature');
+  // RFC 5280 §4.2.1.12: when present, extendedKeyUsage must allow this use (or any use).
+  const purpose = opts.purpose === 'server' ? EKU_SERVER_AUTH : EKU_CLIENT_AUTH;
+  if (leaf.extKeyUsage && !leaf.extKeyUsage.includes(purpose) && !leaf.extKeyUsage.includes(EKU_ANY)) {
+    return fail(Alert.unsupported_certificate, `leaf extendedKeyUsage does not allow ${opts.purpose} authentication`);
+  }
 
   // Walk up: each certificate must be issued by the next one, or by an anchor.
   for (let i = 0; i < certs.length; i++) {

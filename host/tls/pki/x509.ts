@@ -46,6 +46,8 @@ export interface Certificate {
   pathLen?: number;
   /** keyUsage bits, if the extension is present (bit 0 = digitalSignature ... bit 5 = keyCertSign). */
   keyUsage?: number;
+  /** extendedKeyUsage purpose OIDs, if the extension is present. */
+  extKeyUsage?: string[];
 }
 
 /** Parses a DER certificate; throws DerError on malformed input. */
@@ -120,6 +122,10 @@ function parseExtension(e: DerReader, c: Certificate): void {
     const bc = body.enter(TAG.SEQUENCE);
     if (!bc.done && bc.peekTag() === TAG.BOOLEAN) c.isCA = bc.read(TAG.BOOLEAN).value[0] !== 0;
     if (!bc.done && bc.peekTag() === TAG.INTEGER) c.pathLen = bc.read(TAG.INTEGER).value.reduce((n, b) => n * 256 + b, 0);
+  } else if (oid === OID.extKeyUsage) {
+    const purposes = body.enter(TAG.SEQUENCE);
+    c.extKeyUsage = [];
+    while (!purposes.done) c.extKeyUsage.push(oidToString(purposes.read(TAG.OID).value));
   } else if (oid === OID.keyUsage) {
     const bits = body.read(TAG.BIT_STRING).value;
     // Bit 0 is the most significant bit of the first content byte.
