@@ -20,10 +20,9 @@ export class RealClock implements Clock {
   setTimer(at: number, fn: () => void): unknown {
     const delayMs = Math.max(0, (at - this.now()) / 1000);
     // setTimeout has millisecond resolution: round up so we never wake before the deadline.
-    const t = setTimeout(fn, Math.ceil(delayMs));
-    // Node: don't let a pending protocol timer alone keep the process alive.
-    (t as { unref?: () => void }).unref?.();
-    return t;
+    // Timers keep a Node process alive, as they must: over an in-memory DgramPair they are
+    // all there is (datagrams in flight, PTO), and an endpoint's close() clears its own.
+    return setTimeout(fn, Math.ceil(delayMs));
   }
   clearTimer(handle: unknown): void {
     clearTimeout(handle as ReturnType<typeof setTimeout>);

@@ -51,6 +51,7 @@ beforeAll(async () => {
   symlinkSync(join(ROOT, 'node_modules/@noble'), join(scratch, 'node_modules/@noble'));
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ type: 'module', private: true }));
   copyFileSync(join(ROOT, 'test/runtimes/udp-peer.mjs'), join(scratch, 'udp-peer.mjs'));
+  copyFileSync(join(ROOT, 'test/runtimes/memory-realtime.mjs'), join(scratch, 'memory-realtime.mjs'));
 }, 180_000);
 afterAll(() => { if (scratch) rmSync(scratch, { recursive: true, force: true }); });
 
@@ -101,6 +102,13 @@ describe.each(['node', 'deno', 'bun'])('under %s', (runtime) => {
     expect(r.transfer.receivedSha256).toBe(r.transfer.sentSha256);
     expect(r.transfer.lost).toBeGreaterThan(0); // the loss really happened
   }, 150_000);
+});
+
+describe.each(['node', 'deno', 'bun'])('in-memory pair on real time under %s', (runtime) => {
+  test('the README example echoes 100 kB through 5% loss and the process exits by itself after close', async () => {
+    const r = lastJson(await runIn(runtime, ['memory-realtime.mjs'], scratch, 60_000));
+    expect(r).toEqual({ alpn: 'demo', echoed: 100_000, same: true });
+  }, 90_000);
 });
 
 describe('real loopback UDP, within and across runtimes', () => {
