@@ -33,6 +33,7 @@ async function run(ev: Event): Promise<void> {
     bandwidthBps: bandwidth > 0 ? bandwidth * 1e6 : undefined,
   };
   const qlog = new MemoryQlog();
+  let t0: number | null = null; // the first sample's virtual time: the charts start at 0
   // Throughput over the last 100 ms of virtual time (samples come every 20 ms).
   const recent: { t: number; progress: number }[] = [];
   let lastPaint = 0;
@@ -43,9 +44,10 @@ async function run(ev: Event): Promise<void> {
         recent.push(s);
         while (recent.length > 6) recent.shift();
         const first = recent[0];
-        if (s.t > first.t) charts.throughput.add(s.t - firstT(s.t), ((s.progress - first.progress) * bytes * 8) / ((s.t - first.t) * 1000));
-        charts.rtt.add(s.t - firstT(s.t), s.rttMs);
-        charts.cwnd.add(s.t - firstT(s.t), s.cwnd / 1000);
+        const x = s.t - (t0 ??= s.t);
+        if (s.t > first.t) charts.throughput.add(x, ((s.progress - first.progress) * bytes * 8) / ((s.t - first.t) * 1000));
+        charts.rtt.add(x, s.rttMs);
+        charts.cwnd.add(x, s.cwnd / 1000);
         ($('progress') as HTMLProgressElement).value = s.progress;
         const now = performance.now();
         if (now - lastPaint > 100) { lastPaint = now; Object.values(charts).forEach((c) => c.draw()); }
@@ -87,11 +89,5 @@ async function run(ev: Event): Promise<void> {
   }
 }
 
-let t0 = -1;
-function firstT(t: number): number {
-  if (t0 < 0) t0 = t;
-  return t0;
-}
-
-$('form').addEventListener('submit', (ev) => { t0 = -1; void run(ev); });
+$('form').addEventListener('submit', (ev) => void run(ev));
 $('status').textContent = window.isSecureContext && crypto.subtle ? 'ready (secure context)' : 'warning: not a secure context';

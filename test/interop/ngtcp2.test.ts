@@ -56,14 +56,23 @@ async function h3Get(conn: QuicConnection, path: string): Promise<{ status: numb
   return { status: headers ? responseStatus(headers.payload) : null, body };
 }
 
+/** Runs `fn` against a gtlsserver started with `flags` on a free port, and stops it after. */
+async function withGtlsserver(flags: string[], fn: (server: Awaited<ReturnType<typeof startServer>>, port: number) => Promise<void>, files = [join(dir, 'key.pem'), join(dir, 'cert.pem')]): Promise<void> {
+  const port = await freeUdpPort();
+  const server = await startServer([...flags, '-d', dir, '127.0.0.1', String(port), ...files], port);
+  try {
+    await fn(server, port);
+  } finally {
+    server.kill();
+  }
+}
+
 describe('our client against gtlsserver', () => {
   test.each([
     ['default suite (AES-128-GCM)', [] as string[], 'TLS_AES_128_GCM_SHA256'],
     ['ChaCha20-Poly1305 forced by the server', [`--ciphers=${CHACHA_ONLY}`], 'TLS_CHACHA20_POLY1305_SHA256'],
   ])('%s: handshake with certificate verification, GET 1 MiB, clean close', async (_name, extra, suite) => {
-    const port = await freeUdpPort();
-    const server = await startServer(['--no-http-dump', ...extra, '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
-    try {
+    await withGtlsserver(['--no-http-dump', ...extra], async (server, port) => {
       const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
       expect(conn.handshakeInfo).toMatchObject({ alpn: 'h3', cipherSuite: suite });
       // gtlsserver answers GET /<digits> with that many zero bytes.
@@ -77,15 +86,11 @@ describe('our client against gtlsserver', () => {
       for (let i = 0; i < 40 && !/CONNECTION_CLOSE\(0x1d\) error_code=\S*\(0x100\)/.test(server.log()); i++) await new Promise((res) => setTimeout(res, 50));
       expect(server.log()).toMatch(/frm rx \d+ 1RTT CONNECTION_CLOSE\(0x1d\) error_code=\S*\(0x100\)/);
       expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
-    } finally {
-      server.kill();
-    }
+    });
   }, 30_000);
 
   test('our key update is followed by gtlsserver mid-download (RFC 9001 §6)', async () => {
-    const port = await freeUdpPort();
-    const server = await startServer(['--no-http-dump', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
-    try {
+    await withGtlsserver(['--no-http-dump'], async (server, port) => {
       const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
       conn.updateKeys(); // starts once the handshake is confirmed and a 1-RTT packet was acknowledged
       const r = await h3Get(conn, '/1048576');
@@ -97,15 +102,11 @@ describe('our client against gtlsserver', () => {
             expect(server.log()).toMatch(/pkt rx pkn=\d+ dcid=\S+ type=1RTT k=1/);
       expect(server.log()).toMatch(/pkt tx pkn=\d+ dcid=\S+ type=1RTT k=1/);
       expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
-    } finally {
-      server.kill();
-    }
+    });
   }, 30_000);
 
   test("resumption with gtlsserver's session ticket: the second connection is a PSK handshake with no certificate", async () => {
-    const port = await freeUdpPort();
-    const server = await startServer(['--no-http-dump', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
-    try {
+    await withGtlsserver(['--no-http-dump'], async (server, port) => {
       const first = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
       expect((await h3Get(first, '/100')).status).toBe(200);
       const ticket = await first.sessionTicket;
@@ -120,24 +121,18 @@ describe('our client against gtlsserver', () => {
       expect(sha(r.body)).toBe(sha(new Uint8Array(65536)));
       await second.close(H3_NO_ERROR, '');
       expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
-    } finally {
-      server.kill();
-    }
+    });
   }, 30_000);
 
   test('gtlsserver --verify-client gets our client certificate and CertificateVerify', async () => {
-    const port = await freeUdpPort();
-    const server = await startServer(['--no-http-dump', '--verify-client', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
-    try {
+    await withGtlsserver(['--no-http-dump', '--verify-client'], async (server, port) => {
       const mine = generateSelfSigned({ subjectAltNames: ['client.example'], keyType: 'ed25519' });
       const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], certificate: mine });
       const r = await h3Get(conn, '/1000');
       expect(r.status).toBe(200);
       await conn.close(H3_NO_ERROR, '');
       expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
-    } finally {
-      server.kill();
-    }
+    });
   }, 30_000);
 
   test('a server with an RSA certificate: RSA-PSS CertificateVerify verified, GET, clean close', async () => {
@@ -145,9 +140,7 @@ describe('our client against gtlsserver', () => {
     // the self-signed certificate itself carries a PKCS#1 v1.5 signature (openssl's default).
     const { keyFile: key, certFile: crt, certified } = rsaCertificate();
     const anchors = certified.chain;
-    const port = await freeUdpPort();
-    const server = await startServer(['--no-http-dump', '-d', dir, '127.0.0.1', String(port), key, crt], port);
-    try {
+    await withGtlsserver(['--no-http-dump'], async (server, port) => {
       const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: anchors });
       const r = await h3Get(conn, '/65536');
       expect(r.status).toBe(200);
@@ -156,26 +149,19 @@ describe('our client against gtlsserver', () => {
       // And the same server under a name its certificate does not carry is refused.
       await expect(connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'example.org', trustAnchors: anchors }))
         .rejects.toMatchObject({ quicCode: 0x100 + 42 });
-    } finally {
-      server.kill();
-    }
+    }, [key, crt]);
   }, 30_000);
 
   test('a server certificate our trust anchors do not cover is refused (unknown_ca)', async () => {
-    const port = await freeUdpPort();
-    const server = await startServer(['-q', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], port);
-    try {
+    await withGtlsserver(['-q'], async (_server, port) => {
       const other = generateSelfSigned({ subjectAltNames: ['localhost'] });
       await expect(connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [other.chain[0]] }))
         .rejects.toMatchObject({ quicCode: 0x100 + 48 });
-    } finally {
-      server.kill();
-    }
+    });
   }, 30_000);
 });
 
-/** Serves one 1 MiB file over our minimal HTTP/3 to one gtlsclient run with `extraArgs`. */
-/** Runs gtlsclient `runs` times in a row against one server of ours; the log is the last run's. */
+/** Serves one 1 MiB file over our minimal HTTP/3 to `runs` gtlsclient runs in a row with `extraArgs`; the log is the last run's. */
 async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = cert, runs = 1, listenOptions: Partial<ListenOptions> = {}) {
   const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate, ...listenOptions });
   const resumed: boolean[] = [];
