@@ -26,7 +26,9 @@ async function exchange(address: string, count: number) {
     a.send(d, path);
     if (i % 50 === 49) await new Promise((r) => setTimeout(r, 1));
   }
-  await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([done, new Promise((r) => { timer = setTimeout(r, 5000); })]);
+  clearTimeout(timer); // a pending 5 s timer would keep jest from exiting
   await new Promise((r) => setTimeout(r, 50));
   await a.close();
   await b.close();
