@@ -5,6 +5,11 @@
 //
 //   coreSeed(a, b, c, d)                       seed the PRNG (CIDs, reset tokens)
 //   endpointConfigure(localCidLen, isServer, retryRequired)   retry is not implemented yet (ignored)
+//   endpointSetLimits(maxConnections, maxHalfOpen, maxHalfOpenPerPath, handshakeTimeoutMs)
+//                                              connection and half-open caps (endpoint/half-open.ts), the
+//                                              handshake deadline; 0 or -TRANSPORT_PARAMETER_ERROR for a bad value
+//   endpointPathInUse(path)                    connections on a path handle (0: the host may forget its address)
+//   endpointStats()                            pointer to f64 endpoint counters (ENDPOINT_STATS_* below)
 //   endpointSetQlog(on)                        report packet events to the host's qlog import (conn/qlog.ts)
 //   connConfigure(conn, key, value: f64)       conn 0 = endpoint defaults; keys in conn/config.ts ConfigKey
 //   connConnect(version, path, now)            client connection; the host then reads connOriginalDcid,
@@ -41,7 +46,9 @@
 // Unknown handles give -0x10004 (ERR_NO_CONNECTION).
 
 import { scratchBuf, txBuf, rxBuf, setResult, SCRATCH_CAPACITY, TX_CAPACITY, RX_CAPACITY } from "./io";
-import { ep, getConn, connect, handleDatagram as epHandle, pollTransmit as epPoll, pollTimeout as epTimeout, handleTimeout as epTimer, txPath, txConn } from "../endpoint/endpoint";
+import { ep, getConn, connect, handleDatagram as epHandle, pollTransmit as epPoll, pollTimeout as epTimeout, handleTimeout as epTimer, txPath, txConn,
+  onHandshakeComplete, pathInUse } from "../endpoint/endpoint";
+import { eventCapacity } from "../conn/events";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
@@ -64,6 +71,50 @@ export function endpointConfigure(localCidLen: i32, isServer: i32, retryRequired
   ep.localCidLen = localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
   ep.isServer = isServer != 0;
   ep.retryRequired = retryRequired != 0;
+  ep.cids.rekey();
+}
+
+export function endpointSetLimits(maxConnections: i32, maxHalfOpen: i32, maxHalfOpenPerPath: i32, handshakeTimeoutMs: f64): i32 {
+  if (maxConnections < 1 || maxConnections > 1 << 20 || maxHalfOpen < 1 || maxHalfOpenPerPath < 1 || !(handshakeTimeoutMs > 0)) return -TRANSPORT_PARAMETER_ERROR;
+  ep.maxConnections = maxConnections;
+  ep.maxHalfOpen = maxHalfOpen;
+  ep.maxHalfOpenPerPath = maxHalfOpenPerPath;
+  ep.handshakeTimeout = handshakeTimeoutMs * 1000;
+  return 0;
+}
+
+export function endpointPathInUse(path: i32): i32 {
+  return pathInUse(path);
+}
+
+// Endpoint counters: f64 values at the returned pointer, in this order.
+export const ENDPOINT_STATS_CONNECTIONS: i32 = 0;
+export const ENDPOINT_STATS_HALF_OPEN: i32 = 1;
+export const ENDPOINT_STATS_DATAGRAMS_DROPPED: i32 = 2;
+export const ENDPOINT_STATS_INITIALS_UNAUTHENTICATED: i32 = 3;
+export const ENDPOINT_STATS_HALF_OPEN_EVICTED: i32 = 4;
+export const ENDPOINT_STATS_REFUSED_PER_PATH: i32 = 5;
+export const ENDPOINT_STATS_REFUSED_FULL: i32 = 6;
+export const ENDPOINT_STATS_HANDSHAKE_TIMEOUTS: i32 = 7;
+export const ENDPOINT_STATS_CID_TABLE_BYTES: i32 = 8;
+export const ENDPOINT_STATS_EVENT_CAPACITY: i32 = 9;
+export const ENDPOINT_STATS_MEMORY_BYTES: i32 = 10;
+const endpointStatsBlock: usize = heap.alloc(16 * 8);
+
+export function endpointStats(): i32 {
+  const b = endpointStatsBlock, k = ep.counters;
+  store<f64>(b + 0, <f64>ep.live);
+  store<f64>(b + 8, <f64>ep.halfOpen.count);
+  store<f64>(b + 16, k.datagramsDropped);
+  store<f64>(b + 24, k.initialsUnauthenticated);
+  store<f64>(b + 32, k.halfOpenEvicted);
+  store<f64>(b + 40, k.refusedPerPath);
+  store<f64>(b + 48, k.refusedFull);
+  store<f64>(b + 56, k.handshakeTimeouts);
+  store<f64>(b + 64, <f64>ep.cids.bytes);
+  store<f64>(b + 72, <f64>eventCapacity());
+  store<f64>(b + 80, <f64>(<u64>memory.size() << 16));
+  return <i32>b;
 }
 
 export function endpointSetQlog(on: i32): void {
@@ -180,6 +231,7 @@ export function connHandshakeComplete(conn: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   if (c.handshakeComplete) return 0;
   c.handshakeComplete = true;
+  onHandshakeComplete(c);
   if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
   if (c.isServer) {
     // RFC 9001 §4.1.2: the server's handshake is confirmed when it completes.

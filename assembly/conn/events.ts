@@ -12,10 +12,11 @@
 //     +24 u32 c           kind-specific
 //     +28 u32 reserved
 //
-// If the host falls behind and the ring fills, the oldest events are not lost: the
-// queue refuses new ones and sets an overflow flag; producers re-raise level-triggered
-// events (readable, writable) on the next occasion, and edge events (new connection,
-// closed) are kept until drained because the ring is sized for them.
+// The ring never refuses an event: when it is full it doubles (the host drains it after
+// every call, so it holds what one call produced — bounded by the connections and
+// streams that call touched: closing 10,000 connections at once queues 10,000 CLOSED
+// events), and it shrinks back to its initial size once drained, so a burst does not
+// keep its memory.
 
 export namespace EventKind {
   export const NONE: u32 = 0;
@@ -41,30 +42,43 @@ export namespace EventKind {
   export const CLOSING: u32 = 10;
   /** The connection is gone and its handle may be reused after this event. */
   export const CLOSED: u32 = 11;
-  /** A datagram (RFC 9221) arrived; a = length. */
-  export const DATAGRAM: u32 = 12;
-  /** A qlog event is available; a = qlog record kind. */
-  export const QLOG: u32 = 13;
+  // 12 and 13 are retired (DATAGRAM and QLOG were never raised; qlog uses its own import).
   /** The core dropped the keys of a level (RFC 9001 §4.9); a = level. The host frees its key-table entries. */
   export const KEYS_DISCARDED: u32 = 14;
   /** The peer raised MAX_STREAMS: more local streams may be opened; a = 1 bidirectional, 0 unidirectional. */
   export const STREAMS_AVAILABLE: u32 = 15;
   /** 1-RTT keys moved to the next generation (RFC 9001 §6); a = 0 read / 1 write, b = the new key phase bit. The host installs the generation after it. */
   export const KEY_UPDATED: u32 = 16;
+  /** The handshake did not complete within the endpoint's handshake timeout; CLOSED follows. */
+  export const HANDSHAKE_TIMEOUT: u32 = 17;
+  /** No connection uses path a any more: the host may forget the address behind it. conn = 0. */
+  export const PATH_UNUSED: u32 = 18;
 }
 
 const RECORD_SIZE: u32 = 32;
-const CAPACITY: u32 = 4096;
+const INITIAL_CAPACITY: u32 = 1024;
 
-const ring: usize = heap.alloc(<usize>(RECORD_SIZE * CAPACITY));
+let capacity: u32 = INITIAL_CAPACITY;
+let ring: usize = heap.alloc(<usize>(RECORD_SIZE * capacity));
 let head: u32 = 0; // next to read
 let count: u32 = 0;
-let overflowed: bool = false;
 
-/** Queues an event. Returns false (and remembers the overflow) if the ring is full. */
-export function pushEvent(kind: u32, conn: u32, a: u64, b: u64, c: u32): bool {
-  if (count == CAPACITY) { overflowed = true; return false; }
-  const rec = ring + <usize>(((head + count) % CAPACITY) * RECORD_SIZE);
+function grow(): void {
+  const bigger = heap.alloc(<usize>(RECORD_SIZE * capacity * 2));
+  // Unroll the ring in order into the new block.
+  const first = capacity - head;
+  memory.copy(bigger, ring + <usize>(head * RECORD_SIZE), <usize>(first * RECORD_SIZE));
+  if (head > 0) memory.copy(bigger + <usize>(first * RECORD_SIZE), ring, <usize>(head * RECORD_SIZE));
+  heap.free(ring);
+  ring = bigger;
+  head = 0;
+  capacity *= 2;
+}
+
+/** Queues an event (the ring grows when full: events are never lost). */
+export function pushEvent(kind: u32, conn: u32, a: u64, b: u64, c: u32): void {
+  if (count == capacity) grow();
+  const rec = ring + <usize>(((head + count) % capacity) * RECORD_SIZE);
   store<u32>(rec, kind);
   store<u32>(rec, conn, 4);
   store<u64>(rec, a, 8);
@@ -72,7 +86,6 @@ export function pushEvent(kind: u32, conn: u32, a: u64, b: u64, c: u32): bool {
   store<u32>(rec, c, 24);
   store<u32>(rec, 0, 28);
   count++;
-  return true;
 }
 
 /**
@@ -80,10 +93,18 @@ export function pushEvent(kind: u32, conn: u32, a: u64, b: u64, c: u32): bool {
  * Returns its kind, or NONE when the queue is empty.
  */
 export function popEvent(out: usize): u32 {
-  if (count == 0) return EventKind.NONE;
+  if (count == 0) {
+    if (capacity > INITIAL_CAPACITY) {
+      heap.free(ring);
+      capacity = INITIAL_CAPACITY;
+      ring = heap.alloc(<usize>(RECORD_SIZE * capacity));
+      head = 0;
+    }
+    return EventKind.NONE;
+  }
   const rec = ring + <usize>(head * RECORD_SIZE);
   memory.copy(out, rec, RECORD_SIZE);
-  head = (head + 1) % CAPACITY;
+  head = (head + 1) % capacity;
   count--;
   return load<u32>(rec);
 }
@@ -91,9 +112,5 @@ export function popEvent(out: usize): u32 {
 /** Events waiting. */
 export function pendingEvents(): u32 { return count; }
 
-/** True once if the queue overflowed since the last call (then cleared). */
-export function takeOverflow(): bool {
-  const o = overflowed;
-  overflowed = false;
-  return o;
-}
+/** Records the ring can hold before it grows again. */
+export function eventCapacity(): u32 { return capacity; }

@@ -1,7 +1,14 @@
-// The endpoint (RFC 9000 §5.2, §6, §14.1): a table of connections, demultiplexing of
-// incoming datagrams by destination connection ID, accepting new connections from
-// client Initials, Version Negotiation for unknown versions, and the poll loop's
-// fan-in (next datagram to send, earliest timer) across connections.
+// The endpoint (RFC 9000 §5.2, §6, §14.1): demultiplexes datagrams to connections by
+// destination CID, accepts new connections from client Initials that authenticate,
+// answers unknown versions with Version Negotiation, and serves its connections'
+// timers and transmissions. Constant cost per datagram: a CID is found through a
+// keyed hash table (cid-table.ts), deadlines sit in a heap (timer-heap.ts), and only
+// connections that something touched — a datagram, a command from the host, an expired
+// timer — are asked to send or have their deadline recomputed (handle-queue.ts).
+//
+// One core instance holds exactly one endpoint (module-level `ep`): a host that wants
+// several endpoints instantiates the core several times (memory is per instance, so
+// endpoints never share state). Decided in issue 17; see README "layout".
 
 import { onKeyTimer } from "../conn/keyupdate";
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "../conn/connection";
@@ -9,77 +16,144 @@ import { Config, ConfigKey } from "../conn/config";
 import { receiveDatagram } from "../conn/receive";
 import { buildDatagram } from "../conn/transmit";
 import { onLossTimeout } from "../conn/loss";
-import { parseHeader, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, buildVersionNegotiation } from "../wire/header";
+import { parseHeader, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
 import { PacketType, QUIC_V1, QUIC_V2, isSupportedVersion } from "../wire/version";
-import { prngFill, prngNext } from "../util/prng";
+import { prngNext } from "../util/prng";
+import { hostRandomFill } from "../util/entropy";
 import { pushEvent, EventKind } from "../conn/events";
+import { CidTable } from "./cid-table";
+import { TimerHeap } from "./timer-heap";
+import { HandleQueue } from "./handle-queue";
+import { HalfOpenList } from "./half-open";
+import { initialAuthenticates } from "./initial-probe";
 
-export const MAX_CONNECTIONS: i32 = 4096;
+/** Counters the host reads through endpointStats (abi/conn.ts). */
+export class EndpointCounters {
+  datagramsDropped: f64 = 0;
+  /** Initial-shaped datagrams for unknown CIDs that did not decrypt (junk): no state taken. */
+  initialsUnauthenticated: f64 = 0;
+  /** Half-open connections evicted to make room for a newer one. */
+  halfOpenEvicted: f64 = 0;
+  /** Initials refused because their path already had its share of half-open connections. */
+  refusedPerPath: f64 = 0;
+  /** Initials refused because every slot held an established connection. */
+  refusedFull: f64 = 0;
+  /** Connections closed by the handshake timeout. */
+  handshakeTimeouts: f64 = 0;
+}
 
 export class Endpoint {
   isServer: bool = false;
   localCidLen: i32 = 8;
   retryRequired: bool = false;
   defaults: Config = new Config();
-  conns: Array<Connection | null> = new Array<Connection | null>(MAX_CONNECTIONS + 1);
+  /** Connections by handle (index 0 unused). */
+  conns: Array<Connection | null> = [null];
   free: Array<i32> = new Array<i32>();
-  nextHandle: i32 = 1;
-  byCid: Map<u64, i32> = new Map<u64, i32>();
-  byOdcid: Map<u64, i32> = new Map<u64, i32>();
-  rr: i32 = 0;
+  live: i32 = 0;
+  maxConnections: i32 = 10000;
+  maxHalfOpen: i32 = 1024;
+  maxHalfOpenPerPath: i32 = 8;
+  /** µs from connect (client) or first Initial (server) until the handshake must be complete. */
+  handshakeTimeout: f64 = 10_000_000;
+  cids: CidTable = new CidTable();
+  timers: TimerHeap = new TimerHeap();
+  /** Connections that may have something to send. */
+  sendQueue: HandleQueue = new HandleQueue();
+  /** Connections whose deadline must be recomputed before the next pollTimeout. */
+  dirty: HandleQueue = new HandleQueue();
+  halfOpen: HalfOpenList = new HalfOpenList();
+  /** Per handle: the handshake deadline (+Infinity once complete). */
+  hsDeadline: StaticArray<f64> = new StaticArray<f64>(0);
+  /** Connections per path handle: the host forgets an address when it drops to 0. */
+  pathRefs: Map<i32, i32> = new Map<i32, i32>();
+  counters: EndpointCounters = new EndpointCounters();
   lastNow: f64 = 0;
-  // A Version Negotiation packet waiting for pollTransmit.
+  // A Version Negotiation packet waiting for pollTransmit (one at most: a newer one replaces it).
   vn: Uint8Array = new Uint8Array(0);
   vnPath: i32 = 0;
-  datagramsDropped: u64 = 0;
 }
 
 export const ep = new Endpoint();
 
-/** A u64 key from a CID (CIDs are random: their first 8 bytes suffice; the bytes are compared after lookup). */
-export function cidKey(p: usize, len: i32): u64 {
-  let k: u64 = <u64>len << 56;
-  const n = len < 8 ? len : 8;
-  for (let i = 0; i < n; i++) k ^= <u64>load<u8>(p + <usize>i) << (<u64>i * 8);
-  return k;
-}
-
-function sameBytes(a: Uint8Array, p: usize, len: i32): bool {
-  if (a.length != len) return false;
-  for (let i = 0; i < len; i++) if (a[i] != load<u8>(p + <usize>i)) return false;
-  return true;
-}
-
-export function getConn(h: i32): Connection | null {
-  if (h <= 0 || h > MAX_CONNECTIONS) return null;
+/** The connection behind a handle, without marking it touched. */
+export function connAt(h: i32): Connection | null {
+  if (h <= 0 || h >= ep.conns.length) return null;
   return unchecked(ep.conns[h]);
 }
 
-function allocHandle(): i32 {
-  if (ep.free.length) return ep.free.pop();
-  if (ep.nextHandle > MAX_CONNECTIONS) return -1;
-  return ep.nextHandle++;
+/** Something may have changed for `h`: ask it to send, and recompute its deadline. */
+export function touch(h: i32): void {
+  ep.sendQueue.push(h);
+  ep.dirty.push(h);
 }
 
-function register(c: Connection): void {
-  ep.conns[c.handle] = c;
-  ep.byCid.set(cidKey(c.localCid.dataStart, c.localCid.length), c.handle);
+/** The connection behind a handle for an ABI door: the door may change it, so it is touched. */
+export function getConn(h: i32): Connection | null {
+  const c = connAt(h);
+  if (c) touch(h);
+  return c;
+}
+
+/** Handles reachable right now (the connection limit bounds it). */
+function allocHandle(): i32 {
+  if (ep.live >= ep.maxConnections) return -1;
+  if (ep.free.length) return ep.free.pop();
+  const h = ep.conns.length;
+  ep.conns.push(null);
+  ep.timers.reserve(h);
+  ep.halfOpen.reserve(h);
+  if (h >= ep.hsDeadline.length) {
+    const grown = new StaticArray<f64>(h < 32 ? 64 : h * 2);
+    for (let i = 0; i < ep.hsDeadline.length; i++) unchecked(grown[i] = ep.hsDeadline[i]);
+    ep.hsDeadline = grown;
+  }
+  return h;
+}
+
+function register(c: Connection, now: f64): void {
+  const h = c.handle;
+  ep.conns[h] = c;
+  ep.live++;
+  ep.cids.set(c.localCid.dataStart, c.localCid.length, h);
+  unchecked(ep.hsDeadline[h] = now + ep.handshakeTimeout);
+  ep.pathRefs.set(c.path, (ep.pathRefs.has(c.path) ? ep.pathRefs.get(c.path) : 0) + 1);
+  touch(h);
 }
 
 function release(c: Connection): void {
-  ep.byCid.delete(cidKey(c.localCid.dataStart, c.localCid.length));
-  if (c.originalDcid.length) {
-    const k = cidKey(c.originalDcid.dataStart, c.originalDcid.length);
-    if (ep.byOdcid.has(k) && ep.byOdcid.get(k) == c.handle) ep.byOdcid.delete(k);
+  const h = c.handle;
+  ep.cids.delete(c.localCid.dataStart, c.localCid.length, h);
+  if (c.isServer && c.originalDcid.length) ep.cids.delete(c.originalDcid.dataStart, c.originalDcid.length, h);
+  ep.halfOpen.remove(h, c.path);
+  ep.timers.remove(h);
+  ep.conns[h] = null;
+  ep.free.push(h);
+  ep.live--;
+  const refs = ep.pathRefs.get(c.path) - 1;
+  if (refs > 0) ep.pathRefs.set(c.path, refs);
+  else {
+    ep.pathRefs.delete(c.path);
+    // The host may forget the address behind the path (its path table entry).
+    pushEvent(EventKind.PATH_UNUSED, 0, <u64>c.path, 0, 0);
   }
-  ep.conns[c.handle] = null;
-  ep.free.push(c.handle);
+  if (ep.live == 0) { ep.sendQueue.compact(); ep.dirty.compact(); }
 }
 
-function randomCid(len: i32): Uint8Array {
-  const b = new Uint8Array(len);
-  prngFill(b.dataStart, len);
-  return b;
+/** Connections on `path` (0 once the host may forget it). */
+export function pathInUse(path: i32): i32 {
+  return ep.pathRefs.has(path) ? ep.pathRefs.get(path) : 0;
+}
+
+/** A new connection (client or server) with CSPRNG connection ID and reset token. */
+function newConnection(h: i32, isServer: bool, version: u32, path: i32): Connection {
+  const c = new Connection(h, isServer, version, path, ep.defaults);
+  const cid = new Uint8Array(ep.localCidLen);
+  hostRandomFill(cid.dataStart, cid.length);
+  c.localCid = cid;
+  // RFC 9000 §10.3: a reset token nobody can predict (the PRNG's state can be recovered from the CIDs it made).
+  hostRandomFill(c.resetToken.dataStart, 16);
+  return c;
 }
 
 /** Client: a new connection toward `path`. Returns its handle or a negative code. */
@@ -87,14 +161,26 @@ export function connect(version: u32, path: i32, now: f64): i32 {
   if (!isSupportedVersion(version)) return -0x10003;
   const h = allocHandle();
   if (h < 0) return -0x02;
-  const c = new Connection(h, false, version, path, ep.defaults);
-  c.localCid = randomCid(ep.localCidLen);
-  // §7.2: the client's first DCID is random and at least 8 bytes.
-  c.originalDcid = randomCid(8);
-  c.peerCid = c.originalDcid;
+  const c = newConnection(h, false, version, path);
+  // §7.2: the client's first DCID is unpredictable and at least 8 bytes.
+  const odcid = new Uint8Array(8);
+  hostRandomFill(odcid.dataStart, 8);
+  c.originalDcid = odcid;
+  c.peerCid = odcid;
   c.setupLocal(now);
-  register(c);
+  register(c, now);
   return h;
+}
+
+/** The handshake of `c` completed: it is no longer half-open and has no handshake deadline. */
+export function onHandshakeComplete(c: Connection): void {
+  unchecked(ep.hsDeadline[c.handle] = Infinity);
+  ep.halfOpen.remove(c.handle, c.path);
+}
+
+function drop(): i32 {
+  ep.counters.datagramsDropped++;
+  return 0;
 }
 
 /** A datagram in [p, p+len) from `path`. Returns the connection it went to, 0, or a negative code. */
@@ -102,45 +188,69 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   ep.lastNow = now;
   const end = p + <usize>len;
   const n = parseHeader(p, end, ep.localCidLen);
-  if (n <= 0) { ep.datagramsDropped++; return n < 0 ? n : 0; }
+  if (n <= 0) { ep.counters.datagramsDropped++; return n < 0 ? n : 0; }
   const dcid = hdrDcid, dcidLen = hdrDcidLen;
-  let h = ep.byCid.has(cidKey(dcid, dcidLen)) ? ep.byCid.get(cidKey(dcid, dcidLen)) : 0;
-  if (h == 0 && hdrIsLong && ep.byOdcid.has(cidKey(dcid, dcidLen))) h = ep.byOdcid.get(cidKey(dcid, dcidLen));
+  const h = ep.cids.get(dcid, dcidLen);
   if (h != 0) {
-    const c = getConn(h);
-    if (c && (sameBytes(c.localCid, dcid, dcidLen) || sameBytes(c.originalDcid, dcid, dcidLen))) {
-      if (c.path != path && c.isServer) { ep.datagramsDropped++; return 0; } // migration is not supported yet
-      receiveDatagram(c!, p, end, ep.localCidLen, now);
-      return h;
-    }
+    const c = connAt(h)!;
+    if (c.path != path && c.isServer) return drop(); // migration is not supported yet
+    receiveDatagram(c, p, end, ep.localCidLen, now);
+    touch(h);
+    return h;
   }
-  if (!ep.isServer || !hdrIsLong) { ep.datagramsDropped++; return 0; }
+  if (!ep.isServer || !hdrIsLong) return drop();
   // §14.1: only datagrams of at least 1200 bytes may open a connection or draw a VN.
-  if (len < 1200) { ep.datagramsDropped++; return 0; }
+  if (len < 1200) return drop();
   if (hdrType == PacketType.UNKNOWN_VERSION) {
     queueVersionNegotiation(path);
     return 0;
   }
-  if (hdrType != PacketType.INITIAL || dcidLen < 8) { ep.datagramsDropped++; return 0; }
-  const handle = allocHandle();
-  if (handle < 0) { ep.datagramsDropped++; return 0; }
-  const c = new Connection(handle, true, hdrVersion, path, ep.defaults);
-  c.localCid = randomCid(ep.localCidLen);
+  if (hdrType != PacketType.INITIAL || dcidLen < 8) return drop();
+  return accept(p, n, path, now);
+}
+
+/** A client Initial for an unknown DCID (header parsed into the hdr* globals). */
+function accept(p: usize, n: i32, path: i32, now: f64): i32 {
+  // Cheap refusals first: they cost no key derivation.
+  if (ep.live >= ep.maxConnections && ep.halfOpen.count == 0) { ep.counters.refusedFull++; return drop(); }
+  // A path (source address and port) gets a bounded share of the half-open slots.
+  // (The complete transport answers with Retry here when under load, RFC 9000 §8.1.2.)
+  if (ep.halfOpen.onPath(path) >= ep.maxHalfOpenPerPath) { ep.counters.refusedPerPath++; return drop(); }
+  const dcid = hdrDcid, dcidLen = hdrDcidLen, scid = hdrScid, scidLen = hdrScidLen, version = hdrVersion;
+  if (!initialAuthenticates(version, dcid, dcidLen, p, n, <i32>(hdrPnOffset - p))) {
+    ep.counters.initialsUnauthenticated++;
+    return drop();
+  }
+  // Full: the oldest half-open connection makes room, never an established one.
+  if (ep.halfOpen.count >= ep.maxHalfOpen || ep.live >= ep.maxConnections) evictOldestHalfOpen();
+  const h = allocHandle();
+  if (h < 0) { ep.counters.refusedFull++; return drop(); }
+  const c = newConnection(h, true, version, path);
   const odcid = new Uint8Array(dcidLen);
   memory.copy(odcid.dataStart, dcid, <usize>dcidLen);
   c.originalDcid = odcid;
-  const scid = new Uint8Array(hdrScidLen);
-  memory.copy(scid.dataStart, hdrScid, <usize>hdrScidLen);
-  c.peerCid = scid;
-  c.peerInitialScid = scid;
+  const peer = new Uint8Array(scidLen);
+  memory.copy(peer.dataStart, scid, <usize>scidLen);
+  c.peerCid = peer;
+  c.peerInitialScid = peer;
   c.peerCidSet = true;
   c.setupLocal(now);
-  register(c);
-  ep.byOdcid.set(cidKey(odcid.dataStart, odcid.length), handle);
-  pushEvent(EventKind.NEW_CONNECTION, <u32>handle, <u64>c.version, 0, 0);
+  register(c, now);
+  ep.cids.set(odcid.dataStart, odcid.length, h);
+  ep.halfOpen.add(h, path);
+  pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, 0, 0);
   // Keys are not installed yet: the packet is buffered and replayed when they are.
-  receiveDatagram(c, p, end, ep.localCidLen, now);
-  return handle;
+  receiveDatagram(c, p, p + <usize>n, ep.localCidLen, now);
+  return h;
+}
+
+function evictOldestHalfOpen(): void {
+  const h = ep.halfOpen.oldest;
+  const c = connAt(h);
+  if (!c) return;
+  ep.counters.halfOpenEvicted++;
+  c.finishClose();
+  release(c);
 }
 
 function queueVersionNegotiation(path: i32): void {
@@ -165,50 +275,93 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
     txPath = ep.vnPath; txConn = 0;
     return n;
   }
-  const total = ep.nextHandle;
-  for (let k = 0; k < total; k++) {
-    ep.rr = ep.rr % total + 1;
-    const c = getConn(ep.rr > MAX_CONNECTIONS ? 1 : ep.rr);
+  const q = ep.sendQueue;
+  while (q.length) {
+    const h = q.shift();
+    const c = connAt(h);
     if (!c) continue;
-    const n = buildDatagram(c!, out, cap, now);
-    if (n > 0) { txPath = c!.path; txConn = c!.handle; return n; }
+    const n = buildDatagram(c, out, cap, now);
+    ep.dirty.push(h); // sending arms the loss timer
+    if (n > 0) {
+      q.push(h); // round robin: back of the queue, it may have more
+      txPath = c.path; txConn = h;
+      return n;
+    }
   }
   return 0;
 }
 
-export function pollTimeout(): f64 {
-  let t: f64 = Infinity;
-  for (let h = 1; h < ep.nextHandle; h++) {
-    const c = getConn(h);
-    if (!c) continue;
-    const d = c!.nextTimeout();
-    if (d < t) t = d;
-  }
-  return t;
+/** The earliest deadline of a connection, including the endpoint's handshake deadline. */
+function deadlineOf(c: Connection): f64 {
+  const t = c.nextTimeout();
+  if (c.state >= STATE_CLOSING) return t;
+  const hs = unchecked(ep.hsDeadline[c.handle]);
+  return hs < t ? hs : t;
 }
+
+function flushDirty(): void {
+  const d = ep.dirty;
+  while (d.length) {
+    const h = d.shift();
+    const c = connAt(h);
+    if (c) ep.timers.set(h, deadlineOf(c!));
+  }
+}
+
+export function pollTimeout(): f64 {
+  flushDirty();
+  return ep.timers.peekTime();
+}
+
+const expired: Array<i32> = new Array<i32>();
 
 export function handleTimeout(now: f64): void {
   ep.lastNow = now;
-  for (let h = 1; h < ep.nextHandle; h++) {
-    const c = getConn(h);
-    if (!c) continue;
-    const conn = c!;
-    if (conn.state >= STATE_CLOSING) {
-      if (conn.closeDeadline <= now) { conn.finishClose(); release(conn); }
-      continue;
-    }
-    if (conn.idleTimeout > 0 && conn.lastActivity + conn.effectiveIdle() <= now) {
-      // §10.1: idle timeout closes silently.
-      conn.finishClose();
-      release(conn);
-      continue;
-    }
-    if (conn.lossTimer <= now) onLossTimeout(conn, now);
-    onKeyTimer(conn.keys, now);
-    if (conn.pacerWakeAt <= now) conn.pacerWakeAt = Infinity; // the host polls transmit next
-    const ka = conn.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
-    if (ka > 0 && conn.handshakeComplete && conn.lastActivity + ka <= now) { conn.pingPending = true; conn.lastActivity = now; }
+  flushDirty();
+  // Take every expired connection off the heap first: a deadline that only a
+  // transmission clears (an ACK due) must not spin here; it is recomputed after the
+  // host's next pollTransmit.
+  const t = ep.timers;
+  expired.length = 0;
+  while (t.size && t.peekTime() <= now) {
+    const h = t.peekHandle();
+    t.remove(h);
+    expired.push(h);
   }
+  for (let i = 0; i < expired.length; i++) {
+    const h = unchecked(expired[i]);
+    const c = connAt(h);
+    if (c) onConnectionTimeout(c!, now);
+  }
+}
+
+function onConnectionTimeout(conn: Connection, now: f64): void {
+  const h = conn.handle;
+  if (conn.state >= STATE_CLOSING) {
+    if (conn.closeDeadline <= now) { conn.finishClose(); release(conn); }
+    else touch(h);
+    return;
+  }
+  if (unchecked(ep.hsDeadline[h]) <= now) {
+    // The handshake took too long: give up silently, and tell the host why.
+    ep.counters.handshakeTimeouts++;
+    pushEvent(EventKind.HANDSHAKE_TIMEOUT, <u32>h, 0, 0, 0);
+    conn.finishClose();
+    release(conn);
+    return;
+  }
+  if (conn.idleTimeout > 0 && conn.lastActivity + conn.effectiveIdle() <= now) {
+    // §10.1: idle timeout closes silently.
+    conn.finishClose();
+    release(conn);
+    return;
+  }
+  if (conn.lossTimer <= now) onLossTimeout(conn, now);
+  onKeyTimer(conn.keys, now);
+  if (conn.pacerWakeAt <= now) conn.pacerWakeAt = Infinity; // the host polls transmit next
+  const ka = conn.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
+  if (ka > 0 && conn.handshakeComplete && conn.lastActivity + ka <= now) { conn.pingPending = true; conn.lastActivity = now; }
+  touch(h);
 }
 
 export { STATE_CLOSED, STATE_DRAINING };

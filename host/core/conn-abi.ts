@@ -32,11 +32,38 @@ export const enum CoreEventKind {
   StreamFinished = 9,
   Closing = 10,
   Closed = 11,
-  Datagram = 12,
-  Qlog = 13,
   KeysDiscarded = 14,
   StreamsAvailable = 15,
   KeyUpdated = 16,
+  /** The handshake did not complete within the endpoint's handshake timeout; Closed follows. */
+  HandshakeTimeout = 17,
+  /** No connection uses path `a` any more (conn 0): the network may forget its address. */
+  PathUnused = 18,
+}
+
+/** Endpoint counters (assembly/abi/conn.ts endpointStats). */
+export interface EndpointStats {
+  connections: number;
+  halfOpen: number;
+  datagramsDropped: number;
+  /** Initial-shaped datagrams for unknown CIDs that did not decrypt: dropped, no state taken. */
+  initialsUnauthenticated: number;
+  halfOpenEvicted: number;
+  refusedPerPath: number;
+  refusedFull: number;
+  handshakeTimeouts: number;
+  cidTableBytes: number;
+  eventCapacity: number;
+  /** The core's linear memory (bytes). */
+  memoryBytes: number;
+}
+
+/** Connection and half-open caps of an endpoint (see README "Limits"). */
+export interface EndpointLimits {
+  maxConnections: number;
+  maxHalfOpen: number;
+  maxHalfOpenPerPath: number;
+  handshakeTimeoutMs: number;
 }
 
 /** One event drained from the core. `a`/`b` are u64 on the core side; numbers here (exact below 2^53). */
@@ -52,6 +79,9 @@ interface ConnExports {
   coreSeed(a: number, b: number, c: number, d: number): void;
   endpointConfigure(localCidLen: number, isServer: number, retryRequired: number): void;
   endpointSetQlog(on: number): void;
+  endpointSetLimits(maxConnections: number, maxHalfOpen: number, maxHalfOpenPerPath: number, handshakeTimeoutMs: number): number;
+  endpointPathInUse(path: number): number;
+  endpointStats(): number;
   connConfigure(conn: number, key: number, value: number): number;
   connConnect(version: number, path: number, now: number): number;
   connOriginalDcid(conn: number): number;
@@ -103,6 +133,26 @@ export class ConnAbi {
 
   configureEndpoint(localCidLen: number, isServer: boolean, retryRequired = false): void {
     this.x.endpointConfigure(localCidLen, isServer ? 1 : 0, retryRequired ? 1 : 0);
+  }
+
+  /** Sets the connection caps and the handshake timeout; 0 or a negative code for a value out of range. */
+  setLimits(l: EndpointLimits): number {
+    return this.x.endpointSetLimits(l.maxConnections, l.maxHalfOpen, l.maxHalfOpenPerPath, l.handshakeTimeoutMs);
+  }
+
+  /** Connections on a path handle (0: nothing in the core refers to it). */
+  pathInUse(path: number): number {
+    return this.x.endpointPathInUse(path);
+  }
+
+  endpointStats(): EndpointStats {
+    const p = this.x.endpointStats();
+    const dv = this.core.view;
+    const v = (i: number) => dv.getFloat64(p + 8 * i, true);
+    return {
+      connections: v(0), halfOpen: v(1), datagramsDropped: v(2), initialsUnauthenticated: v(3), halfOpenEvicted: v(4),
+      refusedPerPath: v(5), refusedFull: v(6), handshakeTimeouts: v(7), cidTableBytes: v(8), eventCapacity: v(9), memoryBytes: v(10),
+    };
   }
 
   /** Streams whose written data the peer has not acknowledged yet (0 when none; negative: no such connection). */
@@ -193,16 +243,22 @@ export class ConnAbi {
     return this.x.handleDatagram(data.length, path, now);
   }
 
-  /** Next datagram to send as a view into the transmit region (valid until the next core call), or null. */
+  /**
+   * Next datagram to send as a view into the transmit region, or null. The returned
+   * object is reused by the next call (no allocation per datagram beyond the view):
+   * use it before calling into the core again.
+   */
   pollTransmit(now: number): { data: Uint8Array; path: number; conn: number } | null {
     const n = this.x.pollTransmit(now);
     if (n <= 0) return null;
-    return {
-      data: this.core.u8.subarray(this.core.txPtr, this.core.txPtr + n),
-      path: this.core.resultNumber(0),
-      conn: this.core.resultNumber(1),
-    };
+    const tx = this.tx;
+    tx.data = this.core.u8.subarray(this.core.txPtr, this.core.txPtr + n);
+    tx.path = this.core.resultNumber(0);
+    tx.conn = this.core.resultNumber(1);
+    return tx;
   }
+
+  private readonly tx: { data: Uint8Array; path: number; conn: number } = { data: new Uint8Array(0), path: 0, conn: 0 };
 
   pollTimeout(): number {
     return this.x.pollTimeout();

@@ -96,9 +96,11 @@ export class Core {
     return this.u64View[(this.resultsPtr >>> 3) + i];
   }
 
-  /** Result slot `i` as a number (exact below 2^53). */
+  /** Result slot `i` as a number (exact below 2^53); no BigInt on the per-datagram path. */
   resultNumber(i: number): number {
-    return Number(this.result(i));
+    const v = this.view;
+    const p = this.resultsPtr + 8 * i;
+    return v.getUint32(p, true) + v.getUint32(p + 4, true) * 0x100000000;
   }
 
   /** Turns a trap from the core into a QuicCoreAbort with the file and line the core recorded. */
@@ -126,8 +128,17 @@ export function instantiateCore(source: BufferSource | WebAssembly.Module, impor
   const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
   // Crypto imports default to "unavailable" so codec-only uses (tests, routers) need no
   // key table; a connection without real crypto imports drops every packet it cannot open.
-  const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, ...(imports.host ?? {}) } };
-  return new Core(new WebAssembly.Instance(module, merged));
+  // The core's CSPRNG import (CIDs, reset tokens, its hash key) reads the memory of the
+  // instance it belongs to, known only once the instance exists; the core's globals
+  // (which may draw randomness) initialise later, in Core's _initialize().
+  let memory: WebAssembly.Memory | null = null;
+  const randomFill = (ptr: number, len: number): void => {
+    globalThis.crypto.getRandomValues(new Uint8Array(memory!.buffer, ptr >>> 0, len));
+  };
+  const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, randomFill, ...(imports.host ?? {}) } };
+  const instance = new WebAssembly.Instance(module, merged);
+  memory = instance.exports.memory as WebAssembly.Memory;
+  return new Core(instance);
 }
 
 /** Stand-ins for the packet protection imports (host/crypto/core-imports.ts provides the real ones). */
@@ -135,6 +146,8 @@ const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
   aeadSeal: () => -1,
   aeadOpen: () => -1,
   hpMask: () => -1,
+  // No keys, no servers: a client Initial for an unknown CID cannot be authenticated (host/crypto/initial-probe.ts).
+  initialProbeKeys: () => -1,
   // qlog taps are only called after endpointSetQlog(1); host/transport/qlog/tap.ts binds the real one.
   qlogPacket: () => {},
 };

@@ -4,11 +4,15 @@
 // objects are created once per key, and AES header protection keeps one ECB cipher per
 // key alive (ECB is stateless across blocks, so update() can be called per sample).
 
-import { createCipheriv, createDecipheriv, createSecretKey, getCiphers, type KeyObject, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, getCiphers, type KeyObject, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
 import type { CryptoProvider, HeaderProtector, PacketProtector } from './provider';
 import { makeNonce } from './provider';
 import { Suite, TAG_LENGTH } from './suites';
 import { portableCryptoProvider } from './portable-provider';
+import { useNativeHmac } from './hkdf';
+
+// Key derivation (HKDF) through node:crypto's HMAC wherever this provider is loaded.
+useNativeHmac((hash, key, data) => createHmac(hash, key).update(data).digest());
 
 // Bun's node:crypto (BoringSSL) has no ChaCha20 or ChaCha20-Poly1305 (Bun 1.4): there the
 // ChaCha20 suite runs on the portable implementation, the AES suites stay native.

@@ -36,6 +36,12 @@ export function initialSecrets(version: number, clientDcid: Uint8Array): { clien
   };
 }
 
+/** The client's Initial secret alone (what a server needs to open a client's first Initial). */
+export function initialClientSecret(version: number, clientDcid: Uint8Array): Uint8Array {
+  const initial = hkdfExtract('sha256', labels(version).salt, clientDcid);
+  return hkdfExpandLabel('sha256', initial, 'client in', new Uint8Array(0), 32);
+}
+
 /** key, iv and hp key from a traffic secret (RFC 9001 §5.1). */
 export function packetKeyMaterial(version: number, suite: Suite, secret: Uint8Array): PacketKeyMaterial {
   const l = labels(version);

@@ -25,6 +25,11 @@ export interface Network {
   onReceive(handler: DatagramHandler): void;
   /** Sets a handler for errors from the network (a typed QuicError); they never escape into the event loop. */
   onError(handler: (err: Error) => void): void;
+  /**
+   * Nothing refers to `path` any more (its connections are gone, or its datagram was
+   * dropped): an addressed network may forget the address behind it. Optional.
+   */
+  forgetPath?(path: PathHandle): void;
   /** Largest datagram payload this network carries (bytes). */
   readonly maxDatagramSize: number;
   /** Stops delivering and releases resources. Idempotent. */

@@ -20,18 +20,26 @@ export class QuicSocketError extends QuicError {
   }
 }
 
-/** Maps remote addresses to small integer path handles and back. */
+/**
+ * Maps remote addresses to small integer path handles and back. An entry lives while
+ * the core refers to its handle: the transport calls forget() when the core reports
+ * the path unused (its last connection went away, or the one datagram from that
+ * address was dropped), so junk from many sources leaves nothing behind. Handles are
+ * reused only after forget(), when nothing in the core holds them.
+ */
 export class PathTable {
   private byKey = new Map<string, PathHandle>();
-  private byHandle: UdpAddress[] = [];
+  private byHandle: (UdpAddress & { key: string })[] = [];
+  private freeHandles: PathHandle[] = [];
 
   /** The handle of `addr`, allocated on first sight (handles start at 1). */
   handleFor(addr: UdpAddress): PathHandle {
     const key = `${addr.address}|${addr.port}`;
     let h = this.byKey.get(key);
     if (h === undefined) {
-      this.byHandle.push({ address: addr.address, port: addr.port });
-      h = this.byHandle.length;
+      const entry = { address: addr.address, port: addr.port, key };
+      h = this.freeHandles.pop();
+      if (h === undefined) { this.byHandle.push(entry); h = this.byHandle.length; } else this.byHandle[h - 1] = entry;
       this.byKey.set(key, h);
     }
     return h;
@@ -42,8 +50,18 @@ export class PathTable {
     return this.byHandle[handle - 1];
   }
 
+  /** Drops the entry of a handle nothing refers to any more. */
+  forget(handle: PathHandle): void {
+    const e = this.byHandle[handle - 1];
+    if (!e) return;
+    this.byKey.delete(e.key);
+    delete this.byHandle[handle - 1];
+    this.freeHandles.push(handle);
+  }
+
+  /** Addresses currently known. */
   get size(): number {
-    return this.byHandle.length;
+    return this.byKey.size;
   }
 }
 
@@ -76,6 +94,10 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
   /** The path handle for a remote address (for a client that starts a connection). */
   pathTo(addr: UdpAddress): PathHandle {
     return this.paths.handleFor(addr);
+  }
+
+  forgetPath(path: PathHandle): void {
+    this.paths.forget(path);
   }
 
   send(data: Uint8Array, path: PathHandle): void {

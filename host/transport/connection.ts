@@ -19,6 +19,8 @@ export interface CloseInfo {
   byPeer: boolean;
   /** True when the idle timer ended the connection silently (RFC 9000 §10.1). */
   idleTimeout: boolean;
+  /** True when the handshake did not complete within the endpoint's handshake timeout (ERR_QUIC_HANDSHAKE_TIMEOUT). */
+  handshakeTimeout?: boolean;
   /** Human-readable description. */
   reason: string;
 }
@@ -351,6 +353,12 @@ export class QuicConnection implements StreamOwner {
       }
       case CoreEventKind.Closing:
         this.recordClose(ev);
+        break;
+      case CoreEventKind.HandshakeTimeout:
+        if (!this.endInfo) {
+          this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: false, handshakeTimeout: true, reason: 'handshake timeout' };
+          this.rejectEstablished(new QuicError('ERR_QUIC_HANDSHAKE_TIMEOUT', 'the handshake did not complete within the handshake timeout (limits.handshakeTimeoutMs)'));
+        }
         break;
       case CoreEventKind.Closed:
         this.finish();

@@ -3,8 +3,9 @@
 // the caller passes the compiled core module (host/node.ts loads it from disk on Node).
 
 import { instantiateCore } from '../core/core';
-import { ConnAbi, ConnState } from '../core/conn-abi';
+import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { CoreCrypto } from '../crypto/core-imports';
+import { InitialProbe } from '../crypto/initial-probe';
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
@@ -83,6 +84,11 @@ export interface EndpointConfig {
   streamHighWaterMark?: number;
   /** Write a qlog trace per connection (host/transport/qlog/sink.ts; Node: qlogDirectory()). */
   qlog?: QlogOptions;
+  /**
+   * Connection caps and the handshake timeout (defaults: 10,000 connections, 1,024
+   * half-open of which 8 per source address and port, 10 s to complete a handshake).
+   */
+  limits?: Partial<EndpointLimits>;
 }
 
 /** Client connection options. */
@@ -129,6 +135,7 @@ export class Endpoint extends QuicEndpoint {
       seed: cfg.seed ?? crypto_random_seed(),
       config: configEntries(cfg.transport),
       qlog,
+      limits: cfg.limits,
       server: isServer
         ? {
             tls: serverTlsFactory(cfg),
@@ -176,9 +183,11 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
 
 function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const crypto = new CoreCrypto();
+  const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...qlog?.imports().host } });
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host } });
   crypto.bind(core.exports.memory);
+  probe.bind(core.exports.memory);
   qlog?.bind(core);
   return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
 }

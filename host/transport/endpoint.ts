@@ -3,7 +3,7 @@
 // connections, accepts server connections, and starts client connections.
 // Platform-neutral: the core, the network and the TLS/key factories are injected.
 
-import { ConnAbi, CoreEvent, CoreEventKind } from '../core/conn-abi';
+import { ConnAbi, CoreEvent, CoreEventKind, type EndpointLimits, type EndpointStats } from '../core/conn-abi';
 import type { Clock } from './clock';
 import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
@@ -40,6 +40,25 @@ export interface EndpointOptions {
   streamHighWaterMark?: number;
   /** qlog traces, when the user asked for them (its imports must be bound to this core). */
   qlog?: QlogTap;
+  /** Connection caps and the handshake timeout (the core's defaults where absent). */
+  limits?: Partial<EndpointLimits>;
+}
+
+/** The core's defaults (assembly/endpoint/endpoint.ts), restated for validation messages. */
+export const DEFAULT_LIMITS: EndpointLimits = { maxConnections: 10000, maxHalfOpen: 1024, maxHalfOpenPerPath: 8, handshakeTimeoutMs: 10000 };
+
+function checkLimits(l: Partial<EndpointLimits> | undefined): EndpointLimits {
+  const out = { ...DEFAULT_LIMITS };
+  for (const [k, v] of Object.entries(l ?? {})) {
+    if (v === undefined) continue;
+    if (!(k in DEFAULT_LIMITS)) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `unknown limit "${k}"`);
+    const max = k === 'handshakeTimeoutMs' ? 2 ** 31 : 1 << 20;
+    if (typeof v !== 'number' || !(v >= 1 && v <= max) || (k !== 'handshakeTimeoutMs' && !Number.isInteger(v))) {
+      throw new QuicError('ERR_QUIC_INVALID_CONFIG', `limits.${k} must be ${k === 'handshakeTimeoutMs' ? 'a number of milliseconds' : 'an integer'} between 1 and ${max}, got ${String(v)}`);
+    }
+    (out as Record<string, number>)[k] = v;
+  }
+  return out;
 }
 
 export class QuicEndpoint implements PumpListener, ConnectionHost {
@@ -62,6 +81,8 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       const r = this.abi.configure(0, Number(k), v);
       if (r < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core rejected config key ${k} = ${v} (code ${-r})`);
     }
+    const limits = checkLimits(options.limits);
+    if (this.abi.setLimits(limits) < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core refused the limits ${JSON.stringify(limits)}`);
     if (options.qlog) this.abi.setQlog(true);
     this.pump = new CorePump(this.abi, options.network, options.clock, this);
     options.network.onError((err) => this.onNetworkError(err));
@@ -70,6 +91,11 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   /** Counters of datagrams and bytes moved by this endpoint. */
   get counters() {
     return this.pump.counters;
+  }
+
+  /** The core's endpoint counters: connections, half-open, junk Initials dropped, evictions, memory. */
+  get stats(): EndpointStats {
+    return this.abi.endpointStats();
   }
 
   /** Number of live connections. */
@@ -127,6 +153,11 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   // ---- PumpListener -----------------------------------------------------------------
 
   onCoreEvent(ev: CoreEvent): void {
+    if (ev.kind === CoreEventKind.PathUnused) {
+      // No connection refers to the address any more: the network's path table drops it.
+      this.options.network.forgetPath?.(ev.a);
+      return;
+    }
     if (this.options.qlog) this.qlogEvent(ev);
     if (ev.kind === CoreEventKind.NewConnection) {
       if (!this.options.server || this.closedFlag) {

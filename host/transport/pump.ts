@@ -52,13 +52,18 @@ export class CorePump {
     this.counters.datagramsIn++;
     this.counters.bytesIn += data.length;
     if (data.length > this.abi.core.rxCapacity) { this.counters.datagramsRejected++; return; }
+    let r: number;
     try {
-      const r = this.abi.handleDatagram(data, path, this.clock.now());
+      r = this.abi.handleDatagram(data, path, this.clock.now());
       if (r < 0) this.counters.datagramsRejected++;
     } catch (err) {
       return this.fatal(err);
     }
     this.service();
+    // A datagram no connection took (junk, or answered statelessly — the answer went out
+    // in the service round above): if nothing in the core refers to its path, the
+    // network may forget the address, so a flood from many sources leaves no entries.
+    if (r <= 0 && this.network.forgetPath && !this.stopped && this.abi.pathInUse(path) === 0) this.network.forgetPath(path);
   }
 
   /**
