@@ -4,7 +4,7 @@
 // state transitions they share: keys, handshake progress, closing, timers.
 
 import { KeyPhase } from "./keyphase";
-import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace } from "./space";
+import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";
 import { Pacer } from "../recovery/pacer";
@@ -213,6 +213,10 @@ export class Connection {
     s.ack.onAckSent();
     s.buffered.length = 0;
     s.readAead = 0; s.readHp = 0; s.writeAead = 0; s.writeHp = 0;
+    // An idle connection keeps nothing of its handshake spaces (issue 17: memory per idle
+    // connection): the space is swapped for a shared, never-written stand-in. Every path
+    // that could touch a space checks `discarded` (or the keys it lacks) first.
+    unchecked(this.spaces[space] = discardedSpace(space));
     this.ptoCount = 0;
     pushEvent(EventKind.KEYS_DISCARDED, <u32>this.handle, <u64>levelOfSpace(space), 0, 0);
   }

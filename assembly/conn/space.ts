@@ -49,3 +49,11 @@ export class PacketSpace {
   hasWriteKeys(): bool { return this.writeAead != 0 && !this.discarded; }
   hasReadKeys(): bool { return this.readAead != 0 && !this.discarded; }
 }
+
+const DISCARDED: StaticArray<PacketSpace> = [new PacketSpace(SPACE_INITIAL), new PacketSpace(SPACE_HANDSHAKE), new PacketSpace(SPACE_APP)];
+for (let i = 0; i < 3; i++) unchecked(DISCARDED[i]).discarded = true;
+
+/** The shared stand-in for a discarded space `id`: no keys, no buffers, never written. */
+export function discardedSpace(id: i32): PacketSpace {
+  return unchecked(DISCARDED[id]);
+}

@@ -61,12 +61,26 @@ function kindOf(slot: i32): u8 {
 
 /** Largest byte-valued parameter we keep: the preferred address (4+2+16+2+1+20+16). */
 export const TP_BYTES_MAX: i32 = 61;
+/** Byte-valued parameters (KIND_BYTES): only these have room for bytes (every connection holds two sets). */
+const TP_BYTE_SLOTS: i32 = 5;
+
+/** Index of a byte-valued slot in the byte storage, or -1. */
+function byteIndex(slot: i32): i32 {
+  switch (slot) {
+    case 0x00: return 0;
+    case 0x02: return 1;
+    case 0x0d: return 2;
+    case 0x0f: return 3;
+    case 0x10: return 4;
+    default: return -1;
+  }
+}
 
 /** One side's transport parameters: which are present, their values and their bytes. */
 export class TransportParams {
   present: u64 = 0;
   values: StaticArray<u64> = new StaticArray<u64>(TP_SLOTS);
-  bytes: StaticArray<u8> = new StaticArray<u8>(TP_SLOTS * TP_BYTES_MAX);
+  bytes: StaticArray<u8> = new StaticArray<u8>(TP_BYTE_SLOTS * TP_BYTES_MAX);
   byteLens: StaticArray<i32> = new StaticArray<i32>(TP_SLOTS);
 
   clear(): void {
@@ -103,8 +117,9 @@ export class TransportParams {
   /** Sets a byte-valued parameter (CIDs, reset token, preferred address). False if too long. */
   setBytes(id: u64, src: usize, len: i32): bool {
     const s = tpSlot(id);
-    if (s < 0 || len < 0 || len > TP_BYTES_MAX) return false;
-    memory.copy(changetype<usize>(this.bytes) + <usize>(s * TP_BYTES_MAX), src, <usize>len);
+    const b = s < 0 ? -1 : byteIndex(s);
+    if (b < 0 || len < 0 || len > TP_BYTES_MAX) return false;
+    memory.copy(changetype<usize>(this.bytes) + <usize>(b * TP_BYTES_MAX), src, <usize>len);
     unchecked(this.byteLens[s] = len);
     this.present |= <u64>1 << s;
     return true;
@@ -112,7 +127,9 @@ export class TransportParams {
 
   /** Address of a byte-valued parameter's bytes (length from bytesLen). */
   bytesPtr(id: u64): usize {
-    return changetype<usize>(this.bytes) + <usize>(tpSlot(id) * TP_BYTES_MAX);
+    const s = tpSlot(id);
+    const b = s < 0 ? -1 : byteIndex(s);
+    return b < 0 ? 0 : changetype<usize>(this.bytes) + <usize>(b * TP_BYTES_MAX);
   }
 
   bytesLen(id: u64): i32 {

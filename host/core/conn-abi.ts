@@ -82,6 +82,7 @@ interface ConnExports {
   endpointSetLimits(maxConnections: number, maxHalfOpen: number, maxHalfOpenPerPath: number, handshakeTimeoutMs: number): number;
   endpointPathInUse(path: number): number;
   endpointStats(): number;
+  coreCollect(): void;
   connConfigure(conn: number, key: number, value: number): number;
   connConnect(version: number, path: number, now: number): number;
   connOriginalDcid(conn: number): number;
@@ -146,6 +147,7 @@ export class ConnAbi {
   }
 
   endpointStats(): EndpointStats {
+    this.x.coreCollect();
     const p = this.x.endpointStats();
     const dv = this.core.view;
     const v = (i: number) => dv.getFloat64(p + 8 * i, true);

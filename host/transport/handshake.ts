@@ -59,7 +59,7 @@ export class HandshakeDriver {
   constructor(
     private readonly abi: ConnAbi,
     private readonly conn: number,
-    private readonly tls: TlsSession,
+    private tls: TlsSession | null,
     private readonly keys: KeyInstaller,
     private readonly version: number,
     private readonly isServer: boolean,
@@ -71,13 +71,18 @@ export class HandshakeDriver {
     const k = this.keys.initial(this.version, dcid, this.isServer);
     this.install(Level.Initial, false, k.read, Suite.Aes128Gcm);
     this.install(Level.Initial, true, k.write, Suite.Aes128Gcm);
-    this.step(() => this.tls.start());
+    this.step(() => this.tls!.start());
   }
 
   /** The core has CRYPTO bytes at `level`. */
   onCryptoData(level: Level): void {
     const data = this.abi.readCrypto(this.conn, level);
-    if (data.length) this.step(() => this.tls.receive(level, data));
+    if (!data.length) return;
+    // A server's TLS session is released once the handshake completes; a client may
+    // send nothing more at any level (RFC 9001 §4.1.3: no post-handshake messages to a
+    // server in QUIC), so bytes after that are an unexpected_message.
+    if (!this.tls) return this.fail(0x100 + 10, 'handshake data after the handshake completed');
+    this.step(() => this.tls!.receive(level, data));
   }
 
   /** The core dropped the keys of a level (RFC 9001 §4.9): free their table entries. */
@@ -117,7 +122,11 @@ export class HandshakeDriver {
     if (this.failed) return;
     try {
       action();
-      for (const out of this.tls.drain()) this.apply(out);
+      for (const out of this.tls!.drain()) this.apply(out);
+      // A server needs its TLS session no more once the handshake completed (its tickets
+      // went out with the last flight): drop it, with its transcript, key shares and
+      // certificate state (issue 17: memory per idle connection).
+      if (this.done && this.isServer) this.tls = null;
     } catch (err) {
       // The engine promises alerts, not exceptions; if one escapes anyway, close with
       // internal_error (alert 80) rather than let it unwind into the pump.
