@@ -30,7 +30,7 @@ export const SOURCES = [
   { file: 'assembly/conn/connection.ts', pick: /^STATE_/, group: { name: 'ConnState', doc: 'Connection states reported by connState and the Stats.STATE slot.' } },
   { file: 'assembly/conn/config.ts', names: ['ConfigKey'] },
   { file: 'assembly/abi/stats.ts', names: ['Stats', 'Timers'] },
-  { file: 'assembly/conn/space.ts', names: ['Level'] },
+  { file: 'assembly/conn/space.ts', pick: /^SPACE_/, names: ['Level'] },
   { file: 'assembly/crypto/host.ts', names: ['Suite'] },
   { file: 'assembly/recovery/cc.ts', pick: /^CC_/ },
   { file: 'assembly/wire/errors.ts', pick: /^(?!ERR_)/, group: { name: 'TransportErrorCode', doc: 'QUIC transport error codes (RFC 9000 §20.1); 0x100-0x1ff is CRYPTO_ERROR.' } },

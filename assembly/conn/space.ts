@@ -7,6 +7,7 @@ import { SentPacket } from "../recovery/sent";
 import { SendBuffer } from "./sendbuf";
 import { RecvBuffer } from "./recvbuf";
 
+/** Packet number spaces (RFC 9000 §12.3); qlog records (conn/qlog.ts) carry these numbers. */
 export const SPACE_INITIAL: i32 = 0;
 export const SPACE_HANDSHAKE: i32 = 1;
 export const SPACE_APP: i32 = 2;

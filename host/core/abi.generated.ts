@@ -174,6 +174,10 @@ export const Timers = {
 export type Timers = (typeof Timers)[keyof typeof Timers];
 
 // assembly/conn/space.ts
+/** Packet number spaces (RFC 9000 §12.3); qlog records (conn/qlog.ts) carry these numbers. */
+export const SPACE_INITIAL = 0;
+export const SPACE_HANDSHAKE = 1;
+export const SPACE_APP = 2;
 /** Encryption levels as the ABI numbers them (connInstallKeys, connReadCrypto, CRYPTO_DATA and KEYS_DISCARDED events). */
 export const Level = {
   INITIAL: 0,

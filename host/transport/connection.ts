@@ -3,7 +3,7 @@
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicArgumentError, QuicError, QuicTransportError, TransportErrorCode, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
@@ -362,7 +362,7 @@ export class QuicConnection implements StreamOwner {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message };
+    if (!this.endInfo) this.endInfo = { code: TransportErrorCode.INTERNAL_ERROR, application: false, byPeer: false, idleTimeout: false, reason: err.message };
     this.rejectEstablished(err);
     this.finish();
   }

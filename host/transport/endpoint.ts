@@ -9,7 +9,7 @@ import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
 import { ConnectionHost, QuicConnection, StatsReader } from './connection';
 import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
-import { QuicError } from '../errors';
+import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 
@@ -128,7 +128,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     if (this.options.qlog) this.qlogEvent(ev);
     if (ev.kind === EventKind.NEW_CONNECTION) {
       if (!this.options.server || this.closedFlag) {
-        this.abi.close(ev.conn, 0x02 /* CONNECTION_REFUSED */, false, new Uint8Array(0));
+        this.abi.close(ev.conn, TransportErrorCode.CONNECTION_REFUSED, false, new Uint8Array(0));
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);

@@ -12,10 +12,11 @@ import type { CloseInfo } from '../connection';
 import {
   QLOG_PACKET_SENT, QLOG_PACKET_RECEIVED, QLOG_PACKET_LOST, QLOG_PACKET_DROPPED,
   QLOG_LOST_REORDERING, QLOG_LOST_TIME, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE,
+  SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP,
 } from '../../core/abi.generated';
 
 const RS = '\x1e';
-const PACKET_TYPES = ['initial', 'handshake', '1RTT'];
+const PACKET_TYPES: Record<number, string> = { [SPACE_INITIAL]: 'initial', [SPACE_HANDSHAKE]: 'handshake', [SPACE_APP]: '1RTT' };
 const METRIC_NAMES = ['congestion_window', 'bytes_in_flight', 'smoothed_rtt', 'latest_rtt', 'rtt_variance', 'min_rtt', 'ssthresh', 'pto_count'];
 /** Metrics the core reports in µs; qlog wants ms. */
 const METRIC_IS_TIME = [false, false, true, true, true, true, false, false];
@@ -129,7 +130,7 @@ export class QlogTrace {
       const decoded = frames.decodeAll(rec.payload ?? new Uint8Array(0));
       const exp = sent ? this.localAckDelayExponent : this.peerAckDelayExponent;
       this.event(rec.timeUs, sent ? 'quic:packet_sent' : 'quic:packet_received', {
-        header: rec.space === 2 ? { ...header, key_phase_bit: rec.trigger === 1 } : header,
+        header: rec.space === SPACE_APP ? { ...header, key_phase_bit: rec.trigger === 1 } : header,
         frames: decoded.frames.map((f) => qlogFrame(f, exp)),
         raw: { length: rec.size, payload_length: rec.payload?.length ?? 0 },
       });
