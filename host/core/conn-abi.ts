@@ -188,7 +188,7 @@ export class ConnAbi {
 
   pollEvent(): CoreEvent | null {
     const kind = this.x.pollEvent();
-    if (kind === 0) return null;
+    if (kind === EventKind.NONE) return null;
     return {
       kind: kind as EventKind,
       conn: this.core.resultNumber(0),
