@@ -18,7 +18,14 @@
 // 5. Fixed I/O regions (abi/io.ts): datagrams are copied once into the receive region;
 //    outputs are written into the transmit region; decoded fields come back in u64 result
 //    slots. "No deadline" is the sentinel +Infinity.
-// 6. Entry points come in four kinds (quinn's vocabulary): getters, handle* (inputs:
+// 6. Numbers have one source: the declarations in assembly/ (EventKind, STATE_*, ConfigKey,
+//    abi/stats.ts Stats and Timers slots, Level, Suite, error codes, PacketType, FrameType,
+//    TpId, QLOG_*). The host never copies them: scripts/gen-abi.mjs (run by `npm run
+//    asbuild`) writes host/core/abi.generated.ts from them, and test/core/abi-numbers.test.ts
+//    fails when that file is stale or the compiled core disagrees with it. A new number the
+//    host needs is an exported integer `const` (top level, or in an exported namespace) in
+//    the room that owns it, plus a line in gen-abi.mjs SOURCES if that file is new there.
+// 7. Entry points come in four kinds (quinn's vocabulary): getters, handle* (inputs:
 //    handleDatagram, handleTimeout), commands (open a stream, write, close), and poll*
 //    (outputs: pollTransmit, pollTimeout, pollEvent). The host polls in that order:
 //    transmit, then timeout, then events.
@@ -30,6 +37,7 @@
 //   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221)
 //   abi/tparams.ts  transport parameters (§18) encode/decode/validate
 //   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
+//   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";

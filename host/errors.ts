@@ -2,27 +2,10 @@
 // a program can switch on, the QUIC or TLS error code when there is one, and a message
 // a person can act on.
 
-/** QUIC transport error codes, RFC 9000 §20.1. CRYPTO_ERROR is 0x100 + TLS alert. */
-export const TransportErrorCode = {
-  NO_ERROR: 0x00,
-  INTERNAL_ERROR: 0x01,
-  CONNECTION_REFUSED: 0x02,
-  FLOW_CONTROL_ERROR: 0x03,
-  STREAM_LIMIT_ERROR: 0x04,
-  STREAM_STATE_ERROR: 0x05,
-  FINAL_SIZE_ERROR: 0x06,
-  FRAME_ENCODING_ERROR: 0x07,
-  TRANSPORT_PARAMETER_ERROR: 0x08,
-  CONNECTION_ID_LIMIT_ERROR: 0x09,
-  PROTOCOL_VIOLATION: 0x0a,
-  INVALID_TOKEN: 0x0b,
-  APPLICATION_ERROR: 0x0c,
-  CRYPTO_BUFFER_EXCEEDED: 0x0d,
-  KEY_UPDATE_ERROR: 0x0e,
-  AEAD_LIMIT_REACHED: 0x0f,
-  NO_VIABLE_PATH: 0x10,
-  CRYPTO_ERROR_BASE: 0x100,
-} as const;
+// QUIC transport error codes (RFC 9000 §20.1; CRYPTO_ERROR is 0x100 + TLS alert), generated
+// from the core's declarations in assembly/wire/errors.ts.
+import { TransportErrorCode } from './core/abi.generated';
+export { TransportErrorCode };
 
 const names = new Map<number, string>(Object.entries(TransportErrorCode).map(([k, v]) => [v, k]));
 

@@ -40,7 +40,7 @@
 //                                              connStreamsUnacked == 0 first);
 //                                              closing period of 3 PTO, then CLOSED
 //   connStreamsUnacked(conn)                   streams whose written data is not all acknowledged (graceful close)
-//   connStats(conn)                            pointer to the stats block: f64 values, STATS_* indices below
+//   connStats(conn)                            pointer to the stats block: f64 values, slots in abi/stats.ts Stats
 //   connState(conn)                            0 handshaking 1 established 2 confirmed 3 closing 4 draining 5 closed
 //   connPing(conn)                             queue a PING
 // Unknown handles give -0x10004 (ERR_NO_CONNECTION).
@@ -61,7 +61,7 @@ import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
 
-const ERR_NO_CONNECTION: i32 = 0x10004;
+import { ERR_NO_CONNECTION } from "../wire/errors";
 
 export function coreSeed(a: u32, b: u32, c: u32, d: u32): void {
   prngSeed(a, b, c, d);
@@ -342,38 +342,42 @@ export function connStreamsUnacked(conn: i32): i32 {
   return c.streamsUnacked();
 }
 
-// Stats block: f64 values.
-export const STATS_SMOOTHED_RTT: i32 = 0;
-const stats: usize = heap.alloc(32 * 8);
+// Stats block: f64 values, one per slot of abi/stats.ts (imported here, next to its only
+// users, so that this section stays self-contained).
+import { Stats, Timers } from "./stats";
+const stats: usize = heap.alloc(<usize>(Stats.COUNT > Timers.COUNT ? Stats.COUNT : Timers.COUNT) << 3);
+
+// @ts-ignore: decorator
+@inline function putStat(slot: i32, v: f64): void { store<f64>(stats + (<usize>slot << 3), v); }
 
 export function connStats(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
   // Written in place: stats are read per step by tests and per second by apps, no garbage.
-  store<f64>(stats + 0, c.rtt.smoothedRtt);
-  store<f64>(stats + 8, c.rtt.rttvar);
-  store<f64>(stats + 16, c.rtt.minRtt);
-  store<f64>(stats + 24, c.rtt.latestRtt);
-  store<f64>(stats + 32, c.cc.cwnd);
-  store<f64>(stats + 40, <f64>c.cc.bytesInFlight);
-  store<f64>(stats + 48, <f64>c.packetsSent);
-  store<f64>(stats + 56, <f64>c.packetsReceived);
-  store<f64>(stats + 64, <f64>c.packetsLost);
-  store<f64>(stats + 72, <f64>c.packetsDropped);
-  store<f64>(stats + 80, <f64>c.bytesSentTotal);
-  store<f64>(stats + 88, <f64>c.bytesReceivedTotal);
-  store<f64>(stats + 96, <f64>c.streamBytesSent);
-  store<f64>(stats + 104, <f64>c.streamBytesReceived);
-  store<f64>(stats + 112, <f64>c.ptoCount);
-  store<f64>(stats + 120, <f64>c.state);
-  store<f64>(stats + 128, c.cc.ssthresh);
-  store<f64>(stats + 136, <f64>c.cc.lossEvents);
-  store<f64>(stats + 144, <f64>c.cc.kind);
-  store<f64>(stats + 152, c.bytesReceived * 3 - c.bytesSent);
-  store<f64>(stats + 160, <f64>c.sendsOverCwnd);
-  store<f64>(stats + 168, <f64>recvBufferHighWater);
-  store<f64>(stats + 176, <f64>sendBufferHighWater);
-  store<f64>(stats + 184, <f64>c.keys.updates);
+  putStat(Stats.SMOOTHED_RTT, c.rtt.smoothedRtt);
+  putStat(Stats.RTT_VAR, c.rtt.rttvar);
+  putStat(Stats.MIN_RTT, c.rtt.minRtt);
+  putStat(Stats.LATEST_RTT, c.rtt.latestRtt);
+  putStat(Stats.CWND, c.cc.cwnd);
+  putStat(Stats.BYTES_IN_FLIGHT, <f64>c.cc.bytesInFlight);
+  putStat(Stats.PACKETS_SENT, <f64>c.packetsSent);
+  putStat(Stats.PACKETS_RECEIVED, <f64>c.packetsReceived);
+  putStat(Stats.PACKETS_LOST, <f64>c.packetsLost);
+  putStat(Stats.PACKETS_DROPPED, <f64>c.packetsDropped);
+  putStat(Stats.BYTES_SENT, <f64>c.bytesSentTotal);
+  putStat(Stats.BYTES_RECEIVED, <f64>c.bytesReceivedTotal);
+  putStat(Stats.STREAM_BYTES_SENT, <f64>c.streamBytesSent);
+  putStat(Stats.STREAM_BYTES_RECEIVED, <f64>c.streamBytesReceived);
+  putStat(Stats.PTO_COUNT, <f64>c.ptoCount);
+  putStat(Stats.STATE, <f64>c.state);
+  putStat(Stats.SSTHRESH, c.cc.ssthresh);
+  putStat(Stats.CONGESTION_EVENTS, <f64>c.cc.lossEvents);
+  putStat(Stats.CC_KIND, <f64>c.cc.kind);
+  putStat(Stats.AMPLIFICATION_CREDIT, c.bytesReceived * 3 - c.bytesSent);
+  putStat(Stats.SENDS_OVER_CWND, <f64>c.sendsOverCwnd);
+  putStat(Stats.RECV_BUFFER_HIGH_WATER, <f64>recvBufferHighWater);
+  putStat(Stats.SEND_BUFFER_HIGH_WATER, <f64>sendBufferHighWater);
+  putStat(Stats.KEY_UPDATES, <f64>c.keys.updates);
   return <i32>stats;
 }
 
@@ -398,14 +402,14 @@ export function connPing(conn: i32): i32 {
 export function connTimers(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  store<f64>(stats, c.lossTimer);
+  putStat(Timers.LOSS_TIMER, c.lossTimer);
   for (let i = 0; i < 3; i++) {
     const s = c.spaces[i];
-    store<f64>(stats + 8 + (<usize>i << 3), s.discarded ? Infinity : s.ack.deadline);
-    store<f64>(stats + 32 + (<usize>i << 3), s.discarded ? Infinity : s.lossTime);
+    putStat(Timers.ACK_DEADLINE_INITIAL + i, s.discarded ? Infinity : s.ack.deadline);
+    putStat(Timers.LOSS_TIME_INITIAL + i, s.discarded ? Infinity : s.lossTime);
   }
-  store<f64>(stats + 56, c.idleTimeout > 0 ? c.lastActivity + c.effectiveIdle() : Infinity);
-  store<f64>(stats + 64, c.closeDeadline);
-  store<f64>(stats + 72, <f64>c.ptoCount);
+  putStat(Timers.IDLE_DEADLINE, c.idleTimeout > 0 ? c.lastActivity + c.effectiveIdle() : Infinity);
+  putStat(Timers.CLOSE_DEADLINE, c.closeDeadline);
+  putStat(Timers.PTO_COUNT, <f64>c.ptoCount);
   return <i32>stats;
 }

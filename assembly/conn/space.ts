@@ -7,14 +7,26 @@ import { SentPacket } from "../recovery/sent";
 import { SendBuffer } from "./sendbuf";
 import { RecvBuffer } from "./recvbuf";
 
+/** Packet number spaces (RFC 9000 §12.3); qlog records (conn/qlog.ts) carry these numbers. */
 export const SPACE_INITIAL: i32 = 0;
 export const SPACE_HANDSHAKE: i32 = 1;
 export const SPACE_APP: i32 = 2;
 
+/** Encryption levels as the ABI numbers them (connInstallKeys, connReadCrypto, CRYPTO_DATA and KEYS_DISCARDED events). */
+export namespace Level {
+  export const INITIAL: i32 = 0;
+  /** 0-RTT: keys for it are accepted and ignored (0-RTT is not supported yet). */
+  export const ZERO_RTT: i32 = 1;
+  export const HANDSHAKE: i32 = 2;
+  export const ONE_RTT: i32 = 3;
+}
+
 /** Encryption level (ABI numbering) of a space. */
-export function levelOfSpace(s: i32): i32 { return s == SPACE_INITIAL ? 0 : s == SPACE_HANDSHAKE ? 2 : 3; }
+export function levelOfSpace(s: i32): i32 { return s == SPACE_INITIAL ? Level.INITIAL : s == SPACE_HANDSHAKE ? Level.HANDSHAKE : Level.ONE_RTT; }
 /** Space of an encryption level (0-RTT shares the application space); -1 if invalid. */
-export function spaceOfLevel(l: i32): i32 { return l == 0 ? SPACE_INITIAL : l == 2 ? SPACE_HANDSHAKE : l == 1 || l == 3 ? SPACE_APP : -1; }
+export function spaceOfLevel(l: i32): i32 {
+  return l == Level.INITIAL ? SPACE_INITIAL : l == Level.HANDSHAKE ? SPACE_HANDSHAKE : l == Level.ZERO_RTT || l == Level.ONE_RTT ? SPACE_APP : -1;
+}
 
 /** Most CRYPTO bytes buffered ahead of what TLS consumed (RFC 9000 §7.5 suggests >= 4096). */
 export const CRYPTO_BUFFER_LIMIT: i32 = 64 * 1024;

@@ -3,6 +3,20 @@
 // memory. Handles index the host's key table (host/crypto/key-table.ts); the host side
 // is host/crypto/core-imports.ts. pn crosses as f64 (exact below 2^53).
 
+/**
+ * Cipher suites as the ABI numbers them (connInstallKeys' `suite`, RFC 9001 §5.3). The
+ * host's provider implements them behind the key handles; the core needs no suite logic
+ * (every QUIC suite has a 16-byte tag and a 16-byte header protection sample).
+ */
+export namespace Suite {
+  /** TLS_AES_128_GCM_SHA256 (0x1301). */
+  export const AES_128_GCM: i32 = 0;
+  /** TLS_AES_256_GCM_SHA384 (0x1302). */
+  export const AES_256_GCM: i32 = 1;
+  /** TLS_CHACHA20_POLY1305_SHA256 (0x1303). */
+  export const CHACHA20_POLY1305: i32 = 2;
+}
+
 /** Encrypts [ptr+headerLen, +payloadLen) in place with the header as AAD, appends the tag. Returns payloadLen+16 or -1. */
 // @ts-ignore: decorator
 @external("host", "aeadSeal")

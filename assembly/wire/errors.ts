@@ -27,3 +27,5 @@ export const ERR_DROP_PACKET: i32 = 0x10001;
 export const ERR_BUFFER_TOO_SMALL: i32 = 0x10002;
 /** The input is valid but uses something this core does not implement. */
 export const ERR_UNSUPPORTED: i32 = 0x10003;
+/** No connection has that handle (it was never opened, or its CLOSED event was drained). */
+export const ERR_NO_CONNECTION: i32 = 0x10004;

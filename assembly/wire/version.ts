@@ -2,7 +2,9 @@
 // The core reasons in v1's packet type numbers everywhere; only parse and build
 // translate (RFC 9369 §3.2 gives v2 its own type bits).
 
+/** QUIC version 1 (RFC 9000). */
 export const QUIC_V1: u32 = 0x00000001;
+/** QUIC version 2 (RFC 9369). */
 export const QUIC_V2: u32 = 0x6b3343cf;
 
 /** Long-header packet types in v1 numbering, plus the forms that have no type bits. */

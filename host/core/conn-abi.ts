@@ -6,40 +6,12 @@ import type { Core } from './core';
 import { QuicArgumentError } from '../errors';
 
 import { Level } from '../tls/types';
+import { EventKind, ConnState, Timers } from './abi.generated';
 export { Level };
 
-/** Connection states reported by connState. */
-export const enum ConnState {
-  Handshaking = 0,
-  Established = 1,
-  Confirmed = 2,
-  Closing = 3,
-  Draining = 4,
-  Closed = 5,
-}
-
-/** Event kinds (assembly/conn/events.ts). */
-export const enum CoreEventKind {
-  None = 0,
-  NewConnection = 1,
-  CryptoData = 2,
-  HandshakeConfirmed = 3,
-  StreamOpened = 4,
-  StreamReadable = 5,
-  StreamWritable = 6,
-  StreamReset = 7,
-  StreamStopSending = 8,
-  StreamFinished = 9,
-  Closing = 10,
-  Closed = 11,
-  KeysDiscarded = 14,
-  StreamsAvailable = 15,
-  KeyUpdated = 16,
-  /** The handshake did not complete within the endpoint's handshake timeout; Closed follows. */
-  HandshakeTimeout = 17,
-  /** No connection uses path `a` any more (conn 0): the network may forget its address. */
-  PathUnused = 18,
-}
+// The ABI's numbers (event kinds, states, stats and timer slots) are generated from
+// assembly/ (scripts/gen-abi.mjs); re-exported here for the transport.
+export { EventKind, ConnState } from './abi.generated';
 
 /** Endpoint counters (assembly/abi/conn.ts endpointStats). */
 export interface EndpointStats {
@@ -68,7 +40,7 @@ export interface EndpointLimits {
 
 /** One event drained from the core. `a`/`b` are u64 on the core side; numbers here (exact below 2^53). */
 export interface CoreEvent {
-  kind: CoreEventKind;
+  kind: EventKind;
   conn: number;
   a: number;
   b: number;
@@ -272,9 +244,9 @@ export class ConnAbi {
 
   pollEvent(): CoreEvent | null {
     const kind = this.x.pollEvent();
-    if (kind === 0) return null;
+    if (kind === EventKind.NONE) return null;
     return {
-      kind,
+      kind: kind as EventKind,
       conn: this.core.resultNumber(0),
       a: this.core.resultNumber(1),
       b: this.core.resultNumber(2),
@@ -329,7 +301,7 @@ export class ConnAbi {
   }
 
   state(conn: number): ConnState {
-    return this.x.connState(conn);
+    return this.x.connState(conn) as ConnState;
   }
 
   ping(conn: number): number {
@@ -341,7 +313,12 @@ export class ConnAbi {
     const p = this.x.connTimers(conn);
     if (p < 0) return null;
     const dv = this.core.view;
-    const v = (i: number) => dv.getFloat64(p + 8 * i, true);
-    return { lossTimer: v(0), ackDeadline: [v(1), v(2), v(3)], lossTime: [v(4), v(5), v(6)], idleDeadline: v(7), closeDeadline: v(8), ptoCount: v(9) };
+    const v = (slot: number) => dv.getFloat64(p + 8 * slot, true);
+    return {
+      lossTimer: v(Timers.LOSS_TIMER),
+      ackDeadline: [v(Timers.ACK_DEADLINE_INITIAL), v(Timers.ACK_DEADLINE_HANDSHAKE), v(Timers.ACK_DEADLINE_APP)],
+      lossTime: [v(Timers.LOSS_TIME_INITIAL), v(Timers.LOSS_TIME_HANDSHAKE), v(Timers.LOSS_TIME_APP)],
+      idleDeadline: v(Timers.IDLE_DEADLINE), closeDeadline: v(Timers.CLOSE_DEADLINE), ptoCount: v(Timers.PTO_COUNT),
+    };
   }
 }

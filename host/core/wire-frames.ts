@@ -4,6 +4,7 @@
 
 import type { Core } from './core';
 import { QuicTransportError, TransportErrorCode } from '../errors';
+import { FrameType, TpId } from './abi.generated';
 
 /** A decoded frame in the ABI's generic shape (see assembly/wire/frames/decode.ts for what a-d mean per type). */
 export interface DecodedFrame {
@@ -59,25 +60,25 @@ export interface TransportParameters {
 }
 
 const TP_IDS: [keyof TransportParameters, number, 'int' | 'bytes' | 'flag'][] = [
-  ['originalDestinationConnectionId', 0x00, 'bytes'],
-  ['maxIdleTimeout', 0x01, 'int'],
-  ['statelessResetToken', 0x02, 'bytes'],
-  ['maxUdpPayloadSize', 0x03, 'int'],
-  ['initialMaxData', 0x04, 'int'],
-  ['initialMaxStreamDataBidiLocal', 0x05, 'int'],
-  ['initialMaxStreamDataBidiRemote', 0x06, 'int'],
-  ['initialMaxStreamDataUni', 0x07, 'int'],
-  ['initialMaxStreamsBidi', 0x08, 'int'],
-  ['initialMaxStreamsUni', 0x09, 'int'],
-  ['ackDelayExponent', 0x0a, 'int'],
-  ['maxAckDelay', 0x0b, 'int'],
-  ['disableActiveMigration', 0x0c, 'flag'],
-  ['preferredAddress', 0x0d, 'bytes'],
-  ['activeConnectionIdLimit', 0x0e, 'int'],
-  ['initialSourceConnectionId', 0x0f, 'bytes'],
-  ['retrySourceConnectionId', 0x10, 'bytes'],
-  ['maxDatagramFrameSize', 0x20, 'int'],
-  ['greaseQuicBit', 0x2ab2, 'flag'],
+  ['originalDestinationConnectionId', TpId.ORIGINAL_DESTINATION_CONNECTION_ID, 'bytes'],
+  ['maxIdleTimeout', TpId.MAX_IDLE_TIMEOUT, 'int'],
+  ['statelessResetToken', TpId.STATELESS_RESET_TOKEN, 'bytes'],
+  ['maxUdpPayloadSize', TpId.MAX_UDP_PAYLOAD_SIZE, 'int'],
+  ['initialMaxData', TpId.INITIAL_MAX_DATA, 'int'],
+  ['initialMaxStreamDataBidiLocal', TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL, 'int'],
+  ['initialMaxStreamDataBidiRemote', TpId.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE, 'int'],
+  ['initialMaxStreamDataUni', TpId.INITIAL_MAX_STREAM_DATA_UNI, 'int'],
+  ['initialMaxStreamsBidi', TpId.INITIAL_MAX_STREAMS_BIDI, 'int'],
+  ['initialMaxStreamsUni', TpId.INITIAL_MAX_STREAMS_UNI, 'int'],
+  ['ackDelayExponent', TpId.ACK_DELAY_EXPONENT, 'int'],
+  ['maxAckDelay', TpId.MAX_ACK_DELAY, 'int'],
+  ['disableActiveMigration', TpId.DISABLE_ACTIVE_MIGRATION, 'flag'],
+  ['preferredAddress', TpId.PREFERRED_ADDRESS, 'bytes'],
+  ['activeConnectionIdLimit', TpId.ACTIVE_CONNECTION_ID_LIMIT, 'int'],
+  ['initialSourceConnectionId', TpId.INITIAL_SOURCE_CONNECTION_ID, 'bytes'],
+  ['retrySourceConnectionId', TpId.RETRY_SOURCE_CONNECTION_ID, 'bytes'],
+  ['maxDatagramFrameSize', TpId.MAX_DATAGRAM_FRAME_SIZE, 'int'],
+  ['greaseQuicBit', TpId.GREASE_QUIC_BIT, 'flag'],
 ];
 
 interface FrameExports {
@@ -119,11 +120,12 @@ export class WireFrames {
       type, a: r(1), b: r(2), c: r(3), d: r(4),
       data: bytes.slice(num(5), num(5) + num(6)),
       flag: num(7) === 1,
-      token: type === 0x18 ? bytes.slice(num(8), num(8) + 16) : type === 0x1a || type === 0x1b ? bytes.slice(num(8), num(8) + 8) : new Uint8Array(0),
+      token: type === FrameType.NEW_CONNECTION_ID ? bytes.slice(num(8), num(8) + 16)
+        : type === FrameType.PATH_CHALLENGE || type === FrameType.PATH_RESPONSE ? bytes.slice(num(8), num(8) + 8) : new Uint8Array(0),
       ecn: [r(9), r(10), r(11)],
       length: n,
     };
-    if (type === 0x02 || type === 0x03) {
+    if (type === FrameType.ACK || type === FrameType.ACK_ECN) {
       const out = this.core.scratchPtr + INPUT_OFFSET;
       const count = Math.min(this.x.frameAckRanges(out, MAX_RANGES), MAX_RANGES);
       const v = this.core.view;

@@ -4,16 +4,17 @@
 // Parse functions return a plain object, or the negative error code the core gave.
 
 import type { Core } from './core';
+import { PacketType as P } from './abi.generated';
 
-/** Packet types in v1 numbering (assembly/wire/version.ts). */
+/** Packet types in v1 numbering, by the host's names; the numbers are generated from assembly/wire/version.ts. */
 export const PacketType = {
-  Initial: 0,
-  ZeroRtt: 1,
-  Handshake: 2,
-  Retry: 3,
-  OneRtt: 4,
-  VersionNegotiation: 5,
-  UnknownVersion: 6,
+  Initial: P.INITIAL,
+  ZeroRtt: P.ZERO_RTT,
+  Handshake: P.HANDSHAKE,
+  Retry: P.RETRY,
+  OneRtt: P.ONE_RTT,
+  VersionNegotiation: P.VERSION_NEGOTIATION,
+  UnknownVersion: P.UNKNOWN_VERSION,
 } as const;
 
 /** A parsed (still header-protected) packet header. Offsets are relative to the packet start. */

@@ -6,8 +6,9 @@ import { hkdfExtract, hkdfExpandLabel } from './hkdf';
 import { Suite, SUITES, IV_LENGTH } from './suites';
 import { QuicArgumentError } from '../errors';
 
-export const QUIC_V1 = 0x00000001;
-export const QUIC_V2 = 0x6b3343cf;
+// The version numbers come from the core's declarations (assembly/wire/version.ts).
+import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
+export { QUIC_V1, QUIC_V2 };
 
 const SALT_V1 = hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a');
 const SALT_V2 = hex('0dede3def700a6db819381be6e269dcbf9bd2ed9');

@@ -1,12 +1,13 @@
 // The three QUIC cipher suites (RFC 9001 §5.3), numbered as the core numbers them.
 
 import type { HashName } from './hkdf';
+import { Suite as CoreSuite } from '../core/abi.generated';
 
-/** Cipher suites by the core's numbering (assembly/abi/conn.ts connInstallKeys). */
-export const enum Suite {
-  Aes128Gcm = 0,
-  Aes256Gcm = 1,
-  ChaCha20Poly1305 = 2,
+/** Cipher suites by the core's numbering (connInstallKeys; generated from assembly/crypto/host.ts Suite). */
+export enum Suite {
+  Aes128Gcm = CoreSuite.AES_128_GCM,
+  Aes256Gcm = CoreSuite.AES_256_GCM,
+  ChaCha20Poly1305 = CoreSuite.CHACHA20_POLY1305,
 }
 
 /** Per-suite parameters. */

@@ -4,13 +4,14 @@
 
 import type { Suite } from '../crypto/suites';
 import type { SessionTicket } from './session-ticket';
+import { Level as CoreLevel } from '../core/abi.generated';
 
-/** Encryption levels, numbered as the core numbers them. */
+/** Encryption levels, numbered as the core numbers them (generated from assembly/conn/space.ts Level). */
 export enum Level {
-  Initial = 0,
-  EarlyData = 1,
-  Handshake = 2,
-  Application = 3,
+  Initial = CoreLevel.INITIAL,
+  EarlyData = CoreLevel.ZERO_RTT,
+  Handshake = CoreLevel.HANDSHAKE,
+  Application = CoreLevel.ONE_RTT,
 }
 
 /** The result of a completed handshake. */

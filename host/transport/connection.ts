@@ -2,8 +2,8 @@
 // secrets moved between the TLS engine and the core, host/transport/handshake.ts),
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
-import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
+import { QuicArgumentError, QuicError, QuicTransportError, TransportErrorCode, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
@@ -149,7 +149,7 @@ export class QuicConnection implements StreamOwner {
 
   /** Current state as the core sees it. */
   get state(): ConnState {
-    return this.endInfo ? ConnState.Closed : this.abi.state(this.handle);
+    return this.endInfo ? ConnState.STATE_CLOSED : this.abi.state(this.handle);
   }
 
   /** Opens a stream (bidirectional by default). Throws a typed error when the peer's stream limit is reached. */
@@ -198,7 +198,7 @@ export class QuicConnection implements StreamOwner {
    * ERR_QUIC_CONNECTION_CLOSING. Resolves when the connection is gone.
    */
   close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
-    if (this.endInfo || this.state >= ConnState.Closing) return this.closed;
+    if (this.endInfo || this.state >= ConnState.STATE_CLOSING) return this.closed;
     if (this.closeRequest && options.graceful !== false) return this.closed;
     if (options.graceful === false || !this.handshakeInfo) {
       this.closeNow(code, reason);
@@ -229,7 +229,7 @@ export class QuicConnection implements StreamOwner {
   private closeNow(code: number, reason: string): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (this.endInfo || this.state >= ConnState.Closing) return;
+    if (this.endInfo || this.state >= ConnState.STATE_CLOSING) return;
     this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
     this.host.service();
   }
@@ -311,56 +311,56 @@ export class QuicConnection implements StreamOwner {
   /** @internal */
   onCoreEvent(ev: CoreEvent): void {
     switch (ev.kind) {
-      case CoreEventKind.CryptoData:
+      case EventKind.CRYPTO_DATA:
         this.handshake.onCryptoData(ev.a as Level);
         break;
-      case CoreEventKind.KeysDiscarded:
+      case EventKind.KEYS_DISCARDED:
         this.handshake.onKeysDiscarded(ev.a as Level);
         break;
-      case CoreEventKind.HandshakeConfirmed:
+      case EventKind.HANDSHAKE_CONFIRMED:
         break;
-      case CoreEventKind.KeyUpdated:
+      case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
         break;
-      case CoreEventKind.StreamOpened: {
+      case EventKind.STREAM_OPENED: {
         const s = this.streamFor(ev.a);
         const w = this.streamWaiters.shift();
         if (w) w.resolve(s);
         else this.incoming.push(s);
         break;
       }
-      case CoreEventKind.StreamReadable:
+      case EventKind.STREAM_READABLE:
         this.pullStream(ev.a);
         break;
-      case CoreEventKind.StreamWritable:
+      case EventKind.STREAM_WRITABLE:
         this.streams.get(ev.a)?.pumpWrites();
         break;
-      case CoreEventKind.StreamReset:
+      case EventKind.STREAM_RESET:
         this.streams.get(ev.a)?.onPeerReset(ev.b);
         break;
-      case CoreEventKind.StreamStopSending:
+      case EventKind.STREAM_STOP_SENDING:
         this.streams.get(ev.a)?.onPeerStopSending(ev.b);
         break;
-      case CoreEventKind.StreamFinished:
+      case EventKind.STREAM_FINISHED:
         this.streams.get(ev.a)?.onFinished();
         break;
-      case CoreEventKind.StreamsAvailable: {
+      case EventKind.STREAMS_AVAILABLE: {
         const bidi = ev.a === 1;
         const wake = this.creditWaiters.filter((w) => w.bidi === bidi);
         this.creditWaiters = this.creditWaiters.filter((w) => w.bidi !== bidi);
         for (const w of wake) w.resolve();
         break;
       }
-      case CoreEventKind.Closing:
+      case EventKind.CLOSING:
         this.recordClose(ev);
         break;
-      case CoreEventKind.HandshakeTimeout:
+      case EventKind.HANDSHAKE_TIMEOUT:
         if (!this.endInfo) {
           this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: false, handshakeTimeout: true, reason: 'handshake timeout' };
           this.rejectEstablished(new QuicError('ERR_QUIC_HANDSHAKE_TIMEOUT', 'the handshake did not complete within the handshake timeout (limits.handshakeTimeoutMs)'));
         }
         break;
-      case CoreEventKind.Closed:
+      case EventKind.CLOSED:
         this.finish();
         break;
       default:
@@ -370,7 +370,7 @@ export class QuicConnection implements StreamOwner {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message };
+    if (!this.endInfo) this.endInfo = { code: TransportErrorCode.INTERNAL_ERROR, application: false, byPeer: false, idleTimeout: false, reason: err.message };
     this.rejectEstablished(err);
     this.finish();
   }

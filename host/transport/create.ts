@@ -4,6 +4,7 @@
 
 import { instantiateCore } from '../core/core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
+import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO } from '../core/abi.generated';
 import { CoreCrypto } from '../crypto/core-imports';
 import { InitialProbe } from '../crypto/initial-probe';
 import type { CryptoProvider } from '../crypto/provider';
@@ -110,12 +111,16 @@ export interface ConnectOptions {
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
   const ptr = abi.statsPtr(conn);
   const v = abi.core.view;
-  const f = (i: number) => (ptr < 0 ? 0 : v.getFloat64(ptr + 8 * i, true));
+  const f = (slot: number) => (ptr < 0 ? 0 : v.getFloat64(ptr + 8 * slot, true));
   return {
-    smoothedRttUs: f(0), rttVarUs: f(1), minRttUs: f(2), latestRttUs: f(3), cwnd: f(4), bytesInFlight: f(5),
-    packetsSent: f(6), packetsReceived: f(7), packetsLost: f(8), packetsDropped: f(9), bytesSent: f(10), bytesReceived: f(11),
-    streamBytesSent: f(12), streamBytesReceived: f(13), ptoCount: f(14), state: ptr < 0 ? ConnState.Closed : f(15), ssthresh: f(16), congestionEvents: f(17),
-    sendsOverCwnd: f(20), recvBufferHighWater: f(21), sendBufferHighWater: f(22), keyUpdates: f(23),
+    smoothedRttUs: f(Stats.SMOOTHED_RTT), rttVarUs: f(Stats.RTT_VAR), minRttUs: f(Stats.MIN_RTT), latestRttUs: f(Stats.LATEST_RTT),
+    cwnd: f(Stats.CWND), bytesInFlight: f(Stats.BYTES_IN_FLIGHT),
+    packetsSent: f(Stats.PACKETS_SENT), packetsReceived: f(Stats.PACKETS_RECEIVED), packetsLost: f(Stats.PACKETS_LOST), packetsDropped: f(Stats.PACKETS_DROPPED),
+    bytesSent: f(Stats.BYTES_SENT), bytesReceived: f(Stats.BYTES_RECEIVED),
+    streamBytesSent: f(Stats.STREAM_BYTES_SENT), streamBytesReceived: f(Stats.STREAM_BYTES_RECEIVED), ptoCount: f(Stats.PTO_COUNT),
+    state: ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
+    sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
+    keyUpdates: f(Stats.KEY_UPDATES),
   };
 }
 
@@ -176,7 +181,7 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
     const key = CONFIG_KEYS[k as keyof TransportConfig];
     if (key === undefined) throw new QuicArgumentError(`unknown transport option "${k}"`);
     if (k === 'congestionControl' && v !== 'cubic' && v !== 'newreno') throw new QuicArgumentError(`congestionControl must be 'newreno' or 'cubic', not ${JSON.stringify(v)}`);
-    out[key] = k === 'congestionControl' ? (v === 'cubic' ? 1 : 0) : (v as number);
+    out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : (v as number);
   }
   return out;
 }

@@ -3,20 +3,18 @@
 // connections, accepts server connections, and starts client connections.
 // Platform-neutral: the core, the network and the TLS/key factories are injected.
 
-import { ConnAbi, CoreEvent, CoreEventKind, type EndpointLimits, type EndpointStats } from '../core/conn-abi';
+import { ConnAbi, CoreEvent, EventKind, type EndpointLimits, type EndpointStats } from '../core/conn-abi';
 import type { Clock } from './clock';
 import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
 import { ConnectionHost, QuicConnection, StatsReader } from './connection';
 import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
-import { QuicError } from '../errors';
+import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 
-/** QUIC version 1 (RFC 9000). */
-export const QUIC_V1 = 0x00000001;
-/** QUIC version 2 (RFC 9369). */
-export const QUIC_V2 = 0x6b3343cf;
+import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
+export { QUIC_V1, QUIC_V2 };
 
 /** Makes the TLS session of a new connection, given our encoded transport parameters. */
 export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number) => TlsSession;
@@ -153,15 +151,15 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   // ---- PumpListener -----------------------------------------------------------------
 
   onCoreEvent(ev: CoreEvent): void {
-    if (ev.kind === CoreEventKind.PathUnused) {
+    if (ev.kind === EventKind.PATH_UNUSED) {
       // No connection refers to the address any more: the network's path table drops it.
       this.options.network.forgetPath?.(ev.a);
       return;
     }
     if (this.options.qlog) this.qlogEvent(ev);
-    if (ev.kind === CoreEventKind.NewConnection) {
+    if (ev.kind === EventKind.NEW_CONNECTION) {
       if (!this.options.server || this.closedFlag) {
-        this.abi.close(ev.conn, 0x02 /* CONNECTION_REFUSED */, false, new Uint8Array(0));
+        this.abi.close(ev.conn, TransportErrorCode.CONNECTION_REFUSED, false, new Uint8Array(0));
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
@@ -177,7 +175,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     }
     const conn = this.connections.get(ev.conn);
     conn?.onCoreEvent(ev);
-    if (ev.kind === CoreEventKind.Closed && conn?.closeInfo) {
+    if (ev.kind === EventKind.CLOSED && conn?.closeInfo) {
       // Synchronously: the core may reuse this handle for the next connection.
       this.options.qlog?.close(ev.conn, this.options.clock.now(), conn.closeInfo);
     }
@@ -195,8 +193,8 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     const trace = this.options.qlog!.trace(ev.conn);
     if (!trace) return;
     const now = this.options.clock.now();
-    if (ev.kind === CoreEventKind.HandshakeConfirmed) trace.stateUpdated(now, 'handshake_confirmed');
-    else if (ev.kind === CoreEventKind.Closing) trace.stateUpdated(now, (ev.c & 2) !== 0 ? 'draining' : 'closing');
+    if (ev.kind === EventKind.HANDSHAKE_CONFIRMED) trace.stateUpdated(now, 'handshake_confirmed');
+    else if (ev.kind === EventKind.CLOSING) trace.stateUpdated(now, (ev.c & 2) !== 0 ? 'draining' : 'closing');
   }
 
   onFatal(err: Error): void {

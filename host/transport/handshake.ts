@@ -6,7 +6,7 @@
 
 import type { ConnAbi } from '../core/conn-abi';
 import { Level } from '../core/conn-abi';
-import { QuicError, QuicTransportError } from '../errors';
+import { QuicError, QuicTransportError, TransportErrorCode } from '../errors';
 
 export type { TlsOutput, HandshakeInfo, TlsSession } from '../tls/types';
 import type { TlsSession } from '../tls/types';
@@ -130,7 +130,7 @@ export class HandshakeDriver {
     } catch (err) {
       // The engine promises alerts, not exceptions; if one escapes anyway, close with
       // internal_error (alert 80) rather than let it unwind into the pump.
-      this.fail(0x100 + 80, `TLS engine error: ${(err as Error)?.message ?? String(err)}`);
+      this.fail(TransportErrorCode.CRYPTO_ERROR_BASE + 80, `TLS engine error: ${(err as Error)?.message ?? String(err)}`);
     }
   }
 
@@ -169,7 +169,7 @@ export class HandshakeDriver {
         this.onSessionTicket(out.ticket);
         break;
       case 'alert':
-        this.fail(0x100 + out.alert, `TLS alert ${out.alert}: ${out.reason}`);
+        this.fail(TransportErrorCode.CRYPTO_ERROR_BASE + out.alert, `TLS alert ${out.alert}: ${out.reason}`);
         break;
       default:
         break;

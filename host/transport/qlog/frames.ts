@@ -4,6 +4,7 @@
 
 import type { DecodedFrame } from '../../core/wire-frames';
 import { transportErrorName } from '../../errors';
+import { FrameType } from '../../core/abi.generated';
 import { toHex as hex } from '../../tls/bytes';
 
 export type QlogObject = Record<string, unknown>;
@@ -26,9 +27,9 @@ const appError = (code: bigint) => ({ error: 'unknown', error_code: n(code) });
  */
 export function qlogFrame(f: DecodedFrame, ackDelayExponent: number): QlogObject {
   const t = f.type;
-  if (t === 0x00) return { frame_type: 'padding', raw: { length: n(f.a), payload_length: n(f.a) } };
-  if (t === 0x01) return { frame_type: 'ping' };
-  if (t === 0x02 || t === 0x03) {
+  if (t === FrameType.PADDING) return { frame_type: 'padding', raw: { length: n(f.a), payload_length: n(f.a) } };
+  if (t === FrameType.PING) return { frame_type: 'ping' };
+  if (t === FrameType.ACK || t === FrameType.ACK_ECN) {
     const out: QlogObject = {
       frame_type: 'ack',
       ack_delay: (n(f.b) * 2 ** ackDelayExponent) / 1000,
@@ -38,27 +39,27 @@ export function qlogFrame(f: DecodedFrame, ackDelayExponent: number): QlogObject
     if (f.flag) Object.assign(out, { ect0: n(f.ecn[0]), ect1: n(f.ecn[1]), ce: n(f.ecn[2]) });
     return out;
   }
-  if (t === 0x04) return { frame_type: 'reset_stream', stream_id: n(f.a), ...appError(f.b), final_size: n(f.c) };
-  if (t === 0x05) return { frame_type: 'stop_sending', stream_id: n(f.a), ...appError(f.b) };
-  if (t === 0x06) return { frame_type: 'crypto', offset: n(f.b), length: f.data.length, raw: { length: f.data.length } };
-  if (t === 0x07) return { frame_type: 'new_token', token: { raw: { data: hex(f.data), length: f.data.length } } };
-  if (t >= 0x08 && t <= 0x0f) {
+  if (t === FrameType.RESET_STREAM) return { frame_type: 'reset_stream', stream_id: n(f.a), ...appError(f.b), final_size: n(f.c) };
+  if (t === FrameType.STOP_SENDING) return { frame_type: 'stop_sending', stream_id: n(f.a), ...appError(f.b) };
+  if (t === FrameType.CRYPTO) return { frame_type: 'crypto', offset: n(f.b), length: f.data.length, raw: { length: f.data.length } };
+  if (t === FrameType.NEW_TOKEN) return { frame_type: 'new_token', token: { raw: { data: hex(f.data), length: f.data.length } } };
+  if (t >= FrameType.STREAM && t <= FrameType.STREAM_MAX) {
     // `length` is qvis's name (qlog 0.3); the draft puts it in raw.length. Both are cheap.
     return { frame_type: 'stream', stream_id: n(f.a), offset: n(f.b), length: f.data.length, fin: f.flag, raw: { length: f.data.length } };
   }
-  if (t === 0x10) return { frame_type: 'max_data', maximum: n(f.a) };
-  if (t === 0x11) return { frame_type: 'max_stream_data', stream_id: n(f.a), maximum: n(f.b) };
-  if (t === 0x12 || t === 0x13) return { frame_type: 'max_streams', stream_type: t === 0x12 ? 'bidirectional' : 'unidirectional', maximum: n(f.a) };
-  if (t === 0x14) return { frame_type: 'data_blocked', limit: n(f.a) };
-  if (t === 0x15) return { frame_type: 'stream_data_blocked', stream_id: n(f.a), limit: n(f.b) };
-  if (t === 0x16 || t === 0x17) return { frame_type: 'streams_blocked', stream_type: t === 0x16 ? 'bidirectional' : 'unidirectional', limit: n(f.a) };
-  if (t === 0x18) {
+  if (t === FrameType.MAX_DATA) return { frame_type: 'max_data', maximum: n(f.a) };
+  if (t === FrameType.MAX_STREAM_DATA) return { frame_type: 'max_stream_data', stream_id: n(f.a), maximum: n(f.b) };
+  if (t === FrameType.MAX_STREAMS_BIDI || t === FrameType.MAX_STREAMS_UNI) return { frame_type: 'max_streams', stream_type: t === FrameType.MAX_STREAMS_BIDI ? 'bidirectional' : 'unidirectional', maximum: n(f.a) };
+  if (t === FrameType.DATA_BLOCKED) return { frame_type: 'data_blocked', limit: n(f.a) };
+  if (t === FrameType.STREAM_DATA_BLOCKED) return { frame_type: 'stream_data_blocked', stream_id: n(f.a), limit: n(f.b) };
+  if (t === FrameType.STREAMS_BLOCKED_BIDI || t === FrameType.STREAMS_BLOCKED_UNI) return { frame_type: 'streams_blocked', stream_type: t === FrameType.STREAMS_BLOCKED_BIDI ? 'bidirectional' : 'unidirectional', limit: n(f.a) };
+  if (t === FrameType.NEW_CONNECTION_ID) {
     return { frame_type: 'new_connection_id', sequence_number: n(f.a), retire_prior_to: n(f.b), connection_id_length: f.data.length, connection_id: hex(f.data), stateless_reset_token: hex(f.token) };
   }
-  if (t === 0x19) return { frame_type: 'retire_connection_id', sequence_number: n(f.a) };
-  if (t === 0x1a || t === 0x1b) return { frame_type: t === 0x1a ? 'path_challenge' : 'path_response', data: hex(f.token) };
-  if (t === 0x1c || t === 0x1d) {
-    const transport = t === 0x1c;
+  if (t === FrameType.RETIRE_CONNECTION_ID) return { frame_type: 'retire_connection_id', sequence_number: n(f.a) };
+  if (t === FrameType.PATH_CHALLENGE || t === FrameType.PATH_RESPONSE) return { frame_type: t === FrameType.PATH_CHALLENGE ? 'path_challenge' : 'path_response', data: hex(f.token) };
+  if (t === FrameType.CONNECTION_CLOSE || t === FrameType.CONNECTION_CLOSE_APP) {
+    const transport = t === FrameType.CONNECTION_CLOSE;
     const reason = new TextDecoder('utf-8', { fatal: false }).decode(f.data);
     return {
       frame_type: 'connection_close',
@@ -68,7 +69,7 @@ export function qlogFrame(f: DecodedFrame, ackDelayExponent: number): QlogObject
       ...(transport && f.b !== 0n ? { trigger_frame_type: n(f.b) } : {}),
     };
   }
-  if (t === 0x1e) return { frame_type: 'handshake_done' };
-  if (t === 0x30 || t === 0x31) return { frame_type: 'datagram', length: f.data.length, raw: { length: f.data.length } };
+  if (t === FrameType.HANDSHAKE_DONE) return { frame_type: 'handshake_done' };
+  if (t === FrameType.DATAGRAM || t === FrameType.DATAGRAM_LEN) return { frame_type: 'datagram', length: f.data.length, raw: { length: f.data.length } };
   return { frame_type: 'unknown', frame_type_bytes: t };
 }

@@ -9,14 +9,21 @@ import { qlogFrame, qlogTransportError, type QlogObject } from './frames';
 import type { QlogSink, QlogTraceInfo } from './sink';
 import { toHex } from '../../tls/bytes';
 import type { CloseInfo } from '../connection';
+import {
+  QLOG_PACKET_SENT, QLOG_PACKET_RECEIVED, QLOG_PACKET_LOST, QLOG_PACKET_DROPPED,
+  QLOG_LOST_REORDERING, QLOG_LOST_TIME, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE,
+  SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP,
+} from '../../core/abi.generated';
 
 const RS = '\x1e';
-const PACKET_TYPES = ['initial', 'handshake', '1RTT'];
+const PACKET_TYPES: Record<number, string> = { [SPACE_INITIAL]: 'initial', [SPACE_HANDSHAKE]: 'handshake', [SPACE_APP]: '1RTT' };
 const METRIC_NAMES = ['congestion_window', 'bytes_in_flight', 'smoothed_rtt', 'latest_rtt', 'rtt_variance', 'min_rtt', 'ssthresh', 'pto_count'];
 /** Metrics the core reports in µs; qlog wants ms. */
 const METRIC_IS_TIME = [false, false, true, true, true, true, false, false];
-const LOST_TRIGGERS = ['', 'reordering_threshold', 'time_threshold'];
-const DROPPED_TRIGGERS = ['', 'decryption_failure', 'duplicate', 'key_unavailable'];
+const LOST_TRIGGERS: Record<number, string> = { [QLOG_LOST_REORDERING]: 'reordering_threshold', [QLOG_LOST_TIME]: 'time_threshold' };
+const DROPPED_TRIGGERS: Record<number, string> = {
+  [QLOG_DROPPED_DECRYPTION]: 'decryption_failure', [QLOG_DROPPED_DUPLICATE]: 'duplicate', [QLOG_DROPPED_KEYS_GONE]: 'key_unavailable',
+};
 
 /** The qlog 0.3 names qvis understands, for the 'qvis' format. */
 const QVIS_NAMES: Record<string, string> = {
@@ -44,10 +51,7 @@ export interface PacketRecord {
   payload: Uint8Array | null;
 }
 
-export const QLOG_PACKET_SENT = 1;
-export const QLOG_PACKET_RECEIVED = 2;
-export const QLOG_PACKET_LOST = 3;
-export const QLOG_PACKET_DROPPED = 4;
+export { QLOG_PACKET_SENT, QLOG_PACKET_RECEIVED, QLOG_PACKET_LOST, QLOG_PACKET_DROPPED };
 
 /** A host-side event waiting behind packet records that came before it. */
 interface HostEvent { timeUs: number; name: string; data: QlogObject }
@@ -126,14 +130,14 @@ export class QlogTrace {
       const decoded = frames.decodeAll(rec.payload ?? new Uint8Array(0));
       const exp = sent ? this.localAckDelayExponent : this.peerAckDelayExponent;
       this.event(rec.timeUs, sent ? 'quic:packet_sent' : 'quic:packet_received', {
-        header: rec.space === 2 ? { ...header, key_phase_bit: rec.trigger === 1 } : header,
+        header: rec.space === SPACE_APP ? { ...header, key_phase_bit: rec.trigger === 1 } : header,
         frames: decoded.frames.map((f) => qlogFrame(f, exp)),
         raw: { length: rec.size, payload_length: rec.payload?.length ?? 0 },
       });
     } else if (rec.kind === QLOG_PACKET_LOST) {
       this.event(rec.timeUs, 'quic:packet_lost', { header, trigger: LOST_TRIGGERS[rec.trigger] ?? 'general' });
     } else if (rec.kind === QLOG_PACKET_DROPPED) {
-      const h = rec.pn > 0 || rec.trigger === 2 ? header : { packet_type: header.packet_type };
+      const h = rec.pn > 0 || rec.trigger === QLOG_DROPPED_DUPLICATE ? header : { packet_type: header.packet_type };
       this.event(rec.timeUs, 'quic:packet_dropped', { header: h, raw: { length: rec.size }, trigger: DROPPED_TRIGGERS[rec.trigger] ?? 'general' });
     }
     this.metricsUpdated(rec);
