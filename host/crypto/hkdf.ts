@@ -1,17 +1,41 @@
-// HKDF (RFC 5869) and TLS 1.3's HKDF-Expand-Label (RFC 9846 §7.1), synchronous and
-// platform-neutral (@noble/hashes), shared by the TLS key schedule and QUIC's packet
-// protection key derivation (RFC 9001 §5.1). None of this runs per packet.
-import { extract, expand } from '@noble/hashes/hkdf.js';
+// HKDF (RFC 5869) and TLS 1.3's HKDF-Expand-Label (RFC 9846 §7.1), synchronous, shared by
+// the TLS key schedule and QUIC's packet protection key derivation (RFC 9001 §5.1). None
+// of this runs per packet, but a handshake makes dozens of HMAC and hash calls: the hash
+// backend is pluggable. @noble/hashes (pure JS) by default, node:crypto when the Node
+// entry installs its handshake crypto (handshake-crypto.ts setHandshakeCrypto).
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 
 /** The two hashes TLS 1.3's cipher suites use. */
 export type HashName = 'sha256' | 'sha384';
 
+/** Digests and HMACs over a list of parts (no concatenation copies). */
+export interface HashBackend {
+  digest(hash: HashName, parts: readonly Uint8Array[]): Uint8Array;
+  hmac(hash: HashName, key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+}
+
 const hashes = { sha256, sha384 } as const;
 
-/** The hash function for `name`. */
-export function hashFn(name: HashName) {
-  return hashes[name];
+/** @noble/hashes: every runtime, synchronous. */
+export const nobleHashBackend: HashBackend = {
+  digest(hash, parts) {
+    const h = hashes[hash].create();
+    for (const p of parts) h.update(p);
+    return h.digest();
+  },
+  hmac(hash, key, parts) {
+    const h = nobleHmac.create(hashes[hash], key);
+    for (const p of parts) h.update(p);
+    return h.digest();
+  },
+};
+
+let backend: HashBackend = nobleHashBackend;
+
+/** Selects the hash backend (setHandshakeCrypto does it with the handshake crypto). */
+export function setHashBackend(b: HashBackend): void {
+  backend = b;
 }
 
 /** Output length of `name` in bytes. */
@@ -19,16 +43,37 @@ export function hashLength(name: HashName): number {
   return name === 'sha256' ? 32 : 48;
 }
 
+/** Hash of the concatenation of `parts`. */
+export function digest(hash: HashName, ...parts: Uint8Array[]): Uint8Array {
+  return backend.digest(hash, parts);
+}
+
+/** HMAC(key, concatenation of `parts`). */
+export function hmac(hash: HashName, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  return backend.hmac(hash, key, parts);
+}
+
 /** HKDF-Extract(salt, ikm). An empty salt means a string of HashLen zeros (RFC 5869 §2.2). */
 export function hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
-  return extract(hashes[hash], ikm, salt.length ? salt : new Uint8Array(hashLength(hash)));
+  return backend.hmac(hash, salt.length ? salt : new Uint8Array(hashLength(hash)), [ikm]);
 }
 
-/** HKDF-Expand(prk, info, length). */
+/** HKDF-Expand(prk, info, length): T(i) = HMAC(PRK, T(i-1) | info | i), RFC 5869 §2.3. */
 export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  return expand(hashes[hash], prk, info, length);
+  const hl = hashLength(hash);
+  const n = Math.ceil(length / hl);
+  if (n > 255 || length < 0) throw new RangeError('HKDF-Expand length out of range');
+  if (n === 1) return backend.hmac(hash, prk, [info, ONE]).slice(0, length);
+  const out = new Uint8Array(n * hl);
+  let t: Uint8Array = new Uint8Array(0);
+  for (let i = 1; i <= n; i++) {
+    t = backend.hmac(hash, prk, [t, info, Uint8Array.of(i)]);
+    out.set(t, (i - 1) * hl);
+  }
+  return out.slice(0, length);
 }
 
+const ONE = Uint8Array.of(1);
 const encoder = new TextEncoder();
 
 /**
@@ -45,5 +90,5 @@ export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: strin
   info.set(fullLabel, 3);
   info[3 + fullLabel.length] = context.length;
   info.set(context, 4 + fullLabel.length);
-  return expand(hashes[hash], secret, info, length);
+  return hkdfExpand(hash, secret, info, length);
 }

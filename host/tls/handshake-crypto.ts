@@ -12,6 +12,7 @@
 
 import type { PrivateKey } from './pki/keys';
 import { portableHandshakeCrypto } from './handshake-portable';
+import { setHashBackend, type HashBackend } from '../crypto/hkdf';
 
 export type HashName = 'sha256' | 'sha384' | 'sha512';
 
@@ -30,6 +31,8 @@ export interface EphemeralKey {
 
 export interface HandshakeCrypto {
   readonly name: string;
+  /** SHA-256/384 digests and HMACs for the transcript and the key schedule (HKDF). */
+  readonly hashes: HashBackend;
   /** Whether `group` (a TLS NamedGroup code point) is implemented. */
   supportsGroup(group: number): boolean;
   /** A new key share; private-key bytes come from `random` (tests replay it). */
@@ -56,6 +59,7 @@ let current: HandshakeCrypto = portableHandshakeCrypto;
  */
 export function setHandshakeCrypto(impl: HandshakeCrypto): void {
   current = impl;
+  setHashBackend(impl.hashes);
 }
 
 /** The implementation in use (the portable one unless an entry installed another). */

@@ -1,15 +1,16 @@
 // The handshake crypto through node:crypto: OpenSSL does every secret-dependent step
-// (scalar multiplication, signing, RSA with blinding) in constant time, at native speed
+// (scalar multiplication, signing, RSA with blinding, HMAC) in constant time, at native speed
 // (bench/handshake.ts). Synchronous KeyObject/ECDH APIs that Node, Deno and Bun share.
 // A runtime may lack an algorithm (Bun's BoringSSL, Deno's partial node:crypto): each
 // algorithm is checked once, on first use, by a round trip with throwaway keys, and a
 // failing one runs on the portable implementation instead, the others stay native.
 
-import { createECDH, createPrivateKey, createPublicKey, diffieHellman, randomBytes, sign, verify, constants, ECDH, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, randomBytes, sign, verify, constants, ECDH, type KeyObject } from 'node:crypto';
 import { Group } from './constants';
 import type { EphemeralKey, HandshakeCrypto, HashName, SigAlg } from './handshake-crypto';
 import { portableHandshakeCrypto as portable } from './handshake-portable';
 import { generateKey, type PrivateKey } from './pki/keys';
+import type { HashBackend } from '../crypto/hkdf';
 
 // X25519 keys go in and out as JWK (RFC 8037): OpenSSL 3's DER decoders cost ≈ 1 ms per
 // key on this machine class, the raw-key JWK path ≈ 0.05 ms. Node reads only `d` of a
@@ -137,6 +138,20 @@ function nodeVerify(alg: SigAlg, pub: Uint8Array, message: Uint8Array, sig: Uint
   }
 }
 
+/** Transcript hashes and HMACs (HKDF) in OpenSSL: every runtime's node:crypto has SHA-2. */
+const nodeHashes: HashBackend = {
+  digest(hash, parts) {
+    const h = createHash(hash);
+    for (const p of parts) h.update(p);
+    return new Uint8Array(h.digest());
+  },
+  hmac(hash, key, parts) {
+    const h = createHmac(hash, key);
+    for (const p of parts) h.update(p);
+    return new Uint8Array(h.digest());
+  },
+};
+
 // --- per-algorithm availability, checked once ---
 
 type Algo = 'x25519' | 'P-256' | 'P-384' | 'ecdsa' | 'ed25519';
@@ -181,6 +196,7 @@ function sigAlgo(alg: SigAlg): Algo | null {
 /** The raw node:crypto implementation, without fallback (tests cross-check it). */
 export const nodeHandshakeCryptoNoFallback: HandshakeCrypto = {
   name: 'node:crypto',
+  hashes: nodeHashes,
   supportsGroup: (group) => groupAlgo(group) !== null,
   keyShare: (group, random) => (group === Group.x25519 ? x25519Share(random) : ecdhShare(group, random)),
   sharedSecret: (group, own, peer) => (group === Group.x25519 ? x25519Shared(own, peer) : ecdhShared(group, own, peer)),
@@ -194,6 +210,7 @@ export const nodeHandshakeCryptoNoFallback: HandshakeCrypto = {
  */
 export const nodeHandshakeCrypto: HandshakeCrypto = {
   name: 'node:crypto (portable fallback per algorithm)',
+  hashes: nodeHashes,
   supportsGroup: (group) => groupAlgo(group) !== null,
   keyShare(group, random) {
     const a = groupAlgo(group);

@@ -11,6 +11,7 @@ import { Group } from './constants';
 import type { EphemeralKey, HandshakeCrypto, HashName, SigAlg } from './handshake-crypto';
 import type { PrivateKey } from './pki/keys';
 import { rsaPkcs1Verify, rsaPssVerify } from './pki/rsa-verify';
+import { nobleHashBackend } from '../crypto/hkdf';
 
 /** Makes RSA-PSS signatures for a key of type 'rsa' (message not pre-hashed). */
 export type RsaPssSigner = (key: PrivateKey, hash: HashName, message: Uint8Array) => Uint8Array;
@@ -30,6 +31,7 @@ function nist(group: number) {
 
 export const portableHandshakeCrypto: HandshakeCrypto = {
   name: 'portable (@noble/curves)',
+  hashes: nobleHashBackend,
 
   supportsGroup: (group) => group === Group.x25519 || nist(group) !== null,
 
