@@ -1,8 +1,8 @@
 // Handshakes per second on one server process, with latency percentiles: quicwasm client
 // against quicwasm server, one connection at a time, each measured from connect to
 // `established` on the client. Two settings:
-//   memory  both endpoints in this process over a DgramPair (real clock, no delay): the
-//           figure is the cost of both ends of one handshake
+//   memory  both endpoints in this process over a DgramPair on a virtual clock stepped as
+//           fast as the work allows: the figure is the CPU cost of both ends of a handshake
 //   udp     listen() and connect() from host/node.ts over loopback: connect() makes its
 //           own socket and endpoint each time, as an application would
 // each with resumption off (full handshake: x25519 + ECDSA P-256 certificate,
@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
 import { createClientEndpoint, createServerEndpoint } from '../host/transport/create';
 import { DgramPair } from '../host/net/dgram-pair';
-import { RealClock } from '../host/transport/clock';
+import { VirtualClock } from '../host/net/virtual-clock';
 import { generateSelfSigned } from '../host/tls/pki/index';
 import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import { setHandshakeCrypto, type HandshakeCrypto } from '../host/tls/handshake-crypto';
@@ -27,6 +27,7 @@ import { listen, connect } from '../host/node';
 import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
 import type { SessionTicket } from '../host/tls/engine';
 import type { QuicConnection } from '../host/transport/connection';
+import type { HandshakeInfo } from '../host/tls/types';
 import { cpuUs, report, type BenchRow } from './lib';
 
 const quick = process.argv.includes('--quick');
@@ -38,29 +39,52 @@ const ALPN = ['bench'];
 
 interface Sample { latMs: number[]; wallMs: number; cpuMs: number; n: number; resumed: number }
 
-/** Both endpoints in this process; `n` sequential handshakes. */
+/** Steps a virtual clock until `done`, letting promise callbacks run between steps. */
+async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
+  while (!done()) {
+    await new Promise((r) => setImmediate(r));
+    const next = clock.nextDeadline();
+    if (next === Infinity) continue;
+    clock.advanceTo(next);
+  }
+}
+
+/**
+ * Both endpoints in this process; `n` sequential handshakes. A virtual clock, stepped as
+ * fast as the work allows: on a real clock every in-memory datagram hop would wait for a
+ * setTimeout (≥ 1 ms in Node), and the figure would measure timer granularity.
+ */
 async function memoryRound(n: number, resume: boolean): Promise<Sample> {
   const module = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
-  const clock = new RealClock();
+  const clock = new VirtualClock(1_000_000);
   const pair = new DgramPair({ clock, seed: 1 });
   const server = createServerEndpoint({ coreModule: module, network: pair.b, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ALPN }, sessionTickets: resume });
   const client = createClientEndpoint({ coreModule: module, network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ALPN } });
   const accepted: QuicConnection[] = [];
   (async () => { for (;;) { try { accepted.push(await server.accept()); } catch { return; } } })();
   const s: Sample = { latMs: [], wallMs: 0, cpuMs: 0, n, resumed: 0 };
+  const handshake = async (ticket: SessionTicket | null) => {
+    const c = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket ?? undefined });
+    let info: HandshakeInfo | null = null, failed: unknown = null;
+    c.established.then((i) => { info = i; }, (e) => { failed = e; });
+    await drive(clock, () => info !== null || failed !== null);
+    if (failed) throw failed;
+    return { c, info: info! as HandshakeInfo };
+  };
   let ticket: SessionTicket | null = null;
   if (resume) {
-    const first = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-    await first.established;
-    ticket = await first.sessionTicket;
+    const { c } = await handshake(null);
+    let t: SessionTicket | null | undefined;
+    c.sessionTicket.then((x) => { t = x; });
+    await drive(clock, () => t !== undefined);
+    ticket = t ?? null;
     if (!ticket) throw new Error('no session ticket');
-    first.close(0, 'bench').catch(() => undefined);
+    c.close(0, 'bench').catch(() => undefined);
   }
   const t0 = performance.now(), c0 = cpuUs();
   for (let i = 0; i < n; i++) {
     const a = performance.now();
-    const c = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket ?? undefined });
-    const info = await c.established;
+    const { c, info } = await handshake(ticket);
     s.latMs.push(performance.now() - a);
     if (info.resumed) s.resumed++;
     c.close(0, 'bench').catch(() => undefined);
@@ -68,8 +92,9 @@ async function memoryRound(n: number, resume: boolean): Promise<Sample> {
   s.wallMs = performance.now() - t0;
   s.cpuMs = (cpuUs() - c0) / 1000;
   for (const c of accepted) c.close(0, 'bench').catch(() => undefined);
-  await client.close();
-  await server.close();
+  let done = false;
+  Promise.all([client.close(), server.close()]).then(() => { done = true; }, () => { done = true; });
+  await drive(clock, () => done);
   return s;
 }
 
@@ -152,7 +177,7 @@ async function profileOnly(): Promise<void> {
   // --profile=memory|udp: one seam (node:crypto), resumption off, for --cpu-prof runs.
   const which = process.argv.find((a) => a.startsWith('--profile='))!.slice(10);
   setHandshakeCrypto(nodeHandshakeCrypto);
-  const s = await (which === 'udp' ? udpRound(100, false) : memoryRound(200, false));
+  const s = await (which === 'udp' ? udpRound(100, false) : memoryRound(Number(process.env.HS_N ?? 200), process.env.HS_RESUME === "1"));
   console.log(`${which}: ${((s.n * 1000) / s.wallMs).toFixed(0)} handshakes/s, ${(s.cpuMs / s.n).toFixed(2)} CPU ms each`);
 }
 
