@@ -231,6 +231,12 @@ export const nodeHandshakeCrypto: HandshakeCrypto = {
   },
 };
 
+/** @internal tests: pretend the runtime lacks (false) or has (undefined: check again) an algorithm. */
+export function overrideNativeForTests(algo: Algo, ok: boolean | undefined): void {
+  if (ok === undefined) available.delete(algo);
+  else available.set(algo, ok);
+}
+
 /** Which algorithms run natively here (for benches and diagnostics). */
 export function nativeAlgorithms(): Record<Algo, boolean> {
   const out = {} as Record<Algo, boolean>;

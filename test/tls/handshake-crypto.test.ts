@@ -8,7 +8,7 @@ import { sha384 } from '@noble/hashes/sha2.js';
 import { Group, type GroupName } from '../../host/tls/constants';
 import { handshakeCrypto, setHandshakeCrypto, type HandshakeCrypto, type SigAlg } from '../../host/tls/handshake-crypto';
 import { portableHandshakeCrypto } from '../../host/tls/handshake-portable';
-import { nodeHandshakeCrypto, nodeHandshakeCryptoNoFallback, nativeAlgorithms } from '../../host/tls/handshake-node';
+import { nodeHandshakeCrypto, nodeHandshakeCryptoNoFallback, nativeAlgorithms, overrideNativeForTests } from '../../host/tls/handshake-node';
 import { newKeyShare, sharedSecret } from '../../host/tls/key-exchange';
 import { Alert, TlsAlertError } from '../../host/tls/alerts';
 import { Scheme, generateKey, sign, verifySchemeSignature, verifyCertificateSignature, type PrivateKey } from '../../host/tls/pki/keys';
@@ -22,6 +22,32 @@ const GROUPS: [GroupName, number][] = [['x25519', 32], ['secp256r1', 65], ['secp
 
 test('node:crypto runs every algorithm natively on Node (no fallback taken)', () => {
   expect(nativeAlgorithms()).toEqual({ x25519: true, 'P-256': true, 'P-384': true, ecdsa: true, ed25519: true });
+});
+
+describe('per-algorithm fallback (a runtime without the algorithm in node:crypto)', () => {
+  afterEach(() => { overrideNativeForTests('x25519', undefined); overrideNativeForTests('ed25519', undefined); });
+
+  test('x25519 missing: shares come from @noble and still agree with OpenSSL shares', () => {
+    overrideNativeForTests('x25519', false);
+    const fallback = newKeyShare(Group.x25519, rnd, nodeHandshakeCrypto);
+    expect(fallback.key.priv).toBeInstanceOf(Uint8Array); // noble's form, not a KeyObject
+    const native = newKeyShare(Group.x25519, rnd, nodeHandshakeCryptoNoFallback);
+    expect(Buffer.from(sharedSecret(fallback, native.publicKey))).toEqual(Buffer.from(sharedSecret(native, fallback.publicKey)));
+  });
+
+  test('Ed25519 missing: a whole handshake with an Ed25519 certificate still completes', () => {
+    overrideNativeForTests('ed25519', false);
+    const before = handshakeCrypto();
+    setHandshakeCrypto(nodeHandshakeCrypto);
+    try {
+      const { client, server } = pair({ keyType: 'ed25519' });
+      const outs = run(client, server);
+      expect(alertOf(outs.client) ?? alertOf(outs.server)).toBeUndefined();
+      expect(info(outs.client)).toBeDefined();
+    } finally {
+      setHandshakeCrypto(before);
+    }
+  });
 });
 
 describe.each(GROUPS)('group %s', (name, pubLen) => {
