@@ -13,7 +13,7 @@ import { generateKey, type PrivateKey } from './pki/keys';
 import type { HashBackend } from '../crypto/hkdf';
 
 // X25519 keys go in and out as JWK (RFC 8037): OpenSSL 3's DER decoders cost ≈ 1 ms per
-// key on this machine class, the raw-key JWK path ≈ 0.05 ms. Node reads only `d` of a
+// key on this machine class, the raw-key JWK path ≈ 0.07 ms. Node reads only `d` of a
 // private OKP JWK and derives the public key (exported below); the `x` it insists on is a
 // placeholder. A runtime that trusted `x` instead would export the placeholder, and the
 // first-use self-check (two shares must agree) would move x25519 to the fallback.
