@@ -10,4 +10,5 @@ export { UdpNetwork, QuicSocketError } from './net/udp';
 export { qlogDirectory } from './node-qlog';
 export { systemTrustAnchors } from './tls/pki/node-roots';
 export { nodeCryptoProvider } from './crypto/node-provider';
+export { nodeHandshakeCrypto } from './tls/handshake-node';
 export { loadCoreNode, coreWasmPath } from './core/node-loader';

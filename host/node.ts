@@ -18,6 +18,8 @@ import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
 import { systemTrustAnchors } from './tls/pki/node-roots';
 import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificates
+import { setHandshakeCrypto } from './tls/handshake-crypto';
+import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError } from './errors';
 import { qlogOptions } from './node-qlog';
 
@@ -29,6 +31,8 @@ function releaseCoreBytes(): Uint8Array {
 }
 
 setDefaultCoreSource(releaseCoreBytes);
+// Key shares and signatures through OpenSSL (portable fallback per missing algorithm).
+setHandshakeCrypto(nodeHandshakeCrypto);
 setCoreFileReader((path) => readFileSync(path.startsWith('file:') ? fileURLToPath(path) : path));
 
 /** The release core, compiled once per process (synchronously: Node allows it; browsers use compileCore()). */

@@ -38,6 +38,9 @@ export type { CertifiedKey } from './tls/pki/selfsigned';
 export { parsePemCertificates, parsePemPrivateKey, toPem } from './tls/pki/pem';
 export { portableCryptoProvider } from './crypto/portable-provider';
 export type { CryptoProvider } from './crypto/provider';
+export { setHandshakeCrypto, handshakeCrypto } from './tls/handshake-crypto';
+export type { HandshakeCrypto } from './tls/handshake-crypto';
+export { portableHandshakeCrypto } from './tls/handshake-portable';
 
 // The raw core, for tools and benchmarks.
 export { Core, instantiateCore } from './core/core';

@@ -1,50 +1,41 @@
-// HKDF (RFC 5869) and TLS 1.3's HKDF-Expand-Label (RFC 9846 §7.1), synchronous and
-// platform-neutral (@noble/hashes), shared by the TLS key schedule and QUIC's packet
-// protection key derivation (RFC 9001 §5.1). None of this runs per packet.
-import { extract, expand } from '@noble/hashes/hkdf.js';
+// HKDF (RFC 5869) and TLS 1.3's HKDF-Expand-Label (RFC 9846 §7.1), synchronous, shared by
+// the TLS key schedule and QUIC's packet protection key derivation (RFC 9001 §5.1). None
+// of this runs per packet, but a handshake makes dozens of HMAC and hash calls: the hash
+// backend is pluggable. @noble/hashes (pure JS) by default, node:crypto when the Node
+// entry installs its handshake crypto (handshake-crypto.ts setHandshakeCrypto).
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
 
 /** The two hashes TLS 1.3's cipher suites use. */
 export type HashName = 'sha256' | 'sha384';
 
+/** Digests and HMACs over a list of parts (no concatenation copies). */
+export interface HashBackend {
+  digest(hash: HashName, parts: readonly Uint8Array[]): Uint8Array;
+  hmac(hash: HashName, key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array;
+}
+
 const hashes = { sha256, sha384 } as const;
 
-/** HMAC(hash, key, data) from a host-native library, where the runtime has one. */
-export type HmacFn = (hash: HashName, key: Uint8Array, data: Uint8Array) => Uint8Array;
-let nativeHmac: HmacFn | null = null;
+/** @noble/hashes: every runtime, synchronous. */
+export const nobleHashBackend: HashBackend = {
+  digest(hash, parts) {
+    const h = hashes[hash].create();
+    for (const p of parts) h.update(p);
+    return h.digest();
+  },
+  hmac(hash, key, parts) {
+    const h = nobleHmac.create(hashes[hash], key);
+    for (const p of parts) h.update(p);
+    return h.digest();
+  },
+};
 
-/**
- * Routes HKDF through a native HMAC (the Node entry passes node:crypto's): the same
- * results, about ten times faster than the portable @noble/hashes code. An endpoint
- * derives client Initial keys for every Initial it cannot place (to authenticate it
- * before allocating anything), so under a flood this is on the hot path. null restores
- * the portable code.
- */
-export function useNativeHmac(fn: HmacFn | null): void {
-  nativeHmac = fn;
-}
+let backend: HashBackend = nobleHashBackend;
 
-function nativeExpand(hmac: HmacFn, hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  // RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) | info | i).
-  const hl = hashLength(hash);
-  if (length > 255 * hl) throw new RangeError('HKDF output too long');
-  const out = new Uint8Array(length);
-  let prev = new Uint8Array(0);
-  for (let i = 1, o = 0; o < length; i++) {
-    const input = new Uint8Array(prev.length + info.length + 1);
-    input.set(prev);
-    input.set(info, prev.length);
-    input[input.length - 1] = i;
-    prev = hmac(hash, prk, input) as Uint8Array<ArrayBuffer>;
-    out.set(prev.subarray(0, Math.min(hl, length - o)), o);
-    o += hl;
-  }
-  return out;
-}
-
-/** The hash function for `name`. */
-export function hashFn(name: HashName) {
-  return hashes[name];
+/** Selects the hash backend (setHandshakeCrypto does it with the handshake crypto). */
+export function setHashBackend(b: HashBackend): void {
+  backend = b;
 }
 
 /** Output length of `name` in bytes. */
@@ -52,17 +43,37 @@ export function hashLength(name: HashName): number {
   return name === 'sha256' ? 32 : 48;
 }
 
+/** Hash of the concatenation of `parts`. */
+export function digest(hash: HashName, ...parts: Uint8Array[]): Uint8Array {
+  return backend.digest(hash, parts);
+}
+
+/** HMAC(key, concatenation of `parts`). */
+export function hmac(hash: HashName, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+  return backend.hmac(hash, key, parts);
+}
+
 /** HKDF-Extract(salt, ikm). An empty salt means a string of HashLen zeros (RFC 5869 §2.2). */
 export function hkdfExtract(hash: HashName, salt: Uint8Array, ikm: Uint8Array): Uint8Array {
-  const key = salt.length ? salt : new Uint8Array(hashLength(hash));
-  return nativeHmac ? nativeHmac(hash, key, ikm) : extract(hashes[hash], ikm, key);
+  return backend.hmac(hash, salt.length ? salt : new Uint8Array(hashLength(hash)), [ikm]);
 }
 
-/** HKDF-Expand(prk, info, length). */
+/** HKDF-Expand(prk, info, length): T(i) = HMAC(PRK, T(i-1) | info | i), RFC 5869 §2.3. */
 export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
-  return nativeHmac ? nativeExpand(nativeHmac, hash, prk, info, length) : expand(hashes[hash], prk, info, length);
+  const hl = hashLength(hash);
+  const n = Math.ceil(length / hl);
+  if (n > 255 || length < 0) throw new RangeError('HKDF-Expand length out of range');
+  if (n === 1) return backend.hmac(hash, prk, [info, ONE]).slice(0, length);
+  const out = new Uint8Array(n * hl);
+  let t: Uint8Array = new Uint8Array(0);
+  for (let i = 1; i <= n; i++) {
+    t = backend.hmac(hash, prk, [t, info, Uint8Array.of(i)]);
+    out.set(t, (i - 1) * hl);
+  }
+  return out.slice(0, length);
 }
 
+const ONE = Uint8Array.of(1);
 const encoder = new TextEncoder();
 
 /**

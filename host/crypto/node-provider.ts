@@ -1,23 +1,22 @@
 // Host-native packet protection over node:crypto (Deno and Bun implement it too).
-// node:crypto has no way to re-key a GCM cipher with a new nonce, so each packet costs
-// one createCipheriv (~6 µs fixed on this machine, /work/shared/perf/README.md); key
-// objects are created once per key, and AES header protection keeps one ECB cipher per
-// key alive (ECB is stateless across blocks, so update() can be called per sample).
+// node:crypto (Node 20) has no way to give a GCM or ChaCha20-Poly1305 cipher object a
+// new nonce, so each packet costs one createCipheriv (≈ 6 µs fixed on an idle machine,
+// /work/shared/perf/README.md; bench/protection.ts); key objects are created once per
+// key. Header protection creates no object per packet: AES keeps one ECB cipher per key
+// alive (ECB is stateless across blocks, so update() serves every sample), ChaCha20
+// computes its one block in JavaScript (chacha-block.ts).
 
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, getCiphers, type KeyObject, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, getCiphers, type KeyObject, type CipherGCMTypes, type CipherChaCha20Poly1305Types } from 'node:crypto';
 import type { CryptoProvider, HeaderProtector, PacketProtector } from './provider';
 import { makeNonce } from './provider';
 import { Suite, TAG_LENGTH } from './suites';
 import { portableCryptoProvider } from './portable-provider';
-import { useNativeHmac } from './hkdf';
-
-// Key derivation (HKDF) through node:crypto's HMAC wherever this provider is loaded.
-useNativeHmac((hash, key, data) => createHmac(hash, key).update(data).digest());
+import { ChaChaMasker } from './chacha-block';
 
 // Bun's node:crypto (BoringSSL) has no ChaCha20 or ChaCha20-Poly1305 (Bun 1.4): there the
 // ChaCha20 suite runs on the portable implementation, the AES suites stay native.
 const ciphers = new Set(getCiphers());
-const nativeChaCha = ciphers.has('chacha20-poly1305') && ciphers.has('chacha20');
+const nativeChaCha = ciphers.has('chacha20-poly1305');
 
 type AeadName = CipherGCMTypes | CipherChaCha20Poly1305Types;
 
@@ -76,29 +75,14 @@ class NodeAesHeaderProtector implements HeaderProtector {
   }
 }
 
-const FIVE_ZEROS = new Uint8Array(5);
-
-class NodeChaChaHeaderProtector implements HeaderProtector {
-  private readonly key: KeyObject;
-  constructor(hpKey: Uint8Array) {
-    this.key = createSecretKey(hpKey);
-  }
-  mask(buf: Uint8Array, sampleAt: number, out: Uint8Array, outAt: number): void {
-    // OpenSSL's chacha20 IV is counter (4 bytes, little-endian) || nonce (12): exactly the
-    // sample layout of RFC 9001 §5.4.4.
-    const c = createCipheriv('chacha20', this.key, buf.subarray(sampleAt, sampleAt + 16));
-    const block = c.update(FIVE_ZEROS);
-    for (let i = 0; i < 5; i++) out[outAt + i] = block[i];
-  }
-}
-
 /** Packet protection through node:crypto. */
 export const nodeCryptoProvider: CryptoProvider = {
   name: 'node:crypto',
   createPacketProtector: (suite, key, iv) =>
     suite === Suite.ChaCha20Poly1305 && !nativeChaCha ? portableCryptoProvider.createPacketProtector(suite, key, iv) : new NodePacketProtector(suite, key, iv),
   createHeaderProtector: (suite, hpKey) => {
-    if (suite !== Suite.ChaCha20Poly1305) return new NodeAesHeaderProtector(hpKey);
-    return nativeChaCha ? new NodeChaChaHeaderProtector(hpKey) : portableCryptoProvider.createHeaderProtector(suite, hpKey);
+    // ChaCha20 masks: one block in JS beats a createCipheriv('chacha20') per packet
+    // (chacha-block.ts; bench/protection.ts), and Bun has no native chacha20 anyway.
+    return suite === Suite.ChaCha20Poly1305 ? new ChaChaMasker(hpKey) : new NodeAesHeaderProtector(hpKey);
   },
 };

@@ -4,7 +4,8 @@
 // AES-GCM (no AES-NI from JS), closer for ChaCha20-Poly1305: bench/crypto.ts measures it.
 
 import { gcm, unsafe as aesBlock } from '@noble/ciphers/aes.js';
-import { chacha20poly1305, chacha20 } from '@noble/ciphers/chacha.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { ChaChaMasker } from './chacha-block';
 import type { CryptoProvider, HeaderProtector, PacketProtector } from './provider';
 import { makeNonce } from './provider';
 import { Suite, TAG_LENGTH } from './suites';
@@ -56,21 +57,9 @@ class NobleAesHeaderProtector implements HeaderProtector {
   }
 }
 
-class NobleChaChaHeaderProtector implements HeaderProtector {
-  private readonly block = new Uint8Array(5);
-  constructor(private readonly hpKey: Uint8Array) {}
-  mask(buf: Uint8Array, sampleAt: number, out: Uint8Array, outAt: number): void {
-    const s = sampleAt;
-    const counter = (buf[s] | (buf[s + 1] << 8) | (buf[s + 2] << 16) | (buf[s + 3] << 24)) >>> 0;
-    this.block.fill(0);
-    chacha20(this.hpKey, buf.slice(s + 4, s + 16), this.block, this.block, counter);
-    for (let i = 0; i < 5; i++) out[outAt + i] = this.block[i];
-  }
-}
-
 /** Packet protection in portable JavaScript (@noble/ciphers). */
 export const portableCryptoProvider: CryptoProvider = {
   name: 'portable (@noble/ciphers)',
   createPacketProtector: (suite, key, iv) => new NoblePacketProtector(suite, key, iv),
-  createHeaderProtector: (suite, hpKey) => (suite === Suite.ChaCha20Poly1305 ? new NobleChaChaHeaderProtector(hpKey) : new NobleAesHeaderProtector(hpKey)),
+  createHeaderProtector: (suite, hpKey) => (suite === Suite.ChaCha20Poly1305 ? new ChaChaMasker(hpKey) : new NobleAesHeaderProtector(hpKey)),
 };

@@ -7,7 +7,7 @@
 
 import { Level } from './types';
 import { Alert, TlsAlertError } from './alerts';
-import { Ext, Group, HandshakeType, HRR_RANDOM, TLS13 } from './constants';
+import { Ext, Group, DEFAULT_GROUPS, HandshakeType, HRR_RANDOM, TLS13 } from './constants';
 import { KeySchedule, Transcript, deriveSecret } from './keyschedule';
 import { newKeyShare, sharedSecret, type KeyShare } from './key-exchange';
 import * as msg from './messages';
@@ -83,7 +83,7 @@ export class TlsClient extends SessionBase {
       }
       this.offer = this.chooseOffer();
       this.clientRandom = this.random(32);
-      const groups = (this.opts.groups ?? ['x25519', 'secp256r1']).map((g) => Group[g]);
+      const groups = (this.opts.groups ?? DEFAULT_GROUPS).map((g) => Group[g]);
       this.shares = [newKeyShare(groups[0], this.random)];
       this.sendClientHello(groups);
     });
@@ -203,7 +203,7 @@ export class TlsClient extends SessionBase {
     if (this.sawHrr) throw new TlsAlertError(Alert.unexpected_message, 'second HelloRetryRequest');
     this.sawHrr = true;
     const group = sh.selectedGroup;
-    const offered: number[] = (this.opts.groups ?? ['x25519', 'secp256r1']).map((g) => Group[g]);
+    const offered: number[] = (this.opts.groups ?? DEFAULT_GROUPS).map((g) => Group[g]);
     if (group === undefined || !offered.includes(group) || this.shares.some((s) => s.group === group)) {
       throw new TlsAlertError(Alert.illegal_parameter, 'HelloRetryRequest asks for a group we cannot or already did offer');
     }

@@ -28,8 +28,20 @@ export const Ext = {
   quic_transport_parameters: 0x0039,
 } as const;
 
-export const Group = { x25519: 0x001d, secp256r1: 0x0017 } as const;
+/**
+ * Key exchange groups (RFC 9846 §4.2.7). No x448 or X25519MLKEM768: handshake-crypto.ts
+ * says why.
+ */
+export const Group = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 } as const;
 export type GroupName = keyof typeof Group;
+
+/**
+ * Groups offered and accepted by default, preferred first. A client sends a key share for
+ * the first only (x25519: the fastest, and what nearly every peer supports); a server
+ * that picks another answers with a HelloRetryRequest. P-384 is accepted for peers that
+ * offer nothing else.
+ */
+export const DEFAULT_GROUPS: readonly GroupName[] = ['x25519', 'secp256r1', 'secp384r1'];
 
 export const TLS13 = 0x0304;
 

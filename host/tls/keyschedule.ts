@@ -1,7 +1,6 @@
 // The TLS 1.3 key schedule (RFC 9846 §7.1) and the transcript hash (§4.4.1).
 
-import { hkdfExtract, hkdfExpandLabel, hashFn, hashLength, type HashName } from '../crypto/hkdf';
-import { hmac } from '@noble/hashes/hmac.js';
+import { digest, hkdfExtract, hkdfExpandLabel, hashLength, hmac, type HashName } from '../crypto/hkdf';
 
 /** A running transcript hash: a copy of every handshake message, hashed on demand. */
 export class Transcript {
@@ -14,17 +13,12 @@ export class Transcript {
 
   /** Hash of everything added so far. */
   digest(): Uint8Array {
-    const h = hashFn(this.hash).create();
-    for (const p of this.parts) h.update(p);
-    return h.digest();
+    return digest(this.hash, ...this.parts);
   }
 
   /** Hash of everything added so far followed by `extra` (not added): PSK binders hash a truncated ClientHello. */
   digestWith(extra: Uint8Array): Uint8Array {
-    const h = hashFn(this.hash).create();
-    for (const p of this.parts) h.update(p);
-    h.update(extra);
-    return h.digest();
+    return digest(this.hash, ...this.parts, extra);
   }
 
   /** Replaces ClientHello1 by message_hash for HelloRetryRequest (§4.4.1). */
@@ -43,7 +37,7 @@ export function deriveSecret(hash: HashName, secret: Uint8Array, label: string, 
 }
 
 function emptyHash(hash: HashName): Uint8Array {
-  return hashFn(hash)(new Uint8Array(0));
+  return digest(hash);
 }
 
 /** The secrets of one handshake, derived step by step. */
@@ -90,6 +84,6 @@ export class KeySchedule {
   /** verify_data for Finished (§4.4.4). */
   finished(baseKey: Uint8Array, transcriptHash: Uint8Array): Uint8Array {
     const key = hkdfExpandLabel(this.hash, baseKey, 'finished', new Uint8Array(0), this.len);
-    return hmac(hashFn(this.hash), key, transcriptHash);
+    return hmac(this.hash, key, transcriptHash);
   }
 }

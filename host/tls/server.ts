@@ -7,7 +7,7 @@
 
 import { Level } from './types';
 import { Alert, TlsAlertError } from './alerts';
-import { Ext, Group, HandshakeType, HRR_RANDOM, TLS13 } from './constants';
+import { Ext, Group, DEFAULT_GROUPS, HandshakeType, HRR_RANDOM, TLS13 } from './constants';
 import { KeySchedule, Transcript, deriveSecret } from './keyschedule';
 import { newKeyShare, sharedSecret } from './key-exchange';
 import * as msg from './messages';
@@ -92,7 +92,7 @@ export class TlsServer extends SessionBase {
     const candidates = this.suitePreference().filter((s) => ch.cipherSuites.includes(SUITES[s].tlsCode));
     if (!candidates.length) throw new TlsAlertError(Alert.handshake_failure, 'no common cipher suite');
     if (!ch.extensions.has(Ext.supported_groups) || !ch.extensions.has(Ext.key_share)) throw new TlsAlertError(Alert.missing_extension, 'ClientHello without supported_groups/key_share');
-    const ourGroups: number[] = (this.opts.groups ?? ['x25519', 'secp256r1']).map((g) => Group[g]);
+    const ourGroups: number[] = (this.opts.groups ?? DEFAULT_GROUPS).map((g) => Group[g]);
     const share = ourGroups.map((g) => ch.keyShares.find((k) => k.group === g)).find(Boolean);
 
     const chosen = selectPsk(ch, candidates, { psks: this.opts.psks, sessionTickets: this.opts.sessionTickets, requireClientCertificate: this.opts.clientAuth === 'require' });

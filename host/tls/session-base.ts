@@ -17,7 +17,7 @@ export interface TlsCommonOptions {
   transportParameters: Uint8Array;
   /** Cipher suites by preference (default AES-128-GCM, ChaCha20-Poly1305, AES-256-GCM). */
   cipherSuites?: Suite[];
-  /** Key exchange groups by preference (default x25519, secp256r1). */
+  /** Key exchange groups by preference (default x25519, secp256r1, secp384r1). */
   groups?: GroupName[];
   /** SSLKEYLOGFILE lines (NSS key log format), e.g. to let Wireshark decrypt a capture. */
   keyLog?: (line: string) => void;

@@ -1,4 +1,5 @@
-import { hkdfExtract, hkdfExpandLabel } from '../../host/crypto/hkdf';
+import { digest, hkdfExpand, hkdfExtract, hkdfExpandLabel, nobleHashBackend, setHashBackend } from '../../host/crypto/hkdf';
+import { nodeHandshakeCrypto } from '../../host/tls/handshake-node';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
 const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -13,4 +14,28 @@ test('RFC 9001 A.1 initial secrets through HKDF-Extract and HKDF-Expand-Label', 
   expect(toHex(hkdfExpandLabel('sha256', client, 'quic key', new Uint8Array(0), 16))).toBe('1f369613dd76d5467730efcbe3b1a22d');
   expect(toHex(hkdfExpandLabel('sha256', client, 'quic iv', new Uint8Array(0), 12))).toBe('fa044b2f42a3fd3b46fb255c');
   expect(toHex(hkdfExpandLabel('sha256', client, 'quic hp', new Uint8Array(0), 16))).toBe('9f50449e04a0e810283a1e9933adedd2');
+});
+
+// RFC 5869 A.1 (two HMAC blocks of output) and the RFC 9001 derivation through each hash
+// backend: @noble/hashes and node:crypto (what the Node entry installs).
+describe.each([
+  ['@noble/hashes', nobleHashBackend],
+  ['node:crypto', nodeHandshakeCrypto.hashes],
+])('hash backend %s', (_name, b) => {
+  afterAll(() => setHashBackend(nobleHashBackend));
+
+  test('RFC 5869 A.1: Extract and a 42-byte Expand', () => {
+    setHashBackend(b);
+    const prk = hkdfExtract('sha256', hex('000102030405060708090a0b0c'), new Uint8Array(22).fill(0x0b));
+    expect(toHex(prk)).toBe('077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5');
+    expect(toHex(hkdfExpand('sha256', prk, hex('f0f1f2f3f4f5f6f7f8f9'), 42))).toBe('3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865');
+  });
+
+  test('RFC 9001 A.1 client key, and SHA-384 digests over parts', () => {
+    setHashBackend(b);
+    const initial = hkdfExtract('sha256', hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a'), hex('8394c8f03e515708'));
+    expect(toHex(hkdfExpandLabel('sha256', hkdfExpandLabel('sha256', initial, 'client in', new Uint8Array(0), 32), 'quic key', new Uint8Array(0), 16))).toBe('1f369613dd76d5467730efcbe3b1a22d');
+    // SHA-384("abc"), FIPS 180-2 B.1, split across two parts.
+    expect(toHex(digest('sha384', hex('61'), hex('6263')))).toBe('cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7');
+  });
 });

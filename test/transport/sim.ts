@@ -8,6 +8,12 @@ import { VirtualClock } from '../../host/net/virtual-clock';
 import { generateSelfSigned } from '../../host/tls/pki/index';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import type { QuicConnection } from '../../host/transport/connection';
+import { setHandshakeCrypto } from '../../host/tls/handshake-crypto';
+import { nodeHandshakeCrypto } from '../../host/tls/handshake-node';
+
+// The simulator runs on Node: handshake crypto through node:crypto, as listen()/connect() use
+// (the portable implementation is tested on its own in test/tls).
+setHandshakeCrypto(nodeHandshakeCrypto);
 
 let compiled: WebAssembly.Module | null = null;
 export function coreModule(build: 'release' | 'debug' = 'release'): WebAssembly.Module {
