@@ -113,13 +113,16 @@ export class TlsClient extends SessionBase {
     const t = offer?.ticket;
     // 0-RTT: only with a ticket that allows it, with its suite on offer, never after HelloRetryRequest (§4.2.10).
     this.earlyDataOffered = !!(this.opts.earlyData && t && t.maxEarlyData > 0 && !this.sawHrr && this.suitePreference().includes(t.suite));
-    const extra: [number, Uint8Array][] = [];
+    // psk_key_exchange_modes goes in every ClientHello, not only with a PSK: it also says
+    // which tickets we can use, and servers issue tickets only to clients that list a
+    // mode (RFC 9846 §4.2.9: "SHOULD NOT send NewSessionTicket with tickets that are not
+    // compatible with the advertised modes"; without it, resumption never starts).
+    const extra: [number, Uint8Array][] = [[Ext.psk_key_exchange_modes, rmsg.encodePskModes([rmsg.PskMode.psk_dhe_ke])]];
     let ks: KeySchedule | undefined;
     if (offer) {
       ks = new KeySchedule(offer.hash, offer.key);
       const now = this.opts.now?.().getTime() ?? Date.now();
       const age = t ? ((now - t.receivedAt + t.ageAdd) >>> 0) : 0; // obfuscated_ticket_age, §4.2.11.1
-      extra.push([Ext.psk_key_exchange_modes, rmsg.encodePskModes([rmsg.PskMode.psk_dhe_ke])]);
       if (this.earlyDataOffered) extra.push([Ext.early_data, new Uint8Array(0)]);
       // pre_shared_key goes last (§4.2.11), with a placeholder binder filled in below.
       extra.push([Ext.pre_shared_key, rmsg.encodeOfferedPsks({ identities: [{ identity: offer.identity, obfuscatedTicketAge: age }], binders: [new Uint8Array(ks.len)] })]);
