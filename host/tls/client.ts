@@ -15,7 +15,8 @@ import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES as SIGNATURE_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
-import { parseCertificate, sign, signatureSchemesFor, verifyCertificateChain, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { verifyChainWith, type CertificateVerificationCache } from './pki/verify-cache';
 import { fillBinder, MIN_EXTERNAL_PSK_LENGTH, type ExternalPsk } from './psk';
 import { ticketUsable, type SessionTicket } from './session-ticket';
 import type { HashName } from '../crypto/hkdf';
@@ -27,6 +28,8 @@ export interface TlsClientOptions extends TlsCommonOptions {
   trustAnchors?: Uint8Array[];
   /** Turns certificate verification off. Only for tests and interop with throwaway peers. */
   dangerouslySkipCertificateVerification?: boolean;
+  /** Where successful chain verifications are remembered (default: one process-wide LRU); null verifies every time. */
+  verificationCache?: CertificateVerificationCache | null;
   /** Our certificate and key, sent when the server asks for one (client authentication). */
   certificate?: CertifiedKey;
   /** An external PSK to authenticate with (instead of the server's certificate). */
@@ -258,7 +261,7 @@ export class TlsClient extends SessionBase {
     if (!this.peerChain.length) throw new TlsAlertError(Alert.decode_error, 'server sent an empty certificate chain');
     if (!this.opts.dangerouslySkipCertificateVerification) {
       if (!this.opts.trustAnchors) throw new TlsAlertError(Alert.handshake_failure, 'server did not accept our PSK, and we have no trust anchors to verify its certificate');
-      const r = verifyCertificateChain(this.peerChain, {
+      const r = verifyChainWith(this.opts.verificationCache, this.peerChain, {
         trustAnchors: this.opts.trustAnchors,
         serverName: this.opts.serverName,
         now: this.opts.now?.(),
