@@ -55,6 +55,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 const label = (c: Certificate) => c.commonName ?? 'certificate';
+/** "certificate 1 (\"Example CA\")": the position in the chain (0 = leaf) and the subject's CN. */
+const who = (i: number, c: Certificate) => `certificate ${i} ("${label(c)}")`;
 const selfIssued = (c: Certificate) => sameBytes(c.subject, c.issuer);
 
 /** Verifies `chain` (DER, leaf first). Never throws. */
@@ -78,11 +80,11 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
   if (opts.serverName !== undefined && !matchesName(leaf, opts.serverName)) {
     return fail(Alert.bad_certificate, `certificate is not valid for "${opts.serverName}" (names: ${[...leaf.dnsNames, ...leaf.ipAddresses.map(ipString)].join(', ') || 'none'})`);
   }
-  if (leaf.keyUsage !== undefined && !(leaf.keyUsage & 1)) return fail(Alert.bad_certificate, 'leaf keyUsage lacks digitalSignature');
+  if (leaf.keyUsage !== undefined && !(leaf.keyUsage & 1)) return fail(Alert.bad_certificate, `leaf "${label(leaf)}" keyUsage lacks digitalSignature (needed to sign CertificateVerify)`);
   // RFC 5280 §4.2.1.12: when present, extendedKeyUsage must allow this use (or any use).
   const purpose = opts.purpose === 'server' ? EKU_SERVER_AUTH : EKU_CLIENT_AUTH;
   if (leaf.extKeyUsage && !leaf.extKeyUsage.includes(purpose) && !leaf.extKeyUsage.includes(EKU_ANY)) {
-    return fail(Alert.unsupported_certificate, `leaf extendedKeyUsage does not allow ${opts.purpose} authentication`);
+    return fail(Alert.unsupported_certificate, `leaf "${label(leaf)}" extendedKeyUsage (${leaf.extKeyUsage.join(', ') || 'empty'}) does not allow ${opts.purpose} authentication`);
   }
 
   // Walk up: each certificate must be issued by the next one, or by an anchor.
@@ -91,8 +93,8 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
   let anchor: Certificate | undefined;
   for (let i = 0; i < certs.length; i++) {
     const c = certs[i];
-    if (now < c.notBefore) return fail(Alert.certificate_expired, `certificate ${i} is not valid before ${c.notBefore.toISOString()}`);
-    if (now > c.notAfter) return fail(Alert.certificate_expired, `certificate ${i} expired ${c.notAfter.toISOString()}`);
+    if (now < c.notBefore) return fail(Alert.certificate_expired, `${who(i, c)} is not valid before ${c.notBefore.toISOString()} (now ${now.toISOString()})`);
+    if (now > c.notAfter) return fail(Alert.certificate_expired, `${who(i, c)} expired ${c.notAfter.toISOString()} (now ${now.toISOString()})`);
     // A certificate that is itself a trust anchor ends the path.
     if (anchors.some((a) => sameBytes(a.der, c.der))) { anchor = c; break; }
     path.push(c);
@@ -100,7 +102,7 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
     // does not recognize". The anchor is an input to path validation (§6.1.1), not a path
     // certificate, so its extensions are not held to this (its name constraints still apply below).
     if (c.unhandledCritical.length) {
-      return fail(Alert.unsupported_certificate, `certificate ${i} ("${label(c)}") has critical extension${c.unhandledCritical.length > 1 ? 's' : ''} ${c.unhandledCritical.join(', ')} that we do not process`);
+      return fail(Alert.unsupported_certificate, `${who(i, c)} has critical extension${c.unhandledCritical.length > 1 ? 's' : ''} ${c.unhandledCritical.join(', ')} that we do not process`);
     }
     const a = anchors.find((x) => sameBytes(x.subject, c.issuer) && checkSignature(c, x) === true);
     if (a) {
@@ -111,18 +113,21 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
     }
     const next = certs[i + 1];
     if (!next) break;
-    if (!sameBytes(next.subject, c.issuer)) return fail(Alert.bad_certificate, `certificate ${i + 1} did not issue certificate ${i}`);
+    if (!sameBytes(next.subject, c.issuer)) return fail(Alert.bad_certificate, `${who(i + 1, next)} did not issue ${who(i, c)}: its subject is not that certificate's issuer`);
     const sig = checkSignature(c, next);
-    if (sig === 'unsupported') return fail(Alert.unsupported_certificate, `unsupported signature algorithm ${c.signatureAlgorithm}`);
-    if (!sig) return fail(Alert.bad_certificate, `bad signature on certificate ${i}`);
+    if (sig === 'unsupported') return fail(Alert.unsupported_certificate, `${who(i, c)} is signed with an unsupported algorithm ${c.signatureAlgorithm}`);
+    if (!sig) return fail(Alert.bad_certificate, `the signature of "${label(next)}" on ${who(i, c)} does not verify`);
     const r = checkIssuer(next, i);
     if (r) return r;
   }
   if (!anchor) {
     const top = certs[certs.length - 1];
     const unsupported = anchors.some((a) => sameBytes(a.subject, top.issuer) && checkSignature(top, a) === 'unsupported');
-    if (unsupported) return fail(Alert.unsupported_certificate, `unsupported signature algorithm ${top.signatureAlgorithm}`);
-    return fail(Alert.unknown_ca, `no trust anchor issued "${label(top)}"`);
+    if (unsupported) return fail(Alert.unsupported_certificate, `${who(certs.length - 1, top)} is signed with an unsupported algorithm ${top.signatureAlgorithm}`);
+    const named = anchors.find((a) => sameBytes(a.subject, top.issuer));
+    // An anchor with the right name whose key did not sign it: another CA of that name, or a forged certificate.
+    if (named) return fail(Alert.unknown_ca, `no trust anchor issued ${who(certs.length - 1, top)}: the anchor "${label(named)}" has its issuer's name, but its signature does not verify`);
+    return fail(Alert.unknown_ca, `no trust anchor issued ${who(certs.length - 1, top)} (${anchors.length} anchors)`);
   }
   const r = checkPolicy(path) ?? checkNames(path, anchor);
   if (r) return r;
@@ -133,9 +138,9 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
 
 /** `issuer` signs a certificate with `below` CA certificates under it (0 = the leaf). */
 function checkIssuer(issuer: Certificate, below: number): VerifyResult | null {
-  if (!issuer.isCA) return fail(Alert.bad_certificate, `"${issuer.commonName}" is not a CA`);
-  if (issuer.pathLen !== undefined && below > issuer.pathLen) return fail(Alert.bad_certificate, `path length constraint of "${issuer.commonName}" exceeded`);
-  if (issuer.keyUsage !== undefined && !(issuer.keyUsage & (1 << 5))) return fail(Alert.bad_certificate, `"${issuer.commonName}" keyUsage lacks keyCertSign`);
+  if (!issuer.isCA) return fail(Alert.bad_certificate, `"${label(issuer)}" issued a certificate but is not a CA (basicConstraints)`);
+  if (issuer.pathLen !== undefined && below > issuer.pathLen) return fail(Alert.bad_certificate, `path length constraint of "${label(issuer)}" exceeded (${below} CA certificates below it, pathLenConstraint ${issuer.pathLen})`);
+  if (issuer.keyUsage !== undefined && !(issuer.keyUsage & (1 << 5))) return fail(Alert.bad_certificate, `"${label(issuer)}" issued a certificate but its keyUsage lacks keyCertSign`);
   return null;
 }
 
