@@ -154,13 +154,47 @@ describe('critical extensions', () => {
     expect(verify(leaf, root, [inter], 'localhost').ok).toBe(true);
   });
 
-  test('requireExplicitPolicy that applies to the path is rejected (we do not evaluate policies); one that ends above the leaf is fine', () => {
-    const strict = x.ca('explicit-policy intermediate', ['policyConstraints=critical,requireExplicitPolicy:0'], root);
-    const leaf = x.leaf('localhost', ['DNS:localhost'], strict);
-    expect(verify(leaf, root, [strict])).toMatchObject({ ok: false, alert: Alert.unsupported_certificate });
+  // requireExplicitPolicy makes the policies count (RFC 5280 §6.1). openssl verify evaluates
+  // policies only with -policy_check, and takes our input user-initial-policy-set =
+  // {anyPolicy} only when told (-policy 2.5.29.32.0; its default set is empty).
+  const P = '2.23.140.1.2.1', Q = '2.23.140.1.2.2', ANY = '2.5.29.32.0';
+  const policyCheck = ['-policy_check', '-policy', ANY];
+  test.each<[string, string[], string[], string]>([
+    ['the intermediate and the leaf assert the same policy', [`certificatePolicies=${P}`], [`certificatePolicies=${P}`], 'OK'],
+    ['the leaf asserts another policy', [`certificatePolicies=${P}`], [`certificatePolicies=${Q}`], 'no explicit policy'],
+    ['no certificate asserts a policy', [], [], 'no explicit policy'],
+    ['anyPolicy above, a policy in the leaf', [`certificatePolicies=${ANY}`], [`certificatePolicies=${P}`], 'OK'],
+    ['anyPolicy in the leaf with inhibitAnyPolicy 0 above', [`certificatePolicies=${ANY}`, 'inhibitAnyPolicy=critical,0'], [`certificatePolicies=${ANY}`], 'no explicit policy'],
+    ['anyPolicy in the leaf, not inhibited', [`certificatePolicies=${ANY}`], [`certificatePolicies=${ANY}`], 'OK'],
+    ['two policies above, one of them below', [`certificatePolicies=${P},${Q}`], [`certificatePolicies=${Q}`], 'OK'],
+  ])('requireExplicitPolicy:0 on the intermediate, %s', (_, interExt, leafExt, openssl) => {
+    const inter = x.ca('explicit-policy intermediate', ['policyConstraints=critical,requireExplicitPolicy:0', ...interExt], root);
+    const leaf = x.leaf('localhost', ['DNS:localhost'], inter, leafExt);
+    expect(x.opensslVerify(root, leaf, [inter], policyCheck)).toBe(openssl);
+    const r = verify(leaf, root, [inter], 'localhost');
+    expect(r.ok).toBe(openssl === 'OK');
+    if (!r.ok) {
+      expect(r.alert).toBe(Alert.bad_certificate);
+      expect(r.reason).toContain('requires an explicit certificate policy');
+    }
+  });
+
+  test('requireExplicitPolicy that ends below the leaf does not apply', () => {
     // skipCerts 5: explicit_policy would reach 0 only five certificates further down.
     const lax = x.ca('lax intermediate', ['policyConstraints=critical,requireExplicitPolicy:5'], root);
-    expect(verify(x.leaf('localhost', ['DNS:localhost'], lax), root, [lax]).ok).toBe(true);
+    const leaf = x.leaf('localhost', ['DNS:localhost'], lax);
+    expect(x.opensslVerify(root, leaf, [lax], policyCheck)).toBe('OK');
+    expect(verify(leaf, root, [lax]).ok).toBe(true);
+  });
+
+  test('non-critical policyMappings: ignored without explicit policy, unsupported with it', () => {
+    const mapping = `policyMappings=${P}:${Q}`;
+    const free = x.ca('free mapping intermediate', [`certificatePolicies=${P}`, mapping], root);
+    expect(verify(x.leaf('localhost', ['DNS:localhost'], free), root, [free]).ok).toBe(true);
+    const strict = x.ca('strict mapping intermediate', [`certificatePolicies=${P}`, mapping, 'policyConstraints=critical,requireExplicitPolicy:0'], root);
+    const r = verify(x.leaf('localhost', ['DNS:localhost'], strict, [`certificatePolicies=${Q}`]), root, [strict]);
+    expect(r).toMatchObject({ ok: false, alert: Alert.unsupported_certificate });
+    expect(!r.ok && r.reason).toContain('policyMappings');
   });
 
   test('a critical policyMappings (not processed) is rejected', () => {

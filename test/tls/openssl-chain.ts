@@ -46,10 +46,10 @@ export class OpensslChains {
   }
 
   /** `openssl verify` of leaf + intermediates against `root`: "OK" or OpenSSL's error text. */
-  opensslVerify(root: OpensslCert, leaf: OpensslCert, intermediates: OpensslCert[] = []): string {
+  opensslVerify(root: OpensslCert, leaf: OpensslCert, intermediates: OpensslCert[] = [], flags: string[] = []): string {
     const untrusted = join(this.dir, `u${this.n++}.pem`);
     writeFileSync(untrusted, intermediates.map((c) => c.pem).join(''));
-    const args = ['verify', '-CAfile', root.certPath, ...(intermediates.length ? ['-untrusted', untrusted] : []), leaf.certPath];
+    const args = ['verify', ...flags, '-CAfile', root.certPath, ...(intermediates.length ? ['-untrusted', untrusted] : []), leaf.certPath];
     const r = spawnSync('openssl', args, { encoding: 'utf8' });
     if (r.status === 0) return 'OK';
     const m = /error \d+ at \d+ depth lookup: (.*)/.exec(r.stdout + r.stderr);

@@ -1,24 +1,26 @@
 // Certificate chain verification (RFC 5280 path validation, reduced to what TLS needs):
 // leaf → intermediates → a trust anchor, every signature checked with the issuer's key,
 // validity dates, CA basic constraints and path length, keyUsage, extendedKeyUsage,
-// critical extensions, policy constraints, name constraints (name-constraints.ts), and
-// the server name against subjectAltName (RFC 6125: DNS with one left-most wildcard
-// label, IP addresses; no CN fallback). Every failure maps to the TLS alert a peer
+// critical extensions, certificate policies (policy.ts), name constraints
+// (name-constraints.ts), and the server name against subjectAltName (RFC 6125: DNS with
+// one left-most wildcard label, IP addresses; no CN fallback). Every failure maps to the TLS alert a peer
 // should see (RFC 9846 §6.2):
 // - bad_certificate ("corrupt, contained signatures that did not verify correctly,
 //   etc."): the certificate is wrong as issued — bad signature, not a CA, a name
 //   outside its issuer's name constraints (the issuer signed something it was not
-//   allowed to), malformed DER. OpenSSL and Go also treat these as invalid certificates.
+//   allowed to), no valid certificate policy where one is required, malformed DER.
+//   OpenSSL and Go also treat these as invalid certificates.
 // - unsupported_certificate ("of an unsupported type"): the certificate may be fine but
 //   needs processing we do not implement — an unknown critical extension (RFC 5280
 //   §4.2 says reject; OpenSSL sends this alert for X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION),
-//   a name form under constraint we cannot check, a path needing explicit policy, an
-//   unknown signature algorithm, or an extendedKeyUsage for another purpose.
+//   a name form under constraint we cannot check, policy mappings where explicit policy
+//   applies, an unknown signature algorithm, or an extendedKeyUsage for another purpose.
 
 import { Alert } from '../alerts';
 import { parseCertificate, type Certificate } from './x509';
 import { verifyCertificateSignature } from './keys';
 import { checkNameConstraints, ipString } from './name-constraints';
+import { checkPolicies } from './policy';
 
 export type SignatureCheck = (cert: Certificate, issuer: Certificate) => boolean | 'unsupported';
 
@@ -129,8 +131,10 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
     if (named) return fail(Alert.unknown_ca, `no trust anchor issued ${who(certs.length - 1, top)}: the anchor "${label(named)}" has its issuer's name, but its signature does not verify`);
     return fail(Alert.unknown_ca, `no trust anchor issued ${who(certs.length - 1, top)} (${anchors.length} anchors)`);
   }
-  const r = checkPolicy(path) ?? checkNames(path, anchor);
-  if (r) return r;
+  const policy = checkPolicies(path);
+  if (policy) return fail(policy.unsupported ? Alert.unsupported_certificate : Alert.bad_certificate, policy.message);
+  const names = checkNames(path, anchor);
+  if (names) return names;
   const validFrom = new Date(Math.max(...certs.map((c) => c.notBefore.getTime())));
   const validUntil = new Date(Math.min(...certs.map((c) => c.notAfter.getTime())));
   return { ok: true, leaf, validFrom, validUntil };
@@ -141,29 +145,6 @@ function checkIssuer(issuer: Certificate, below: number): VerifyResult | null {
   if (!issuer.isCA) return fail(Alert.bad_certificate, `"${label(issuer)}" issued a certificate but is not a CA (basicConstraints)`);
   if (issuer.pathLen !== undefined && below > issuer.pathLen) return fail(Alert.bad_certificate, `path length constraint of "${label(issuer)}" exceeded (${below} CA certificates below it, pathLenConstraint ${issuer.pathLen})`);
   if (issuer.keyUsage !== undefined && !(issuer.keyUsage & (1 << 5))) return fail(Alert.bad_certificate, `"${label(issuer)}" issued a certificate but its keyUsage lacks keyCertSign`);
-  return null;
-}
-
-/**
- * RFC 5280 §6.1 explicit_policy, with the TLS inputs (initial-explicit-policy false):
- * it starts at n + 1 and only falls, so the valid policy tree can decide the outcome
- * only if it ends at 0, which takes a requireExplicitPolicy in the path. We do not
- * build the policy tree (§6.1.3 (d)), so such a path is rejected; any other path's
- * result does not depend on its policies (see PROCESSED in x509.ts).
- */
-function checkPolicy(path: Certificate[]): VerifyResult | null {
-  const n = path.length;
-  let explicit = n + 1;
-  for (let k = n - 1; k > 0; k--) {
-    const c = path[k]; // certificate n - k of the path; §6.1.4 (h), (i)
-    if (!selfIssued(c) && explicit > 0) explicit--;
-    if (c.requireExplicitPolicy !== undefined && c.requireExplicitPolicy < explicit) explicit = c.requireExplicitPolicy;
-  }
-  if (n > 0) {
-    if (explicit > 0) explicit--; // §6.1.5 (a), (b)
-    if (path[0].requireExplicitPolicy === 0) explicit = 0;
-  }
-  if (explicit === 0) return fail(Alert.unsupported_certificate, 'the path requires an explicit certificate policy (policyConstraints requireExplicitPolicy), which we do not evaluate');
   return null;
 }
 

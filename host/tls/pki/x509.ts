@@ -65,8 +65,14 @@ export interface Certificate {
   subjectHasEmail: boolean;
   /** nameConstraints (RFC 5280 §4.2.1.10), if present. */
   nameConstraints?: NameConstraints;
+  /** certificatePolicies policy OIDs (RFC 5280 §4.2.1.4), if the extension is present. */
+  policies?: string[];
   /** policyConstraints requireExplicitPolicy (RFC 5280 §4.2.1.11), if present. */
   requireExplicitPolicy?: number;
+  /** inhibitAnyPolicy SkipCerts (RFC 5280 §4.2.1.14), if present. */
+  inhibitAnyPolicy?: number;
+  /** A policyMappings extension is present (not processed; see policy.ts). */
+  hasPolicyMappings: boolean;
   /** OIDs of critical extensions this parser does not process: the certificate must be rejected. */
   unhandledCritical: string[];
 }
@@ -117,7 +123,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const c: Certificate = {
     der, tbs: tbsTlv.raw, serial, issuer, subject: subjectTlv.raw, notBefore, notAfter,
     keyAlgorithm, keyCurve, publicKey: keyBits.subarray(1), signatureAlgorithm, signature: sigBits.subarray(1),
-    dnsNames: [], ipAddresses: [], isCA: false, sanTags: [], subjectHasEmail: false, unhandledCritical: [],
+    dnsNames: [], ipAddresses: [], isCA: false, sanTags: [], subjectHasEmail: false, hasPolicyMappings: false, unhandledCritical: [],
   };
   readSubject(subjectTlv.value, c);
   while (!tbs.done) {
@@ -147,14 +153,9 @@ function readSubject(name: Uint8Array, c: Certificate): void {
 /** Extensions whose meaning this parser and verify.ts implement; any other critical one rejects the certificate. */
 const PROCESSED = new Set<string>([
   OID.subjectAltName, OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.nameConstraints,
-  // Policies (RFC 5280 §6.1 with the TLS inputs user-initial-policy-set = {anyPolicy},
-  // initial-explicit-policy and initial-any-policy-inhibit false): the valid policy tree
-  // only decides the outcome once explicit_policy reaches 0, which needs a
-  // requireExplicitPolicy in the path. verify.ts computes explicit_policy and rejects
-  // such paths (unsupported_certificate); otherwise certificatePolicies, inhibitAnyPolicy
-  // and policyConstraints' inhibitPolicyMapping cannot change the result, so parsing
-  // them (below) is processing them. policyMappings is not processed: critical, it
-  // rejects the certificate.
+  // Policies: policy.ts runs RFC 5280 §6.1's policy processing on them, except
+  // policyMappings (critical, it rejects the certificate; see policy.ts for when a
+  // non-critical one matters). inhibitPolicyMapping only acts on mappings.
   OID.certificatePolicies, OID.policyConstraints, OID.inhibitAnyPolicy,
 ]);
 
@@ -186,10 +187,16 @@ function parseExtension(e: DerReader, c: Certificate, seen: Set<string>): void {
   } else if (oid === OID.nameConstraints) {
     c.nameConstraints = parseNameConstraints(body.enter(TAG.SEQUENCE));
   } else if (oid === OID.certificatePolicies) {
-    // Parsed for well-formedness only (see PROCESSED): PolicyInformation ::= SEQUENCE { policyIdentifier, qualifiers OPTIONAL }.
+    // PolicyInformation ::= SEQUENCE { policyIdentifier, policyQualifiers OPTIONAL }; qualifiers are informational.
     const policies = body.enter(TAG.SEQUENCE);
     if (policies.done) throw new DerError('empty certificatePolicies');
-    while (!policies.done) policies.enter(TAG.SEQUENCE).read(TAG.OID);
+    c.policies = [];
+    while (!policies.done) {
+      const id = oidToString(policies.enter(TAG.SEQUENCE).read(TAG.OID).value);
+      // "A certificate policy OID MUST NOT appear more than once in a certificate policies extension."
+      if (c.policies.includes(id)) throw new DerError(`policy ${id} listed twice`);
+      c.policies.push(id);
+    }
   } else if (oid === OID.policyConstraints) {
     // SEQUENCE { requireExplicitPolicy [0] SkipCerts OPTIONAL, inhibitPolicyMapping [1] SkipCerts OPTIONAL }
     const pc = body.enter(TAG.SEQUENCE);
@@ -200,7 +207,9 @@ function parseExtension(e: DerReader, c: Certificate, seen: Set<string>): void {
       else if (f.tag !== 0x81) throw new DerError('bad policyConstraints field');
     }
   } else if (oid === OID.inhibitAnyPolicy) {
-    body.read(TAG.INTEGER);
+    c.inhibitAnyPolicy = smallInt(body.read(TAG.INTEGER).value);
+  } else if (oid === OID.policyMappings) {
+    c.hasPolicyMappings = true;
   } else if (oid === OID.basicConstraints) {
     const bc = body.enter(TAG.SEQUENCE);
     if (!bc.done && bc.peekTag() === TAG.BOOLEAN) c.isCA = bc.read(TAG.BOOLEAN).value[0] !== 0;
