@@ -61,6 +61,22 @@ const label = (c: Certificate) => c.commonName ?? 'certificate';
 const who = (i: number, c: Certificate) => `certificate ${i} ("${label(c)}")`;
 const selfIssued = (c: Certificate) => sameBytes(c.subject, c.issuer);
 
+/**
+ * Parsed trust anchors, remembered per buffer: the platform's ~150 roots are the same
+ * Uint8Arrays on every handshake (systemTrustAnchors() keeps them), and parsing them
+ * each time cost more than the chain itself. Anchors are treated as immutable.
+ */
+const parsedAnchors = new WeakMap<Uint8Array, Certificate | null>();
+
+function parseAnchor(der: Uint8Array): Certificate | null {
+  let c = parsedAnchors.get(der);
+  if (c === undefined) {
+    try { c = parseCertificate(der); } catch { c = null; }
+    parsedAnchors.set(der, c);
+  }
+  return c;
+}
+
 /** Verifies `chain` (DER, leaf first). Never throws. */
 export function verifyCertificateChain(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
   try {
@@ -74,7 +90,7 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
   if (chain.length === 0) return fail(Alert.certificate_required, 'empty certificate chain');
   if (chain.length > MAX_CHAIN) return fail(Alert.bad_certificate, `chain longer than ${MAX_CHAIN}`);
   const certs = chain.map(parseCertificate);
-  const anchors = opts.trustAnchors.map((a) => { try { return parseCertificate(a); } catch { return null; } }).filter((a): a is Certificate => !!a);
+  const anchors = opts.trustAnchors.map(parseAnchor).filter((a): a is Certificate => !!a);
   const now = opts.now ?? new Date();
   const checkSignature = opts.checkSignature ?? verifyCertificateSignature;
   const leaf = certs[0];
