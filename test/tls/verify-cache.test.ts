@@ -131,3 +131,12 @@ describe('CertificateVerificationCache', () => {
     expect([cache.hits, cache.misses]).toEqual([1, 1]);
   });
 });
+
+test('an anchor replaced in the same array (a distrusted root) takes effect at once', () => {
+  const cache = new CertificateVerificationCache();
+  const anchors = [ca.chain[0]];
+  const o = { trustAnchors: anchors, serverName: 'localhost', purpose: 'server' as const, now: at(2) };
+  expect(cache.verify(leaf.chain, o).ok).toBe(true);
+  anchors[0] = otherCa.chain[0];
+  expect(cache.verify(leaf.chain, o)).toMatchObject({ ok: false, alert: Alert.unknown_ca });
+});

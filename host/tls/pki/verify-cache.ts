@@ -19,22 +19,28 @@ export interface VerificationCacheOptions {
   capacity?: number;
 }
 
-/** Digest of one anchor's DER, remembered per buffer (anchors are treated as immutable). */
+/**
+ * Digest of one anchor's DER, remembered per buffer (an anchor's bytes are treated as
+ * immutable), and of an anchor list, remembered per array together with the buffers it
+ * held: a lookup compares those by reference (cheap for ~150 roots), so replacing,
+ * adding or removing an anchor in the same array (say, a distrusted root) takes effect
+ * on the next handshake.
+ */
 const anchorDigests = new WeakMap<Uint8Array, Uint8Array>();
-/** Digest of an anchor list, remembered per array object while its length is unchanged. */
-const setDigests = new WeakMap<readonly Uint8Array[], { length: number; digest: Uint8Array }>();
+const setDigests = new WeakMap<readonly Uint8Array[], { members: Uint8Array[]; digest: Uint8Array }>();
 
 function anchorSetDigest(anchors: readonly Uint8Array[]): Uint8Array {
   const known = setDigests.get(anchors);
-  if (known && known.length === anchors.length) return known.digest;
+  if (known && known.members.length === anchors.length && known.members.every((m, i) => m === anchors[i])) return known.digest;
   const h = sha256.create();
+  h.update(u32(anchors.length));
   for (const a of anchors) {
     let d = anchorDigests.get(a);
     if (!d) { d = sha256(a); anchorDigests.set(a, d); }
     h.update(d);
   }
   const digest = h.digest();
-  setDigests.set(anchors, { length: anchors.length, digest });
+  setDigests.set(anchors, { members: anchors.slice(), digest });
   return digest;
 }
 
