@@ -42,6 +42,7 @@ describe('malformed extensions are bad_certificate', () => {
     const leaf = generateSelfSigned({ subjectAltNames: ['localhost'], issuer: ca, extraExtensions: [{ oid, critical: true, value }] });
     const r = verifyCertificateChain([leaf.chain[0]], { trustAnchors: [ca.chain[0]], purpose: 'server' });
     expect(r).toMatchObject({ ok: false, alert: Alert.bad_certificate });
+    expect(!r.ok && r.reason).toMatch(/^malformed certificate: certificate 0: /);
     expect(!r.ok && r.reason).toContain(reason);
   });
 });

@@ -89,7 +89,9 @@ export function verifyCertificateChain(chain: Uint8Array[], opts: VerifyOptions)
 function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
   if (chain.length === 0) return fail(Alert.certificate_required, 'empty certificate chain');
   if (chain.length > MAX_CHAIN) return fail(Alert.bad_certificate, `chain longer than ${MAX_CHAIN}`);
-  const certs = chain.map(parseCertificate);
+  const certs = chain.map((der, i) => {
+    try { return parseCertificate(der); } catch (err) { throw new Error(`certificate ${i}: ${(err as Error).message}`); }
+  });
   const anchors = opts.trustAnchors.map(parseAnchor).filter((a): a is Certificate => !!a);
   const now = opts.now ?? new Date();
   const checkSignature = opts.checkSignature ?? verifyCertificateSignature;
