@@ -15,7 +15,8 @@ import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES as SIGNATURE_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
-import { parseCertificate, sign, signatureSchemesFor, verifyCertificateChain, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { verifyChainWith, type CertificateVerificationCache } from './pki/verify-cache';
 import { fillBinder, MIN_EXTERNAL_PSK_LENGTH, type ExternalPsk } from './psk';
 import { ticketUsable, type SessionTicket } from './session-ticket';
 import type { HashName } from '../crypto/hkdf';
@@ -27,6 +28,8 @@ export interface TlsClientOptions extends TlsCommonOptions {
   trustAnchors?: Uint8Array[];
   /** Turns certificate verification off. Only for tests and interop with throwaway peers. */
   dangerouslySkipCertificateVerification?: boolean;
+  /** Where successful chain verifications are remembered (default: one process-wide LRU); null verifies every time. */
+  verificationCache?: CertificateVerificationCache | null;
   /** Our certificate and key, sent when the server asks for one (client authentication). */
   certificate?: CertifiedKey;
   /** An external PSK to authenticate with (instead of the server's certificate). */
@@ -113,13 +116,16 @@ export class TlsClient extends SessionBase {
     const t = offer?.ticket;
     // 0-RTT: only with a ticket that allows it, with its suite on offer, never after HelloRetryRequest (§4.2.10).
     this.earlyDataOffered = !!(this.opts.earlyData && t && t.maxEarlyData > 0 && !this.sawHrr && this.suitePreference().includes(t.suite));
-    const extra: [number, Uint8Array][] = [];
+    // psk_key_exchange_modes goes in every ClientHello, not only with a PSK: it also says
+    // which tickets we can use, and servers issue tickets only to clients that list a
+    // mode (RFC 9846 §4.2.9: "SHOULD NOT send NewSessionTicket with tickets that are not
+    // compatible with the advertised modes"; without it, resumption never starts).
+    const extra: [number, Uint8Array][] = [[Ext.psk_key_exchange_modes, rmsg.encodePskModes([rmsg.PskMode.psk_dhe_ke])]];
     let ks: KeySchedule | undefined;
     if (offer) {
       ks = new KeySchedule(offer.hash, offer.key);
       const now = this.opts.now?.().getTime() ?? Date.now();
       const age = t ? ((now - t.receivedAt + t.ageAdd) >>> 0) : 0; // obfuscated_ticket_age, §4.2.11.1
-      extra.push([Ext.psk_key_exchange_modes, rmsg.encodePskModes([rmsg.PskMode.psk_dhe_ke])]);
       if (this.earlyDataOffered) extra.push([Ext.early_data, new Uint8Array(0)]);
       // pre_shared_key goes last (§4.2.11), with a placeholder binder filled in below.
       extra.push([Ext.pre_shared_key, rmsg.encodeOfferedPsks({ identities: [{ identity: offer.identity, obfuscatedTicketAge: age }], binders: [new Uint8Array(ks.len)] })]);
@@ -255,7 +261,7 @@ export class TlsClient extends SessionBase {
     if (!this.peerChain.length) throw new TlsAlertError(Alert.decode_error, 'server sent an empty certificate chain');
     if (!this.opts.dangerouslySkipCertificateVerification) {
       if (!this.opts.trustAnchors) throw new TlsAlertError(Alert.handshake_failure, 'server did not accept our PSK, and we have no trust anchors to verify its certificate');
-      const r = verifyCertificateChain(this.peerChain, {
+      const r = verifyChainWith(this.opts.verificationCache, this.peerChain, {
         trustAnchors: this.opts.trustAnchors,
         serverName: this.opts.serverName,
         now: this.opts.now?.(),

@@ -15,7 +15,8 @@ import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
-import { parseCertificate, sign, signatureSchemesFor, verifyCertificateChain, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { verifyChainWith, type CertificateVerificationCache } from './pki/verify-cache';
 import { earlyDataRefusal, offeredBinders, selectPsk, verifyBinder, type EarlyDataOptions, type SelectedPsk } from './server-psk';
 import type { ExternalPsk } from './psk';
 import type { SessionTicketIssuer } from './tickets';
@@ -29,6 +30,8 @@ export interface TlsServerOptions extends TlsCommonOptions {
   clientAuth?: ClientAuth;
   /** Trust anchors (DER) for client certificates; required unless clientAuth is 'none'. */
   clientTrustAnchors?: Uint8Array[];
+  /** Where successful client-chain verifications are remembered (default: one process-wide LRU); null verifies every time. */
+  verificationCache?: CertificateVerificationCache | null;
   /** External PSKs by identity (seed 001's PSK handshake mode). */
   psks?: (identity: Uint8Array) => ExternalPsk | undefined;
   /** Issue session tickets (and accept them for resumption). Share one issuer per endpoint. */
@@ -199,7 +202,7 @@ export class TlsServer extends SessionBase {
       this.state = 'wait_fin';
       return;
     }
-    const v = verifyCertificateChain(this.clientChain, { trustAnchors: this.opts.clientTrustAnchors ?? [], now: this.opts.now?.(), purpose: 'client' });
+    const v = verifyChainWith(this.opts.verificationCache, this.clientChain, { trustAnchors: this.opts.clientTrustAnchors ?? [], now: this.opts.now?.(), purpose: 'client' });
     if (!v.ok) throw new TlsAlertError(v.alert, `client certificate: ${v.reason}`);
     this.state = 'wait_client_cv';
   }

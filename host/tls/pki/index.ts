@@ -3,5 +3,6 @@
 export { type KeyType, type PrivateKey, Scheme, generateKey, signatureSchemesFor, sign, verifySchemeSignature } from './keys';
 export { parseCertificate, type Certificate } from './x509';
 export { verifyCertificateChain, matchesName, type VerifyOptions, type VerifyResult } from './verify';
+export { CertificateVerificationCache, defaultVerificationCache, type VerificationCacheOptions } from './verify-cache';
 export { generateSelfSigned, type CertifiedKey, type SelfSignedOptions } from './selfsigned';
 export { toPem, fromPem, parsePemCertificates, parsePemPrivateKey, privateKeyToPkcs8 } from './pem';

@@ -26,6 +26,8 @@ export interface SelfSignedOptions {
   commonName?: string;
   /** extendedKeyUsage of a leaf (default both: the certificate works for servers and clients). */
   extendedKeyUsage?: ('serverAuth' | 'clientAuth')[];
+  /** More extensions, appended as given: `value` is the DER inside the extnValue OCTET STRING (tests use it for nameConstraints and odd cases). */
+  extraExtensions?: { oid: string; critical: boolean; value: Uint8Array }[];
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -84,6 +86,7 @@ export function generateSelfSigned(opts: SelfSignedOptions): CertifiedKey & { ce
     const purposes = (opts.extendedKeyUsage ?? ['serverAuth', 'clientAuth']).map((p) => oidBytes(p === 'serverAuth' ? '1.3.6.1.5.5.7.3.1' : '1.3.6.1.5.5.7.3.2'));
     exts.push(ext(OID.extKeyUsage, false, tlv(TAG.SEQUENCE, ...purposes)));
   }
+  for (const e of opts.extraExtensions ?? []) exts.push(ext(e.oid, e.critical, e.value));
   const serial = crypto.getRandomValues(new Uint8Array(16));
   serial[0] &= 0x7f;
   const tbs = tlv(TAG.SEQUENCE,

@@ -1,5 +1,10 @@
 // X.509 certificate parsing (RFC 5280), the fields TLS needs: names, validity, the
-// public key, subjectAltName, basicConstraints, keyUsage and the signature.
+// public key, subjectAltName, basicConstraints, keyUsage, extKeyUsage, nameConstraints,
+// the policy extensions and the signature. Every extension keeps its critical flag:
+// a critical extension this file does not parse is listed in `unhandledCritical`, and
+// verification rejects the certificate (RFC 5280 §4.2: "A certificate-using system
+// MUST reject the certificate if it encounters a critical extension it does not
+// recognize").
 
 import { DerReader, DerError, TAG, oidToString, parseTime } from './der';
 
@@ -19,7 +24,13 @@ export const OID = {
   basicConstraints: '2.5.29.19',
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
+  nameConstraints: '2.5.29.30',
+  certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
+  policyConstraints: '2.5.29.36',
+  inhibitAnyPolicy: '2.5.29.54',
   commonName: '2.5.4.3',
+  emailAddress: '1.2.840.113549.1.9.1',
 } as const;
 
 export interface Certificate {
@@ -48,7 +59,38 @@ export interface Certificate {
   keyUsage?: number;
   /** extendedKeyUsage purpose OIDs, if the extension is present. */
   extKeyUsage?: string[];
+  /** Tags of every subjectAltName entry (GeneralName CHOICE tags, e.g. 0x81 rfc822Name, 0x86 URI). */
+  sanTags: number[];
+  /** The subject DN has an emailAddress attribute (a legacy rfc822Name for name constraints). */
+  subjectHasEmail: boolean;
+  /** nameConstraints (RFC 5280 §4.2.1.10), if present. */
+  nameConstraints?: NameConstraints;
+  /** certificatePolicies policy OIDs (RFC 5280 §4.2.1.4), if the extension is present. */
+  policies?: string[];
+  /** policyConstraints requireExplicitPolicy (RFC 5280 §4.2.1.11), if present. */
+  requireExplicitPolicy?: number;
+  /** inhibitAnyPolicy SkipCerts (RFC 5280 §4.2.1.14), if present. */
+  inhibitAnyPolicy?: number;
+  /** A policyMappings extension is present (not processed; see policy.ts). */
+  hasPolicyMappings: boolean;
+  /** OIDs of critical extensions this parser does not process: the certificate must be rejected. */
+  unhandledCritical: string[];
 }
+
+/** One GeneralSubtree base (RFC 5280 §4.2.1.10): the name form's tag and its bytes. */
+export interface GeneralSubtree {
+  /** GeneralName tag: 0x82 dNSName, 0x87 iPAddress, 0xa4 directoryName, 0x81 rfc822Name, ... */
+  tag: number;
+  value: Uint8Array;
+}
+
+export interface NameConstraints {
+  permitted: GeneralSubtree[];
+  excluded: GeneralSubtree[];
+}
+
+/** GeneralName tags (context-specific; otherName, x400Address, directoryName and ediPartyName are constructed). */
+export const GN = { otherName: 0xa0, rfc822Name: 0x81, dNSName: 0x82, x400Address: 0xa3, directoryName: 0xa4, ediPartyName: 0xa5, uri: 0x86, iPAddress: 0x87, registeredID: 0x88 } as const;
 
 /** Parses a DER certificate; throws DerError on malformed input. */
 export function parseCertificate(der: Uint8Array): Certificate {
@@ -81,19 +123,20 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const c: Certificate = {
     der, tbs: tbsTlv.raw, serial, issuer, subject: subjectTlv.raw, notBefore, notAfter,
     keyAlgorithm, keyCurve, publicKey: keyBits.subarray(1), signatureAlgorithm, signature: sigBits.subarray(1),
-    dnsNames: [], ipAddresses: [], isCA: false,
+    dnsNames: [], ipAddresses: [], isCA: false, sanTags: [], subjectHasEmail: false, hasPolicyMappings: false, unhandledCritical: [],
   };
-  c.commonName = findCommonName(subjectTlv.value);
+  readSubject(subjectTlv.value, c);
   while (!tbs.done) {
     const t = tbs.read();
     if (t.tag !== 0xa3) continue; // issuerUniqueID / subjectUniqueID
     const exts = new DerReader(t.value).enter(TAG.SEQUENCE);
-    while (!exts.done) parseExtension(exts.enter(TAG.SEQUENCE), c);
+    const seen = new Set<string>();
+    while (!exts.done) parseExtension(exts.enter(TAG.SEQUENCE), c, seen);
   }
   return c;
 }
 
-function findCommonName(name: Uint8Array): string | undefined {
+function readSubject(name: Uint8Array, c: Certificate): void {
   const r = new DerReader(name);
   while (!r.done) {
     const set = r.enter(TAG.SET);
@@ -101,23 +144,72 @@ function findCommonName(name: Uint8Array): string | undefined {
       const atv = set.enter(TAG.SEQUENCE);
       const oid = oidToString(atv.read(TAG.OID).value);
       const v = atv.read();
-      if (oid === OID.commonName) return new TextDecoder().decode(v.value);
+      if (oid === OID.commonName && c.commonName === undefined) c.commonName = new TextDecoder().decode(v.value);
+      if (oid === OID.emailAddress) c.subjectHasEmail = true;
     }
   }
-  return undefined;
 }
 
-function parseExtension(e: DerReader, c: Certificate): void {
+/** Extensions whose meaning this parser and verify.ts implement; any other critical one rejects the certificate. */
+const PROCESSED = new Set<string>([
+  OID.subjectAltName, OID.basicConstraints, OID.keyUsage, OID.extKeyUsage, OID.nameConstraints,
+  // Policies: policy.ts runs RFC 5280 §6.1's policy processing on them, except
+  // policyMappings (critical, it rejects the certificate; see policy.ts for when a
+  // non-critical one matters). inhibitPolicyMapping only acts on mappings.
+  OID.certificatePolicies, OID.policyConstraints, OID.inhibitAnyPolicy,
+]);
+
+function parseExtension(e: DerReader, c: Certificate, seen: Set<string>): void {
   const oid = oidToString(e.read(TAG.OID).value);
-  if (e.peekTag() === TAG.BOOLEAN) e.read(TAG.BOOLEAN); // critical
+  // RFC 5280 §4.2: at most one instance of an extension per certificate.
+  if (seen.has(oid)) throw new DerError(`duplicate extension ${oid}`);
+  seen.add(oid);
+  let critical = false;
+  if (e.peekTag() === TAG.BOOLEAN) {
+    const b = e.read(TAG.BOOLEAN).value;
+    if (b.length !== 1) throw new DerError('bad critical flag');
+    critical = b[0] !== 0;
+  }
   const body = new DerReader(e.read(TAG.OCTET_STRING).value);
+  if (!e.done) throw new DerError(`trailing bytes in extension ${oid}`);
+  if (critical && !PROCESSED.has(oid)) c.unhandledCritical.push(oid);
   if (oid === OID.subjectAltName) {
     const names = body.enter(TAG.SEQUENCE);
     while (!names.done) {
       const n = names.read();
-      if (n.tag === 0x82) c.dnsNames.push(new TextDecoder().decode(n.value).toLowerCase());
-      else if (n.tag === 0x87) c.ipAddresses.push(n.value.slice());
+      c.sanTags.push(n.tag);
+      if (n.tag === GN.dNSName) c.dnsNames.push(new TextDecoder().decode(n.value).toLowerCase());
+      else if (n.tag === GN.iPAddress) {
+        if (n.value.length !== 4 && n.value.length !== 16) throw new DerError('subjectAltName iPAddress must be 4 or 16 bytes');
+        c.ipAddresses.push(n.value.slice());
+      }
     }
+  } else if (oid === OID.nameConstraints) {
+    c.nameConstraints = parseNameConstraints(body.enter(TAG.SEQUENCE));
+  } else if (oid === OID.certificatePolicies) {
+    // PolicyInformation ::= SEQUENCE { policyIdentifier, policyQualifiers OPTIONAL }; qualifiers are informational.
+    const policies = body.enter(TAG.SEQUENCE);
+    if (policies.done) throw new DerError('empty certificatePolicies');
+    c.policies = [];
+    while (!policies.done) {
+      const id = oidToString(policies.enter(TAG.SEQUENCE).read(TAG.OID).value);
+      // "A certificate policy OID MUST NOT appear more than once in a certificate policies extension."
+      if (c.policies.includes(id)) throw new DerError(`policy ${id} listed twice`);
+      c.policies.push(id);
+    }
+  } else if (oid === OID.policyConstraints) {
+    // SEQUENCE { requireExplicitPolicy [0] SkipCerts OPTIONAL, inhibitPolicyMapping [1] SkipCerts OPTIONAL }
+    const pc = body.enter(TAG.SEQUENCE);
+    if (pc.done) throw new DerError('empty policyConstraints');
+    while (!pc.done) {
+      const f = pc.read();
+      if (f.tag === 0x80) c.requireExplicitPolicy = smallInt(f.value);
+      else if (f.tag !== 0x81) throw new DerError('bad policyConstraints field');
+    }
+  } else if (oid === OID.inhibitAnyPolicy) {
+    c.inhibitAnyPolicy = smallInt(body.read(TAG.INTEGER).value);
+  } else if (oid === OID.policyMappings) {
+    c.hasPolicyMappings = true;
   } else if (oid === OID.basicConstraints) {
     const bc = body.enter(TAG.SEQUENCE);
     if (!bc.done && bc.peekTag() === TAG.BOOLEAN) c.isCA = bc.read(TAG.BOOLEAN).value[0] !== 0;
@@ -133,4 +225,33 @@ function parseExtension(e: DerReader, c: Certificate): void {
     for (let i = 1; i < bits.length && i < 3; i++) for (let b = 0; b < 8; b++) if (bits[i] & (0x80 >> b)) v |= 1 << ((i - 1) * 8 + b);
     c.keyUsage = v;
   }
+}
+
+function smallInt(b: Uint8Array): number {
+  if (b.length === 0 || b.length > 4 || b[0] & 0x80) throw new DerError('bad small INTEGER');
+  return b.reduce((n, x) => n * 256 + x, 0);
+}
+
+/** NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL, excludedSubtrees [1] GeneralSubtrees OPTIONAL }. */
+function parseNameConstraints(r: DerReader): NameConstraints {
+  const nc: NameConstraints = { permitted: [], excluded: [] };
+  // "Conforming CAs MUST NOT issue certificates where name constraints is an empty sequence."
+  if (r.done) throw new DerError('empty nameConstraints');
+  while (!r.done) {
+    const t = r.read();
+    if (t.tag !== 0xa0 && t.tag !== 0xa1) throw new DerError('bad nameConstraints field');
+    const list = t.tag === 0xa0 ? nc.permitted : nc.excluded;
+    const subtrees = new DerReader(t.value);
+    if (subtrees.done) throw new DerError('empty GeneralSubtrees');
+    while (!subtrees.done) {
+      // GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] BaseDistance DEFAULT 0, maximum [1] BaseDistance OPTIONAL }
+      const st = subtrees.enter(TAG.SEQUENCE);
+      const base = st.read();
+      // RFC 5280: minimum MUST be zero and maximum MUST be absent; anything else we cannot apply.
+      if (!st.done) throw new DerError('GeneralSubtree with minimum or maximum');
+      if (base.tag === GN.iPAddress && base.value.length !== 8 && base.value.length !== 32) throw new DerError('iPAddress name constraint must be 8 or 32 bytes');
+      list.push({ tag: base.tag, value: base.value });
+    }
+  }
+  return nc;
 }
