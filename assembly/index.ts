@@ -30,9 +30,11 @@
 //   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221)
 //   abi/tparams.ts  transport parameters (§18) encode/decode/validate
 //   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
+//   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
 export * from "./abi/wire-frames";
 export * from "./abi/tparams";
 export * from "./abi/conn";
+export * from "./abi/crypto";
