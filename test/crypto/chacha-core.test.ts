@@ -5,6 +5,8 @@ import { createCipheriv } from 'node:crypto';
 import { loadCoreNode } from '../../host/core/node-loader';
 import { CoreCrypto } from '../../host/crypto/core-imports';
 import { CoreKeySlots } from '../../host/crypto/core-keys';
+import { TableKeyInstaller } from '../../host/transport/keys';
+import { portableCryptoProvider } from '../../host/crypto/portable-provider';
 import { Suite } from '../../host/crypto/suites';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { fromHex, toHex } from '../helpers/hex';
@@ -22,7 +24,7 @@ function load() {
   const core = loadCoreNode('testing', crypto.imports());
   crypto.bind(core.exports.memory);
   const x = core.exports as unknown as Record<string, (...a: (number | bigint)[]) => number>;
-  return { core, x, slots: new CoreKeySlots(core) };
+  return { core, x, slots: new CoreKeySlots(core), table: crypto.table };
 }
 
 // xorshift32: a fixed seed, so every run checks the same inputs.
@@ -107,6 +109,33 @@ describe('RFC 9001 A.5: ChaCha20-Poly1305 short header packet through protect/un
     expect(r).toBe(1);
     expect(core.result(0)).toBe(654360564n);
     expect(toHex(core.read(ptr, 5))).toBe(c.header + c.payload);
+  });
+});
+
+describe('RFC 9001 A.5 from the TLS secret, through the key installer an endpoint uses', () => {
+  test('ChaCha20 keys land in the core, protect to the RFC bytes, and are freed', () => {
+    const { core, x, slots, table } = load();
+    table.bindCore(slots);
+    const c = v1.chacha;
+    const keys = new TableKeyInstaller(portableCryptoProvider, table);
+    const h = keys.fromSecret(1, Suite.ChaCha20Poly1305, fromHex(c.secret));
+    expect(h.aead & 0x40000000).toBe(0x40000000);
+    expect(h.hp & 0x40000000).toBe(0x40000000);
+    const ptr = core.scratchPtr;
+    core.writeScratch(fromHex(c.header + c.payload));
+    const n = x.probeProtect(ptr, 4, c.pnOffset, c.pnLength, BigInt(c.pn), 1, h.aead, h.hp);
+    expect(toHex(core.read(ptr, n))).toBe(c.protected);
+    const next = keys.nextGeneration(1, Suite.ChaCha20Poly1305, fromHex(c.secret));
+    expect(next.aead & 0x40000000).toBe(0x40000000);
+    expect(table.size).toBe(3);
+    keys.release(h);
+    keys.releaseAead(next.aead);
+    expect(table.size).toBe(0);
+    // AES keys (and ChaCha20 with the in-core backend off) stay in the host's table.
+    const aes = keys.fromSecret(1, Suite.Aes128Gcm, fromHex(c.secret));
+    const off = new TableKeyInstaller(portableCryptoProvider, table, { inCoreChaCha20: false }).fromSecret(1, Suite.ChaCha20Poly1305, fromHex(c.secret));
+    for (const k of [aes.aead, aes.hp, off.aead, off.hp]) expect(k & 0x40000000).toBe(0);
+    expect(slots.count).toBe(0);
   });
 });
 

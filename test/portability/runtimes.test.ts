@@ -98,6 +98,7 @@ describe.each(['node', 'deno', 'bun'])('under %s', (runtime) => {
     const r = lastJson(await runIn(runtime, [join(ROOT, 'test/runtimes/run-checks.mjs'), String(1 << 20), '0.05'], ROOT, 120_000));
     expect(r.vectors.portable).toEqual({ ran: 20, failed: [] });
     expect(r.vectors.native).toEqual({ ran: 20, failed: [] });
+    expect(r.vectors.inCore).toEqual({ ran: 20, failed: [] }); // ChaCha20 in the core: the runtime runs wasm SIMD
     expect(r.transfer).toMatchObject({ ok: true, bytes: 1 << 20 });
     expect(r.transfer.receivedSha256).toBe(r.transfer.sentSha256);
     expect(r.transfer.lost).toBeGreaterThan(0); // the loss really happened

@@ -9,6 +9,9 @@ import { retryIntegrityTag } from '../../host/crypto/retry';
 import { Suite } from '../../host/crypto/suites';
 import { portableCryptoProvider } from '../../host/crypto/portable-provider';
 import type { CryptoProvider } from '../../host/crypto/provider';
+import { inCoreCryptoProvider } from '../../host/crypto/core-keys';
+import { instantiateCore } from '../../host/core/core';
+import { compileCore } from '../../host/browser';
 import { toHex } from '../../host/tls/bytes';
 import v1 from '../vectors/rfc9001-protection.json';
 import v2 from '../vectors/rfc9369-protection.json';
@@ -60,3 +63,12 @@ export function rfcVectors(provider: CryptoProvider): { ran: number; failed: str
   return { ran, failed };
 }
 
+/**
+ * The same vectors with ChaCha20-Poly1305 and its header protection running inside a
+ * core instance (WebAssembly SIMD: the runtime must support it), AES through the
+ * portable backend.
+ */
+export async function inCoreVectors(): Promise<{ ran: number; failed: string[] }> {
+  const core = instantiateCore(await compileCore());
+  return rfcVectors(inCoreCryptoProvider(core, portableCryptoProvider));
+}
