@@ -6,6 +6,7 @@ import { instantiateCore } from '../core/core';
 import { ConnAbi, ConnState } from '../core/conn-abi';
 import { CoreCrypto } from '../crypto/core-imports';
 import { CoreKeySlots } from '../crypto/core-keys';
+import { CHACHA20_FIRST, inCoreChaCha20IsFastest } from '../crypto/backend-choice';
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
@@ -62,7 +63,11 @@ export interface EndpointConfig {
   clock?: Clock;
   /** Packet protection backend (default: portable; Node callers pass nodeCryptoProvider, see README). */
   crypto?: CryptoProvider;
-  /** Run ChaCha20-Poly1305 inside the core instead of through `crypto` (default true: faster in every runtime measured). */
+  /**
+   * Run ChaCha20-Poly1305 inside the core instead of through `crypto` (default true: faster
+   * in every runtime measured). Servers then also prefer that suite when the client offers
+   * it, where it is the fastest suite (not Bun with node:crypto); `tls.cipherSuites` overrides.
+   */
   inCoreChaCha20?: boolean;
   transport?: TransportConfig;
   tls: TlsConfig;
@@ -148,8 +153,9 @@ export class Endpoint extends QuicEndpoint {
 
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
+  const fastest = cfg.inCoreChaCha20 !== false && inCoreChaCha20IsFastest(cfg.crypto ?? portableCryptoProvider);
   const opts = {
-    ...cfg.tls, certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
+    ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
   };
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {

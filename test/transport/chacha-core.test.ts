@@ -2,11 +2,14 @@
 // TLS_CHACHA20_POLY1305_SHA256, their Handshake and 1-RTT keys live in the core's own key
 // table (the host provider only ever makes the AES-128-GCM Initial keys), and a lossy,
 // reordered transfer with key updates arrives byte-exact. The same with the in-core
-// backend switched off shows the provider is what made the ChaCha20 keys then.
+// backend switched off shows the provider is what made the ChaCha20 keys then. A
+// quicwasm server prefers ChaCha20 where the in-core ChaCha20 is the fastest suite.
 import { makeSim, connectSim, runUntil } from './sim';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import type { CryptoProvider } from '../../host/crypto/provider';
 import { Suite } from '../../host/crypto/suites';
+import { portableCryptoProvider } from '../../host/crypto/portable-provider';
+import { inCoreChaCha20IsFastest } from '../../host/crypto/backend-choice';
 
 function counting(base: CryptoProvider) {
   const suites: Suite[] = [];
@@ -57,8 +60,8 @@ async function run(inCoreChaCha20: boolean) {
   expect(await runUntil(sim.clock, () => closed)).toBe(true);
   await runUntil(sim.clock, () => false, 5_000_000);
   const after = { client: coreKeys(sim.client), server: coreKeys(sim.server) };
-  await sim.client.close().catch(() => undefined);
-  await sim.server.close().catch(() => undefined);
+  sim.client.close().catch(() => undefined);
+  sim.server.close().catch(() => undefined);
   return { clientSuites: new Set(c.suites), serverSuites: new Set(s.suites), live, after };
 }
 
@@ -76,4 +79,38 @@ test('with inCoreChaCha20: false the provider makes the ChaCha20 keys and the co
   expect(r.clientSuites.has(Suite.ChaCha20Poly1305)).toBe(true);
   expect(r.serverSuites.has(Suite.ChaCha20Poly1305)).toBe(true);
   expect(r.live).toEqual({ client: 0, server: 0 });
+});
+
+describe('server cipher suite preference', () => {
+  async function negotiated(opts: Parameters<typeof makeSim>[0]) {
+    const sim = makeSim(opts);
+    const pair = await connectSim(sim);
+    expect(pair).not.toBeNull();
+    const suite = pair!.client.handshakeInfo?.cipherSuite;
+    sim.client.close().catch(() => undefined);
+    sim.server.close().catch(() => undefined);
+    return suite;
+  }
+
+  test('a quicwasm server picks ChaCha20-Poly1305 (in-core) when the client offers it', async () => {
+    expect(await negotiated({ seed: 3 })).toBe('TLS_CHACHA20_POLY1305_SHA256');
+  });
+
+  test('AES-128-GCM when the client does not offer ChaCha20, the server turns in-core off, or configures its order', async () => {
+    expect(await negotiated({ seed: 3, client: { tls: { alpn: ['test'], cipherSuites: [Suite.Aes128Gcm, Suite.Aes256Gcm] } } })).toBe('TLS_AES_128_GCM_SHA256');
+    expect(await negotiated({ seed: 3, server: { inCoreChaCha20: false } })).toBe('TLS_AES_128_GCM_SHA256');
+    expect(await negotiated({ seed: 3, server: { tls: { alpn: ['test'], cipherSuites: [Suite.Aes256Gcm, Suite.ChaCha20Poly1305] } } })).toBe('TLS_AES_256_GCM_SHA384');
+  });
+
+  test('the per-runtime rule: not with node:crypto under Bun (its AES-GCM is as fast), yes with the portable backend', () => {
+    const g = globalThis as { Bun?: unknown };
+    expect(inCoreChaCha20IsFastest(nodeCryptoProvider)).toBe(true);
+    g.Bun = {};
+    try {
+      expect(inCoreChaCha20IsFastest(nodeCryptoProvider)).toBe(false);
+      expect(inCoreChaCha20IsFastest(portableCryptoProvider)).toBe(true);
+    } finally {
+      delete g.Bun;
+    }
+  });
 });
