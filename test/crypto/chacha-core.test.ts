@@ -285,3 +285,33 @@ describe('the key table', () => {
     slots.release(again);
   });
 });
+
+describe.each(['debug', 'release'] as const)('the shipped %s build', (build) => {
+  test('RFC 8439 §2.8.2 and RFC 9001 A.5 through the doors, and lengths 0..300 against node:crypto', () => {
+    const core = loadCoreNode(build);
+    const slots = new CoreKeySlots(core);
+    const x = core.exports as unknown as Record<string, (...a: number[]) => number>;
+    const ptr = core.scratchPtr;
+    const h = slots.installAead(Suite.ChaCha20Poly1305, fromHex(v.aead.key), fromHex(v.aead.nonce));
+    const aad = fromHex(v.aead.aad), pt = text(v.aead.plaintext);
+    core.writeScratch(aad);
+    core.writeScratch(pt, aad.length);
+    expect(x.cryptoSeal(h, 0, ptr, aad.length, pt.length)).toBe(pt.length + 16);
+    expect(toHex(core.read(ptr + aad.length, pt.length + 16))).toBe(v.aead.ciphertext + v.aead.tag);
+    const hp = slots.installHp(Suite.ChaCha20Poly1305, fromHex(v1.chacha.hp));
+    core.writeScratch(fromHex('5e5cd55c41f69080575d7999c25a5bfb'));
+    expect(x.cryptoHpMask(hp, ptr, ptr + 32)).toBe(0);
+    expect(toHex(core.read(ptr + 32, 5))).toBe('aefefe7d03');
+    const r = rng(build === 'debug' ? 11 : 12);
+    for (let len = 0; len <= 300; len++) {
+      const key = r.bytes(32), iv = r.bytes(12), a = r.bytes(r.int(30)), p = r.bytes(len), pn = r.int(1 << 30);
+      const k = slots.installAead(Suite.ChaCha20Poly1305, key, iv);
+      core.writeScratch(a);
+      core.writeScratch(p, a.length);
+      x.cryptoSeal(k, pn, ptr, a.length, len);
+      expect(toHex(core.read(ptr + a.length, len + 16))).toBe(toHex(nodeSeal(key, quicNonce(iv, pn), a, p)));
+      expect(x.cryptoOpen(k, pn, ptr, a.length, len + 16)).toBe(len);
+      slots.release(k);
+    }
+  });
+});
