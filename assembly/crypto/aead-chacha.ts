@@ -5,7 +5,7 @@
 // §2.6) and the keystream of the first 192 payload bytes (blocks 1-3): a 1200-byte
 // packet takes 5 steps instead of 6.
 
-import { chachaSetup, chachaKeystream4, chachaXor, chachaBlock, keystream, xorBytes } from "./chacha20";
+import { chachaSetup, chachaKeystream4, chachaXor, chachaBlock, chachaWipe, keystream, xorBytes } from "./chacha20";
 import { polyInit, polyPadded, polyLengths, polyFinish } from "./poly1305";
 
 /** Poly1305 tag length. */
@@ -52,6 +52,7 @@ export function chachaSeal(key: usize, pn: u64, ptr: usize, headerLen: i32, payl
   crypt(key, p, payloadLen);
   mac(ptr, headerLen, p, payloadLen);
   v128.store(p + <usize>payloadLen, v128.load(tag));
+  chachaWipe();
   return payloadLen + CHACHA_TAG_LEN;
 }
 
@@ -68,8 +69,12 @@ export function chachaOpen(key: usize, pn: u64, ptr: usize, headerLen: i32, ciph
   const p = ptr + <usize>headerLen;
   mac(ptr, headerLen, p, len);
   const diff = v128.xor(v128.load(p + <usize>len), v128.load(tag));
-  if (v128.any_true(diff)) return -1;
+  if (v128.any_true(diff)) {
+    chachaWipe();
+    return -1;
+  }
   crypt(key, p, len);
+  chachaWipe();
   return len;
 }
 
@@ -81,4 +86,8 @@ export function chachaHpMask(hpKey: usize, sample: usize, out: usize): void {
   chachaBlock(hpKey, sample + 4, load<u32>(sample), keystream);
   store<u32>(out, load<u32>(keystream));
   store<u8>(out, load<u8>(keystream, 4), 4);
+  v128.store(keystream, i64x2.splat(0)); // the rest of the block is keystream nobody sees
+  v128.store(keystream, i64x2.splat(0), 16);
+  v128.store(keystream, i64x2.splat(0), 32);
+  v128.store(keystream, i64x2.splat(0), 48);
 }

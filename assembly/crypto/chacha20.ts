@@ -167,6 +167,18 @@ export function chachaXor(key: usize, nonce: usize, counter: u32, p: usize, len:
   xorBytes(p, keystream, len);
 }
 
+/**
+ * Zeroes the 4-block state (it holds the key, splatted) and the keystream scratch (its
+ * block 0 is a Poly1305 key), so no key material outlives the packet that used it.
+ */
+export function chachaWipe(): void {
+  const z = i64x2.splat(0);
+  for (let i: usize = 0; i < 256; i += 16) {
+    v128.store(vstate + i, z);
+    v128.store(keystream + i, z);
+  }
+}
+
 /** dst[i] ^= src[i] for i < len (16 bytes at a time, then bytes). */
 export function xorBytes(dst: usize, src: usize, len: i32): void {
   let i = 0;

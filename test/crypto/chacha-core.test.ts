@@ -280,6 +280,22 @@ describe('the key table', () => {
     // No copy of any key stays anywhere in linear memory: not in the slots, not in the
     // scratch region they came through, not in the block the table outgrew.
     for (const k of keys) expect(find(core.u8, k)).toBe(-1);
+    // Nor after use: the cipher's working state (the key splatted across v128 lanes, the
+    // Poly1305 key block) is wiped after every packet.
+    const x = core.exports as unknown as Record<string, (...a: number[]) => number>;
+    const used = keys[7];
+    const h = slots.installAead(Suite.ChaCha20Poly1305, used, new Uint8Array(12));
+    const hp = slots.installHp(Suite.ChaCha20Poly1305, used);
+    core.writeScratch(new Uint8Array(300), 1024);
+    x.cryptoSeal(h, 5, core.scratchPtr + 1024, 10, 250);
+    x.cryptoOpen(h, 5, core.scratchPtr + 1024, 10, 266);
+    x.cryptoHpMask(hp, core.scratchPtr + 1030, core.scratchPtr + 2000);
+    slots.release(h);
+    slots.release(hp);
+    const splat = new Uint8Array(16);
+    for (let i = 0; i < 4; i++) splat.set(used.subarray(0, 4), 4 * i);
+    expect(find(core.u8, used)).toBe(-1);
+    expect(find(core.u8, splat)).toBe(-1);
     const again = slots.installHp(Suite.ChaCha20Poly1305, keys[0]);
     expect(handles).toContain(again);
     slots.release(again);
