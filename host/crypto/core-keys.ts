@@ -8,9 +8,10 @@ import type { Core } from '../core/core';
 import type { CryptoProvider, HeaderProtector, PacketProtector } from './provider';
 import { Suite, TAG_LENGTH } from './suites';
 
-/** Slot kinds of cryptoKeyInstall. */
-const KIND_AEAD = 1;
-const KIND_HP = 2;
+/** Slot kinds of cryptoKeyInstall and the handle tag (assembly/crypto/keys.ts; a test checks they agree). */
+export const CORE_KEY_KIND_AEAD = 1;
+export const CORE_KEY_KIND_HP = 2;
+export const CORE_KEY_TAG = 0x40000000;
 /** The core's error for an authentication failure (-ERR_DROP_PACKET). */
 const DROP = -0x10001;
 
@@ -25,7 +26,7 @@ interface CryptoDoors {
 
 /** True when `h` is a handle of the core's key table (KEY_TAG, assembly/crypto/keys.ts). */
 export function isCoreKeyHandle(h: number): boolean {
-  return (h & 0x40000000) !== 0;
+  return (h & CORE_KEY_TAG) !== 0;
 }
 
 /** The in-core key table of one core instance. */
@@ -53,14 +54,14 @@ export class CoreKeySlots {
     const material = new Uint8Array(key.length + iv.length);
     material.set(key);
     material.set(iv, key.length);
-    const h = this.install(KIND_AEAD, suite, material);
+    const h = this.install(CORE_KEY_KIND_AEAD, suite, material);
     material.fill(0);
     return h;
   }
 
   /** A header protection key (32 bytes); the handle, or -1. */
   installHp(suite: Suite, hpKey: Uint8Array): number {
-    return this.install(KIND_HP, suite, hpKey);
+    return this.install(CORE_KEY_KIND_HP, suite, hpKey);
   }
 
   private install(kind: number, suite: Suite, material: Uint8Array): number {

@@ -4,7 +4,9 @@
 import { createCipheriv } from 'node:crypto';
 import { loadCoreNode } from '../../host/core/node-loader';
 import { CoreCrypto } from '../../host/crypto/core-imports';
-import { CoreKeySlots } from '../../host/crypto/core-keys';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoreKeySlots, CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP, CORE_KEY_TAG } from '../../host/crypto/core-keys';
 import { TableKeyInstaller } from '../../host/transport/keys';
 import { portableCryptoProvider } from '../../host/crypto/portable-provider';
 import { Suite } from '../../host/crypto/suites';
@@ -265,6 +267,12 @@ describe('bad input never traps', () => {
 });
 
 describe('the key table', () => {
+  test("the host's copies of the table's numbers match assembly/crypto/keys.ts", () => {
+    const src = readFileSync(join(__dirname, '../../assembly/crypto/keys.ts'), 'utf8');
+    const num = (name: string) => Number(new RegExp(`export const ${name}: i32 = (0x[0-9a-f]+|\\d+);`).exec(src)![1]);
+    expect([num('KEY_TAG'), num('KEY_KIND_AEAD'), num('KEY_KIND_HP'), num('SUITE_CHACHA20')]).toEqual([CORE_KEY_TAG, CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP, Suite.ChaCha20Poly1305]);
+  });
+
   const find = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay.buffer, hay.byteOffset, hay.length).indexOf(Buffer.from(needle));
 
   test('grows past its first block, reuses freed slots, and zeroes key bytes (slot and scratch)', () => {
