@@ -6,7 +6,8 @@
 // 16 KiB packets (seal only). In-core numbers go through the exported doors
 // (cryptoSeal/cryptoOpen/cryptoHpMask), one JS→wasm call each, on a packet in linear memory.
 //   npx tsx bench/protection-core.ts            this runtime (Node)
-//   npx tsx bench/protection-core.ts --all      also under Bun and Deno (same file), one table each
+//   npx tsx bench/protection-core.ts --all      also under Bun and Deno (same file), one table each,
+//                                               and headless Chromium (in-core vs @noble, via the runtime-checks bundle)
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadCoreNode } from '../host/core/node-loader';
@@ -166,5 +167,32 @@ if (process.argv.includes('--all') && !('Bun' in globalThis) && !('Deno' in glob
     } catch (e) {
       console.log(`!! ${cmd}: ${(e as Error).message.split('\n')[0]}`);
     }
+  }
+  chromiumTimings(root).catch((e) => console.log(`!! chromium: ${(e as Error).message.split('\n')[0]}`));
+}
+
+async function chromiumTimings(root: string): Promise<void> {
+  const { buildOnce } = await import('../test/portability/build-once');
+  const { serveHarness } = await import('../demos/browser-harness/serve');
+  const { chromium } = await import('playwright-core');
+  await buildOnce();
+  const { server, url } = await serveHarness(0);
+  const executablePath = execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8', cwd: root }).trim();
+  const browser = await chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}blank.html`);
+    const rounds = QUICK ? 5 : 11;
+    const t = await page.evaluate(`import('/runtime-checks.mjs').then((m) => m.protectionTimings(${rounds}))`) as { name: string; sealUs: number; openUs: number; sealBestUs: number; openBestUs: number }[];
+    const name = `chromium ${browser.version()}`;
+    console.log(`\n${name}: median of ${rounds} interleaved rounds (best in parentheses)\n| backend | seal + HP µs (1200 B) | HP + open µs (1200 B) |\n|---|---|---|`);
+    for (const r of t) console.log(`| ${r.name} | ${r.sealUs.toFixed(2)} (${r.sealBestUs.toFixed(2)}) | ${r.openUs.toFixed(2)} (${r.openBestUs.toFixed(2)}) |`);
+    console.log(`BENCH_JSON ${JSON.stringify({ bench: 'protection-core', runtime: name, results: t.flatMap((r) => [
+      { name: `${r.name}: seal + HP, ${SIZE} B`, value: r.sealUs, unit: 'µs/packet', extra: { best: r.sealBestUs } },
+      { name: `${r.name}: HP + open, ${SIZE} B`, value: r.openUs, unit: 'µs/packet', extra: { best: r.openBestUs } },
+    ]) })}`);
+  } finally {
+    await browser.close();
+    server.close();
   }
 }

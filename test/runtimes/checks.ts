@@ -12,6 +12,7 @@ import type { CryptoProvider } from '../../host/crypto/provider';
 import { inCoreCryptoProvider } from '../../host/crypto/core-keys';
 import { instantiateCore } from '../../host/core/core';
 import { compileCore } from '../../host/browser';
+import { protectionTiming } from './protection-timing';
 import { toHex } from '../../host/tls/bytes';
 import v1 from '../vectors/rfc9001-protection.json';
 import v2 from '../vectors/rfc9369-protection.json';
@@ -71,4 +72,12 @@ export function rfcVectors(provider: CryptoProvider): { ran: number; failed: str
 export async function inCoreVectors(): Promise<{ ran: number; failed: string[] }> {
   const core = instantiateCore(await compileCore());
   return rfcVectors(inCoreCryptoProvider(core, portableCryptoProvider));
+}
+
+/** µs per 1200-byte packet in this runtime: the in-core ChaCha20 next to @noble (the browser's other choice). */
+export async function protectionTimings(rounds = 9) {
+  return protectionTiming(await compileCore(), [
+    ['@noble ChaCha20-Poly1305', portableCryptoProvider, Suite.ChaCha20Poly1305],
+    ['@noble AES-128-GCM', portableCryptoProvider, Suite.Aes128Gcm],
+  ], rounds);
 }
