@@ -1,8 +1,8 @@
 // Which packet protection is fastest where, as bench/protection-core.ts measured it
 // (README "Numbers"): ChaCha20-Poly1305 inside the core costs a fraction of a node:crypto
 // call per 1200-byte packet in Node and Deno, and @noble's AES-GCM is far slower still
-// in browsers; only Bun's node:crypto AES-128-GCM (BoringSSL, called cheaply) is on par
-// with it. A quicwasm server uses this to prefer TLS_CHACHA20_POLY1305_SHA256 when the
+// in browsers; only Bun's node:crypto AES-128-GCM (BoringSSL, called cheaply) is as fast
+// or faster. A quicwasm server uses this to prefer TLS_CHACHA20_POLY1305_SHA256 when the
 // client offers it; `tls.cipherSuites` overrides the choice.
 
 import type { CryptoProvider } from './provider';
