@@ -112,6 +112,27 @@ describe('RFC 9001 A.5: ChaCha20-Poly1305 short header packet through protect/un
     expect(core.result(0)).toBe(654360564n);
     expect(toHex(core.read(ptr, 5))).toBe(c.header + c.payload);
   });
+  test('every truncation and every flipped byte of a protected packet is a drop through unprotect, never a trap', () => {
+    const header = Uint8Array.from([0x41, 1, 2, 3, 4, 5, 6, 7, 8, 0x12, 0x34]);
+    const payload = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    core.writeScratch(header);
+    core.writeScratch(payload, header.length);
+    const n = x.probeProtect(ptr, header.length, 9, 2, 0x1234n, payload.length, aead, hp);
+    const wire = core.read(ptr, n);
+    for (let len = 0; len < n; len++) {
+      core.writeScratch(wire.subarray(0, len));
+      expect(x.probeUnprotect(ptr, len, 9, 0x1233n, aead, hp)).toBe(DROP);
+    }
+    for (let at = 0; at < n; at += 7) {
+      const bad = wire.slice();
+      bad[at] ^= 0x20;
+      core.writeScratch(bad);
+      expect(x.probeUnprotect(ptr, n, 9, 0x1233n, aead, hp)).toBe(DROP);
+    }
+    core.writeScratch(wire);
+    expect(x.probeUnprotect(ptr, n, 9, 0x1233n, aead, hp)).toBe(payload.length);
+    expect(core.read(ptr + header.length, payload.length)).toEqual(payload);
+  });
 });
 
 describe('RFC 9001 A.5 from the TLS secret, through the key installer an endpoint uses', () => {
