@@ -329,6 +329,19 @@ describe('the key table', () => {
     expect(handles).toContain(again);
     slots.release(again);
   });
+
+  test('a full table refuses with an error, and the key installer falls back to the provider', () => {
+    const { slots, table } = load();
+    table.bindCore(slots);
+    const key = new Uint8Array(32).fill(9);
+    let n = 0;
+    while (slots.installHp(Suite.ChaCha20Poly1305, key) >= 0) n++;
+    expect(n).toBe(1 << 17);
+    expect((slots.core.exports as unknown as { cryptoKeyInstall(k: number, s: number, l: number): number }).cryptoKeyInstall(2, Suite.ChaCha20Poly1305, 32)).toBe(-0x10002);
+    const h = new TableKeyInstaller(portableCryptoProvider, table).fromSecret(1, Suite.ChaCha20Poly1305, fromHex(v1.chacha.secret));
+    expect(h.aead & 0x40000000).toBe(0);
+    expect(h.hp & 0x40000000).toBe(0);
+  });
 });
 
 describe.each(['debug', 'release'] as const)('the shipped %s build', (build) => {
