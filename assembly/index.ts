@@ -38,9 +38,11 @@
 //   abi/tparams.ts  transport parameters (§18) encode/decode/validate
 //   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
 //   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
+//   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
 export * from "./abi/wire-frames";
 export * from "./abi/tparams";
 export * from "./abi/conn";
+export * from "./abi/crypto";

@@ -1,9 +1,13 @@
 // Protecting and unprotecting a packet in place (RFC 9001 §5.3-5.4): the packet builder
 // calls protectPacket after writing header and payload; the receive path calls
 // unprotectPacket before reading frames. AEAD and header-protection masks come from the
-// host (crypto/host.ts); the bit twiddling and packet number recovery happen here.
+// host (crypto/host.ts) or, for handles of the in-core key table (crypto/keys.ts: the
+// KEY_TAG bit), from the core's own ChaCha20-Poly1305 (crypto/aead-chacha.ts); the bit
+// twiddling and packet number recovery happen here.
 
 import { hostAeadSeal, hostAeadOpen, hostHpMask } from "./host";
+import { isCoreKey, keySlot, KEY_KIND_AEAD, KEY_KIND_HP } from "./keys";
+import { chachaSeal, chachaOpen, chachaHpMask } from "./aead-chacha";
 import { decodePacketNumber } from "../wire/pn";
 import { ERR_DROP_PACKET, INTERNAL_ERROR } from "../wire/errors";
 
@@ -13,6 +17,29 @@ const SAMPLE_LEN: i32 = 16;
 
 // Five mask bytes, allocated once.
 const mask: usize = memory.data(8);
+
+/** AEAD seal by handle: in-core slot or host import. payloadLen + 16, or -1. */
+export function aeadSeal(handle: i32, pn: u64, ptr: usize, headerLen: i32, payloadLen: i32): i32 {
+  if (!isCoreKey(handle)) return hostAeadSeal(handle, <f64>pn, ptr, headerLen, payloadLen);
+  const k = keySlot(handle, KEY_KIND_AEAD);
+  return k == 0 ? -1 : chachaSeal(k, pn, ptr, headerLen, payloadLen);
+}
+
+/** AEAD open by handle. Plaintext length, or -1. */
+export function aeadOpen(handle: i32, pn: u64, ptr: usize, headerLen: i32, cipherLen: i32): i32 {
+  if (!isCoreKey(handle)) return hostAeadOpen(handle, <f64>pn, ptr, headerLen, cipherLen);
+  const k = keySlot(handle, KEY_KIND_AEAD);
+  return k == 0 ? -1 : chachaOpen(k, pn, ptr, headerLen, cipherLen);
+}
+
+/** Header protection mask by handle: 5 bytes at `out`. 0 or -1. */
+export function hpMask(handle: i32, sample: usize, out: usize): i32 {
+  if (!isCoreKey(handle)) return hostHpMask(handle, sample, out);
+  const k = keySlot(handle, KEY_KIND_HP);
+  if (k == 0) return -1;
+  chachaHpMask(k, sample, out);
+  return 0;
+}
 
 /** Full packet number recovered by the last unprotectPacket. */
 export let unprotectedPn: u64 = 0;
@@ -31,11 +58,11 @@ export let unprotectedHeaderLen: i32 = 0;
  */
 export function protectPacket(pkt: usize, headerLen: i32, pnOffset: i32, pnLen: i32, pn: u64, payloadLen: i32, aead: i32, hp: i32): i32 {
   if (pnLen + payloadLen < 4) return -INTERNAL_ERROR;
-  const sealed = hostAeadSeal(aead, <f64>pn, pkt, headerLen, payloadLen);
+  const sealed = aeadSeal(aead, pn, pkt, headerLen, payloadLen);
   if (sealed != payloadLen + TAG_LEN) return -INTERNAL_ERROR;
   const total = headerLen + sealed;
   const sample = pkt + <usize>(pnOffset + 4);
-  if (hostHpMask(hp, sample, mask) != 0) return -INTERNAL_ERROR;
+  if (hpMask(hp, sample, mask) != 0) return -INTERNAL_ERROR;
   applyMask(pkt, pnOffset, pnLen);
   return total;
 }
@@ -73,7 +100,7 @@ export function unprotectPacket(pkt: usize, packetLen: i32, pnOffset: i32, large
 export function removeHeaderProtection(pkt: usize, packetLen: i32, pnOffset: i32, largestPn: i64, hp: i32): i32 {
   // The sample starts 4 bytes after the pn field's start and needs 16 bytes.
   if (pnOffset + 4 + SAMPLE_LEN > packetLen) return -ERR_DROP_PACKET;
-  if (hostHpMask(hp, pkt + <usize>(pnOffset + 4), mask) != 0) return -ERR_DROP_PACKET;
+  if (hpMask(hp, pkt + <usize>(pnOffset + 4), mask) != 0) return -ERR_DROP_PACKET;
   const first = <u32>load<u8>(pkt);
   const bits: u32 = (first & 0x80) != 0 ? 0x0f : 0x1f;
   const unmasked = first ^ (<u32>load<u8>(mask) & bits);
@@ -100,6 +127,6 @@ export function removeHeaderProtection(pkt: usize, packetLen: i32, pnOffset: i32
 /** Second half: opens the payload after removeHeaderProtection. Plaintext length or -ERR_DROP_PACKET. */
 export function openPayload(pkt: usize, packetLen: i32, aead: i32): i32 {
   const headerLen = unprotectedHeaderLen;
-  const n = hostAeadOpen(aead, <f64>unprotectedPn, pkt, headerLen, packetLen - headerLen);
+  const n = aeadOpen(aead, unprotectedPn, pkt, headerLen, packetLen - headerLen);
   return n < 0 ? -ERR_DROP_PACKET : n;
 }

@@ -4,3 +4,4 @@
 // Each room owns one probe file here.
 export * from "../index";
 export * from "./crypto";
+export * from "./chacha";

@@ -7,6 +7,8 @@ import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO } from '../core/abi.generated';
 import { CoreCrypto } from '../crypto/core-imports';
 import { InitialProbe } from '../crypto/initial-probe';
+import { CoreKeySlots } from '../crypto/core-keys';
+import { CHACHA20_FIRST, inCoreChaCha20IsFastest } from '../crypto/backend-choice';
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
@@ -63,6 +65,12 @@ export interface EndpointConfig {
   clock?: Clock;
   /** Packet protection backend (default: portable; Node callers pass nodeCryptoProvider, see README). */
   crypto?: CryptoProvider;
+  /**
+   * Run ChaCha20-Poly1305 inside the core instead of through `crypto` (default true: faster
+   * in every runtime measured). Servers then also prefer that suite when the client offers
+   * it, where it is the fastest suite (not Bun with node:crypto); `tls.cipherSuites` overrides.
+   */
+  inCoreChaCha20?: boolean;
   transport?: TransportConfig;
   tls: TlsConfig;
   /** Servers: the certificate chain and key to present (optional only with `psks`). */
@@ -133,7 +141,7 @@ export class Endpoint extends QuicEndpoint {
       abi,
       network: cfg.network,
       clock: cfg.clock ?? new RealClock(),
-      keys: new TableKeyInstaller(provider, crypto.table),
+      keys: new TableKeyInstaller(provider, crypto.table, { inCoreChaCha20: cfg.inCoreChaCha20 }),
       readStats: statsReader,
       localCidLength: cfg.localCidLength,
       streamHighWaterMark: cfg.streamHighWaterMark,
@@ -157,8 +165,9 @@ export class Endpoint extends QuicEndpoint {
 
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
+  const fastest = cfg.inCoreChaCha20 !== false && inCoreChaCha20IsFastest(cfg.crypto ?? portableCryptoProvider);
   const opts = {
-    ...cfg.tls, certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
+    ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
   };
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {
@@ -193,6 +202,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host } });
   crypto.bind(core.exports.memory);
   probe.bind(core.exports.memory);
+  crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
   return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
 }

@@ -1,5 +1,8 @@
 // Turns TLS secrets into packet protection state in the key table (host/crypto) and
-// hands the core their handles — the KeyInstaller the handshake glue uses.
+// hands the core their handles — the KeyInstaller the handshake glue uses. It decides
+// per suite which backend makes a key: ChaCha20-Poly1305 runs inside the core (its keys
+// go to the core's own table) unless `inCoreChaCha20` is false or the core has no room;
+// AES-GCM stays with the provider (bench/protection-core.ts measures the choice).
 
 import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
@@ -7,8 +10,40 @@ import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../cryp
 import { Suite } from '../crypto/suites';
 import type { CoreSuite, KeyHandles, KeyInstaller } from './handshake';
 
+export interface KeyInstallerOptions {
+  /** Run ChaCha20-Poly1305 inside the core when it can (default true). */
+  inCoreChaCha20?: boolean;
+}
+
 export class TableKeyInstaller implements KeyInstaller {
-  constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable) {}
+  private readonly inCoreChaCha20: boolean;
+
+  constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable, options: KeyInstallerOptions = {}) {
+    this.inCoreChaCha20 = options.inCoreChaCha20 ?? true;
+  }
+
+  private inCore(suite: CoreSuite) {
+    const core = this.table.core;
+    return core && suite === Suite.ChaCha20Poly1305 && this.inCoreChaCha20 && core.supports(suite) ? core : undefined;
+  }
+
+  private aead(suite: CoreSuite, key: Uint8Array, iv: Uint8Array): number {
+    const core = this.inCore(suite);
+    if (core) {
+      const h = core.installAead(suite, key, iv);
+      if (h >= 0) return h;
+    }
+    return this.table.addAead(this.provider.createPacketProtector(suite, key, iv));
+  }
+
+  private hp(suite: CoreSuite, hpKey: Uint8Array): number {
+    const core = this.inCore(suite);
+    if (core) {
+      const h = core.installHp(suite, hpKey);
+      if (h >= 0) return h;
+    }
+    return this.table.addHp(this.provider.createHeaderProtector(suite, hpKey));
+  }
 
   initial(version: number, dcid: Uint8Array, isServer: boolean): { read: KeyHandles; write: KeyHandles } {
     const s = initialSecrets(version, dcid);
@@ -20,16 +55,13 @@ export class TableKeyInstaller implements KeyInstaller {
   fromSecret(version: number, suite: CoreSuite, secret: Uint8Array): KeyHandles {
     const s = suite;
     const m = packetKeyMaterial(version, s, secret);
-    return {
-      aead: this.table.addAead(this.provider.createPacketProtector(s, m.key, m.iv)),
-      hp: this.table.addHp(this.provider.createHeaderProtector(s, m.hp)),
-    };
+    return { aead: this.aead(s, m.key, m.iv), hp: this.hp(s, m.hp) };
   }
 
   nextGeneration(version: number, suite: CoreSuite, secret: Uint8Array): { secret: Uint8Array; aead: number } {
     const next = nextGenerationSecret(version, suite, secret);
     const m = packetKeyMaterial(version, suite, next);
-    return { secret: next, aead: this.table.addAead(this.provider.createPacketProtector(suite, m.key, m.iv)) };
+    return { secret: next, aead: this.aead(suite, m.key, m.iv) };
   }
 
   releaseAead(handle: number): void {

@@ -78,6 +78,12 @@ describe('browser harness (headless Chromium)', () => {
     expect(r).toEqual({ ran: 20, failed: [] });
   }, 60_000);
 
+  test('the vectors pass with ChaCha20 inside the core (Chromium runs its wasm SIMD)', async () => {
+    await page.goto(`${url}blank.html`);
+    const r = await page.evaluate("import('/runtime-checks.mjs').then((m) => m.inCoreVectors())");
+    expect(r).toEqual({ ran: 20, failed: [] });
+  }, 60_000);
+
   test('the browser bundle compiles the core inlined and from a URL', async () => {
     await page.goto(`${url}blank.html`);
     const r = await page.evaluate(`(async () => {

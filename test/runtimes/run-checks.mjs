@@ -11,7 +11,7 @@ const which = globalThis.process?.argv?.[4] ?? 'portable';
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.versions.node}`;
 // The native backend comes from the package's Node entry (node:crypto; Deno and Bun provide it).
 const { nodeCryptoProvider } = await import('../../dist/index.mjs');
-const vectors = { portable: checks.rfcVectors(checks.portableCryptoProvider), native: checks.rfcVectors(nodeCryptoProvider) };
+const vectors = { portable: checks.rfcVectors(checks.portableCryptoProvider), native: checks.rfcVectors(nodeCryptoProvider), inCore: await checks.inCoreVectors() };
 const provider = which === 'native' ? nodeCryptoProvider : checks.portableCryptoProvider;
 const t = await checks.simulatorTransfer({ bytes, provider, link: loss ? { loss } : {} });
 delete t.samples;

@@ -1,0 +1,69 @@
+// ABI: the in-core key table and packet protection doors (crypto/keys.ts,
+// crypto/aead-chacha.ts). The host installs a key by writing its bytes at the start of
+// the scratch region and calling cryptoKeyInstall; the door copies them into a slot and
+// wipes them from scratch. The handle it returns goes to connInstallKeys like any host
+// handle; protect.ts recognises it by its tag bit. The seal/open/mask doors run the same
+// code the core runs per packet, for the host's in-core provider, tests and benchmarks.
+//
+//   cryptoKeyInstall(kind, suite, len)   kind 1 AEAD (len 44: key + iv), 2 header protection (len 32)
+//                                        -> handle, -ERR_UNSUPPORTED (kind/suite/len), -ERR_BUFFER_TOO_SMALL (table full)
+//   cryptoKeyRelease(handle)             -> 0, or -INTERNAL_ERROR (not a live in-core key); zeroes the slot
+//   cryptoKeyCount()                     -> live in-core keys
+//   cryptoSeal(handle, pn, ptr, headerLen, payloadLen)  -> payloadLen + 16
+//   cryptoOpen(handle, pn, ptr, headerLen, cipherLen)   -> plaintext length, -ERR_DROP_PACKET (authentication failed)
+//   cryptoHpMask(handle, samplePtr, outPtr)             -> 0 (5 mask bytes at outPtr)
+// The three work on any range inside linear memory and return -ERR_BUFFER_TOO_SMALL
+// for a range outside it and -INTERNAL_ERROR for a handle that is not a live key of the kind.
+import { scratchBuf } from "./io";
+import { keyInstall, keyRelease, keyCount, keySlot, SUITE_CHACHA20, KEY_KIND_AEAD, KEY_KIND_HP, AEAD_KEY_MATERIAL, HP_KEY_MATERIAL } from "../crypto/keys";
+import { chachaSeal, chachaOpen, chachaHpMask, CHACHA_TAG_LEN } from "../crypto/aead-chacha";
+import { ERR_UNSUPPORTED, ERR_BUFFER_TOO_SMALL, ERR_DROP_PACKET, INTERNAL_ERROR } from "../wire/errors";
+
+/** Installs key material from the scratch region (then wiped); returns an in-core handle. */
+export function cryptoKeyInstall(kind: i32, suite: i32, len: i32): i32 {
+  const ok = suite == SUITE_CHACHA20 && ((kind == KEY_KIND_AEAD && len == AEAD_KEY_MATERIAL) || (kind == KEY_KIND_HP && len == HP_KEY_MATERIAL));
+  if (!ok) return -ERR_UNSUPPORTED;
+  const h = keyInstall(kind, suite, scratchBuf, len);
+  memory.fill(scratchBuf, 0, <usize>len);
+  return h < 0 ? -ERR_BUFFER_TOO_SMALL : h;
+}
+
+/** Zeroes and frees an in-core key. */
+export function cryptoKeyRelease(handle: i32): i32 {
+  return keyRelease(handle) < 0 ? -INTERNAL_ERROR : 0;
+}
+
+/** Live in-core keys. */
+export function cryptoKeyCount(): i32 {
+  return keyCount();
+}
+
+function inMemory(ptr: usize, len: i64): bool {
+  return len >= 0 && <u64>ptr + <u64>len <= (<u64>memory.size() << 16);
+}
+
+/** Seals in place with an in-core AEAD key (pn as f64, exact below 2^53). */
+export function cryptoSeal(handle: i32, pn: f64, ptr: usize, headerLen: i32, payloadLen: i32): i32 {
+  if (headerLen < 0 || payloadLen < 0 || !inMemory(ptr, <i64>headerLen + <i64>payloadLen + CHACHA_TAG_LEN)) return -ERR_BUFFER_TOO_SMALL;
+  const k = keySlot(handle, KEY_KIND_AEAD);
+  if (k == 0) return -INTERNAL_ERROR;
+  return chachaSeal(k, <u64>pn, ptr, headerLen, payloadLen);
+}
+
+/** Opens in place with an in-core AEAD key. */
+export function cryptoOpen(handle: i32, pn: f64, ptr: usize, headerLen: i32, cipherLen: i32): i32 {
+  if (headerLen < 0 || cipherLen < 0 || !inMemory(ptr, <i64>headerLen + <i64>cipherLen)) return -ERR_BUFFER_TOO_SMALL;
+  const k = keySlot(handle, KEY_KIND_AEAD);
+  if (k == 0) return -INTERNAL_ERROR;
+  const n = chachaOpen(k, <u64>pn, ptr, headerLen, cipherLen);
+  return n < 0 ? -ERR_DROP_PACKET : n;
+}
+
+/** Writes the 5-byte header protection mask for the 16-byte sample at `sample` to `out`. */
+export function cryptoHpMask(handle: i32, sample: usize, out: usize): i32 {
+  if (!inMemory(sample, 16) || !inMemory(out, 5)) return -ERR_BUFFER_TOO_SMALL;
+  const k = keySlot(handle, KEY_KIND_HP);
+  if (k == 0) return -INTERNAL_ERROR;
+  chachaHpMask(k, sample, out);
+  return 0;
+}
