@@ -12,7 +12,7 @@ export type { CoreSource } from './core/source';
 
 // Connections and streams.
 export { QuicConnection } from './transport/connection';
-export type { CloseInfo, ConnectionStats } from './transport/connection';
+export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions } from './transport/connection';
 export { QuicStream, QuicStreamError } from './transport/stream';
 export type { HandshakeInfo } from './tls/types';
 export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';

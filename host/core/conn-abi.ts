@@ -286,4 +286,10 @@ export class ConnAbi {
     const v = (i: number) => dv.getFloat64(p + 8 * i, true);
     return { lossTimer: v(0), ackDeadline: [v(1), v(2), v(3)], lossTime: [v(4), v(5), v(6)], idleDeadline: v(7), closeDeadline: v(8), ptoCount: v(9) };
   }
+
+  /** The reason phrase of the peer's CONNECTION_CLOSE (empty when none), as the core kept it (≤ 1024 bytes). */
+  peerCloseReason(conn: number): Uint8Array {
+    const n = (this.x as unknown as { connPeerCloseReason(conn: number): number }).connPeerCloseReason(conn);
+    return n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
+  }
 }

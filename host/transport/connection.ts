@@ -9,6 +9,21 @@ import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
 
+/**
+ * Where a connection is in its life (RFC 9000 §10, RFC 9001 §4.1.2): 'handshaking';
+ * 'established' (handshake complete); 'confirmed' (handshake confirmed: HANDSHAKE_DONE
+ * sent or received); 'closing' (we sent CONNECTION_CLOSE); 'draining' (the peer did);
+ * 'closed'.
+ */
+export type ConnectionState = 'handshaking' | 'established' | 'confirmed' | 'closing' | 'draining' | 'closed';
+
+const STATE_NAMES: readonly ConnectionState[] = ['handshaking', 'established', 'confirmed', 'closing', 'draining', 'closed'];
+
+/** @internal The core's state number (assembly/conn/connection.ts) as a name. */
+export function connectionStateName(s: ConnState | number): ConnectionState {
+  return STATE_NAMES[s] ?? 'closed';
+}
+
 /** How a connection ended. */
 export interface CloseInfo {
   /** QUIC error code (transport or application). */
@@ -19,13 +34,18 @@ export interface CloseInfo {
   byPeer: boolean;
   /** True when the idle timer ended the connection silently (RFC 9000 §10.1). */
   idleTimeout: boolean;
-  /** Human-readable description. */
+  /** Human-readable description (with the reason phrase, when one was given). */
   reason: string;
+  /**
+   * The reason phrase of the CONNECTION_CLOSE as sent on the wire: what the closing side
+   * passed to close(code, reason) — the peer's when `byPeer` — or '' when none.
+   */
+  reasonPhrase: string;
 }
 
 /** Connection statistics (a snapshot). */
 export interface ConnectionStats {
-  state: ConnState;
+  state: ConnectionState;
   /** RTT estimates (RFC 9002 §5), microseconds. */
   smoothedRttUs: number;
   rttVarUs: number;
@@ -56,6 +76,14 @@ export interface ConnectionStats {
   sendBufferHighWater: number;
   /** Completed 1-RTT key updates (RFC 9001 §6), started by either end. */
   keyUpdates: number;
+}
+
+/** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
+const MAX_REASON_BYTES = 1024;
+
+/** A reason phrase as text: UTF-8 (RFC 9000 §19.19), an invalid or cut sequence replaced, not thrown. */
+function decodePhrase(b: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(b);
 }
 
 /** Reads the stats block the core documents in assembly/abi/conn.ts. */
@@ -92,6 +120,8 @@ export class QuicConnection implements StreamOwner {
   private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
   private creditWaiters: { bidi: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private endInfo: CloseInfo | null = null;
+  /** The reason phrase of our own close(), as sent. */
+  private localReason = '';
   /** Set by a graceful close() until the CONNECTION_CLOSE goes out. */
   private closeRequest: { code: number; reason: string; timer: unknown } | null = null;
   private resolveEstablished!: (info: HandshakeInfo) => void;
@@ -146,7 +176,11 @@ export class QuicConnection implements StreamOwner {
   }
 
   /** Current state as the core sees it. */
-  get state(): ConnState {
+  get state(): ConnectionState {
+    return connectionStateName(this.coreState);
+  }
+
+  private get coreState(): ConnState {
     return this.endInfo ? ConnState.Closed : this.abi.state(this.handle);
   }
 
@@ -196,7 +230,7 @@ export class QuicConnection implements StreamOwner {
    * ERR_QUIC_CONNECTION_CLOSING. Resolves when the connection is gone.
    */
   close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
-    if (this.endInfo || this.state >= ConnState.Closing) return this.closed;
+    if (this.endInfo || this.coreState >= ConnState.Closing) return this.closed;
     if (this.closeRequest && options.graceful !== false) return this.closed;
     if (options.graceful === false || !this.handshakeInfo) {
       this.closeNow(code, reason);
@@ -227,8 +261,10 @@ export class QuicConnection implements StreamOwner {
   private closeNow(code: number, reason: string): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (this.endInfo || this.state >= ConnState.Closing) return;
-    this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
+    if (this.endInfo || this.coreState >= ConnState.Closing) return;
+    const bytes = new TextEncoder().encode(reason).subarray(0, MAX_REASON_BYTES);
+    this.localReason = decodePhrase(bytes);
+    this.abi.close(this.handle, code, true, bytes);
     this.host.service();
   }
 
@@ -362,7 +398,7 @@ export class QuicConnection implements StreamOwner {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message };
+    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message, reasonPhrase: '' };
     this.rejectEstablished(err);
     this.finish();
   }
@@ -372,8 +408,10 @@ export class QuicConnection implements StreamOwner {
     const application = (ev.c & 1) !== 0;
     const byPeer = (ev.c & 2) !== 0;
     const code = ev.a;
-    const reason = application ? `application code ${code}` : transportErrorName(code);
-    this.endInfo = { code, application, byPeer, idleTimeout: false, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
+    const phrase = byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason;
+    const what = application ? `application code ${code}` : transportErrorName(code);
+    const reason = `${byPeer ? 'closed by peer' : 'closed locally'}: ${what}${phrase ? ` (${JSON.stringify(phrase)})` : ''}`;
+    this.endInfo = { code, application, byPeer, idleTimeout: false, reason, reasonPhrase: phrase };
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     const err = this.closedError();
@@ -386,7 +424,7 @@ export class QuicConnection implements StreamOwner {
   private finish(): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout' };
+    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout', reasonPhrase: '' };
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);

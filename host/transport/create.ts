@@ -10,7 +10,8 @@ import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
 import { QuicArgumentError } from '../errors';
-import type { ConnectionStats } from './connection';
+import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
+import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
@@ -108,7 +109,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
   return {
     smoothedRttUs: f(0), rttVarUs: f(1), minRttUs: f(2), latestRttUs: f(3), cwnd: f(4), bytesInFlight: f(5),
     packetsSent: f(6), packetsReceived: f(7), packetsLost: f(8), packetsDropped: f(9), bytesSent: f(10), bytesReceived: f(11),
-    streamBytesSent: f(12), streamBytesReceived: f(13), ptoCount: f(14), state: ptr < 0 ? ConnState.Closed : f(15), ssthresh: f(16), congestionEvents: f(17),
+    streamBytesSent: f(12), streamBytesReceived: f(13), ptoCount: f(14), state: connectionStateName(ptr < 0 ? ConnState.Closed : f(15)), ssthresh: f(16), congestionEvents: f(17),
     sendsOverCwnd: f(20), recvBufferHighWater: f(21), sendBufferHighWater: f(22), keyUpdates: f(23),
   };
 }
@@ -163,24 +164,36 @@ function crypto_random_seed(): Uint32Array {
 
 function configEntries(t: TransportConfig | undefined): Record<number, number> {
   const out: Record<number, number> = {};
-  if (!t) return out;
+  if (t === undefined) return out;
+  if (typeof t !== 'object' || t === null) throw new QuicArgumentError(`transport must be an object of transport options, not ${describe(t)}`);
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined) continue;
+    checkTransportOption(k, v);
     const key = CONFIG_KEYS[k as keyof TransportConfig];
-    if (key === undefined) throw new QuicArgumentError(`unknown transport option "${k}"`);
-    if (k === 'congestionControl' && v !== 'cubic' && v !== 'newreno') throw new QuicArgumentError(`congestionControl must be 'newreno' or 'cubic', not ${JSON.stringify(v)}`);
     out[key] = k === 'congestionControl' ? (v === 'cubic' ? 1 : 0) : (v as number);
   }
   return out;
 }
 
 function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
+  checkEndpointConfig(cfg);
   const crypto = new CoreCrypto();
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
   const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...qlog?.imports().host } });
   crypto.bind(core.exports.memory);
   qlog?.bind(core);
   return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
+}
+
+/** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */
+function checkEndpointConfig(cfg: EndpointConfig): void {
+  if (typeof cfg !== 'object' || cfg === null) throw new QuicArgumentError(`an endpoint needs a config object, not ${describe(cfg)}`);
+  if (!(cfg.coreModule instanceof WebAssembly.Module)) throw new QuicArgumentError(`coreModule must be a compiled core (compileCore() or loadCoreModule()), not ${describe(cfg.coreModule)}`);
+  if (typeof cfg.tls !== 'object' || cfg.tls === null) throw new QuicArgumentError(`tls must be an object with alpn, not ${describe(cfg.tls)}`);
+  checkAlpn(cfg.tls.alpn, 'tls.alpn');
+  parseCipherSuites(cfg.tls.cipherSuites, 'tls.cipherSuites');
+  checkGroups(cfg.tls.groups, 'tls.groups');
+  configEntries(cfg.transport);
 }
 
 /** A client endpoint: call connectTo() for each connection. */

@@ -3,7 +3,23 @@
 // bytes between this object and the core when the core says a stream is readable or
 // writable; nothing here touches the core directly.
 
-import { QuicError } from '../errors';
+import { QuicArgumentError, QuicError } from '../errors';
+import { describe } from '../api/options';
+
+/** What write() and end() take: bytes, a string (sent as UTF-8), or a Blob (read first). */
+export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
+
+const utf8 = new TextEncoder();
+
+/** Bytes of `data` without copying where the input already is bytes; a Blob as a promise. null: not writable data. */
+function toBytes(data: unknown): Uint8Array | Promise<Uint8Array> | null {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return utf8.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)) return new Uint8Array(data);
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.arrayBuffer().then((b) => new Uint8Array(b));
+  return null;
+}
 
 /** Stream-level error: the peer reset the stream or asked us to stop sending. */
 export class QuicStreamError extends QuicError {
@@ -27,7 +43,8 @@ export interface StreamOwner {
 }
 
 interface PendingWrite {
-  data: Uint8Array;
+  /** null while a Blob is being read: writes behind it wait (order is kept). */
+  data: Uint8Array | null;
   fin: boolean;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -110,19 +127,32 @@ export class QuicStream {
    * Queues `data`; resolves when the core has taken all of it into its send buffer
    * (not when the peer has it: await `finished` after end() for that).
    */
-  write(data: Uint8Array, fin = false): Promise<void> {
+  write(data: StreamData, fin = false): Promise<void> {
+    // Checked before anything is queued: a refused write leaves the stream as it was
+    // (and never a queued entry that would hold a graceful close() open).
+    const bytes = toBytes(data);
+    if (bytes === null) {
+      return Promise.reject(new QuicArgumentError(`stream ${this.id}: write() takes a string, a Uint8Array (or any ArrayBufferView), an ArrayBuffer or a Blob, not ${describe(data)}`));
+    }
     if (this.writeError) return Promise.reject(this.writeError);
     if (this.ended) return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_ENDED', `stream ${this.id}: write after end()`));
     if (!this.owner.acceptsWrites()) return Promise.reject(new QuicStreamError('ERR_QUIC_CONNECTION_CLOSING', `stream ${this.id}: write after the connection's close()`));
     if (fin) this.ended = true;
     return new Promise((resolve, reject) => {
-      this.writes.push({ data, fin, resolve, reject });
+      const w: PendingWrite = { data: bytes instanceof Uint8Array ? bytes : null, fin, resolve, reject };
+      this.writes.push(w);
+      if (!(bytes instanceof Uint8Array)) {
+        bytes.then(
+          (b) => { w.data = b; this.pumpWrites(); },
+          (err) => this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_WRITE', `stream ${this.id}: reading the Blob failed: ${(err as Error)?.message}`)),
+        );
+      }
       this.pumpWrites();
     });
   }
 
-  /** Ends the sending side (sends FIN after queued data). */
-  end(data: Uint8Array = new Uint8Array(0)): Promise<void> {
+  /** Ends the sending side (sends FIN after queued data, and after `data` when given). */
+  end(data: StreamData = new Uint8Array(0)): Promise<void> {
     return this.write(data, true);
   }
 
@@ -174,6 +204,7 @@ export class QuicStream {
   pumpWrites(): void {
     while (this.writes.length) {
       const w = this.writes[0];
+      if (w.data === null) return; // a Blob still being read
       if (w.data.length > 0 || w.fin) {
         // The core applies FIN only when it takes every byte of the call (assembly/abi/conn.ts).
         const n = this.owner.streamWrite(this.id, w.data, w.fin);

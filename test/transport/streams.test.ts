@@ -66,7 +66,7 @@ describe('stream lifecycles across the wire', () => {
       return s.value!;
     })();
     await expect(uniAtServer.write(msg('not allowed'))).rejects.toMatchObject({ code: 'ERR_QUIC_STREAM_WRITE' });
-    expect(t.server.state).toBeLessThan(3); // the connection is unharmed
+    expect(['established', 'confirmed']).toContain(t.server.state); // the connection is unharmed
   });
 
   test('RESET_STREAM under loss: the reader fails with the code, the connection carries on', async () => {
