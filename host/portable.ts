@@ -14,6 +14,7 @@ export type { CoreSource } from './core/source';
 export { QuicConnection } from './transport/connection';
 export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions } from './transport/connection';
 export { QuicStream, QuicStreamError } from './transport/stream';
+export type { StreamData } from './transport/stream';
 export type { HandshakeInfo } from './tls/types';
 export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
 export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';

@@ -5,6 +5,7 @@
 
 import { QuicArgumentError, QuicError } from '../errors';
 import { describe } from '../api/options';
+import { readableOf, writableOf } from '../api/web-streams';
 
 /** What write() and end() take: bytes, a string (sent as UTF-8), or a Blob (read first). */
 export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
@@ -83,6 +84,27 @@ export class QuicStream {
   ) {
     this.finished = new Promise((res, rej) => { this.finishedResolve = res; this.finishedReject = rej; });
     this.finished.catch(() => { /* observed through write() too; never an unhandled rejection */ });
+  }
+
+  private readableFace: ReadableStream<Uint8Array> | null = null;
+  private writableFace: WritableStream<StreamData> | null = null;
+
+  /**
+   * The received bytes as a Web ReadableStream (a byte stream). It reads from the same
+   * buffer as read() and async iteration: use one of them. cancel(code) sends
+   * STOP_SENDING with that code; a peer's RESET_STREAM errors it with a QuicStreamError.
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    return (this.readableFace ??= readableOf(this));
+  }
+
+  /**
+   * The sending side as a Web WritableStream (strings, bytes and Blobs, as write() takes).
+   * close() sends FIN; abort(code) sends RESET_STREAM with that code; a peer's
+   * STOP_SENDING errors it.
+   */
+  get writable(): WritableStream<StreamData> {
+    return (this.writableFace ??= writableOf(this));
   }
 
   /** True for unidirectional streams. */
