@@ -23,6 +23,7 @@ import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificate
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
 import type { GroupName } from './tls/constants';
+import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
 
 let compiled: WebAssembly.Module | null = null;
@@ -85,7 +86,11 @@ export interface ListenOptions extends CommonOptions {
   sessionTickets?: EndpointConfig['sessionTickets'];
 }
 
-export interface ConnectOptions extends CommonOptions {
+/**
+ * `signal` and `timeoutMs` cover the whole connect(): name resolution and handshake.
+ * Giving up closes the half-made connection (CONNECTION_CLOSE) and its socket.
+ */
+export interface ConnectOptions extends CommonOptions, WaitOptions {
   /** The server: an IP address or a host name (resolved with the system resolver, node:dns lookup). */
   address: string;
   /** The server's UDP port, 1..65535 (a decimal string is accepted too, as listen() accepts it). */
@@ -108,6 +113,11 @@ export interface ConnectOptions extends CommonOptions {
 
 /** A listening QUIC server on one UDP socket. */
 export class QuicServer {
+  /** Connections accepted from the endpoint that no accept() call has taken yet. */
+  private readonly backlog: QuicConnection[] = [];
+  private readonly waiters: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
+  private pulling = false;
+
   constructor(readonly endpoint: Endpoint, private readonly network: UdpNetworkLike) {}
 
   /** The bound UDP address. */
@@ -115,9 +125,41 @@ export class QuicServer {
     return this.network.local;
   }
 
-  /** The next connection whose handshake completed. Rejects once the server is closed. */
-  accept(): Promise<QuicConnection> {
-    return this.endpoint.accept();
+  /**
+   * The next connection whose handshake completed. Rejects once the server is closed,
+   * and with `signal` / `timeoutMs` when the wait is given up (the connection that
+   * arrives later goes to the next accept()).
+   */
+  accept(options?: WaitOptions): Promise<QuicConnection> {
+    checkWaitOptions(options, 'accept()');
+    const c = this.backlog.shift();
+    if (c) return Promise.resolve(c);
+    let waiter: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void } | null = null;
+    const wait = new Promise<QuicConnection>((resolve, reject) => { waiter = { resolve, reject }; this.waiters.push(waiter); });
+    this.pull();
+    return guard(wait, options, 'accept()', () => {
+      const i = this.waiters.indexOf(waiter!);
+      if (i >= 0) this.waiters.splice(i, 1);
+    });
+  }
+
+  /** One endpoint.accept() at a time, handed to whoever still waits (or kept). */
+  private pull(): void {
+    if (this.pulling || !this.waiters.length) return;
+    this.pulling = true;
+    this.endpoint.accept().then(
+      (c) => {
+        this.pulling = false;
+        const w = this.waiters.shift();
+        if (w) w.resolve(c);
+        else this.backlog.push(c);
+        this.pull();
+      },
+      (err) => {
+        this.pulling = false;
+        for (const w of this.waiters.splice(0)) w.reject(err);
+      },
+    );
   }
 
   /** Iterates accepted connections until the server closes. */
@@ -132,6 +174,11 @@ export class QuicServer {
   /** Closes every connection gracefully, then the socket. */
   close(): Promise<void> {
     return this.endpoint.close();
+  }
+
+  /** close(), for `await using server = await listen(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 
@@ -193,20 +240,33 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
  */
 export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   checkOptionsObject(opts, 'connect()', ['address', 'port', 'alpn']);
+  const wait: WaitOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
+  checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
   const port = parsePort(opts.port, 'port', false);
+  const attempt = { cancelled: false, conn: null as QuicConnection | null };
+  return guard(connectAttempt(opts, tls, port, attempt), wait, 'connect()', () => {
+    attempt.cancelled = true;
+    // Before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up.
+    void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
+  });
+}
+
+async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }): Promise<QuicConnection> {
   const address = await resolveAddress(opts.address, 'address');
   const v6 = isIP(address) === 6;
   const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
+  if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
   const network = await bindUdp(opts, { address: localAddress });
   let endpoint: Endpoint | null = null;
   let conn: QuicConnection | null = null;
   try {
+    if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
       tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
-    conn = endpoint.connectTo(network.pathTo({ address, port }), {
+    conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,

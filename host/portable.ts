@@ -13,8 +13,9 @@ export type { CoreSource } from './core/source';
 // Connections and streams.
 export { QuicConnection } from './transport/connection';
 export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions } from './transport/connection';
+export type { WaitOptions } from './api/abort';
 export { QuicStream, QuicStreamError } from './transport/stream';
-export type { StreamData } from './transport/stream';
+export type { StreamData, WriteOptions } from './transport/stream';
 export type { HandshakeInfo } from './tls/types';
 export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
 export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';

@@ -5,6 +5,7 @@
 import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
 import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
+import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
@@ -99,6 +100,11 @@ export interface CloseOptions {
   graceful?: boolean;
   /** A graceful close gives up waiting after this long and closes anyway (default 10 000 ms). */
   timeoutMs?: number;
+  /**
+   * Aborting stops a graceful close from waiting: CONNECTION_CLOSE goes out at once and
+   * the returned promise rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a connection needs from its endpoint. */
@@ -205,22 +211,39 @@ export class QuicConnection implements StreamOwner {
    * Opens a stream, waiting while the peer's MAX_STREAMS limit is reached (until the peer
    * allows more, or the connection closes).
    */
-  async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } = {}): Promise<QuicStream> {
-    await this.established;
-    for (;;) {
-      this.assertOpen();
-      const bidi = !options.unidirectional;
-      if (this.abi.streamOpenable(this.handle, bidi)) return this.openStream(options);
-      await new Promise<void>((resolve, reject) => this.creditWaiters.push({ bidi, resolve, reject }));
-    }
+  async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } & WaitOptions = {}): Promise<QuicStream> {
+    let cancelled = false;
+    const work = (async () => {
+      await this.established;
+      for (;;) {
+        this.assertOpen();
+        if (cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'openStreamAsync() was aborted');
+        const bidi = !options.unidirectional;
+        if (this.abi.streamOpenable(this.handle, bidi)) return this.openStream(options);
+        await new Promise<void>((resolve, reject) => this.creditWaiters.push({ bidi, resolve, reject }));
+      }
+    })();
+    // Cancelled before the limit rises: the loop above stops at its next wake-up without opening.
+    return guard(work, options, 'openStreamAsync()', () => { cancelled = true; }, clockTimers(this.host.clock));
   }
 
-  /** The next stream the peer opens. */
-  acceptStream(): Promise<QuicStream> {
+  /** The next stream the peer opens (with `signal` / `timeoutMs` to stop waiting). */
+  acceptStream(options?: WaitOptions): Promise<QuicStream> {
     const s = this.incoming.shift();
     if (s) return Promise.resolve(s);
     if (this.endInfo) return Promise.reject(this.closedError());
-    return new Promise((resolve, reject) => this.streamWaiters.push({ resolve, reject }));
+    let waiter: { resolve: (s: QuicStream) => void; reject: (e: Error) => void } | null = null;
+    const wait = new Promise<QuicStream>((resolve, reject) => { waiter = { resolve, reject }; this.streamWaiters.push(waiter); });
+    return guard(wait, options, 'acceptStream()', () => {
+      // Off the list, so the next stream goes to a caller who is still waiting.
+      const i = this.streamWaiters.indexOf(waiter!);
+      if (i >= 0) this.streamWaiters.splice(i, 1);
+    }, clockTimers(this.host.clock));
+  }
+
+  /** Closes gracefully (code 0), for `await using conn = await connect(...)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**
@@ -230,6 +253,13 @@ export class QuicConnection implements StreamOwner {
    * ERR_QUIC_CONNECTION_CLOSING. Resolves when the connection is gone.
    */
   close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
+    if (options.signal) {
+      const { signal, ...rest } = options;
+      const closing = this.close(code, reason, rest);
+      return guard(closing, { signal }, 'close()', () => {
+        if (this.closeRequest) this.closeNow(this.closeRequest.code, this.closeRequest.reason);
+      });
+    }
     if (this.endInfo || this.coreState >= ConnState.Closing) return this.closed;
     if (this.closeRequest && options.graceful !== false) return this.closed;
     if (options.graceful === false || !this.handshakeInfo) {
@@ -300,6 +330,10 @@ export class QuicConnection implements StreamOwner {
 
   acceptsWrites(): boolean {
     return this.closeRequest === null;
+  }
+
+  streamTimers() {
+    return clockTimers(this.host.clock);
   }
 
   streamWrite(id: number, data: Uint8Array, fin: boolean): number {

@@ -10,6 +10,7 @@ import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
 import { QuicArgumentError } from '../errors';
+import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
@@ -136,6 +137,11 @@ export class Endpoint extends QuicEndpoint {
           }
         : undefined,
     });
+  }
+
+  /** close(), for `await using endpoint = createServerEndpoint(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */

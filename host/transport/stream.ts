@@ -5,7 +5,14 @@
 
 import { QuicArgumentError, QuicError } from '../errors';
 import { describe } from '../api/options';
-import { readableOf, writableOf } from '../api/web-streams';
+import { readableOf, writableOf, applicationCodeOf } from '../api/web-streams';
+import { guard, type WaitOptions } from '../api/abort';
+
+/** Options of write() and end(). */
+export interface WriteOptions extends WaitOptions {
+  /** Send FIN after this data (end() sets it). */
+  fin?: boolean;
+}
 
 /** What write() and end() take: bytes, a string (sent as UTF-8), or a Blob (read first). */
 export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
@@ -41,6 +48,8 @@ export interface StreamOwner {
   acceptsWrites(): boolean;
   /** Asks the connection to pull readable data from the core now (the app has room again). */
   streamWantsData(id: number): void;
+  /** Timers on the endpoint's clock, for `timeoutMs` (real timers when absent). */
+  streamTimers?(): { set(ms: number, fn: () => void): unknown; clear(h: unknown): void };
 }
 
 interface PendingWrite {
@@ -117,12 +126,21 @@ export class QuicStream {
     return (this.id & 1) !== 0;
   }
 
-  /** Next chunk of data, or null at the end of the stream. Rejects if the peer reset it. */
-  read(): Promise<Uint8Array | null> {
+  /**
+   * Next chunk of data, or null at the end of the stream. Rejects if the peer reset it,
+   * and with `signal` / `timeoutMs` when the wait is given up (nothing is lost: the next
+   * read gets the data).
+   */
+  read(options?: WaitOptions): Promise<Uint8Array | null> {
     if (this.chunks.length) return Promise.resolve(this.shift());
     if (this.readError) return Promise.reject(this.readError);
     if (this.finReceived) return Promise.resolve(null);
-    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+    let reader: { resolve: (v: Uint8Array | null) => void; reject: (e: Error) => void } | null = null;
+    const wait = new Promise<Uint8Array | null>((resolve, reject) => { reader = { resolve, reject }; this.readers.push(reader); });
+    return guard(wait, options, `stream ${this.id}: read()`, () => {
+      const i = this.readers.indexOf(reader!);
+      if (i >= 0) this.readers.splice(i, 1);
+    }, this.owner.streamTimers?.());
   }
 
   /** Reads everything up to the FIN and returns it as one buffer. */
@@ -149,7 +167,17 @@ export class QuicStream {
    * Queues `data`; resolves when the core has taken all of it into its send buffer
    * (not when the peer has it: await `finished` after end() for that).
    */
-  write(data: StreamData, fin = false): Promise<void> {
+  write(data: StreamData, options: boolean | WriteOptions = false): Promise<void> {
+    const opts = typeof options === 'boolean' ? { fin: options } : options ?? {};
+    const fin = !!opts.fin;
+    if (!opts.signal && opts.timeoutMs === undefined) return this.queueWrite(data, fin);
+    const queued = this.queueWrite(data, fin);
+    // Giving up on a write leaves the peer with a stream whose bytes stop somewhere in
+    // the middle of it: say so with RESET_STREAM rather than carry on with a gap.
+    return guard(queued, opts, `stream ${this.id}: write()`, () => this.reset(applicationCodeOf(opts.signal?.reason)), this.owner.streamTimers?.());
+  }
+
+  private queueWrite(data: StreamData, fin: boolean): Promise<void> {
     // Checked before anything is queued: a refused write leaves the stream as it was
     // (and never a queued entry that would hold a graceful close() open).
     const bytes = toBytes(data);
@@ -174,8 +202,17 @@ export class QuicStream {
   }
 
   /** Ends the sending side (sends FIN after queued data, and after `data` when given). */
-  end(data: StreamData = new Uint8Array(0)): Promise<void> {
-    return this.write(data, true);
+  end(data: StreamData = new Uint8Array(0), options: WaitOptions = {}): Promise<void> {
+    return this.write(data, { ...options, fin: true });
+  }
+
+  /**
+   * For `await using`: ends the sending side if it is still open (FIN after what was
+   * written) and, if the peer's data was not read to its end, asks it to stop sending.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.finReceived && !this.readError) this.stopSending(0);
+    if (!this.ended && !this.writeError) await this.end().catch(() => undefined);
   }
 
   /** Abandons sending with an application error code (RESET_STREAM). */
@@ -278,7 +315,9 @@ export class QuicStream {
   }
 
   private failReads(err: Error): void {
-    if (this.readError || (this.finReceived && !this.chunks.length)) return;
+    // Once the FIN arrived every byte is here (RFC 9000 §3.2 "Data Recvd"): what the
+    // application has not read yet stays readable, even after the connection closed.
+    if (this.readError || this.finReceived) return;
     this.readError = err;
     for (const r of this.readers.splice(0)) r.reject(err);
   }
