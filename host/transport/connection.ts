@@ -120,7 +120,11 @@ export interface ConnectionHost {
   forget(conn: number): void;
 }
 
-export class QuicConnection implements StreamOwner {
+/**
+ * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
+ * by applications.
+ */
+export class QuicConnection {
   private readonly streams = new Map<number, QuicStream>();
   private readonly incoming: QuicStream[] = [];
   private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
@@ -148,9 +152,10 @@ export class QuicConnection implements StreamOwner {
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private resolveTicket!: (t: SessionTicket | null) => void;
 
+  /** @internal */
   constructor(
     private readonly host: ConnectionHost,
-    /** The core's connection handle. */
+    /** @internal The core's connection handle. */
     readonly handle: number,
     private readonly handshake: HandshakeDriver,
     /** Bytes of received data buffered per stream before reading pauses. */
@@ -326,16 +331,19 @@ export class QuicConnection implements StreamOwner {
     return this.host.readStats(this.abi, this.handle);
   }
 
-  // ---- StreamOwner ----------------------------------------------------------------
+  // ---- StreamOwner (internal: what QuicStream calls) -------------------------------
 
+  /** @internal */
   acceptsWrites(): boolean {
     return this.closeRequest === null;
   }
 
+  /** @internal */
   streamTimers() {
     return clockTimers(this.host.clock);
   }
 
+  /** @internal */
   streamWrite(id: number, data: Uint8Array, fin: boolean): number {
     if (this.endInfo) return -1;
     let total = 0;
@@ -351,23 +359,27 @@ export class QuicConnection implements StreamOwner {
     return total;
   }
 
+  /** @internal */
   streamReset(id: number, code: number): void {
     if (this.endInfo) return;
     this.abi.streamReset(this.handle, id, code);
     this.host.service();
   }
 
+  /** @internal */
   streamStopSending(id: number, code: number): void {
     if (this.endInfo) return;
     this.abi.streamStopSending(this.handle, id, code);
     this.host.service();
   }
 
+  /** @internal */
   streamSetUrgency(id: number, urgency: number): void {
     if (this.endInfo) return;
     this.abi.streamSetUrgency(this.handle, id, urgency);
   }
 
+  /** @internal */
   streamWantsData(id: number): void {
     if (this.endInfo) return;
     this.pullStream(id);

@@ -37,7 +37,7 @@ export class QuicStreamError extends QuicError {
   }
 }
 
-/** What a stream needs from its connection. */
+/** @internal What a stream needs from its connection. */
 export interface StreamOwner {
   /** Offers bytes to the core; returns how many it took (0 when its buffers are full). */
   streamWrite(id: number, data: Uint8Array, fin: boolean): number;
@@ -84,6 +84,7 @@ export class QuicStream {
   /** Resolves when the peer acknowledged everything we wrote including the FIN. */
   readonly finished: Promise<void>;
 
+  /** @internal Streams come from openStream() / acceptStream(). */
   constructor(
     private readonly owner: StreamOwner,
     /** The QUIC stream id. */
@@ -236,12 +237,12 @@ export class QuicStream {
 
   // ---- called by the connection -------------------------------------------------
 
-  /** Writes waiting for room in the core's send buffer. */
+  /** @internal Writes waiting for room in the core's send buffer. */
   get hasQueuedWrites(): boolean {
     return this.writes.length > 0;
   }
 
-  /** Room left in the receive buffer: the connection reads from the core only while > 0. */
+  /** @internal Room left in the receive buffer: the connection reads from the core only while > 0. */
   get receiveRoom(): number {
     return Math.max(0, this.highWaterMark - this.buffered);
   }
