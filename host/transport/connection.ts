@@ -6,6 +6,7 @@ import { ConnAbi, CoreEvent, CoreEventKind, ConnState, Level, type ConnTimers } 
 import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
+import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
@@ -42,6 +43,31 @@ export interface CloseInfo {
    * passed to close(code, reason) — the peer's when `byPeer` — or '' when none.
    */
   reasonPhrase: string;
+}
+
+/**
+ * A connection's events (seed 001 §5's notifications): listen with `conn.on(type, fn)`,
+ * or await the next one with `conn.once(type, { signal, timeoutMs })`. Migration and
+ * NEW_TOKEN events come with those features (the complete-transport issue).
+ */
+export interface ConnectionEvents {
+  /** The handshake completed. */
+  established: HandshakeInfo;
+  /** The peer opened a stream (acceptStream() still hands it out). */
+  stream: QuicStream;
+  /** The peer raised its stream limit (MAX_STREAMS): opening streams may succeed again. */
+  streamsavailable: { bidirectional: boolean };
+  /**
+   * A stream changed state: the peer acknowledged all its data and the FIN ('finished'),
+   * reset it ('reset', RESET_STREAM) or asked us to stop sending ('stopsending').
+   */
+  streamupdate: { stream: QuicStream; state: 'finished' | 'reset' | 'stopsending'; code?: number };
+  /** 1-RTT keys moved to their next generation (RFC 9001 §6), in one direction. */
+  keyupdate: { direction: 'send' | 'receive' };
+  /** Client: the server sent a session ticket (resume with it through `session`). */
+  sessionticket: SessionTicket;
+  /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
+  close: CloseInfo;
 }
 
 /** Connection statistics (a snapshot). */
@@ -151,6 +177,8 @@ export class QuicConnection {
   /** Client: called for every session ticket (servers may send several). */
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private resolveTicket!: (t: SessionTicket | null) => void;
+  private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
+  private closeEmitted = false;
 
   /** @internal */
   constructor(
@@ -167,18 +195,35 @@ export class QuicConnection {
     handshake.onComplete = (info) => {
       this.handshakeInfo = info;
       this.resolveEstablished(info);
+      this.events.emit('established', info);
     };
     handshake.onFatal = (err) => this.rejectEstablished(err);
     this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
     handshake.onSessionTicket = (t) => {
       this.resolveTicket(t);
       this.onSessionTicket?.(t);
+      this.events.emit('sessionticket', t);
     };
     this.closed.then(() => this.resolveTicket(null));
   }
 
   private get abi(): ConnAbi {
     return this.host.abi;
+  }
+
+  /** Calls `listener` on every event of `type` (see ConnectionEvents); returns a function that removes it. */
+  on<K extends keyof ConnectionEvents>(type: K, listener: Listener<ConnectionEvents[K]>): () => void {
+    return this.events.on(type, listener);
+  }
+
+  /** Removes a listener added with on(). */
+  off<K extends keyof ConnectionEvents>(type: K, listener: Listener<ConnectionEvents[K]>): void {
+    this.events.off(type, listener);
+  }
+
+  /** The next event of `type` as a promise (`signal` / `timeoutMs` to stop waiting). */
+  once<K extends keyof ConnectionEvents>(type: K, options?: WaitOptions): Promise<ConnectionEvents[K]> {
+    return this.events.once(type, options);
   }
 
   /** How the connection ended, once it has (null before). */
@@ -401,12 +446,14 @@ export class QuicConnection {
         break;
       case CoreEventKind.KeyUpdated:
         this.handshake.onKeyUpdated(ev.a === 1);
+        this.events.emit('keyupdate', { direction: ev.a === 1 ? 'send' : 'receive' });
         break;
       case CoreEventKind.StreamOpened: {
         const s = this.streamFor(ev.a);
         const w = this.streamWaiters.shift();
         if (w) w.resolve(s);
         else this.incoming.push(s);
+        this.events.emit('stream', s);
         break;
       }
       case CoreEventKind.StreamReadable:
@@ -417,15 +464,19 @@ export class QuicConnection {
         break;
       case CoreEventKind.StreamReset:
         this.streams.get(ev.a)?.onPeerReset(ev.b);
+        this.streamUpdate(ev.a, 'reset', ev.b);
         break;
       case CoreEventKind.StreamStopSending:
         this.streams.get(ev.a)?.onPeerStopSending(ev.b);
+        this.streamUpdate(ev.a, 'stopsending', ev.b);
         break;
       case CoreEventKind.StreamFinished:
         this.streams.get(ev.a)?.onFinished();
+        this.streamUpdate(ev.a, 'finished');
         break;
       case CoreEventKind.StreamsAvailable: {
         const bidi = ev.a === 1;
+        this.events.emit('streamsavailable', { bidirectional: bidi });
         const wake = this.creditWaiters.filter((w) => w.bidi === bidi);
         this.creditWaiters = this.creditWaiters.filter((w) => w.bidi !== bidi);
         for (const w of wake) w.resolve();
@@ -462,6 +513,7 @@ export class QuicConnection {
     // keep what already arrived).
     const err = this.closedError();
     for (const st of this.streams.values()) st.onClosing(err);
+    this.emitClose();
     if (!this.handshakeInfo) {
       this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.endInfo.reason, code) : new QuicTransportError(code, this.endInfo.reason));
     }
@@ -471,6 +523,7 @@ export class QuicConnection {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
     if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout', reasonPhrase: '' };
+    this.emitClose();
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);
@@ -479,6 +532,17 @@ export class QuicConnection {
     this.handshake.dispose();
     this.host.forget(this.handle);
     this.resolveClosed(this.endInfo);
+  }
+
+  private streamUpdate(id: number, state: 'finished' | 'reset' | 'stopsending', code?: number): void {
+    const stream = this.streams.get(id);
+    if (stream) this.events.emit('streamupdate', code === undefined ? { stream, state } : { stream, state, code });
+  }
+
+  private emitClose(): void {
+    if (this.closeEmitted || !this.endInfo) return;
+    this.closeEmitted = true;
+    this.events.emit('close', this.endInfo);
   }
 
   private pullStream(id: number): void {
