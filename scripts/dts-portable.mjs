@@ -3,7 +3,9 @@
 // `WebAssembly` namespace nor `BufferSource` exists. Each use becomes an alias that is
 // the real type where the consumer's libs declare it (DOM, Deno, Bun) and a plain
 // object type otherwise: the same conditional-type trick @types/node uses for its web
-// globals. test/api/types.test.ts compiles a consumer both ways.
+// globals. Symbol.asyncDispose is declared as lib esnext.disposable declares it, for
+// consumers on an older lib without @types/node. test/api/types.test.ts compiles
+// consumers with each combination.
 
 const WASM_NAMES = ['Module', 'Memory', 'Instance', 'ImportValue'];
 
@@ -19,6 +21,12 @@ type WasmInstance_ = WasmNamespace_ extends { Instance: abstract new (...args: a
 type WasmImportValue_ = unknown;
 /** What the DOM lib calls a buffer source. */
 type BufferSource_ = ArrayBuffer | ArrayBufferView;
+declare global {
+  /** Symbol.asyncDispose for \`await using\` (lib esnext.disposable and @types/node declare it the same way; the runtime value is polyfilled). */
+  interface SymbolConstructor {
+    readonly asyncDispose: unique symbol;
+  }
+}
 `;
 
 export function portableDts() {

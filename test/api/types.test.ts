@@ -31,15 +31,29 @@ export async function main(signal: AbortSignal): Promise<CloseInfo> {
 }
 `;
 
-function compile(lib: string[]): string {
+const BROWSER_CONSUMER = `
+import { compileCore, createClientEndpoint, DgramPair, RealClock, type QuicConnection } from 'quicwasm';
+export async function main(bytes: Uint8Array): Promise<QuicConnection> {
+  const clock = new RealClock();
+  const pair = new DgramPair({ clock });
+  const ep = createClientEndpoint({ coreModule: await compileCore(bytes), network: pair.a, clock, tls: { alpn: ['x'] } });
+  const conn = ep.connectTo(0, { serverName: 'localhost' });
+  await conn.once('established', { timeoutMs: 1000 });
+  await ep[Symbol.asyncDispose]();
+  return conn;
+}
+`;
+
+/** Compiles a consumer against dist/<entry>.d.ts; returns tsc's complaints ('' when none). */
+function compile(lib: string[], entry: 'index' | 'browser' = 'index'): string {
   const dir = mkdtempSync(join(tmpdir(), 'quicwasm-dts-'));
   try {
-    writeFileSync(join(dir, 'consumer.ts'), CONSUMER);
+    writeFileSync(join(dir, 'consumer.ts'), entry === 'index' ? CONSUMER : BROWSER_CONSUMER);
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
-        strict: true, lib, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], target: 'es2022',
+        strict: true, lib, types: entry === 'index' ? ['node'] : [], typeRoots: [join(ROOT, 'node_modules/@types')], target: 'es2022',
         module: 'esnext', moduleResolution: 'bundler', noEmit: true, skipLibCheck: false,
-        paths: { quicwasm: [join(ROOT, 'dist/index.d.ts')] },
+        paths: { quicwasm: [join(ROOT, `dist/${entry}.d.ts`)] },
       },
       files: ['consumer.ts'],
     }));
@@ -60,8 +74,12 @@ test('dist/index.d.ts compiles under strict with lib es2022 and @types/node only
   expect(compile(['es2022'])).toBe('');
 });
 
-test('and with the DOM lib', () => {
-  expect(compile(['es2022', 'dom'])).toBe('');
+test('and with lib esnext and the DOM lib (where WebAssembly and Symbol.asyncDispose are declared too)', () => {
+  expect(compile(['esnext', 'dom'])).toBe('');
+});
+
+test('dist/browser.d.ts compiles with only the DOM lib (lib es2022 + dom, no @types)', () => {
+  expect(compile(['es2022', 'dom'], 'browser')).toBe('');
 });
 
 test('internal plumbing stays out of the declarations', () => {
