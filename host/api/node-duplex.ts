@@ -4,7 +4,7 @@
 // chunk from the stream when Node wants more, _write calls back when the core took
 // the bytes.
 
-import { Duplex } from 'node:stream';
+import { Duplex, type DuplexOptions } from 'node:stream';
 import type { QuicStream } from '../transport/stream';
 import { applicationCodeOf } from './web-streams';
 
@@ -21,7 +21,13 @@ export interface NodeDuplexOptions {
  */
 export function toNodeDuplex(stream: QuicStream, options: NodeDuplexOptions = {}): Duplex {
   let reading = false;
+  // A unidirectional stream has one side only (RFC 9000 §2.1): the Duplex gets that side.
+  const canRead = !(stream.unidirectional && stream.locallyInitiated);
+  const canWrite = !(stream.unidirectional && !stream.locallyInitiated);
+  // `readable: false` / `writable: false` are Duplex options Node has long had (its types lack them).
+  const sides = { readable: canRead, writable: canWrite } as DuplexOptions;
   const duplex: Duplex = new Duplex({
+    ...sides,
     allowHalfOpen: true,
     highWaterMark: options.highWaterMark,
     read() {
@@ -40,8 +46,8 @@ export function toNodeDuplex(stream: QuicStream, options: NodeDuplexOptions = {}
     },
     destroy(err, callback) {
       const code = applicationCodeOf(err);
-      if (!duplex.writableFinished) stream.reset(code);
-      if (!duplex.readableEnded) stream.stopSending(code);
+      if (canWrite && !duplex.writableFinished) stream.reset(code);
+      if (canRead && !duplex.readableEnded) stream.stopSending(code);
       callback(err);
     },
   });

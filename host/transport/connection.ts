@@ -252,7 +252,7 @@ export class QuicConnection {
     if (id < 0) {
       throw new QuicTransportError(-id, `cannot open a ${options.unidirectional ? 'unidirectional' : 'bidirectional'} stream now (the peer's MAX_STREAMS limit is reached; retry after a stream closes)`);
     }
-    const s = this.streamFor(id);
+    const s = this.streamFor(id, true);
     if (options.urgency !== undefined) s.setUrgency(options.urgency);
     return s;
   }
@@ -515,7 +515,8 @@ export class QuicConnection {
     for (const st of this.streams.values()) st.onClosing(err);
     this.emitClose();
     if (!this.handshakeInfo) {
-      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.endInfo.reason, code) : new QuicTransportError(code, this.endInfo.reason));
+      const during = `${byPeer ? 'the peer closed the connection' : 'closed'} during the handshake${phrase ? `: ${JSON.stringify(phrase)}` : ''}`;
+      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during));
     }
   }
 
@@ -555,10 +556,10 @@ export class QuicConnection {
     }
   }
 
-  private streamFor(id: number): QuicStream {
+  private streamFor(id: number, local = false): QuicStream {
     let s = this.streams.get(id);
     if (!s) {
-      s = new QuicStream(this, id, this.streamHighWaterMark);
+      s = new QuicStream(this, id, this.streamHighWaterMark, local);
       this.streams.set(id, s);
     }
     return s;

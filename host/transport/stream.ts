@@ -91,7 +91,12 @@ export class QuicStream {
     readonly id: number,
     /** Bytes of received data buffered before we stop reading from the core. */
     readonly highWaterMark = 1 << 20,
+    /** True when this end opened the stream (a unidirectional one then only sends). */
+    readonly locallyInitiated = false,
   ) {
+    // RFC 9000 §2.1: a unidirectional stream carries data from its opener only. The side
+    // that does not exist is finished from the start: reads end at once, writes are refused.
+    if (this.unidirectional && locallyInitiated) this.finReceived = true;
     this.finished = new Promise((res, rej) => { this.finishedResolve = res; this.finishedReject = rej; });
     this.finished.catch(() => { /* observed through write() too; never an unhandled rejection */ });
   }
@@ -144,11 +149,14 @@ export class QuicStream {
     }, this.owner.streamTimers?.());
   }
 
-  /** Reads everything up to the FIN and returns it as one buffer. */
-  async readAll(limit = 1 << 30): Promise<Uint8Array> {
+  /**
+   * Reads everything up to the FIN and returns it as one buffer (`signal` / `timeoutMs`
+   * bound each wait for data).
+   */
+  async readAll(limit = 1 << 30, options?: WaitOptions): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     let total = 0;
-    for (let c = await this.read(); c; c = await this.read()) {
+    for (let c = await this.read(options); c; c = await this.read(options)) {
       total += c.length;
       if (total > limit) throw new QuicStreamError('ERR_QUIC_STREAM_TOO_LARGE', `stream ${this.id} exceeded ${limit} bytes`);
       parts.push(c);
@@ -184,6 +192,9 @@ export class QuicStream {
     const bytes = toBytes(data);
     if (bytes === null) {
       return Promise.reject(new QuicArgumentError(`stream ${this.id}: write() takes a string, a Uint8Array (or any ArrayBufferView), an ArrayBuffer or a Blob, not ${describe(data)}`));
+    }
+    if (this.unidirectional && !this.locallyInitiated) {
+      return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_STATE', `stream ${this.id} is a unidirectional stream the peer opened: it can only be read`));
     }
     if (this.writeError) return Promise.reject(this.writeError);
     if (this.ended) return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_ENDED', `stream ${this.id}: write after end()`));

@@ -161,3 +161,21 @@ describe('Node Duplex', () => {
     expect(err).toMatchObject({ code: 'ERR_QUIC_STREAM_RESET', applicationCode: 42 });
   });
 });
+
+describe('unidirectional streams have one side', () => {
+  test('ours only sends: reads end at once (all faces); the peer\'s only receives: writes are refused', async () => {
+    const t = await pairOf();
+    const out = t.client.openStream({ unidirectional: true });
+    expect(await out.read()).toBeNull();
+    expect((await out.readable.getReader().read()).done).toBe(true);
+    const chunks = [pattern(1, 5000), pattern(2, 7000)];
+    let uploaded = false;
+    void pipeline(Readable.from(chunks.map((c) => Buffer.from(c))), toNodeDuplex(out)).then(() => { uploaded = true; });
+    let got: Uint8Array | null = null;
+    let incoming: QuicStream | null = null;
+    void t.server.acceptStream().then(async (r) => { incoming = r; got = await r.readAll(); });
+    expect(await runUntil(t.clock, () => uploaded && got !== null)).toBe(true);
+    expect(sha([got!])).toBe(sha(chunks));
+    await expect(incoming!.write('no')).rejects.toMatchObject({ code: 'ERR_QUIC_STREAM_STATE' });
+  });
+});

@@ -65,7 +65,7 @@ describe('stream lifecycles across the wire', () => {
       expect(await runUntil(t.clock, () => s.done)).toBe(true);
       return s.value!;
     })();
-    await expect(uniAtServer.write(msg('not allowed'))).rejects.toMatchObject({ code: 'ERR_QUIC_STREAM_WRITE' });
+    await expect(uniAtServer.write(msg('not allowed'))).rejects.toMatchObject({ code: 'ERR_QUIC_STREAM_STATE' });
     expect(['established', 'confirmed']).toContain(t.server.state); // the connection is unharmed
   });
 
