@@ -70,6 +70,7 @@ interface CommonOptions {
   qlogFormat?: 'ietf' | 'qvis';
 }
 
+/** Options of listen(): where to bind, what to present, how to treat clients. */
 export interface ListenOptions extends CommonOptions {
   /** Local address (default 127.0.0.1; '::1', '::', '0.0.0.0' work too; a host name is resolved). */
   address?: string;
@@ -236,7 +237,10 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
 
 /**
  * Opens a connection over a fresh UDP socket and resolves once the handshake is done
- * (rejects with the handshake's error). The socket closes when the connection does.
+ * (rejects with the handshake's error as soon as it fails). The socket closes when the
+ * connection does. Options are checked first (QuicArgumentError naming the option); a
+ * host name is resolved (ERR_QUIC_DNS when it does not); `signal` / `timeoutMs` bound
+ * the whole attempt.
  */
 export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   checkOptionsObject(opts, 'connect()', ['address', 'port', 'alpn']);

@@ -56,6 +56,7 @@ export interface TlsConfig {
   keyLog?: (line: string) => void;
 }
 
+/** Everything an endpoint is made of: the core, a network, a clock, crypto, TLS and transport settings. */
 export interface EndpointConfig {
   /** The compiled core (host/node.ts: loadCoreModule()). */
   coreModule: WebAssembly.Module;
