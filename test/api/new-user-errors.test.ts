@@ -56,8 +56,10 @@ describe('options are checked up front and named', () => {
     expect(err.code).toBe('ERR_QUIC_DNS');
     expect(err.message).toMatch(/address "not-an-ip.invalid" does not resolve/);
     expect(err.cause).toMatchObject({ code: expect.stringMatching(/ENOTFOUND|EAI_AGAIN|ESERVFAIL/) });
-    const server = await listen({ alpn: ['x'], certificate: cert, address: '127.0.0.1' });
+    await expect(listen({ alpn: ['x'], certificate: cert, address: 'not-an-ip.invalid' })).rejects.toMatchObject({ code: 'ERR_QUIC_DNS' });
+    const server = await listen({ alpn: ['x'], certificate: cert, address: 'localhost' });
     try {
+      expect(['127.0.0.1', '::1']).toContain(server.address.address);
       const conn = await connect({ address: 'localhost', port: server.address.port, alpn: ['x'], trustAnchors: [cert.chain[0]] });
       expect(conn.handshakeInfo?.alpn).toBe('x');
       await conn.close();
