@@ -8,6 +8,7 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 import { inlineCore } from './scripts/rollup-plugins.mjs';
+import { portableDts } from './scripts/dts-portable.mjs';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, include: ['host/**/*.ts'], compilerOptions: { types: ['node'] } });
 const nodeExternal = (id) => id.startsWith('node:') || id.startsWith('@noble/');
@@ -32,12 +33,13 @@ export default [
     input: 'host/index.ts',
     external: nodeExternal,
     output: { file: 'dist/index.d.ts', format: 'es' },
-    plugins: [dts({ compilerOptions: { types: ['node'] } })],
+    // stripInternal: members marked @internal (the core's plumbing) stay out of the public types.
+    plugins: [dts({ compilerOptions: { types: ['node'], stripInternal: true } }), portableDts()],
   },
   {
     input: 'host/browser.ts',
     external: (id) => id.startsWith('@noble/'),
     output: { file: 'dist/browser.d.ts', format: 'es' },
-    plugins: [dts({ compilerOptions: { types: [] } })],
+    plugins: [dts({ compilerOptions: { types: [], stripInternal: true } }), portableDts()],
   },
 ];

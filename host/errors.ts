@@ -5,13 +5,17 @@
 // QUIC transport error codes (RFC 9000 §20.1; CRYPTO_ERROR is 0x100 + TLS alert), generated
 // from the core's declarations in assembly/wire/errors.ts.
 import { TransportErrorCode } from './core/abi.generated';
+import { tlsAlertName } from './api/alert-names';
 export { TransportErrorCode };
 
 const names = new Map<number, string>(Object.entries(TransportErrorCode).map(([k, v]) => [v, k]));
 
 /** A readable name for a QUIC transport error code ("CRYPTO_ERROR(handshake_failure)" style for 0x1xx). */
 export function transportErrorName(code: number): string {
-  if (code >= 0x100 && code <= 0x1ff) return `CRYPTO_ERROR(0x${(code - 0x100).toString(16)})`;
+  if (code >= 0x100 && code <= 0x1ff) {
+    const alert = code - 0x100;
+    return `CRYPTO_ERROR(${tlsAlertName(alert) ?? `alert 0x${alert.toString(16)}`})`;
+  }
   return names.get(code) ?? `0x${code.toString(16)}`;
 }
 
@@ -48,8 +52,16 @@ export class QuicCoreAbort extends QuicError {
 
 /** A caller passed something the API cannot accept. */
 export class QuicArgumentError extends QuicError {
-  constructor(message: string) {
-    super('ERR_QUIC_INVALID_ARGUMENT', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_QUIC_INVALID_ARGUMENT', message, undefined, options);
     this.name = 'QuicArgumentError';
+  }
+}
+
+/** An operation gave up after its `timeoutMs` (connect, accept, read, write, close). */
+export class QuicTimeoutError extends QuicError {
+  constructor(message: string) {
+    super('ERR_QUIC_TIMEOUT', message);
+    this.name = 'QuicTimeoutError';
   }
 }

@@ -5,6 +5,8 @@ export * from './portable';
 
 // QUIC over UDP for Node (Deno and Bun through node:dgram).
 export { listen, connect, loadCoreModule, QuicServer } from './node';
+export { toNodeDuplex } from './api/node-duplex';
+export type { NodeDuplexOptions } from './api/node-duplex';
 export type { ListenOptions, ConnectOptions } from './node';
 export { UdpNetwork, QuicSocketError } from './net/udp';
 export { qlogDirectory } from './node-qlog';

@@ -3,6 +3,8 @@
 // together. This is the thin first API (issue 4); the full public API grows from it.
 
 import { readFileSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { bundledCoreBytes } from './core/bundled-core';
 import { setCoreFileReader, setDefaultCoreSource } from './core/source';
@@ -20,7 +22,10 @@ import { systemTrustAnchors } from './tls/pki/node-roots';
 import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificates
 import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
-import { QuicArgumentError } from './errors';
+import { QuicArgumentError, QuicError } from './errors';
+import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
+import type { GroupName } from './tls/constants';
+import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
 
 let compiled: WebAssembly.Module | null = null;
@@ -45,6 +50,10 @@ interface CommonOptions {
   /** ALPN protocol ids, most preferred first (QUIC requires one). */
   alpn: string[];
   transport?: TransportConfig;
+  /** TLS 1.3 cipher suites to offer or accept, most preferred first (default: all three). */
+  cipherSuites?: CipherSuiteName[];
+  /** Key exchange groups, most preferred first (default: x25519, then secp256r1). */
+  groups?: GroupName[];
   /** Packet protection backend (default: node:crypto, the faster one on Node; see bench/crypto.ts). */
   crypto?: CryptoProvider;
   /** SSLKEYLOGFILE-format lines, for Wireshark. */
@@ -65,11 +74,12 @@ interface CommonOptions {
   qlogFormat?: 'ietf' | 'qvis';
 }
 
+/** Options of listen(): where to bind, what to present, how to treat clients. */
 export interface ListenOptions extends CommonOptions {
-  /** Local address (default 127.0.0.1; '::1', '::', '0.0.0.0' work too). */
+  /** Local address (default 127.0.0.1; '::1', '::', '0.0.0.0' work too; a host name is resolved). */
   address?: string;
-  /** Local port (default 0: the OS picks one; read it from server.address). */
-  port?: number;
+  /** Local port (default 0: the OS picks one; read it from server.address). A decimal string is accepted too. */
+  port?: number | string;
   /** The certificate chain and key to present (generateSelfSigned() makes one for tests); optional only with `psks`. */
   certificate?: CertifiedKey;
   /** Client certificates: 'none' (default), 'request' or 'require'; verified against clientTrustAnchors. */
@@ -81,10 +91,16 @@ export interface ListenOptions extends CommonOptions {
   sessionTickets?: EndpointConfig['sessionTickets'];
 }
 
-export interface ConnectOptions extends CommonOptions {
+/**
+ * `signal` and `timeoutMs` cover the whole connect(): name resolution and handshake.
+ * Giving up closes the half-made connection (CONNECTION_CLOSE) and its socket.
+ */
+export interface ConnectOptions extends CommonOptions, WaitOptions {
+  /** The server: an IP address or a host name (resolved with the system resolver, node:dns lookup). */
   address: string;
-  port: number;
-  /** Name to verify the certificate against and to send as SNI (default: the address). */
+  /** The server's UDP port, 1..65535 (a decimal string is accepted too, as listen() accepts it). */
+  port: number | string;
+  /** Name to verify the certificate against and to send as SNI (default: the address as given, host name or IP). */
   serverName?: string;
   /** DER trust anchors; default: the platform's roots. */
   trustAnchors?: Uint8Array[];
@@ -102,6 +118,11 @@ export interface ConnectOptions extends CommonOptions {
 
 /** A listening QUIC server on one UDP socket. */
 export class QuicServer {
+  /** Connections accepted from the endpoint that no accept() call has taken yet. */
+  private readonly backlog: QuicConnection[] = [];
+  private readonly waiters: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
+  private pulling = false;
+
   constructor(readonly endpoint: Endpoint, private readonly network: UdpNetworkLike) {}
 
   /** The bound UDP address. */
@@ -109,9 +130,41 @@ export class QuicServer {
     return this.network.local;
   }
 
-  /** The next connection whose handshake completed. Rejects once the server is closed. */
-  accept(): Promise<QuicConnection> {
-    return this.endpoint.accept();
+  /**
+   * The next connection whose handshake completed. Rejects once the server is closed,
+   * and with `signal` / `timeoutMs` when the wait is given up (the connection that
+   * arrives later goes to the next accept()).
+   */
+  accept(options?: WaitOptions): Promise<QuicConnection> {
+    checkWaitOptions(options, 'accept()');
+    const c = this.backlog.shift();
+    if (c) return Promise.resolve(c);
+    let waiter: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void } | null = null;
+    const wait = new Promise<QuicConnection>((resolve, reject) => { waiter = { resolve, reject }; this.waiters.push(waiter); });
+    this.pull();
+    return guard(wait, options, 'accept()', () => {
+      const i = this.waiters.indexOf(waiter!);
+      if (i >= 0) this.waiters.splice(i, 1);
+    });
+  }
+
+  /** One endpoint.accept() at a time, handed to whoever still waits (or kept). */
+  private pull(): void {
+    if (this.pulling || !this.waiters.length) return;
+    this.pulling = true;
+    this.endpoint.accept().then(
+      (c) => {
+        this.pulling = false;
+        const w = this.waiters.shift();
+        if (w) w.resolve(c);
+        else this.backlog.push(c);
+        this.pull();
+      },
+      (err) => {
+        this.pulling = false;
+        for (const w of this.waiters.splice(0)) w.reject(err);
+      },
+    );
   }
 
   /** Iterates accepted connections until the server closes. */
@@ -127,6 +180,11 @@ export class QuicServer {
   close(): Promise<void> {
     return this.endpoint.close();
   }
+
+  /** close(), for `await using server = await listen(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 /** The UDP socket: Deno's own API where it exists (see net/deno-udp.ts), node:dgram otherwise. */
@@ -136,22 +194,43 @@ function bindUdp(opts: CommonOptions, where: { address?: string; port?: number }
   return UdpNetwork.bind({ ...where, bufferSize: opts.socketBufferSize });
 }
 
-function checkAlpn(alpn: unknown): void {
-  if (!Array.isArray(alpn) || alpn.length === 0 || alpn.some((a) => typeof a !== 'string' || a.length === 0 || a.length > 255)) {
-    throw new QuicArgumentError('alpn must be a non-empty array of protocol ids (1-255 characters each), e.g. ["echo"]');
+/** The TLS settings listen/connect share, checked (names refused before anything is bound). */
+function tlsSettings(opts: CommonOptions): TlsConfig {
+  checkAlpn(opts.alpn);
+  return {
+    alpn: opts.alpn, keyLog: opts.keyLog,
+    cipherSuites: parseCipherSuites(opts.cipherSuites), groups: checkGroups(opts.groups),
+  };
+}
+
+/**
+ * An IP literal as is; a host name through the system resolver. A name that does not
+ * resolve fails here, at once, with the resolver's error as the cause (rather than as a
+ * handshake that times out because every datagram went nowhere).
+ */
+async function resolveAddress(address: unknown, name: string): Promise<string> {
+  if (typeof address !== 'string' || address.length === 0) throw new QuicArgumentError(`${name} must be an IP address or a host name, not ${describe(address)}`);
+  if (isIP(address)) return address;
+  try {
+    return (await lookup(address)).address;
+  } catch (err) {
+    throw new QuicError('ERR_QUIC_DNS', `${name} "${address}" does not resolve (${(err as { code?: string }).code ?? (err as Error).message})`, undefined, { cause: err });
   }
 }
 
 /** Binds a UDP socket and serves QUIC on it. */
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
-  checkAlpn(opts.alpn);
+  checkOptionsObject(opts, 'listen()', ['alpn']);
+  const tls = tlsSettings(opts);
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
-  const network = await bindUdp(opts, { address: opts.address, port: opts.port });
+  const port = parsePort(opts.port ?? 0, 'port', true);
+  const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
+  const network = await bindUdp(opts, { address, port });
   try {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -162,22 +241,40 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
 
 /**
  * Opens a connection over a fresh UDP socket and resolves once the handshake is done
- * (rejects with the handshake's error). The socket closes when the connection does.
+ * (rejects with the handshake's error as soon as it fails). The socket closes when the
+ * connection does. Options are checked first (QuicArgumentError naming the option); a
+ * host name is resolved (ERR_QUIC_DNS when it does not); `signal` / `timeoutMs` bound
+ * the whole attempt.
  */
 export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
-  checkAlpn(opts.alpn);
-  if (typeof opts.address !== 'string' || !Number.isInteger(opts.port) || opts.port <= 0 || opts.port > 65535) {
-    throw new QuicArgumentError('connect() needs an address string and a port in 1..65535');
-  }
-  const v6 = opts.address.includes(':');
-  const network = await bindUdp(opts, { address: opts.localAddress ?? (v6 ? '::' : '0.0.0.0') });
+  checkOptionsObject(opts, 'connect()', ['address', 'port', 'alpn']);
+  const wait: WaitOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
+  checkWaitOptions(wait, 'connect()');
+  const tls = tlsSettings(opts);
+  const port = parsePort(opts.port, 'port', false);
+  const attempt = { cancelled: false, conn: null as QuicConnection | null };
+  return guard(connectAttempt(opts, tls, port, attempt), wait, 'connect()', () => {
+    attempt.cancelled = true;
+    // Before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up.
+    void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
+  });
+}
+
+async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }): Promise<QuicConnection> {
+  const address = await resolveAddress(opts.address, 'address');
+  const v6 = isIP(address) === 6;
+  const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
+  if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
+  const network = await bindUdp(opts, { address: localAddress });
   let endpoint: Endpoint | null = null;
+  let conn: QuicConnection | null = null;
   try {
+    if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls: { alpn: opts.alpn, keyLog: opts.keyLog }, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
-    const conn = endpoint.connectTo(network.pathTo({ address: opts.address, port: opts.port }), {
+    conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
@@ -188,8 +285,21 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
     await conn.established;
     return conn;
   } catch (err) {
-    if (endpoint) await endpoint.close().catch(() => undefined);
-    else await network.close();
+    if (!endpoint) await network.close();
+    else abandon(endpoint, conn, err as Error);
     throw err;
   }
+}
+
+/**
+ * After a failed handshake: report at once, not after the closing or draining period
+ * (RFC 9000 §10.2), which can last seconds. Draining (the peer closed), nothing will
+ * ever be sent again, so the endpoint and its socket go now. Closing (we closed), the
+ * endpoint stays for that period in the background to answer the peer's retransmissions
+ * with CONNECTION_CLOSE (§10.2.1), then closes by itself.
+ */
+function abandon(endpoint: Endpoint, conn: QuicConnection | null, err: Error): void {
+  const state = conn?.state;
+  if (!conn || state === 'draining' || state === 'closed') endpoint.onFatal(err);
+  endpoint.close().catch(() => undefined);
 }

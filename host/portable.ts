@@ -12,8 +12,10 @@ export type { CoreSource } from './core/source';
 
 // Connections and streams.
 export { QuicConnection } from './transport/connection';
-export type { CloseInfo, ConnectionStats } from './transport/connection';
+export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions, ConnectionEvents } from './transport/connection';
+export type { WaitOptions } from './api/abort';
 export { QuicStream, QuicStreamError } from './transport/stream';
+export type { StreamData, WriteOptions } from './transport/stream';
 export type { HandshakeInfo } from './tls/types';
 export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
 export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';

@@ -413,3 +413,15 @@ export function connTimers(conn: i32): i32 {
   putStat(Timers.PTO_COUNT, <f64>c.ptoCount);
   return <i32>stats;
 }
+
+/**
+ * The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes) → scratch;
+ * its length (0 when the peer gave none or has not closed).
+ */
+export function connPeerCloseReason(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  const r = c.peerCloseReason;
+  memory.copy(scratchBuf, r.dataStart, <usize>r.length);
+  return r.length;
+}

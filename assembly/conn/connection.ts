@@ -95,6 +95,8 @@ export class Connection {
   closeFrameType: u64 = 0;
   closeIsApp: bool = false;
   closeReason: Uint8Array = new Uint8Array(0);
+  /** The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes kept; abi connPeerCloseReason). */
+  peerCloseReason: Uint8Array = new Uint8Array(0);
   closeSendPending: bool = false;
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;

@@ -192,6 +192,13 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
     case <i32>FrameType.CONNECTION_CLOSE_APP:
       c.closeCode = fA;
       c.closeIsApp = type == FrameType.CONNECTION_CLOSE_APP;
+      if (c.state < STATE_DRAINING) {
+        // Kept for the application (the first close only), bounded like our own (abi/conn.ts connClose).
+        const len = fDataLen < 1024 ? fDataLen : 1024;
+        const r = new Uint8Array(len);
+        memory.copy(r.dataStart, fData, <usize>len);
+        c.peerCloseReason = r;
+      }
       c.startDraining(fA, fB, type == FrameType.CONNECTION_CLOSE_APP, now);
       return 0;
     case <i32>FrameType.MAX_DATA:

@@ -321,4 +321,10 @@ export class ConnAbi {
       idleDeadline: v(Timers.IDLE_DEADLINE), closeDeadline: v(Timers.CLOSE_DEADLINE), ptoCount: v(Timers.PTO_COUNT),
     };
   }
+
+  /** The reason phrase of the peer's CONNECTION_CLOSE (empty when none), as the core kept it (≤ 1024 bytes). */
+  peerCloseReason(conn: number): Uint8Array {
+    const n = (this.x as unknown as { connPeerCloseReason(conn: number): number }).connPeerCloseReason(conn);
+    return n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
+  }
 }

@@ -3,11 +3,28 @@
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicArgumentError, QuicError, QuicTransportError, TransportErrorCode, transportErrorName } from '../errors';
+import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
+import { clockTimers, guard, type WaitOptions } from '../api/abort';
+import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
+
+/**
+ * Where a connection is in its life (RFC 9000 §10, RFC 9001 §4.1.2): 'handshaking';
+ * 'established' (handshake complete); 'confirmed' (handshake confirmed: HANDSHAKE_DONE
+ * sent or received); 'closing' (we sent CONNECTION_CLOSE); 'draining' (the peer did);
+ * 'closed'.
+ */
+export type ConnectionState = 'handshaking' | 'established' | 'confirmed' | 'closing' | 'draining' | 'closed';
+
+const STATE_NAMES: readonly ConnectionState[] = ['handshaking', 'established', 'confirmed', 'closing', 'draining', 'closed'];
+
+/** @internal The core's state number (assembly/conn/connection.ts) as a name. */
+export function connectionStateName(s: ConnState | number): ConnectionState {
+  return STATE_NAMES[s] ?? 'closed';
+}
 
 /** How a connection ended. */
 export interface CloseInfo {
@@ -21,13 +38,43 @@ export interface CloseInfo {
   idleTimeout: boolean;
   /** True when the handshake did not complete within the endpoint's handshake timeout (ERR_QUIC_HANDSHAKE_TIMEOUT). */
   handshakeTimeout?: boolean;
-  /** Human-readable description. */
+  /** Human-readable description (with the reason phrase, when one was given). */
   reason: string;
+  /**
+   * The reason phrase of the CONNECTION_CLOSE as sent on the wire: what the closing side
+   * passed to close(code, reason) — the peer's when `byPeer` — or '' when none.
+   */
+  reasonPhrase: string;
+}
+
+/**
+ * A connection's events (seed 001 §5's notifications): listen with `conn.on(type, fn)`,
+ * or await the next one with `conn.once(type, { signal, timeoutMs })`. Migration and
+ * NEW_TOKEN events come with those features (the complete-transport issue).
+ */
+export interface ConnectionEvents {
+  /** The handshake completed. */
+  established: HandshakeInfo;
+  /** The peer opened a stream (acceptStream() still hands it out). */
+  stream: QuicStream;
+  /** The peer raised its stream limit (MAX_STREAMS): opening streams may succeed again. */
+  streamsavailable: { bidirectional: boolean };
+  /**
+   * A stream changed state: the peer acknowledged all its data and the FIN ('finished'),
+   * reset it ('reset', RESET_STREAM) or asked us to stop sending ('stopsending').
+   */
+  streamupdate: { stream: QuicStream; state: 'finished' | 'reset' | 'stopsending'; code?: number };
+  /** 1-RTT keys moved to their next generation (RFC 9001 §6), in one direction. */
+  keyupdate: { direction: 'send' | 'receive' };
+  /** Client: the server sent a session ticket (resume with it through `session`). */
+  sessionticket: SessionTicket;
+  /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
+  close: CloseInfo;
 }
 
 /** Connection statistics (a snapshot). */
 export interface ConnectionStats {
-  state: ConnState;
+  state: ConnectionState;
   /** RTT estimates (RFC 9002 §5), microseconds. */
   smoothedRttUs: number;
   rttVarUs: number;
@@ -60,6 +107,14 @@ export interface ConnectionStats {
   keyUpdates: number;
 }
 
+/** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
+const MAX_REASON_BYTES = 1024;
+
+/** A reason phrase as text: UTF-8 (RFC 9000 §19.19), an invalid or cut sequence replaced, not thrown. */
+function decodePhrase(b: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: false }).decode(b);
+}
+
 /** Reads the stats block the core documents in assembly/abi/conn.ts. */
 export type StatsReader = (abi: ConnAbi, conn: number) => ConnectionStats;
 
@@ -73,6 +128,11 @@ export interface CloseOptions {
   graceful?: boolean;
   /** A graceful close gives up waiting after this long and closes anyway (default 10 000 ms). */
   timeoutMs?: number;
+  /**
+   * Aborting stops a graceful close from waiting: CONNECTION_CLOSE goes out at once and
+   * the returned promise rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a connection needs from its endpoint. */
@@ -88,12 +148,18 @@ export interface ConnectionHost {
   forget(conn: number): void;
 }
 
-export class QuicConnection implements StreamOwner {
+/**
+ * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
+ * by applications.
+ */
+export class QuicConnection {
   private readonly streams = new Map<number, QuicStream>();
   private readonly incoming: QuicStream[] = [];
   private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
   private creditWaiters: { bidi: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
   private endInfo: CloseInfo | null = null;
+  /** The reason phrase of our own close(), as sent. */
+  private localReason = '';
   /** Set by a graceful close() until the CONNECTION_CLOSE goes out. */
   private closeRequest: { code: number; reason: string; timer: unknown } | null = null;
   private resolveEstablished!: (info: HandshakeInfo) => void;
@@ -113,10 +179,13 @@ export class QuicConnection implements StreamOwner {
   /** Client: called for every session ticket (servers may send several). */
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private resolveTicket!: (t: SessionTicket | null) => void;
+  private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
+  private closeEmitted = false;
 
+  /** @internal */
   constructor(
     private readonly host: ConnectionHost,
-    /** The core's connection handle. */
+    /** @internal The core's connection handle. */
     readonly handle: number,
     private readonly handshake: HandshakeDriver,
     /** Bytes of received data buffered per stream before reading pauses. */
@@ -128,12 +197,14 @@ export class QuicConnection implements StreamOwner {
     handshake.onComplete = (info) => {
       this.handshakeInfo = info;
       this.resolveEstablished(info);
+      this.events.emit('established', info);
     };
     handshake.onFatal = (err) => this.rejectEstablished(err);
     this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
     handshake.onSessionTicket = (t) => {
       this.resolveTicket(t);
       this.onSessionTicket?.(t);
+      this.events.emit('sessionticket', t);
     };
     this.closed.then(() => this.resolveTicket(null));
   }
@@ -142,13 +213,32 @@ export class QuicConnection implements StreamOwner {
     return this.host.abi;
   }
 
+  /** Calls `listener` on every event of `type` (see ConnectionEvents); returns a function that removes it. */
+  on<K extends keyof ConnectionEvents>(type: K, listener: Listener<ConnectionEvents[K]>): () => void {
+    return this.events.on(type, listener);
+  }
+
+  /** Removes a listener added with on(). */
+  off<K extends keyof ConnectionEvents>(type: K, listener: Listener<ConnectionEvents[K]>): void {
+    this.events.off(type, listener);
+  }
+
+  /** The next event of `type` as a promise (`signal` / `timeoutMs` to stop waiting). */
+  once<K extends keyof ConnectionEvents>(type: K, options?: WaitOptions): Promise<ConnectionEvents[K]> {
+    return this.events.once(type, options);
+  }
+
   /** How the connection ended, once it has (null before). */
   get closeInfo(): CloseInfo | null {
     return this.endInfo;
   }
 
   /** Current state as the core sees it. */
-  get state(): ConnState {
+  get state(): ConnectionState {
+    return connectionStateName(this.coreState);
+  }
+
+  private get coreState(): ConnState {
     return this.endInfo ? ConnState.STATE_CLOSED : this.abi.state(this.handle);
   }
 
@@ -164,7 +254,7 @@ export class QuicConnection implements StreamOwner {
     if (id < 0) {
       throw new QuicTransportError(-id, `cannot open a ${options.unidirectional ? 'unidirectional' : 'bidirectional'} stream now (the peer's MAX_STREAMS limit is reached; retry after a stream closes)`);
     }
-    const s = this.streamFor(id);
+    const s = this.streamFor(id, true);
     if (options.urgency !== undefined) s.setUrgency(options.urgency);
     return s;
   }
@@ -173,22 +263,39 @@ export class QuicConnection implements StreamOwner {
    * Opens a stream, waiting while the peer's MAX_STREAMS limit is reached (until the peer
    * allows more, or the connection closes).
    */
-  async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } = {}): Promise<QuicStream> {
-    await this.established;
-    for (;;) {
-      this.assertOpen();
-      const bidi = !options.unidirectional;
-      if (this.abi.streamOpenable(this.handle, bidi)) return this.openStream(options);
-      await new Promise<void>((resolve, reject) => this.creditWaiters.push({ bidi, resolve, reject }));
-    }
+  async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } & WaitOptions = {}): Promise<QuicStream> {
+    let cancelled = false;
+    const work = (async () => {
+      await this.established;
+      for (;;) {
+        this.assertOpen();
+        if (cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'openStreamAsync() was aborted');
+        const bidi = !options.unidirectional;
+        if (this.abi.streamOpenable(this.handle, bidi)) return this.openStream(options);
+        await new Promise<void>((resolve, reject) => this.creditWaiters.push({ bidi, resolve, reject }));
+      }
+    })();
+    // Cancelled before the limit rises: the loop above stops at its next wake-up without opening.
+    return guard(work, options, 'openStreamAsync()', () => { cancelled = true; }, clockTimers(this.host.clock));
   }
 
-  /** The next stream the peer opens. */
-  acceptStream(): Promise<QuicStream> {
+  /** The next stream the peer opens (with `signal` / `timeoutMs` to stop waiting). */
+  acceptStream(options?: WaitOptions): Promise<QuicStream> {
     const s = this.incoming.shift();
     if (s) return Promise.resolve(s);
     if (this.endInfo) return Promise.reject(this.closedError());
-    return new Promise((resolve, reject) => this.streamWaiters.push({ resolve, reject }));
+    let waiter: { resolve: (s: QuicStream) => void; reject: (e: Error) => void } | null = null;
+    const wait = new Promise<QuicStream>((resolve, reject) => { waiter = { resolve, reject }; this.streamWaiters.push(waiter); });
+    return guard(wait, options, 'acceptStream()', () => {
+      // Off the list, so the next stream goes to a caller who is still waiting.
+      const i = this.streamWaiters.indexOf(waiter!);
+      if (i >= 0) this.streamWaiters.splice(i, 1);
+    }, clockTimers(this.host.clock));
+  }
+
+  /** Closes gracefully (code 0), for `await using conn = await connect(...)`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**
@@ -198,7 +305,14 @@ export class QuicConnection implements StreamOwner {
    * ERR_QUIC_CONNECTION_CLOSING. Resolves when the connection is gone.
    */
   close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
-    if (this.endInfo || this.state >= ConnState.STATE_CLOSING) return this.closed;
+    if (options.signal) {
+      const { signal, ...rest } = options;
+      const closing = this.close(code, reason, rest);
+      return guard(closing, { signal }, 'close()', () => {
+        if (this.closeRequest) this.closeNow(this.closeRequest.code, this.closeRequest.reason);
+      });
+    }
+    if (this.endInfo || this.coreState >= ConnState.STATE_CLOSING) return this.closed;
     if (this.closeRequest && options.graceful !== false) return this.closed;
     if (options.graceful === false || !this.handshakeInfo) {
       this.closeNow(code, reason);
@@ -229,8 +343,10 @@ export class QuicConnection implements StreamOwner {
   private closeNow(code: number, reason: string): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (this.endInfo || this.state >= ConnState.STATE_CLOSING) return;
-    this.abi.close(this.handle, code, true, new TextEncoder().encode(reason));
+    if (this.endInfo || this.coreState >= ConnState.STATE_CLOSING) return;
+    const bytes = new TextEncoder().encode(reason).subarray(0, MAX_REASON_BYTES);
+    this.localReason = decodePhrase(bytes);
+    this.abi.close(this.handle, code, true, bytes);
     this.host.service();
   }
 
@@ -262,12 +378,19 @@ export class QuicConnection implements StreamOwner {
     return this.host.readStats(this.abi, this.handle);
   }
 
-  // ---- StreamOwner ----------------------------------------------------------------
+  // ---- StreamOwner (internal: what QuicStream calls) -------------------------------
 
+  /** @internal */
   acceptsWrites(): boolean {
     return this.closeRequest === null;
   }
 
+  /** @internal */
+  streamTimers() {
+    return clockTimers(this.host.clock);
+  }
+
+  /** @internal */
   streamWrite(id: number, data: Uint8Array, fin: boolean): number {
     if (this.endInfo) return -1;
     let total = 0;
@@ -283,23 +406,27 @@ export class QuicConnection implements StreamOwner {
     return total;
   }
 
+  /** @internal */
   streamReset(id: number, code: number): void {
     if (this.endInfo) return;
     this.abi.streamReset(this.handle, id, code);
     this.host.service();
   }
 
+  /** @internal */
   streamStopSending(id: number, code: number): void {
     if (this.endInfo) return;
     this.abi.streamStopSending(this.handle, id, code);
     this.host.service();
   }
 
+  /** @internal */
   streamSetUrgency(id: number, urgency: number): void {
     if (this.endInfo) return;
     this.abi.streamSetUrgency(this.handle, id, urgency);
   }
 
+  /** @internal */
   streamWantsData(id: number): void {
     if (this.endInfo) return;
     this.pullStream(id);
@@ -321,12 +448,14 @@ export class QuicConnection implements StreamOwner {
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
+        this.events.emit('keyupdate', { direction: ev.a === 1 ? 'send' : 'receive' });
         break;
       case EventKind.STREAM_OPENED: {
         const s = this.streamFor(ev.a);
         const w = this.streamWaiters.shift();
         if (w) w.resolve(s);
         else this.incoming.push(s);
+        this.events.emit('stream', s);
         break;
       }
       case EventKind.STREAM_READABLE:
@@ -337,15 +466,19 @@ export class QuicConnection implements StreamOwner {
         break;
       case EventKind.STREAM_RESET:
         this.streams.get(ev.a)?.onPeerReset(ev.b);
+        this.streamUpdate(ev.a, 'reset', ev.b);
         break;
       case EventKind.STREAM_STOP_SENDING:
         this.streams.get(ev.a)?.onPeerStopSending(ev.b);
+        this.streamUpdate(ev.a, 'stopsending', ev.b);
         break;
       case EventKind.STREAM_FINISHED:
         this.streams.get(ev.a)?.onFinished();
+        this.streamUpdate(ev.a, 'finished');
         break;
       case EventKind.STREAMS_AVAILABLE: {
         const bidi = ev.a === 1;
+        this.events.emit('streamsavailable', { bidirectional: bidi });
         const wake = this.creditWaiters.filter((w) => w.bidi === bidi);
         this.creditWaiters = this.creditWaiters.filter((w) => w.bidi !== bidi);
         for (const w of wake) w.resolve();
@@ -356,7 +489,7 @@ export class QuicConnection implements StreamOwner {
         break;
       case EventKind.HANDSHAKE_TIMEOUT:
         if (!this.endInfo) {
-          this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: false, handshakeTimeout: true, reason: 'handshake timeout' };
+          this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: false, handshakeTimeout: true, reason: 'handshake timeout', reasonPhrase: '' };
           this.rejectEstablished(new QuicError('ERR_QUIC_HANDSHAKE_TIMEOUT', 'the handshake did not complete within the handshake timeout (limits.handshakeTimeoutMs)'));
         }
         break;
@@ -370,7 +503,7 @@ export class QuicConnection implements StreamOwner {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = { code: TransportErrorCode.INTERNAL_ERROR, application: false, byPeer: false, idleTimeout: false, reason: err.message };
+    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message, reasonPhrase: '' };
     this.rejectEstablished(err);
     this.finish();
   }
@@ -380,21 +513,26 @@ export class QuicConnection implements StreamOwner {
     const application = (ev.c & 1) !== 0;
     const byPeer = (ev.c & 2) !== 0;
     const code = ev.a;
-    const reason = application ? `application code ${code}` : transportErrorName(code);
-    this.endInfo = { code, application, byPeer, idleTimeout: false, reason: `${byPeer ? 'closed by peer' : 'closed locally'}: ${reason}` };
+    const phrase = byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason;
+    const what = application ? `application code ${code}` : transportErrorName(code);
+    const reason = `${byPeer ? 'closed by peer' : 'closed locally'}: ${what}${phrase ? ` (${JSON.stringify(phrase)})` : ''}`;
+    this.endInfo = { code, application, byPeer, idleTimeout: false, reason, reasonPhrase: phrase };
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     const err = this.closedError();
     for (const st of this.streams.values()) st.onClosing(err);
+    this.emitClose();
     if (!this.handshakeInfo) {
-      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', this.endInfo.reason, code) : new QuicTransportError(code, this.endInfo.reason));
+      const during = `${byPeer ? 'the peer closed the connection' : 'closed'} during the handshake${phrase ? `: ${JSON.stringify(phrase)}` : ''}`;
+      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during));
     }
   }
 
   private finish(): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout' };
+    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout', reasonPhrase: '' };
+    this.emitClose();
     const err = this.closedError();
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);
@@ -403,6 +541,17 @@ export class QuicConnection implements StreamOwner {
     this.handshake.dispose();
     this.host.forget(this.handle);
     this.resolveClosed(this.endInfo);
+  }
+
+  private streamUpdate(id: number, state: 'finished' | 'reset' | 'stopsending', code?: number): void {
+    const stream = this.streams.get(id);
+    if (stream) this.events.emit('streamupdate', code === undefined ? { stream, state } : { stream, state, code });
+  }
+
+  private emitClose(): void {
+    if (this.closeEmitted || !this.endInfo) return;
+    this.closeEmitted = true;
+    this.events.emit('close', this.endInfo);
   }
 
   private pullStream(id: number): void {
@@ -415,10 +564,10 @@ export class QuicConnection implements StreamOwner {
     }
   }
 
-  private streamFor(id: number): QuicStream {
+  private streamFor(id: number, local = false): QuicStream {
     let s = this.streams.get(id);
     if (!s) {
-      s = new QuicStream(this, id, this.streamHighWaterMark);
+      s = new QuicStream(this, id, this.streamHighWaterMark, local);
       this.streams.set(id, s);
     }
     return s;

@@ -14,7 +14,9 @@ import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
 import { QuicArgumentError } from '../errors';
-import type { ConnectionStats } from './connection';
+import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
+import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
+import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
@@ -58,6 +60,7 @@ export interface TlsConfig {
   keyLog?: (line: string) => void;
 }
 
+/** Everything an endpoint is made of: the core, a network, a clock, crypto, TLS and transport settings. */
 export interface EndpointConfig {
   /** The compiled core (host/node.ts: loadCoreModule()). */
   coreModule: WebAssembly.Module;
@@ -126,7 +129,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     packetsSent: f(Stats.PACKETS_SENT), packetsReceived: f(Stats.PACKETS_RECEIVED), packetsLost: f(Stats.PACKETS_LOST), packetsDropped: f(Stats.PACKETS_DROPPED),
     bytesSent: f(Stats.BYTES_SENT), bytesReceived: f(Stats.BYTES_RECEIVED),
     streamBytesSent: f(Stats.STREAM_BYTES_SENT), streamBytesReceived: f(Stats.STREAM_BYTES_RECEIVED), ptoCount: f(Stats.PTO_COUNT),
-    state: ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
+    state: connectionStateName(ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState)), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
     keyUpdates: f(Stats.KEY_UPDATES),
   };
@@ -157,6 +160,11 @@ export class Endpoint extends QuicEndpoint {
     });
   }
 
+  /** close(), for `await using endpoint = createServerEndpoint(...)`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
     return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1);
@@ -184,18 +192,19 @@ function crypto_random_seed(): Uint32Array {
 
 function configEntries(t: TransportConfig | undefined): Record<number, number> {
   const out: Record<number, number> = {};
-  if (!t) return out;
+  if (t === undefined) return out;
+  if (typeof t !== 'object' || t === null) throw new QuicArgumentError(`transport must be an object of transport options, not ${describe(t)}`);
   for (const [k, v] of Object.entries(t)) {
     if (v === undefined) continue;
+    checkTransportOption(k, v);
     const key = CONFIG_KEYS[k as keyof TransportConfig];
-    if (key === undefined) throw new QuicArgumentError(`unknown transport option "${k}"`);
-    if (k === 'congestionControl' && v !== 'cubic' && v !== 'newreno') throw new QuicArgumentError(`congestionControl must be 'newreno' or 'cubic', not ${JSON.stringify(v)}`);
     out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : (v as number);
   }
   return out;
 }
 
 function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
+  checkEndpointConfig(cfg);
   const crypto = new CoreCrypto();
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
@@ -205,6 +214,17 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
   return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
+}
+
+/** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */
+function checkEndpointConfig(cfg: EndpointConfig): void {
+  if (typeof cfg !== 'object' || cfg === null) throw new QuicArgumentError(`an endpoint needs a config object, not ${describe(cfg)}`);
+  if (!(cfg.coreModule instanceof WebAssembly.Module)) throw new QuicArgumentError(`coreModule must be a compiled core (compileCore() or loadCoreModule()), not ${describe(cfg.coreModule)}`);
+  if (typeof cfg.tls !== 'object' || cfg.tls === null) throw new QuicArgumentError(`tls must be an object with alpn, not ${describe(cfg.tls)}`);
+  checkAlpn(cfg.tls.alpn, 'tls.alpn');
+  parseCipherSuites(cfg.tls.cipherSuites, 'tls.cipherSuites');
+  checkGroups(cfg.tls.groups, 'tls.groups');
+  configEntries(cfg.transport);
 }
 
 /** A client endpoint: call connectTo() for each connection. */

@@ -3,7 +3,31 @@
 // bytes between this object and the core when the core says a stream is readable or
 // writable; nothing here touches the core directly.
 
-import { QuicError } from '../errors';
+import { QuicArgumentError, QuicError } from '../errors';
+import { describe } from '../api/options';
+import { readableOf, writableOf, applicationCodeOf } from '../api/web-streams';
+import { guard, type WaitOptions } from '../api/abort';
+
+/** Options of write() and end(). */
+export interface WriteOptions extends WaitOptions {
+  /** Send FIN after this data (end() sets it). */
+  fin?: boolean;
+}
+
+/** What write() and end() take: bytes, a string (sent as UTF-8), or a Blob (read first). */
+export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
+
+const utf8 = new TextEncoder();
+
+/** Bytes of `data` without copying where the input already is bytes; a Blob as a promise. null: not writable data. */
+function toBytes(data: unknown): Uint8Array | Promise<Uint8Array> | null {
+  if (data instanceof Uint8Array) return data;
+  if (typeof data === 'string') return utf8.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer)) return new Uint8Array(data);
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.arrayBuffer().then((b) => new Uint8Array(b));
+  return null;
+}
 
 /** Stream-level error: the peer reset the stream or asked us to stop sending. */
 export class QuicStreamError extends QuicError {
@@ -13,7 +37,7 @@ export class QuicStreamError extends QuicError {
   }
 }
 
-/** What a stream needs from its connection. */
+/** @internal What a stream needs from its connection. */
 export interface StreamOwner {
   /** Offers bytes to the core; returns how many it took (0 when its buffers are full). */
   streamWrite(id: number, data: Uint8Array, fin: boolean): number;
@@ -24,10 +48,13 @@ export interface StreamOwner {
   acceptsWrites(): boolean;
   /** Asks the connection to pull readable data from the core now (the app has room again). */
   streamWantsData(id: number): void;
+  /** Timers on the endpoint's clock, for `timeoutMs` (real timers when absent). */
+  streamTimers?(): { set(ms: number, fn: () => void): unknown; clear(h: unknown): void };
 }
 
 interface PendingWrite {
-  data: Uint8Array;
+  /** null while a Blob is being read: writes behind it wait (order is kept). */
+  data: Uint8Array | null;
   fin: boolean;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -57,15 +84,42 @@ export class QuicStream {
   /** Resolves when the peer acknowledged everything we wrote including the FIN. */
   readonly finished: Promise<void>;
 
+  /** @internal Streams come from openStream() / acceptStream(). */
   constructor(
     private readonly owner: StreamOwner,
     /** The QUIC stream id. */
     readonly id: number,
     /** Bytes of received data buffered before we stop reading from the core. */
     readonly highWaterMark = 1 << 20,
+    /** True when this end opened the stream (a unidirectional one then only sends). */
+    readonly locallyInitiated = false,
   ) {
+    // RFC 9000 §2.1: a unidirectional stream carries data from its opener only. The side
+    // that does not exist is finished from the start: reads end at once, writes are refused.
+    if (this.unidirectional && locallyInitiated) this.finReceived = true;
     this.finished = new Promise((res, rej) => { this.finishedResolve = res; this.finishedReject = rej; });
     this.finished.catch(() => { /* observed through write() too; never an unhandled rejection */ });
+  }
+
+  private readableFace: ReadableStream<Uint8Array> | null = null;
+  private writableFace: WritableStream<StreamData> | null = null;
+
+  /**
+   * The received bytes as a Web ReadableStream (a byte stream). It reads from the same
+   * buffer as read() and async iteration: use one of them. cancel(code) sends
+   * STOP_SENDING with that code; a peer's RESET_STREAM errors it with a QuicStreamError.
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    return (this.readableFace ??= readableOf(this));
+  }
+
+  /**
+   * The sending side as a Web WritableStream (strings, bytes and Blobs, as write() takes).
+   * close() sends FIN; abort(code) sends RESET_STREAM with that code; a peer's
+   * STOP_SENDING errors it.
+   */
+  get writable(): WritableStream<StreamData> {
+    return (this.writableFace ??= writableOf(this));
   }
 
   /** True for unidirectional streams. */
@@ -78,19 +132,31 @@ export class QuicStream {
     return (this.id & 1) !== 0;
   }
 
-  /** Next chunk of data, or null at the end of the stream. Rejects if the peer reset it. */
-  read(): Promise<Uint8Array | null> {
+  /**
+   * Next chunk of data, or null at the end of the stream. Rejects if the peer reset it,
+   * and with `signal` / `timeoutMs` when the wait is given up (nothing is lost: the next
+   * read gets the data).
+   */
+  read(options?: WaitOptions): Promise<Uint8Array | null> {
     if (this.chunks.length) return Promise.resolve(this.shift());
     if (this.readError) return Promise.reject(this.readError);
     if (this.finReceived) return Promise.resolve(null);
-    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+    let reader: { resolve: (v: Uint8Array | null) => void; reject: (e: Error) => void } | null = null;
+    const wait = new Promise<Uint8Array | null>((resolve, reject) => { reader = { resolve, reject }; this.readers.push(reader); });
+    return guard(wait, options, `stream ${this.id}: read()`, () => {
+      const i = this.readers.indexOf(reader!);
+      if (i >= 0) this.readers.splice(i, 1);
+    }, this.owner.streamTimers?.());
   }
 
-  /** Reads everything up to the FIN and returns it as one buffer. */
-  async readAll(limit = 1 << 30): Promise<Uint8Array> {
+  /**
+   * Reads everything up to the FIN and returns it as one buffer (`signal` / `timeoutMs`
+   * bound each wait for data).
+   */
+  async readAll(limit = 1 << 30, options?: WaitOptions): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     let total = 0;
-    for (let c = await this.read(); c; c = await this.read()) {
+    for (let c = await this.read(options); c; c = await this.read(options)) {
       total += c.length;
       if (total > limit) throw new QuicStreamError('ERR_QUIC_STREAM_TOO_LARGE', `stream ${this.id} exceeded ${limit} bytes`);
       parts.push(c);
@@ -110,20 +176,55 @@ export class QuicStream {
    * Queues `data`; resolves when the core has taken all of it into its send buffer
    * (not when the peer has it: await `finished` after end() for that).
    */
-  write(data: Uint8Array, fin = false): Promise<void> {
+  write(data: StreamData, options: boolean | WriteOptions = false): Promise<void> {
+    const opts = typeof options === 'boolean' ? { fin: options } : options ?? {};
+    const fin = !!opts.fin;
+    if (!opts.signal && opts.timeoutMs === undefined) return this.queueWrite(data, fin);
+    const queued = this.queueWrite(data, fin);
+    // Giving up on a write leaves the peer with a stream whose bytes stop somewhere in
+    // the middle of it: say so with RESET_STREAM rather than carry on with a gap.
+    return guard(queued, opts, `stream ${this.id}: write()`, () => this.reset(applicationCodeOf(opts.signal?.reason)), this.owner.streamTimers?.());
+  }
+
+  private queueWrite(data: StreamData, fin: boolean): Promise<void> {
+    // Checked before anything is queued: a refused write leaves the stream as it was
+    // (and never a queued entry that would hold a graceful close() open).
+    const bytes = toBytes(data);
+    if (bytes === null) {
+      return Promise.reject(new QuicArgumentError(`stream ${this.id}: write() takes a string, a Uint8Array (or any ArrayBufferView), an ArrayBuffer or a Blob, not ${describe(data)}`));
+    }
+    if (this.unidirectional && !this.locallyInitiated) {
+      return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_STATE', `stream ${this.id} is a unidirectional stream the peer opened: it can only be read`));
+    }
     if (this.writeError) return Promise.reject(this.writeError);
     if (this.ended) return Promise.reject(new QuicStreamError('ERR_QUIC_STREAM_ENDED', `stream ${this.id}: write after end()`));
     if (!this.owner.acceptsWrites()) return Promise.reject(new QuicStreamError('ERR_QUIC_CONNECTION_CLOSING', `stream ${this.id}: write after the connection's close()`));
     if (fin) this.ended = true;
     return new Promise((resolve, reject) => {
-      this.writes.push({ data, fin, resolve, reject });
+      const w: PendingWrite = { data: bytes instanceof Uint8Array ? bytes : null, fin, resolve, reject };
+      this.writes.push(w);
+      if (!(bytes instanceof Uint8Array)) {
+        bytes.then(
+          (b) => { w.data = b; this.pumpWrites(); },
+          (err) => this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_WRITE', `stream ${this.id}: reading the Blob failed: ${(err as Error)?.message}`)),
+        );
+      }
       this.pumpWrites();
     });
   }
 
-  /** Ends the sending side (sends FIN after queued data). */
-  end(data: Uint8Array = new Uint8Array(0)): Promise<void> {
-    return this.write(data, true);
+  /** Ends the sending side (sends FIN after queued data, and after `data` when given). */
+  end(data: StreamData = new Uint8Array(0), options: WaitOptions = {}): Promise<void> {
+    return this.write(data, { ...options, fin: true });
+  }
+
+  /**
+   * For `await using`: ends the sending side if it is still open (FIN after what was
+   * written) and, if the peer's data was not read to its end, asks it to stop sending.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.finReceived && !this.readError) this.stopSending(0);
+    if (!this.ended && !this.writeError) await this.end().catch(() => undefined);
   }
 
   /** Abandons sending with an application error code (RESET_STREAM). */
@@ -147,12 +248,12 @@ export class QuicStream {
 
   // ---- called by the connection -------------------------------------------------
 
-  /** Writes waiting for room in the core's send buffer. */
+  /** @internal Writes waiting for room in the core's send buffer. */
   get hasQueuedWrites(): boolean {
     return this.writes.length > 0;
   }
 
-  /** Room left in the receive buffer: the connection reads from the core only while > 0. */
+  /** @internal Room left in the receive buffer: the connection reads from the core only while > 0. */
   get receiveRoom(): number {
     return Math.max(0, this.highWaterMark - this.buffered);
   }
@@ -174,6 +275,7 @@ export class QuicStream {
   pumpWrites(): void {
     while (this.writes.length) {
       const w = this.writes[0];
+      if (w.data === null) return; // a Blob still being read
       if (w.data.length > 0 || w.fin) {
         // The core applies FIN only when it takes every byte of the call (assembly/abi/conn.ts).
         const n = this.owner.streamWrite(this.id, w.data, w.fin);
@@ -225,7 +327,9 @@ export class QuicStream {
   }
 
   private failReads(err: Error): void {
-    if (this.readError || (this.finReceived && !this.chunks.length)) return;
+    // Once the FIN arrived every byte is here (RFC 9000 §3.2 "Data Recvd"): what the
+    // application has not read yet stays readable, even after the connection closed.
+    if (this.readError || this.finReceived) return;
     this.readError = err;
     for (const r of this.readers.splice(0)) r.reject(err);
   }

@@ -83,7 +83,7 @@ describe('the generated ABI numbers', () => {
     client.established.then(() => { established = true; });
     expect(await runUntil(sim.clock, () => established && server !== null)).toBe(true);
     // Let HANDSHAKE_DONE arrive: both ends confirmed (RFC 9001 §4.1.2).
-    expect(await runUntil(sim.clock, () => client.state === STATE_CONFIRMED && server!.state === STATE_CONFIRMED)).toBe(true);
+    expect(await runUntil(sim.clock, () => abi.state(client.handle) === STATE_CONFIRMED && sim.server.abi.state(server!.handle) === STATE_CONFIRMED)).toBe(true);
     expect(nameOf(ConnState, abi.state(client.handle))).toBe('STATE_CONFIRMED');
 
     for (const [conn, at, cc, initialRtt] of [[client, abi, CC_CUBIC, 100_000], [server!, sim.server.abi, CC_NEWRENO, 333_000]] as const) {
@@ -124,7 +124,7 @@ describe('the generated ABI numbers', () => {
     const pair = await connectSim(sim);
     expect(pair).not.toBeNull();
     const { client, server } = pair!;
-    expect(await runUntil(sim.clock, () => client.state === STATE_CONFIRMED)).toBe(true);
+    expect(await runUntil(sim.clock, () => sim.client.abi.state(client.handle) === STATE_CONFIRMED)).toBe(true);
     const stream = client.openStream();
     await stream.write(new Uint8Array([1, 2, 3]));
     expect(await runUntil(sim.clock, () => atServer.some((e) => e.kind === EventKind.STREAM_OPENED))).toBe(true);

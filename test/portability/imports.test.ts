@@ -11,7 +11,7 @@ const HOST = join(ROOT, 'host');
 /** The rooms allowed to use Node built-ins, relative to the repository root. */
 const NODE_ROOMS = new Set([
   'host/index.ts', 'host/node.ts', 'host/node-qlog.ts', 'host/net/udp.ts', 'host/crypto/node-provider.ts',
-  'host/tls/pki/node-roots.ts', 'host/tls/pki/node-rsa.ts', 'host/tls/handshake-node.ts', 'host/core/node-loader.ts',
+  'host/tls/pki/node-roots.ts', 'host/tls/pki/node-rsa.ts', 'host/tls/handshake-node.ts', 'host/core/node-loader.ts', 'host/api/node-duplex.ts',
 ]);
 
 const NODE_BUILTINS = /^(node:|fs$|path$|os$|crypto$|dgram$|url$|child_process$|worker_threads$|util$|stream$|events$|buffer$|process$)/;

@@ -7,6 +7,7 @@ import { tlv, TAG, oidBytes, intBytes, timeBytes } from './der';
 import { OID, parseCertificate } from './x509';
 import { generateKey, sign, Scheme, type KeyType, type PrivateKey } from './keys';
 import { toPem, privateKeyToPkcs8 } from './pem';
+import { QuicArgumentError } from '../../errors';
 
 /** A certificate chain (DER, leaf first) with its private key. */
 export interface CertifiedKey {
@@ -67,6 +68,9 @@ function ext(oid: string, critical: boolean, body: Uint8Array): Uint8Array {
 
 /** Makes a certificate and key (self-signed unless `issuer` is given), with PEM forms. */
 export function generateSelfSigned(opts: SelfSignedOptions): CertifiedKey & { certPem: string; keyPem: string } {
+  if (typeof opts !== 'object' || opts === null || !Array.isArray(opts.subjectAltNames) || opts.subjectAltNames.some((n) => typeof n !== 'string' || !n)) {
+    throw new QuicArgumentError('generateSelfSigned() needs subjectAltNames: the DNS names and IP addresses to certify, e.g. { subjectAltNames: ["localhost", "127.0.0.1"] }');
+  }
   const key = generateKey(opts.keyType ?? 'ecdsa-p256');
   const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? 30) * 86_400_000);

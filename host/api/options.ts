@@ -1,0 +1,117 @@
+// Up-front checks of what an application passes to listen/connect and the endpoint
+// factories: each failure is a QuicArgumentError that names the option and what was
+// passed, thrown before any socket is bound or any core is asked (the core's own
+// refusals only carry config key numbers).
+
+import { QuicArgumentError } from '../errors';
+import { Suite, SUITES } from '../crypto/suites';
+import { Group, type GroupName } from '../tls/constants';
+
+/** How a value reads in an error message: its type, and the value when it is short. */
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `${typeof v} ${String(v)}`;
+  if (typeof v === 'function') return 'a function';
+  const ctor = (v as object).constructor?.name;
+  return ctor && ctor !== 'Object' ? `a ${ctor}` : 'an object';
+}
+
+/** `opts` must be an object: `what` names the call ("connect()"), `required` the options it cannot do without. */
+export function checkOptionsObject(opts: unknown, what: string, required: string[]): asserts opts is Record<string, unknown> {
+  if (typeof opts !== 'object' || opts === null) {
+    throw new QuicArgumentError(`${what} needs an options object with ${required.join(', ')}; got ${describe(opts)}`);
+  }
+  const missing = required.filter((k) => (opts as Record<string, unknown>)[k] === undefined);
+  if (missing.length) throw new QuicArgumentError(`${what}: missing option${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+}
+
+/**
+ * A UDP port. Like node:net, a decimal string ("27026", e.g. from process.env.PORT) is
+ * accepted by listen() and connect() alike; anything else that is not an integer in
+ * range is refused. Port 0 (the OS picks) only where binding.
+ */
+export function parsePort(v: unknown, name: string, allowZero: boolean): number {
+  const n = typeof v === 'string' && /^\d{1,5}$/.test(v) ? Number(v) : v;
+  const min = allowZero ? 0 : 1;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > 65535) {
+    throw new QuicArgumentError(`${name} must be an integer in ${min}..65535 (a number or a decimal string), not ${describe(v)}`);
+  }
+  return n;
+}
+
+/** ALPN protocol ids: a non-empty list (QUIC requires ALPN, RFC 9001 §8.1), each 1..255 bytes. */
+export function checkAlpn(alpn: unknown, name = 'alpn'): asserts alpn is string[] {
+  if (!Array.isArray(alpn) || alpn.length === 0) {
+    throw new QuicArgumentError(`${name} must be a non-empty array of protocol ids (QUIC requires ALPN), e.g. ["h3"]; got ${Array.isArray(alpn) ? 'an empty array' : describe(alpn)}`);
+  }
+  for (const a of alpn) {
+    if (typeof a !== 'string' || a.length === 0 || new TextEncoder().encode(a).length > 255) {
+      throw new QuicArgumentError(`${name}: each protocol id must be a string of 1..255 bytes, not ${describe(a)}`);
+    }
+  }
+}
+
+/** TLS 1.3 cipher suite names, as listen/connect take them. */
+export type CipherSuiteName = 'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256';
+
+const SUITE_BY_NAME = new Map<string, Suite>([Suite.Aes128Gcm, Suite.Aes256Gcm, Suite.ChaCha20Poly1305].map((s) => [SUITES[s].name, s]));
+
+/** Suite names (or the core's suite numbers) → suite numbers; unknown names refused. */
+export function parseCipherSuites(v: unknown, name = 'cipherSuites'): Suite[] | undefined {
+  if (v === undefined) return undefined;
+  const known = [...SUITE_BY_NAME.keys()].join(', ');
+  if (!Array.isArray(v) || v.length === 0) throw new QuicArgumentError(`${name} must be a non-empty array of ${known}; got ${describe(v)}`);
+  return v.map((s) => {
+    if (typeof s === 'number' && [...SUITE_BY_NAME.values()].includes(s)) return s as Suite;
+    const suite = typeof s === 'string' ? SUITE_BY_NAME.get(s) : undefined;
+    if (suite === undefined) throw new QuicArgumentError(`${name}: unknown cipher suite ${describe(s)} (known: ${known})`);
+    return suite;
+  });
+}
+
+/** Key exchange group names; unknown names refused. */
+export function checkGroups(v: unknown, name = 'groups'): GroupName[] | undefined {
+  if (v === undefined) return undefined;
+  const known = Object.keys(Group).join(', ');
+  if (!Array.isArray(v) || v.length === 0) throw new QuicArgumentError(`${name} must be a non-empty array of ${known}; got ${describe(v)}`);
+  for (const g of v) {
+    if (typeof g !== 'string' || !Object.prototype.hasOwnProperty.call(Group, g)) throw new QuicArgumentError(`${name}: unknown group ${describe(g)} (known: ${known})`);
+  }
+  return v as GroupName[];
+}
+
+/** Congestion controllers the core implements. */
+export const CONGESTION_CONTROLLERS = ['newreno', 'cubic'] as const;
+
+/**
+ * Range of each numeric transport option. Limits come from the wire: varints stop at
+ * 2^62 - 1 (RFC 9000 §16), ack_delay_exponent at 20 and max_ack_delay below 2^14 ms
+ * (§18.2), stream counts at 2^60 (§4.6).
+ */
+const NUMERIC_RANGES: Record<string, [number, number]> = {
+  initialMaxData: [0, Number.MAX_SAFE_INTEGER], initialMaxStreamDataBidiLocal: [0, Number.MAX_SAFE_INTEGER],
+  initialMaxStreamDataBidiRemote: [0, Number.MAX_SAFE_INTEGER], initialMaxStreamDataUni: [0, Number.MAX_SAFE_INTEGER],
+  initialMaxStreamsBidi: [0, Number.MAX_SAFE_INTEGER], initialMaxStreamsUni: [0, Number.MAX_SAFE_INTEGER],
+  maxIdleTimeoutMs: [0, Number.MAX_SAFE_INTEGER], ackDelayExponent: [0, 20], maxAckDelayMs: [0, 16383],
+  initialRttMs: [1, 3_600_000], keepAliveMs: [0, Number.MAX_SAFE_INTEGER], maxReceiveWindow: [0, Number.MAX_SAFE_INTEGER],
+  streamSendBuffer: [0, Number.MAX_SAFE_INTEGER],
+};
+
+/** Checks one transport option; throws a QuicArgumentError naming it. */
+export function checkTransportOption(key: string, v: unknown): void {
+  if (key === 'congestionControl') {
+    if (!(CONGESTION_CONTROLLERS as readonly unknown[]).includes(v)) {
+      throw new QuicArgumentError(`transport.congestionControl must be one of ${CONGESTION_CONTROLLERS.map((c) => `'${c}'`).join(', ')}, not ${describe(v)}`);
+    }
+    return;
+  }
+  const range = NUMERIC_RANGES[key];
+  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl'].join(', ')})`);
+  const [lo, hi] = range;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    const what = lo === 0 && hi === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer in ${lo}..${hi}`;
+    throw new QuicArgumentError(`${key} must be ${what}, not ${describe(v)}`);
+  }
+}

@@ -1,0 +1,66 @@
+// A QuicStream's Web Streams faces (WHATWG Streams, which Node, Deno, Bun and browsers
+// all have): `readable` is a byte stream pulled from the stream's receive buffer, and
+// `writable` resolves each write when the core took the bytes. Both stay inside QUIC's
+// flow control: nothing is pulled from the core while the application is not reading
+// (the stream's highWaterMark), so the core stops extending MAX_STREAM_DATA and the
+// peer's sender stalls (RFC 9000 §4.1); and a writer waits while the core's send buffer
+// is full, which it is while the peer's credit is spent.
+
+import type { QuicStream, StreamData } from '../transport/stream';
+
+/**
+ * The application error code for RESET_STREAM / STOP_SENDING from what was passed to
+ * cancel(), abort() or destroy(): a number, or an error with `applicationCode`; else 0.
+ */
+export function applicationCodeOf(reason: unknown): number {
+  if (typeof reason === 'number' && Number.isInteger(reason) && reason >= 0) return reason;
+  const c = (reason as { applicationCode?: unknown } | null | undefined)?.applicationCode;
+  return typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : 0;
+}
+
+/** The receiving side as a ReadableStream of bytes (BYOB readers work too). */
+export function readableOf(s: QuicStream): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    type: 'bytes',
+    async pull(controller) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await s.read();
+      } catch (err) {
+        controller.error(err);
+        return;
+      }
+      if (chunk === null) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+      } else {
+        // Chunks are fresh copies out of the core's memory, so the transfer a byte
+        // stream makes of their buffer takes nothing from anyone.
+        controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+      }
+    },
+    cancel(reason) {
+      s.stopSending(applicationCodeOf(reason));
+    },
+  }) as ReadableStream<Uint8Array>;
+}
+
+/** The sending side as a WritableStream; close() sends FIN, abort(code) resets. */
+export function writableOf(s: QuicStream): WritableStream<StreamData> {
+  return new WritableStream<StreamData>({
+    start(controller) {
+      // The peer's STOP_SENDING (or the connection's end) errors the writable at once,
+      // not only at the next write.
+      s.finished.catch((err) => controller.error(err));
+    },
+    write(chunk) {
+      return s.write(chunk);
+    },
+    close() {
+      return s.end();
+    },
+    abort(reason) {
+      s.reset(applicationCodeOf(reason));
+    },
+  });
+}

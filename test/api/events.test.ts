@@ -1,0 +1,96 @@
+// Connection events (seed 001 §5): each as a listener and as an awaitable, on the
+// simulator. Every one is checked against the state it reports.
+import { makeSim, connectSim, runUntil, type SimOptions } from '../transport/sim';
+import type { ConnectionEvents } from '../../host/transport/connection';
+
+async function pairOf(opts: SimOptions = {}) {
+  const sim = makeSim(opts);
+  const pair = await connectSim(sim);
+  expect(pair).not.toBeNull();
+  return { ...sim, ...pair! };
+}
+
+function watch<T>(p: Promise<T>) {
+  const box: { done: boolean; value?: T; error?: any } = { done: false };
+  p.then((v) => { box.done = true; box.value = v; }, (e) => { box.done = true; box.error = e; });
+  return box;
+}
+
+test('established and sessionticket as awaitables', async () => {
+  const sim = makeSim();
+  const client = sim.client.connectTo(0, { serverName: 'localhost', dangerouslySkipCertificateVerification: true });
+  const established = watch(client.once('established'));
+  const ticket = watch(client.once('sessionticket'));
+  expect(await runUntil(sim.clock, () => established.done && ticket.done)).toBe(true);
+  expect(established.value).toBe(client.handshakeInfo);
+  expect(established.value!.alpn).toBe('test');
+  expect(ticket.value).toEqual(await client.sessionTicket);
+});
+
+test('stream, streamupdate (finished, reset, stopsending) and streamsavailable', async () => {
+  const t = await pairOf({ serverTransport: { initialMaxStreamsBidi: 2 } });
+  const opened: number[] = [];
+  t.server.on('stream', (s) => opened.push(s.id));
+  const updates: { side: string; id: number; state: string; code?: number }[] = [];
+  t.client.on('streamupdate', (u) => updates.push({ side: 'client', id: u.stream.id, state: u.state, code: u.code }));
+  t.server.on('streamupdate', (u) => updates.push({ side: 'server', id: u.stream.id, state: u.state, code: u.code }));
+
+  const a = t.client.openStream();
+  const b = t.client.openStream();
+  void a.end('done'); // acknowledged: finished
+  await b.write('x');
+  const available = watch(t.client.once('streamsavailable'));
+  let serverB: any = null;
+  const reading = (async () => {
+    const sa = await t.server.acceptStream();
+    await sa.readAll();
+    await sa.end(); // lets the server retire stream a, so the client gets more credit
+    serverB = await t.server.acceptStream();
+  })();
+  expect(await runUntil(t.clock, () => serverB !== null)).toBe(true);
+  expect(await runUntil(t.clock, () => available.done)).toBe(true);
+  await reading;
+  expect(available.value).toEqual({ bidirectional: true });
+  serverB.stopSending(12);
+  expect(await runUntil(t.clock, () => updates.some((u) => u.state === 'stopsending'))).toBe(true);
+  const c = t.client.openStream();
+  await c.write('y');
+  c.reset(11);
+  expect(await runUntil(t.clock, () => updates.some((u) => u.state === 'reset'))).toBe(true);
+  expect(opened).toEqual([a.id, b.id, c.id]);
+  expect(updates).toEqual(expect.arrayContaining([
+    { side: 'client', id: a.id, state: 'finished', code: undefined },
+    { side: 'server', id: c.id, state: 'reset', code: 11 },
+    { side: 'client', id: b.id, state: 'stopsending', code: 12 },
+  ]));
+});
+
+test('keyupdate on both ends, both directions', async () => {
+  const t = await pairOf();
+  const seen: string[] = [];
+  t.client.on('keyupdate', (k) => seen.push(`client ${k.direction}`));
+  t.server.on('keyupdate', (k) => seen.push(`server ${k.direction}`));
+  const s = t.client.openStream();
+  void s.write(new Uint8Array(100_000));
+  t.client.updateKeys();
+  const serverSaw = watch(t.server.once('keyupdate'));
+  expect(await runUntil(t.clock, () => serverSaw.done && seen.length >= 4)).toBe(true);
+  expect(new Set(seen)).toEqual(new Set(['client send', 'client receive', 'server send', 'server receive']));
+  expect(t.client.stats().keyUpdates).toBeGreaterThanOrEqual(1);
+});
+
+test('close: both ends, with the code and reason; once() can time out', async () => {
+  const t = await pairOf();
+  await expect((async () => {
+    const w = watch(t.client.once('keyupdate', { timeoutMs: 100 }));
+    await runUntil(t.clock, () => w.done);
+    if (w.error) throw w.error;
+  })()).rejects.toMatchObject({ code: 'ERR_QUIC_TIMEOUT' });
+  const closes: Partial<Record<string, ConnectionEvents['close']>> = {};
+  t.client.on('close', (c) => { closes.client = c; });
+  t.server.on('close', (c) => { closes.server = c; });
+  void t.client.close(4, 'over');
+  expect(await runUntil(t.clock, () => !!closes.client && !!closes.server)).toBe(true);
+  expect(closes.client).toMatchObject({ code: 4, byPeer: false, reasonPhrase: 'over' });
+  expect(closes.server).toMatchObject({ code: 4, byPeer: true, reasonPhrase: 'over' });
+});
