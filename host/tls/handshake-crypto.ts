@@ -29,6 +29,11 @@ export interface EphemeralKey {
   readonly priv: unknown;
 }
 
+/**
+ * The TLS engine's public-key and hash work (key shares, ECDH, signatures, digests,
+ * HMAC), synchronous: node:crypto on Node, Deno and Bun (nodeHandshakeCrypto), @noble in
+ * the browser (portableHandshakeCrypto). Select one with setHandshakeCrypto().
+ */
 export interface HandshakeCrypto {
   readonly name: string;
   /** SHA-256/384 digests and HMACs for the transcript and the key schedule (HKDF). */

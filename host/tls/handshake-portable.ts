@@ -29,6 +29,7 @@ function nist(group: number) {
   return group === Group.secp256r1 ? p256 : group === Group.secp384r1 ? p384 : null;
 }
 
+/** Handshake crypto in pure JavaScript (@noble/curves, @noble/hashes): every runtime, the browser's default. */
 export const portableHandshakeCrypto: HandshakeCrypto = {
   name: 'portable (@noble/curves)',
   hashes: nobleHashBackend,

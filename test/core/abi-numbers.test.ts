@@ -14,7 +14,7 @@ import {
 } from '../../host/core/abi.generated';
 import type { ConnAbi, CoreEvent } from '../../host/core/conn-abi';
 import { WireFrames } from '../../host/core/wire-frames';
-import type { QuicConnection } from '../../host/transport/connection';
+import { connectionStateName, type QuicConnection } from '../../host/transport/connection';
 
 const ROOT = join(__dirname, '..', '..');
 const GENERATED = 'host/core/abi.generated.ts';
@@ -98,7 +98,10 @@ describe('the generated ABI numbers', () => {
       expect(slot(at, p, Stats.PACKETS_LOST)).toBe(0);
       // The host's reader (host/transport/create.ts) reads the same slots.
       const s = conn.stats();
-      expect([s.cwnd, s.packetsSent, s.bytesReceived, s.state]).toEqual([Stats.CWND, Stats.PACKETS_SENT, Stats.BYTES_RECEIVED, Stats.STATE].map((i) => slot(at, p, i)));
+      expect([s.cwnd, s.packetsSent, s.bytesReceived]).toEqual([Stats.CWND, Stats.PACKETS_SENT, Stats.BYTES_RECEIVED].map((i) => slot(at, p, i)));
+      // The public state is a name (connectionStateName) for the number in the STATE slot.
+      expect(s.state).toBe(connectionStateName(slot(at, p, Stats.STATE)));
+      expect(s.state).toBe('confirmed');
     }
 
     // connTimers: an idle deadline ahead, no close pending, Initial keys gone (Infinity).
