@@ -346,7 +346,7 @@ export function connTimers(conn: i32): i32 {
     store<f64>(stats + 8 + (<usize>i << 3), s.discarded ? Infinity : s.ack.deadline);
     store<f64>(stats + 32 + (<usize>i << 3), s.discarded ? Infinity : s.lossTime);
   }
-  store<f64>(stats + 56, c.idleTimeout > 0 ? c.lastActivity + c.effectiveIdle() : Infinity);
+  store<f64>(stats + 56, c.idleDeadline());
   store<f64>(stats + 64, c.closeDeadline);
   store<f64>(stats + 72, <f64>c.ptoCount);
   return <i32>stats;

@@ -101,6 +101,11 @@ export class Connection {
 
   // Idle timeout and keep-alive.
   idleTimeout: f64 = 0;
+  /** When the idle timer last restarted (RFC 9000 §10.1). */
+  idleStart: f64 = 0;
+  /** An ack-eliciting packet went out since the last packet from the peer was processed. */
+  elicitingSinceReceive: bool = false;
+  /** Last packet received or ack-eliciting packet sent: the keep-alive timer's base. */
   lastActivity: f64 = 0;
   pingPending: bool = false;
 
@@ -150,6 +155,7 @@ export class Connection {
     this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
     this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
     this.lastActivity = now;
+    this.idleStart = now;
   }
 
   /** Our max_ack_delay in µs (what we promise the peer). */
@@ -273,10 +279,8 @@ export class Connection {
       const s = this.spaces[i];
       if (!s.discarded && s.ack.deadline < t) t = s.ack.deadline;
     }
-    if (this.idleTimeout > 0) {
-      const idle = this.lastActivity + this.effectiveIdle();
-      if (idle < t) t = idle;
-    }
+    const idle = this.idleDeadline();
+    if (idle < t) t = idle;
     if (this.keys.prevDiscardAt < t) t = this.keys.prevDiscardAt;
     const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
     if (ka > 0 && this.handshakeComplete) {
@@ -284,6 +288,32 @@ export class Connection {
       if (k < t) t = k;
     }
     return t;
+  }
+
+  /**
+   * RFC 9000 §10.1: the idle timer restarts when a packet from the peer is processed
+   * (conn/receive.ts) and when an ack-eliciting packet is sent, but only the first one
+   * since the last packet received (conn/transmit.ts): probes to a silent peer must
+   * not keep the connection alive. +Infinity when there is no idle timeout.
+   */
+  idleDeadline(): f64 {
+    return this.idleTimeout > 0 ? this.idleStart + this.effectiveIdle() : Infinity;
+  }
+
+  /** A packet from the peer was processed: restart the idle timer (§10.1). */
+  onPeerActivity(now: f64): void {
+    this.idleStart = now;
+    this.lastActivity = now;
+    this.elicitingSinceReceive = false;
+  }
+
+  /** An ack-eliciting packet left: the first since the last packet received restarts the idle timer (§10.1). */
+  onElicitingSent(now: f64): void {
+    if (!this.elicitingSinceReceive) {
+      this.idleStart = now;
+      this.elicitingSinceReceive = true;
+    }
+    this.lastActivity = now;
   }
 
   /** §10.1: at least three PTOs, so that a lossy handshake is not cut short. */

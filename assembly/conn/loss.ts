@@ -61,7 +61,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
 }
 
 function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
-  if (p.largestAckedSent >= 0) sp.ack.received.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
+  if (p.largestAckedSent >= 0) sp.ack.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
   for (let i = 0; i < p.frames.length; i++) {
     const f = unchecked(p.frames[i]);
     if (f.kind == SF_CRYPTO) sp.cryptoSend.onAcked(f.offset, f.len, false);

@@ -117,7 +117,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   // Logged after processing so that the metrics include what this packet's ACK changed.
   if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
-  c.lastActivity = now;
+  c.onPeerActivity(now);
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
 
   if (c.isServer && si == SPACE_HANDSHAKE) {

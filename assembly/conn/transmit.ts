@@ -193,7 +193,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     // RFC 9002 §7: only probes may take bytes in flight above the window. Counted, not
     // assumed, so that the simulator can assert it.
     if (!isProbe && <f64>c.cc.bytesInFlight > c.cc.cwnd) c.sendsOverCwnd++;
-    c.lastActivity = now; // §10.1: sending an ack-eliciting packet restarts the idle timer
+    c.onElicitingSent(now); // §10.1 idle timer
   } else if (inFlight) {
     sp.sent.push(pkt);
   }

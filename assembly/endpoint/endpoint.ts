@@ -197,7 +197,7 @@ export function handleTimeout(now: f64): void {
       if (conn.closeDeadline <= now) { conn.finishClose(); release(conn); }
       continue;
     }
-    if (conn.idleTimeout > 0 && conn.lastActivity + conn.effectiveIdle() <= now) {
+    if (conn.idleDeadline() <= now) {
       // §10.1: idle timeout closes silently.
       conn.finishClose();
       release(conn);
