@@ -3,7 +3,7 @@
 
 import { Connection, STATE_CLOSING } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
-import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
+import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { GRANULARITY } from "../recovery/rtt";
@@ -17,41 +17,37 @@ const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
 const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshold
 
-// ACK ranges of the frame being processed, copied once (highest first).
-const rangeLo = new Array<u64>();
-const rangeHi = new Array<u64>();
-
 /** Processes the ACK frame just decoded (fields in decode.ts globals). Returns 0 or -code. */
 export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
   const largest = fA;
   if (<i64>largest >= <i64>sp.nextPn) return -PROTOCOL_VIOLATION; // §13.1: acknowledging a packet never sent
-  rangeLo.length = 0; rangeHi.length = 0;
-  ackIterFirst();
-  do { rangeLo.push(ackLo); rangeHi.push(ackHi); } while (ackIterNext());
   if (<i64>largest > sp.largestAcked) sp.largestAcked = <i64>largest;
 
-  let largestNewlyAcked: SentPacket | null = null;
+  // The ranges are walked in place in the frame (highest first), nothing copied.
+  let newlyPn: i64 = -1;
+  let newlyTimeSent: f64 = 0;
   let anyAckEliciting = false;
   const q = sp.sent;
-  for (let r = 0; r < rangeLo.length; r++) {
-    const hi = unchecked(rangeHi[r]);
-    for (let i = q.lowerBound(unchecked(rangeLo[r])); i < q.end; i++) {
+  ackIterFirst();
+  do {
+    const hi = ackHi;
+    for (let i = q.lowerBound(ackLo); i < q.end; i++) {
       const p = q.at(i);
       if (p.pn > hi) break;
       if (p.retired) continue;
       q.retire(i);
-      if (largestNewlyAcked == null || p.pn > largestNewlyAcked!.pn) largestNewlyAcked = p;
+      if (<i64>p.pn > newlyPn) { newlyPn = <i64>p.pn; newlyTimeSent = p.timeSent; }
       if (p.ackEliciting) { anyAckEliciting = true; sp.ackElicitingInFlight--; }
       if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
       onPacketAcked(c, sp, p);
     }
-  }
+  } while (ackIterNext());
   q.trim();
-  if (largestNewlyAcked == null) return 0;
+  if (newlyPn < 0) return 0;
   // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
-  if (largestNewlyAcked!.pn == largest && anyAckEliciting) {
+  if (<u64>newlyPn == largest && anyAckEliciting) {
     const ackDelay = sp.id == SPACE_APP ? <f64>(fB << c.peerAckDelayExponent()) : 0;
-    c.rtt.update(now - largestNewlyAcked!.timeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
+    c.rtt.update(now - newlyTimeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
   }
   detectLost(c, sp, now);
   // §6.2.1: reset the PTO backoff, except for a client whose address is not yet validated.
@@ -62,8 +58,9 @@ export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
 
 function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
   if (p.largestAckedSent >= 0) sp.ack.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
-  for (let i = 0; i < p.frames.length; i++) {
-    const f = unchecked(p.frames[i]);
+  const q = sp.sent;
+  for (let k = 0; k < p.frameCount; k++) {
+    const f = q.frame(p.firstFrame + <i64>k);
     if (f.kind == SF_CRYPTO) sp.cryptoSend.onAcked(f.offset, f.len, false);
     else if (f.kind == SF_STREAM) {
       const s = c.stream(f.streamId);
@@ -95,8 +92,9 @@ function onPacketLost(c: Connection, sp: PacketSpace, p: SentPacket): void {
 
 /** Schedules a packet's frames again (loss, or a PTO probe). */
 export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): void {
-  for (let i = 0; i < p.frames.length; i++) {
-    const f = unchecked(p.frames[i]);
+  const q = sp.sent;
+  for (let k = 0; k < p.frameCount; k++) {
+    const f = q.frame(p.firstFrame + <i64>k);
     switch (f.kind) {
       case SF_CRYPTO: sp.cryptoSend.onLost(f.offset, f.len, false); break;
       case SF_STREAM: {

@@ -11,10 +11,11 @@ import { FrameType } from "../wire/frames/types";
 import { encodeAck, encodeCrypto, cryptoHeaderLen, encodeStream, streamHeaderLen, encodeEmpty, encodeOne, encodeTwo,
   encodeResetStream, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
 import { protectPacket, TAG_LEN } from "../crypto/protect";
-import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
+import { SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_PING, SF_ACK, SF_DATA_BLOCKED,
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { APPLICATION_ERROR } from "../wire/errors";
+import { SentQueue } from "../recovery/sent-queue";
 import { setLossTimer } from "./loss";
 import { Stream } from "./streams/stream";
 import { maybeForget } from "./stream-ops";
@@ -25,10 +26,14 @@ import { maybeInitiate } from "./keyupdate";
 const MAX_ACK_RANGES: i32 = 32;
 const ackRanges: usize = heap.alloc(<usize>(MAX_ACK_RANGES * 16));
 
-// Per-packet build state.
-let pkt: SentPacket = new SentPacket(0, 0, 0, false, false);
+// Per-packet build state (scalars: building a packet allocates nothing).
 let eliciting: bool = false;
 let allowEliciting: bool = false;
+/** The frames written are being recorded in `rec` (false past its ceiling: ACK-only packets then go unrecorded). */
+let recording: bool = false;
+let rec: SentQueue | null = null;
+/** Largest acknowledged of the ACK frame in the packet being built, or -1. */
+let largestAckedSent: i64 = -1;
 
 /**
  * Writes the next datagram of `c` at `out` (at most `cap` bytes). Returns its length,
@@ -90,8 +95,9 @@ function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
   return pos;
 }
 
-function record(f: SentFrame): void {
-  pkt.frames.push(f);
+/** Records a frame of the packet being built (recovery/sent-queue.ts). */
+function record(kind: u8, streamId: u64, offset: u64, len: i32, fin: bool): void {
+  if (recording) rec!.addFrame(kind, streamId, offset, len, fin);
 }
 
 /** Builds one packet of space `sp` at p (room bytes). Returns its length or 0. */
@@ -120,11 +126,16 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (payloadEnd <= payloadStart + 8) return 0;
   let q = payloadStart;
 
-  pkt = new SentPacket(pn, now, 0, false, false);
+  const r = sp.sent;
+  rec = r;
+  r.begin();
+  recording = r.canRecord();
+  largestAckedSent = -1;
   eliciting = false;
   // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
   // Within the window, 1-RTT data is paced (§7.7); ACKs and handshake packets are not.
-  allowEliciting = sp.probes > 0 || c.cc.canSend(room);
+  // A full sent-packet record (its ceiling) holds back ack-eliciting packets too.
+  allowEliciting = recording && (sp.probes > 0 || c.cc.canSend(room));
   if (allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
     allowEliciting = false;
     c.pacerWakeAt = c.pacer.nextSendTime;
@@ -149,17 +160,18 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
       if ((sp.probes > 0 || (c.pingPending && si == SPACE_APP)) && !eliciting) {
         q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
-        record(new SentFrame(SF_PING, 0, 0, 0, false));
+        record(SF_PING, 0, 0, 0, false);
         eliciting = true;
         if (si == SPACE_APP) c.pingPending = false;
       }
     }
     if (!ackDue && afterAck > payloadStart && q == afterAck) {
       t.unacked = savedUnacked; t.deadline = savedDeadline;
+      r.abandon();
       return 0;
     }
   }
-  if (q == payloadStart) return 0; // nothing to send in this space
+  if (q == payloadStart) { r.abandon(); return 0; } // nothing to send in this space
   const isProbe = eliciting && sp.probes > 0;
   if (isProbe) sp.probes--;
 
@@ -176,16 +188,11 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, eliciting ? <i64>size : 0);
   }
   const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
-  if (total < 0) return 0;
+  if (total < 0) { r.abandon(); return 0; }
   sp.nextPn++;
-  sp.everSent = true;
   c.packetsSent++;
-  const inFlight = eliciting || payloadLen > 0 && pkt.frames.length > 0;
-  pkt.size = total;
-  pkt.ackEliciting = eliciting;
-  pkt.inFlight = eliciting;
   if (eliciting) {
-    sp.sent.push(pkt);
+    r.commit(pn, now, total, true, true, largestAckedSent);
     sp.ackElicitingInFlight++;
     sp.timeOfLastAckEliciting = now;
     c.cc.onSent(total);
@@ -194,8 +201,9 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     // assumed, so that the simulator can assert it.
     if (!isProbe && <f64>c.cc.bytesInFlight > c.cc.cwnd) c.sendsOverCwnd++;
     c.onElicitingSent(now); // §10.1 idle timer
-  } else if (inFlight) {
-    sp.sent.push(pkt);
+  } else if (r.pendingFrames > 0) {
+    // An ACK-only packet: recorded so that its acknowledgment lets the ACK tracker prune.
+    r.commit(pn, now, total, false, false, largestAckedSent);
   }
   return total;
 }
@@ -215,8 +223,8 @@ function writeAck(c: Connection, sp: PacketSpace, q: usize, end: usize, now: f64
   if (sp.id == SPACE_APP && now > t.largestTime) delay = (<u64>(now - t.largestTime)) >> c.localAckDelayExponent();
   const n = encodeAck(q, end, ackRanges, count, delay, false, 0, 0, 0);
   if (n <= 0) return q;
-  pkt.largestAckedSent = <i64>(rs.max() - 1);
-  record(new SentFrame(SF_ACK, 0, 0, 0, false));
+  largestAckedSent = <i64>(rs.max() - 1);
+  record(SF_ACK, 0, 0, 0, false);
   t.onAckSent();
   return q + <usize>n;
 }
@@ -232,7 +240,7 @@ function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
     const w = encodeCrypto(q, end, off, b.ptr(off), n);
     if (w <= 0) { b.onLost(off, n, false); break; }
     q += <usize>w;
-    record(new SentFrame(SF_CRYPTO, 0, off, n, false));
+    record(SF_CRYPTO, 0, off, n, false);
     eliciting = true;
   }
   return q;
@@ -241,24 +249,24 @@ function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   if (c.handshakeDonePending && c.isServer) {
     const n = encodeEmpty(q, end, FrameType.HANDSHAKE_DONE);
-    if (n > 0) { q += <usize>n; c.handshakeDonePending = false; record(new SentFrame(SF_HANDSHAKE_DONE, 0, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; c.handshakeDonePending = false; record(SF_HANDSHAKE_DONE, 0, 0, 0, false); eliciting = true; }
   }
   if (c.maxDataPending) {
     const n = encodeOne(q, end, FrameType.MAX_DATA, c.recvMaxData);
-    if (n > 0) { q += <usize>n; c.maxDataPending = false; record(new SentFrame(SF_MAX_DATA, 0, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; c.maxDataPending = false; record(SF_MAX_DATA, 0, 0, 0, false); eliciting = true; }
   }
   if (c.maxStreamsBidiPending) {
     const n = encodeOne(q, end, FrameType.MAX_STREAMS_BIDI, c.localMaxStreamsBidi);
-    if (n > 0) { q += <usize>n; c.maxStreamsBidiPending = false; record(new SentFrame(SF_MAX_STREAMS_BIDI, 0, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; c.maxStreamsBidiPending = false; record(SF_MAX_STREAMS_BIDI, 0, 0, 0, false); eliciting = true; }
   }
   if (c.maxStreamsUniPending) {
     const n = encodeOne(q, end, FrameType.MAX_STREAMS_UNI, c.localMaxStreamsUni);
-    if (n > 0) { q += <usize>n; c.maxStreamsUniPending = false; record(new SentFrame(SF_MAX_STREAMS_UNI, 0, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; c.maxStreamsUniPending = false; record(SF_MAX_STREAMS_UNI, 0, 0, 0, false); eliciting = true; }
   }
   if (c.streamsBlockedPending != 0) {
     const bidi = (c.streamsBlockedPending & 1) != 0;
     const n = encodeOne(q, end, bidi ? FrameType.STREAMS_BLOCKED_BIDI : FrameType.STREAMS_BLOCKED_UNI, bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni);
-    if (n > 0) { q += <usize>n; c.streamsBlockedPending &= bidi ? ~1 : ~2; record(new SentFrame(SF_STREAMS_BLOCKED, 0, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; c.streamsBlockedPending &= bidi ? ~1 : ~2; record(SF_STREAMS_BLOCKED, 0, 0, 0, false); eliciting = true; }
   }
   // Streams: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
@@ -282,17 +290,17 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
 function writeStreamFrames(c: Connection, s: Stream, q: usize, end: usize): usize {
   if (s.stopPending) {
     const n = encodeTwo(q, end, FrameType.STOP_SENDING, s.id, s.stopCode);
-    if (n > 0) { q += <usize>n; s.stopPending = false; record(new SentFrame(SF_STOP_SENDING, s.id, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; s.stopPending = false; record(SF_STOP_SENDING, s.id, 0, 0, false); eliciting = true; }
   }
   if (s.sendMaxStreamData && s.recv) {
     const n = encodeTwo(q, end, FrameType.MAX_STREAM_DATA, s.id, s.recvMax);
-    if (n > 0) { q += <usize>n; s.sendMaxStreamData = false; record(new SentFrame(SF_MAX_STREAM_DATA, s.id, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; s.sendMaxStreamData = false; record(SF_MAX_STREAM_DATA, s.id, 0, 0, false); eliciting = true; }
   }
   if (s.resetPending) {
     const n = encodeResetStream(q, end, s.id, s.resetCode, s.send ? s.send!.nextSend : 0);
     if (n > 0) {
       q += <usize>n; s.resetPending = false; s.resetSent = true;
-      record(new SentFrame(SF_RESET_STREAM, s.id, 0, 0, false)); eliciting = true;
+      record(SF_RESET_STREAM, s.id, 0, 0, false); eliciting = true;
     }
     return q;
   }
@@ -315,10 +323,10 @@ function writeStreamFrames(c: Connection, s: Stream, q: usize, end: usize): usiz
       if (buf.nextSend < buf.end) {
         if (buf.nextSend >= s.sendMax && s.blockedAt != s.sendMax + 1) {
           const w = encodeTwo(q, end, FrameType.STREAM_DATA_BLOCKED, s.id, s.sendMax);
-          if (w > 0) { q += <usize>w; s.blockedAt = s.sendMax + 1; record(new SentFrame(SF_STREAM_DATA_BLOCKED, s.id, 0, 0, false)); eliciting = true; }
+          if (w > 0) { q += <usize>w; s.blockedAt = s.sendMax + 1; record(SF_STREAM_DATA_BLOCKED, s.id, 0, 0, false); eliciting = true; }
         } else if (connCredit == 0 && c.dataBlockedSentAt != c.sendMaxData) {
           const w = encodeOne(q, end, FrameType.DATA_BLOCKED, c.sendMaxData);
-          if (w > 0) { q += <usize>w; c.dataBlockedSentAt = c.sendMaxData; record(new SentFrame(SF_DATA_BLOCKED, 0, 0, 0, false)); eliciting = true; }
+          if (w > 0) { q += <usize>w; c.dataBlockedSentAt = c.sendMaxData; record(SF_DATA_BLOCKED, 0, 0, 0, false); eliciting = true; }
         }
       }
       break;
@@ -329,7 +337,7 @@ function writeStreamFrames(c: Connection, s: Stream, q: usize, end: usize): usiz
     if (buf.nextSend > before) { c.dataSent += buf.nextSend - before; }
     if (fin) { buf.finSent = true; buf.finLost = false; }
     c.streamBytesSent += <u64>n;
-    record(new SentFrame(SF_STREAM, s.id, off, n, fin));
+    record(SF_STREAM, s.id, off, n, fin);
     eliciting = true;
     if (n < room) break;
   }
