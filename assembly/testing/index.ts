@@ -4,3 +4,5 @@
 // Each room owns one probe file here.
 export * from "../index";
 export * from "./crypto";
+export * from "./recovery";
+export * from "./buffers";
