@@ -11,6 +11,7 @@ import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
+import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { prngFill } from "../util/prng";
 
@@ -56,7 +57,8 @@ export class Connection {
   // Handshake progress.
   handshakeComplete: bool = false;
   handshakeConfirmed: bool = false;
-  handshakeDonePending: bool = false;
+  /** Control frames owed to the peer (conn/pending.ts). */
+  pending: Pending = new Pending();
   addressValidated: bool = false;
   bytesReceived: f64 = 0;
   bytesSent: f64 = 0;
@@ -69,7 +71,6 @@ export class Connection {
   recvWindow: u64 = 0;
   dataReceived: u64 = 0;
   dataRead: u64 = 0;
-  maxDataPending: bool = false;
   lastMaxDataUpdate: f64 = -1;
 
   // Streams.
@@ -85,9 +86,6 @@ export class Connection {
   peerOpenedUni: u64 = 0;
   peerClosedBidi: u64 = 0;
   peerClosedUni: u64 = 0;
-  maxStreamsBidiPending: bool = false;
-  maxStreamsUniPending: bool = false;
-  streamsBlockedPending: i32 = 0; // 1 bidi, 2 uni
   rrCounter: u64 = 0;
 
   // Closing.
@@ -95,7 +93,6 @@ export class Connection {
   closeFrameType: u64 = 0;
   closeIsApp: bool = false;
   closeReason: Uint8Array = new Uint8Array(0);
-  closeSendPending: bool = false;
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;
 
@@ -107,7 +104,6 @@ export class Connection {
   elicitingSinceReceive: bool = false;
   /** Last packet received or ack-eliciting packet sent: the keep-alive timer's base. */
   lastActivity: f64 = 0;
-  pingPending: bool = false;
 
   // Statistics.
   packetsSent: u64 = 0;
@@ -118,6 +114,13 @@ export class Connection {
   bytesReceivedTotal: u64 = 0;
   streamBytesSent: u64 = 0;
   streamBytesReceived: u64 = 0;
+
+  /** A PING is owed (kept as a property for the ABI and the endpoint's keep-alive). */
+  get pingPending(): bool { return this.pending.ping; }
+  set pingPending(v: bool) { this.pending.ping = v; }
+  /** HANDSHAKE_DONE is owed (kept as a property for the ABI). */
+  get handshakeDonePending(): bool { return this.pending.handshakeDone; }
+  set handshakeDonePending(v: bool) { this.pending.handshakeDone = v; }
 
   constructor(public handle: i32, public isServer: bool, public version: u32, public path: i32, defaults: Config) {
     this.config.copyFrom(defaults);
@@ -242,7 +245,7 @@ export class Connection {
     const r = new Uint8Array(reasonLen);
     memory.copy(r.dataStart, reason, <usize>reasonLen);
     this.closeReason = r;
-    this.closeSendPending = true;
+    this.pending.close = true;
     // §10.2: the closing period lasts at least three PTOs.
     this.closeDeadline = now + 3 * this.rtt.pto(0);
     this.lossTimer = Infinity;
@@ -255,7 +258,7 @@ export class Connection {
     const wasClosing = this.state == STATE_CLOSING;
     this.state = STATE_DRAINING;
     this.closedByPeer = true;
-    this.closeSendPending = false;
+    this.pending.close = false;
     this.closeDeadline = now + 3 * this.rtt.pto(0);
     this.lossTimer = Infinity;
     if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2);

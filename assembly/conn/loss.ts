@@ -102,13 +102,13 @@ export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): vo
         if (s && s.send && !s.resetSent) s.send!.onLost(f.offset, f.len, f.fin);
         break;
       }
-      case SF_HANDSHAKE_DONE: if (!c.handshakeDonePending) c.handshakeDonePending = true; break;
-      case SF_MAX_DATA: c.maxDataPending = true; break;
-      case SF_MAX_STREAM_DATA: { const s = c.stream(f.streamId); if (s && s.recv && s.recv!.finalSize < 0) s.sendMaxStreamData = true; break; }
-      case SF_MAX_STREAMS_BIDI: c.maxStreamsBidiPending = true; break;
-      case SF_MAX_STREAMS_UNI: c.maxStreamsUniPending = true; break;
-      case SF_RESET_STREAM: { const s = c.stream(f.streamId); if (s && !s.resetAcked) { s.resetSent = false; s.resetPending = true; } break; }
-      case SF_STOP_SENDING: { const s = c.stream(f.streamId); if (s && s.recv && !s.peerReset && !s.recv!.finished()) s.stopPending = true; break; }
+      case SF_HANDSHAKE_DONE: c.pending.handshakeDone = true; break;
+      case SF_MAX_DATA: c.pending.maxData = true; break;
+      case SF_MAX_STREAM_DATA: { const s = c.stream(f.streamId); if (s && s.recv && s.recv!.finalSize < 0) { s.sendMaxStreamData = true; c.pending.queueStream(s); } break; }
+      case SF_MAX_STREAMS_BIDI: c.pending.maxStreamsBidi = true; break;
+      case SF_MAX_STREAMS_UNI: c.pending.maxStreamsUni = true; break;
+      case SF_RESET_STREAM: { const s = c.stream(f.streamId); if (s && !s.resetAcked) { s.resetSent = false; s.resetPending = true; c.pending.queueStream(s); } break; }
+      case SF_STOP_SENDING: { const s = c.stream(f.streamId); if (s && s.recv && !s.peerReset && !s.recv!.finished()) { s.stopPending = true; c.pending.queueStream(s); } break; }
       default: break; // ACK, PING, *_BLOCKED: sent fresh when still relevant
     }
   }

@@ -39,7 +39,7 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
     q += <usize>n;
     if (!isLong) break;
   }
-  if (c.state == STATE_CLOSING && c.closeDeadline > now) c.closeSendPending = true; // answer with CONNECTION_CLOSE again (§10.2.1)
+  if (c.state == STATE_CLOSING && c.closeDeadline > now) c.pending.close = true; // answer with CONNECTION_CLOSE again (§10.2.1)
 }
 
 function spaceOfType(t: i32): i32 {
@@ -95,7 +95,6 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     return;
   }
   c.packetsReceived++;
-  sp.everReceived = true;
 
   // The client takes the server's SCID as its DCID from the first Initial (§7.2).
   if (!c.isServer && t == PacketType.INITIAL && !c.peerCidSet) {
@@ -236,7 +235,7 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
         s.peerStopSending = true;
         pushEvent(EventKind.STREAM_STOP_SENDING, <u32>c.handle, s.id, fB, 0);
         // §3.5: answer with RESET_STREAM carrying the same code unless all data is acknowledged.
-        if (!s.resetSent && !s.send!.allAcked()) { s.resetCode = fB; s.resetPending = true; }
+        if (!s.resetSent && !s.send!.allAcked()) { s.resetCode = fB; s.resetPending = true; c.pending.queueStream(s); }
       }
       return 0;
     }

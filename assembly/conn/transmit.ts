@@ -16,6 +16,7 @@ import { SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DAT
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { APPLICATION_ERROR } from "../wire/errors";
 import { SentQueue } from "../recovery/sent-queue";
+import { BLOCKED_BIDI, BLOCKED_UNI } from "./pending";
 import { setLossTimer } from "./loss";
 import { Stream } from "./streams/stream";
 import { maybeForget } from "./stream-ops";
@@ -79,8 +80,8 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
 }
 
 function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
-  if (!c.closeSendPending) return 0;
-  c.closeSendPending = false;
+  if (!c.pending.close) return 0;
+  c.pending.close = false;
   let pos = 0;
   // During the handshake the peer may lack our newest keys: send in every space we can
   // (§10.2.3), long headers first since a short header runs to the end of the datagram.
@@ -158,11 +159,11 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     if (allowEliciting) {
       q = writeCrypto(sp, q, payloadEnd);
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
-      if ((sp.probes > 0 || (c.pingPending && si == SPACE_APP)) && !eliciting) {
+      if ((sp.probes > 0 || (c.pending.ping && si == SPACE_APP)) && !eliciting) {
         q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
         record(SF_PING, 0, 0, 0, false);
         eliciting = true;
-        if (si == SPACE_APP) c.pingPending = false;
+        if (si == SPACE_APP) c.pending.ping = false;
       }
     }
     if (!ackDue && afterAck > payloadStart && q == afterAck) {
@@ -247,28 +248,30 @@ function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
 }
 
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
-  if (c.handshakeDonePending && c.isServer) {
+  const owed = c.pending;
+  if (owed.handshakeDone && c.isServer) {
     const n = encodeEmpty(q, end, FrameType.HANDSHAKE_DONE);
-    if (n > 0) { q += <usize>n; c.handshakeDonePending = false; record(SF_HANDSHAKE_DONE, 0, 0, 0, false); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.handshakeDone = false; record(SF_HANDSHAKE_DONE, 0, 0, 0, false); eliciting = true; }
   }
-  if (c.maxDataPending) {
+  if (owed.maxData) {
     const n = encodeOne(q, end, FrameType.MAX_DATA, c.recvMaxData);
-    if (n > 0) { q += <usize>n; c.maxDataPending = false; record(SF_MAX_DATA, 0, 0, 0, false); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.maxData = false; record(SF_MAX_DATA, 0, 0, 0, false); eliciting = true; }
   }
-  if (c.maxStreamsBidiPending) {
+  if (owed.maxStreamsBidi) {
     const n = encodeOne(q, end, FrameType.MAX_STREAMS_BIDI, c.localMaxStreamsBidi);
-    if (n > 0) { q += <usize>n; c.maxStreamsBidiPending = false; record(SF_MAX_STREAMS_BIDI, 0, 0, 0, false); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.maxStreamsBidi = false; record(SF_MAX_STREAMS_BIDI, 0, 0, 0, false); eliciting = true; }
   }
-  if (c.maxStreamsUniPending) {
+  if (owed.maxStreamsUni) {
     const n = encodeOne(q, end, FrameType.MAX_STREAMS_UNI, c.localMaxStreamsUni);
-    if (n > 0) { q += <usize>n; c.maxStreamsUniPending = false; record(SF_MAX_STREAMS_UNI, 0, 0, 0, false); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.maxStreamsUni = false; record(SF_MAX_STREAMS_UNI, 0, 0, 0, false); eliciting = true; }
   }
-  if (c.streamsBlockedPending != 0) {
-    const bidi = (c.streamsBlockedPending & 1) != 0;
+  if (owed.streamsBlocked != 0) {
+    const bidi = (owed.streamsBlocked & BLOCKED_BIDI) != 0;
     const n = encodeOne(q, end, bidi ? FrameType.STREAMS_BLOCKED_BIDI : FrameType.STREAMS_BLOCKED_UNI, bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni);
-    if (n > 0) { q += <usize>n; c.streamsBlockedPending &= bidi ? ~1 : ~2; record(SF_STREAMS_BLOCKED, 0, 0, 0, false); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.streamsBlocked &= bidi ? ~BLOCKED_BIDI : ~BLOCKED_UNI; record(SF_STREAMS_BLOCKED, 0, 0, 0, false); eliciting = true; }
   }
-  // Streams: most urgent first (0 = highest), round robin within an urgency level.
+  q = writeStreamControl(c, q, end);
+  // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
   const count = ids.length;
   if (count == 0) return q;
@@ -281,29 +284,54 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
       if (idx >= ids.length) continue;
       const s = c.streams.get(unchecked(ids[idx]));
       if (s.urgency != u || !s.wantsToSend()) continue;
-      q = writeStreamFrames(c, s, q, end);
+      q = writeStreamData(c, s, q, end);
     }
   }
   return q;
 }
 
-function writeStreamFrames(c: Connection, s: Stream, q: usize, end: usize): usize {
+/** The streams queued in Pending, in order: their STOP_SENDING, MAX_STREAM_DATA and RESET_STREAM. */
+function writeStreamControl(c: Connection, q: usize, end: usize): usize {
+  const owed = c.pending;
+  const ids = owed.streams;
+  let i = owed.streamsHead;
+  for (; i < ids.length; i++) {
+    const s = c.stream(unchecked(ids[i]));
+    if (!s) continue; // forgotten meanwhile
+    q = writeStreamControlFrames(s, q, end);
+    if (s.owesControl()) break; // the packet is full: the rest waits, in order
+    s.queued = false;
+    maybeForget(c, s);
+  }
+  owed.streamsHead = i;
+  owed.compactStreams();
+  return q;
+}
+
+function writeStreamControlFrames(s: Stream, q: usize, end: usize): usize {
   if (s.stopPending) {
     const n = encodeTwo(q, end, FrameType.STOP_SENDING, s.id, s.stopCode);
-    if (n > 0) { q += <usize>n; s.stopPending = false; record(SF_STOP_SENDING, s.id, 0, 0, false); eliciting = true; }
+    if (n <= 0) return q;
+    q += <usize>n; s.stopPending = false; record(SF_STOP_SENDING, s.id, 0, 0, false); eliciting = true;
   }
-  if (s.sendMaxStreamData && s.recv) {
-    const n = encodeTwo(q, end, FrameType.MAX_STREAM_DATA, s.id, s.recvMax);
-    if (n > 0) { q += <usize>n; s.sendMaxStreamData = false; record(SF_MAX_STREAM_DATA, s.id, 0, 0, false); eliciting = true; }
+  if (s.sendMaxStreamData) {
+    if (!s.recv) s.sendMaxStreamData = false;
+    else {
+      const n = encodeTwo(q, end, FrameType.MAX_STREAM_DATA, s.id, s.recvMax);
+      if (n <= 0) return q;
+      q += <usize>n; s.sendMaxStreamData = false; record(SF_MAX_STREAM_DATA, s.id, 0, 0, false); eliciting = true;
+    }
   }
   if (s.resetPending) {
     const n = encodeResetStream(q, end, s.id, s.resetCode, s.send ? s.send!.nextSend : 0);
-    if (n > 0) {
-      q += <usize>n; s.resetPending = false; s.resetSent = true;
-      record(SF_RESET_STREAM, s.id, 0, 0, false); eliciting = true;
-    }
-    return q;
+    if (n <= 0) return q;
+    q += <usize>n; s.resetPending = false; s.resetSent = true;
+    record(SF_RESET_STREAM, s.id, 0, 0, false); eliciting = true;
   }
+  return q;
+}
+
+function writeStreamData(c: Connection, s: Stream, q: usize, end: usize): usize {
   const b = s.send;
   if (!b || s.resetSent) return q;
   const buf = b!;

@@ -6,3 +6,4 @@ export * from "../index";
 export * from "./crypto";
 export * from "./recovery";
 export * from "./buffers";
+export * from "./frames";
