@@ -7,7 +7,8 @@ import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MA
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { GRANULARITY } from "../recovery/rtt";
-import { fA, fB, ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
+import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
+import { Frame } from "./frame";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
 import { pushEvent, EventKind } from "./events";
@@ -17,9 +18,9 @@ const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
 const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshold
 
-/** Processes the ACK frame just decoded (fields in decode.ts globals). Returns 0 or -code. */
-export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
-  const largest = fA;
+/** Processes the ACK frame just decoded (a = largest, b = ack delay; ranges through the decoder's iterator). Returns 0 or -code. */
+export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
+  const largest = f.a;
   if (<i64>largest >= <i64>sp.nextPn) return -PROTOCOL_VIOLATION; // §13.1: acknowledging a packet never sent
   if (<i64>largest > sp.largestAcked) sp.largestAcked = <i64>largest;
 
@@ -46,7 +47,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
   if (newlyPn < 0) return 0;
   // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
   if (<u64>newlyPn == largest && anyAckEliciting) {
-    const ackDelay = sp.id == SPACE_APP ? <f64>(fB << c.peerAckDelayExponent()) : 0;
+    const ackDelay = sp.id == SPACE_APP ? <f64>(f.b << c.peerAckDelayExponent()) : 0;
     c.rtt.update(now - newlyTimeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
   }
   detectLost(c, sp, now);

@@ -12,6 +12,7 @@ import { SPACE_APP } from "../conn/space";
 import { onAckFrame, onLossTimeout, setLossTimer } from "../conn/loss";
 import { encodeAck } from "../wire/frames/encode";
 import { decodeFrame } from "../wire/frames/decode";
+import { takeFrame } from "../conn/frame";
 import { scratchBuf, SCRATCH_CAPACITY } from "../abi/io";
 
 // ---- RTT (RFC 9002 §5) ----
@@ -96,7 +97,7 @@ export function lossAck(largest: f64, smallest: f64, now: f64): i32 {
   store<u64>(ackRanges + 8, <u64>largest);
   const n = encodeAck(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY, ackRanges, 1, 0, false, 0, 0, 0);
   if (decodeFrame(scratchBuf, scratchBuf + <usize>n) != n) return -1;
-  return onAckFrame(conn, conn.spaces[SPACE_APP], now);
+  return onAckFrame(conn, conn.spaces[SPACE_APP], takeFrame(), now);
 }
 
 export function lossTimeout(now: f64): void { onLossTimeout(conn, now); }
