@@ -11,8 +11,8 @@ import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
 import { Frame } from "./frame";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
-import { pushEvent, EventKind } from "./events";
-import { maybeForget } from "./stream-ops";
+import { onStreamAcked, onStreamLost, onResetStreamAcked, onResetStreamLost, onStopSendingLost, onMaxStreamDataLost } from "./streams/frames";
+import { onMaxDataLost, onMaxStreamsLost } from "./flow";
 
 const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
@@ -62,26 +62,11 @@ function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
   const q = sp.sent;
   for (let k = 0; k < p.frameCount; k++) {
     const f = q.frame(p.firstFrame + <i64>k);
-    if (f.kind == SF_CRYPTO) sp.cryptoSend.onAcked(f.offset, f.len, false);
-    else if (f.kind == SF_STREAM) {
-      const s = c.stream(f.streamId);
-      if (s && s.send) {
-        const b = s.send!;
-        const roomBefore = b.room;
-        b.onAcked(f.offset, f.len, f.fin);
-        if (s.writeBlocked && b.room > roomBefore && b.room > 0) {
-          s.writeBlocked = false;
-          pushEvent(EventKind.STREAM_WRITABLE, <u32>c.handle, s.id, 0, 0);
-        }
-        if (b.allAcked() && b.fin && !s.notifiedFinished) {
-          s.notifiedFinished = true;
-          pushEvent(EventKind.STREAM_FINISHED, <u32>c.handle, s.id, 0, 0);
-          maybeForget(c, s);
-        }
-      }
-    } else if (f.kind == SF_RESET_STREAM) {
-      const s = c.stream(f.streamId);
-      if (s) { s.resetAcked = true; maybeForget(c, s); }
+    switch (f.kind) {
+      case SF_CRYPTO: sp.cryptoSend.onAcked(f.offset, f.len, false); break;
+      case SF_STREAM: onStreamAcked(c, f); break;
+      case SF_RESET_STREAM: onResetStreamAcked(c, f); break;
+      default: break; // the others need nothing on acknowledgment
     }
   }
 }
@@ -91,25 +76,21 @@ function onPacketLost(c: Connection, sp: PacketSpace, p: SentPacket): void {
   requeueFrames(c, sp, p);
 }
 
-/** Schedules a packet's frames again (loss, or a PTO probe). */
+/** Schedules a packet's frames again (loss, or a PTO probe): each room owes its frame again. */
 export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): void {
   const q = sp.sent;
   for (let k = 0; k < p.frameCount; k++) {
     const f = q.frame(p.firstFrame + <i64>k);
     switch (f.kind) {
       case SF_CRYPTO: sp.cryptoSend.onLost(f.offset, f.len, false); break;
-      case SF_STREAM: {
-        const s = c.stream(f.streamId);
-        if (s && s.send && !s.resetSent) s.send!.onLost(f.offset, f.len, f.fin);
-        break;
-      }
+      case SF_STREAM: onStreamLost(c, f); break;
       case SF_HANDSHAKE_DONE: c.pending.handshakeDone = true; break;
-      case SF_MAX_DATA: c.pending.maxData = true; break;
-      case SF_MAX_STREAM_DATA: { const s = c.stream(f.streamId); if (s && s.recv && s.recv!.finalSize < 0) { s.sendMaxStreamData = true; c.pending.queueStream(s); } break; }
-      case SF_MAX_STREAMS_BIDI: c.pending.maxStreamsBidi = true; break;
-      case SF_MAX_STREAMS_UNI: c.pending.maxStreamsUni = true; break;
-      case SF_RESET_STREAM: { const s = c.stream(f.streamId); if (s && !s.resetAcked) { s.resetSent = false; s.resetPending = true; c.pending.queueStream(s); } break; }
-      case SF_STOP_SENDING: { const s = c.stream(f.streamId); if (s && s.recv && !s.peerReset && !s.recv!.finished()) { s.stopPending = true; c.pending.queueStream(s); } break; }
+      case SF_MAX_DATA: onMaxDataLost(c); break;
+      case SF_MAX_STREAM_DATA: onMaxStreamDataLost(c, f); break;
+      case SF_MAX_STREAMS_BIDI: onMaxStreamsLost(c, true); break;
+      case SF_MAX_STREAMS_UNI: onMaxStreamsLost(c, false); break;
+      case SF_RESET_STREAM: onResetStreamLost(c, f); break;
+      case SF_STOP_SENDING: onStopSendingLost(c, f); break;
       default: break; // ACK, PING, *_BLOCKED: sent fresh when still relevant
     }
   }

@@ -1,6 +1,8 @@
 // Building datagrams (RFC 9000 §12.2 coalescing, §13 what goes where, §14.1 padding,
 // §8.1 anti-amplification; RFC 9002 §7 congestion window). Packets are assembled in
-// place in the transmit region and protected there (STYLE.md: ngtcp2's ppe style).
+// place in the transmit region and protected there (STYLE.md: ngtcp2's ppe style); the
+// packet being built is packet.ts's `pkt`, which the rooms' write functions share
+// (streams/send.ts writes stream frames).
 
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, SEND_DATAGRAM_SIZE } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
@@ -8,18 +10,14 @@ import { buildLongHeader, buildShortHeader, patchLength, builtLengthOffset, buil
 import { pnEncodeLength } from "../wire/pn";
 import { PacketType } from "../wire/version";
 import { FrameType } from "../wire/frames/types";
-import { encodeAck, encodeCrypto, cryptoHeaderLen, encodeStream, streamHeaderLen, encodeEmpty, encodeOne, encodeTwo,
-  encodeResetStream, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
+import { encodeAck, encodeCrypto, cryptoHeaderLen, encodeEmpty, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
 import { protectPacket, TAG_LEN } from "../crypto/protect";
-import { SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
-  SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_PING, SF_ACK, SF_DATA_BLOCKED,
-  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
+import { SF_CRYPTO, SF_HANDSHAKE_DONE, SF_PING, SF_ACK } from "../recovery/sent";
 import { APPLICATION_ERROR } from "../wire/errors";
-import { SentQueue } from "../recovery/sent-queue";
-import { BLOCKED_BIDI, BLOCKED_UNI } from "./pending";
+import { pkt } from "./packet";
+import { writeStreamControl, writeStreamData } from "./streams/send";
+import { writeFlowFrames } from "./flow";
 import { setLossTimer } from "./loss";
-import { Stream } from "./streams/stream";
-import { maybeForget } from "./stream-ops";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
 
@@ -27,14 +25,6 @@ import { maybeInitiate } from "./keyupdate";
 const MAX_ACK_RANGES: i32 = 32;
 const ackRanges: usize = heap.alloc(<usize>(MAX_ACK_RANGES * 16));
 
-// Per-packet build state (scalars: building a packet allocates nothing).
-let eliciting: bool = false;
-let allowEliciting: bool = false;
-/** The frames written are being recorded in `rec` (false past its ceiling: ACK-only packets then go unrecorded). */
-let recording: bool = false;
-let rec: SentQueue | null = null;
-/** Largest acknowledged of the ACK frame in the packet being built, or -1. */
-let largestAckedSent: i64 = -1;
 
 /**
  * Writes the next datagram of `c` at `out` (at most `cap` bytes). Returns its length,
@@ -66,7 +56,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
     const n = buildPacket(c, sp, out + <usize>pos, room, now, padInitial);
     if (n > 0) {
       pos += n;
-      if (padInitial && (!c.isServer || eliciting)) { padded = true; }
+      if (padInitial && (!c.isServer || pkt.eliciting)) { padded = true; }
       if (si == SPACE_HANDSHAKE && !c.isServer) c.discardSpace(SPACE_INITIAL); // RFC 9001 §4.9.1
     }
     if (padded) break;
@@ -96,11 +86,6 @@ function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
   return pos;
 }
 
-/** Records a frame of the packet being built (recovery/sent-queue.ts). */
-function record(kind: u8, streamId: u64, offset: u64, len: i32, fin: bool): void {
-  if (recording) rec!.addFrame(kind, streamId, offset, len, fin);
-}
-
 /** Builds one packet of space `sp` at p (room bytes). Returns its length or 0. */
 function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f64, padToRoom: bool): i32 {
   const si = sp.id;
@@ -128,17 +113,13 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   let q = payloadStart;
 
   const r = sp.sent;
-  rec = r;
-  r.begin();
-  recording = r.canRecord();
-  largestAckedSent = -1;
-  eliciting = false;
+  pkt.begin(r);
   // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
   // Within the window, 1-RTT data is paced (§7.7); ACKs and handshake packets are not.
   // A full sent-packet record (its ceiling) holds back ack-eliciting packets too.
-  allowEliciting = recording && (sp.probes > 0 || c.cc.canSend(room));
-  if (allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
-    allowEliciting = false;
+  pkt.allowEliciting = pkt.recording && (sp.probes > 0 || c.cc.canSend(room));
+  if (pkt.allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
+    pkt.allowEliciting = false;
     c.pacerWakeAt = c.pacer.nextSendTime;
   }
 
@@ -156,13 +137,12 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     const savedUnacked = t.unacked, savedDeadline = t.deadline;
     q = writeAck(c, sp, q, payloadEnd, now);
     const afterAck = q;
-    if (allowEliciting) {
+    if (pkt.allowEliciting) {
       q = writeCrypto(sp, q, payloadEnd);
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
-      if ((sp.probes > 0 || (c.pending.ping && si == SPACE_APP)) && !eliciting) {
+      if ((sp.probes > 0 || (c.pending.ping && si == SPACE_APP)) && !pkt.eliciting) {
         q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
-        record(SF_PING, 0, 0, 0, false);
-        eliciting = true;
+        pkt.wrote(SF_PING, 0, 0, 0, false);
         if (si == SPACE_APP) c.pending.ping = false;
       }
     }
@@ -173,12 +153,12 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     }
   }
   if (q == payloadStart) { r.abandon(); return 0; } // nothing to send in this space
-  const isProbe = eliciting && sp.probes > 0;
+  const isProbe = pkt.eliciting && sp.probes > 0;
   if (isProbe) sp.probes--;
 
   // Padding: to fill the datagram (Initial), or so that the header protection sample exists (RFC 9001 §5.4.2).
   let payloadLen = <i32>(q - payloadStart);
-  const want = padToRoom && (!c.isServer || eliciting) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
+  const want = padToRoom && (!c.isServer || pkt.eliciting) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
   if (payloadLen < want) {
     encodePadding(q, payloadEnd, want - payloadLen);
     payloadLen = want;
@@ -186,14 +166,14 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (lengthSize > 0) patchLength(lengthOffset, lengthSize, pnLen + payloadLen + TAG_LEN);
   if (qlogEnabled) {
     const size = hlen + payloadLen + TAG_LEN;
-    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, eliciting ? <i64>size : 0);
+    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, pkt.eliciting ? <i64>size : 0);
   }
   const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
   if (total < 0) { r.abandon(); return 0; }
   sp.nextPn++;
   c.packetsSent++;
-  if (eliciting) {
-    r.commit(pn, now, total, true, true, largestAckedSent);
+  if (pkt.eliciting) {
+    r.commit(pn, now, total, true, true, pkt.largestAckedSent);
     sp.ackElicitingInFlight++;
     sp.timeOfLastAckEliciting = now;
     c.cc.onSent(total);
@@ -204,7 +184,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     c.onElicitingSent(now); // §10.1 idle timer
   } else if (r.pendingFrames > 0) {
     // An ACK-only packet: recorded so that its acknowledgment lets the ACK tracker prune.
-    r.commit(pn, now, total, false, false, largestAckedSent);
+    r.commit(pn, now, total, false, false, pkt.largestAckedSent);
   }
   return total;
 }
@@ -213,7 +193,7 @@ function writeAck(c: Connection, sp: PacketSpace, q: usize, end: usize, now: f64
   const t = sp.ack;
   if (!t.hasRanges()) return q;
   // Send an ACK when one is due, or piggyback when we send anyway and something is unacknowledged.
-  if (!(t.pending || t.deadline <= now || (t.unacked > 0 && allowEliciting))) return q;
+  if (!(t.pending || t.deadline <= now || (t.unacked > 0 && pkt.allowEliciting))) return q;
   const rs = t.received;
   let count = 0;
   for (let i = rs.count - 1; i >= 0 && count < MAX_ACK_RANGES; i--, count++) {
@@ -224,8 +204,8 @@ function writeAck(c: Connection, sp: PacketSpace, q: usize, end: usize, now: f64
   if (sp.id == SPACE_APP && now > t.largestTime) delay = (<u64>(now - t.largestTime)) >> c.localAckDelayExponent();
   const n = encodeAck(q, end, ackRanges, count, delay, false, 0, 0, 0);
   if (n <= 0) return q;
-  largestAckedSent = <i64>(rs.max() - 1);
-  record(SF_ACK, 0, 0, 0, false);
+  pkt.largestAckedSent = <i64>(rs.max() - 1);
+  pkt.record(SF_ACK, 0, 0, 0, false);
   t.onAckSent();
   return q + <usize>n;
 }
@@ -241,8 +221,7 @@ function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
     const w = encodeCrypto(q, end, off, b.ptr(off), n);
     if (w <= 0) { b.onLost(off, n, false); break; }
     q += <usize>w;
-    record(SF_CRYPTO, 0, off, n, false);
-    eliciting = true;
+    pkt.wrote(SF_CRYPTO, 0, off, n, false);
   }
   return q;
 }
@@ -251,25 +230,9 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   const owed = c.pending;
   if (owed.handshakeDone && c.isServer) {
     const n = encodeEmpty(q, end, FrameType.HANDSHAKE_DONE);
-    if (n > 0) { q += <usize>n; owed.handshakeDone = false; record(SF_HANDSHAKE_DONE, 0, 0, 0, false); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.handshakeDone = false; pkt.wrote(SF_HANDSHAKE_DONE, 0, 0, 0, false); }
   }
-  if (owed.maxData) {
-    const n = encodeOne(q, end, FrameType.MAX_DATA, c.recvMaxData);
-    if (n > 0) { q += <usize>n; owed.maxData = false; record(SF_MAX_DATA, 0, 0, 0, false); eliciting = true; }
-  }
-  if (owed.maxStreamsBidi) {
-    const n = encodeOne(q, end, FrameType.MAX_STREAMS_BIDI, c.localMaxStreamsBidi);
-    if (n > 0) { q += <usize>n; owed.maxStreamsBidi = false; record(SF_MAX_STREAMS_BIDI, 0, 0, 0, false); eliciting = true; }
-  }
-  if (owed.maxStreamsUni) {
-    const n = encodeOne(q, end, FrameType.MAX_STREAMS_UNI, c.localMaxStreamsUni);
-    if (n > 0) { q += <usize>n; owed.maxStreamsUni = false; record(SF_MAX_STREAMS_UNI, 0, 0, 0, false); eliciting = true; }
-  }
-  if (owed.streamsBlocked != 0) {
-    const bidi = (owed.streamsBlocked & BLOCKED_BIDI) != 0;
-    const n = encodeOne(q, end, bidi ? FrameType.STREAMS_BLOCKED_BIDI : FrameType.STREAMS_BLOCKED_UNI, bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni);
-    if (n > 0) { q += <usize>n; owed.streamsBlocked &= bidi ? ~BLOCKED_BIDI : ~BLOCKED_UNI; record(SF_STREAMS_BLOCKED, 0, 0, 0, false); eliciting = true; }
-  }
+  q = writeFlowFrames(c, q, end);
   q = writeStreamControl(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
@@ -290,85 +253,3 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   return q;
 }
 
-/** The streams queued in Pending, in order: their STOP_SENDING, MAX_STREAM_DATA and RESET_STREAM. */
-function writeStreamControl(c: Connection, q: usize, end: usize): usize {
-  const owed = c.pending;
-  const ids = owed.streams;
-  let i = owed.streamsHead;
-  for (; i < ids.length; i++) {
-    const s = c.stream(unchecked(ids[i]));
-    if (!s) continue; // forgotten meanwhile
-    q = writeStreamControlFrames(s, q, end);
-    if (s.owesControl()) break; // the packet is full: the rest waits, in order
-    s.queued = false;
-    maybeForget(c, s);
-  }
-  owed.streamsHead = i;
-  owed.compactStreams();
-  return q;
-}
-
-function writeStreamControlFrames(s: Stream, q: usize, end: usize): usize {
-  if (s.stopPending) {
-    const n = encodeTwo(q, end, FrameType.STOP_SENDING, s.id, s.stopCode);
-    if (n <= 0) return q;
-    q += <usize>n; s.stopPending = false; record(SF_STOP_SENDING, s.id, 0, 0, false); eliciting = true;
-  }
-  if (s.sendMaxStreamData) {
-    if (!s.recv) s.sendMaxStreamData = false;
-    else {
-      const n = encodeTwo(q, end, FrameType.MAX_STREAM_DATA, s.id, s.recvMax);
-      if (n <= 0) return q;
-      q += <usize>n; s.sendMaxStreamData = false; record(SF_MAX_STREAM_DATA, s.id, 0, 0, false); eliciting = true;
-    }
-  }
-  if (s.resetPending) {
-    const n = encodeResetStream(q, end, s.id, s.resetCode, s.send ? s.send!.nextSend : 0);
-    if (n <= 0) return q;
-    q += <usize>n; s.resetPending = false; s.resetSent = true;
-    record(SF_RESET_STREAM, s.id, 0, 0, false); eliciting = true;
-  }
-  return q;
-}
-
-function writeStreamData(c: Connection, s: Stream, q: usize, end: usize): usize {
-  const b = s.send;
-  if (!b || s.resetSent) return q;
-  const buf = b!;
-  // Data: retransmissions first (already counted against flow control), then new data within both limits.
-  for (;;) {
-    const room = <i32>(end - q) - streamHeaderLen(s.id, buf.nextSend, 1200, true);
-    if (room < 1 && !(buf.fin && buf.nextSend == buf.end)) break;
-    const connCredit = c.sendMaxData > c.dataSent ? c.sendMaxData - c.dataSent : 0;
-    let limit = s.sendMax;
-    if (buf.nextSend + connCredit < limit) limit = buf.nextSend + connCredit;
-    const before = buf.nextSend;
-    const n = buf.next(room > 0 ? room : 0, limit);
-    const off = buf.chunkOffset;
-    const fin = buf.finWith(off + <u64>n);
-    if (n == 0 && !fin) {
-      // Blocked by flow control: tell the peer once per limit (§4.1).
-      if (buf.nextSend < buf.end) {
-        if (buf.nextSend >= s.sendMax && s.blockedAt != s.sendMax + 1) {
-          const w = encodeTwo(q, end, FrameType.STREAM_DATA_BLOCKED, s.id, s.sendMax);
-          if (w > 0) { q += <usize>w; s.blockedAt = s.sendMax + 1; record(SF_STREAM_DATA_BLOCKED, s.id, 0, 0, false); eliciting = true; }
-        } else if (connCredit == 0 && c.dataBlockedSentAt != c.sendMaxData) {
-          const w = encodeOne(q, end, FrameType.DATA_BLOCKED, c.sendMaxData);
-          if (w > 0) { q += <usize>w; c.dataBlockedSentAt = c.sendMaxData; record(SF_DATA_BLOCKED, 0, 0, 0, false); eliciting = true; }
-        }
-      }
-      break;
-    }
-    const w = encodeStream(q, end, s.id, off, buf.ptr(off), n, fin, true);
-    if (w <= 0) { buf.onLost(off, n, fin); break; }
-    q += <usize>w;
-    if (buf.nextSend > before) { c.dataSent += buf.nextSend - before; }
-    if (fin) { buf.finSent = true; buf.finLost = false; }
-    c.streamBytesSent += <u64>n;
-    record(SF_STREAM, s.id, off, n, fin);
-    eliciting = true;
-    if (n < room) break;
-  }
-  maybeForget(c, s);
-  return q;
-}

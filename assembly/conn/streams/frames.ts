@@ -1,10 +1,13 @@
-// Stream frames received (RFC 9000 §19.4, §19.5, §19.8, §19.10, §19.13): the peer's
-// STREAM data, RESET_STREAM, STOP_SENDING, MAX_STREAM_DATA and STREAM_DATA_BLOCKED,
-// applied to the stream they name (opened on demand, conn/stream-ops.ts). Each returns 0
-// or -code (the connection closes with that transport error).
+// Stream frames (RFC 9000 §19.4, §19.5, §19.8, §19.10, §19.13) in both directions.
+// Received: the peer's STREAM data, RESET_STREAM, STOP_SENDING, MAX_STREAM_DATA and
+// STREAM_DATA_BLOCKED, applied to the stream they name (opened on demand,
+// conn/stream-ops.ts); each returns 0 or -code (the connection closes with that error).
+// Sent: what an acknowledgment or a loss of ours does (loss.ts dispatches here). Writing
+// them into packets is transmit.ts's (the packet builder's) job.
 
 import { Connection } from "../connection";
 import { Frame } from "../frame";
+import { SentFrame } from "../../recovery/sent";
 import { peerStream, streamError, maybeForget } from "../stream-ops";
 import { pushEvent, EventKind } from "../events";
 import { FLOW_CONTROL_ERROR, FINAL_SIZE_ERROR, STREAM_STATE_ERROR } from "../../wire/errors";
@@ -84,4 +87,52 @@ export function onStreamDataBlocked(c: Connection, f: Frame): i32 {
   const s = peerStream(c, f.a, true);
   if (!s && streamError) return -streamError;
   return 0;
+}
+
+// ---- Frames we sent, acknowledged or declared lost (recovery/sent.ts records) ----
+
+/** Our STREAM frame was acknowledged: release the bytes; tell the host about room and the end. */
+export function onStreamAcked(c: Connection, f: SentFrame): void {
+  const s = c.stream(f.streamId);
+  if (!s || !s.send) return;
+  const b = s.send!;
+  const roomBefore = b.room;
+  b.onAcked(f.offset, f.len, f.fin);
+  if (s.writeBlocked && b.room > roomBefore && b.room > 0) {
+    s.writeBlocked = false;
+    pushEvent(EventKind.STREAM_WRITABLE, <u32>c.handle, s.id, 0, 0);
+  }
+  if (b.allAcked() && b.fin && !s.notifiedFinished) {
+    s.notifiedFinished = true;
+    pushEvent(EventKind.STREAM_FINISHED, <u32>c.handle, s.id, 0, 0);
+    maybeForget(c, s);
+  }
+}
+
+/** Our STREAM frame was lost: its bytes go again, unless the stream was reset. */
+export function onStreamLost(c: Connection, f: SentFrame): void {
+  const s = c.stream(f.streamId);
+  if (s && s.send && !s.resetSent) s.send!.onLost(f.offset, f.len, f.fin);
+}
+
+export function onResetStreamAcked(c: Connection, f: SentFrame): void {
+  const s = c.stream(f.streamId);
+  if (s) { s.resetAcked = true; maybeForget(c, s); }
+}
+
+export function onResetStreamLost(c: Connection, f: SentFrame): void {
+  const s = c.stream(f.streamId);
+  if (s && !s.resetAcked) { s.resetSent = false; s.resetPending = true; c.pending.queueStream(s); }
+}
+
+/** STOP_SENDING lost: owed again while the peer may still send. */
+export function onStopSendingLost(c: Connection, f: SentFrame): void {
+  const s = c.stream(f.streamId);
+  if (s && s.recv && !s.peerReset && !s.recv!.finished()) { s.stopPending = true; c.pending.queueStream(s); }
+}
+
+/** MAX_STREAM_DATA lost: owed again (with the current limit) until the final size is known. */
+export function onMaxStreamDataLost(c: Connection, f: SentFrame): void {
+  const s = c.stream(f.streamId);
+  if (s && s.recv && s.recv!.finalSize < 0) { s.sendMaxStreamData = true; c.pending.queueStream(s); }
 }
