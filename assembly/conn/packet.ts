@@ -26,7 +26,7 @@ export class PacketInProgress {
 
   /** Records a frame (recovery/sent-queue.ts) without making the packet ack-eliciting (ACK). */
   record(kind: u8, streamId: u64, offset: u64, len: i32, fin: bool): void {
-    if (this.recording) this.rec!.addFrame(kind, streamId, offset, len, fin);
+    if (this.recording && this.rec!.canRecordAckOnly()) this.rec!.addFrame(kind, streamId, offset, len, fin);
   }
 
   /** An ack-eliciting frame was written: records it. */

@@ -71,6 +71,16 @@ export class SentQueue {
     return this.tail - this.head < <i64>PACKET_RING_MAX && this.ftail - this.fhead + <i64>MAX_FRAMES_PER_PACKET <= <i64>FRAME_RING_MAX;
   }
 
+  /**
+   * Room for a packet that is not ack-eliciting (ACK only): such packets are retired only
+   * when a later ACK covers them or declares them lost, so a peer that never acknowledges
+   * could fill the ring with them; they may take half of it at most, never the room
+   * ack-eliciting packets need.
+   */
+  canRecordAckOnly(): bool {
+    return this.tail - this.head < <i64>(PACKET_RING_MAX >> 1);
+  }
+
   /** Starts recording the frames of a new packet. */
   begin(): void {
     this.building = this.ftail;

@@ -92,6 +92,8 @@ export function sqRetire(pn: f64): i32 {
   return 1;
 }
 export function sqTrim(): void { sq.trim(); }
+/** 1 when a packet that is not ack-eliciting may still be recorded. */
+export function sqCanRecordAckOnly(): i32 { return sq.canRecordAckOnly() ? 1 : 0; }
 /** Checks every live packet's frames: returns the number of live packets, or -1 if a frame does not match its packet. */
 export function sqCheck(): i32 {
   let n = 0;

@@ -136,10 +136,14 @@ describe('sent-packet rings', () => {
     expect(x.sqCheck()).toBe(100);
   });
 
-  test('the ceiling: 65,536 packets in flight, then no more records', () => {
+  test('the ceiling: 65,536 packets in flight, then no more records; ACK-only packets stop at half', () => {
     x.sqReset();
     let pn = 0;
-    while (x.sqSend(pn, 1) === 0) pn++;
+    while (x.sqSend(pn, 1) === 0) {
+      pn++;
+      if (pn === 32_767) expect(x.sqCanRecordAckOnly()).toBe(1);
+      if (pn === 32_768) expect(x.sqCanRecordAckOnly()).toBe(0);
+    }
     expect(pn).toBe(65_536);
     expect(x.sqRetire(0)).toBe(1);
     x.sqTrim();
