@@ -1,7 +1,7 @@
-// One QUIC connection's state. The work is split by concern: receiving packets and
-// frames (receive.ts), ACK processing and loss recovery (loss.ts), building packets
-// (transmit.ts), streams (stream-ops.ts). This file holds the state and the small
-// state transitions they share: keys, handshake progress, closing, timers.
+// One QUIC connection's state and the small state transitions its rooms share: keys,
+// handshake progress, closing, the idle timer, nextTimeout(). The work is cut by noun
+// (conn/README.md): receive.ts and transmit.ts dispatch frames to the rooms that own
+// them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
 import { KeyPhase } from "./keyphase";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace } from "./space";

@@ -22,7 +22,7 @@ export class Frame {
   token: usize;
 }
 
-const record: usize = memory.data(64);
+const record: usize = memory.data(offsetof<Frame>());
 
 /** The frame decodeFrame just decoded, as a record. */
 export function takeFrame(): Frame {
