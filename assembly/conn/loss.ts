@@ -13,6 +13,7 @@ import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
 import { onStreamAcked, onStreamLost, onResetStreamAcked, onResetStreamLost, onStopSendingLost, onMaxStreamDataLost } from "./streams/frames";
 import { onMaxDataLost, onMaxStreamsLost } from "./flow";
+import { onCryptoAcked, onCryptoLost } from "./crypto-frames";
 
 const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
@@ -63,7 +64,7 @@ function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
   for (let k = 0; k < p.frameCount; k++) {
     const f = q.frame(p.firstFrame + <i64>k);
     switch (f.kind) {
-      case SF_CRYPTO: sp.cryptoSend.onAcked(f.offset, f.len, false); break;
+      case SF_CRYPTO: onCryptoAcked(sp, f); break;
       case SF_STREAM: onStreamAcked(c, f); break;
       case SF_RESET_STREAM: onResetStreamAcked(c, f); break;
       default: break; // the others need nothing on acknowledgment
@@ -82,7 +83,7 @@ export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): vo
   for (let k = 0; k < p.frameCount; k++) {
     const f = q.frame(p.firstFrame + <i64>k);
     switch (f.kind) {
-      case SF_CRYPTO: sp.cryptoSend.onLost(f.offset, f.len, false); break;
+      case SF_CRYPTO: onCryptoLost(sp, f); break;
       case SF_STREAM: onStreamLost(c, f); break;
       case SF_HANDSHAKE_DONE: c.pending.handshakeDone = true; break;
       case SF_MAX_DATA: onMaxDataLost(c); break;

@@ -16,7 +16,8 @@ import { onMaxData, onMaxStreams, onBlocked } from "./flow";
 import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
 import { FrameType } from "../wire/frames/types";
 import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
-import { PROTOCOL_VIOLATION, CRYPTO_BUFFER_EXCEEDED, FRAME_ENCODING_ERROR } from "../wire/errors";
+import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
+import { onCryptoFrame } from "./crypto-frames";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -185,10 +186,8 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
     case <i32>FrameType.ACK:
     case <i32>FrameType.ACK_ECN:
       return onAckFrame(c, sp, f, now);
-    case <i32>FrameType.CRYPTO: {
-      if (sp.cryptoRecv.insert(f.b, f.data, f.dataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
-      return sp.cryptoRecv.readable() > 0 ? 2 : 0;
-    }
+    case <i32>FrameType.CRYPTO:
+      return onCryptoFrame(sp, f);
     case <i32>FrameType.HANDSHAKE_DONE:
       if (c.isServer) return -PROTOCOL_VIOLATION; // §19.20
       if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;

@@ -10,9 +10,11 @@ import { buildLongHeader, buildShortHeader, patchLength, builtLengthOffset, buil
 import { pnEncodeLength } from "../wire/pn";
 import { PacketType } from "../wire/version";
 import { FrameType } from "../wire/frames/types";
-import { encodeAck, encodeCrypto, cryptoHeaderLen, encodeEmpty, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
+import { encodeEmpty, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
 import { protectPacket, TAG_LEN } from "../crypto/protect";
-import { SF_CRYPTO, SF_HANDSHAKE_DONE, SF_PING, SF_ACK } from "../recovery/sent";
+import { SF_HANDSHAKE_DONE, SF_PING } from "../recovery/sent";
+import { writeAck } from "./ack";
+import { writeCrypto } from "./crypto-frames";
 import { APPLICATION_ERROR } from "../wire/errors";
 import { pkt } from "./packet";
 import { writeStreamControl, writeStreamData } from "./streams/send";
@@ -21,9 +23,6 @@ import { setLossTimer } from "./loss";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
 
-// ACK ranges staged for the encoder: (lo, hi) u64 pairs, highest first.
-const MAX_ACK_RANGES: i32 = 32;
-const ackRanges: usize = heap.alloc(<usize>(MAX_ACK_RANGES * 16));
 
 
 /**
@@ -187,43 +186,6 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     r.commit(pn, now, total, false, false, pkt.largestAckedSent);
   }
   return total;
-}
-
-function writeAck(c: Connection, sp: PacketSpace, q: usize, end: usize, now: f64): usize {
-  const t = sp.ack;
-  if (!t.hasRanges()) return q;
-  // Send an ACK when one is due, or piggyback when we send anyway and something is unacknowledged.
-  if (!(t.pending || t.deadline <= now || (t.unacked > 0 && pkt.allowEliciting))) return q;
-  const rs = t.received;
-  let count = 0;
-  for (let i = rs.count - 1; i >= 0 && count < MAX_ACK_RANGES; i--, count++) {
-    store<u64>(ackRanges + (<usize>count << 4), rs.lo(i));
-    store<u64>(ackRanges + (<usize>count << 4) + 8, rs.hi(i) - 1);
-  }
-  let delay: u64 = 0;
-  if (sp.id == SPACE_APP && now > t.largestTime) delay = (<u64>(now - t.largestTime)) >> c.localAckDelayExponent();
-  const n = encodeAck(q, end, ackRanges, count, delay, false, 0, 0, 0);
-  if (n <= 0) return q;
-  pkt.largestAckedSent = <i64>(rs.max() - 1);
-  pkt.record(SF_ACK, 0, 0, 0, false);
-  t.onAckSent();
-  return q + <usize>n;
-}
-
-function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
-  const b = sp.cryptoSend;
-  while (b.hasPending()) {
-    const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, 1200) - 1;
-    if (room < 16) break;
-    const n = b.next(room, 0xffffffffffffffff);
-    if (n <= 0) break;
-    const off = b.chunkOffset;
-    const w = encodeCrypto(q, end, off, b.ptr(off), n);
-    if (w <= 0) { b.onLost(off, n, false); break; }
-    q += <usize>w;
-    pkt.wrote(SF_CRYPTO, 0, off, n, false);
-  }
-  return q;
 }
 
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
