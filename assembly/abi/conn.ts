@@ -408,7 +408,7 @@ export function connTimers(conn: i32): i32 {
     putStat(Timers.ACK_DEADLINE_INITIAL + i, s.discarded ? Infinity : s.ack.deadline);
     putStat(Timers.LOSS_TIME_INITIAL + i, s.discarded ? Infinity : s.lossTime);
   }
-  putStat(Timers.IDLE_DEADLINE, c.idleTimeout > 0 ? c.lastActivity + c.effectiveIdle() : Infinity);
+  putStat(Timers.IDLE_DEADLINE, c.idleDeadline());
   putStat(Timers.CLOSE_DEADLINE, c.closeDeadline);
   putStat(Timers.PTO_COUNT, <f64>c.ptoCount);
   return <i32>stats;

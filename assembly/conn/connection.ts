@@ -1,7 +1,7 @@
-// One QUIC connection's state. The work is split by concern: receiving packets and
-// frames (receive.ts), ACK processing and loss recovery (loss.ts), building packets
-// (transmit.ts), streams (stream-ops.ts). This file holds the state and the small
-// state transitions they share: keys, handshake progress, closing, timers.
+// One QUIC connection's state and the small state transitions its rooms share: keys,
+// handshake progress, closing, the idle timer, nextTimeout(). The work is cut by noun
+// (conn/README.md): receive.ts and transmit.ts dispatch frames to the rooms that own
+// them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
 import { KeyPhase } from "./keyphase";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
@@ -11,6 +11,7 @@ import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
+import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { prngFill } from "../util/prng";
 
@@ -56,7 +57,8 @@ export class Connection {
   // Handshake progress.
   handshakeComplete: bool = false;
   handshakeConfirmed: bool = false;
-  handshakeDonePending: bool = false;
+  /** Control frames owed to the peer (conn/pending.ts). */
+  pending: Pending = new Pending();
   addressValidated: bool = false;
   bytesReceived: f64 = 0;
   bytesSent: f64 = 0;
@@ -69,7 +71,6 @@ export class Connection {
   recvWindow: u64 = 0;
   dataReceived: u64 = 0;
   dataRead: u64 = 0;
-  maxDataPending: bool = false;
   lastMaxDataUpdate: f64 = -1;
 
   // Streams.
@@ -85,9 +86,6 @@ export class Connection {
   peerOpenedUni: u64 = 0;
   peerClosedBidi: u64 = 0;
   peerClosedUni: u64 = 0;
-  maxStreamsBidiPending: bool = false;
-  maxStreamsUniPending: bool = false;
-  streamsBlockedPending: i32 = 0; // 1 bidi, 2 uni
   rrCounter: u64 = 0;
 
   // Closing.
@@ -97,14 +95,17 @@ export class Connection {
   closeReason: Uint8Array = new Uint8Array(0);
   /** The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes kept; abi connPeerCloseReason). */
   peerCloseReason: Uint8Array = new Uint8Array(0);
-  closeSendPending: bool = false;
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;
 
   // Idle timeout and keep-alive.
   idleTimeout: f64 = 0;
+  /** When the idle timer last restarted (RFC 9000 §10.1). */
+  idleStart: f64 = 0;
+  /** An ack-eliciting packet went out since the last packet from the peer was processed. */
+  elicitingSinceReceive: bool = false;
+  /** Last packet received or ack-eliciting packet sent: the keep-alive timer's base. */
   lastActivity: f64 = 0;
-  pingPending: bool = false;
 
   // Statistics.
   packetsSent: u64 = 0;
@@ -115,6 +116,13 @@ export class Connection {
   bytesReceivedTotal: u64 = 0;
   streamBytesSent: u64 = 0;
   streamBytesReceived: u64 = 0;
+
+  /** A PING is owed (kept as a property for the ABI and the endpoint's keep-alive). */
+  get pingPending(): bool { return this.pending.ping; }
+  set pingPending(v: bool) { this.pending.ping = v; }
+  /** HANDSHAKE_DONE is owed (kept as a property for the ABI). */
+  get handshakeDonePending(): bool { return this.pending.handshakeDone; }
+  set handshakeDonePending(v: bool) { this.pending.handshakeDone = v; }
 
   constructor(public handle: i32, public isServer: bool, public version: u32, public path: i32, defaults: Config) {
     this.config.copyFrom(defaults);
@@ -152,6 +160,7 @@ export class Connection {
     this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
     this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
     this.lastActivity = now;
+    this.idleStart = now;
   }
 
   /** Our max_ack_delay in µs (what we promise the peer). */
@@ -242,7 +251,7 @@ export class Connection {
     const r = new Uint8Array(reasonLen);
     memory.copy(r.dataStart, reason, <usize>reasonLen);
     this.closeReason = r;
-    this.closeSendPending = true;
+    this.pending.close = true;
     // §10.2: the closing period lasts at least three PTOs.
     this.closeDeadline = now + 3 * this.rtt.pto(0);
     this.lossTimer = Infinity;
@@ -255,7 +264,7 @@ export class Connection {
     const wasClosing = this.state == STATE_CLOSING;
     this.state = STATE_DRAINING;
     this.closedByPeer = true;
-    this.closeSendPending = false;
+    this.pending.close = false;
     this.closeDeadline = now + 3 * this.rtt.pto(0);
     this.lossTimer = Infinity;
     if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2);
@@ -279,10 +288,8 @@ export class Connection {
       const s = this.spaces[i];
       if (!s.discarded && s.ack.deadline < t) t = s.ack.deadline;
     }
-    if (this.idleTimeout > 0) {
-      const idle = this.lastActivity + this.effectiveIdle();
-      if (idle < t) t = idle;
-    }
+    const idle = this.idleDeadline();
+    if (idle < t) t = idle;
     if (this.keys.prevDiscardAt < t) t = this.keys.prevDiscardAt;
     const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
     if (ka > 0 && this.handshakeComplete) {
@@ -290,6 +297,32 @@ export class Connection {
       if (k < t) t = k;
     }
     return t;
+  }
+
+  /**
+   * RFC 9000 §10.1: the idle timer restarts when a packet from the peer is processed
+   * (conn/receive.ts) and when an ack-eliciting packet is sent, but only the first one
+   * since the last packet received (conn/transmit.ts): probes to a silent peer must
+   * not keep the connection alive. +Infinity when there is no idle timeout.
+   */
+  idleDeadline(): f64 {
+    return this.idleTimeout > 0 ? this.idleStart + this.effectiveIdle() : Infinity;
+  }
+
+  /** A packet from the peer was processed: restart the idle timer (§10.1). */
+  onPeerActivity(now: f64): void {
+    this.idleStart = now;
+    this.lastActivity = now;
+    this.elicitingSinceReceive = false;
+  }
+
+  /** An ack-eliciting packet left: the first since the last packet received restarts the idle timer (§10.1). */
+  onElicitingSent(now: f64): void {
+    if (!this.elicitingSinceReceive) {
+      this.idleStart = now;
+      this.elicitingSinceReceive = true;
+    }
+    this.lastActivity = now;
   }
 
   /** §10.1: at least three PTOs, so that a lossy handshake is not cut short. */

@@ -3,55 +3,53 @@
 
 import { Connection, STATE_CLOSING } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
-import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
+import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { GRANULARITY } from "../recovery/rtt";
-import { fA, fB, ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
+import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
+import { Frame } from "./frame";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
-import { pushEvent, EventKind } from "./events";
-import { maybeForget } from "./stream-ops";
+import { onStreamAcked, onStreamLost, onResetStreamAcked, onResetStreamLost, onStopSendingLost, onMaxStreamDataLost } from "./streams/frames";
+import { onMaxDataLost, onMaxStreamsLost } from "./flow";
+import { onCryptoAcked, onCryptoLost } from "./crypto-frames";
 
 const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
 const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshold
 
-// ACK ranges of the frame being processed, copied once (highest first).
-const rangeLo = new Array<u64>();
-const rangeHi = new Array<u64>();
-
-/** Processes the ACK frame just decoded (fields in decode.ts globals). Returns 0 or -code. */
-export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
-  const largest = fA;
+/** Processes the ACK frame just decoded (a = largest, b = ack delay; ranges through the decoder's iterator). Returns 0 or -code. */
+export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
+  const largest = f.a;
   if (<i64>largest >= <i64>sp.nextPn) return -PROTOCOL_VIOLATION; // §13.1: acknowledging a packet never sent
-  rangeLo.length = 0; rangeHi.length = 0;
-  ackIterFirst();
-  do { rangeLo.push(ackLo); rangeHi.push(ackHi); } while (ackIterNext());
   if (<i64>largest > sp.largestAcked) sp.largestAcked = <i64>largest;
 
-  let largestNewlyAcked: SentPacket | null = null;
+  // The ranges are walked in place in the frame (highest first), nothing copied.
+  let newlyPn: i64 = -1;
+  let newlyTimeSent: f64 = 0;
   let anyAckEliciting = false;
   const q = sp.sent;
-  for (let r = 0; r < rangeLo.length; r++) {
-    const hi = unchecked(rangeHi[r]);
-    for (let i = q.lowerBound(unchecked(rangeLo[r])); i < q.end; i++) {
+  ackIterFirst();
+  do {
+    const hi = ackHi;
+    for (let i = q.lowerBound(ackLo); i < q.end; i++) {
       const p = q.at(i);
       if (p.pn > hi) break;
       if (p.retired) continue;
       q.retire(i);
-      if (largestNewlyAcked == null || p.pn > largestNewlyAcked!.pn) largestNewlyAcked = p;
+      if (<i64>p.pn > newlyPn) { newlyPn = <i64>p.pn; newlyTimeSent = p.timeSent; }
       if (p.ackEliciting) { anyAckEliciting = true; sp.ackElicitingInFlight--; }
       if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
       onPacketAcked(c, sp, p);
     }
-  }
+  } while (ackIterNext());
   q.trim();
-  if (largestNewlyAcked == null) return 0;
+  if (newlyPn < 0) return 0;
   // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
-  if (largestNewlyAcked!.pn == largest && anyAckEliciting) {
-    const ackDelay = sp.id == SPACE_APP ? <f64>(fB << c.peerAckDelayExponent()) : 0;
-    c.rtt.update(now - largestNewlyAcked!.timeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
+  if (<u64>newlyPn == largest && anyAckEliciting) {
+    const ackDelay = sp.id == SPACE_APP ? <f64>(f.b << c.peerAckDelayExponent()) : 0;
+    c.rtt.update(now - newlyTimeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
   }
   detectLost(c, sp, now);
   // §6.2.1: reset the PTO backoff, except for a client whose address is not yet validated.
@@ -61,29 +59,15 @@ export function onAckFrame(c: Connection, sp: PacketSpace, now: f64): i32 {
 }
 
 function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
-  if (p.largestAckedSent >= 0) sp.ack.received.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
-  for (let i = 0; i < p.frames.length; i++) {
-    const f = unchecked(p.frames[i]);
-    if (f.kind == SF_CRYPTO) sp.cryptoSend.onAcked(f.offset, f.len, false);
-    else if (f.kind == SF_STREAM) {
-      const s = c.stream(f.streamId);
-      if (s && s.send) {
-        const b = s.send!;
-        const roomBefore = b.room;
-        b.onAcked(f.offset, f.len, f.fin);
-        if (s.writeBlocked && b.room > roomBefore && b.room > 0) {
-          s.writeBlocked = false;
-          pushEvent(EventKind.STREAM_WRITABLE, <u32>c.handle, s.id, 0, 0);
-        }
-        if (b.allAcked() && b.fin && !s.notifiedFinished) {
-          s.notifiedFinished = true;
-          pushEvent(EventKind.STREAM_FINISHED, <u32>c.handle, s.id, 0, 0);
-          maybeForget(c, s);
-        }
-      }
-    } else if (f.kind == SF_RESET_STREAM) {
-      const s = c.stream(f.streamId);
-      if (s) { s.resetAcked = true; maybeForget(c, s); }
+  if (p.largestAckedSent >= 0) sp.ack.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
+  const q = sp.sent;
+  for (let k = 0; k < p.frameCount; k++) {
+    const f = q.frame(p.firstFrame + <i64>k);
+    switch (f.kind) {
+      case SF_CRYPTO: onCryptoAcked(sp, f); break;
+      case SF_STREAM: onStreamAcked(c, f); break;
+      case SF_RESET_STREAM: onResetStreamAcked(c, f); break;
+      default: break; // the others need nothing on acknowledgment
     }
   }
 }
@@ -93,24 +77,21 @@ function onPacketLost(c: Connection, sp: PacketSpace, p: SentPacket): void {
   requeueFrames(c, sp, p);
 }
 
-/** Schedules a packet's frames again (loss, or a PTO probe). */
+/** Schedules a packet's frames again (loss, or a PTO probe): each room owes its frame again. */
 export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): void {
-  for (let i = 0; i < p.frames.length; i++) {
-    const f = unchecked(p.frames[i]);
+  const q = sp.sent;
+  for (let k = 0; k < p.frameCount; k++) {
+    const f = q.frame(p.firstFrame + <i64>k);
     switch (f.kind) {
-      case SF_CRYPTO: sp.cryptoSend.onLost(f.offset, f.len, false); break;
-      case SF_STREAM: {
-        const s = c.stream(f.streamId);
-        if (s && s.send && !s.resetSent) s.send!.onLost(f.offset, f.len, f.fin);
-        break;
-      }
-      case SF_HANDSHAKE_DONE: if (!c.handshakeDonePending) c.handshakeDonePending = true; break;
-      case SF_MAX_DATA: c.maxDataPending = true; break;
-      case SF_MAX_STREAM_DATA: { const s = c.stream(f.streamId); if (s && s.recv && s.recv!.finalSize < 0) s.sendMaxStreamData = true; break; }
-      case SF_MAX_STREAMS_BIDI: c.maxStreamsBidiPending = true; break;
-      case SF_MAX_STREAMS_UNI: c.maxStreamsUniPending = true; break;
-      case SF_RESET_STREAM: { const s = c.stream(f.streamId); if (s && !s.resetAcked) { s.resetSent = false; s.resetPending = true; } break; }
-      case SF_STOP_SENDING: { const s = c.stream(f.streamId); if (s && s.recv && !s.peerReset && !s.recv!.finished()) s.stopPending = true; break; }
+      case SF_CRYPTO: onCryptoLost(sp, f); break;
+      case SF_STREAM: onStreamLost(c, f); break;
+      case SF_HANDSHAKE_DONE: c.pending.handshakeDone = true; break;
+      case SF_MAX_DATA: onMaxDataLost(c); break;
+      case SF_MAX_STREAM_DATA: onMaxStreamDataLost(c, f); break;
+      case SF_MAX_STREAMS_BIDI: onMaxStreamsLost(c, true); break;
+      case SF_MAX_STREAMS_UNI: onMaxStreamsLost(c, false); break;
+      case SF_RESET_STREAM: onResetStreamLost(c, f); break;
+      case SF_STOP_SENDING: onStopSendingLost(c, f); break;
       default: break; // ACK, PING, *_BLOCKED: sent fresh when still relevant
     }
   }

@@ -10,12 +10,16 @@ import { PacketType } from "../wire/version";
 import { unprotectPacket, removeHeaderProtection, openPayload, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
 import { readKeyFor, readHandle, onPeerUpdated, onOpenedCurrent, KEY_NEXT, KEY_CURRENT } from "./keyupdate";
 import { ERR_DROP_PACKET } from "../wire/errors";
-import { decodeFrame, fType, fA, fB, fC, fData, fDataLen, fFlag } from "../wire/frames/decode";
+import { decodeFrame, fType, fA, fB } from "../wire/frames/decode";
+import { takeFrame } from "./frame";
+import { onMaxData, onMaxStreams, onBlocked } from "./flow";
+import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
 import { FrameType } from "../wire/frames/types";
 import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
-import { PROTOCOL_VIOLATION, FLOW_CONTROL_ERROR, FINAL_SIZE_ERROR, CRYPTO_BUFFER_EXCEEDED, STREAM_STATE_ERROR, FRAME_ENCODING_ERROR } from "../wire/errors";
+import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
+import { onCryptoFrame } from "./crypto-frames";
 import { onAckFrame, setLossTimer } from "./loss";
-import { peerStream, streamError, maybeForget, isLocalStream } from "./stream-ops";
+import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
 import { Stream } from "./streams/stream";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE } from "./qlog";
@@ -39,7 +43,7 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
     q += <usize>n;
     if (!isLong) break;
   }
-  if (c.state == STATE_CLOSING && c.closeDeadline > now) c.closeSendPending = true; // answer with CONNECTION_CLOSE again (§10.2.1)
+  if (c.state == STATE_CLOSING && c.closeDeadline > now) c.pending.close = true; // answer with CONNECTION_CLOSE again (§10.2.1)
 }
 
 function spaceOfType(t: i32): i32 {
@@ -95,7 +99,6 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     return;
   }
   c.packetsReceived++;
-  sp.everReceived = true;
 
   // The client takes the server's SCID as its DCID from the first Initial (§7.2).
   if (!c.isServer && t == PacketType.INITIAL && !c.peerCidSet) {
@@ -117,7 +120,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   // Logged after processing so that the metrics include what this packet's ACK changed.
   if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
-  c.lastActivity = now;
+  c.onPeerActivity(now);
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
 
   if (c.isServer && si == SPACE_HANDSHAKE) {
@@ -169,20 +172,22 @@ function processFrames(c: Connection, sp: PacketSpace, p: usize, end: usize, pkt
   return eliciting;
 }
 
-/** One decoded frame. Returns 0, 2 (CRYPTO data arrived) or -code. */
+/**
+ * One decoded frame, handed as a record to the room that owns its state (conn/README.md).
+ * Returns 0, 2 (CRYPTO data arrived) or -code.
+ */
 function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
-  if (type >= FrameType.STREAM && type <= FrameType.STREAM_MAX) return onStream(c, now);
+  const f = takeFrame();
+  if (type >= FrameType.STREAM && type <= FrameType.STREAM_MAX) return onStreamFrame(c, f);
   switch (<i32>type) {
     case <i32>FrameType.PADDING:
     case <i32>FrameType.PING:
       return 0;
     case <i32>FrameType.ACK:
     case <i32>FrameType.ACK_ECN:
-      return onAckFrame(c, sp, now);
-    case <i32>FrameType.CRYPTO: {
-      if (sp.cryptoRecv.insert(fB, fData, fDataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
-      return sp.cryptoRecv.readable() > 0 ? 2 : 0;
-    }
+      return onAckFrame(c, sp, f, now);
+    case <i32>FrameType.CRYPTO:
+      return onCryptoFrame(sp, f);
     case <i32>FrameType.HANDSHAKE_DONE:
       if (c.isServer) return -PROTOCOL_VIOLATION; // §19.20
       if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
@@ -194,69 +199,24 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       c.closeIsApp = type == FrameType.CONNECTION_CLOSE_APP;
       if (c.state < STATE_DRAINING) {
         // Kept for the application (the first close only), bounded like our own (abi/conn.ts connClose).
-        const len = fDataLen < 1024 ? fDataLen : 1024;
+        const len = f.dataLen < 1024 ? f.dataLen : 1024;
         const r = new Uint8Array(len);
-        memory.copy(r.dataStart, fData, <usize>len);
+        memory.copy(r.dataStart, f.data, <usize>len);
         c.peerCloseReason = r;
       }
       c.startDraining(fA, fB, type == FrameType.CONNECTION_CLOSE_APP, now);
       return 0;
-    case <i32>FrameType.MAX_DATA:
-      if (fA > c.sendMaxData) { c.sendMaxData = fA; wakeWriters(c); }
-      return 0;
-    case <i32>FrameType.MAX_STREAM_DATA: {
-      const s = peerStream(c, fA, false);
-      if (!s) return streamError ? -streamError : 0;
-      if (!s.send) return -STREAM_STATE_ERROR;
-      if (fB > s.sendMax) s.sendMax = fB;
-      return 0;
-    }
-    case <i32>FrameType.MAX_STREAMS_BIDI:
-      if (fA > c.peerMaxStreamsBidi) { c.peerMaxStreamsBidi = fA; pushEvent(EventKind.STREAMS_AVAILABLE, <u32>c.handle, 1, 0, 0); }
-      return 0;
-    case <i32>FrameType.MAX_STREAMS_UNI:
-      if (fA > c.peerMaxStreamsUni) { c.peerMaxStreamsUni = fA; pushEvent(EventKind.STREAMS_AVAILABLE, <u32>c.handle, 0, 0, 0); }
-      return 0;
-    case <i32>FrameType.RESET_STREAM: {
-      const s = peerStream(c, fA, true);
-      if (!s) return streamError ? -streamError : 0;
-      if (!s.recv) return -STREAM_STATE_ERROR;
-      const r = s.recv!;
-      // §4.5: the final size cannot change, nor be below what was received.
-      if ((r.finalSize >= 0 && <u64>r.finalSize != fC) || fC < r.highest) return -FINAL_SIZE_ERROR;
-      if (fC > s.recvMax) return -FLOW_CONTROL_ERROR;
-      if (fC > r.highest) { c.dataReceived += fC - r.highest; if (c.dataReceived > c.recvMaxData) return -FLOW_CONTROL_ERROR; }
-      r.finalSize = <i64>fC;
-      if (!s.peerReset) {
-        s.peerReset = true;
-        s.stopPending = false;
-        pushEvent(EventKind.STREAM_RESET, <u32>c.handle, s.id, fB, 0);
-        maybeForget(c, s);
-      }
-      return 0;
-    }
-    case <i32>FrameType.STOP_SENDING: {
-      const s = peerStream(c, fA, false);
-      if (!s) return streamError ? -streamError : 0;
-      if (!s.send) return -STREAM_STATE_ERROR;
-      if (!s.peerStopSending) {
-        s.peerStopSending = true;
-        pushEvent(EventKind.STREAM_STOP_SENDING, <u32>c.handle, s.id, fB, 0);
-        // §3.5: answer with RESET_STREAM carrying the same code unless all data is acknowledged.
-        if (!s.resetSent && !s.send!.allAcked()) { s.resetCode = fB; s.resetPending = true; }
-      }
-      return 0;
-    }
+    case <i32>FrameType.MAX_DATA: return onMaxData(c, f);
+    case <i32>FrameType.MAX_STREAM_DATA: return onMaxStreamData(c, f);
+    case <i32>FrameType.MAX_STREAMS_BIDI: return onMaxStreams(c, f, true);
+    case <i32>FrameType.MAX_STREAMS_UNI: return onMaxStreams(c, f, false);
+    case <i32>FrameType.RESET_STREAM: return onResetStream(c, f);
+    case <i32>FrameType.STOP_SENDING: return onStopSending(c, f);
+    case <i32>FrameType.STREAM_DATA_BLOCKED: return onStreamDataBlocked(c, f);
     case <i32>FrameType.DATA_BLOCKED:
-      return 0;
-    case <i32>FrameType.STREAM_DATA_BLOCKED: {
-      const s = peerStream(c, fA, true);
-      if (!s && streamError) return -streamError;
-      return 0;
-    }
     case <i32>FrameType.STREAMS_BLOCKED_BIDI:
     case <i32>FrameType.STREAMS_BLOCKED_UNI:
-      return 0;
+      return onBlocked(c, f);
     case <i32>FrameType.NEW_CONNECTION_ID:
       // One CID per side for now (several CIDs and migration come later, ROADMAP): we
       // accept and ignore new CIDs; retiring is never needed since we keep using the first.
@@ -275,39 +235,6 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       return -PROTOCOL_VIOLATION; // we never advertise max_datagram_frame_size (RFC 9221 §3)
     default:
       return -FRAME_ENCODING_ERROR;
-  }
-}
-
-function onStream(c: Connection, now: f64): i32 {
-  const s = peerStream(c, fA, true);
-  if (!s) return streamError ? -streamError : 0;
-  if (!s.recv) return -STREAM_STATE_ERROR;
-  const r = s.recv!;
-  const off = fB;
-  const len = fDataLen;
-  const end = off + <u64>len;
-  if (r.finalSize >= 0 && (end > <u64>r.finalSize || (fFlag && end != <u64>r.finalSize))) return -FINAL_SIZE_ERROR;
-  if (fFlag && end < r.highest) return -FINAL_SIZE_ERROR;
-  if (end > s.recvMax) return -FLOW_CONTROL_ERROR; // §4.1
-  if (end > r.highest) {
-    c.dataReceived += end - r.highest;
-    if (c.dataReceived > c.recvMaxData) return -FLOW_CONTROL_ERROR;
-  }
-  if (fFlag) r.finalSize = <i64>end;
-  if (s.peerReset) return 0;
-  if (r.insert(off, fData, len) < 0) return -FLOW_CONTROL_ERROR;
-  c.streamBytesReceived += <u64>len;
-  if (r.readable() > 0 || r.finished() || (r.finalSize >= 0 && r.readOffset + <u64>r.readable() == <u64>r.finalSize)) {
-    pushEvent(EventKind.STREAM_READABLE, <u32>c.handle, s.id, 0, 0);
-  }
-  return 0;
-}
-
-/** More connection credit: streams blocked on writing may continue. */
-function wakeWriters(c: Connection): void {
-  for (let i = 0; i < c.streamIds.length; i++) {
-    const s = c.streams.get(unchecked(c.streamIds[i]));
-    if (s.writeBlocked && s.send && s.send!.room > 0) { s.writeBlocked = false; pushEvent(EventKind.STREAM_WRITABLE, <u32>c.handle, s.id, 0, 0); }
   }
 }
 

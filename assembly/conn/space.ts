@@ -52,9 +52,6 @@ export class PacketSpace {
   buffered: Array<Uint8Array> = new Array<Uint8Array>();
   /** Probe packets owed after a PTO. */
   probes: i32 = 0;
-  /** Whether a packet of this space was ever sent / received. */
-  everSent: bool = false;
-  everReceived: bool = false;
 
   constructor(public id: i32) {}
 

@@ -9,6 +9,7 @@ import { SendBuffer } from "./sendbuf";
 import { RecvBuffer } from "./recvbuf";
 import { ConfigKey } from "./config";
 import { pushEvent, EventKind } from "./events";
+import { BLOCKED_BIDI, BLOCKED_UNI } from "./pending";
 import { STREAM_LIMIT_ERROR, STREAM_STATE_ERROR } from "../wire/errors";
 
 /** True if `id` was opened by us. */
@@ -43,7 +44,7 @@ export function canOpenLocalStream(c: Connection, bidi: bool): bool {
   const n = bidi ? c.nextLocalBidi : c.nextLocalUni;
   const limit = bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni;
   if (n < limit) return true;
-  c.streamsBlockedPending |= bidi ? 1 : 2;
+  c.pending.streamsBlocked |= bidi ? BLOCKED_BIDI : BLOCKED_UNI;
   return false;
 }
 
@@ -51,7 +52,7 @@ export function openLocalStream(c: Connection, bidi: bool): f64 {
   const n = bidi ? c.nextLocalBidi : c.nextLocalUni;
   const limit = bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni;
   if (n >= limit) {
-    c.streamsBlockedPending |= bidi ? 1 : 2;
+    c.pending.streamsBlocked |= bidi ? BLOCKED_BIDI : BLOCKED_UNI;
     return -<f64>STREAM_LIMIT_ERROR;
   }
   const id: u64 = (n << 2) | (bidi ? 0 : 2) | (c.isServer ? 1 : 0);
@@ -124,12 +125,13 @@ function returnCredit(c: Connection, s: Stream, now: f64): void {
     if (s.recvWindow < maxWin && c.rtt.hasSample) s.recvWindow = s.recvWindow * 2 < maxWin ? s.recvWindow * 2 : maxWin;
     s.recvMax = r.readOffset + s.recvWindow;
     s.sendMaxStreamData = true;
+    c.pending.queueStream(s);
   }
   if (c.recvMaxData - c.dataRead < c.recvWindow / 2) {
     if (c.lastMaxDataUpdate >= 0 && now - c.lastMaxDataUpdate < 2 * c.rtt.smoothedRtt && c.recvWindow < maxWin * 4) c.recvWindow *= 2;
     c.lastMaxDataUpdate = now;
     c.recvMaxData = c.dataRead + c.recvWindow;
-    c.maxDataPending = true;
+    c.pending.maxData = true;
   }
 }
 
@@ -149,13 +151,14 @@ export function streamReset(c: Connection, id: u64, code: u64): i32 {
   if (s.resetSent || s.resetPending || s.send!.allAcked()) return 0;
   s.resetCode = code;
   s.resetPending = true;
+  c.pending.queueStream(s);
   return 0;
 }
 
 export function streamStopSending(c: Connection, id: u64, code: u64): i32 {
   const s = c.stream(id);
   if (!s || !s.recv) return -STREAM_STATE_ERROR;
-  if (!s.peerReset && !s.recv!.finished()) { s.stopCode = code; s.stopPending = true; }
+  if (!s.peerReset && !s.recv!.finished()) { s.stopCode = code; s.stopPending = true; c.pending.queueStream(s); }
   return 0;
 }
 
@@ -168,7 +171,7 @@ export function maybeForget(c: Connection, s: Stream): void {
   if (i >= 0) { c.streamIds[i] = c.streamIds[c.streamIds.length - 1]; c.streamIds.pop(); }
   if (!isLocalStream(c, s.id)) {
     // Give the peer a new stream slot (§4.6).
-    if ((s.id & 2) != 0) { c.peerClosedUni++; c.localMaxStreamsUni++; c.maxStreamsUniPending = true; }
-    else { c.peerClosedBidi++; c.localMaxStreamsBidi++; c.maxStreamsBidiPending = true; }
+    if ((s.id & 2) != 0) { c.peerClosedUni++; c.localMaxStreamsUni++; c.pending.maxStreamsUni = true; }
+    else { c.peerClosedBidi++; c.localMaxStreamsBidi++; c.pending.maxStreamsBidi = true; }
   }
 }

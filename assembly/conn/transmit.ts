@@ -1,6 +1,8 @@
 // Building datagrams (RFC 9000 §12.2 coalescing, §13 what goes where, §14.1 padding,
 // §8.1 anti-amplification; RFC 9002 §7 congestion window). Packets are assembled in
-// place in the transmit region and protected there (STYLE.md: ngtcp2's ppe style).
+// place in the transmit region and protected there (STYLE.md: ngtcp2's ppe style); the
+// packet being built is packet.ts's `pkt`, which the rooms' write functions share
+// (streams/send.ts writes stream frames).
 
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, SEND_DATAGRAM_SIZE } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
@@ -8,27 +10,20 @@ import { buildLongHeader, buildShortHeader, patchLength, builtLengthOffset, buil
 import { pnEncodeLength } from "../wire/pn";
 import { PacketType } from "../wire/version";
 import { FrameType } from "../wire/frames/types";
-import { encodeAck, encodeCrypto, cryptoHeaderLen, encodeStream, streamHeaderLen, encodeEmpty, encodeOne, encodeTwo,
-  encodeResetStream, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
+import { encodeEmpty, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
 import { protectPacket, TAG_LEN } from "../crypto/protect";
-import { SentPacket, SentFrame, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
-  SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_PING, SF_ACK, SF_DATA_BLOCKED,
-  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
+import { SF_HANDSHAKE_DONE, SF_PING } from "../recovery/sent";
+import { writeAck } from "./ack";
+import { writeCrypto } from "./crypto-frames";
 import { APPLICATION_ERROR } from "../wire/errors";
+import { pkt } from "./packet";
+import { writeStreamControl, writeStreamData } from "./streams/send";
+import { writeFlowFrames } from "./flow";
 import { setLossTimer } from "./loss";
-import { Stream } from "./streams/stream";
-import { maybeForget } from "./stream-ops";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
 
-// ACK ranges staged for the encoder: (lo, hi) u64 pairs, highest first.
-const MAX_ACK_RANGES: i32 = 32;
-const ackRanges: usize = heap.alloc(<usize>(MAX_ACK_RANGES * 16));
 
-// Per-packet build state.
-let pkt: SentPacket = new SentPacket(0, 0, 0, false, false);
-let eliciting: bool = false;
-let allowEliciting: bool = false;
 
 /**
  * Writes the next datagram of `c` at `out` (at most `cap` bytes). Returns its length,
@@ -60,7 +55,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
     const n = buildPacket(c, sp, out + <usize>pos, room, now, padInitial);
     if (n > 0) {
       pos += n;
-      if (padInitial && (!c.isServer || eliciting)) { padded = true; }
+      if (padInitial && (!c.isServer || pkt.eliciting)) { padded = true; }
       if (si == SPACE_HANDSHAKE && !c.isServer) c.discardSpace(SPACE_INITIAL); // RFC 9001 §4.9.1
     }
     if (padded) break;
@@ -74,8 +69,8 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
 }
 
 function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
-  if (!c.closeSendPending) return 0;
-  c.closeSendPending = false;
+  if (!c.pending.close) return 0;
+  c.pending.close = false;
   let pos = 0;
   // During the handshake the peer may lack our newest keys: send in every space we can
   // (§10.2.3), long headers first since a short header runs to the end of the datagram.
@@ -88,10 +83,6 @@ function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
   }
   c.bytesSent += <f64>pos;
   return pos;
-}
-
-function record(f: SentFrame): void {
-  pkt.frames.push(f);
 }
 
 /** Builds one packet of space `sp` at p (room bytes). Returns its length or 0. */
@@ -120,13 +111,14 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (payloadEnd <= payloadStart + 8) return 0;
   let q = payloadStart;
 
-  pkt = new SentPacket(pn, now, 0, false, false);
-  eliciting = false;
+  const r = sp.sent;
+  pkt.begin(r);
   // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
   // Within the window, 1-RTT data is paced (§7.7); ACKs and handshake packets are not.
-  allowEliciting = sp.probes > 0 || c.cc.canSend(room);
-  if (allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
-    allowEliciting = false;
+  // A full sent-packet record (its ceiling) holds back ack-eliciting packets too.
+  pkt.allowEliciting = pkt.recording && (sp.probes > 0 || c.cc.canSend(room));
+  if (pkt.allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
+    pkt.allowEliciting = false;
     c.pacerWakeAt = c.pacer.nextSendTime;
   }
 
@@ -144,28 +136,28 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     const savedUnacked = t.unacked, savedDeadline = t.deadline;
     q = writeAck(c, sp, q, payloadEnd, now);
     const afterAck = q;
-    if (allowEliciting) {
+    if (pkt.allowEliciting) {
       q = writeCrypto(sp, q, payloadEnd);
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
-      if ((sp.probes > 0 || (c.pingPending && si == SPACE_APP)) && !eliciting) {
+      if ((sp.probes > 0 || (c.pending.ping && si == SPACE_APP)) && !pkt.eliciting) {
         q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
-        record(new SentFrame(SF_PING, 0, 0, 0, false));
-        eliciting = true;
-        if (si == SPACE_APP) c.pingPending = false;
+        pkt.wrote(SF_PING, 0, 0, 0, false);
+        if (si == SPACE_APP) c.pending.ping = false;
       }
     }
     if (!ackDue && afterAck > payloadStart && q == afterAck) {
       t.unacked = savedUnacked; t.deadline = savedDeadline;
+      r.abandon();
       return 0;
     }
   }
-  if (q == payloadStart) return 0; // nothing to send in this space
-  const isProbe = eliciting && sp.probes > 0;
+  if (q == payloadStart) { r.abandon(); return 0; } // nothing to send in this space
+  const isProbe = pkt.eliciting && sp.probes > 0;
   if (isProbe) sp.probes--;
 
   // Padding: to fill the datagram (Initial), or so that the header protection sample exists (RFC 9001 §5.4.2).
   let payloadLen = <i32>(q - payloadStart);
-  const want = padToRoom && (!c.isServer || eliciting) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
+  const want = padToRoom && (!c.isServer || pkt.eliciting) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
   if (payloadLen < want) {
     encodePadding(q, payloadEnd, want - payloadLen);
     payloadLen = want;
@@ -173,19 +165,14 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (lengthSize > 0) patchLength(lengthOffset, lengthSize, pnLen + payloadLen + TAG_LEN);
   if (qlogEnabled) {
     const size = hlen + payloadLen + TAG_LEN;
-    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, eliciting ? <i64>size : 0);
+    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, pkt.eliciting ? <i64>size : 0);
   }
   const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
-  if (total < 0) return 0;
+  if (total < 0) { r.abandon(); return 0; }
   sp.nextPn++;
-  sp.everSent = true;
   c.packetsSent++;
-  const inFlight = eliciting || payloadLen > 0 && pkt.frames.length > 0;
-  pkt.size = total;
-  pkt.ackEliciting = eliciting;
-  pkt.inFlight = eliciting;
-  if (eliciting) {
-    sp.sent.push(pkt);
+  if (pkt.eliciting) {
+    r.commit(pn, now, total, true, true, pkt.largestAckedSent);
     sp.ackElicitingInFlight++;
     sp.timeOfLastAckEliciting = now;
     c.cc.onSent(total);
@@ -193,74 +180,23 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     // RFC 9002 §7: only probes may take bytes in flight above the window. Counted, not
     // assumed, so that the simulator can assert it.
     if (!isProbe && <f64>c.cc.bytesInFlight > c.cc.cwnd) c.sendsOverCwnd++;
-    c.lastActivity = now; // §10.1: sending an ack-eliciting packet restarts the idle timer
-  } else if (inFlight) {
-    sp.sent.push(pkt);
+    c.onElicitingSent(now); // §10.1 idle timer
+  } else if (r.pendingFrames > 0) {
+    // An ACK-only packet: recorded so that its acknowledgment lets the ACK tracker prune.
+    r.commit(pn, now, total, false, false, pkt.largestAckedSent);
   }
   return total;
 }
 
-function writeAck(c: Connection, sp: PacketSpace, q: usize, end: usize, now: f64): usize {
-  const t = sp.ack;
-  if (!t.hasRanges()) return q;
-  // Send an ACK when one is due, or piggyback when we send anyway and something is unacknowledged.
-  if (!(t.pending || t.deadline <= now || (t.unacked > 0 && allowEliciting))) return q;
-  const rs = t.received;
-  let count = 0;
-  for (let i = rs.count - 1; i >= 0 && count < MAX_ACK_RANGES; i--, count++) {
-    store<u64>(ackRanges + (<usize>count << 4), rs.lo(i));
-    store<u64>(ackRanges + (<usize>count << 4) + 8, rs.hi(i) - 1);
-  }
-  let delay: u64 = 0;
-  if (sp.id == SPACE_APP && now > t.largestTime) delay = (<u64>(now - t.largestTime)) >> c.localAckDelayExponent();
-  const n = encodeAck(q, end, ackRanges, count, delay, false, 0, 0, 0);
-  if (n <= 0) return q;
-  pkt.largestAckedSent = <i64>(rs.max() - 1);
-  record(new SentFrame(SF_ACK, 0, 0, 0, false));
-  t.onAckSent();
-  return q + <usize>n;
-}
-
-function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
-  const b = sp.cryptoSend;
-  while (b.hasPending()) {
-    const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, 1200) - 1;
-    if (room < 16) break;
-    const n = b.next(room, 0xffffffffffffffff);
-    if (n <= 0) break;
-    const off = b.chunkOffset;
-    const w = encodeCrypto(q, end, off, b.ptr(off), n);
-    if (w <= 0) { b.onLost(off, n, false); break; }
-    q += <usize>w;
-    record(new SentFrame(SF_CRYPTO, 0, off, n, false));
-    eliciting = true;
-  }
-  return q;
-}
-
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
-  if (c.handshakeDonePending && c.isServer) {
+  const owed = c.pending;
+  if (owed.handshakeDone && c.isServer) {
     const n = encodeEmpty(q, end, FrameType.HANDSHAKE_DONE);
-    if (n > 0) { q += <usize>n; c.handshakeDonePending = false; record(new SentFrame(SF_HANDSHAKE_DONE, 0, 0, 0, false)); eliciting = true; }
+    if (n > 0) { q += <usize>n; owed.handshakeDone = false; pkt.wrote(SF_HANDSHAKE_DONE, 0, 0, 0, false); }
   }
-  if (c.maxDataPending) {
-    const n = encodeOne(q, end, FrameType.MAX_DATA, c.recvMaxData);
-    if (n > 0) { q += <usize>n; c.maxDataPending = false; record(new SentFrame(SF_MAX_DATA, 0, 0, 0, false)); eliciting = true; }
-  }
-  if (c.maxStreamsBidiPending) {
-    const n = encodeOne(q, end, FrameType.MAX_STREAMS_BIDI, c.localMaxStreamsBidi);
-    if (n > 0) { q += <usize>n; c.maxStreamsBidiPending = false; record(new SentFrame(SF_MAX_STREAMS_BIDI, 0, 0, 0, false)); eliciting = true; }
-  }
-  if (c.maxStreamsUniPending) {
-    const n = encodeOne(q, end, FrameType.MAX_STREAMS_UNI, c.localMaxStreamsUni);
-    if (n > 0) { q += <usize>n; c.maxStreamsUniPending = false; record(new SentFrame(SF_MAX_STREAMS_UNI, 0, 0, 0, false)); eliciting = true; }
-  }
-  if (c.streamsBlockedPending != 0) {
-    const bidi = (c.streamsBlockedPending & 1) != 0;
-    const n = encodeOne(q, end, bidi ? FrameType.STREAMS_BLOCKED_BIDI : FrameType.STREAMS_BLOCKED_UNI, bidi ? c.peerMaxStreamsBidi : c.peerMaxStreamsUni);
-    if (n > 0) { q += <usize>n; c.streamsBlockedPending &= bidi ? ~1 : ~2; record(new SentFrame(SF_STREAMS_BLOCKED, 0, 0, 0, false)); eliciting = true; }
-  }
-  // Streams: most urgent first (0 = highest), round robin within an urgency level.
+  q = writeFlowFrames(c, q, end);
+  q = writeStreamControl(c, q, end);
+  // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
   const count = ids.length;
   if (count == 0) return q;
@@ -273,66 +209,9 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
       if (idx >= ids.length) continue;
       const s = c.streams.get(unchecked(ids[idx]));
       if (s.urgency != u || !s.wantsToSend()) continue;
-      q = writeStreamFrames(c, s, q, end);
+      q = writeStreamData(c, s, q, end);
     }
   }
   return q;
 }
 
-function writeStreamFrames(c: Connection, s: Stream, q: usize, end: usize): usize {
-  if (s.stopPending) {
-    const n = encodeTwo(q, end, FrameType.STOP_SENDING, s.id, s.stopCode);
-    if (n > 0) { q += <usize>n; s.stopPending = false; record(new SentFrame(SF_STOP_SENDING, s.id, 0, 0, false)); eliciting = true; }
-  }
-  if (s.sendMaxStreamData && s.recv) {
-    const n = encodeTwo(q, end, FrameType.MAX_STREAM_DATA, s.id, s.recvMax);
-    if (n > 0) { q += <usize>n; s.sendMaxStreamData = false; record(new SentFrame(SF_MAX_STREAM_DATA, s.id, 0, 0, false)); eliciting = true; }
-  }
-  if (s.resetPending) {
-    const n = encodeResetStream(q, end, s.id, s.resetCode, s.send ? s.send!.nextSend : 0);
-    if (n > 0) {
-      q += <usize>n; s.resetPending = false; s.resetSent = true;
-      record(new SentFrame(SF_RESET_STREAM, s.id, 0, 0, false)); eliciting = true;
-    }
-    return q;
-  }
-  const b = s.send;
-  if (!b || s.resetSent) return q;
-  const buf = b!;
-  // Data: retransmissions first (already counted against flow control), then new data within both limits.
-  for (;;) {
-    const room = <i32>(end - q) - streamHeaderLen(s.id, buf.nextSend, 1200, true);
-    if (room < 1 && !(buf.fin && buf.nextSend == buf.end)) break;
-    const connCredit = c.sendMaxData > c.dataSent ? c.sendMaxData - c.dataSent : 0;
-    let limit = s.sendMax;
-    if (buf.nextSend + connCredit < limit) limit = buf.nextSend + connCredit;
-    const before = buf.nextSend;
-    const n = buf.next(room > 0 ? room : 0, limit);
-    const off = buf.chunkOffset;
-    const fin = buf.finWith(off + <u64>n);
-    if (n == 0 && !fin) {
-      // Blocked by flow control: tell the peer once per limit (§4.1).
-      if (buf.nextSend < buf.end) {
-        if (buf.nextSend >= s.sendMax && s.blockedAt != s.sendMax + 1) {
-          const w = encodeTwo(q, end, FrameType.STREAM_DATA_BLOCKED, s.id, s.sendMax);
-          if (w > 0) { q += <usize>w; s.blockedAt = s.sendMax + 1; record(new SentFrame(SF_STREAM_DATA_BLOCKED, s.id, 0, 0, false)); eliciting = true; }
-        } else if (connCredit == 0 && c.dataBlockedSentAt != c.sendMaxData) {
-          const w = encodeOne(q, end, FrameType.DATA_BLOCKED, c.sendMaxData);
-          if (w > 0) { q += <usize>w; c.dataBlockedSentAt = c.sendMaxData; record(new SentFrame(SF_DATA_BLOCKED, 0, 0, 0, false)); eliciting = true; }
-        }
-      }
-      break;
-    }
-    const w = encodeStream(q, end, s.id, off, buf.ptr(off), n, fin, true);
-    if (w <= 0) { buf.onLost(off, n, fin); break; }
-    q += <usize>w;
-    if (buf.nextSend > before) { c.dataSent += buf.nextSend - before; }
-    if (fin) { buf.finSent = true; buf.finLost = false; }
-    c.streamBytesSent += <u64>n;
-    record(new SentFrame(SF_STREAM, s.id, off, n, fin));
-    eliciting = true;
-    if (n < room) break;
-  }
-  maybeForget(c, s);
-  return q;
-}

@@ -350,7 +350,7 @@ function onConnectionTimeout(conn: Connection, now: f64): void {
     release(conn);
     return;
   }
-  if (conn.idleTimeout > 0 && conn.lastActivity + conn.effectiveIdle() <= now) {
+  if (conn.idleDeadline() <= now) {
     // §10.1: idle timeout closes silently.
     conn.finishClose();
     release(conn);

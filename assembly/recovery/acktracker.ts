@@ -13,9 +13,18 @@ export class AckTracker {
   /** An ACK should be sent with the next packet. */
   pending: bool = false;
 
-  /** True if pn was already received (duplicate). */
+  /**
+   * True if pn was already received (duplicate). RFC 9000 §12.3: a packet number must
+   * never be processed twice, so every number below the tracked window (the ranges
+   * forgotten by trimBelow or by the range limit) counts as a duplicate too.
+   */
   isDuplicate(pn: u64): bool {
-    return this.received.contains(pn);
+    return pn < this.received.floor || this.received.contains(pn);
+  }
+
+  /** Stops tracking (and acknowledging) packet numbers below `pn`; they become duplicates. */
+  trimBelow(pn: u64): void {
+    this.received.trimBelow(pn);
   }
 
   /**

@@ -5,3 +5,6 @@
 export * from "../index";
 export * from "./crypto";
 export * from "./chacha";
+export * from "./recovery";
+export * from "./buffers";
+export * from "./frames";

@@ -16,12 +16,11 @@ export class Stream {
   /** Receive window: how far ahead of the read offset we let the peer go. */
   recvWindow: u64 = 0;
   urgency: i32 = 3;
-  /** Sequence for fair round robin within an urgency level. */
-  lastServed: u64 = 0;
 
-  // Owed control frames.
+  // Owed control frames (the stream waits in the connection's Pending queue, conn/pending.ts).
+  /** In the Pending queue. */
+  queued: bool = false;
   sendMaxStreamData: bool = false;
-  sendBlocked: bool = false;
   blockedAt: u64 = 0;
   resetCode: u64 = 0;
   resetPending: bool = false;
@@ -35,8 +34,6 @@ export class Stream {
   peerStopSending: bool = false;
 
   // Notifications owed to the host.
-  notifyReadable: bool = false;
-  notifyWritable: bool = false;
   notifiedFinished: bool = false;
   /** The host wants STREAM_WRITABLE once room frees up. */
   writeBlocked: bool = false;
@@ -53,9 +50,14 @@ export class Stream {
     return this.sendMax > s.nextSend ? this.sendMax - s.nextSend : 0;
   }
 
-  /** True when this stream has frames (data, FIN or control) to send. */
+  /** True while it owes STOP_SENDING, MAX_STREAM_DATA or RESET_STREAM. */
+  owesControl(): bool {
+    return this.stopPending || this.resetPending || (this.sendMaxStreamData && this.recv != null);
+  }
+
+  /** True when this stream has data or a FIN to send (control frames: owesControl). */
   wantsToSend(): bool {
-    if (this.resetPending || this.stopPending || this.sendMaxStreamData || this.sendBlocked) return true;
+    if (this.resetPending) return false;
     const s = this.send;
     if (!s || this.resetSent) return false;
     if (!s.lost.isEmpty()) return true;

@@ -1,0 +1,45 @@
+// CRYPTO frames (RFC 9000 §19.6) in both directions: the TLS bytes of one packet number
+// space, received into its reassembly buffer (§7.5 bounds it), written from its send
+// buffer, and acknowledged or lost like stream data. (Packet protection is
+// assembly/crypto/; this is only the handshake byte stream.)
+
+import { PacketSpace } from "./space";
+import { Frame } from "./frame";
+import { pkt } from "./packet";
+import { encodeCrypto, cryptoHeaderLen } from "../wire/frames/encode";
+import { SF_CRYPTO, SentFrame } from "../recovery/sent";
+import { CRYPTO_BUFFER_EXCEEDED } from "../wire/errors";
+
+/** CRYPTO received (b = offset, data). Returns 0, 2 when bytes became readable, or -CRYPTO_BUFFER_EXCEEDED. */
+export function onCryptoFrame(sp: PacketSpace, f: Frame): i32 {
+  if (sp.cryptoRecv.insert(f.b, f.data, f.dataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
+  return sp.cryptoRecv.readable() > 0 ? 2 : 0;
+}
+
+/** Our CRYPTO frame was acknowledged: release the bytes. */
+export function onCryptoAcked(sp: PacketSpace, f: SentFrame): void {
+  sp.cryptoSend.onAcked(f.offset, f.len, false);
+}
+
+/** Our CRYPTO frame was lost (or is probed again): send its bytes again. */
+export function onCryptoLost(sp: PacketSpace, f: SentFrame): void {
+  sp.cryptoSend.onLost(f.offset, f.len, false);
+}
+
+/** Writes pending CRYPTO bytes of the space into the packet being built; returns the new write position. */
+export function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
+  const b = sp.cryptoSend;
+  while (b.hasPending()) {
+    const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, 1200) - 1;
+    if (room < 16) break;
+    const n = b.next(room, 0xffffffffffffffff);
+    if (n <= 0) break;
+    const off = b.chunkOffset;
+    const w = encodeCrypto(q, end, off, b.ptr(off), n);
+    if (w <= 0) { b.onLost(off, n, false); break; }
+    q += <usize>w;
+    pkt.wrote(SF_CRYPTO, 0, off, n, false);
+  }
+  return q;
+}
+
