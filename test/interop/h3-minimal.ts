@@ -1,7 +1,9 @@
 // Just enough HTTP/3 (RFC 9114) and QPACK (RFC 9204, static table only, no dynamic
 // table) to exchange one request and response with ngtcp2's h3-only example client and
 // server: frames, a control stream with empty SETTINGS, and field sections made of
-// static-table references and literals. Test support, not the HTTP/3 layer.
+// static-table references and literals. Test support, not the HTTP/3 layer: superseded
+// by host/h3 (test/h3/ngtcp2.test.ts runs the real client and server against ngtcp2);
+// kept because the transport-level interop tests drive raw streams with it.
 
 import { varint } from '../support/varint';
 
