@@ -13,6 +13,7 @@ import { H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
 import { readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
+import { resetStream } from './stream-reset';
 
 /** A `Response` with the trailer section (resolves to empty Headers when there is none). */
 export type H3Response = Response & { trailers: Promise<Headers> };
@@ -39,19 +40,20 @@ const toHeaders = (lines: FieldLine[] | null): Headers => {
   return h;
 };
 
-async function resolveHost(host: string): Promise<string> {
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (isIP(bare)) return bare;
-  const all = await lookup(bare, { all: true });
-  return (all.find((a) => a.family === 4) ?? all[0]).address;
-}
-
 /** One HTTP/3 connection to one origin. */
 export class H3Client {
   private goingAway = false;
 
   private constructor(readonly h3: H3Connection, readonly origin: URL) {
     h3.onGoaway = () => { this.goingAway = true; };
+  }
+
+  /** The address to connect to for a URL host: IP literals as they are, names through DNS (IPv4 preferred). */
+  static async resolveHost(host: string): Promise<string> {
+    const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+    if (isIP(bare)) return bare;
+    const all = await lookup(bare, { all: true });
+    return (all.find((a) => a.family === 4) ?? all[0]).address;
   }
 
   /** The QUIC connection underneath (stats, handshake info). */
@@ -62,7 +64,7 @@ export class H3Client {
     const u = new URL(url);
     if (u.protocol !== 'https:') throw new QuicArgumentError(`HTTP/3 needs an https: URL, not ${u.protocol}`);
     const port = options.port ?? (u.port ? Number(u.port) : 443);
-    const address = options.address ?? await resolveHost(u.hostname);
+    const address = options.address ?? await H3Client.resolveHost(u.hostname);
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     const { h3: h3Options, ...rest } = options;
     const quic = await connect({ serverName: hostname, ...rest, address, port, alpn: ['h3'] });
@@ -85,7 +87,7 @@ export class H3Client {
     if (this.goingAway) throw new H3Error('H3_REQUEST_REJECTED', 'the server sent GOAWAY: open a new connection');
     if (req.signal.aborted) throw req.signal.reason;
     const stream = await this.quic.openStreamAsync();
-    const abort = () => { stream.reset(H3ErrorCode.H3_REQUEST_CANCELLED); stream.stopSending(H3ErrorCode.H3_REQUEST_CANCELLED); };
+    const abort = () => { void resetStream(stream, H3ErrorCode.H3_REQUEST_CANCELLED); stream.stopSending(H3ErrorCode.H3_REQUEST_CANCELLED); };
     req.signal.addEventListener('abort', abort, { once: true });
     const fields = toFieldLines([[':method', req.method], [':scheme', 'https'], [':authority', u.host], [':path', u.pathname + u.search]], req.headers);
     const trailerFn = reqTrailers === undefined ? undefined : async () => {

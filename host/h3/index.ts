@@ -4,3 +4,5 @@ export { serveH3, H3Server, H3ServerConnection, type H3Handler, type ServeH3Opti
 export { H3Connection, type H3Options } from './connection';
 export { H3Error, H3ErrorCode, h3ErrorName } from './errors';
 export { SettingId, StreamType, FrameType } from './frames';
+export { HqClient, serveHqConnection, HqErrorCode, HQ_ALPN } from './hq';
+export { fileHandler, resolveFile } from './files';

@@ -11,6 +11,7 @@ import type { H3Connection } from './connection';
 import type { FieldLine } from './qpack/decoder';
 import { encodeFieldSection } from './qpack/encoder';
 import { StreamReader } from './stream-reader';
+import { resetStream } from './stream-reset';
 
 export interface IncomingMessage {
   /** The header section (pseudo-header fields first). */
@@ -71,7 +72,7 @@ export async function readMessage(h3: H3Connection, stream: QuicStream, skipInte
     rejectTrailers(e);
     controller.error(e);
     if (isConnectionError(e)) h3.fail(e);
-    else if (e instanceof H3Error) { stream.stopSending(e.quicCode!); stream.reset(e.quicCode!); }
+    else if (e instanceof H3Error) { stream.stopSending(e.quicCode!); void resetStream(stream, e.quicCode!); }
   };
   const body = new ReadableStream<Uint8Array>({
     pull: async (controller) => {

@@ -13,6 +13,7 @@ import { H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
+import { resetStream } from './stream-reset';
 
 export type H3Handler = (req: Request & { trailers: Promise<Headers> }) => Response | Promise<Response>;
 
@@ -86,7 +87,7 @@ export class H3ServerConnection {
     if (this.goawayId !== null && stream.id >= this.goawayId) {
       // RFC 9114 §5.2: requests at or past the GOAWAY id are rejected, never processed.
       stream.stopSending(H3ErrorCode.H3_REQUEST_REJECTED);
-      stream.reset(H3ErrorCode.H3_REQUEST_REJECTED);
+      void resetStream(stream, H3ErrorCode.H3_REQUEST_REJECTED);
       return;
     }
     this.highestStream = Math.max(this.highestStream, stream.id);
@@ -100,7 +101,7 @@ export class H3ServerConnection {
     if (isConnectionError(e)) return this.h3.fail(e);
     if (e instanceof H3Error) {
       stream.stopSending(e.quicCode!);
-      stream.reset(e.quicCode!);
+      void resetStream(stream, e.quicCode!);
     }
     // Anything else is the transport telling us the stream or connection is gone.
   }
