@@ -23,6 +23,13 @@ export default [
     plugins: [inlineCore(), ts()],
   },
   {
+    // The `quicwasm` command (package.json "bin"); the shebang comes from the banner.
+    input: 'host/cli/main.ts',
+    external: nodeExternal,
+    output: { file: 'dist/cli.mjs', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node' },
+    plugins: [inlineCore(), ts()],
+  },
+  {
     input: 'host/browser.ts',
     // Anything from node: here is a bug; rollup fails the build on an unresolved import.
     output: { file: 'dist/browser.mjs', format: 'es', sourcemap: true },

@@ -11,3 +11,6 @@ export { qlogDirectory } from './node-qlog';
 export { systemTrustAnchors } from './tls/pki/node-roots';
 export { nodeCryptoProvider } from './crypto/node-provider';
 export { loadCoreNode, coreWasmPath } from './core/node-loader';
+
+// HTTP/3, QPACK and hq-interop (host/h3): h3Fetch, H3Client, serveH3, HqClient, ...
+export * from './h3/index';
