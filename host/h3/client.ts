@@ -11,7 +11,7 @@ import type { QuicConnection } from '../transport/connection';
 import { QuicArgumentError } from '../errors';
 import { H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
-import { readMessage, toFieldLines, writeMessage } from './message';
+import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
 import { resetStream } from './stream-reset';
 
@@ -96,16 +96,18 @@ export class H3Client {
     };
     const sending = writeMessage(stream, fields, req.body, trailerFn);
     sending.catch(() => undefined);
-    let msg;
+    let msg, status: number;
     try {
       msg = await readMessage(this.h3, stream, true);
+      const statusText = msg.fields.find(([n]) => n === ':status')?.[1] ?? '';
+      status = Number(statusText);
+      if (!/^\d{3}$/.test(statusText) || status < 200 || status > 599) throw new H3Error('H3_MESSAGE_ERROR', `bad :status "${statusText}"`);
     } catch (e) {
-      this.h3.handleError(e);
+      // Frame and QPACK errors end the connection; a malformed response only its stream (RFC 9114 §4.1.2).
+      if (isConnectionError(e)) this.h3.fail(e);
+      else if (e instanceof H3Error) { stream.stopSending(e.quicCode!); void resetStream(stream, e.quicCode!); }
       throw e;
     }
-    const statusText = msg.fields.find(([n]) => n === ':status')?.[1] ?? '';
-    const status = Number(statusText);
-    if (!/^\d{3}$/.test(statusText) || status < 200 || status > 599) throw new H3Error('H3_MESSAGE_ERROR', `bad :status "${statusText}"`);
     const nullBody = req.method === 'HEAD' || status === 204 || status === 304;
     if (nullBody) void msg.body.cancel().catch(() => undefined);
     const res = new Response(nullBody ? null : msg.body, { status, headers: toHeaders(msg.fields) }) as H3Response;

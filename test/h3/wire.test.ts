@@ -129,3 +129,33 @@ test.each([
   await act(c);
   expect((await closeCode(c)).toString(16)).toBe(code.toString(16));
 });
+
+test('client: a malformed response fails only its request (H3_MESSAGE_ERROR); a DATA-first response ends the connection', async () => {
+  const { listen } = await import('../../host/node');
+  const { H3Client } = await import('../../host/h3/index');
+  const raw = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate: cert });
+  void (async () => {
+    for await (const conn of raw) {
+      await control(conn);
+      let n = 0;
+      for (;;) {
+        const s = await conn.acceptStream().catch(() => null);
+        if (!s) break;
+        if (s.unidirectional) { void s.readAll().catch(() => undefined); continue; }
+        const k = n++;
+        void s.readAll().then(async () => {
+          if (k === 0) await s.end(frame(1, '0000' + '5f09' + '03616263')); // :status "abc"
+          else if (k === 1) await s.end(new Uint8Array([...frame(1, '0000d9'), ...frame(0, '6f6b')])); // 200 "ok"
+          else await s.end(frame(0, '6f6b')); // DATA first
+        }).catch(() => undefined);
+      }
+    }
+  })();
+  const origin = `https://localhost:${raw.address.port}`;
+  const c = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [cert.chain[0]] });
+  await expect(c.fetch(`${origin}/a`)).rejects.toMatchObject({ code: 'ERR_H3_MESSAGE_ERROR' });
+  expect(await (await c.fetch(`${origin}/b`)).text()).toBe('ok');
+  await expect(c.fetch(`${origin}/c`)).rejects.toMatchObject({ code: 'ERR_H3_FRAME_UNEXPECTED' });
+  expect((await closeCode(c.quic)).toString(16)).toBe(H3ErrorCode.H3_FRAME_UNEXPECTED.toString(16));
+  await raw.close();
+});
