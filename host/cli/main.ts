@@ -3,6 +3,7 @@
 
 import { clientCommand, CLIENT_HELP } from './client';
 import { serverCommand, SERVER_HELP } from './server';
+import { demoCommand, DEMO_HELP } from './demo';
 import { CliError, describeError, EXIT } from './errors';
 
 const HELP = `Usage: quicwasm <command> [options]
@@ -10,6 +11,7 @@ const HELP = `Usage: quicwasm <command> [options]
 Commands:
   server   serve a directory over HTTP/3 and hq-interop
   client   download URLs over HTTP/3 or hq-interop
+  demo     a server and a client on loopback: handshake, concurrent downloads, resumption
 
 Run "quicwasm <command> --help" for the options of each.`;
 
@@ -19,10 +21,11 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       const topic = cmd === 'help' ? rest[0] : undefined;
-      io.stdout.write((topic === 'server' ? SERVER_HELP : topic === 'client' ? CLIENT_HELP : HELP) + '\n');
+      io.stdout.write((topic === 'server' ? SERVER_HELP : topic === 'client' ? CLIENT_HELP : topic === 'demo' ? DEMO_HELP : HELP) + '\n');
       return cmd ? EXIT.OK : EXIT.USAGE;
     }
     if (cmd === 'client') return await clientCommand(rest, io);
+    if (cmd === 'demo') return await demoCommand(rest, io);
     if (cmd === 'server') {
       const r = await serverCommand(rest, io);
       if (typeof r === 'number') return r;
@@ -34,7 +37,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       await r();
       return EXIT.OK;
     }
-    throw new CliError(`unknown command "${cmd}" (commands: server, client)`, EXIT.USAGE);
+    throw new CliError(`unknown command "${cmd}" (commands: server, client, demo)`, EXIT.USAGE);
   } catch (e) {
     const usage = (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     io.stderr.write(`quicwasm: ${usage ? (e as Error).message : describeError(e)}\n`);

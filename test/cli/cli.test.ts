@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 test('--help for every command', async () => {
-  for (const args of [['--help'], ['server', '--help'], ['client', '--help']]) {
+  for (const args of [['--help'], ['server', '--help'], ['client', '--help'], ['demo', '--help']]) {
     const r = await cli(args);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: quicwasm/);
@@ -125,4 +125,12 @@ test('failures: missing file, certificate not trusted, nobody listening', async 
   const nobody = await cli(['client', 'https://127.0.0.1:9/s1.txt', '--insecure', '--timeout', '2']);
   expect(nobody.code).toBe(1);
   expect(oneLine(nobody)).toMatch(/^quicwasm: /);
+}, 60_000);
+
+test('quicwasm demo: server and client in one process, byte-exact, resumed', async () => {
+  const r = await cli(['demo', '--size', '300000', '--files', '3']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/4\/4 files byte-exact/);
+  expect(r.stdout).toMatch(/second connection: resumed with the session ticket/);
+  expect(r.stdout).toMatch(/TLS 1.3 TLS_AES_128_GCM_SHA256, ALPN h3/);
 }, 60_000);
