@@ -4,11 +4,8 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { H3Client, type H3ClientOptions } from '../h3/client';
-import { HqClient } from '../h3/hq';
-import { parsePemCertificates } from '../tls/pki/index';
-import { decodeSessionTicket, encodeSessionTicket, type SessionTicket } from '../tls/engine';
-import type { QuicConnection } from '../transport/connection';
+import { H3Client, HqClient, decodeSessionTicket, encodeSessionTicket, parsePemCertificates } from '../index';
+import type { H3ClientOptions, QuicConnection, SessionTicket } from '../index';
 import { CliError, EXIT, unsupported } from './errors';
 import { createProgress, formatBytes } from './progress';
 

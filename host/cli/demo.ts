@@ -8,10 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateSelfSigned } from '../tls/pki/index';
-import { serveH3 } from '../h3/server';
-import { fileHandler } from '../h3/files';
-import { H3Client } from '../h3/client';
+import { H3Client, fileHandler, generateSelfSigned, serveH3 } from '../index';
 import { CliError, EXIT } from './errors';
 import { createProgress, formatBytes } from './progress';
 

@@ -2,7 +2,8 @@
 // trace. CliError is for problems the CLI finds itself (arguments, files); library
 // errors (QuicError family) are turned into a sentence by describeError().
 
-import { QuicError } from '../errors';
+import { QuicError } from '../index';
+
 
 /** Exit codes: 1 runtime failure, 2 bad usage, 3 not supported yet. */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, UNSUPPORTED: 3 } as const;

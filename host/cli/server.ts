@@ -4,11 +4,8 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { listen } from '../node';
-import { generateSelfSigned, parsePemCertificates, parsePemPrivateKey, type CertifiedKey } from '../tls/pki/index';
-import { H3ServerConnection } from '../h3/server';
-import { fileHandler } from '../h3/files';
-import { HQ_ALPN, serveHqConnection } from '../h3/hq';
+import { H3ServerConnection, HQ_ALPN, fileHandler, generateSelfSigned, listen, parsePemCertificates, parsePemPrivateKey, serveHqConnection } from '../index';
+import type { CertifiedKey } from '../index';
 import { CliError, EXIT, unsupported } from './errors';
 
 export const SERVER_HELP = `Usage: quicwasm server --root DIR [options]
