@@ -6,3 +6,4 @@ export { H3Error, H3ErrorCode, h3ErrorName } from './errors';
 export { SettingId, StreamType, FrameType } from './frames';
 export { HqClient, serveHqConnection, HqErrorCode, HQ_ALPN } from './hq';
 export { fileHandler, resolveFile } from './files';
+export { nodeStyle, type NodeStyleRequest, type NodeStyleResponse } from './node-style';

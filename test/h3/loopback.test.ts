@@ -91,3 +91,22 @@ test('50 concurrent requests on one connection', async () => {
   expect(c.quic.handshakeInfo?.alpn).toBe('h3');
   await c.close();
 });
+
+test('a Node-style (req, res) handler through nodeStyle()', async () => {
+  const { nodeStyle } = await import('../../host/h3/index');
+  const s = await serveH3({ address: '127.0.0.1', port: 0, certificate: cert }, nodeStyle(async (req, res) => {
+    let n = 0;
+    for await (const chunk of req) n += (chunk as Uint8Array).length;
+    res.statusCode = 201;
+    res.setHeader('x-seen', `${req.method} ${req.url} ${req.headers['x-test']} ${n}`);
+    res.write('part 1, ');
+    res.end('part 2');
+  }));
+  const c = await H3Client.connect(`https://localhost:${s.address.port}`, { address: '127.0.0.1', trustAnchors: [cert.chain[0]] });
+  const r = await c.fetch(`https://localhost:${s.address.port}/node?q=1`, { method: 'PUT', body: 'x'.repeat(100_000), headers: { 'x-test': 'yes' } });
+  expect(r.status).toBe(201);
+  expect(r.headers.get('x-seen')).toBe('PUT /node?q=1 yes 100000');
+  expect(await r.text()).toBe('part 1, part 2');
+  await c.close();
+  await s.close();
+});

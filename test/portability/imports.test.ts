@@ -13,7 +13,7 @@ const NODE_ROOMS = new Set([
   'host/index.ts', 'host/node.ts', 'host/node-qlog.ts', 'host/net/udp.ts', 'host/crypto/node-provider.ts',
   'host/tls/pki/node-roots.ts', 'host/tls/pki/node-rsa.ts', 'host/core/node-loader.ts',
   // HTTP/3 over node:dgram: DNS for URLs, files for the static handler (the framing, QPACK and connection are portable).
-  'host/h3/client.ts', 'host/h3/files.ts',
+  'host/h3/client.ts', 'host/h3/files.ts', 'host/h3/node-style.ts',
 ]);
 /** Whole folders that are Node-only: the `quicwasm` command line. */
 const NODE_FOLDERS = ['host/cli/'];
