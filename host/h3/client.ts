@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { connect, type ConnectOptions } from '../node';
 import type { QuicConnection } from '../transport/connection';
-import { QuicArgumentError } from '../errors';
+import { QuicArgumentError, QuicError } from '../errors';
 import { H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
@@ -94,11 +94,18 @@ export class H3Client {
       const t = typeof reqTrailers === 'function' ? await reqTrailers() : reqTrailers;
       return toFieldLines([], new Headers(t));
     };
-    const sending = writeMessage(stream, fields, req.body, trailerFn);
-    sending.catch(() => undefined);
+    const sending = writeMessage(stream, fields, req.body, trailerFn, this.h3.peerMaxFieldSectionSize);
+    // The request could not be sent (too large, or the body failed): abandon the stream and fail the fetch with why.
+    const sendFailed = new Promise<never>((_, reject) => sending.catch((e) => {
+      if (e instanceof QuicError && !(e instanceof H3Error)) return; // the stream or connection failed: reading reports it
+      void resetStream(stream, H3ErrorCode.H3_REQUEST_CANCELLED);
+      stream.stopSending(H3ErrorCode.H3_REQUEST_CANCELLED);
+      reject(e);
+    }));
+    sendFailed.catch(() => undefined);
     let msg, status: number;
     try {
-      msg = await readMessage(this.h3, stream, true);
+      msg = await Promise.race([readMessage(this.h3, stream, true), sendFailed]);
       const statusText = msg.fields.find(([n]) => n === ':status')?.[1] ?? '';
       status = Number(statusText);
       if (!/^\d{3}$/.test(statusText) || status < 200 || status > 599) throw new H3Error('H3_MESSAGE_ERROR', `bad :status "${statusText}"`);

@@ -38,6 +38,8 @@ export class H3Connection {
   readonly decoder: QpackDecoder;
   /** The peer's SETTINGS, once its control stream delivered them. */
   readonly peerSettings: Promise<Settings>;
+  /** The peer's SETTINGS once received (null before). */
+  peerSettingsReceived: Settings | null = null;
   /** The stream id (from a server) or push id (from a client) of the last GOAWAY received. */
   goawayReceived: number | null = null;
   /** Called with the error that ended this HTTP/3 connection (protocol errors only). */
@@ -94,6 +96,11 @@ export class H3Connection {
     const lines = await this.decoder.decode(streamId, section);
     this.flushDecoder();
     return lines;
+  }
+
+  /** The peer's SETTINGS_MAX_FIELD_SECTION_SIZE (RFC 9114 §4.2.2), Infinity until known or when unset. */
+  get peerMaxFieldSectionSize(): number {
+    return this.peerSettingsReceived?.get(SettingId.MAX_FIELD_SECTION_SIZE) ?? Infinity;
   }
 
   /** Sends GOAWAY (RFC 9114 §5.2): a server passes the first request stream id it will not process. */
@@ -185,7 +192,8 @@ export class H3Connection {
       const payload = await r.exact(f.length);
       if (f.type === FrameType.SETTINGS) {
         if (!first) throw new H3Error('H3_FRAME_UNEXPECTED', 'a second SETTINGS frame');
-        this.resolveSettings(decodeSettings(payload));
+        this.peerSettingsReceived = decodeSettings(payload);
+        this.resolveSettings(this.peerSettingsReceived);
       } else if (f.type === FrameType.GOAWAY) {
         const id = decodeGoaway(payload);
         // §5.2: from a server it is a client-initiated bidi stream id; it may only decrease.

@@ -166,7 +166,13 @@ async function* chunks(body: ReadableStream<unknown>): AsyncGenerator<Uint8Array
 export async function writeMessage(
   stream: QuicStream, fields: FieldLine[], body: ReadableStream<unknown> | null,
   trailers?: () => Promise<FieldLine[] | null> | FieldLine[] | null,
+  peerMaxFieldSectionSize = Infinity,
 ): Promise<void> {
+  // RFC 9114 §4.2.2: do not send a header section larger than the peer said it accepts.
+  const size = fields.reduce((n, [k, v]) => n + k.length + v.length + 32, 0);
+  if (size > peerMaxFieldSectionSize) {
+    throw new H3Error('H3_EXCESSIVE_LOAD', `header section of ${size} bytes exceeds the peer's SETTINGS_MAX_FIELD_SECTION_SIZE ${peerMaxFieldSectionSize}`);
+  }
   await stream.write(encodeFrame(FrameType.HEADERS, encodeFieldSection(fields)));
   if (body) {
     for await (const c of chunks(body)) {

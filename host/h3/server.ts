@@ -138,7 +138,7 @@ export class H3ServerConnection {
     const trailerInit = (res as Response & { trailers?: HeadersInit | Promise<HeadersInit> }).trailers;
     const fields = toFieldLines([[':status', String(res.status)]], res.headers);
     await writeMessage(stream, fields, method === 'HEAD' ? null : res.body,
-      trailerInit === undefined ? undefined : async () => toFieldLines([], new Headers(await trailerInit)));
+      trailerInit === undefined ? undefined : async () => toFieldLines([], new Headers(await trailerInit)), this.h3.peerMaxFieldSectionSize);
     if (method === 'HEAD') await res.body?.cancel().catch(() => undefined);
     // RFC 9114 §4.1.2: with the response complete, a server may stop reading the request with H3_NO_ERROR.
     if (!bodyDone) stream.stopSending(H3ErrorCode.H3_NO_ERROR);

@@ -56,3 +56,14 @@ test('aborting a request rejects it and leaves the connection usable', async () 
   await c.close();
   await server.close();
 }, 30_000);
+
+test("the client does not send a header section over the server's SETTINGS_MAX_FIELD_SECTION_SIZE", async () => {
+  const server = await serveH3({ address: '127.0.0.1', port: 0, certificate: cert, h3: { maxFieldSectionSize: 300 } }, () => new Response('ok'));
+  const origin = `https://localhost:${server.address.port}`;
+  const c = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [cert.chain[0]] });
+  expect((await c.h3.peerSettings).get(0x06)).toBe(300);
+  await expect(c.fetch(`${origin}/`, { headers: { 'x-big': 'y'.repeat(400) } })).rejects.toMatchObject({ code: 'ERR_H3_EXCESSIVE_LOAD' });
+  expect(await (await c.fetch(`${origin}/`)).text()).toBe('ok');
+  await c.close();
+  await server.close();
+}, 30_000);
