@@ -138,7 +138,7 @@ export class H3Connection {
       try { s = await this.quic.acceptStream(); } catch { return; }
       if (s.unidirectional) {
         this.uniStream(s).catch((e) => this.streamTaskFailed(e));
-      } else if (this.onBidiStream && (this.isServer || this.opts.onUnknownUniStream)) {
+      } else if (this.onBidiStream) {
         this.onBidiStream(s);
       } else {
         // RFC 9114 §6.1: a server-initiated bidi stream without an extension that allows it.

@@ -134,3 +134,25 @@ test('quicwasm demo: server and client in one process, byte-exact, resumed', asy
   expect(r.stdout).toMatch(/second connection: resumed with the session ticket/);
   expect(r.stdout).toMatch(/TLS 1.3 TLS_AES_128_GCM_SHA256, ALPN h3/);
 }, 60_000);
+
+test('with ngtcp2: quicwasm client → gtlsserver, gtlsclient → quicwasm server (byte-exact)', async () => {
+  const { binariesPresent, freeUdpPort, startServer, run, GTLSCLIENT } = await import('../interop/ngtcp2');
+  if (!binariesPresent()) throw new Error('ngtcp2 example binaries missing: apt-get install ngtcp2-client ngtcp2-server');
+  const gport = await freeUdpPort();
+  const gtls = await startServer(['-q', '-d', join(dir, 'www'), '127.0.0.1', String(gport), join(dir, 'key.pem'), join(dir, 'cert.pem')], gport);
+  try {
+    const out = join(dir, 'out-gtls');
+    const r = await cli(['client', `https://localhost:${gport}/big.bin`, `https://localhost:${gport}/s2.txt`, '-o', out, '--ca', join(dir, 'cert.pem'), '--address', '127.0.0.1', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, alpn: 'h3' });
+    expect(sha(readFileSync(join(out, 'big.bin')))).toBe(sha(big));
+  } finally {
+    gtls.kill();
+  }
+  const dl = join(dir, 'dl-gtlsclient');
+  mkdirSync(dl);
+  const g = run(GTLSCLIENT, ['-q', '--exit-on-all-streams-close', '--timeout=10s', '--download', dl, '127.0.0.1', String(port), `https://localhost:${port}/big.bin`, `https://localhost:${port}/s3.txt`]);
+  await g.exited;
+  expect(sha(readFileSync(join(dl, 'big.bin')))).toBe(sha(big));
+  expect(readFileSync(join(dl, 's3.txt'), 'utf8')).toBe('small 3\n');
+}, 60_000);
