@@ -22,6 +22,10 @@ Options:
       --address ADDR     connect to ADDR instead of resolving the URL's host
       --resume FILE      load a session ticket from FILE if present; save the new one there
       --key-update       start a 1-RTT key update right after the handshake
+      --cipher LIST      TLS cipher suites to offer, comma-separated (TLS_AES_128_GCM_SHA256,
+                         TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)
+      --group LIST       key-exchange groups to offer: x25519, secp256r1
+      --quic-version V   1 (default) or 2 (RFC 9369)
       --cc ALGO          congestion control: newreno or cubic (default)
       --qlog-dir DIR     write a qlog trace of the connection into DIR
       --keylog FILE      append TLS secrets to FILE (SSLKEYLOGFILE format)
@@ -30,7 +34,7 @@ Options:
   -q, --quiet            no progress output
   -h, --help             this help
 
-Not supported yet (refused with exit code 3): --0rtt, --quic-version 2, --cipher, --group.
+Not supported yet (refused with exit code 3): --0rtt.
 Exit codes: 0 all files downloaded, 1 a failure (network, certificate, HTTP status), 2 bad arguments.`;
 
 interface Outcome { url: string; status: number | 'reset'; bytes: number; file: string | null; ok: boolean; detail: string }
@@ -49,9 +53,8 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   });
   if (o.help) { io.stdout.write(CLIENT_HELP + '\n'); return EXIT.OK; }
   if (o['0rtt']) throw unsupported('--0rtt', 'the transport does not send 0-RTT packets yet');
-  if (o['quic-version'] !== undefined && o['quic-version'] !== '1') throw unsupported(`--quic-version ${o['quic-version']}`, 'the client speaks QUIC v1 only');
-  if (o.cipher) throw unsupported('--cipher', 'connect() does not take a cipher suite list yet; the server can force one');
-  if (o.group) throw unsupported('--group', 'connect() does not take a key-exchange group list yet');
+  const qv = o['quic-version'];
+  if (qv !== undefined && qv !== '1' && qv !== '2') throw new CliError(`--quic-version must be 1 or 2, not ${qv}`, EXIT.USAGE);
   if (positionals.length === 0) throw new CliError('no URL given (try quicwasm client --help)', EXIT.USAGE);
   if (o.alpn !== 'h3' && o.alpn !== 'hq-interop') throw new CliError(`--alpn must be h3 or hq-interop, not ${o.alpn}`, EXIT.USAGE);
   if (o.ca && o.insecure) throw new CliError('--ca and --insecure exclude each other', EXIT.USAGE);
@@ -75,6 +78,7 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
     transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined,
+    cipherSuites: o.cipher?.split(','), groups: o.group?.split(','), quicVersion: qv === '2' ? 2 : 1,
   };
   if (o.resume && existsSync(o.resume)) {
     try {
@@ -122,14 +126,14 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   const summary = {
     ok: outcomes.every((x) => x.ok), files: outcomes, bytes, durationMs: Math.round(performance.now() - started),
     transferMs: Math.round(transferMs), handshakeMs: Math.round(handshakeMs), rttMs: +(stats.smoothedRttUs / 1000).toFixed(2),
-    resumed: info.resumed, zeroRttAccepted: info.earlyDataAccepted, version: 'QUIC v1', cipher: info.cipherSuite, alpn: info.alpn,
+    resumed: info.resumed, zeroRttAccepted: info.earlyDataAccepted, version: `QUIC v${qv ?? 1}`, cipher: info.cipherSuite, alpn: info.alpn,
     packetsLost: stats.packetsLost, keyUpdates: stats.keyUpdates,
   };
   if (o.json) io.stdout.write(JSON.stringify(summary) + '\n');
   else if (!o.quiet) {
     const mbps = transferMs > 0 ? ((bytes * 8) / transferMs / 1000).toFixed(1) : '-';
     io.stderr.write(`${outcomes.filter((x) => x.ok).length}/${outcomes.length} files, ${formatBytes(bytes)} in ${summary.transferMs} ms (${mbps} Mbit/s); `
-      + `handshake ${summary.handshakeMs} ms, RTT ${summary.rttMs} ms, ${info.alpn}, ${info.cipherSuite}, QUIC v1${info.resumed ? ', resumed' : ''}\n`);
+      + `handshake ${summary.handshakeMs} ms, RTT ${summary.rttMs} ms, ${info.alpn}, ${info.cipherSuite}, QUIC v${qv ?? 1}${info.resumed ? ', resumed' : ''}\n`);
   }
   if (!summary.ok) {
     const bad = outcomes.filter((x) => !x.ok);

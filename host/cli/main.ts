@@ -39,8 +39,9 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     }
     throw new CliError(`unknown command "${cmd}" (commands: server, client, demo)`, EXIT.USAGE);
   } catch (e) {
-    const usage = (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.stderr.write(`quicwasm: ${usage ? (e as Error).message : describeError(e)}\n`);
+    const code = (e as { code?: string }).code;
+    const usage = code?.startsWith('ERR_PARSE_ARGS') || code === 'ERR_QUIC_INVALID_ARGUMENT';
+    io.stderr.write(`quicwasm: ${code?.startsWith('ERR_PARSE_ARGS') ? (e as Error).message : describeError(e)}\n`);
     if (process.env.QUICWASM_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return usage ? EXIT.USAGE : e instanceof CliError ? e.exitCode : EXIT.FAILURE;
   }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { H3ServerConnection, HQ_ALPN, fileHandler, generateSelfSigned, listen, parsePemCertificates, parsePemPrivateKey, serveHqConnection } from '../index';
+import { H3ServerConnection, HQ_ALPN, fileHandler, generateSelfSigned, listenWith, parsePemCertificates, parsePemPrivateKey, serveHqConnection } from '../index';
 import type { CertifiedKey } from '../index';
 import { CliError, EXIT, unsupported } from './errors';
 
@@ -24,12 +24,14 @@ Options:
                          and its SHA-256 fingerprint printed
       --alpn LIST        comma-separated protocols to offer (default h3,hq-interop)
       --cc ALGO          congestion control: newreno or cubic (default)
+      --cipher LIST      TLS cipher suites to accept, comma-separated, in preference order
+      --group LIST       key-exchange groups to accept: x25519, secp256r1
       --qlog-dir DIR     write one qlog trace per connection into DIR
       --keylog FILE      append TLS secrets to FILE (SSLKEYLOGFILE format)
   -q, --quiet            log nothing but errors
   -h, --help             this help
 
-Not supported yet (refused with exit code 3): --retry, --quic-version 2, --cipher, --group.
+Not supported yet (refused with exit code 3): --retry, --quic-version.
 Runs until interrupted (Ctrl-C), then sends GOAWAY and closes connections gracefully.`;
 
 function loadCertificate(certFile: string, keyFile: string): CertifiedKey {
@@ -57,9 +59,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   });
   if (o.help) { io.stdout.write(SERVER_HELP + '\n'); return EXIT.OK; }
   if (o.retry) throw unsupported('--retry', 'the server does not send Retry packets yet');
-  if (o['quic-version'] !== undefined && o['quic-version'] !== '1') throw unsupported(`--quic-version ${o['quic-version']}`, 'the server speaks QUIC v1 only');
-  if (o.cipher) throw unsupported('--cipher', 'listen() does not take a cipher suite list yet');
-  if (o.group) throw unsupported('--group', 'listen() does not take a key-exchange group list yet');
+  if (o['quic-version'] !== undefined) throw unsupported('--quic-version', 'the server answers the version the client picks (v1 or v2); it cannot be restricted yet');
   if (positionals.length) throw new CliError(`unexpected argument ${positionals[0]} (try quicwasm server --help)`, EXIT.USAGE);
   if (!o.root) throw new CliError('--root DIR is required (try quicwasm server --help)', EXIT.USAGE);
   if (!existsSync(o.root) || !statSync(o.root).isDirectory()) throw new CliError(`--root ${o.root} is not a directory`, EXIT.USAGE);
@@ -83,7 +83,8 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   }
   const root = o.root;
   const handler = fileHandler(root);
-  const server = await listen({
+  const server = await listenWith({
+    cipherSuites: o.cipher?.split(','), groups: o.group?.split(','),
     address: o.host, port, alpn, certificate, qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
     transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined,

@@ -6,7 +6,8 @@
 
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { connect, type ConnectOptions } from '../node';
+import type { ConnectOptions } from '../node';
+import { connectWith, type TlsChoices } from './endpoints';
 import type { QuicConnection } from '../transport/connection';
 import { QuicArgumentError, QuicError } from '../errors';
 import { H3Connection, type H3Options } from './connection';
@@ -19,7 +20,7 @@ import { resetStream } from './stream-reset';
 export type H3Response = Response & { trailers: Promise<Headers> };
 
 /** Connection options: ConnectOptions without the ones a URL gives. */
-export interface H3ClientOptions extends Omit<ConnectOptions, 'address' | 'port' | 'alpn'> {
+export interface H3ClientOptions extends Omit<ConnectOptions, 'address' | 'port' | 'alpn'>, TlsChoices {
   /** Connect to this address instead of resolving the URL's host (the URL still gives SNI and :authority). */
   address?: string;
   port?: number;
@@ -67,7 +68,7 @@ export class H3Client {
     const address = options.address ?? await H3Client.resolveHost(u.hostname);
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     const { h3: h3Options, ...rest } = options;
-    const quic = await connect({ serverName: hostname, ...rest, address, port, alpn: ['h3'] });
+    const quic = await connectWith({ serverName: hostname, ...rest, address, port, alpn: ['h3'] });
     const h3 = new H3Connection(quic, false, h3Options);
     try {
       await h3.start();

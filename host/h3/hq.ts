@@ -3,7 +3,7 @@
 // answers with the file's bytes and FIN. One stream per file, any number at once.
 // Failures reset the response stream with one of HqErrorCode (documented in README).
 
-import { connect } from '../node';
+import { connectWith } from './endpoints';
 import type { QuicConnection } from '../transport/connection';
 import type { QuicStream } from '../transport/stream';
 import { QuicArgumentError, QuicError } from '../errors';
@@ -72,7 +72,7 @@ export class HqClient {
     const port = options.port ?? (u.port ? Number(u.port) : 443);
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     const address = options.address ?? await H3Client.resolveHost(u.hostname);
-    const quic = await connect({ serverName: hostname, ...options, address, port, alpn: [HQ_ALPN] });
+    const quic = await connectWith({ serverName: hostname, ...options, address, port, alpn: [HQ_ALPN] });
     return new HqClient(quic, new URL(u.origin));
   }
 

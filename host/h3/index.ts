@@ -7,3 +7,4 @@ export { SettingId, StreamType, FrameType } from './frames';
 export { HqClient, serveHqConnection, HqErrorCode, HQ_ALPN } from './hq';
 export { fileHandler, resolveFile } from './files';
 export { nodeStyle, type NodeStyleRequest, type NodeStyleResponse } from './node-style';
+export { connectWith, listenWith, type TlsChoices } from './endpoints';

@@ -77,7 +77,8 @@ test('bad arguments and unsupported flags: one line, exit code 2 or 3', async ()
     [['client', 'ftp://x/'], 2, /only https/],
     [['client', '--alpn', 'h2', 'https://x/'], 2, /--alpn/],
     [['client', '--0rtt', 'https://x/'], 3, /--0rtt is not supported yet/],
-    [['client', '--quic-version', '2', 'https://x/'], 3, /not supported yet/],
+    [['client', '--quic-version', '3', 'https://x/'], 2, /--quic-version must be 1 or 2/],
+    [['server', '--root', dir, '--quic-version', '2'], 3, /--quic-version is not supported yet/],
     [['server', '--root', dir, '--retry'], 3, /--retry is not supported yet/],
     [['server'], 2, /--root DIR is required/],
     [['server', '--root', join(dir, 'nope')], 2, /not a directory/],
@@ -113,6 +114,16 @@ test('hq-interop download, plain progress lines, resumption through --resume', a
   const second = await cli([...args, '--json']);
   expect(second.code).toBe(0);
   expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, alpn: 'hq-interop', resumed: true });
+}, 60_000);
+
+test('--cipher, --group and --quic-version 2 (quicwasm to quicwasm)', async () => {
+  const r = await cli(['client', `https://localhost:${port}/s4.txt`, '-o', join(dir, 'out-v2'), '--ca', join(dir, 'cert.pem'), '--json',
+    '--cipher', 'TLS_CHACHA20_POLY1305_SHA256', '--group', 'secp256r1', '--quic-version', '2']);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, cipher: 'TLS_CHACHA20_POLY1305_SHA256', version: 'QUIC v2' });
+  const bad = await cli(['client', `https://localhost:${port}/s4.txt`, '--cipher', 'TLS_NULL']);
+  expect(bad.code).toBe(2);
+  expect(oneLine(bad)).toMatch(/unknown cipher suite TLS_NULL/);
 }, 60_000);
 
 test('failures: missing file, certificate not trusted, nobody listening', async () => {
