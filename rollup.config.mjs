@@ -7,10 +7,20 @@
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
+import { fileURLToPath } from 'node:url';
 import { inlineCore } from './scripts/rollup-plugins.mjs';
 import { portableDts } from './scripts/dts-portable.mjs';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, include: ['host/**/*.ts'], compilerOptions: { types: ['node'] } });
+const libraryEntry = fileURLToPath(new URL('./host/index.ts', import.meta.url));
+/** Resolves the CLI's `../index` imports to the library entry's absolute path, which is external. */
+const resolveLibraryEntry = () => ({
+  name: 'resolve-library-entry',
+  resolveId(source, importer) {
+    if (importer && source === '../index' && importer.includes('/host/cli/')) return { id: libraryEntry, external: true };
+    return null;
+  },
+});
 const nodeExternal = (id) => id.startsWith('node:') || id.startsWith('@noble/');
 
 export default [
@@ -22,6 +32,15 @@ export default [
       { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
     plugins: [inlineCore(), ts()],
+  },
+  {
+    // The `quicwasm` command (package.json "bin"); the shebang comes from the banner. It
+    // imports the library through host/index.ts, which stays external (./index.mjs), so
+    // the core and the library are not bundled twice.
+    input: 'host/cli/main.ts',
+    external: (id) => nodeExternal(id) || id === libraryEntry,
+    output: { file: 'dist/cli.mjs', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node', paths: { [libraryEntry]: './index.mjs' } },
+    plugins: [resolveLibraryEntry(), ts()],
   },
   {
     input: 'host/browser.ts',

@@ -14,3 +14,6 @@ export { systemTrustAnchors } from './tls/pki/node-roots';
 export { nodeCryptoProvider } from './crypto/node-provider';
 export { nodeHandshakeCrypto } from './tls/handshake-node';
 export { loadCoreNode, coreWasmPath } from './core/node-loader';
+
+// HTTP/3, QPACK and hq-interop (host/h3): h3Fetch, H3Client, serveH3, HqClient, ...
+export * from './h3/index';

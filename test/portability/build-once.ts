@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 const INPUTS = ['host', 'demos/browser-harness', 'test/runtimes', 'test/vectors', 'scripts', 'rollup.config.mjs', 'rollup.checks.mjs', 'package.json', 'dist/core.wasm'];
-const OUTPUTS = ['dist/index.mjs', 'dist/index.cjs', 'dist/browser.mjs', 'dist/index.d.ts', 'dist/browser.d.ts', 'build/runtime-checks.mjs', 'build/harness-app.mjs'];
+const OUTPUTS = ['dist/index.mjs', 'dist/index.cjs', 'dist/cli.mjs', 'dist/browser.mjs', 'dist/index.d.ts', 'dist/browser.d.ts', 'build/runtime-checks.mjs', 'build/harness-app.mjs'];
 
 function hashInputs(): string {
   const h = createHash('sha256');

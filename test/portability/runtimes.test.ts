@@ -57,7 +57,7 @@ afterAll(() => { if (scratch) rmSync(scratch, { recursive: true, force: true });
 
 describe('the package', () => {
   test('npm pack holds the builds, the wasm, the types, README and LICENSE, and no tests or sources', () => {
-    expect(packed.sort()).toEqual(['LICENSE', 'README.md', 'dist/browser.d.ts', 'dist/browser.mjs', 'dist/core.wasm', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.mjs', 'package.json']);
+    expect(packed.sort()).toEqual(['LICENSE', 'README.md', 'dist/browser.d.ts', 'dist/browser.mjs', 'dist/cli.mjs', 'dist/core.wasm', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.mjs', 'package.json']);
   });
 
   test('the browser bundle imports nothing (no node:*, no bare module) and has no Node globals', () => {

@@ -1,0 +1,41 @@
+// How the command line fails: one line on stderr and an exit code, never a stack
+// trace. CliError is for problems the CLI finds itself (arguments, files); library
+// errors (QuicError family) are turned into a sentence by describeError().
+
+import { QuicError } from '../index';
+
+
+/** Exit codes: 1 runtime failure, 2 bad usage, 3 not supported yet. */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, UNSUPPORTED: 3 } as const;
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT.FAILURE) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** A flag the transport cannot honour yet: refused loudly, never silently ignored. */
+export function unsupported(flag: string, why: string): CliError {
+  return new CliError(`${flag} is not supported yet (${why})`, EXIT.UNSUPPORTED);
+}
+
+/** TLS alerts that mean "the certificate was not accepted" (RFC 9846 §6.2), as CRYPTO_ERROR 0x100 + alert. */
+const CERT_ALERTS = new Map([[0x12a, 'bad certificate'], [0x12b, 'unsupported certificate'], [0x12c, 'certificate revoked'], [0x12d, 'certificate expired'], [0x12e, 'certificate unknown'], [0x130, 'unknown CA']]);
+
+/** One readable line for any error. */
+export function describeError(e: unknown): string {
+  if (e instanceof CliError) return e.message;
+  if (e instanceof QuicError) {
+    const cert = e.quicCode !== undefined ? CERT_ALERTS.get(e.quicCode) : undefined;
+    if (cert) return `certificate verification failed (${cert}): ${e.message} — pass --ca FILE with the server's certificate, or --insecure`;
+    return `${e.message} [${e.code}]`;
+  }
+  if (e instanceof Error) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve host: ${e.message}`;
+    if (code === 'ENOENT') return `no such file: ${(e as { path?: string }).path ?? e.message}`;
+    return e.message;
+  }
+  return String(e);
+}

@@ -1,0 +1,39 @@
+// QUIC variable-length integers (RFC 9000 §16), which HTTP/3 uses for frame and stream
+// types, lengths and settings. Values above 2^53 do not fit a JS number exactly; they
+// only appear as grease/unknown types, which we compare and skip, never compute with.
+
+/** Bytes needed to encode `v`. */
+export function varintLength(v: number): number {
+  return v < 0x40 ? 1 : v < 0x4000 ? 2 : v < 0x40000000 ? 4 : 8;
+}
+
+/** Writes `v` at `out[at]`; returns the position after it. */
+export function writeVarint(out: Uint8Array, at: number, v: number): number {
+  const len = varintLength(v);
+  if (len === 8) {
+    const hi = Math.floor(v / 2 ** 32), lo = v >>> 0;
+    out[at] = 0xc0 | (hi >>> 24); out[at + 1] = hi >>> 16; out[at + 2] = hi >>> 8; out[at + 3] = hi;
+    out[at + 4] = lo >>> 24; out[at + 5] = lo >>> 16; out[at + 6] = lo >>> 8; out[at + 7] = lo;
+    return at + 8;
+  }
+  for (let i = len - 1; i >= 0; i--) { out[at + i] = v & 0xff; v = Math.floor(v / 256); }
+  out[at] |= [0x00, 0x40, 0, 0x80][len - 1] ?? 0;
+  return at + len;
+}
+
+/** Encodes one varint. */
+export function varint(v: number): Uint8Array {
+  const out = new Uint8Array(varintLength(v));
+  writeVarint(out, 0, v);
+  return out;
+}
+
+/** Reads a varint at `at`: [value, next position], or null if the buffer ends first. */
+export function readVarint(b: Uint8Array, at: number): [number, number] | null {
+  if (at >= b.length) return null;
+  const len = 1 << (b[at] >> 6);
+  if (at + len > b.length) return null;
+  let v = b[at] & 0x3f;
+  for (let i = 1; i < len; i++) v = v * 256 + b[at + i];
+  return [v, at + len];
+}
