@@ -148,7 +148,10 @@ export function streamWrite(c: Connection, id: u64, src: usize, len: i32, fin: b
 export function streamReset(c: Connection, id: u64, code: u64): i32 {
   const s = c.stream(id);
   if (!s || !s.send) return -STREAM_STATE_ERROR;
-  if (s.resetSent || s.resetPending || s.send!.allAcked()) return 0;
+  // §3.1: RESET_STREAM is for the Ready, Send and Data Sent states; only once every byte
+  // and the FIN are acknowledged (Data Recvd) is there nothing left to reset. A stream
+  // with nothing written yet is in Ready: "all of nothing acknowledged" does not count.
+  if (s.resetSent || s.resetPending || (s.send!.fin && s.send!.allAcked())) return 0;
   s.resetCode = code;
   s.resetPending = true;
   c.pending.queueStream(s);

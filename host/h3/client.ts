@@ -15,8 +15,11 @@ import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
 import { resetStream } from './stream-reset';
+import type { H3HeadersInit } from './message';
+export type { H3HeadersInit };
 
 /** A `Response` with the trailer section (resolves to empty Headers when there is none). */
+
 export type H3Response = Response & { trailers: Promise<Headers> };
 
 /** Connection options: ConnectOptions without the ones a URL gives. */
@@ -30,7 +33,7 @@ export interface H3ClientOptions extends Omit<ConnectOptions, 'address' | 'port'
 /** `RequestInit` plus the connection options of a one-shot h3Fetch and request trailers. */
 export interface H3RequestInit extends RequestInit {
   /** Trailer fields to send after the request body. */
-  trailers?: HeadersInit | (() => Promise<HeadersInit> | HeadersInit);
+  trailers?: H3HeadersInit | (() => Promise<H3HeadersInit> | H3HeadersInit);
   /** Called with each body chunk's size as the response body is read (progress). */
   duplex?: 'half';
 }

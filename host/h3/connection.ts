@@ -18,6 +18,7 @@ import { QpackDecoder, type FieldLine } from './qpack/decoder';
 import { StreamReader } from './stream-reader';
 import { varint } from './varint';
 
+/** HTTP/3 settings of one side: QPACK table capacity and blocked streams, header size, request limits. */
 export interface H3Options {
   /** SETTINGS_QPACK_MAX_TABLE_CAPACITY we advertise (default 4096; 0 turns the peer's dynamic table off). */
   maxTableCapacity?: number;
@@ -34,6 +35,7 @@ export interface H3Options {
 /** Largest control-stream frame we read whole (SETTINGS, GOAWAY, ...). */
 const MAX_CONTROL_FRAME = 16 * 1024;
 
+/** One HTTP/3 connection over a QUIC connection (RFC 9114): control and QPACK streams, SETTINGS, GOAWAY, request streams. */
 export class H3Connection {
   readonly decoder: QpackDecoder;
   /** The peer's SETTINGS, once its control stream delivered them. */

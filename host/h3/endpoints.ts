@@ -16,6 +16,7 @@ import type { QuicConnection } from '../transport/connection';
 import { QuicArgumentError } from '../errors';
 import { parsePort, type CipherSuiteName } from '../api/options';
 
+/** TLS and version choices for connectWith()/listenWith(): cipher suites, key-exchange groups and (client) the QUIC version. */
 export interface TlsChoices {
   /** TLS 1.3 cipher suites to offer or accept, by IANA name (TLS_AES_128_GCM_SHA256, ...); checked at run time. */
   cipherSuites?: CipherSuiteName[];

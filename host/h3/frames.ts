@@ -6,6 +6,7 @@
 import { H3Error } from './errors';
 import { readVarint, varint, varintLength, writeVarint } from './varint';
 
+/** HTTP/3 frame types (RFC 9114 §7.2). */
 export const FrameType = {
   DATA: 0x00,
   HEADERS: 0x01,
@@ -19,6 +20,7 @@ export const FrameType = {
 /** HTTP/2 frame types with no HTTP/3 meaning: receiving one is H3_FRAME_UNEXPECTED (§7.2.8). */
 export const RESERVED_H2_FRAME_TYPES = new Set([0x02, 0x06, 0x08, 0x09]);
 
+/** HTTP/3 unidirectional stream types (RFC 9114 §6.2, RFC 9204 §4.2). */
 export const StreamType = {
   CONTROL: 0x00,
   PUSH: 0x01,
@@ -26,6 +28,7 @@ export const StreamType = {
   QPACK_DECODER: 0x03,
 } as const;
 
+/** HTTP/3 and QPACK setting identifiers (RFC 9114 §7.2.4.1, RFC 9204 §5). */
 export const SettingId = {
   QPACK_MAX_TABLE_CAPACITY: 0x01,
   MAX_FIELD_SECTION_SIZE: 0x06,

@@ -11,6 +11,7 @@ import { resolveFile, fileStream } from './files';
 import { H3Client, type H3ClientOptions } from './client';
 import { resetStream } from './stream-reset';
 
+/** The ALPN of hq-interop (HTTP/0.9 over QUIC, as the QUIC Interop Runner uses it). */
 export const HQ_ALPN = 'hq-interop';
 
 /** Application error codes the hq-interop server resets a stream with. */

@@ -13,6 +13,9 @@ import { encodeFieldSection } from './qpack/encoder';
 import { StreamReader } from './stream-reader';
 import { resetStream } from './stream-reset';
 
+/** Header fields as a Headers object, a record or name/value pairs (the Fetch API's HeadersInit, without the DOM lib). */
+export type H3HeadersInit = Headers | Record<string, string> | [string, string][];
+
 export interface IncomingMessage {
   /** The header section (pseudo-header fields first). */
   fields: FieldLine[];

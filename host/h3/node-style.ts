@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import type { H3Handler } from './server';
 
+/** The request a node:http-style handler gets from nodeStyle(): method, url, headers, and the body as a Readable. */
 export interface NodeStyleRequest extends Readable {
   method: string;
   url: string;
@@ -16,6 +17,7 @@ export interface NodeStyleRequest extends Readable {
   trailers: Promise<Record<string, string>>;
 }
 
+/** The response a node:http-style handler writes through nodeStyle(): status, headers, write()/end(). */
 export interface NodeStyleResponse extends EventEmitter {
   statusCode: number;
   readonly headersSent: boolean;

@@ -2,7 +2,7 @@
 // handler, `(req: Request) => Response | Promise<Response>` (the shape Deno, Bun and
 // Workers use); serveH3Connection() does the same for one already-accepted QUIC
 // connection (the CLI uses it to pick h3 or hq-interop by ALPN). A handler may attach
-// `trailers` (HeadersInit or a promise of it) to its Response; the request's trailers
+// `trailers` (headers or a promise of it) to its Response; the request's trailers
 // are `req.trailers` (a promise of Headers).
 
 import { listen, type ListenOptions, type QuicServer } from '../node';
@@ -14,9 +14,12 @@ import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
 import { resetStream } from './stream-reset';
+import type { H3HeadersInit } from './message';
 
+/** A Fetch-API handler for serveH3(): a standard Request (with its trailers) in, a Response out. */
 export type H3Handler = (req: Request & { trailers: Promise<Headers> }) => Response | Promise<Response>;
 
+/** listen() options for serveH3(); the ALPN is h3. */
 export interface ServeH3Options extends Omit<ListenOptions, 'alpn'> {
   h3?: H3Options;
   /** Called with errors a handler threw (the client got a 500). Default: ignored. */
@@ -135,7 +138,7 @@ export class H3ServerConnection {
       this.opts.onHandlerError?.(e);
       res = new Response('internal server error\n', { status: 500, headers: { 'content-type': 'text/plain' } });
     }
-    const trailerInit = (res as Response & { trailers?: HeadersInit | Promise<HeadersInit> }).trailers;
+    const trailerInit = (res as Response & { trailers?: H3HeadersInit | Promise<H3HeadersInit> }).trailers;
     const fields = toFieldLines([[':status', String(res.status)]], res.headers);
     await writeMessage(stream, fields, method === 'HEAD' ? null : res.body,
       trailerInit === undefined ? undefined : async () => toFieldLines([], new Headers(await trailerInit)), this.h3.peerMaxFieldSectionSize);

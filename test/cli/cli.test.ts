@@ -96,7 +96,7 @@ test('h3 download of several files over one connection, byte-exact, with --ca an
   const r = await cli(['client', ...urls, '--output', out, '--ca', join(dir, 'cert.pem'), '--address', '127.0.0.1', '--json']);
   expect(r.code).toBe(0);
   const j = JSON.parse(r.stdout.trim());
-  expect(j).toMatchObject({ ok: true, alpn: 'h3', version: 'QUIC v1', cipher: 'TLS_AES_128_GCM_SHA256', resumed: false });
+  expect(j).toMatchObject({ ok: true, alpn: 'h3', version: 'QUIC v1', cipher: 'TLS_CHACHA20_POLY1305_SHA256', resumed: false });
   expect(j.files).toHaveLength(11);
   expect(sha(readFileSync(join(out, 'big.bin')))).toBe(sha(big));
   expect(readFileSync(join(out, 's7.txt'), 'utf8')).toBe('small 7\n');
@@ -143,7 +143,7 @@ test('quicwasm demo: server and client in one process, byte-exact, resumed', asy
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/4\/4 files byte-exact/);
   expect(r.stdout).toMatch(/second connection: resumed with the session ticket/);
-  expect(r.stdout).toMatch(/TLS 1.3 TLS_AES_128_GCM_SHA256, ALPN h3/);
+  expect(r.stdout).toMatch(/TLS 1.3 TLS_CHACHA20_POLY1305_SHA256, ALPN h3/);
 }, 60_000);
 
 test('with ngtcp2: quicwasm client → gtlsserver, gtlsclient → quicwasm server (byte-exact)', async () => {

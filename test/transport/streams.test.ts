@@ -156,4 +156,15 @@ describe('stream lifecycles across the wire', () => {
     expect(t.sentFrames(t.clientLog, 'reset_stream')).toEqual([]);
     expect(peer.value!.length).toBe(5000);
   });
+
+  test('a reset before anything was written reaches the peer (Ready state, §3.1)', async () => {
+    const t = await connected();
+    const s = t.client.openStream();
+    // Nothing written, no FIN: the stream is in Ready, and RESET_STREAM must still go out.
+    s.reset(7);
+    const peerErr = settle(t.server.acceptStream().then((x) => x.readAll()));
+    expect(await runUntil(t.clock, () => peerErr.done, 5_000_000)).toBe(true);
+    expect(peerErr.error?.code).toBeDefined();
+    expect(t.sentFrames(t.clientLog, 'reset_stream').map((f: { error_code: number; final_size: number }) => [f.error_code, f.final_size])).toEqual([[7, 0]]);
+  });
 });

@@ -68,7 +68,7 @@ export function onStopSending(c: Connection, f: Frame): i32 {
   if (!s.peerStopSending) {
     s.peerStopSending = true;
     pushEvent(EventKind.STREAM_STOP_SENDING, <u32>c.handle, s.id, f.b, 0);
-    if (!s.resetSent && !s.send!.allAcked()) { s.resetCode = f.b; s.resetPending = true; c.pending.queueStream(s); }
+    if (!s.resetSent && !(s.send!.fin && s.send!.allAcked())) { s.resetCode = f.b; s.resetPending = true; c.pending.queueStream(s); }
   }
   return 0;
 }
