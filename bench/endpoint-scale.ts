@@ -6,7 +6,7 @@
 // connections are asked to send. Also the cost of a junk Initial (no state is taken,
 // but its DCID's keys are derived to try to open it) next to a datagram of the transfer.
 //   npx tsx bench/endpoint-scale.ts [MiB=4]
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
 import { createClientEndpoint, createServerEndpoint } from '../host/transport/create';
@@ -16,18 +16,16 @@ import { generateSelfSigned } from '../host/tls/pki/index';
 import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import type { Network } from '../host/net/network';
 import { cpuUs, report, type BenchRow } from './lib';
+import { drive, startUpload } from './upload';
+import { setHandshakeCrypto } from '../host/tls/handshake-crypto';
+import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
+
+// As listen()/connect() do on Node: key derivation (also the junk-Initial probe's) through node:crypto.
+setHandshakeCrypto(nodeHandshakeCrypto);
 
 const module = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
 const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
 
-async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 50_000_000 && !done(); i++) {
-    await new Promise((r) => setImmediate(r));
-    const next = clock.nextDeadline();
-    if (next === Infinity) break;
-    clock.advanceTo(next);
-  }
-}
 
 /** Path 1 of the client's network goes nowhere: the idle connections live there. */
 function withBlackHole(inner: Network): Network {
@@ -50,24 +48,13 @@ async function run(others: number, mib: number): Promise<{ usPerDatagram: number
   for (let i = 0; i < others; i++) client.connect(1, silent).established.catch(() => undefined);
   const total = mib << 20;
   const payload = randomBytes(total);
-  const want = createHash('sha256').update(payload).digest('hex');
-  let got = '';
-  server.accept().then(async (sc) => {
-    const s = await sc.acceptStream();
-    const h = createHash('sha256');
-    for (let c = await s.read(); c; c = await s.read()) h.update(c);
-    got = h.digest('hex');
-  });
-  const conn = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  await drive(clock, () => conn.handshakeInfo !== null);
-  const s = conn.openStream();
-  (async () => { for (let o = 0; o < total; o += 65536) await s.write(payload.subarray(o, o + 65536)); await s.end(); })();
+  const up = await startUpload(client, server, clock, cert, payload);
   const d0 = client.counters.datagramsIn + client.counters.datagramsOut + server.counters.datagramsIn + server.counters.datagramsOut;
   const c0 = cpuUs();
-  await drive(clock, () => got !== '');
+  await drive(clock, () => up.done());
   const cpu = cpuUs() - c0;
   const datagrams = client.counters.datagramsIn + client.counters.datagramsOut + server.counters.datagramsIn + server.counters.datagramsOut - d0;
-  return { usPerDatagram: cpu / datagrams, datagrams, ok: got === want };
+  return { usPerDatagram: cpu / datagrams, datagrams, ok: up.intact() };
 }
 
 function junkCost(): number {

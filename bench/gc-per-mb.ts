@@ -9,7 +9,6 @@
 // With BASELINE_CORE=path/to/an/older/core.debug.wasm the same run measures it too, so
 // the table compares before and after on one machine at one moment.
 //   npx tsx bench/gc-per-mb.ts [MiB=32]
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { coreWasmPath } from '../host/core/node-loader';
@@ -19,6 +18,7 @@ import { VirtualClock } from '../host/net/virtual-clock';
 import { generateSelfSigned } from '../host/tls/pki/index';
 import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import { cpuUs, report } from './lib';
+import { drive, startUpload } from './upload';
 
 const COUNTERS = ['__benchAllocs', '__benchAllocBytes', '__benchGcSteps'] as const;
 
@@ -50,15 +50,6 @@ async function instrument(wasm: Uint8Array): Promise<WebAssembly.Module> {
   return new WebAssembly.Module(m.emitBinary() as Uint8Array<ArrayBuffer>);
 }
 
-/** Runs a virtual clock until `done`, letting promise callbacks run between steps. */
-async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 50_000_000 && !done(); i++) {
-    await new Promise((r) => setImmediate(r));
-    const next = clock.nextDeadline();
-    if (next === Infinity) break;
-    clock.advanceTo(next);
-  }
-}
 
 interface GcRun { allocsPerMB: number; allocKBPerMB: number; gcStepsPerMB: number; hostGcMsPerMB: number; cpuMsPerMB: number; memoryGrowthKiB: number; ok: boolean }
 
@@ -75,25 +66,15 @@ async function transfer(module: WebAssembly.Module, mib: number): Promise<GcRun>
   const total = mib << 20;
   const payload = new Uint8Array(total);
   for (let i = 0; i < total; i += 4096) payload[i] = i & 0xff;
-  const want = createHash('sha256').update(payload).digest('hex');
-  let got = '';
-  server.accept().then(async (sc) => {
-    const s = await sc.acceptStream();
-    const h = createHash('sha256');
-    for (let c = await s.read(); c; c = await s.read()) h.update(c);
-    got = h.digest('hex');
-  });
-  const conn = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  await drive(clock, () => conn.handshakeInfo !== null);
-  const s = conn.openStream();
-  (async () => { for (let o = 0; o < total; o += 65536) await s.write(payload.subarray(o, o + 65536)); await s.end(); })();
+  const up = await startUpload(client, server, clock, cert, payload);
+  const conn = up.conn;
 
   let hostGcMs = 0;
   const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) hostGcMs += e.duration; });
   obs.observe({ entryTypes: ['gc'] });
   const a0 = counter('__benchAllocs'), b0 = counter('__benchAllocBytes'), g0 = counter('__benchGcSteps');
   const m0 = memBytes(), c0 = cpuUs();
-  await drive(clock, () => got !== '');
+  await drive(clock, () => up.done());
   const cpuMs = (cpuUs() - c0) / 1000;
   const allocs = counter('__benchAllocs') - a0, bytes = counter('__benchAllocBytes') - b0, steps = counter('__benchGcSteps') - g0;
   const growth = memBytes() - m0;
@@ -105,7 +86,7 @@ async function transfer(module: WebAssembly.Module, mib: number): Promise<GcRun>
   const mb = total / 1e6;
   return {
     allocsPerMB: allocs / mb, allocKBPerMB: bytes / 1024 / mb, gcStepsPerMB: steps / mb,
-    hostGcMsPerMB: hostGcMs / mb, cpuMsPerMB: cpuMs / mb, memoryGrowthKiB: growth / 1024, ok: got === want,
+    hostGcMsPerMB: hostGcMs / mb, cpuMsPerMB: cpuMs / mb, memoryGrowthKiB: growth / 1024, ok: up.intact(),
   };
 }
 

@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const here = __dirname;
-const skip = new Set(['run.ts', 'lib.ts']);
+const skip = new Set(['run.ts', 'lib.ts', 'upload.ts']);
 const filters = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !skip.has(f) && !f.startsWith('_'))

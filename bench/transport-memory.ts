@@ -2,7 +2,6 @@
 // delay) on a virtual clock, so that only the core, the crypto and the host pump cost
 // time. The client uploads N MiB on one stream; the server counts and hashes it.
 //   npx tsx bench/transport-memory.ts [MiB=32] [crypto=node|portable]
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
 import { createClientEndpoint, createServerEndpoint } from '../host/transport/create';
@@ -13,18 +12,10 @@ import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import { portableCryptoProvider } from '../host/crypto/portable-provider';
 import type { CryptoProvider } from '../host/crypto/provider';
 import { cpuUs, report } from './lib';
+import { drive, startUpload } from './upload';
 
 export interface MemoryRun { mbps: number; cpuMsPerMB: number; virtualMbps: number; ok: boolean }
 
-/** Runs a virtual clock until `done`, letting promise callbacks run between steps. */
-async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
-  for (let i = 0; i < 50_000_000 && !done(); i++) {
-    await new Promise((r) => setImmediate(r));
-    const next = clock.nextDeadline();
-    if (next === Infinity) break;
-    clock.advanceTo(next);
-  }
-}
 
 export async function memoryTransfer(mib: number, crypto: CryptoProvider): Promise<MemoryRun> {
   const module = new WebAssembly.Module(readFileSync(coreWasmPath(process.env.CORE_BUILD === 'debug' ? 'debug' : 'release')));
@@ -37,25 +28,15 @@ export async function memoryTransfer(mib: number, crypto: CryptoProvider): Promi
   const total = mib << 20;
   const payload = new Uint8Array(total);
   for (let i = 0; i < total; i += 4096) payload[i] = i & 0xff;
-  const want = createHash('sha256').update(payload).digest('hex');
-  let got = '';
-  server.accept().then(async (sc) => {
-    const s = await sc.acceptStream();
-    const h = createHash('sha256');
-    for (let c = await s.read(); c; c = await s.read()) h.update(c);
-    got = h.digest('hex');
-  });
-  const conn = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  await drive(clock, () => conn.handshakeInfo !== null);
-  const s = conn.openStream();
-  (async () => { for (let o = 0; o < total; o += 65536) await s.write(payload.subarray(o, o + 65536)); await s.end(); })();
+  const up = await startUpload(client, server, clock, cert, payload);
+  const conn = up.conn;
   const c0 = cpuUs(), t0 = performance.now(), v0 = clock.now();
-  await drive(clock, () => got !== '');
+  await drive(clock, () => up.done());
   const cpuMs = (cpuUs() - c0) / 1000, wallMs = performance.now() - t0, virtualMs = (clock.now() - v0) / 1000;
   let closed = false;
   conn.close(0, 'bench').then(() => { closed = true; });
   await drive(clock, () => closed);
-  return { mbps: (total * 8) / (wallMs * 1000), cpuMsPerMB: cpuMs / (total / 1e6), virtualMbps: (total * 8) / (virtualMs * 1000), ok: got === want };
+  return { mbps: (total * 8) / (wallMs * 1000), cpuMsPerMB: cpuMs / (total / 1e6), virtualMbps: (total * 8) / (virtualMs * 1000), ok: up.intact() };
 }
 
 async function main(): Promise<void> {
