@@ -6,7 +6,21 @@
 // peer's sender stalls (RFC 9000 §4.1); and a writer waits while the core's send buffer
 // is full, which it is while the peer's credit is spent.
 
-import type { QuicStream, StreamData } from '../transport/stream';
+/** What may be written to a stream: bytes, a string (UTF-8), an ArrayBuffer or a Blob. */
+export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
+
+/**
+ * The part of a QuicStream these faces drive (transport/stream.ts implements it; the
+ * faces do not import the stream, so the two rooms do not import each other).
+ */
+export interface ByteStreamLike {
+  read(): Promise<Uint8Array | null>;
+  write(chunk: StreamData): Promise<void>;
+  end(): Promise<void>;
+  reset(code: number): void;
+  stopSending(code: number): void;
+  readonly finished: Promise<unknown>;
+}
 
 /**
  * The application error code for RESET_STREAM / STOP_SENDING from what was passed to
@@ -19,7 +33,7 @@ export function applicationCodeOf(reason: unknown): number {
 }
 
 /** The receiving side as a ReadableStream of bytes (BYOB readers work too). */
-export function readableOf(s: QuicStream): ReadableStream<Uint8Array> {
+export function readableOf(s: ByteStreamLike): ReadableStream<Uint8Array> {
   return new ReadableStream({
     type: 'bytes',
     async pull(controller) {
@@ -46,7 +60,7 @@ export function readableOf(s: QuicStream): ReadableStream<Uint8Array> {
 }
 
 /** The sending side as a WritableStream; close() sends FIN, abort(code) resets. */
-export function writableOf(s: QuicStream): WritableStream<StreamData> {
+export function writableOf(s: ByteStreamLike): WritableStream<StreamData> {
   return new WritableStream<StreamData>({
     start(controller) {
       // The peer's STOP_SENDING (or the connection's end) errors the writable at once,

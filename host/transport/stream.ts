@@ -5,7 +5,7 @@
 
 import { QuicArgumentError, QuicError } from '../errors';
 import { describe } from '../api/options';
-import { readableOf, writableOf, applicationCodeOf } from '../api/web-streams';
+import { readableOf, writableOf, applicationCodeOf, type StreamData } from '../api/web-streams';
 import { guard, type WaitOptions } from '../api/abort';
 
 /** Options of write() and end(). */
@@ -15,7 +15,7 @@ export interface WriteOptions extends WaitOptions {
 }
 
 /** What write() and end() take: bytes, a string (sent as UTF-8), or a Blob (read first). */
-export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
+export type { StreamData };
 
 const utf8 = new TextEncoder();
 

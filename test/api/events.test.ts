@@ -56,12 +56,15 @@ test('stream, streamupdate (finished, reset, stopsending) and streamsavailable',
   const c = t.client.openStream();
   await c.write('y');
   c.reset(11);
-  expect(await runUntil(t.clock, () => updates.some((u) => u.state === 'reset'))).toBe(true);
+  // The server sees two resets: b's, the client's answer to STOP_SENDING (RFC 9000 §3.5: b is
+  // in the Send state), and c's.
+  expect(await runUntil(t.clock, () => updates.some((u) => u.side === 'server' && u.id === c.id && u.state === 'reset'))).toBe(true);
   expect(opened).toEqual([a.id, b.id, c.id]);
   expect(updates).toEqual(expect.arrayContaining([
     { side: 'client', id: a.id, state: 'finished', code: undefined },
     { side: 'server', id: c.id, state: 'reset', code: 11 },
     { side: 'client', id: b.id, state: 'stopsending', code: 12 },
+    { side: 'server', id: b.id, state: 'reset', code: 12 },
   ]));
 });
 
