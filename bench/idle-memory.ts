@@ -13,6 +13,11 @@ import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import type { DatagramHandler, Network } from '../host/net/network';
 import type { QuicConnection } from '../host/transport/connection';
 import { report, type BenchRow } from './lib';
+import { setHandshakeCrypto } from '../host/tls/handshake-crypto';
+import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
+
+// As listen()/connect() do on Node (both threads import this file).
+setHandshakeCrypto(nodeHandshakeCrypto);
 
 /** A network over a worker MessagePort (datagrams are copied, as UDP would). */
 function portNetwork(port: { postMessage(d: Uint8Array): void; on(ev: 'message', fn: (d: Uint8Array) => void): void }): Network {

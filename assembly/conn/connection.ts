@@ -15,6 +15,9 @@ import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { prngFill } from "../util/prng";
 
+/** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
+const sharedEmptyParams = new TransportParams();
+
 export const STATE_HANDSHAKING: i32 = 0;
 export const STATE_ESTABLISHED: i32 = 1;
 export const STATE_CONFIRMED: i32 = 2;
@@ -134,6 +137,7 @@ export class Connection {
     const c = this.config;
     this.rtt = new RttEstimator(c.get(ConfigKey.INITIAL_RTT_MS) * 1000);
     this.cc = new CongestionController(<i32>c.get(ConfigKey.CONGESTION_CONTROL), <f64>SEND_DATAGRAM_SIZE);
+    if (this.localTp == sharedEmptyParams) this.localTp = new TransportParams();
     const tp = this.localTp;
     tp.clear();
     tp.set(TpId.INITIAL_MAX_DATA, <u64>c.get(ConfigKey.INITIAL_MAX_DATA));
@@ -238,6 +242,9 @@ export class Connection {
     this.handshakeConfirmed = true;
     if (this.state < STATE_CONFIRMED) this.state = STATE_CONFIRMED;
     this.discardSpace(SPACE_HANDSHAKE);
+    // Our transport parameters went out in the handshake and nothing reads them again:
+    // an idle connection need not keep them (issue 17, memory per idle connection).
+    this.localTp = sharedEmptyParams;
     pushEvent(EventKind.HANDSHAKE_CONFIRMED, <u32>this.handle, 0, 0, 0);
   }
 

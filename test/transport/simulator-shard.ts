@@ -25,6 +25,8 @@ export function simulatorShard(from: number, to: number): void {
     expect(r.echoedHashes).toEqual(r.sentHashes);
     // §8.1: never more than three times the bytes received before the address is validated.
     expect(r.maxAmplification).toBeLessThanOrEqual(3);
+    // The observer really saw the validation (its key-log keys opened a client Handshake packet).
+    expect(r.addressValidated).toBe(true);
     // RFC 9002 §7: only probes may exceed the congestion window.
     expect(r.clientStats.sendsOverCwnd).toBe(0);
     expect(r.serverStats!.sendsOverCwnd).toBe(0);

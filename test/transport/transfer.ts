@@ -6,6 +6,7 @@ import type { LinkImpairments } from '../../host/net/dgram-pair';
 import type { QuicConnection, ConnectionStats } from '../../host/transport/connection';
 import type { TransportConfig } from '../../host/transport/create';
 import { Prng } from '../../host/net/prng';
+import { AmplificationObserver } from './amplification';
 
 export interface TransferResult {
   ok: boolean;
@@ -14,6 +15,8 @@ export interface TransferResult {
   sentHashes: string[];
   echoedHashes: string[];
   maxAmplification: number;
+  /** Whether a client Handshake packet that really opens reached the server (the observer's validation point). */
+  addressValidated: boolean;
   clientStats: ConnectionStats;
   serverStats: ConnectionStats | null;
 }
@@ -21,24 +24,17 @@ export interface TransferResult {
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 export async function transfer(opts: { seed: number; totalBytes: number; streams: number; impair?: LinkImpairments; transport?: TransportConfig; virtualLimitUs?: number }): Promise<TransferResult> {
-  const { clock, pair, client, server } = makeSim({ seed: opts.seed, aToB: opts.impair, bToA: opts.impair, transport: opts.transport });
-  // Amplification: the server may send at most 3x what it received until the client's
-  // address is validated (its first Handshake packet arrives).
-  let serverIn = 0, serverOut = 0, validated = false, maxAmp = 0;
+  // Amplification (RFC 9000 §8.1), measured on the wire outside the core (amplification.ts).
+  const amp = new AmplificationObserver();
+  const { clock, pair, client, server } = makeSim({
+    seed: opts.seed, aToB: opts.impair, bToA: opts.impair, transport: opts.transport,
+    client: { tls: { alpn: ['test'], keyLog: amp.keyLog } },
+  });
   const origSend = pair.b.send.bind(pair.b);
-  pair.b.send = (d: Uint8Array, p: number) => {
-    serverOut += d.length;
-    if (!validated && serverIn > 0) maxAmp = Math.max(maxAmp, serverOut / serverIn);
-    origSend(d, p);
-  };
+  pair.b.send = (d: Uint8Array, p: number) => { amp.fromServer(d); origSend(d, p); };
   const bEnd = pair.b as unknown as { deliver(b: Uint8Array): void };
   const origDeliver = bEnd.deliver.bind(bEnd);
-  bEnd.deliver = (b: Uint8Array) => {
-    serverIn += b.length;
-    // A long header Handshake packet (v1 type bits 10) from the client validates its address.
-    if ((b[0] & 0xf0) === 0xe0) validated = true;
-    origDeliver(b);
-  };
+  bEnd.deliver = (b: Uint8Array) => { amp.fromClient(b); origDeliver(b); };
 
   const prng = new Prng(opts.seed * 7919);
   const per = Math.floor(opts.totalBytes / opts.streams);
@@ -79,7 +75,8 @@ export async function transfer(opts: { seed: number; totalBytes: number; streams
     virtualMs: (clock.now() - start) / 1000,
     sentHashes: payloads.map(sha),
     echoedHashes: echoed.map((e) => (e ? sha(e) : '')),
-    maxAmplification: maxAmp,
+    maxAmplification: amp.maxRatio,
+    addressValidated: amp.validated,
     clientStats: conn.stats(),
     serverStats: (serverConn as QuicConnection | null)?.stats() ?? null,
   };
