@@ -4,7 +4,7 @@
 // through the scratch region (ioScratchPtr) unless stated.
 //
 //   coreSeed(a, b, c, d)                       seed the PRNG (CIDs, reset tokens)
-//   endpointConfigure(localCidLen, isServer, retryRequired)   retry is not implemented yet (ignored)
+//   endpointConfigure(localCidLen, isServer)  (Retry comes with the complete transport, issue 18)
 //   endpointSetLimits(maxConnections, maxHalfOpen, maxHalfOpenPerPath, handshakeTimeoutMs)
 //                                              connection and half-open caps (endpoint/half-open.ts), the
 //                                              handshake deadline; 0 or -TRANSPORT_PARAMETER_ERROR for a bad value
@@ -17,7 +17,7 @@
 //   connOriginalDcid(conn)                     bytes copied to scratch
 //   connLocalTransportParams(conn)             our encoded transport parameters in scratch; length
 //   connSetPeerTransportParams(conn, len)      0, or -TRANSPORT_PARAMETER_ERROR / -PROTOCOL_VIOLATION (the core closes)
-//   connInstallKeys(conn, level, dir, aead, hp, suite)   level 0 Initial, 1 0-RTT (ignored), 2 Handshake, 3 1-RTT;
+//   connInstallKeys(conn, level, dir, aead, hp)   level 0 Initial, 1 0-RTT (ignored), 2 Handshake, 3 1-RTT;
 //                                              dir 0 read, 1 write; handles index the host's key table
 //   connInstallNextKeys(conn, dir, aead)       the next 1-RTT generation (RFC 9001 §6; header protection unchanged):
 //                                              after the 1-RTT keys and after each KEY_UPDATED event of that direction
@@ -67,10 +67,9 @@ export function coreSeed(a: u32, b: u32, c: u32, d: u32): void {
   prngSeed(a, b, c, d);
 }
 
-export function endpointConfigure(localCidLen: i32, isServer: i32, retryRequired: i32): void {
+export function endpointConfigure(localCidLen: i32, isServer: i32): void {
   ep.localCidLen = localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
   ep.isServer = isServer != 0;
-  ep.retryRequired = retryRequired != 0;
   ep.cids.rekey();
 }
 
@@ -182,7 +181,7 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
   return 0;
 }
 
-export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32, hp: i32, suite: i32): i32 {
+export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32, hp: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
   if (level == 1) return 0; // 0-RTT is not supported yet: keys are ignored (the host frees them at close)

@@ -4,7 +4,7 @@
 // is host/crypto/core-imports.ts. pn crosses as f64 (exact below 2^53).
 
 /**
- * Cipher suites as the ABI numbers them (connInstallKeys' `suite`, RFC 9001 §5.3). The
+ * Cipher suites as the core and host number them (the in-core key table's cryptoKeyInstall, the host's providers; RFC 9001 §5.3). The
  * host's provider implements them behind the key handles; the core needs no suite logic
  * (every QUIC suite has a 16-byte tag and a 16-byte header protection sample).
  */

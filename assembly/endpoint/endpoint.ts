@@ -45,7 +45,6 @@ export class EndpointCounters {
 export class Endpoint {
   isServer: bool = false;
   localCidLen: i32 = 8;
-  retryRequired: bool = false;
   defaults: Config = new Config();
   /** Connections by handle (index 0 unused). */
   conns: Array<Connection | null> = [null];

@@ -191,7 +191,7 @@ export type Level = (typeof Level)[keyof typeof Level];
 
 // assembly/crypto/host.ts
 /**
- * Cipher suites as the ABI numbers them (connInstallKeys' `suite`, RFC 9001 §5.3). The
+ * Cipher suites as the core and host number them (the in-core key table's cryptoKeyInstall, the host's providers; RFC 9001 §5.3). The
  * host's provider implements them behind the key handles; the core needs no suite logic
  * (every QUIC suite has a 16-byte tag and a 16-byte header protection sample).
  */

@@ -49,7 +49,7 @@ export interface CoreEvent {
 
 interface ConnExports {
   coreSeed(a: number, b: number, c: number, d: number): void;
-  endpointConfigure(localCidLen: number, isServer: number, retryRequired: number): void;
+  endpointConfigure(localCidLen: number, isServer: number): void;
   endpointSetQlog(on: number): void;
   endpointSetLimits(maxConnections: number, maxHalfOpen: number, maxHalfOpenPerPath: number, handshakeTimeoutMs: number): number;
   endpointPathInUse(path: number): number;
@@ -60,7 +60,7 @@ interface ConnExports {
   connOriginalDcid(conn: number): number;
   connLocalTransportParams(conn: number): number;
   connSetPeerTransportParams(conn: number, len: number): number;
-  connInstallKeys(conn: number, level: number, direction: number, aead: number, hp: number, suite: number): number;
+  connInstallKeys(conn: number, level: number, direction: number, aead: number, hp: number): number;
   connReadCrypto(conn: number, level: number, cap: number): number;
   connWriteCrypto(conn: number, level: number, len: number): number;
   connHandshakeComplete(conn: number): number;
@@ -104,8 +104,8 @@ export class ConnAbi {
     this.x.coreSeed(words[0], words[1], words[2], words[3]);
   }
 
-  configureEndpoint(localCidLen: number, isServer: boolean, retryRequired = false): void {
-    this.x.endpointConfigure(localCidLen, isServer ? 1 : 0, retryRequired ? 1 : 0);
+  configureEndpoint(localCidLen: number, isServer: boolean): void {
+    this.x.endpointConfigure(localCidLen, isServer ? 1 : 0);
   }
 
   /** Sets the connection caps and the handshake timeout; 0 or a negative code for a value out of range. */
@@ -174,8 +174,9 @@ export class ConnAbi {
     return this.x.connUpdateKeys(conn);
   }
 
-  installKeys(conn: number, level: Level, write: boolean, aeadHandle: number, hpHandle: number, suite: number): number {
-    return this.x.connInstallKeys(conn, level, write ? 1 : 0, aeadHandle, hpHandle, suite);
+  /** Installs packet protection by key-table handle (the handle carries its suite: host table or in-core slot). */
+  installKeys(conn: number, level: Level, write: boolean, aeadHandle: number, hpHandle: number): number {
+    return this.x.connInstallKeys(conn, level, write ? 1 : 0, aeadHandle, hpHandle);
   }
 
   /** All contiguous CRYPTO bytes available at `level` (empty when none). */

@@ -69,8 +69,8 @@ export class HandshakeDriver {
   start(): void {
     const dcid = this.abi.originalDcid(this.conn);
     const k = this.keys.initial(this.version, dcid, this.isServer);
-    this.install(Level.Initial, false, k.read, Suite.Aes128Gcm);
-    this.install(Level.Initial, true, k.write, Suite.Aes128Gcm);
+    this.install(Level.Initial, false, k.read);
+    this.install(Level.Initial, true, k.write);
     this.step(() => this.tls!.start());
   }
 
@@ -144,7 +144,7 @@ export class HandshakeDriver {
       case 'secret': {
         const handles = this.keys.fromSecret(this.version, out.suite, out.secret);
         const write = out.direction === 'write';
-        this.install(out.level, write, handles, out.suite);
+        this.install(out.level, write, handles);
         if (out.level === Level.Application) {
           // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
           this.oneRtt[write ? 1 : 0] = { suite: out.suite, secret: out.secret, aeads: [] };
@@ -176,9 +176,9 @@ export class HandshakeDriver {
     }
   }
 
-  private install(level: Level, write: boolean, h: KeyHandles, suite: CoreSuite): void {
+  private install(level: Level, write: boolean, h: KeyHandles): void {
     this.installed[level].push(h);
-    const r = this.abi.installKeys(this.conn, level, write, h.aead, h.hp, suite);
+    const r = this.abi.installKeys(this.conn, level, write, h.aead, h.hp);
     if (r < 0) this.fail(-r, `the core refused keys for level ${level}`);
   }
 

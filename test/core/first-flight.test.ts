@@ -13,7 +13,7 @@ const V1 = 1;
 function client(idleMs = 30_000) {
   const t = testingCore();
   const { x, crypto, scratch } = t;
-  x.endpointConfigure(8, 0, 0);
+  x.endpointConfigure(8, 0);
   x.connConfigure(0, 6, idleMs); // MAX_IDLE_TIMEOUT_MS
   const h = x.connConnect(V1, 0, 0);
   expect(h).toBeGreaterThan(0);
@@ -23,7 +23,7 @@ function client(idleMs = 30_000) {
     const m = packetKeyMaterial(V1, Suite.Aes128Gcm, secret);
     const aead = crypto.table.addAead(nodeCryptoProvider.createPacketProtector(Suite.Aes128Gcm, m.key, m.iv));
     const hp = crypto.table.addHp(nodeCryptoProvider.createHeaderProtector(Suite.Aes128Gcm, m.hp));
-    expect(x.connInstallKeys(h, 0, dir, aead, hp, 0)).toBe(0);
+    expect(x.connInstallKeys(h, 0, dir, aead, hp)).toBe(0);
   }
   // A ClientHello-sized CRYPTO payload (its content does not matter to the transport).
   scratch().set(new Uint8Array(300).fill(0x16));
