@@ -8,8 +8,7 @@ import { x25519, ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { Group } from './constants';
-import type { EphemeralKey, HandshakeCrypto, HashName, SigAlg } from './handshake-crypto';
-import type { PrivateKey } from './pki/keys';
+import type { EphemeralKey, HandshakeCrypto, HashName, PrivateKey, SigAlg } from './handshake-types';
 import { rsaPkcs1Verify, rsaPssVerify } from './pki/rsa-verify';
 import { nobleHashBackend } from '../crypto/hkdf';
 

@@ -7,22 +7,13 @@
 import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { OID, type Certificate } from './x509';
-import { handshakeCrypto, type HandshakeCrypto, type SigAlg } from '../handshake-crypto';
+import { handshakeCrypto } from '../handshake-crypto';
+import type { HandshakeCrypto, SigAlg } from '../handshake-types';
 
 export { registerRsaPssSigner, type RsaPssSigner } from '../handshake-portable';
 
-export type KeyType = 'ecdsa-p256' | 'ed25519' | 'rsa';
-
-/** A private key. Opaque to callers beyond its type. */
-export interface PrivateKey {
-  readonly type: KeyType;
-  /** @internal raw secret scalar / seed; for RSA the DER key (rsaEncoding says which) */
-  readonly secret: Uint8Array;
-  /** @internal RSA only: the DER encoding of `secret` */
-  readonly rsaEncoding?: 'pkcs8' | 'pkcs1';
-  /** @internal raw public key */
-  readonly publicKey: Uint8Array;
-}
+export type { KeyType, PrivateKey } from '../handshake-types';
+import type { KeyType, PrivateKey } from '../handshake-types';
 
 /** TLS SignatureScheme code points. */
 export const Scheme = {
