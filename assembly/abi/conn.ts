@@ -142,8 +142,8 @@ export function connConnect(version: u32, path: i32, now: f64): i32 {
 export function connOriginalDcid(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  memory.copy(scratchBuf, c.originalDcid.dataStart, <usize>c.originalDcid.length);
-  return c.originalDcid.length;
+  memory.copy(scratchBuf, c.ids.originalDcid.dataStart, <usize>c.ids.originalDcid.length);
+  return c.ids.originalDcid.length;
 }
 
 export function connLocalTransportParams(conn: i32): i32 {
@@ -166,11 +166,11 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
     // §7.3: authenticate the connection IDs of the handshake.
     const iscid = c.peerTp.bytesLen(TpId.INITIAL_SOURCE_CONNECTION_ID);
     if (iscid < 0) r = -TRANSPORT_PARAMETER_ERROR;
-    else if (!sameCid(c.peerInitialScid, c.peerTp.bytesPtr(TpId.INITIAL_SOURCE_CONNECTION_ID), iscid)) r = -PROTOCOL_VIOLATION;
+    else if (!sameCid(c.ids.peerInitialScid, c.peerTp.bytesPtr(TpId.INITIAL_SOURCE_CONNECTION_ID), iscid)) r = -PROTOCOL_VIOLATION;
     else if (!c.isServer) {
       const odl = c.peerTp.bytesLen(TpId.ORIGINAL_DESTINATION_CONNECTION_ID);
       if (odl < 0) r = -TRANSPORT_PARAMETER_ERROR;
-      else if (!sameCid(c.originalDcid, c.peerTp.bytesPtr(TpId.ORIGINAL_DESTINATION_CONNECTION_ID), odl)) r = -PROTOCOL_VIOLATION;
+      else if (!sameCid(c.ids.originalDcid, c.peerTp.bytesPtr(TpId.ORIGINAL_DESTINATION_CONNECTION_ID), odl)) r = -PROTOCOL_VIOLATION;
     }
   }
   if (r < 0) {
@@ -372,7 +372,7 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.SSTHRESH, c.cc.ssthresh);
   putStat(Stats.CONGESTION_EVENTS, <f64>c.cc.lossEvents);
   putStat(Stats.CC_KIND, <f64>c.cc.kind);
-  putStat(Stats.AMPLIFICATION_CREDIT, c.bytesReceived * 3 - c.bytesSent);
+  putStat(Stats.AMPLIFICATION_CREDIT, c.path.amplificationCredit());
   putStat(Stats.SENDS_OVER_CWND, <f64>c.sendsOverCwnd);
   putStat(Stats.RECV_BUFFER_HIGH_WATER, <f64>recvBufferHighWater);
   putStat(Stats.SEND_BUFFER_HIGH_WATER, <f64>sendBufferHighWater);

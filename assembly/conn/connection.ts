@@ -11,9 +11,10 @@ import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
+import { ConnectionIds } from "./cid";
+import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
-import { prngFill } from "../util/prng";
 
 /** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
 const sharedEmptyParams = new TransportParams();
@@ -44,14 +45,8 @@ export class Connection {
   /** Non-probe packets that left bytes in flight above cwnd (must stay 0). */
   sendsOverCwnd: u32 = 0;
 
-  localCid: Uint8Array = new Uint8Array(0);
-  peerCid: Uint8Array = new Uint8Array(0);
-  /** The DCID of the client's first Initial (Initial keys and §7.3 authentication). */
-  originalDcid: Uint8Array = new Uint8Array(0);
-  /** The SCID the peer used in its first packet (checked against initial_source_connection_id). */
-  peerInitialScid: Uint8Array = new Uint8Array(0);
-  peerCidSet: bool = false;
-  resetToken: Uint8Array = new Uint8Array(16);
+  /** Connection IDs and the reset token (conn/cid.ts). */
+  ids: ConnectionIds = new ConnectionIds();
 
   localTp: TransportParams = new TransportParams();
   peerTp: TransportParams = new TransportParams();
@@ -62,9 +57,6 @@ export class Connection {
   handshakeConfirmed: bool = false;
   /** Control frames owed to the peer (conn/pending.ts). */
   pending: Pending = new Pending();
-  addressValidated: bool = false;
-  bytesReceived: f64 = 0;
-  bytesSent: f64 = 0;
 
   // Connection-level flow control.
   sendMaxData: u64 = 0;
@@ -127,9 +119,12 @@ export class Connection {
   get handshakeDonePending(): bool { return this.pending.handshakeDone; }
   set handshakeDonePending(v: bool) { this.pending.handshakeDone = v; }
 
-  constructor(public handle: i32, public isServer: bool, public version: u32, public path: i32, defaults: Config) {
+  /** The path in use: its handle and the anti-amplification budget (conn/path.ts). */
+  path: Path;
+
+  constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
+    this.path = new Path(pathHandle);
     this.config.copyFrom(defaults);
-    prngFill(this.resetToken.dataStart, 16);
   }
 
   /** Applies configuration to our transport parameters and limits (before the handshake). */
@@ -153,10 +148,10 @@ export class Connection {
     tp.set(TpId.ACTIVE_CONNECTION_ID_LIMIT, <u64>c.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
     if (c.get(ConfigKey.DISABLE_ACTIVE_MIGRATION) != 0) tp.set(TpId.DISABLE_ACTIVE_MIGRATION, 1);
     if (c.get(ConfigKey.MAX_DATAGRAM_FRAME_SIZE) > 0) tp.set(TpId.MAX_DATAGRAM_FRAME_SIZE, <u64>c.get(ConfigKey.MAX_DATAGRAM_FRAME_SIZE));
-    tp.setBytes(TpId.INITIAL_SOURCE_CONNECTION_ID, this.localCid.dataStart, this.localCid.length);
+    tp.setBytes(TpId.INITIAL_SOURCE_CONNECTION_ID, this.ids.local.dataStart, this.ids.local.length);
     if (this.isServer) {
-      tp.setBytes(TpId.ORIGINAL_DESTINATION_CONNECTION_ID, this.originalDcid.dataStart, this.originalDcid.length);
-      tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.resetToken.dataStart, 16);
+      tp.setBytes(TpId.ORIGINAL_DESTINATION_CONNECTION_ID, this.ids.originalDcid.dataStart, this.ids.originalDcid.length);
+      tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.ids.resetToken.dataStart, 16);
     }
     this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
     this.recvWindow = this.recvMaxData;

@@ -18,6 +18,8 @@ import { FrameType } from "../wire/frames/types";
 import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
 import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
+import { onNewConnectionId, onRetireConnectionId } from "./cid";
+import { onPathFrame } from "./path";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -28,7 +30,7 @@ import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLO
 export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, now: f64): void {
   if (c.state == STATE_CLOSED) return;
   const len = <f64>(end - p);
-  c.bytesReceived += len;
+  c.path.bytesReceived += len;
   c.bytesReceivedTotal += <u64>(end - p);
   let q = p;
   let first = true;
@@ -36,7 +38,7 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
     const n = parseHeader(q, end, localCidLen);
     if (n <= 0) { c.packetsDropped++; break; }
     // §12.2: coalesced packets must share the first packet's DCID; others are dropped.
-    if (!first && hdrDcidLen != c.localCid.length) { c.packetsDropped++; break; }
+    if (!first && hdrDcidLen != c.ids.local.length) { c.packetsDropped++; break; }
     first = false;
     const isLong = hdrIsLong;
     receivePacket(c, q, n, now);
@@ -101,13 +103,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   c.packetsReceived++;
 
   // The client takes the server's SCID as its DCID from the first Initial (§7.2).
-  if (!c.isServer && t == PacketType.INITIAL && !c.peerCidSet) {
-    const cid = new Uint8Array(scidLen);
-    memory.copy(cid.dataStart, scid, <usize>scidLen);
-    c.peerCid = cid;
-    c.peerInitialScid = cid;
-    c.peerCidSet = true;
-  }
+  if (!c.isServer && t == PacketType.INITIAL) c.ids.adoptPeerScid(scid, scidLen);
   const payload = p + <usize>unprotectedHeaderLen;
   const keyPhaseBit: u8 = isLong ? 0 : <u8>((firstByte >> 2) & 1);
   if (c.state == STATE_DRAINING) {
@@ -125,10 +121,10 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
 
   if (c.isServer && si == SPACE_HANDSHAKE) {
     // §8.1: a Handshake packet proves the client's address; RFC 9001 §4.9.1: drop Initial keys.
-    c.addressValidated = true;
+    c.path.validated = true;
     c.discardSpace(SPACE_INITIAL);
   }
-  if (!c.isServer && si != SPACE_INITIAL) c.addressValidated = true;
+  if (!c.isServer && si != SPACE_INITIAL) c.path.validated = true;
   if (c.state < STATE_CLOSING) setLossTimer(c, now);
 }
 
@@ -217,19 +213,14 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
     case <i32>FrameType.STREAMS_BLOCKED_BIDI:
     case <i32>FrameType.STREAMS_BLOCKED_UNI:
       return onBlocked(c, f);
-    case <i32>FrameType.NEW_CONNECTION_ID:
-      // One CID per side for now (several CIDs and migration come later, ROADMAP): we
-      // accept and ignore new CIDs; retiring is never needed since we keep using the first.
-      if (c.peerCid.length == 0) return -PROTOCOL_VIOLATION; // §19.15: zero-length CID peers must not send it
-      return 0;
-    case <i32>FrameType.RETIRE_CONNECTION_ID:
-      return 0;
+    case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, f);
+    case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
     case <i32>FrameType.NEW_TOKEN:
       if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7
       return 0;
     case <i32>FrameType.PATH_CHALLENGE:
     case <i32>FrameType.PATH_RESPONSE:
-      return 0; // path validation comes with migration
+      return onPathFrame(c.path, f);
     case <i32>FrameType.DATAGRAM:
     case <i32>FrameType.DATAGRAM_LEN:
       return -PROTOCOL_VIOLATION; // we never advertise max_datagram_frame_size (RFC 9221 §3)

@@ -31,13 +31,9 @@ import { maybeInitiate } from "./keyupdate";
  */
 export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i32 {
   if (c.state == STATE_CLOSED || c.state == STATE_DRAINING) return 0;
-  let maxSize = cap < SEND_DATAGRAM_SIZE ? cap : SEND_DATAGRAM_SIZE;
-  if (c.isServer && !c.addressValidated) {
-    // §8.1: at most three times the bytes received before the address is validated.
-    const budget = 3 * c.bytesReceived - c.bytesSent;
-    if (budget < <f64>maxSize) maxSize = <i32>budget;
-    if (maxSize < 64) return 0;
-  }
+  // §8.1: a server sends at most three times what it received until the address is validated.
+  const maxSize = c.path.sendLimit(cap < SEND_DATAGRAM_SIZE ? cap : SEND_DATAGRAM_SIZE, c.isServer);
+  if (maxSize < 64) return 0;
   if (c.state == STATE_CLOSING) return buildClose(c, out, maxSize, now);
   c.pacerWakeAt = Infinity; // set again below if the pacer holds data back
 
@@ -61,7 +57,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
     if (padded) break;
   }
   if (pos > 0) {
-    c.bytesSent += <f64>pos;
+    c.path.bytesSent += <f64>pos;
     c.bytesSentTotal += <u64>pos;
     setLossTimer(c, now);
   }
@@ -81,7 +77,7 @@ function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
     if (c.handshakeConfirmed && si != SPACE_APP) continue;
     pos += buildPacket(c, sp, out + <usize>pos, maxSize - pos, now, false);
   }
-  c.bytesSent += <f64>pos;
+  c.path.bytesSent += <f64>pos;
   return pos;
 }
 
@@ -97,10 +93,10 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   let lengthSize = 0;
   if (si == SPACE_APP) {
     maybeInitiate(c, sp);
-    hlen = buildShortHeader(p, end, c.peerCid.dataStart, c.peerCid.length, pn, pnLen, <i32>c.keys.writePhase, 0);
+    hlen = buildShortHeader(p, end, c.ids.peer.dataStart, c.ids.peer.length, pn, pnLen, <i32>c.keys.writePhase, 0);
   } else {
     hlen = buildLongHeader(p, end, si == SPACE_INITIAL ? PacketType.INITIAL : PacketType.HANDSHAKE, c.version,
-      c.peerCid.dataStart, c.peerCid.length, c.localCid.dataStart, c.localCid.length, 0, 0, pn, pnLen, 2);
+      c.ids.peer.dataStart, c.ids.peer.length, c.ids.local.dataStart, c.ids.local.length, 0, 0, pn, pnLen, 2);
     lengthOffset = builtLengthOffset;
     lengthSize = builtLengthSize;
   }

@@ -114,27 +114,27 @@ function register(c: Connection, now: f64): void {
   const h = c.handle;
   ep.conns[h] = c;
   ep.live++;
-  ep.cids.set(c.localCid.dataStart, c.localCid.length, h);
+  ep.cids.set(c.ids.local.dataStart, c.ids.local.length, h);
   unchecked(ep.hsDeadline[h] = now + ep.handshakeTimeout);
-  ep.pathRefs.set(c.path, (ep.pathRefs.has(c.path) ? ep.pathRefs.get(c.path) : 0) + 1);
+  ep.pathRefs.set(c.path.handle, (ep.pathRefs.has(c.path.handle) ? ep.pathRefs.get(c.path.handle) : 0) + 1);
   touch(h);
 }
 
 function release(c: Connection): void {
   const h = c.handle;
-  ep.cids.delete(c.localCid.dataStart, c.localCid.length, h);
-  if (c.isServer && c.originalDcid.length) ep.cids.delete(c.originalDcid.dataStart, c.originalDcid.length, h);
-  ep.halfOpen.remove(h, c.path);
+  ep.cids.delete(c.ids.local.dataStart, c.ids.local.length, h);
+  if (c.isServer && c.ids.originalDcid.length) ep.cids.delete(c.ids.originalDcid.dataStart, c.ids.originalDcid.length, h);
+  ep.halfOpen.remove(h, c.path.handle);
   ep.timers.remove(h);
   ep.conns[h] = null;
   ep.free.push(h);
   ep.live--;
-  const refs = ep.pathRefs.get(c.path) - 1;
-  if (refs > 0) ep.pathRefs.set(c.path, refs);
+  const refs = ep.pathRefs.get(c.path.handle) - 1;
+  if (refs > 0) ep.pathRefs.set(c.path.handle, refs);
   else {
-    ep.pathRefs.delete(c.path);
+    ep.pathRefs.delete(c.path.handle);
     // The host may forget the address behind the path (its path table entry).
-    pushEvent(EventKind.PATH_UNUSED, 0, <u64>c.path, 0, 0);
+    pushEvent(EventKind.PATH_UNUSED, 0, <u64>c.path.handle, 0, 0);
   }
   if (ep.live == 0) { ep.sendQueue.compact(); ep.dirty.compact(); }
 }
@@ -149,9 +149,9 @@ function newConnection(h: i32, isServer: bool, version: u32, path: i32): Connect
   const c = new Connection(h, isServer, version, path, ep.defaults);
   const cid = new Uint8Array(ep.localCidLen);
   hostRandomFill(cid.dataStart, cid.length);
-  c.localCid = cid;
+  c.ids.local = cid;
   // RFC 9000 §10.3: a reset token nobody can predict (the PRNG's state can be recovered from the CIDs it made).
-  hostRandomFill(c.resetToken.dataStart, 16);
+  hostRandomFill(c.ids.resetToken.dataStart, 16);
   return c;
 }
 
@@ -164,8 +164,8 @@ export function connect(version: u32, path: i32, now: f64): i32 {
   // §7.2: the client's first DCID is unpredictable and at least 8 bytes.
   const odcid = new Uint8Array(8);
   hostRandomFill(odcid.dataStart, 8);
-  c.originalDcid = odcid;
-  c.peerCid = odcid;
+  c.ids.originalDcid = odcid;
+  c.ids.peer = odcid;
   c.setupLocal(now);
   register(c, now);
   return h;
@@ -174,7 +174,7 @@ export function connect(version: u32, path: i32, now: f64): i32 {
 /** The handshake of `c` completed: it is no longer half-open and has no handshake deadline. */
 export function onHandshakeComplete(c: Connection): void {
   unchecked(ep.hsDeadline[c.handle] = Infinity);
-  ep.halfOpen.remove(c.handle, c.path);
+  ep.halfOpen.remove(c.handle, c.path.handle);
 }
 
 function drop(): i32 {
@@ -192,7 +192,7 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   const h = ep.cids.get(dcid, dcidLen);
   if (h != 0) {
     const c = connAt(h)!;
-    if (c.path != path && c.isServer) return drop(); // migration is not supported yet
+    if (c.path.handle != path && c.isServer) return drop(); // migration is not supported yet
     receiveDatagram(c, p, end, ep.localCidLen, now);
     touch(h);
     return h;
@@ -227,12 +227,12 @@ function accept(p: usize, n: i32, path: i32, now: f64): i32 {
   const c = newConnection(h, true, version, path);
   const odcid = new Uint8Array(dcidLen);
   memory.copy(odcid.dataStart, dcid, <usize>dcidLen);
-  c.originalDcid = odcid;
+  c.ids.originalDcid = odcid;
   const peer = new Uint8Array(scidLen);
   memory.copy(peer.dataStart, scid, <usize>scidLen);
-  c.peerCid = peer;
-  c.peerInitialScid = peer;
-  c.peerCidSet = true;
+  c.ids.peer = peer;
+  c.ids.peerInitialScid = peer;
+  c.ids.peerSet = true;
   c.setupLocal(now);
   register(c, now);
   ep.cids.set(odcid.dataStart, odcid.length, h);
@@ -283,7 +283,7 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
     ep.dirty.push(h); // sending arms the loss timer
     if (n > 0) {
       q.push(h); // round robin: back of the queue, it may have more
-      txPath = c.path; txConn = h;
+      txPath = c.path.handle; txConn = h;
       return n;
     }
   }
