@@ -1,5 +1,5 @@
 // One QUIC connection's state and the small state transitions its rooms share: keys,
-// handshake progress, closing, the idle timer, nextTimeout(). The work is cut by noun
+// handshake progress, closing, the idle timer (its deadlines are read by timers.ts). The work is cut by noun
 // (conn/README.md): receive.ts and transmit.ts dispatch frames to the rooms that own
 // them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
@@ -278,27 +278,6 @@ export class Connection {
     this.state = STATE_CLOSED;
     for (let i = 0; i < 3; i++) this.discardSpace(i);
     pushEvent(EventKind.CLOSED, <u32>this.handle, this.closeCode, 0, this.closedByPeer ? 2 : 0);
-  }
-
-  /** Earliest deadline of this connection. */
-  nextTimeout(): f64 {
-    if (this.state == STATE_CLOSED) return Infinity;
-    if (this.state >= STATE_CLOSING) return this.closeDeadline;
-    let t = this.lossTimer;
-    if (this.pacerWakeAt < t) t = this.pacerWakeAt;
-    for (let i = 0; i < 3; i++) {
-      const s = this.spaces[i];
-      if (!s.discarded && s.ack.deadline < t) t = s.ack.deadline;
-    }
-    const idle = this.idleDeadline();
-    if (idle < t) t = idle;
-    if (this.keys.prevDiscardAt < t) t = this.keys.prevDiscardAt;
-    const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
-    if (ka > 0 && this.handshakeComplete) {
-      const k = this.lastActivity + ka;
-      if (k < t) t = k;
-    }
-    return t;
   }
 
   /**

@@ -10,12 +10,11 @@
 // several endpoints instantiates the core several times (memory is per instance, so
 // endpoints never share state). Decided in issue 17; see README "layout".
 
-import { onKeyTimer } from "../conn/keyupdate";
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "../conn/connection";
-import { Config, ConfigKey } from "../conn/config";
+import { Config } from "../conn/config";
 import { receiveDatagram } from "../conn/receive";
 import { buildDatagram } from "../conn/transmit";
-import { onLossTimeout } from "../conn/loss";
+import { nextTimeout, onTimers } from "../conn/timers";
 import { parseHeader, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
 import { PacketType, QUIC_V1, QUIC_V2, isSupportedVersion } from "../wire/version";
 import { prngNext } from "../util/prng";
@@ -292,7 +291,7 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
 
 /** The earliest deadline of a connection, including the endpoint's handshake deadline. */
 function deadlineOf(c: Connection): f64 {
-  const t = c.nextTimeout();
+  const t = nextTimeout(c);
   if (c.state >= STATE_CLOSING) return t;
   const hs = unchecked(ep.hsDeadline[c.handle]);
   return hs < t ? hs : t;
@@ -336,12 +335,7 @@ export function handleTimeout(now: f64): void {
 
 function onConnectionTimeout(conn: Connection, now: f64): void {
   const h = conn.handle;
-  if (conn.state >= STATE_CLOSING) {
-    if (conn.closeDeadline <= now) { conn.finishClose(); release(conn); }
-    else touch(h);
-    return;
-  }
-  if (unchecked(ep.hsDeadline[h]) <= now) {
+  if (conn.state < STATE_CLOSING && unchecked(ep.hsDeadline[h]) <= now) {
     // The handshake took too long: give up silently, and tell the host why.
     ep.counters.handshakeTimeouts++;
     pushEvent(EventKind.HANDSHAKE_TIMEOUT, <u32>h, 0, 0, 0);
@@ -349,17 +343,8 @@ function onConnectionTimeout(conn: Connection, now: f64): void {
     release(conn);
     return;
   }
-  if (conn.idleDeadline() <= now) {
-    // §10.1: idle timeout closes silently.
-    conn.finishClose();
-    release(conn);
-    return;
-  }
-  if (conn.lossTimer <= now) onLossTimeout(conn, now);
-  onKeyTimer(conn.keys, now);
-  if (conn.pacerWakeAt <= now) conn.pacerWakeAt = Infinity; // the host polls transmit next
-  const ka = conn.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
-  if (ka > 0 && conn.handshakeComplete && conn.lastActivity + ka <= now) { conn.pingPending = true; conn.lastActivity = now; }
+  // The connection's own timers, one dispatch by kind (conn/timers.ts).
+  if (onTimers(conn, now)) { release(conn); return; }
   touch(h);
 }
 

@@ -1,5 +1,5 @@
-// The endpoint's timers: one deadline per connection (its earliest, Connection.
-// nextTimeout() plus the endpoint's handshake deadline) in a binary min-heap, so that
+// The endpoint's timers: one deadline per connection (the earliest of its timer table,
+// conn/timers.ts, and the endpoint's handshake deadline) in a binary min-heap, so that
 // pollTimeout() is O(1) and rescheduling one connection O(log n) — nothing on the
 // per-datagram path walks every connection (ARCHITECTURE.md §3).
 
