@@ -3,25 +3,13 @@
 // takes nothing with it: what arrives later goes to the next caller.
 import { listen, connect } from '../../host/node';
 import { generateSelfSigned } from '../../host/tls/pki/index';
-import { makeSim, connectSim, runUntil, type SimOptions } from '../transport/sim';
+import { runUntil, pairOf, watch } from '../transport/sim';
 import type { QuicStream } from '../../host/transport/stream';
 import type { QuicConnection } from '../../host/transport/connection';
 
 const cert = generateSelfSigned({ subjectAltNames: ['localhost', '127.0.0.1'] });
 
-async function pairOf(opts: SimOptions = {}) {
-  const sim = makeSim(opts);
-  const pair = await connectSim(sim);
-  expect(pair).not.toBeNull();
-  return { ...sim, ...pair! };
-}
 
-/** Settles `p` into a box the virtual-time loop can watch. */
-function watch<T>(p: Promise<T>) {
-  const box: { done: boolean; value?: T; error?: any } = { done: false };
-  p.then((v) => { box.done = true; box.value = v; }, (e) => { box.done = true; box.error = e; });
-  return box;
-}
 
 describe('on the simulator (virtual time)', () => {
   test('acceptStream: an aborted wait rejects with the reason; the stream that comes later goes to the next caller', async () => {

@@ -1,20 +1,9 @@
 // Connection events (seed 001 §5): each as a listener and as an awaitable, on the
 // simulator. Every one is checked against the state it reports.
-import { makeSim, connectSim, runUntil, type SimOptions } from '../transport/sim';
+import { makeSim, runUntil, pairOf, watch } from '../transport/sim';
 import type { ConnectionEvents } from '../../host/transport/connection';
 
-async function pairOf(opts: SimOptions = {}) {
-  const sim = makeSim(opts);
-  const pair = await connectSim(sim);
-  expect(pair).not.toBeNull();
-  return { ...sim, ...pair! };
-}
 
-function watch<T>(p: Promise<T>) {
-  const box: { done: boolean; value?: T; error?: any } = { done: false };
-  p.then((v) => { box.done = true; box.value = v; }, (e) => { box.done = true; box.error = e; });
-  return box;
-}
 
 test('established and sessionticket as awaitables', async () => {
   const sim = makeSim();

@@ -81,3 +81,18 @@ export async function runUntil(clock: VirtualClock, done: () => boolean, maxVirt
   }
   return done();
 }
+
+/** A connected client/server pair on a fresh simulator (fails the test when the handshake does not complete). */
+export async function pairOf(opts: SimOptions = {}) {
+  const sim = makeSim(opts);
+  const pair = await connectSim(sim);
+  expect(pair).not.toBeNull();
+  return { ...sim, ...pair! };
+}
+
+/** Settles `p` into a box the virtual-time loop can watch. */
+export function watch<T>(p: Promise<T>) {
+  const box: { done: boolean; value?: T; error?: any } = { done: false };
+  p.then((v) => { box.done = true; box.value = v; }, (e) => { box.done = true; box.error = e; });
+  return box;
+}
