@@ -53,6 +53,8 @@ export namespace EventKind {
   export const HANDSHAKE_TIMEOUT: u32 = 17;
   /** No connection uses path a any more: the host may forget the address behind it. conn = 0. */
   export const PATH_UNUSED: u32 = 18;
+  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
+  export const VERSION_NEGOTIATION: u32 = 19;
 }
 
 const RECORD_SIZE: u32 = 32;

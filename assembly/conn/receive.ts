@@ -20,6 +20,7 @@ import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
 import { onNewConnectionId, onRetireConnectionId } from "./cid";
 import { onPathFrame } from "./path";
+import { onVersionNegotiation } from "./version-negotiation";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -58,7 +59,8 @@ function spaceOfType(t: i32): i32 {
 /** One packet at p (length n, header already parsed into the hdr* globals). */
 function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const t = hdrType;
-  if (t == PacketType.VERSION_NEGOTIATION || t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
+  if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
+  if (t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
   if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
   if (t == PacketType.ZERO_RTT) { c.packetsDropped++; return; } // 0-RTT is not supported yet: dropped, the client resends in 1-RTT
   const si = spaceOfType(t);

@@ -193,6 +193,8 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
     const c = connAt(h)!;
     if (c.path.handle != path && c.isServer) return drop(); // migration is not supported yet
     receiveDatagram(c, p, end, ep.localCidLen, now);
+    // The datagram may have ended the connection (a client's Version Negotiation).
+    if (c.state == STATE_CLOSED) { release(c); return h; }
     touch(h);
     return h;
   }

@@ -37,6 +37,8 @@ export const EventKind = {
   HANDSHAKE_TIMEOUT: 17,
   /** No connection uses path a any more: the host may forget the address behind it. conn = 0. */
   PATH_UNUSED: 18,
+  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
+  VERSION_NEGOTIATION: 19,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];

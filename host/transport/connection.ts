@@ -487,6 +487,14 @@ export class QuicConnection {
       case EventKind.CLOSING:
         this.recordClose(ev);
         break;
+      case EventKind.VERSION_NEGOTIATION:
+        if (!this.endInfo) {
+          const offered = ev.b ? `0x${(ev.b >>> 0).toString(16).padStart(8, '0')}${ev.a > 1 ? ` among ${ev.a} versions` : ''}` : `${ev.a} reserved version(s) only`;
+          const reason = `version negotiation: the server does not speak the version we attempted (it offers ${offered})`;
+          this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, reason, reasonPhrase: '' };
+          this.rejectEstablished(new QuicError('ERR_QUIC_VERSION_NEGOTIATION', reason));
+        }
+        break;
       case EventKind.HANDSHAKE_TIMEOUT:
         if (!this.endInfo) {
           this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: false, handshakeTimeout: true, reason: 'handshake timeout', reasonPhrase: '' };

@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, listen, type ListenOptions } from '../../host/node';
+import { connectWith } from '../../host/h3/endpoints';
 import { generateSelfSigned, parsePemCertificates, parsePemPrivateKey, type CertifiedKey } from '../../host/tls/pki/index';
 import type { QuicConnection, CloseInfo } from '../../host/transport/connection';
 import { controlStreamPreface, getRequest, okResponse, parseFrames, isData, isHeaders, responseStatus, H3_NO_ERROR } from './h3-minimal';
@@ -258,5 +259,18 @@ describe('gtlsclient against our server', () => {
     // Our counter moves only once a packet of the new generation opened and we switched too.
     expect(r.keyUpdates).toBe(1);
     expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
+  }, 30_000);
+});
+
+describe('version negotiation with gtlsserver', () => {
+  // gtlsserver (ngtcp2 0.12) speaks v1 and the pre-RFC v2 draft, not RFC 9369 v2: it answers
+  // our v2 Initial with Version Negotiation, which must end the attempt at once (RFC 9000
+  // §6.2) instead of running into the handshake timeout.
+  test('our client attempting QUIC v2 gets Version Negotiation and fails with ERR_QUIC_VERSION_NEGOTIATION', async () => {
+    await withGtlsserver(['--no-http-dump'], async (server, port) => {
+      const attempt = connectWith({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], quicVersion: 2 });
+      await expect(attempt).rejects.toMatchObject({ code: 'ERR_QUIC_VERSION_NEGOTIATION' });
+      await expect(attempt).rejects.toThrow(/offers 0x(00000001|709a50c4) among/);
+    });
   }, 30_000);
 });
