@@ -3,6 +3,7 @@
 
 import { Connection, STATE_CLOSING } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
+import { onHandshakeDoneLost } from "./close";
 import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
@@ -85,7 +86,7 @@ export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): vo
     switch (f.kind) {
       case SF_CRYPTO: onCryptoLost(sp, f); break;
       case SF_STREAM: onStreamLost(c, f); break;
-      case SF_HANDSHAKE_DONE: c.pending.handshakeDone = true; break;
+      case SF_HANDSHAKE_DONE: onHandshakeDoneLost(c); break;
       case SF_MAX_DATA: onMaxDataLost(c); break;
       case SF_MAX_STREAM_DATA: onMaxStreamDataLost(c, f); break;
       case SF_MAX_STREAMS_BIDI: onMaxStreamsLost(c, true); break;

@@ -3,14 +3,14 @@
 // opened is dropped (counted), never a connection error; a frame that breaks the
 // rules closes the connection with the matching error code.
 
-import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, STATE_ESTABLISHED } from "./connection";
+import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
 import { parseHeader, hdrType, hdrIsLong, hdrPnOffset, hdrScid, hdrScidLen, hdrDcid, hdrDcidLen, hdrVersion } from "../wire/header";
 import { PacketType } from "../wire/version";
 import { unprotectPacket, removeHeaderProtection, openPayload, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
 import { readKeyFor, readHandle, onPeerUpdated, onOpenedCurrent, KEY_NEXT, KEY_CURRENT } from "./keyupdate";
 import { ERR_DROP_PACKET } from "../wire/errors";
-import { decodeFrame, fType, fA, fB } from "../wire/frames/decode";
+import { decodeFrame, fType } from "../wire/frames/decode";
 import { takeFrame } from "./frame";
 import { onMaxData, onMaxStreams, onBlocked } from "./flow";
 import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
@@ -20,6 +20,7 @@ import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
 import { onNewConnectionId, onRetireConnectionId } from "./cid";
 import { onPathFrame } from "./path";
+import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
@@ -186,24 +187,9 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       return onAckFrame(c, sp, f, now);
     case <i32>FrameType.CRYPTO:
       return onCryptoFrame(sp, f);
-    case <i32>FrameType.HANDSHAKE_DONE:
-      if (c.isServer) return -PROTOCOL_VIOLATION; // §19.20
-      if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
-      c.confirmHandshake();
-      return 0;
-    case <i32>FrameType.CONNECTION_CLOSE:
-    case <i32>FrameType.CONNECTION_CLOSE_APP:
-      c.closeCode = fA;
-      c.closeIsApp = type == FrameType.CONNECTION_CLOSE_APP;
-      if (c.state < STATE_DRAINING) {
-        // Kept for the application (the first close only), bounded like our own (abi/conn.ts connClose).
-        const len = f.dataLen < 1024 ? f.dataLen : 1024;
-        const r = new Uint8Array(len);
-        memory.copy(r.dataStart, f.data, <usize>len);
-        c.peerCloseReason = r;
-      }
-      c.startDraining(fA, fB, type == FrameType.CONNECTION_CLOSE_APP, now);
-      return 0;
+    case <i32>FrameType.HANDSHAKE_DONE: return onHandshakeDone(c);
+    case <i32>FrameType.CONNECTION_CLOSE: return onConnectionClose(c, f, false, now);
+    case <i32>FrameType.CONNECTION_CLOSE_APP: return onConnectionClose(c, f, true, now);
     case <i32>FrameType.MAX_DATA: return onMaxData(c, f);
     case <i32>FrameType.MAX_STREAM_DATA: return onMaxStreamData(c, f);
     case <i32>FrameType.MAX_STREAMS_BIDI: return onMaxStreams(c, f, true);

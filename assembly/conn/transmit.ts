@@ -10,12 +10,12 @@ import { buildLongHeader, buildShortHeader, patchLength, builtLengthOffset, buil
 import { pnEncodeLength } from "../wire/pn";
 import { PacketType } from "../wire/version";
 import { FrameType } from "../wire/frames/types";
-import { encodeEmpty, encodeConnectionClose, encodePadding } from "../wire/frames/encode";
+import { encodeEmpty, encodePadding } from "../wire/frames/encode";
+import { writeConnectionClose, writeHandshakeDone } from "./close";
 import { protectPacket, TAG_LEN } from "../crypto/protect";
-import { SF_HANDSHAKE_DONE, SF_PING } from "../recovery/sent";
+import { SF_PING } from "../recovery/sent";
 import { writeAck } from "./ack";
 import { writeCrypto } from "./crypto-frames";
-import { APPLICATION_ERROR } from "../wire/errors";
 import { pkt } from "./packet";
 import { writeStreamControl, writeStreamData } from "./streams/send";
 import { writeFlowFrames } from "./flow";
@@ -119,11 +119,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   }
 
   if (c.state == STATE_CLOSING) {
-    // CONNECTION_CLOSE alone (§10.2.1); application closes before 1-RTT become 0x1c APPLICATION_ERROR (§10.2.3).
-    let n: i32;
-    if (c.closeIsApp && si != SPACE_APP) n = encodeConnectionClose(q, payloadEnd, false, APPLICATION_ERROR, 0, 0, 0);
-    else n = encodeConnectionClose(q, payloadEnd, c.closeIsApp, c.closeCode, c.closeFrameType, c.closeReason.dataStart, c.closeReason.length < 200 ? c.closeReason.length : 200);
-    q += <usize>n;
+    q = writeConnectionClose(c, si, q, payloadEnd);
   } else {
     // An ACK that is not due yet only rides along with other frames (§13.2.1): remember
     // the tracker so that a packet that would carry nothing else can be abandoned.
@@ -185,11 +181,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
 }
 
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
-  const owed = c.pending;
-  if (owed.handshakeDone && c.isServer) {
-    const n = encodeEmpty(q, end, FrameType.HANDSHAKE_DONE);
-    if (n > 0) { q += <usize>n; owed.handshakeDone = false; pkt.wrote(SF_HANDSHAKE_DONE, 0, 0, 0, false); }
-  }
+  q = writeHandshakeDone(c, q, end);
   q = writeFlowFrames(c, q, end);
   q = writeStreamControl(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
