@@ -87,6 +87,12 @@ describe('the package', () => {
     expect(r.exports).toBeGreaterThan(30);
   }, 60_000);
 
+  test('an ESM consumer can load the core and find its file (loadCoreNode, coreWasmPath)', () => {
+    const code = "import { loadCoreNode, coreWasmPath } from 'quicwasm'; const c = loadCoreNode(); console.log(typeof c.exports.pollTransmit, coreWasmPath().endsWith('node_modules/quicwasm/dist/core.wasm'))";
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: scratch, encoding: 'utf8' });
+    expect(out.trim()).toBe('function true');
+  });
+
   test('CommonJS require() works too', () => {
     const out = execFileSync(process.execPath, ['-e', "const q = require('quicwasm'); console.log(typeof q.connect, typeof q.loadCoreModule().constructor)"], { cwd: scratch, encoding: 'utf8' });
     expect(out.trim()).toBe('function function');
