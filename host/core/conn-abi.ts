@@ -276,7 +276,7 @@ export class ConnAbi {
     const n = this.x.connStreamRead(conn, id, this.core.scratchCapacity);
     if (n < 0) return n;
     const data = n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
-    return { data, fin: this.core.result(0) === 1n };
+    return { data, fin: this.core.resultNumber(0) === 1 }; // no BigInt on the data path
   }
 
   streamReset(conn: number, id: number, code: number): number {
