@@ -89,6 +89,12 @@ export interface ListenOptions extends CommonOptions {
   psks?: EndpointConfig['psks'];
   /** Session tickets for resumption: on by default (random key per server); false turns them off. */
   sessionTickets?: EndpointConfig['sessionTickets'];
+  /**
+   * Accept 0-RTT from resuming clients (default false: early data can be replayed, see
+   * README). Connections whose 0-RTT is accepted come out of accept() before the
+   * handshake completes; their early streams have `stream.early` set.
+   */
+  earlyData?: EndpointConfig['earlyData'];
 }
 
 /**
@@ -112,8 +118,15 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   certificate?: CertifiedKey;
   /** An external PSK (identity and key) shared with the server. */
   psk?: ExternalPsk;
-  /** Resume the session of an earlier connection: pass what its `sessionTicket` resolved to. */
-  session?: SessionTicket;
+  /** Resume the session of an earlier connection: what its `sessionTicket` resolved to, or those bytes from encodeSessionTicket(). */
+  session?: SessionTicket | Uint8Array;
+  /**
+   * With `session`: send 0-RTT when its ticket allows it. connect() then resolves at once
+   * (conn.earlyData === 'offered'; `await conn.established` for the handshake) so that
+   * the first stream's data leaves with the first flight; rejected early data is sent
+   * again in 1-RTT (conn.earlyData === 'rejected').
+   */
+  earlyData?: boolean;
 }
 
 /** A listening QUIC server on one UDP socket. */
@@ -230,7 +243,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      earlyData: opts.earlyData, tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -278,10 +291,12 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
-      certificate: opts.certificate, psk: opts.psk, session: opts.session,
+      certificate: opts.certificate, psk: opts.psk, session: opts.session, earlyData: opts.earlyData,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);
+    // 0-RTT: the application writes now, in the first flight (the handshake goes on).
+    if (conn.earlyData === 'offered') return conn;
     await conn.established;
     return conn;
   } catch (err) {

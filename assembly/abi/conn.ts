@@ -17,8 +17,12 @@
 //   connOriginalDcid(conn)                     bytes copied to scratch
 //   connLocalTransportParams(conn)             our encoded transport parameters in scratch; length
 //   connSetPeerTransportParams(conn, len)      0, or -TRANSPORT_PARAMETER_ERROR / -PROTOCOL_VIOLATION (the core closes)
-//   connInstallKeys(conn, level, dir, aead, hp)   level 0 Initial, 1 0-RTT (ignored), 2 Handshake, 3 1-RTT;
-//                                              dir 0 read, 1 write; handles index the host's key table
+//   connInstallKeys(conn, level, dir, aead, hp)   level 0 Initial, 1 0-RTT (client write, server read), 2 Handshake,
+//                                              3 1-RTT; dir 0 read, 1 write; handles index the host's key table
+//   connSetRememberedParams(conn, len)         client, before 0-RTT: the server's transport parameters remembered
+//                                              with the ticket (scratch); 0 or -TRANSPORT_PARAMETER_ERROR
+//   connEarlyDataOutcome(conn, accepted)       client: the server accepted (1) or rejected (0) 0-RTT; call
+//                                              before connSetPeerTransportParams (conn/early.ts)
 //   connInstallNextKeys(conn, dir, aead)       the next 1-RTT generation (RFC 9001 §6; header protection unchanged):
 //                                              after the 1-RTT keys and after each KEY_UPDATED event of that direction
 //   connUpdateKeys(conn)                       start a key update as soon as §6.1 allows
@@ -52,6 +56,8 @@ import { eventCapacity } from "../conn/events";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
+import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, checkStreamsAfterRejection } from "../conn/early";
+import { Level } from "../conn/space";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
@@ -173,18 +179,39 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
       else if (!sameCid(c.ids.originalDcid, c.peerTp.bytesPtr(TpId.ORIGINAL_DESTINATION_CONNECTION_ID), odl)) r = -PROTOCOL_VIOLATION;
     }
   }
+  if (r == 0 && !c.isServer) r = checkNewParams(c); // §7.4.1: a server accepting 0-RTT keeps its limits
   if (r < 0) {
     c.startClose(<u64>(-r), 0, false, 0, 0, ep.lastNow);
     return r;
   }
   c.applyPeerTransportParams();
+  r = checkStreamsAfterRejection(c);
+  if (r < 0) c.startClose(<u64>(-r), 0, false, 0, 0, ep.lastNow);
+  return r;
+}
+
+export function connSetRememberedParams(conn: i32, len: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  if (len < 0 || len > SCRATCH_CAPACITY) return -TRANSPORT_PARAMETER_ERROR;
+  return setRememberedParams(c, scratchBuf, scratchBuf + <usize>len);
+}
+
+export function connEarlyDataOutcome(conn: i32, accepted: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  onEarlyOutcome(c, accepted != 0);
   return 0;
 }
 
 export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32, hp: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  if (level == 1) return 0; // 0-RTT is not supported yet: keys are ignored (the host frees them at close)
+  if (level == Level.ZERO_RTT) {
+    const r = installEarlyKeys(c, direction != 0, aead, hp);
+    if (r == 0 && direction == 0) replayBuffered(c, SPACE_APP, ep.localCidLen, ep.lastNow); // 0-RTT that came first
+    return r;
+  }
   const si = spaceOfLevel(level);
   if (si < 0) return -INTERNAL_ERROR;
   const sp = c.spaces[si];
@@ -194,6 +221,7 @@ export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32
     replayBuffered(c, si, ep.localCidLen, ep.lastNow);
   } else {
     sp.writeAead = aead; sp.writeHp = hp;
+    if (si == SPACE_APP && !c.isServer) discardEarlyKeys(c); // RFC 9001 §4.9.3: 0-RTT keys go with 1-RTT keys
   }
   return 0;
 }

@@ -26,7 +26,7 @@ export namespace EventKind {
   export const CRYPTO_DATA: u32 = 2;
   /** The handshake is confirmed (RFC 9001 §4.1.2). */
   export const HANDSHAKE_CONFIRMED: u32 = 3;
-  /** A peer-initiated stream opened; a = stream id. */
+  /** A peer-initiated stream opened; a = stream id, b = 1 when a 0-RTT packet opened it (conn/early.ts). */
   export const STREAM_OPENED: u32 = 4;
   /** A stream has data (or its FIN) to read; a = stream id. */
   export const STREAM_READABLE: u32 = 5;

@@ -15,7 +15,8 @@ import { takeFrame } from "./frame";
 import { onMaxData, onMaxStreams, onBlocked } from "./flow";
 import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
 import { FrameType } from "../wire/frames/types";
-import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
+import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_0, PKT_1 } from "../wire/frames/table";
+import { earlyAdmits, onFirstOneRtt } from "./early";
 import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
 import { onNewConnectionId, onRetireConnectionId } from "./cid";
@@ -26,7 +27,7 @@ import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
 import { Stream } from "./streams/stream";
-import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE } from "./qlog";
+import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE, QLOG_SPACE_ZERO_RTT } from "./qlog";
 
 /** Feeds the packets of a datagram [p, end) to `c`. */
 export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, now: f64): void {
@@ -63,7 +64,8 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
   if (t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
   if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
-  if (t == PacketType.ZERO_RTT) { c.packetsDropped++; return; } // 0-RTT is not supported yet: dropped, the client resends in 1-RTT
+  const early = t == PacketType.ZERO_RTT; // opened with the 0-RTT keys (conn/early.ts), application space
+  if (early && !earlyAdmits(c, p, n)) return;
   const si = spaceOfType(t);
   if (si < 0) { c.packetsDropped++; return; }
   const sp = c.spaces[si];
@@ -72,7 +74,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     if (qlogEnabled) qlogPacket(c, QLOG_PACKET_DROPPED, si, 0, n, QLOG_DROPPED_KEYS_GONE, 0, 0, now);
     return;
   }
-  if (!sp.hasReadKeys()) {
+  if (!early && !sp.hasReadKeys()) {
     // Keys not here yet (reordering, or the server's first Initial before the host
     // installed keys): keep a copy to try again when they arrive (RFC 9001 §5.7).
     if (sp.buffered.length < MAX_BUFFERED_PACKETS) {
@@ -84,7 +86,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
   const payloadLen = isLong
-    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp)
+    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, early ? c.early.aead : sp.readAead, early ? c.early.hp : sp.readHp)
     : unprotectShort(c, sp, p, n, now);
   if (payloadLen < 0) {
     c.packetsDropped++;
@@ -110,14 +112,18 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const payload = p + <usize>unprotectedHeaderLen;
   const keyPhaseBit: u8 = isLong ? 0 : <u8>((firstByte >> 2) & 1);
   if (c.state == STATE_DRAINING) {
-    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, early ? QLOG_SPACE_ZERO_RTT : si, pn, n, keyPhaseBit, payload, payloadLen, now);
     return;
   }
 
-  const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : PKT_1;
+  const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : early ? PKT_0 : PKT_1;
+  if (early) c.early.packets++;
+  else if (si == SPACE_APP) onFirstOneRtt(c);
+  c.early.receiving = early;
   const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
+  c.early.receiving = false;
   // Logged after processing so that the metrics include what this packet's ACK changed.
-  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
+  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, early ? QLOG_SPACE_ZERO_RTT : si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.onPeerActivity(now);
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());

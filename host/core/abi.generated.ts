@@ -11,7 +11,7 @@ export const EventKind = {
   CRYPTO_DATA: 2,
   /** The handshake is confirmed (RFC 9001 §4.1.2). */
   HANDSHAKE_CONFIRMED: 3,
-  /** A peer-initiated stream opened; a = stream id. */
+  /** A peer-initiated stream opened; a = stream id, b = 1 when a 0-RTT packet opened it (conn/early.ts). */
   STREAM_OPENED: 4,
   /** A stream has data (or its FIN) to read; a = stream id. */
   STREAM_READABLE: 5,
@@ -183,7 +183,7 @@ export const SPACE_APP = 2;
 /** Encryption levels as the ABI numbers them (connInstallKeys, connReadCrypto, CRYPTO_DATA and KEYS_DISCARDED events). */
 export const Level = {
   INITIAL: 0,
-  /** 0-RTT: keys for it are accepted and ignored (0-RTT is not supported yet). */
+  /** 0-RTT: its keys live in conn/early.ts; its packets use the application space. */
   ZERO_RTT: 1,
   HANDSHAKE: 2,
   ONE_RTT: 3,
@@ -364,6 +364,8 @@ export const QLOG_PACKET_SENT = 1;
 export const QLOG_PACKET_RECEIVED = 2;
 export const QLOG_PACKET_LOST = 3;
 export const QLOG_PACKET_DROPPED = 4;
+/** The record's space byte for a 0-RTT packet (application space, 0-RTT keys: conn/early.ts). */
+export const QLOG_SPACE_ZERO_RTT = 3;
 export const QLOG_LOST_REORDERING = 1;
 export const QLOG_LOST_TIME = 2;
 export const QLOG_DROPPED_DECRYPTION = 1;

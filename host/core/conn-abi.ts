@@ -60,6 +60,8 @@ interface ConnExports {
   connOriginalDcid(conn: number): number;
   connLocalTransportParams(conn: number): number;
   connSetPeerTransportParams(conn: number, len: number): number;
+  connSetRememberedParams(conn: number, len: number): number;
+  connEarlyDataOutcome(conn: number, accepted: number): number;
   connInstallKeys(conn: number, level: number, direction: number, aead: number, hp: number): number;
   connReadCrypto(conn: number, level: number, cap: number): number;
   connWriteCrypto(conn: number, level: number, len: number): number;
@@ -162,6 +164,17 @@ export class ConnAbi {
   setPeerTransportParams(conn: number, bytes: Uint8Array): number {
     this.core.writeScratch(bytes);
     return this.x.connSetPeerTransportParams(conn, bytes.length);
+  }
+
+  /** Client, before 0-RTT: the server's transport parameters remembered with the ticket (RFC 9000 §7.4.1). */
+  setRememberedParams(conn: number, bytes: Uint8Array): number {
+    this.core.writeScratch(bytes);
+    return this.x.connSetRememberedParams(conn, bytes.length);
+  }
+
+  /** Client: the server accepted or rejected 0-RTT (before its new transport parameters). */
+  earlyDataOutcome(conn: number, accepted: boolean): number {
+    return this.x.connEarlyDataOutcome(conn, accepted ? 1 : 0);
   }
 
   /** The next 1-RTT key generation of one direction (RFC 9001 §6). */

@@ -9,6 +9,7 @@ import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
+import type { EarlyDataState } from './early-data';
 import type { Clock } from './clock';
 
 /**
@@ -55,6 +56,12 @@ export interface CloseInfo {
 export interface ConnectionEvents {
   /** The handshake completed. */
   established: HandshakeInfo;
+  /**
+   * 0-RTT was accepted or rejected (client: the server's answer, before the handshake
+   * completes; server: accepted when the client's early data is read). After a rejection
+   * the client sends everything again in 1-RTT.
+   */
+  earlydata: { state: 'accepted' | 'rejected' };
   /** The peer opened a stream (acceptStream() still hands it out). */
   stream: QuicStream;
   /** The peer raised its stream limit (MAX_STREAMS): opening streams may succeed again. */
@@ -200,6 +207,9 @@ export class QuicConnection {
       this.events.emit('established', info);
     };
     handshake.onFatal = (err) => this.rejectEstablished(err);
+    handshake.onEarlyData = (state) => {
+      if (state === 'accepted' || state === 'rejected') this.events.emit('earlydata', { state });
+    };
     this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
     handshake.onSessionTicket = (t) => {
       this.resolveTicket(t);
@@ -233,6 +243,18 @@ export class QuicConnection {
     return this.endInfo;
   }
 
+  /**
+   * 0-RTT (RFC 9001 §4.6): 'none'; client: 'offered' (streams may be opened and written
+   * before the handshake completes: they go in 0-RTT packets under the limits the server
+   * gave the earlier connection), then 'accepted' or 'rejected' (everything is sent again
+   * in 1-RTT, nothing lost); server: 'accepted' (the connection is handed to accept()
+   * before the handshake completes; streams the client opened in 0-RTT have `early` set)
+   * or 'rejected'.
+   */
+  get earlyData(): EarlyDataState {
+    return this.handshake.earlyData;
+  }
+
   /** Current state as the core sees it. */
   get state(): ConnectionState {
     return connectionStateName(this.coreState);
@@ -246,9 +268,9 @@ export class QuicConnection {
   openStream(options: { unidirectional?: boolean; urgency?: number } = {}): QuicStream {
     this.assertOpen();
     if (this.closeRequest) throw new QuicError('ERR_QUIC_CONNECTION_CLOSING', 'close() was called: no new streams');
-    if (!this.handshakeInfo) {
+    if (!this.handshakeInfo && !this.earlyStreams) {
       // The peer's stream limits arrive with its transport parameters during the handshake.
-      throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first');
+      throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first (or resume a session with earlyData: true)');
     }
     const id = this.abi.streamOpen(this.handle, !options.unidirectional);
     if (id < 0) {
@@ -266,7 +288,7 @@ export class QuicConnection {
   async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } & WaitOptions = {}): Promise<QuicStream> {
     let cancelled = false;
     const work = (async () => {
-      await this.established;
+      if (!this.earlyStreams) await this.established;
       for (;;) {
         this.assertOpen();
         if (cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'openStreamAsync() was aborted');
@@ -277,6 +299,11 @@ export class QuicConnection {
     })();
     // Cancelled before the limit rises: the loop above stops at its next wake-up without opening.
     return guard(work, options, 'openStreamAsync()', () => { cancelled = true; }, clockTimers(this.host.clock));
+  }
+
+  /** Client with 0-RTT: streams may open before the handshake completes (under the remembered limits, then the new ones). */
+  private get earlyStreams(): boolean {
+    return this.handshake.earlyData !== 'none' && !this.handshake.isServerSide;
   }
 
   /** The next stream the peer opens (with `signal` / `timeoutMs` to stop waiting). */
@@ -452,6 +479,7 @@ export class QuicConnection {
         break;
       case EventKind.STREAM_OPENED: {
         const s = this.streamFor(ev.a);
+        if (ev.b === 1) s.early = true;
         const w = this.streamWaiters.shift();
         if (w) w.resolve(s);
         else this.incoming.push(s);

@@ -20,7 +20,8 @@ import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
-import { createTlsClient, createTlsServer, SessionTicketIssuer, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { earlyDataCompatible, rememberedTransportParameters } from './early-data';
 import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
 import type { GroupName } from '../tls/constants';
@@ -89,6 +90,13 @@ export interface EndpointConfig {
    * key per endpoint). Pass an issuer to share keys across endpoints, or false for none.
    */
   sessionTickets?: boolean | SessionTicketIssuer;
+  /**
+   * Servers: accept 0-RTT from clients resuming a session (default false: early data can
+   * be replayed by an attacker, so the application must be ready for it; see README).
+   * Tickets then allow early data; 0-RTT is accepted when the ticket's transport limits
+   * still hold (RFC 9000 §7.4.1) and the anti-replay rule admits it.
+   */
+  earlyData?: boolean | EarlyDataConfig;
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
   localCidLength?: number;
@@ -103,6 +111,16 @@ export interface EndpointConfig {
   limits?: Partial<EndpointLimits>;
 }
 
+/** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
+export interface EarlyDataConfig {
+  /** Freshness window: a ClientHello's ticket age may be off by this much (default 10,000 ms). */
+  windowMs?: number;
+  /** Tickets remembered as used for 0-RTT, each for 2 × windowMs (default 100,000; when full, 0-RTT is refused). */
+  maxEntries?: number;
+  /** A shared record for servers that share ticket keys (default: in this process). */
+  store?: AntiReplayStore;
+}
+
 /** Client connection options. */
 export interface ConnectOptions {
   /** Server name for SNI and certificate verification. */
@@ -115,8 +133,16 @@ export interface ConnectOptions {
   certificate?: CertifiedKey;
   /** An external PSK to authenticate with. */
   psk?: ExternalPsk;
-  /** A ticket from an earlier connection's `sessionTicket` to resume (full handshake if refused). */
-  session?: SessionTicket;
+  /**
+   * A ticket from an earlier connection's `sessionTicket` to resume (full handshake if
+   * refused), or its bytes from encodeSessionTicket().
+   */
+  session?: SessionTicket | Uint8Array;
+  /**
+   * Send 0-RTT with `session` when its ticket allows it: streams can be opened and
+   * written at once (conn.earlyData === 'offered'); rejected early data is sent again.
+   */
+  earlyData?: boolean;
 }
 
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
@@ -167,8 +193,35 @@ export class Endpoint extends QuicEndpoint {
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1);
+    const session = sessionOption(options.session);
+    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session }), options.version ?? QUIC_V1);
   }
+}
+
+/** A session as stored (bytes) or as received; bad bytes are an argument error, not a crash. */
+function sessionOption(s: SessionTicket | Uint8Array | undefined): SessionTicket | undefined {
+  if (s === undefined || !(s instanceof Uint8Array)) return s;
+  try {
+    return decodeSessionTicket(s);
+  } catch (err) {
+    throw new QuicArgumentError(`session: ${(err as Error).message}`);
+  }
+}
+
+/** The 0-RTT settings of a server's TLS sessions: one anti-replay record per endpoint. */
+function earlyDataSetup(e: EndpointConfig['earlyData']): ((tp: Uint8Array) => { earlyData: { antiReplay: EarlyDataAntiReplay; accept: (appData: Uint8Array | undefined) => boolean }; ticketAppData: Uint8Array }) | undefined {
+  if (!e) return undefined;
+  const c = e === true ? {} : e;
+  if (typeof c !== 'object') throw new QuicArgumentError(`earlyData must be a boolean or { windowMs, maxEntries, store }, not ${describe(e)}`);
+  if (c.windowMs !== undefined && !(Number.isFinite(c.windowMs) && c.windowMs > 0)) throw new QuicArgumentError(`earlyData.windowMs must be a positive number of milliseconds, not ${describe(c.windowMs)}`);
+  if (c.maxEntries !== undefined && !(Number.isInteger(c.maxEntries) && c.maxEntries > 0)) throw new QuicArgumentError(`earlyData.maxEntries must be a positive integer, not ${describe(c.maxEntries)}`);
+  const antiReplay = new EarlyDataAntiReplay({ windowMs: c.windowMs, store: c.store ?? new MemoryAntiReplayStore(c.maxEntries) });
+  return (tp) => {
+    // Tickets carry the limits this connection gave the client; 0-RTT with such a ticket
+    // is accepted only if the current ones are no lower (RFC 9000 §7.4.1).
+    const limits = rememberedTransportParameters(tp);
+    return { earlyData: { antiReplay, accept: (appData) => earlyDataCompatible(appData, limits) }, ticketAppData: limits };
+  };
 }
 
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
@@ -177,13 +230,14 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const opts = {
     ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
   };
+  const early = earlyDataSetup(cfg.earlyData);
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {
-    createTlsServer({ ...opts, transportParameters: new Uint8Array(0) });
+    createTlsServer({ ...opts, transportParameters: new Uint8Array(0), ...early?.(new Uint8Array(0)) });
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp) => createTlsServer({ ...opts, transportParameters: tp });
+  return (tp) => createTlsServer({ ...opts, transportParameters: tp, ...early?.(tp) });
 }
 
 function crypto_random_seed(): Uint32Array {

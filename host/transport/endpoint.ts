@@ -163,14 +163,18 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
-      conn.established.then(
-        () => {
-          const a = this.acceptors.shift();
-          if (a) a.resolve(conn);
-          else this.pending.push(conn);
-        },
-        () => { /* failed handshakes are never handed to accept() */ },
-      );
+      let handed = false;
+      const hand = () => {
+        if (handed || conn.closeInfo) return;
+        handed = true;
+        const a = this.acceptors.shift();
+        if (a) a.resolve(conn);
+        else this.pending.push(conn);
+      };
+      // With 0-RTT accepted the application gets the connection at once, to read the
+      // early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise once established.
+      conn.on('earlydata', (e) => { if (e.state === 'accepted') hand(); });
+      conn.established.then(hand, () => { /* failed handshakes are never handed to accept() */ });
       return;
     }
     const conn = this.connections.get(ev.conn);
