@@ -37,11 +37,14 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
   c.bytesReceivedTotal += <u64>(end - p);
   let q = p;
   let first = true;
+  let dcid: usize = 0, dcidLen = 0;
   while (q < end) {
     const n = parseHeader(q, end, localCidLen);
     if (n <= 0) { c.packetsDropped++; break; }
     // §12.2: coalesced packets must share the first packet's DCID; others are dropped.
-    if (!first && hdrDcidLen != c.ids.local.length) { c.packetsDropped++; break; }
+    // (The first one's, not ours: a client's Initial and 0-RTT both carry the DCID it chose.)
+    if (first) { dcid = hdrDcid; dcidLen = hdrDcidLen; }
+    else if (hdrDcidLen != dcidLen || memory.compare(hdrDcid, dcid, <usize>dcidLen) != 0) { c.packetsDropped++; break; }
     first = false;
     const isLong = hdrIsLong;
     receivePacket(c, q, n, now);

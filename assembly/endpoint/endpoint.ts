@@ -206,11 +206,11 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
     return 0;
   }
   if (hdrType != PacketType.INITIAL || dcidLen < 8) return drop();
-  return accept(p, n, path, now);
+  return accept(p, n, end, path, now);
 }
 
 /** A client Initial for an unknown DCID (header parsed into the hdr* globals). */
-function accept(p: usize, n: i32, path: i32, now: f64): i32 {
+function accept(p: usize, n: i32, end: usize, path: i32, now: f64): i32 {
   // Cheap refusals first: they cost no key derivation.
   if (ep.live >= ep.maxConnections && ep.halfOpen.count == 0) { ep.counters.refusedFull++; return drop(); }
   // A path (source address and port) gets a bounded share of the half-open slots.
@@ -239,8 +239,9 @@ function accept(p: usize, n: i32, path: i32, now: f64): i32 {
   ep.cids.set(odcid.dataStart, odcid.length, h);
   ep.halfOpen.add(h, path);
   pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, 0, 0);
-  // Keys are not installed yet: the packet is buffered and replayed when they are.
-  receiveDatagram(c, p, p + <usize>n, ep.localCidLen, now);
+  // Keys are not installed yet: the packet is buffered and replayed when they are; so is
+  // a 0-RTT packet coalesced after it (conn/early.ts).
+  receiveDatagram(c, p, end, ep.localCidLen, now);
   return h;
 }
 

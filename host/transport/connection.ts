@@ -301,9 +301,13 @@ export class QuicConnection {
     return guard(work, options, 'openStreamAsync()', () => { cancelled = true; }, clockTimers(this.host.clock));
   }
 
-  /** Client with 0-RTT: streams may open before the handshake completes (under the remembered limits, then the new ones). */
+  /**
+   * Streams may open before the handshake completes: a client sending 0-RTT (under the
+   * remembered limits, then the new ones), a server that accepted it (0.5-RTT, RFC 9001
+   * §4.1.1: it has the client's parameters and its 1-RTT keys).
+   */
   private get earlyStreams(): boolean {
-    return this.handshake.earlyData !== 'none' && !this.handshake.isServerSide;
+    return this.handshake.earlyData !== 'none';
   }
 
   /** The next stream the peer opens (with `signal` / `timeoutMs` to stop waiting). */

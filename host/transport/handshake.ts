@@ -77,11 +77,6 @@ export class HandshakeDriver {
     private readonly isServer: boolean,
   ) {}
 
-  /** True on the server's end of a connection. */
-  get isServerSide(): boolean {
-    return this.isServer;
-  }
-
   /** Installs Initial keys and starts TLS (the client's ClientHello goes out on the next pump). */
   start(): void {
     const dcid = this.abi.originalDcid(this.conn);

@@ -125,6 +125,59 @@ describe('our client against gtlsserver', () => {
     });
   }, 30_000);
 
+  test("0-RTT with gtlsserver's ticket: the GET leaves before the handshake completes, gtlsserver reads it from 0-RTT packets", async () => {
+    await withGtlsserver(['--no-http-dump'], async (server, port) => {
+      const first = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      expect((await h3Get(first, '/100')).status).toBe(200);
+      const ticket = await first.sessionTicket;
+      await first.close(H3_NO_ERROR, '');
+      const second = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket!, earlyData: true });
+      // connect() resolved at once: the request is written before any server byte arrived.
+      expect(second.earlyData).toBe('offered');
+      expect(second.handshakeInfo).toBeNull();
+      const r = await h3Get(second, '/65536');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(65536)));
+      expect(second.earlyData).toBe('accepted');
+      expect(second.handshakeInfo).toMatchObject({ resumed: true, earlyDataAccepted: true });
+      await second.close(H3_NO_ERROR, '');
+      // ngtcp2 logs each frame it receives with its packet type: our request came in 0-RTT.
+      expect(server.log()).toMatch(/frm rx \d+ 0RTT STREAM\(0x0[89a-f]\) id=0x0 /);
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    });
+  }, 30_000);
+
+  test('0-RTT refused by a restarted gtlsserver (new ticket keys): the GET is sent again in 1-RTT and answered', async () => {
+    let ticket: Awaited<QuicConnection['sessionTicket']> = null;
+    const port = await freeUdpPort();
+    const args = ['--no-http-dump', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    let server = await startServer(args, port);
+    try {
+      const first = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      expect((await h3Get(first, '/100')).status).toBe(200);
+      ticket = await first.sessionTicket;
+      await first.close(H3_NO_ERROR, '');
+    } finally {
+      server.kill();
+      await server.exited;
+    }
+    server = await startServer(args, port);
+    try {
+      const second = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket!, earlyData: true });
+      expect(second.earlyData).toBe('offered');
+      const r = await h3Get(second, '/65536');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(65536)));
+      expect(second.earlyData).toBe('rejected');
+      expect(second.handshakeInfo).toMatchObject({ resumed: false, earlyDataAccepted: false });
+      await second.close(H3_NO_ERROR, '');
+      expect(server.log()).not.toMatch(/frm rx \d+ 0RTT/);
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+
   test('gtlsserver --verify-client gets our client certificate and CertificateVerify', async () => {
     await withGtlsserver(['--no-http-dump', '--verify-client'], async (server, port) => {
       const mine = generateSelfSigned({ subjectAltNames: ['client.example'], keyType: 'ed25519' });
@@ -170,18 +223,21 @@ async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = 
   const body = new Uint8Array(1 << 20).map((_, i) => (i * 31 + 7) & 0xff);
   const closes: CloseInfo[] = [];
   const requests: string[] = [];
+  /** Per request stream: whether it came in 0-RTT (stream.early). */
+  const early: boolean[] = [];
   let keyUpdates = 0;
   (async () => {
     for await (const conn of server) {
       conn.closed.then((c) => closes.push(c));
-      resumed.push(conn.handshakeInfo!.resumed);
-      peerCertificates.push(conn.handshakeInfo!.peerCertificates);
+      // With 0-RTT accepted the connection comes before its handshake completes.
+      conn.established.then((info) => { resumed.push(info.resumed); peerCertificates.push(info.peerCertificates); }, () => undefined);
       conn.openStream({ unidirectional: true }).write(controlStreamPreface()).catch(() => undefined);
       (async () => {
         for (;;) {
           const s = await conn.acceptStream().catch(() => null);
           if (!s) return;
           if (s.unidirectional) { s.readAll().catch(() => undefined); continue; } // its control and QPACK streams
+          early.push(s.early);
           const frames = parseFrames(await s.readAll());
           requests.push(frames?.map((f) => f.type).join(',') ?? 'malformed');
           for (const part of okResponse(body)) await s.write(part);
@@ -204,7 +260,7 @@ async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = 
       for (let i = 0; i < 40 && closes.length <= k; i++) await new Promise((res) => setTimeout(res, 50));
     }
     const file = join(dl, 'file.bin');
-    return { log, requests, closes, keyUpdates, resumed, peerCertificates, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
+    return { log, requests, early, closes, keyUpdates, resumed, peerCertificates, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
   } finally {
     await server.close();
   }
@@ -236,6 +292,25 @@ describe('gtlsclient against our server', () => {
     expect(r.resumed).toEqual([false, true]);
     expect(r.fileOk).toBe(true);
     expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, byPeer: true }), expect.objectContaining({ code: H3_NO_ERROR, byPeer: true })]);
+  }, 40_000);
+
+  test("gtlsclient sends 0-RTT with our server's ticket: accepted, the request read from 0-RTT (stream.early), answered byte-exact", async () => {
+    const session = join(dir, `session0-${Date.now()}.pem`);
+    const tp = join(dir, `tp0-${Date.now()}.pem`);
+    const r = await gtlsclientFetch([`--session-file=${session}`, `--tp-file=${tp}`], cert, 2, { earlyData: true });
+    expect(r.resumed).toEqual([false, true]);
+    expect(r.early).toEqual([false, true]);
+    expect(r.log).not.toMatch(/Early data was rejected/i);
+    expect(r.fileOk).toBe(true);
+  }, 40_000);
+
+  test('gtlsclient offering 0-RTT to our server without earlyData: refused, resent in 1-RTT, answered', async () => {
+    const session = join(dir, `session1-${Date.now()}.pem`);
+    const tp = join(dir, `tp1-${Date.now()}.pem`);
+    const r = await gtlsclientFetch([`--session-file=${session}`, `--tp-file=${tp}`], cert, 2);
+    expect(r.resumed).toEqual([false, true]);
+    expect(r.early).toEqual([false, false]);
+    expect(r.fileOk).toBe(true);
   }, 40_000);
 
   test('gtlsclient presents a client certificate our server requires and verifies', async () => {
