@@ -56,7 +56,7 @@ import { eventCapacity } from "../conn/events";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
-import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, checkStreamsAfterRejection } from "../conn/early";
+import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, afterNewParams } from "../conn/early";
 import { Level } from "../conn/space";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
@@ -185,7 +185,7 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
     return r;
   }
   c.applyPeerTransportParams();
-  r = checkStreamsAfterRejection(c);
+  r = c.isServer ? 0 : afterNewParams(c);
   if (r < 0) c.startClose(<u64>(-r), 0, false, 0, 0, ep.lastNow);
   return r;
 }

@@ -149,13 +149,14 @@ export function checkNewParams(c: Connection): i32 {
 }
 
 /**
- * Client: after the new parameters applied. A rejection may leave more streams open than
- * the server now allows; those cannot be sent again under their ids: the connection
- * closes (INTERNAL_ERROR) rather than break the server's limit. 0 or -code.
+ * Client: after the new parameters applied, the remembered ones are done with. A
+ * rejection may leave more streams open than the server now allows; those cannot be sent
+ * again under their ids: the connection closes (INTERNAL_ERROR) rather than break the
+ * server's limit. 0 or -code.
  */
-export function checkStreamsAfterRejection(c: Connection): i32 {
-  if (c.early.status != EARLY_REJECTED) return 0;
+export function afterNewParams(c: Connection): i32 {
   c.early.remembered = null;
+  if (c.early.status != EARLY_REJECTED) return 0;
   if (c.nextLocalBidi > c.peerMaxStreamsBidi || c.nextLocalUni > c.peerMaxStreamsUni) return -INTERNAL_ERROR;
   return 0;
 }

@@ -230,6 +230,16 @@ describe('0-RTT rejected: nothing lost, all of it sent again in 1-RTT', () => {
     expect(r.server.handshakeInfo!.earlyDataRejected).toBe('refused by the application');
   });
 
+  test('a HelloRetryRequest rejects the 0-RTT already sent (RFC 9846 §4.2.10): resent in 1-RTT', async () => {
+    // The client's first key share is x25519; this server takes only P-256: a HelloRetryRequest every time.
+    const sim = sim0(80, { server: { tls: { alpn: ['test'], groups: ['secp256r1'] } } });
+    const ticket = await ticketFrom(sim);
+    const r = await echo0rtt(sim, ticket, request);
+    await rejected(r, sim);
+    expect(r.client.handshakeInfo!.resumed).toBe(true);
+    expect(r.server.handshakeInfo!.earlyDataRejected).toBe('HelloRetryRequest');
+  });
+
   test('rejected under loss: still byte-exact', async () => {
     const issuer = new SessionTicketIssuer();
     const a = sim0(78, { server: { sessionTickets: issuer } });
