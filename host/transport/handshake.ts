@@ -183,7 +183,7 @@ export class HandshakeDriver {
         this.setEarly(out.accepted ? 'accepted' : 'rejected');
         break;
       case 'complete':
-        if (this.isServer && this.earlyData === 'none' && out.info.earlyDataRejected && out.info.earlyDataRejected !== 'not offered') this.earlyData = 'rejected';
+        if (this.isServer && this.earlyData === 'none' && out.info.earlyDataRejected && out.info.earlyDataRejected !== 'not offered') this.setEarly('rejected');
         if (!this.done) {
           this.done = true;
           this.abi.handshakeComplete(this.conn);
