@@ -22,6 +22,9 @@ import { Frame } from "./frame";
 import { pkt } from "./packet";
 import { Pending } from "./pending";
 
+/** The token of a CID the peer gave none for (shared: asked for on every transmission, never written). */
+const NO_TOKEN = new Uint8Array(0);
+
 /** Most CIDs we keep issued to one peer, whatever its limit asks (§5.1.1 lets us give fewer). */
 export const MAX_ISSUED: i32 = 8;
 
@@ -36,7 +39,7 @@ export class LocalCid {
 export class PeerCid {
   constructor(public seq: u64, public cid: Uint8Array) {}
   /** Its stateless reset token (§10.3), when the peer gave one (not for a client's first CID). */
-  token: Uint8Array = new Uint8Array(0);
+  token: Uint8Array = NO_TOKEN;
 }
 
 export class ConnectionIds {
@@ -70,7 +73,7 @@ export class ConnectionIds {
   retireOwed: Array<u64> = new Array<u64>();
   /** The token registered with the endpoint for reset detection (endpoint.ts syncCids). */
   registeredToken: Uint8Array | null = null;
-  /** Counters for stats: peer CIDs switched to, NEW_CONNECTION_ID frames received. */
+  /** Times we moved to another of the peer's CIDs. */
   switches: u32 = 0;
 
   /** Records our first CID (sequence 0) and its token. */
@@ -113,7 +116,7 @@ export class ConnectionIds {
   /** The token of the CID we send to (empty when the peer gave none). */
   activeToken(): Uint8Array {
     for (let i = 0; i < this.peers.length; i++) if (this.peers[i].seq == this.activeSeq) return this.peers[i].token;
-    return new Uint8Array(0);
+    return NO_TOKEN;
   }
 
   /** Our CIDs not being retired: what counts against the peer's limit. */
@@ -131,12 +134,6 @@ export class ConnectionIds {
   /** Asks the peer to retire every CID issued so far (§5.1.2): new ones follow with Retire Prior To. */
   rotate(): void {
     this.localRetirePriorTo = this.nextLocalSeq;
-  }
-
-  /** NEW_CONNECTION_ID frames owed. */
-  owesNewCids(): bool {
-    for (let i = 0; i < this.issued.length; i++) if (this.issued[i].owed) return true;
-    return false;
   }
 
   /** RETIRE_CONNECTION_ID owed for the peer's CID `seq` (once). */
