@@ -43,7 +43,7 @@
 //   connStats(conn)                            pointer to the stats block: f64 values, slots in abi/stats.ts Stats
 //   connState(conn)                            0 handshaking 1 established 2 confirmed 3 closing 4 draining 5 closed
 //   connPing(conn)                             queue a PING
-//   connRetireConnectionIds(conn)              new CIDs for the peer, the old ones retired (Retire Prior To)
+//   connRetireConnectionIds(conn)              new CIDs for the peer, the old ones retired (Retire Prior To); 1 or 0 (busy)
 //   endpointSetCidGenerator(kind, configId, sidLen, nonceLen)   random / QUIC-LB plaintext / host CIDs
 //   endpointSetResetKey() / endpointSetResetRate(perSecond)     stateless reset key (scratch) and rate
 // Unknown handles give -0x10004 (ERR_NO_CONNECTION).
@@ -109,13 +109,12 @@ export function endpointSetResetRate(perSecond: f64): i32 {
   return 0;
 }
 
-/** Issues fresh CIDs and asks the peer to retire every CID it holds of ours (RFC 9000 §5.1.2, Retire Prior To). */
+/** Issues fresh CIDs and asks the peer to retire every CID it holds of ours (RFC 9000 §5.1.2, Retire Prior To): 1, or 0 while the previous retirement is not complete. */
 export function connRetireConnectionIds(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
   if (!c.handshakeComplete || c.ids.local.length == 0) return -STREAM_STATE_ERROR;
-  c.ids.rotate();
-  return 0;
+  return c.ids.rotate() ? 1 : 0;
 }
 
 export function endpointSetLimits(maxConnections: i32, maxHalfOpen: i32, maxHalfOpenPerPath: i32, handshakeTimeoutMs: f64): i32 {

@@ -131,9 +131,15 @@ export class ConnectionIds {
     this.issued.push(new LocalCid(this.nextLocalSeq++, cid, token));
   }
 
-  /** Asks the peer to retire every CID issued so far (§5.1.2): new ones follow with Retire Prior To. */
-  rotate(): void {
+  /**
+   * Asks the peer to retire every CID issued so far (§5.1.2): new ones follow with Retire
+   * Prior To. False while the peer has not retired those of the previous rotation: the
+   * CIDs we keep routing stay bounded (2 × MAX_ISSUED) however often this is asked.
+   */
+  rotate(): bool {
+    if (this.activeIssued() < this.issued.length) return false;
     this.localRetirePriorTo = this.nextLocalSeq;
+    return true;
   }
 
   /** RETIRE_CONNECTION_ID owed for the peer's CID `seq` (once). */
@@ -183,12 +189,16 @@ export function onNewConnectionId(ids: ConnectionIds, owed: Pending, f: Frame, l
     ids.queueRetireSeq(seq);
   } else {
     if (rpt > ids.peerRetirePriorTo) {
+      // Every sequence number below it is retired, also those whose NEW_CONNECTION_ID has
+      // not arrived (it may have been lost, and the peer need not send it again): the peer
+      // keeps routing a CID until we retire it.
+      if (rpt - ids.peerRetirePriorTo > <u64>retireCap(limit)) return -CONNECTION_ID_LIMIT_ERROR;
+      for (let q = ids.peerRetirePriorTo; q < rpt; q++) ids.queueRetireSeq(q);
       ids.peerRetirePriorTo = rpt;
       let k = 0;
       for (let i = 0; i < peers.length; i++) {
         const p = peers[i];
-        if (p.seq < rpt) ids.queueRetireSeq(p.seq);
-        else peers[k++] = p;
+        if (p.seq >= rpt) peers[k++] = p;
       }
       peers.length = k;
     }

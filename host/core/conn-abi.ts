@@ -159,7 +159,7 @@ export class ConnAbi {
     return this.x.endpointSetResetRate(perSecond);
   }
 
-  /** Issues fresh CIDs to the peer and asks it to retire the ones it holds. 0 or a negative code. */
+  /** Issues fresh CIDs to the peer and asks it to retire the ones it holds. 1, 0 while the previous retirement is pending, or a negative code. */
   retireConnectionIds(conn: number): number {
     return this.x.connRetireConnectionIds(conn);
   }

@@ -362,14 +362,18 @@ export class QuicConnection {
    * Gives the peer fresh connection IDs and asks it to retire every one it holds of ours
    * (NEW_CONNECTION_ID with Retire Prior To, RFC 9000 §5.1.2): the peer moves to a new CID,
    * so an observer cannot link what follows to what came before. The old CIDs keep
-   * routing until the peer's RETIRE_CONNECTION_ID arrives. After the handshake; not with
-   * zero-length CIDs (QuicError ERR_QUIC_NOT_ESTABLISHED / ERR_QUIC_INVALID_STATE).
+   * routing until the peer's RETIRE_CONNECTION_ID arrives. Returns false (and does
+   * nothing) while the peer has not yet retired those of the previous call. After the
+   * handshake; not with zero-length CIDs (QuicError ERR_QUIC_NOT_ESTABLISHED /
+   * ERR_QUIC_INVALID_STATE).
    */
-  retireConnectionIds(): void {
+  retireConnectionIds(): boolean {
     this.assertOpen();
     if (!this.handshakeInfo) throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'retireConnectionIds() after the handshake: await connection.established first');
-    if (this.abi.retireConnectionIds(this.handle) < 0) throw new QuicError('ERR_QUIC_INVALID_STATE', 'this connection uses zero-length connection IDs: there are none to retire');
+    const r = this.abi.retireConnectionIds(this.handle);
+    if (r < 0) throw new QuicError('ERR_QUIC_INVALID_STATE', 'this connection uses zero-length connection IDs: there are none to retire');
     this.host.service();
+    return r === 1;
   }
 
   /** Sends a PING (e.g. to keep a NAT binding alive). */

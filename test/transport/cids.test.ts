@@ -131,6 +131,36 @@ describe('connection IDs', () => {
     }
   });
 
+  test('lost NEW_CONNECTION_ID and RETIRE_CONNECTION_ID frames are sent again (30% loss both ways)', async () => {
+    const serverLog = new MemoryQlog(), clientLog = new MemoryQlog();
+    const { clock, conn, serverConn } = await connected({
+      seed: 11, aToB: { loss: 0.3, delayUs: 5000 }, bToA: { loss: 0.3, delayUs: 5000 },
+      server: { qlog: { sink: serverLog.factory } }, client: { qlog: { sink: clientLog.factory } },
+    });
+    expect(serverConn.retireConnectionIds()).toBe(true);
+    expect(serverConn.retireConnectionIds()).toBe(false); // the first is not complete yet
+    expect(await runUntil(clock, () => serverConn.stats().connectionIdsIssued === 8 && conn.stats().peerConnectionIdSequence >= 4
+      && conn.stats().peerConnectionIdsHeld === 4, 20_000_000)).toBe(true);
+    await runUntil(clock, () => false, 2_000_000); // the RETIRE_CONNECTION_IDs and their acknowledgments
+    // Frames per sequence number in the packets each side sent: some went more than once.
+    const sentFrames = (log: MemoryQlog, type: string) => {
+      const count = new Map<number, number>();
+      for (const t of log.traces.values()) for (const r of t.records) {
+        const ev = JSON.parse(r.slice(1));
+        if (!String(ev.name).endsWith('packet_sent')) continue;
+        for (const f of ev.data?.frames ?? []) if (f.frame_type === type) count.set(f.sequence_number, (count.get(f.sequence_number) ?? 0) + 1);
+      }
+      return count;
+    };
+    const ncid = sentFrames(serverLog, 'new_connection_id');
+    const retire = sentFrames(clientLog, 'retire_connection_id');
+    expect([...ncid.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect([...retire.keys()].sort()).toEqual([0, 1, 2, 3]);
+    expect(Math.max(...ncid.values(), ...retire.values())).toBeGreaterThan(1);
+    // Once all old CIDs are retired a new rotation may start.
+    expect(serverConn.retireConnectionIds()).toBe(true);
+  });
+
   test('more CIDs than our active_connection_id_limit: CONNECTION_ID_LIMIT_ERROR (§5.1.1)', async () => {
     // The server allows 4, and the real client already gave it sequence numbers 0..3.
     const cid = (i: number) => new Uint8Array(8).fill(0xa0 + i);
