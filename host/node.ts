@@ -72,6 +72,8 @@ interface CommonOptions {
   qlogDir?: string;
   /** 'ietf' (default): event names of the qlog drafts; 'qvis': the qlog 0.3 names qvis reads. */
   qlogFormat?: 'ietf' | 'qvis';
+  /** Stateless reset (RFC 9000 §10.3): the token key to keep across restarts, and the send rate. */
+  statelessReset?: EndpointConfig['statelessReset'];
 }
 
 /** Options of listen(): where to bind, what to present, how to treat clients. */
@@ -95,6 +97,12 @@ export interface ListenOptions extends CommonOptions {
    * handshake completes; their early streams have `stream.early` set.
    */
   earlyData?: EndpointConfig['earlyData'];
+  /** Length of the connection IDs the server issues (4..20, default 8; QUIC-LB fixes it). */
+  localCidLength?: number;
+  /** QUIC-LB plaintext CIDs carrying this server's ID, for a UDP load balancer to route by. */
+  quicLb?: EndpointConfig['quicLb'];
+  /** Connection IDs from this function instead of random bytes (see EndpointConfig.cidGenerator). */
+  cidGenerator?: EndpointConfig['cidGenerator'];
 }
 
 /**
@@ -127,6 +135,8 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
    * again in 1-RTT (conn.earlyData === 'rejected').
    */
   earlyData?: boolean;
+  /** Length of our connection IDs: 4..20 (default 8), or 0 for zero-length CIDs (RFC 9000 §5.1). */
+  localCidLength?: number;
 }
 
 /** A listening QUIC server on one UDP socket. */
@@ -244,6 +254,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
       earlyData: opts.earlyData, tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -286,6 +297,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
       tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      localCidLength: opts.localCidLength, statelessReset: opts.statelessReset,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,

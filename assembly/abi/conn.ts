@@ -47,6 +47,9 @@
 //   connStats(conn)                            pointer to the stats block: f64 values, slots in abi/stats.ts Stats
 //   connState(conn)                            0 handshaking 1 established 2 confirmed 3 closing 4 draining 5 closed
 //   connPing(conn)                             queue a PING
+//   connRetireConnectionIds(conn)              new CIDs for the peer, the old ones retired (Retire Prior To); 1 or 0 (busy)
+//   endpointSetCidGenerator(kind, configId, sidLen, nonceLen)   random / QUIC-LB plaintext / host CIDs
+//   endpointSetResetKey() / endpointSetResetRate(perSecond)     stateless reset key (scratch) and rate
 // Unknown handles give -0x10004 (ERR_NO_CONNECTION).
 
 import { scratchBuf, txBuf, rxBuf, setResult, SCRATCH_CAPACITY, TX_CAPACITY, RX_CAPACITY } from "./io";
@@ -65,6 +68,7 @@ import { sendBufferHighWater } from "../conn/sendbuf";
 import { popEvent } from "../conn/events";
 import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
+import { CID_GEN_RANDOM, CID_GEN_QUIC_LB, CID_GEN_HOST } from "../endpoint/cid-gen";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
 
 import { ERR_NO_CONNECTION } from "../wire/errors";
@@ -74,9 +78,49 @@ export function coreSeed(a: u32, b: u32, c: u32, d: u32): void {
 }
 
 export function endpointConfigure(localCidLen: i32, isServer: i32): void {
-  ep.localCidLen = localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
+  // A client may use zero-length CIDs (RFC 9000 §5.1: routed by path); otherwise 4..20.
+  ep.localCidLen = localCidLen == 0 && isServer == 0 ? 0 : localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
   ep.isServer = isServer != 0;
   ep.cids.rekey();
+  ep.reset.rekey();
+}
+
+/**
+ * Where our CIDs come from (endpoint/cid-gen.ts): kind CID_GEN_RANDOM, CID_GEN_QUIC_LB
+ * (config rotation `configId`, the server ID in scratch [0, sidLen), `nonceLen`; the CID
+ * length becomes 1 + sidLen + nonceLen) or CID_GEN_HOST (the cidGenerate import). Before
+ * any connection. 0 or -TRANSPORT_PARAMETER_ERROR.
+ */
+export function endpointSetCidGenerator(kind: i32, configId: i32, sidLen: i32, nonceLen: i32): i32 {
+  if (ep.live != 0) return -TRANSPORT_PARAMETER_ERROR;
+  if (kind == CID_GEN_QUIC_LB) {
+    if (sidLen > 19 || !ep.cidGen.setQuicLb(configId, scratchBuf, sidLen, nonceLen)) return -TRANSPORT_PARAMETER_ERROR;
+    ep.localCidLen = ep.cidGen.fixedLength();
+    return 0;
+  }
+  if (kind != CID_GEN_RANDOM && kind != CID_GEN_HOST) return -TRANSPORT_PARAMETER_ERROR;
+  ep.cidGen.kind = kind;
+  return 0;
+}
+
+/** The static key of stateless reset tokens: 16 bytes from scratch (RFC 9000 §10.3.2); the same key after a restart lets the endpoint reset its old connections' peers. */
+export function endpointSetResetKey(): void {
+  ep.reset.setKey(scratchBuf);
+}
+
+/** Stateless resets sent per second at most, after a burst of 10 (0 = never send one). */
+export function endpointSetResetRate(perSecond: f64): i32 {
+  if (!(perSecond >= 0) || perSecond > 1e6) return -TRANSPORT_PARAMETER_ERROR;
+  ep.reset.resetsPerSecond = perSecond;
+  return 0;
+}
+
+/** Issues fresh CIDs and asks the peer to retire every CID it holds of ours (RFC 9000 §5.1.2, Retire Prior To): 1, or 0 while the previous retirement is not complete. */
+export function connRetireConnectionIds(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  if (!c.handshakeComplete || c.ids.local.length == 0) return -STREAM_STATE_ERROR;
+  return c.ids.rotate() ? 1 : 0;
 }
 
 export function endpointSetLimits(maxConnections: i32, maxHalfOpen: i32, maxHalfOpenPerPath: i32, handshakeTimeoutMs: f64): i32 {
@@ -109,6 +153,10 @@ export const ENDPOINT_STATS_HANDSHAKE_TIMEOUTS: i32 = 7;
 export const ENDPOINT_STATS_CID_TABLE_BYTES: i32 = 8;
 export const ENDPOINT_STATS_EVENT_CAPACITY: i32 = 9;
 export const ENDPOINT_STATS_MEMORY_BYTES: i32 = 10;
+export const ENDPOINT_STATS_RESETS_SENT: i32 = 11;
+export const ENDPOINT_STATS_RESETS_RATE_LIMITED: i32 = 12;
+export const ENDPOINT_STATS_RESETS_TOO_SMALL: i32 = 13;
+export const ENDPOINT_STATS_RESETS_RECEIVED: i32 = 14;
 const endpointStatsBlock: usize = heap.alloc(16 * 8);
 
 export function endpointStats(): i32 {
@@ -124,6 +172,10 @@ export function endpointStats(): i32 {
   store<f64>(b + 64, <f64>ep.cids.bytes);
   store<f64>(b + 72, <f64>eventCapacity());
   store<f64>(b + 80, <f64>(<u64>memory.size() << 16));
+  store<f64>(b + 88, ep.reset.sent);
+  store<f64>(b + 96, ep.reset.rateLimited);
+  store<f64>(b + 104, ep.reset.tooSmall);
+  store<f64>(b + 112, ep.reset.received);
   return <i32>b;
 }
 
@@ -405,6 +457,9 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.RECV_BUFFER_HIGH_WATER, <f64>recvBufferHighWater);
   putStat(Stats.SEND_BUFFER_HIGH_WATER, <f64>sendBufferHighWater);
   putStat(Stats.KEY_UPDATES, <f64>c.keys.updates);
+  putStat(Stats.LOCAL_CIDS_ISSUED, <f64>c.ids.nextLocalSeq);
+  putStat(Stats.PEER_CID_SEQUENCE, <f64>c.ids.activeSeq);
+  putStat(Stats.PEER_CIDS_HELD, <f64>c.ids.peers.length);
   return <i32>stats;
 }
 

@@ -95,6 +95,8 @@ export class Connection {
   peerCloseReason: Uint8Array = new Uint8Array(0);
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;
+  /** The peer's stateless reset ended the connection (RFC 9000 §10.3.1; the CLOSING event's c has bit 4). */
+  statelessReset: bool = false;
 
   // Idle timeout and keep-alive.
   idleTimeout: f64 = 0;
@@ -182,6 +184,8 @@ export class Connection {
   applyPeerTransportParams(): void {
     const p = this.peerTp;
     this.peerTpSet = true;
+    // §10.3: the server's token for its first CID (conn/cid.ts keeps it with that CID).
+    if (!this.isServer && p.bytesLen(TpId.STATELESS_RESET_TOKEN) == 16) this.ids.setFirstPeerToken(p.bytesPtr(TpId.STATELESS_RESET_TOKEN));
     this.sendMaxData = p.get(TpId.INITIAL_MAX_DATA);
     this.peerMaxStreamsBidi = p.get(TpId.INITIAL_MAX_STREAMS_BIDI);
     this.peerMaxStreamsUni = p.get(TpId.INITIAL_MAX_STREAMS_UNI);
@@ -277,7 +281,14 @@ export class Connection {
     this.pending.close = false;
     this.closeDeadline = now + 3 * this.rtt.pto(0);
     this.lossTimer = Infinity;
-    if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2);
+    if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2 | (this.statelessReset ? 4 : 0));
+  }
+
+  /** The peer's stateless reset arrived (RFC 9000 §10.3.1): draining at once, nothing more is sent. */
+  onStatelessReset(now: f64): void {
+    if (this.state >= STATE_DRAINING) return;
+    this.statelessReset = true;
+    this.startDraining(0, 0, false, now);
   }
 
   /** Gone: the host may forget the handle after this event. */

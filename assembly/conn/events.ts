@@ -38,7 +38,7 @@ export namespace EventKind {
   export const STREAM_STOP_SENDING: u32 = 8;
   /** All our data on a stream was acknowledged; a = stream id. */
   export const STREAM_FINISHED: u32 = 9;
-  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer. */
+  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer, | 4 if by the peer's stateless reset. */
   export const CLOSING: u32 = 10;
   /** The connection is gone and its handle may be reused after this event. */
   export const CLOSED: u32 = 11;

@@ -21,6 +21,7 @@ import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
 import { onNewConnectionId, onRetireConnectionId } from "./cid";
 import { onPathFrame } from "./path";
+import { ConfigKey } from "./config";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
 import { onAckFrame, setLossTimer } from "./loss";
@@ -210,7 +211,7 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
     case <i32>FrameType.STREAMS_BLOCKED_BIDI:
     case <i32>FrameType.STREAMS_BLOCKED_UNI:
       return onBlocked(c, f);
-    case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, f);
+    case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
     case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
     case <i32>FrameType.NEW_TOKEN:
       if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7

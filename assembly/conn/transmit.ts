@@ -19,6 +19,7 @@ import { writeCrypto } from "./crypto-frames";
 import { pkt } from "./packet";
 import { writeStreamControl, writeStreamData } from "./streams/send";
 import { writeFlowFrames } from "./flow";
+import { writeCidFrames } from "./cid";
 import { setLossTimer } from "./loss";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT, QLOG_SPACE_ZERO_RTT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
@@ -192,6 +193,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   q = writeHandshakeDone(c, q, end);
   q = writeFlowFrames(c, q, end);
+  q = writeCidFrames(c.ids, c.pending, q, end);
   q = writeStreamControl(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;

@@ -23,7 +23,7 @@ export const EventKind = {
   STREAM_STOP_SENDING: 8,
   /** All our data on a stream was acknowledged; a = stream id. */
   STREAM_FINISHED: 9,
-  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer. */
+  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer, | 4 if by the peer's stateless reset. */
   CLOSING: 10,
   /** The connection is gone and its handle may be reused after this event. */
   CLOSED: 11,
@@ -142,8 +142,14 @@ export const Stats = {
   SEND_BUFFER_HIGH_WATER: 22,
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   KEY_UPDATES: 23,
+  /** Connection IDs we issued (sequence numbers used, the handshake's included). */
+  LOCAL_CIDS_ISSUED: 24,
+  /** Sequence number of the peer's CID we send to (moves on Retire Prior To, RFC 9000 §5.1.2). */
+  PEER_CID_SEQUENCE: 25,
+  /** The peer's CIDs we hold (at most our active_connection_id_limit). */
+  PEER_CIDS_HELD: 26,
   /** Number of slots. */
-  COUNT: 24,
+  COUNT: 27,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];
@@ -371,3 +377,8 @@ export const QLOG_LOST_TIME = 2;
 export const QLOG_DROPPED_DECRYPTION = 1;
 export const QLOG_DROPPED_DUPLICATE = 2;
 export const QLOG_DROPPED_KEYS_GONE = 3;
+
+// assembly/endpoint/cid-gen.ts
+export const CID_GEN_RANDOM = 0;
+export const CID_GEN_QUIC_LB = 1;
+export const CID_GEN_HOST = 2;

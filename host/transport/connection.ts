@@ -3,7 +3,7 @@
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicArgumentError, QuicError, QuicStatelessResetError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicStream, StreamOwner } from './stream';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
@@ -39,6 +39,8 @@ export interface CloseInfo {
   idleTimeout: boolean;
   /** True when the handshake did not complete within the endpoint's handshake timeout (ERR_QUIC_HANDSHAKE_TIMEOUT). */
   handshakeTimeout?: boolean;
+  /** True when the peer's stateless reset ended the connection (RFC 9000 §10.3: it had lost its state; ERR_QUIC_STATELESS_RESET). */
+  statelessReset?: boolean;
   /** Human-readable description (with the reason phrase, when one was given). */
   reason: string;
   /**
@@ -112,6 +114,12 @@ export interface ConnectionStats {
   sendBufferHighWater: number;
   /** Completed 1-RTT key updates (RFC 9001 §6), started by either end. */
   keyUpdates: number;
+  /** Connection IDs we issued the peer, the handshake's included (RFC 9000 §5.1). */
+  connectionIdsIssued: number;
+  /** Sequence number of the peer's connection ID we send to (it moves when the peer retires ours, §5.1.2). */
+  peerConnectionIdSequence: number;
+  /** The peer's connection IDs we hold (at most transport.activeConnectionIdLimit). */
+  peerConnectionIdsHeld: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
@@ -381,6 +389,24 @@ export class QuicConnection {
     this.host.service();
   }
 
+  /**
+   * Gives the peer fresh connection IDs and asks it to retire every one it holds of ours
+   * (NEW_CONNECTION_ID with Retire Prior To, RFC 9000 §5.1.2): the peer moves to a new CID,
+   * so an observer cannot link what follows to what came before. The old CIDs keep
+   * routing until the peer's RETIRE_CONNECTION_ID arrives. Returns false (and does
+   * nothing) while the peer has not yet retired those of the previous call. After the
+   * handshake; not with zero-length CIDs (QuicError ERR_QUIC_NOT_ESTABLISHED /
+   * ERR_QUIC_INVALID_STATE).
+   */
+  retireConnectionIds(): boolean {
+    this.assertOpen();
+    if (!this.handshakeInfo) throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'retireConnectionIds() after the handshake: await connection.established first');
+    const r = this.abi.retireConnectionIds(this.handle);
+    if (r < 0) throw new QuicError('ERR_QUIC_INVALID_STATE', 'this connection uses zero-length connection IDs: there are none to retire');
+    this.host.service();
+    return r === 1;
+  }
+
   /** Sends a PING (e.g. to keep a NAT binding alive). */
   ping(): void {
     this.assertOpen();
@@ -553,6 +579,7 @@ export class QuicConnection {
     const application = (ev.c & 1) !== 0;
     const byPeer = (ev.c & 2) !== 0;
     const code = ev.a;
+    if ((ev.c & 4) !== 0) return this.recordReset();
     const phrase = byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason;
     const what = application ? `application code ${code}` : transportErrorName(code);
     const reason = `${byPeer ? 'closed by peer' : 'closed locally'}: ${what}${phrase ? ` (${JSON.stringify(phrase)})` : ''}`;
@@ -566,6 +593,16 @@ export class QuicConnection {
       const during = `${byPeer ? 'the peer closed the connection' : 'closed'} during the handshake${phrase ? `: ${JSON.stringify(phrase)}` : ''}`;
       this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during));
     }
+  }
+
+  /** The peer's stateless reset (RFC 9000 §10.3.1): it has no state for us; fail everything now. */
+  private recordReset(): void {
+    const reason = 'stateless reset: the peer has no state for this connection (it restarted or forgot it)';
+    this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, statelessReset: true, reason, reasonPhrase: '' };
+    const err = this.closedError();
+    for (const st of this.streams.values()) st.onClosing(err);
+    this.emitClose();
+    this.rejectEstablished(err);
   }
 
   private finish(): void {
@@ -615,6 +652,7 @@ export class QuicConnection {
 
   private closedError(): QuicError {
     const c = this.endInfo!;
+    if (c.statelessReset) return new QuicStatelessResetError(c.reason);
     return new QuicError('ERR_QUIC_CONNECTION_CLOSED', `connection ${c.reason}`, c.code);
   }
 

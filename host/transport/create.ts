@@ -12,7 +12,7 @@ import { CHACHA20_FIRST, inCoreChaCha20IsFastest } from '../crypto/backend-choic
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
-import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
+import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
@@ -45,12 +45,15 @@ export interface TransportConfig {
   keepAliveMs?: number;
   maxReceiveWindow?: number;
   streamSendBuffer?: number;
+  /** How many of the peer's connection IDs we hold (RFC 9000 §18.2 active_connection_id_limit; 2..16, default 4). */
+  activeConnectionIdLimit?: number;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   initialMaxData: 0, initialMaxStreamDataBidiLocal: 1, initialMaxStreamDataBidiRemote: 2, initialMaxStreamDataUni: 3,
   initialMaxStreamsBidi: 4, initialMaxStreamsUni: 5, maxIdleTimeoutMs: 6, ackDelayExponent: 8, maxAckDelayMs: 9,
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
+  activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
 };
 
 /** TLS settings shared by clients and servers. */
@@ -99,7 +102,18 @@ export interface EndpointConfig {
   earlyData?: boolean | EarlyDataConfig;
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
+  /** Length of the connection IDs we issue: 4..20 (default 8), or 0 for a client (zero-length CIDs, one connection per server address). */
   localCidLength?: number;
+  /** Servers: QUIC-LB plaintext CIDs carrying this server's ID, for a load balancer to route by (fixes the CID length). */
+  quicLb?: QuicLbConfig;
+  /**
+   * Our connection IDs from this function instead of the CSPRNG: `length` bytes per call,
+   * unique and unpredictable (RFC 9000 §5.1). A call that throws or returns another length
+   * gets random bytes instead.
+   */
+  cidGenerator?: (length: number) => Uint8Array;
+  /** Stateless reset: the token key (keep it across restarts) and the send rate. */
+  statelessReset?: StatelessResetOptions;
   /** Received bytes buffered per stream in JS before the host stops reading from the core (default 1 MiB). */
   streamHighWaterMark?: number;
   /** Write a qlog trace per connection (host/transport/qlog/sink.ts; Node: qlogDirectory()). */
@@ -158,6 +172,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     state: connectionStateName(ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState)), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
     keyUpdates: f(Stats.KEY_UPDATES),
+    connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
   };
 }
 
@@ -173,6 +188,8 @@ export class Endpoint extends QuicEndpoint {
       keys: new TableKeyInstaller(provider, crypto.table, { inCoreChaCha20: cfg.inCoreChaCha20 }),
       readStats: statsReader,
       localCidLength: cfg.localCidLength,
+      cids: cfg.quicLb ? { quicLb: cfg.quicLb } : cfg.cidGenerator ? { generate: cfg.cidGenerator } : undefined,
+      statelessReset: cfg.statelessReset,
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
       config: configEntries(cfg.transport),
@@ -262,7 +279,18 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const crypto = new CoreCrypto();
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host } });
+  let memory: WebAssembly.Memory | null = null;
+  const gen = cfg.cidGenerator;
+  // The core asks for each CID it issues (endpoint/cid-gen.ts); 0 means "use random bytes".
+  const cidGenerate = (ptr: number, len: number): number => {
+    let b: unknown;
+    try { b = gen!(len); } catch { return 0; }
+    if (!(b instanceof Uint8Array) || b.length !== len) return 0;
+    new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
+    return 1;
+  };
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
+  memory = core.exports.memory;
   crypto.bind(core.exports.memory);
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
@@ -279,6 +307,9 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   parseCipherSuites(cfg.tls.cipherSuites, 'tls.cipherSuites');
   checkGroups(cfg.tls.groups, 'tls.groups');
   configEntries(cfg.transport);
+  const n = cfg.localCidLength;
+  if (n !== undefined && !(Number.isInteger(n) && (n === 0 || (n >= 4 && n <= 20)))) throw new QuicArgumentError(`localCidLength must be 0 (clients) or an integer in 4..20, not ${describe(n)}`);
+  if (cfg.cidGenerator !== undefined && typeof cfg.cidGenerator !== 'function') throw new QuicArgumentError(`cidGenerator must be a function (length) => Uint8Array, not ${describe(cfg.cidGenerator)}`);
 }
 
 /** A client endpoint: call connectTo() for each connection. */
@@ -288,6 +319,7 @@ export function createClientEndpoint(cfg: EndpointConfig): Endpoint {
 
 /** A server endpoint: accept() yields connections whose handshake completed. */
 export function createServerEndpoint(cfg: EndpointConfig): Endpoint {
+  if (cfg?.localCidLength === 0) throw new QuicArgumentError('localCidLength 0 (zero-length connection IDs) is for clients only: a server needs CIDs to route by');
   if (!cfg.certificate && !cfg.psks) throw new QuicArgumentError('a server endpoint needs a certificate (generateSelfSigned() makes one) or external psks');
   return build(cfg, true);
 }

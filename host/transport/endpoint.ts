@@ -13,7 +13,7 @@ import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 
-import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
+import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
 export { QUIC_V1, QUIC_V2 };
 
 /** Makes the TLS session of a new connection, given our encoded transport parameters. */
@@ -28,8 +28,12 @@ export interface EndpointOptions {
   readStats: StatsReader;
   /** Server endpoints accept connections and need a TLS factory for them. */
   server?: { tls: TlsFactory };
-  /** Length of the connection IDs we issue (default 8). */
+  /** Length of the connection IDs we issue (default 8; 4..20, or 0 for a client: zero-length CIDs, routed by path). */
   localCidLength?: number;
+  /** Where our connection IDs come from (default: random bytes from the CSPRNG). */
+  cids?: CidSource;
+  /** Stateless reset (RFC 9000 §10.3): the token key and how many resets we send per second. */
+  statelessReset?: StatelessResetOptions;
   /** Core config keys applied as endpoint defaults (conn 0), e.g. flow-control windows. */
   config?: Record<number, number>;
   /** Random words seeding the core's PRNG (CIDs, packet numbers). */
@@ -40,6 +44,35 @@ export interface EndpointOptions {
   qlog?: QlogTap;
   /** Connection caps and the handshake timeout (the core's defaults where absent). */
   limits?: Partial<EndpointLimits>;
+}
+
+/**
+ * QUIC-LB plaintext connection IDs (draft-ietf-quic-load-balancers): a load balancer
+ * that knows the configuration reads the server ID out of every CID this server issues
+ * and routes the datagram to it. CIDs are 1 + serverId.length + nonceLength bytes.
+ */
+export interface QuicLbConfig {
+  /** This server's ID (1..15 bytes; with the nonce at most 19). */
+  serverId: Uint8Array;
+  /** Config rotation codepoint, 0..6 (0b111 means "unroutable" in the draft). Default 0. */
+  configId?: number;
+  /** Random nonce bytes after the server ID (at least 4; default 8 - serverId.length, min 4). */
+  nonceLength?: number;
+}
+
+/** A CID generator: either QUIC-LB, or a function returning `length` fresh bytes per call. */
+export type CidSource = { quicLb: QuicLbConfig } | { generate: (length: number) => Uint8Array };
+
+/** Stateless reset settings. */
+export interface StatelessResetOptions {
+  /**
+   * The 16-byte static key from which every CID's reset token is derived
+   * (SipHash-2-4-128(key, CID)). Default: random per endpoint. Keep it (and the CID length)
+   * across restarts so that a restarted server resets its old connections' peers at once.
+   */
+  key?: Uint8Array;
+  /** Resets sent per second at most, after a burst of 10 (default 100; 0: never send one). */
+  maxPerSecond?: number;
 }
 
 /** The core's defaults (assembly/endpoint/endpoint.ts), restated for validation messages. */
@@ -59,6 +92,29 @@ function checkLimits(l: Partial<EndpointLimits> | undefined): EndpointLimits {
   return out;
 }
 
+function configureCids(abi: ConnAbi, o: EndpointOptions): void {
+  const bad = (m: string) => new QuicError('ERR_QUIC_INVALID_CONFIG', m);
+  const src = o.cids;
+  if (src && 'quicLb' in src) {
+    const lb = src.quicLb;
+    if (!(lb?.serverId instanceof Uint8Array) || lb.serverId.length < 1 || lb.serverId.length > 15) throw bad('quicLb.serverId must be a Uint8Array of 1..15 bytes');
+    const nonce = lb.nonceLength ?? Math.max(4, 8 - lb.serverId.length);
+    const configId = lb.configId ?? 0;
+    if (abi.setCidGenerator(CID_GEN_QUIC_LB, lb.serverId, configId, nonce) < 0) {
+      throw bad(`quicLb: configId must be 0..6 and nonceLength at least 4 with serverId + nonce at most 19 bytes (got configId ${configId}, ${lb.serverId.length} + ${nonce})`);
+    }
+  } else if (src && 'generate' in src) {
+    if (typeof src.generate !== 'function') throw bad('cidGenerator must be a function (length) => Uint8Array');
+    abi.setCidGenerator(CID_GEN_HOST);
+  }
+  const r = o.statelessReset;
+  if (r?.key !== undefined) {
+    if (!(r.key instanceof Uint8Array) || r.key.length !== 16) throw bad('statelessReset.key must be a Uint8Array of 16 bytes');
+    abi.setResetKey(r.key);
+  }
+  if (r?.maxPerSecond !== undefined && abi.setResetRate(r.maxPerSecond) < 0) throw bad(`statelessReset.maxPerSecond must be a number in 0..1000000, got ${String(r.maxPerSecond)}`);
+}
+
 export class QuicEndpoint implements PumpListener, ConnectionHost {
   readonly abi: ConnAbi;
   readonly readStats: StatsReader;
@@ -75,6 +131,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     this.readStats = options.readStats;
     this.abi.seed(options.seed);
     this.abi.configureEndpoint(options.localCidLength ?? 8, !!options.server);
+    configureCids(this.abi, options);
     for (const [k, v] of Object.entries(options.config ?? {})) {
       const r = this.abi.configure(0, Number(k), v);
       if (r < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core rejected config key ${k} = ${v} (code ${-r})`);
