@@ -23,7 +23,7 @@ import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificate
 import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
-import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
+import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
@@ -50,6 +50,8 @@ interface CommonOptions {
   /** ALPN protocol ids, most preferred first (QUIC requires one). */
   alpn: string[];
   transport?: TransportConfig;
+  /** Unreliable datagrams (RFC 9221): `{}` turns them on with defaults; see DatagramOptions. */
+  datagrams?: DatagramOptions;
   /** TLS 1.3 cipher suites to offer or accept, most preferred first (default: all three). */
   cipherSuites?: CipherSuiteName[];
   /** Key exchange groups, most preferred first (default: x25519, then secp256r1). */
@@ -197,6 +199,7 @@ function bindUdp(opts: CommonOptions, where: { address?: string; port?: number }
 /** The TLS settings listen/connect share, checked (names refused before anything is bound). */
 function tlsSettings(opts: CommonOptions): TlsConfig {
   checkAlpn(opts.alpn);
+  datagramConfig(opts.datagrams); // checked before anything is bound, with the other options
   return {
     alpn: opts.alpn, keyLog: opts.keyLog,
     cipherSuites: parseCipherSuites(opts.cipherSuites), groups: checkGroups(opts.groups),
@@ -230,7 +233,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -272,7 +275,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,

@@ -22,6 +22,7 @@ import { writeFlowFrames } from "./flow";
 import { setLossTimer } from "./loss";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
+import { writeDatagrams } from "./datagrams";
 
 
 
@@ -184,6 +185,7 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   q = writeHandshakeDone(c, q, end);
   q = writeFlowFrames(c, q, end);
   q = writeStreamControl(c, q, end);
+  q = writeDatagrams(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
   const count = ids.length;

@@ -18,6 +18,8 @@ export const SF_ACK: u8 = 11;
 export const SF_DATA_BLOCKED: u8 = 12;
 export const SF_STREAM_DATA_BLOCKED: u8 = 13;
 export const SF_STREAMS_BLOCKED: u8 = 14;
+/** DATAGRAM (RFC 9221): streamId holds the host's id (0 = untracked); reported, never resent. */
+export const SF_DATAGRAM: u8 = 15;
 
 /**
  * One frame of a sent packet: enough to act on its acknowledgment or loss.

@@ -15,7 +15,7 @@ import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
-import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
+import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type DatagramOptions } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
@@ -75,6 +75,8 @@ export interface EndpointConfig {
    */
   inCoreChaCha20?: boolean;
   transport?: TransportConfig;
+  /** Unreliable datagrams (RFC 9221): off unless given (host/api/options.ts DatagramOptions). */
+  datagrams?: DatagramOptions;
   tls: TlsConfig;
   /** Servers: the certificate chain and key to present (optional only with `psks`). */
   certificate?: CertifiedKey;
@@ -149,7 +151,7 @@ export class Endpoint extends QuicEndpoint {
       localCidLength: cfg.localCidLength,
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
-      config: configEntries(cfg.transport),
+      config: { ...configEntries(cfg.transport), ...datagramConfig(cfg.datagrams) },
       qlog,
       limits: cfg.limits,
       server: isServer
@@ -225,6 +227,7 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   parseCipherSuites(cfg.tls.cipherSuites, 'tls.cipherSuites');
   checkGroups(cfg.tls.groups, 'tls.groups');
   configEntries(cfg.transport);
+  datagramConfig(cfg.datagrams);
 }
 
 /** A client endpoint: call connectTo() for each connection. */
