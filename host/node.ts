@@ -199,7 +199,6 @@ function bindUdp(opts: CommonOptions, where: { address?: string; port?: number }
 /** The TLS settings listen/connect share, checked (names refused before anything is bound). */
 function tlsSettings(opts: CommonOptions): TlsConfig {
   checkAlpn(opts.alpn);
-  datagramConfig(opts.datagrams); // checked before anything is bound, with the other options
   return {
     alpn: opts.alpn, keyLog: opts.keyLog,
     cipherSuites: parseCipherSuites(opts.cipherSuites), groups: checkGroups(opts.groups),
@@ -225,6 +224,7 @@ async function resolveAddress(address: unknown, name: string): Promise<string> {
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkOptionsObject(opts, 'listen()', ['alpn']);
   const tls = tlsSettings(opts);
+  datagramConfig(opts.datagrams); // before anything is bound
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const port = parsePort(opts.port ?? 0, 'port', true);
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
@@ -254,6 +254,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const wait: WaitOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
+  datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
   const attempt = { cancelled: false, conn: null as QuicConnection | null };
   return guard(connectAttempt(opts, tls, port, attempt), wait, 'connect()', () => {

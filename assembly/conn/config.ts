@@ -76,7 +76,7 @@ export class Config {
     if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && value < 2) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
     if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
-    if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 1073741824)) return false;
+    if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
     unchecked(this.v[key] = value);
     return true;
   }

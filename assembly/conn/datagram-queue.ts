@@ -15,6 +15,7 @@
 /** Bytes of the header before each payload. */
 export const ENTRY_HEADER: i32 = 8;
 
+/** A bounded FIFO of datagrams with a byte cap (see the file comment for the layout and the drop policy). */
 export class DatagramQueue {
   private block: StaticArray<u8> | null = null;
   /** Offset of the oldest entry, and the end of the newest. */

@@ -129,10 +129,10 @@ export interface DatagramOptions {
   maxFrameSize?: number;
   /**
    * Bytes of received datagrams kept until the application reads them (default 65536,
-   * 8 bytes of header each counted; 64..2^30). Beyond it the oldest are dropped and counted.
+   * 8 bytes of header each counted; 64..2^28). Beyond it the oldest are dropped and counted.
    */
   receiveQueue?: number;
-  /** Bytes of datagrams waiting to be sent (default 65536; 64..2^30). Beyond it the oldest are dropped and counted. */
+  /** Bytes of datagrams waiting to be sent (default 65536; 64..2^28). Beyond it the oldest are dropped and counted. */
   sendQueue?: number;
 }
 
@@ -145,8 +145,8 @@ export function datagramConfig(v: unknown, name = 'datagrams'): Record<number, n
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new QuicArgumentError(`${name} must be an object ({ maxFrameSize, receiveQueue, sendQueue }), not ${describe(v)}`);
   const ranges: Record<string, [number, number, number]> = {
     maxFrameSize: [0, Number.MAX_SAFE_INTEGER, ConfigKey.MAX_DATAGRAM_FRAME_SIZE],
-    receiveQueue: [64, 2 ** 30, ConfigKey.DATAGRAM_RECV_QUEUE],
-    sendQueue: [64, 2 ** 30, ConfigKey.DATAGRAM_SEND_QUEUE],
+    receiveQueue: [64, 2 ** 28, ConfigKey.DATAGRAM_RECV_QUEUE],
+    sendQueue: [64, 2 ** 28, ConfigKey.DATAGRAM_SEND_QUEUE],
   };
   const out: Record<number, number> = { [ConfigKey.MAX_DATAGRAM_FRAME_SIZE]: DEFAULT_MAX_DATAGRAM_FRAME_SIZE };
   for (const [k, x] of Object.entries(v)) {
