@@ -23,7 +23,7 @@ import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificate
 import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
-import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
+import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
@@ -50,6 +50,8 @@ interface CommonOptions {
   /** ALPN protocol ids, most preferred first (QUIC requires one). */
   alpn: string[];
   transport?: TransportConfig;
+  /** Unreliable datagrams (RFC 9221): `{}` turns them on with defaults; see DatagramOptions. */
+  datagrams?: DatagramOptions;
   /** TLS 1.3 cipher suites to offer or accept, most preferred first (default: all three). */
   cipherSuites?: CipherSuiteName[];
   /** Key exchange groups, most preferred first (default: x25519, then secp256r1). */
@@ -245,6 +247,7 @@ async function resolveAddress(address: unknown, name: string): Promise<string> {
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkOptionsObject(opts, 'listen()', ['alpn']);
   const tls = tlsSettings(opts);
+  datagramConfig(opts.datagrams); // before anything is bound
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const port = parsePort(opts.port ?? 0, 'port', true);
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
@@ -253,7 +256,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      earlyData: opts.earlyData, tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      earlyData: opts.earlyData, tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
     });
     return new QuicServer(endpoint, network);
@@ -275,6 +278,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const wait: WaitOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
+  datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
   const attempt = { cancelled: false, conn: null as QuicConnection | null };
   return guard(connectAttempt(opts, tls, port, attempt), wait, 'connect()', () => {
@@ -296,7 +300,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, statelessReset: opts.statelessReset,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {

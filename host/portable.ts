@@ -16,6 +16,8 @@ export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions, Connect
 export type { WaitOptions } from './api/abort';
 export { QuicStream, QuicStreamError } from './transport/stream';
 export type { StreamData, WriteOptions } from './transport/stream';
+export type { DatagramOutcome, DatagramSendOptions, DatagramStats } from './transport/datagrams';
+export type { DatagramOptions } from './api/options';
 export type { HandshakeInfo } from './tls/types';
 export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
 export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';

@@ -16,6 +16,7 @@ import { ConnectionIds } from "./cid";
 import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
+import { Datagrams } from "./datagrams";
 
 /** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
 const sharedEmptyParams = new TransportParams();
@@ -58,6 +59,8 @@ export class Connection {
   // Handshake progress.
   handshakeComplete: bool = false;
   handshakeConfirmed: bool = false;
+  /** DATAGRAM state (conn/datagrams.ts), created at first use. */
+  datagrams: Datagrams | null = null;
   /** Control frames owed to the peer (conn/pending.ts). */
   pending: Pending = new Pending();
 

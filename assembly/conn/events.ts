@@ -42,7 +42,12 @@ export namespace EventKind {
   export const CLOSING: u32 = 10;
   /** The connection is gone and its handle may be reused after this event. */
   export const CLOSED: u32 = 11;
-  // 12 and 13 are retired (DATAGRAM and QLOG were never raised; qlog uses its own import).
+  /**
+   * Datagrams (conn/datagrams.ts): c = DATAGRAM_READABLE (the receive queue was empty and
+   * is not), or the outcome of the tracked datagram with id a: DATAGRAM_ACKED, _LOST, _DROPPED.
+   */
+  export const DATAGRAM: u32 = 12;
+  // 13 is retired (QLOG was never raised; qlog uses its own import).
   /** The core dropped the keys of a level (RFC 9001 §4.9); a = level. The host frees its key-table entries. */
   export const KEYS_DISCARDED: u32 = 14;
   /** The peer raised MAX_STREAMS: more local streams may be opened; a = 1 bidirectional, 0 unidirectional. */

@@ -6,8 +6,9 @@ import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space"
 import { onHandshakeDoneLost } from "./close";
 import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
-  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED, SF_NEW_CONNECTION_ID, SF_RETIRE_CONNECTION_ID } from "../recovery/sent";
+  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED, SF_NEW_CONNECTION_ID, SF_RETIRE_CONNECTION_ID, SF_DATAGRAM } from "../recovery/sent";
 import { onNewCidAcked, onNewCidLost, onRetireCidAcked, onRetireCidLost } from "./cid";
+import { onDatagramAcked, onDatagramsLost } from "./datagrams";
 import { GRANULARITY } from "../recovery/rtt";
 import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
 import { Frame } from "./frame";
@@ -71,6 +72,7 @@ function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
       case SF_RESET_STREAM: onResetStreamAcked(c, f); break;
       case SF_NEW_CONNECTION_ID: onNewCidAcked(c.ids, f); break;
       case SF_RETIRE_CONNECTION_ID: onRetireCidAcked(c.ids, f); break;
+      case SF_DATAGRAM: onDatagramAcked(c, f); break;
       default: break; // the others need nothing on acknowledgment
     }
   }
@@ -78,6 +80,7 @@ function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
 
 function onPacketLost(c: Connection, sp: PacketSpace, p: SentPacket): void {
   c.packetsLost++;
+  onDatagramsLost(c, sp, p); // reported, not requeued (RFC 9221 §5.2)
   requeueFrames(c, sp, p);
 }
 

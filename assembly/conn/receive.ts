@@ -24,6 +24,7 @@ import { onPathFrame } from "./path";
 import { ConfigKey } from "./config";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
+import { onDatagramFrame } from "./datagrams";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -220,8 +221,7 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
     case <i32>FrameType.PATH_RESPONSE:
       return onPathFrame(c.path, f);
     case <i32>FrameType.DATAGRAM:
-    case <i32>FrameType.DATAGRAM_LEN:
-      return -PROTOCOL_VIOLATION; // we never advertise max_datagram_frame_size (RFC 9221 §3)
+    case <i32>FrameType.DATAGRAM_LEN: return onDatagramFrame(c, f);
     default:
       return -FRAME_ENCODING_ERROR;
   }

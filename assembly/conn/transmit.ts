@@ -24,6 +24,7 @@ import { setLossTimer } from "./loss";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT, QLOG_SPACE_ZERO_RTT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
 import { earlyCanSend } from "./early";
+import { writeDatagrams } from "./datagrams";
 
 
 
@@ -195,6 +196,7 @@ function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   q = writeFlowFrames(c, q, end);
   q = writeCidFrames(c.ids, c.pending, q, end);
   q = writeStreamControl(c, q, end);
+  q = writeDatagrams(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
   const count = ids.length;

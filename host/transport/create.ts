@@ -15,7 +15,7 @@ import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
-import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
+import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type DatagramOptions } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
@@ -79,6 +79,8 @@ export interface EndpointConfig {
    */
   inCoreChaCha20?: boolean;
   transport?: TransportConfig;
+  /** Unreliable datagrams (RFC 9221): off unless given (host/api/options.ts DatagramOptions). */
+  datagrams?: DatagramOptions;
   tls: TlsConfig;
   /** Servers: the certificate chain and key to present (optional only with `psks`). */
   certificate?: CertifiedKey;
@@ -192,7 +194,7 @@ export class Endpoint extends QuicEndpoint {
       statelessReset: cfg.statelessReset,
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
-      config: configEntries(cfg.transport),
+      config: { ...configEntries(cfg.transport), ...datagramConfig(cfg.datagrams) },
       qlog,
       limits: cfg.limits,
       server: isServer
@@ -310,6 +312,7 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   const n = cfg.localCidLength;
   if (n !== undefined && !(Number.isInteger(n) && (n === 0 || (n >= 4 && n <= 20)))) throw new QuicArgumentError(`localCidLength must be 0 (clients) or an integer in 4..20, not ${describe(n)}`);
   if (cfg.cidGenerator !== undefined && typeof cfg.cidGenerator !== 'function') throw new QuicArgumentError(`cidGenerator must be a function (length) => Uint8Array, not ${describe(cfg.cidGenerator)}`);
+  datagramConfig(cfg.datagrams);
 }
 
 /** A client endpoint: call connectTo() for each connection. */
