@@ -61,8 +61,10 @@ export namespace Stats {
   export const SEND_BUFFER_HIGH_WATER: i32 = 22;
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   export const KEY_UPDATES: i32 = 23;
+  /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
+  export const RETRIES_RECEIVED: i32 = 24;
   /** Number of slots. */
-  export const COUNT: i32 = 24;
+  export const COUNT: i32 = 25;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

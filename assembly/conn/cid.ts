@@ -18,8 +18,17 @@ export class ConnectionIds {
   peerInitialScid: Uint8Array = new Uint8Array(0);
   /** The peer's CID is known (a client learns it from the server's first Initial, §7.2). */
   peerSet: bool = false;
+  /** The SCID of the Retry the client followed (server: the DCID the validated client used); empty without Retry (§7.3). */
+  retrySource: Uint8Array = new Uint8Array(0);
+  /** Client: the address validation token echoed in every Initial (§8.1: from a Retry or a NEW_TOKEN). */
+  token: Uint8Array = new Uint8Array(0);
   /** Our stateless reset token (§10.3), from the CSPRNG. */
   resetToken: Uint8Array = new Uint8Array(16);
+
+  /** The DCID of the client's current Initials: the one its Initial keys come from (RFC 9001 §5.2). */
+  clientFirstDcid(): Uint8Array {
+    return this.retrySource.length ? this.retrySource : this.originalDcid;
+  }
 
   /** A client adopts the SCID of the server's first Initial as its DCID (§7.2). */
   adoptPeerScid(scid: usize, len: i32): void {

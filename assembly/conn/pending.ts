@@ -25,6 +25,8 @@ export class Pending {
   maxStreamsUni: bool = false;
   /** STREAMS_BLOCKED: BLOCKED_BIDI | BLOCKED_UNI. */
   streamsBlocked: i32 = 0;
+  /** NEW_TOKEN (server, §8.1.3): the token is Connection.sentToken (conn/new-token.ts). */
+  newToken: bool = false;
   /** A PING (the host asked, or keep-alive). */
   ping: bool = false;
   /** CONNECTION_CLOSE, while closing (sent again when a packet arrives, §10.2.1). */

@@ -22,6 +22,8 @@ import { onNewConnectionId, onRetireConnectionId } from "./cid";
 import { onPathFrame } from "./path";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
+import { onRetry } from "./retry";
+import { onNewToken } from "./new-token";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -61,7 +63,8 @@ function spaceOfType(t: i32): i32 {
 function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const t = hdrType;
   if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
-  if (t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
+  if (t == PacketType.RETRY) { if (!onRetry(c, p, n)) c.packetsDropped++; return; }
+  if (t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
   if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
   if (t == PacketType.ZERO_RTT) { c.packetsDropped++; return; } // 0-RTT is not supported yet: dropped, the client resends in 1-RTT
   const si = spaceOfType(t);
@@ -203,9 +206,7 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       return onBlocked(c, f);
     case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, f);
     case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
-    case <i32>FrameType.NEW_TOKEN:
-      if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7
-      return 0;
+    case <i32>FrameType.NEW_TOKEN: return onNewToken(c, f);
     case <i32>FrameType.PATH_CHALLENGE:
     case <i32>FrameType.PATH_RESPONSE:
       return onPathFrame(c.path, f);

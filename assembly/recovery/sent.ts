@@ -18,6 +18,7 @@ export const SF_ACK: u8 = 11;
 export const SF_DATA_BLOCKED: u8 = 12;
 export const SF_STREAM_DATA_BLOCKED: u8 = 13;
 export const SF_STREAMS_BLOCKED: u8 = 14;
+export const SF_NEW_TOKEN: u8 = 15;
 
 /**
  * One frame of a sent packet: enough to act on its acknowledgment or loss.

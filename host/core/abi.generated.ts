@@ -39,6 +39,10 @@ export const EventKind = {
   PATH_UNUSED: 18,
   /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
   VERSION_NEGOTIATION: 19,
+  /** A client followed a Retry (RFC 9000 §17.2.5.2): the host derives the Initial keys again from connInitialDcid and installs them. */
+  RETRY: 20,
+  /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
+  NEW_TOKEN: 21,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -142,8 +146,10 @@ export const Stats = {
   SEND_BUFFER_HIGH_WATER: 22,
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   KEY_UPDATES: 23,
+  /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
+  RETRIES_RECEIVED: 24,
   /** Number of slots. */
-  COUNT: 24,
+  COUNT: 25,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];

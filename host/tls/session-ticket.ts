@@ -22,6 +22,11 @@ export interface SessionTicket {
   serverName?: string;
   /** The server's transport parameters on that connection (RFC 9000 §7.4.1: 0-RTT uses them). */
   peerTransportParameters: Uint8Array;
+  /**
+   * The server's NEW_TOKEN token (RFC 9000 §8.1.3), when it sent one: the next connection
+   * sends it in its Initials, so the server can skip Retry. Set by the transport.
+   */
+  addressToken?: Uint8Array;
 }
 
 const FORMAT = 1;
@@ -38,6 +43,7 @@ export function encodeSessionTicket(t: SessionTicket): Uint8Array {
     .u8(FORMAT).u16(SUITES[t.suite].tlsCode).vec16(t.ticket).vec8(t.psk)
     .u32(t.ageAdd).u32(t.lifetimeSeconds).u32(Math.floor(t.receivedAt / 2 ** 32)).u32(t.receivedAt >>> 0).u32(t.maxEarlyData)
     .vec8(enc.encode(t.alpn)).vec16(enc.encode(t.serverName ?? '')).vec16(t.peerTransportParameters)
+    .vec16(t.addressToken ?? new Uint8Array(0)) // optional at the end: older encodings stop before it
     .finish();
 }
 
@@ -56,6 +62,10 @@ export function decodeSessionTicket(bytes: Uint8Array): SessionTicket {
     const sn = dec.decode(r.vec16());
     if (sn) t.serverName = sn;
     t.peerTransportParameters = r.vec16().slice();
+    if (r.left > 0) {
+      const token = r.vec16();
+      if (token.length) t.addressToken = token.slice();
+    }
     r.done('session ticket');
     return t;
   } catch (err) {
