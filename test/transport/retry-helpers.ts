@@ -101,3 +101,48 @@ export function initialToken(d: Uint8Array): Uint8Array {
   const len = ((b & 0x3f) << 8) | d[at + 1];
   return d.slice(at + 2, at + 2 + len);
 }
+
+// ---- a server facing many injected sources (test/transport/flood.ts) ----------------
+
+import { MultiSourceNetwork, openClientInitial } from './flood';
+import { randomBytes } from 'node:crypto';
+
+/** A server whose network has the real client on path 0 and injected sources on paths 1.. (each its own address). */
+export function sourcesSim(server: Partial<EndpointConfig> = {}) {
+  const clock = new VirtualClock(1_000_000);
+  const pair = new DgramPair({ clock, seed: 7, aToB: { delayUs: 5000 }, bToA: { delayUs: 5000 } });
+  const net = new MultiSourceNetwork(pair.b);
+  const srv = createServerEndpoint({ coreModule: coreModule(), network: net, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['test'] }, ...server });
+  const cli = createClientEndpoint({ coreModule: coreModule(), network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ['test'] } });
+  return { clock, pair, net, srv, cli };
+}
+
+/** A real client's first Initial: its frames (CRYPTO with a ClientHello, PADDING) and SCID, to forge Initials from. */
+export async function realClientHello(): Promise<{ frames: Uint8Array; scid: Uint8Array }> {
+  const clock = new VirtualClock(1_000_000);
+  const pair = new DgramPair({ clock });
+  let first: Uint8Array | null = null;
+  pair.b.onReceive((d) => { first ??= d.slice(); });
+  const cli = createClientEndpoint({ coreModule: coreModule(), network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ['test'] } });
+  const conn = cli.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+  conn.established.catch(() => undefined);
+  await runUntil(clock, () => first !== null, 1_000_000);
+  return openClientInitial(first!);
+}
+
+/** Connects the real client (path 0) and echoes `size` bytes, calling `whileWaiting` at every step. */
+export async function echoWhile(s: ReturnType<typeof sourcesSim>, size: number, whileWaiting: () => void = () => {}): Promise<{ ok: boolean; client: QuicConnection | null }> {
+  let serverConn: QuicConnection | null = null;
+  s.srv.accept().then((c) => { serverConn = c; (async () => { const st = await c.acceptStream(); await st.end(await st.readAll()); })().catch(() => undefined); }, () => undefined);
+  const conn = s.cli.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+  let established = false;
+  conn.established.then(() => { established = true; }, () => undefined);
+  if (!(await runUntil(s.clock, () => { whileWaiting(); return established && serverConn !== null; }, 20_000_000))) return { ok: false, client: conn };
+  const payload = randomBytes(size);
+  const st = conn.openStream();
+  await st.end(new Uint8Array(payload));
+  let echoed: Uint8Array | null = null;
+  st.readAll().then((d) => { echoed = d; }, () => undefined);
+  await runUntil(s.clock, () => { whileWaiting(); return echoed !== null; }, 20_000_000);
+  return { ok: echoed !== null && Buffer.from(echoed).equals(payload), client: conn };
+}

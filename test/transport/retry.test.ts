@@ -51,4 +51,94 @@ describe('Retry between our endpoints', () => {
     expect(pair!.client.stats().retriesReceived).toBe(0);
     expect(s.srv.stats.retriesSent).toBe(0);
   });
+
+  test('a Retry with a bad integrity tag is ignored; the genuine one that follows is used', async () => {
+    const s = tappedSim({ retry: 'always' });
+    s.tap.onSend = (d) => {
+      if (!isRetry(d)) return [d];
+      // Same Retry with another SCID: the tag no longer matches (RFC 9001 §5.8).
+      const forged = d.slice();
+      forged[7 + forged[5]] ^= 0x55;
+      return [forged, d];
+    };
+    const pair = await connect(s);
+    expect(pair).not.toBeNull();
+    expect(pair!.client.stats().retriesReceived).toBe(1);
+    expect(pair!.client.stats().packetsDropped).toBeGreaterThanOrEqual(1);
+    expect(s.srv.stats.tokensRefused).toBe(0);
+    expect(await echo(s, pair!.client, pair!.server)).toBe(true);
+  });
+
+  test('a second Retry (valid tag, other SCID and token) is ignored', async () => {
+    const s = tappedSim({ retry: 'always' });
+    let odcid: Uint8Array | null = null;
+    s.tap.onReceive_ = (d) => { if (!odcid && isInitial(d)) odcid = longCids(d).dcid; return [d]; };
+    let second: Uint8Array | null = null;
+    s.tap.onSend = (d) => {
+      if (!isRetry(d)) return [d];
+      const r = retryParts(d);
+      second = retryPacket(odcid!, r.dcid, Uint8Array.from([9, 9, 9, 9, 9, 9, 9, 9]), Uint8Array.from([1, 2, 3, 4]));
+      return [d, second];
+    };
+    const pair = await connect(s);
+    expect(second).not.toBeNull();
+    expect(pair).not.toBeNull();
+    expect(pair!.client.stats().retriesReceived).toBe(1);
+    expect(s.srv.stats.tokensRefused).toBe(0);
+  });
+
+  test('a Retry whose SCID is the DCID we sent, or with an empty token, is ignored (§17.2.5.2)', async () => {
+    const s = tappedSim({ retry: 'never' });
+    let odcid: Uint8Array | null = null;
+    let injected = 0;
+    s.tap.onReceive_ = (d, path) => {
+      if (!odcid && isInitial(d)) {
+        odcid = longCids(d).dcid;
+        const scid = longCids(d).scid;
+        s.tap.sendRaw(retryPacket(odcid, scid, odcid, Uint8Array.from([1, 2, 3])), path);
+        s.tap.sendRaw(retryPacket(odcid, scid, Uint8Array.from([7, 7, 7, 7, 7, 7, 7, 7]), new Uint8Array(0)), path);
+        injected = 2;
+      }
+      return [d];
+    };
+    const pair = await connect(s);
+    expect(injected).toBe(2);
+    expect(pair).not.toBeNull();
+    expect(pair!.client.stats().retriesReceived).toBe(0);
+  });
+});
+
+describe('NEW_TOKEN', () => {
+  test('the server sends one after the handshake; the client keeps it with the session and its next connection skips Retry', async () => {
+    const s = tappedSim({ retry: 'always' });
+    const first = await connect(s);
+    expect(first).not.toBeNull();
+    expect(first!.client.stats().retriesReceived).toBe(1);
+    let ticket: any = null;
+    first!.client.sessionTicket.then((t) => { ticket = t; });
+    await runUntil(s.clock, () => ticket !== null && ticket.addressToken !== undefined, 5_000_000);
+    expect(ticket?.addressToken?.length).toBeGreaterThan(0);
+    expect(first!.client.addressToken).toEqual(ticket.addressToken);
+    expect(s.srv.stats.newTokensSent).toBe(1);
+    // The token survives the ticket's byte encoding.
+    const { encodeSessionTicket, decodeSessionTicket } = await import('../../host/tls/session-ticket');
+    const restored = decodeSessionTicket(encodeSessionTicket(ticket));
+    expect(restored.addressToken).toEqual(ticket.addressToken);
+
+    const second = await connect(s, { session: restored });
+    expect(second).not.toBeNull();
+    expect(second!.client.stats().retriesReceived).toBe(0);
+    expect(s.srv.stats.retriesSent).toBe(1);
+    expect(s.srv.stats.tokensAccepted).toBe(2); // the first connection's Retry token, then the NEW_TOKEN one
+    expect(await echo(s, second!.client, second!.server)).toBe(true);
+  });
+
+  test("addressTokens: { newToken: false } sends none", async () => {
+    const s = tappedSim({ retry: 'never', addressTokens: { newToken: false } });
+    const pair = await connect(s);
+    expect(pair).not.toBeNull();
+    await runUntil(s.clock, () => false, 1_000_000);
+    expect(s.srv.stats.newTokensSent).toBe(0);
+    expect(pair!.client.addressToken).toBeNull();
+  });
 });
