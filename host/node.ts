@@ -89,6 +89,10 @@ export interface ListenOptions extends CommonOptions {
   psks?: EndpointConfig['psks'];
   /** Session tickets for resumption: on by default (random key per server); false turns them off. */
   sessionTickets?: EndpointConfig['sessionTickets'];
+  /** When to answer with Retry to validate a client's address first (RFC 9000 §8.1.2): 'under-load' (default), 'always', 'never'. */
+  retry?: EndpointConfig['retry'];
+  /** Retry and NEW_TOKEN token lifetimes, and whether NEW_TOKEN is sent (default 10 s, 1 day, yes). */
+  addressTokens?: EndpointConfig['addressTokens'];
 }
 
 /**
@@ -230,7 +234,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat), retry: opts.retry, addressTokens: opts.addressTokens,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
