@@ -23,6 +23,7 @@ export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } fro
 // Endpoints on any Network (the in-memory pair, UDP), for tests and embedding.
 export { createClientEndpoint, createServerEndpoint, Endpoint } from './transport/create';
 export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as EndpointConnectOptions } from './transport/create';
+export type { RetryMode, AddressTokenOptions } from './transport/address-validation';
 export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';
