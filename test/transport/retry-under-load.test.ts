@@ -59,6 +59,29 @@ describe('a server under a spoofed-Initial flood', () => {
     expect(s.srv.stats.halfOpen).toBe(0);
   }, 120_000);
 
+  test('with the load mark at 0 (maxHalfOpen: 1), a spoofed flood allocates no half-open state at all; the real client still completes', async () => {
+    const hello = await realClientHello();
+    const s = sourcesSim({ limits: { maxHalfOpen: 1, handshakeTimeoutMs: 3000 } });
+    let injected = 0;
+    let maxHalfOpen = 0;
+    const spoof = () => {
+      for (let k = 0; k < 40 && injected < 2000; k++, injected++) s.net.inject(forgeInitial(hello.frames, randomBytes(8), hello.scid), 1 + injected);
+      maxHalfOpen = Math.max(maxHalfOpen, s.srv.stats.halfOpen);
+    };
+    spoof();
+    expect(s.srv.stats.halfOpen).toBe(0);
+    const memBefore = s.srv.stats.memoryBytes;
+    const r = await echoWhile(s, 10_000, spoof);
+    while (injected < 2000) spoof();
+    expect(r.ok).toBe(true);
+    expect(r.client!.stats().retriesReceived).toBe(1);
+    const st = s.srv.stats;
+    expect(maxHalfOpen).toBeLessThanOrEqual(1); // only ever the real client's
+    expect(st.retriesSent).toBe(2000 + 1); // every spoofed Initial, and the real client's first
+    expect(st.connections).toBe(1);
+    expect(st.memoryBytes - memBefore).toBeLessThan(2000); // ≈ 0 per spoofed Initial (memory grows by 64 KiB pages)
+  }, 60_000);
+
   test("retry 'never': the same flood fills the table and evicts (the baseline the Retry answers avoid)", async () => {
     const hello = await realClientHello();
     const s = sourcesSim({ retry: 'never', limits: { maxHalfOpen: 64, maxHalfOpenPerPath: 4, handshakeTimeoutMs: 3000 } });

@@ -133,6 +133,23 @@ describe('NEW_TOKEN', () => {
     expect(await echo(s, second!.client, second!.server)).toBe(true);
   });
 
+  test('a lost NEW_TOKEN is sent again (the same token, RFC 9000 §13.3)', async () => {
+    const s = tappedSim({ retry: 'always' });
+    let dropped = 0;
+    // Drop the server's first four 1-RTT datagrams: the NEW_TOKEN rides in the first ones.
+    s.tap.onSend = (d) => ((d[0] & 0x80) === 0 && dropped < 4 ? (dropped++, []) : [d]);
+    const first = await connect(s);
+    expect(first).not.toBeNull();
+    await runUntil(s.clock, () => first!.client.addressToken !== null, 10_000_000);
+    expect(dropped).toBe(4);
+    expect(first!.client.addressToken).not.toBeNull();
+    expect(s.srv.stats.newTokensSent).toBe(1);
+    const ticket = await first!.client.sessionTicket;
+    const second = await connect(s, { session: ticket! });
+    expect(second).not.toBeNull();
+    expect(second!.client.stats().retriesReceived).toBe(0);
+  });
+
   test("addressTokens: { newToken: false } sends none", async () => {
     const s = tappedSim({ retry: 'never', addressTokens: { newToken: false } });
     const pair = await connect(s);
