@@ -7,6 +7,9 @@
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { Frame } from "./frame";
 
+/** One shared empty array for the optional CIDs and tokens below (never written in place: fields are replaced). */
+export const NO_BYTES = new Uint8Array(0);
+
 export class ConnectionIds {
   /** Ours: the DCID of every packet the peer sends us (chosen by the endpoint from the CSPRNG). */
   local: Uint8Array = new Uint8Array(0);
@@ -19,9 +22,9 @@ export class ConnectionIds {
   /** The peer's CID is known (a client learns it from the server's first Initial, §7.2). */
   peerSet: bool = false;
   /** The SCID of the Retry the client followed (server: the DCID the validated client used); empty without Retry (§7.3). */
-  retrySource: Uint8Array = new Uint8Array(0);
+  retrySource: Uint8Array = NO_BYTES;
   /** Client: the address validation token echoed in every Initial (§8.1: from a Retry or a NEW_TOKEN). */
-  token: Uint8Array = new Uint8Array(0);
+  token: Uint8Array = NO_BYTES;
   /** Our stateless reset token (§10.3), from the CSPRNG. */
   resetToken: Uint8Array = new Uint8Array(16);
 

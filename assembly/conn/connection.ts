@@ -11,7 +11,7 @@ import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
-import { ConnectionIds } from "./cid";
+import { ConnectionIds, NO_BYTES } from "./cid";
 import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
@@ -106,9 +106,9 @@ export class Connection {
   /** Client: Retry packets followed (0 or 1). */
   retriesReceived: u32 = 0;
   /** Client: the latest NEW_TOKEN token from the server (the host reads it on the NEW_TOKEN event). */
-  receivedToken: Uint8Array = new Uint8Array(0);
+  receivedToken: Uint8Array = NO_BYTES;
   /** Server: our NEW_TOKEN token until the client acknowledges it. */
-  sentToken: Uint8Array = new Uint8Array(0);
+  sentToken: Uint8Array = NO_BYTES;
 
   // Statistics.
   packetsSent: u64 = 0;

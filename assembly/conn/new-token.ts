@@ -5,6 +5,7 @@
 // the same server.
 
 import { Connection } from "./connection";
+import { NO_BYTES } from "./cid";
 import { Frame } from "./frame";
 import { pkt } from "./packet";
 import { encodeNewToken } from "../wire/frames/encode";
@@ -45,5 +46,5 @@ export function onNewTokenLost(c: Connection): void {
 
 /** The peer has our token: its bytes are no longer needed. */
 export function onNewTokenAcked(c: Connection): void {
-  c.sentToken = new Uint8Array(0);
+  c.sentToken = NO_BYTES;
 }
