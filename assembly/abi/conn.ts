@@ -4,7 +4,7 @@
 // through the scratch region (ioScratchPtr) unless stated.
 //
 //   coreSeed(a, b, c, d)                       seed the PRNG (CIDs, reset tokens)
-//   endpointConfigure(localCidLen, isServer)  (Retry comes with the complete transport, issue 18)
+//   endpointConfigure(localCidLen, isServer)  (Retry policy: endpointSetRetry)
 //   endpointSetLimits(maxConnections, maxHalfOpen, maxHalfOpenPerPath, handshakeTimeoutMs)
 //                                              connection and half-open caps (endpoint/half-open.ts), the
 //                                              handshake deadline; 0 or -TRANSPORT_PARAMETER_ERROR for a bad value

@@ -159,3 +159,18 @@ describe('NEW_TOKEN', () => {
     expect(pair!.client.addressToken).toBeNull();
   });
 });
+
+test('bad retry and addressTokens options are refused with ERR_QUIC_INVALID_CONFIG naming the option', () => {
+  for (const [opts, msg] of [
+    [{ retry: 'sometimes' }, /retry must be 'never', 'always' or 'under-load'/],
+    [{ retry: 'toString' }, /retry must be/],
+    [{ addressTokens: { retryLifetimeMs: 0 } }, /addressTokens.retryLifetimeMs/],
+    [{ addressTokens: { newTokenLifetimeMs: 'long' } }, /addressTokens.newTokenLifetimeMs/],
+    [{ addressTokens: { newToken: 1 } }, /addressTokens.newToken must be a boolean/],
+  ] as [Record<string, unknown>, RegExp][]) {
+    let err: any = null;
+    try { tappedSim(opts as any); } catch (e) { err = e; }
+    expect(err?.code).toBe('ERR_QUIC_INVALID_CONFIG');
+    expect(String(err?.message)).toMatch(msg);
+  }
+});
