@@ -105,6 +105,10 @@ export interface ListenOptions extends CommonOptions {
   quicLb?: EndpointConfig['quicLb'];
   /** Connection IDs from this function instead of random bytes (see EndpointConfig.cidGenerator). */
   cidGenerator?: EndpointConfig['cidGenerator'];
+  /** When to answer with Retry to validate a client's address first (RFC 9000 §8.1.2): 'under-load' (default), 'always', 'never'. */
+  retry?: EndpointConfig['retry'];
+  /** Retry and NEW_TOKEN token lifetimes, and whether NEW_TOKEN is sent (default 10 s, 1 day, yes). */
+  addressTokens?: EndpointConfig['addressTokens'];
 }
 
 /**
@@ -258,6 +262,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
       earlyData: opts.earlyData, tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
+      retry: opts.retry, addressTokens: opts.addressTokens,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {

@@ -26,6 +26,7 @@ export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } fro
 export { createClientEndpoint, createServerEndpoint, Endpoint } from './transport/create';
 export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as EndpointConnectOptions } from './transport/create';
 export type { QuicLbConfig, StatelessResetOptions } from './transport/endpoint';
+export type { RetryMode, AddressTokenOptions } from './transport/address-validation';
 export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';

@@ -25,6 +25,8 @@ import { ConfigKey } from "./config";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
 import { onDatagramFrame } from "./datagrams";
+import { onRetry } from "./retry";
+import { onNewToken } from "./new-token";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -67,7 +69,8 @@ function spaceOfType(t: i32): i32 {
 function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const t = hdrType;
   if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
-  if (t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
+  if (t == PacketType.RETRY) { if (!onRetry(c, p, n)) c.packetsDropped++; return; }
+  if (t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
   if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
   const early = t == PacketType.ZERO_RTT; // opened with the 0-RTT keys (conn/early.ts), application space
   if (early && !earlyAdmits(c, p, n)) return;
@@ -214,9 +217,7 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       return onBlocked(c, f);
     case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
     case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
-    case <i32>FrameType.NEW_TOKEN:
-      if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7
-      return 0;
+    case <i32>FrameType.NEW_TOKEN: return onNewToken(c, f);
     case <i32>FrameType.PATH_CHALLENGE:
     case <i32>FrameType.PATH_RESPONSE:
       return onPathFrame(c.path, f);

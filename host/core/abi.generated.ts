@@ -44,6 +44,10 @@ export const EventKind = {
   PATH_UNUSED: 18,
   /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
   VERSION_NEGOTIATION: 19,
+  /** A client followed a Retry (RFC 9000 §17.2.5.2): the host derives the Initial keys again from connInitialDcid and installs them. */
+  RETRY: 20,
+  /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
+  NEW_TOKEN: 21,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -157,8 +161,10 @@ export const Stats = {
   PEER_CID_SEQUENCE: 25,
   /** The peer's CIDs we hold (at most our active_connection_id_limit). */
   PEER_CIDS_HELD: 26,
+  /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
+  RETRIES_RECEIVED: 27,
   /** Number of slots. */
-  COUNT: 27,
+  COUNT: 28,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];

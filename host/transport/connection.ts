@@ -127,6 +127,8 @@ export interface ConnectionStats {
   peerConnectionIdSequence: number;
   /** The peer's connection IDs we hold (at most transport.activeConnectionIdLimit). */
   peerConnectionIdsHeld: number;
+  /** Client: Retry packets followed (0 or 1, RFC 9000 §17.2.5). */
+  retriesReceived: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
@@ -201,6 +203,9 @@ export class QuicConnection {
   /** Client: called for every session ticket (servers may send several). */
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private resolveTicket!: (t: SessionTicket | null) => void;
+  private lastTicket: SessionTicket | null = null;
+  /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
+  addressToken: Uint8Array | null = null;
   private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
   private closeEmitted = false;
   /** Datagrams (host/transport/datagrams.ts), made at first use. */
@@ -229,6 +234,9 @@ export class QuicConnection {
     };
     this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
     handshake.onSessionTicket = (t) => {
+      // The NEW_TOKEN token travels with the session the application saves (RFC 9000 §8.1.3).
+      this.lastTicket = t;
+      if (this.addressToken) t.addressToken = this.addressToken;
       this.resolveTicket(t);
       this.onSessionTicket?.(t);
       this.events.emit('sessionticket', t);
@@ -585,6 +593,13 @@ export class QuicConnection {
         this.handshake.onKeysDiscarded(ev.a as Level);
         break;
       case EventKind.HANDSHAKE_CONFIRMED:
+        break;
+      case EventKind.RETRY:
+        this.handshake.onRetry();
+        break;
+      case EventKind.NEW_TOKEN:
+        this.addressToken = this.abi.newToken(this.handle);
+        if (this.lastTicket) this.lastTicket.addressToken = this.addressToken;
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);

@@ -27,6 +27,8 @@ import type { Suite } from '../crypto/suites';
 import type { GroupName } from '../tls/constants';
 import type { QuicConnection } from './connection';
 import { QlogTap } from './qlog/tap';
+import { RetryImports } from '../crypto/retry-imports';
+import type { RetryMode, AddressTokenOptions } from './address-validation';
 import type { QlogOptions } from './qlog/sink';
 
 /** Transport settings (names follow RFC 9000 §18.2 where they are transport parameters). */
@@ -125,6 +127,14 @@ export interface EndpointConfig {
    * half-open of which 8 per source address and port, 10 s to complete a handshake).
    */
   limits?: Partial<EndpointLimits>;
+  /**
+   * Servers: when to answer a client's first Initial with Retry, which proves its address
+   * before any state is kept (RFC 9000 §8.1.2): 'under-load' (default: once half of the
+   * half-open slots are taken, or the source has its share), 'always' or 'never'.
+   */
+  retry?: RetryMode;
+  /** Servers: lifetimes of Retry and NEW_TOKEN tokens, and whether NEW_TOKEN is sent (default: 10 s, 1 day, yes). */
+  addressTokens?: AddressTokenOptions;
 }
 
 /** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
@@ -151,7 +161,8 @@ export interface ConnectOptions {
   psk?: ExternalPsk;
   /**
    * A ticket from an earlier connection's `sessionTicket` to resume (full handshake if
-   * refused), or its bytes from encodeSessionTicket().
+   * refused), or its bytes from encodeSessionTicket(). Its `addressToken` (the server's
+   * NEW_TOKEN) is sent too, sparing a Retry.
    */
   session?: SessionTicket | Uint8Array;
   /**
@@ -173,7 +184,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     streamBytesSent: f(Stats.STREAM_BYTES_SENT), streamBytesReceived: f(Stats.STREAM_BYTES_RECEIVED), ptoCount: f(Stats.PTO_COUNT),
     state: connectionStateName(ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState)), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
-    keyUpdates: f(Stats.KEY_UPDATES),
+    keyUpdates: f(Stats.KEY_UPDATES), retriesReceived: f(Stats.RETRIES_RECEIVED),
     connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
   };
 }
@@ -197,6 +208,8 @@ export class Endpoint extends QuicEndpoint {
       config: { ...configEntries(cfg.transport), ...datagramConfig(cfg.datagrams) },
       qlog,
       limits: cfg.limits,
+      retry: cfg.retry,
+      addressTokens: cfg.addressTokens,
       server: isServer
         ? {
             tls: serverTlsFactory(cfg),
@@ -213,7 +226,7 @@ export class Endpoint extends QuicEndpoint {
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
     const session = sessionOption(options.session);
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session }), options.version ?? QUIC_V1);
+    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session }), options.version ?? QUIC_V1, session?.addressToken);
   }
 }
 
@@ -282,6 +295,8 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
   let memory: WebAssembly.Memory | null = null;
+  const retry = new RetryImports();
+  retry.addressOf = (path) => cfg.network.addressBytes?.(path);
   const gen = cfg.cidGenerator;
   // The core asks for each CID it issues (endpoint/cid-gen.ts); 0 means "use random bytes".
   const cidGenerate = (ptr: number, len: number): number => {
@@ -291,9 +306,10 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
     new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
     return 1;
   };
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
   memory = core.exports.memory;
   crypto.bind(core.exports.memory);
+  retry.bind(core.exports.memory);
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);

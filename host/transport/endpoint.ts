@@ -12,6 +12,7 @@ import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
 import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
+import { retrySettings, type RetryMode, type AddressTokenOptions } from './address-validation';
 
 import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
 export { QUIC_V1, QUIC_V2 };
@@ -44,6 +45,10 @@ export interface EndpointOptions {
   qlog?: QlogTap;
   /** Connection caps and the handshake timeout (the core's defaults where absent). */
   limits?: Partial<EndpointLimits>;
+  /** Servers: when to answer with Retry (default 'under-load'). */
+  retry?: RetryMode;
+  /** Servers: token lifetimes and NEW_TOKEN. */
+  addressTokens?: AddressTokenOptions;
 }
 
 /**
@@ -138,6 +143,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     }
     const limits = checkLimits(options.limits);
     if (this.abi.setLimits(limits) < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core refused the limits ${JSON.stringify(limits)}`);
+    if (this.abi.setRetry(retrySettings(options.retry, options.addressTokens)) < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', 'the core refused the retry settings');
     if (options.qlog) this.abi.setQlog(true);
     this.pump = new CorePump(this.abi, options.network, options.clock, this);
     options.network.onError((err) => this.onNetworkError(err));
@@ -159,11 +165,13 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   }
 
   /** Starts a client connection on `path` with the given TLS session factory. */
-  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1): QuicConnection {
+  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, addressToken?: Uint8Array): QuicConnection {
     this.assertUsable();
     const now = this.options.clock.now();
     const handle = this.abi.connect(version, path, now);
     if (handle <= 0) throw new QuicError('ERR_QUIC_CONNECT', `the core could not create a connection (code ${-handle})`);
+    // RFC 9000 §8.1.3: a NEW_TOKEN token from an earlier connection to this server.
+    if (addressToken?.length) this.abi.setToken(handle, addressToken);
     const conn = this.adopt(handle, tls, version, false);
     this.pump.service();
     return conn;

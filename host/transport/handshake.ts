@@ -79,11 +79,23 @@ export class HandshakeDriver {
 
   /** Installs Initial keys and starts TLS (the client's ClientHello goes out on the next pump). */
   start(): void {
-    const dcid = this.abi.originalDcid(this.conn);
+    const dcid = this.abi.initialDcid(this.conn);
     const k = this.keys.initial(this.version, dcid, this.isServer);
     this.install(Level.Initial, false, k.read);
     this.install(Level.Initial, true, k.write);
     this.step(() => this.tls!.start());
+  }
+
+  /**
+   * Client: the core followed a Retry (RFC 9000 §17.2.5.2). The Initial keys come from
+   * the new DCID now (RFC 9001 §5.2): the old ones are freed and the new ones installed
+   * before the pump resends the ClientHello.
+   */
+  onRetry(): void {
+    for (const h of this.installed[Level.Initial].splice(0)) this.keys.release(h);
+    const k = this.keys.initial(this.version, this.abi.initialDcid(this.conn), this.isServer);
+    this.install(Level.Initial, false, k.read);
+    this.install(Level.Initial, true, k.write);
   }
 
   /** The core has CRYPTO bytes at `level`. */
