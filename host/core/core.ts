@@ -123,8 +123,18 @@ function readAsString(u8: Uint8Array, ptr: number): string {
   return new TextDecoder('utf-16le').decode(u8.subarray(ptr, ptr + byteLen));
 }
 
+/** Options of instantiateCore beyond the imports. */
+export interface InstantiateOptions {
+  /**
+   * Sees (and may rewrite) every buffer the core's CSPRNG import fills. The seam through
+   * which CID routing stamps a worker id on the CIDs a server issues (api/cid-routing.ts)
+   * until the core has a CID generator of its own.
+   */
+  afterRandomFill?: (bytes: Uint8Array) => void;
+}
+
 /** Instantiates the core synchronously from wasm bytes or a compiled module. */
-export function instantiateCore(source: BufferSource | WebAssembly.Module, imports: CoreImports = {}): Core {
+export function instantiateCore(source: BufferSource | WebAssembly.Module, imports: CoreImports = {}, options: InstantiateOptions = {}): Core {
   const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
   // Crypto imports default to "unavailable" so codec-only uses (tests, routers) need no
   // key table; a connection without real crypto imports drops every packet it cannot open.
@@ -133,7 +143,9 @@ export function instantiateCore(source: BufferSource | WebAssembly.Module, impor
   // (which may draw randomness) initialise later, in Core's _initialize().
   let memory: WebAssembly.Memory | null = null;
   const randomFill = (ptr: number, len: number): void => {
-    globalThis.crypto.getRandomValues(new Uint8Array(memory!.buffer, ptr >>> 0, len));
+    const bytes = new Uint8Array(memory!.buffer, ptr >>> 0, len);
+    globalThis.crypto.getRandomValues(bytes);
+    options.afterRandomFill?.(bytes);
   };
   const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, randomFill, ...(imports.host ?? {}) } };
   const instance = new WebAssembly.Instance(module, merged);

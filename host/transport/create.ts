@@ -27,6 +27,7 @@ import type { GroupName } from '../tls/constants';
 import type { QuicConnection } from './connection';
 import { QlogTap } from './qlog/tap';
 import type { QlogOptions } from './qlog/sink';
+import { cidRoutingSeam, type CidRoutingConfig } from '../api/cid-routing';
 
 /** Transport settings (names follow RFC 9000 §18.2 where they are transport parameters). */
 export interface TransportConfig {
@@ -101,6 +102,12 @@ export interface EndpointConfig {
    * half-open of which 8 per source address and port, 10 s to complete a handshake).
    */
   limits?: Partial<EndpointLimits>;
+  /**
+   * Servers behind a CID router (worker threads, prefork processes): every CID this
+   * endpoint issues carries `workerId` in its first byte, so cidOwner() finds it
+   * (api/cid-routing.ts). Sets the CID length (default 12); leave localCidLength unset.
+   */
+  cidRouting?: CidRoutingConfig;
 }
 
 /** Client connection options. */
@@ -208,12 +215,16 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const crypto = new CoreCrypto();
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host } });
+  const routing = cfg.cidRouting === undefined ? undefined : cidRoutingSeam(cfg.cidRouting);
+  if (routing && cfg.localCidLength !== undefined && cfg.localCidLength !== routing.cidLength) {
+    throw new QuicArgumentError(`localCidLength (${cfg.localCidLength}) and cidRouting.cidLength (${routing.cidLength}) disagree: set only cidRouting`);
+  }
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host } }, { afterRandomFill: routing?.afterRandomFill });
   crypto.bind(core.exports.memory);
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
-  return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
+  return new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength } : cfg, new ConnAbi(core), crypto, isServer, qlog);
 }
 
 /** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */
