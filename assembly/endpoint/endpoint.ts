@@ -238,7 +238,7 @@ function accept(p: usize, n: i32, path: i32, now: f64): i32 {
   register(c, now);
   ep.cids.set(odcid.dataStart, odcid.length, h);
   ep.halfOpen.add(h, path);
-  pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, 0, 0);
+  pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, <u64>path, 0);
   // Keys are not installed yet: the packet is buffered and replayed when they are.
   receiveDatagram(c, p, p + <usize>n, ep.localCidLen, now);
   return h;

@@ -30,6 +30,11 @@ export interface Network {
    * dropped): an addressed network may forget the address behind it. Optional.
    */
   forgetPath?(path: PathHandle): void;
+  /**
+   * A server connection on `path` completed its handshake (its peer is authenticated): a
+   * network may give that peer a socket of its own (UdpNetwork's socketPerPeer). Optional.
+   */
+  peerAccepted?(path: PathHandle): void;
   /** Largest datagram payload this network carries (bytes). */
   readonly maxDatagramSize: number;
   /** Stops delivering and releases resources. Idempotent. */

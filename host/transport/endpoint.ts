@@ -163,8 +163,10 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
+      const path = ev.b;
       conn.established.then(
         () => {
+          this.options.network.peerAccepted?.(path);
           const a = this.acceptors.shift();
           if (a) a.resolve(conn);
           else this.pending.push(conn);
