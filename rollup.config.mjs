@@ -1,4 +1,4 @@
-// Builds dist/ (npm run build; the prepare script runs it on install):
+// Builds dist/ (npm run build; prepack runs it), minified (swc) with source maps:
 //   index.mjs / index.cjs  the Node entry (Deno and Bun load it too), @noble/* and node:* external
 //   browser.mjs            the browser entry, self-contained: @noble/* bundled, no node:* import
 //   index.d.ts, browser.d.ts  type declarations
@@ -8,7 +8,7 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 import { fileURLToPath } from 'node:url';
-import { inlineCore } from './scripts/rollup-plugins.mjs';
+import { inlineCore, minify } from './scripts/rollup-plugins.mjs';
 import { portableDts } from './scripts/dts-portable.mjs';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, include: ['host/**/*.ts'], compilerOptions: { types: ['node'] } });
@@ -31,7 +31,7 @@ export default [
       { file: 'dist/index.mjs', format: 'es', sourcemap: true },
       { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
-    plugins: [inlineCore(), ts()],
+    plugins: [inlineCore(), ts(), minify()],
   },
   {
     // The `quicwasm` command (package.json "bin"); the shebang comes from the banner. It
@@ -46,7 +46,7 @@ export default [
     input: 'host/browser.ts',
     // Anything from node: here is a bug; rollup fails the build on an unresolved import.
     output: { file: 'dist/browser.mjs', format: 'es', sourcemap: true },
-    plugins: [inlineCore(), nodeResolve({ browser: true, preferBuiltins: false }), ts()],
+    plugins: [inlineCore(), nodeResolve({ browser: true, preferBuiltins: false }), ts(), minify({ mangle: false })],
   },
   {
     input: 'host/index.ts',

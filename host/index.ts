@@ -9,6 +9,8 @@ export { toNodeDuplex } from './api/node-duplex';
 export type { NodeDuplexOptions } from './api/node-duplex';
 export type { ListenOptions, ConnectOptions } from './node';
 export { UdpNetwork, QuicSocketError } from './net/udp';
+export type { UdpBindOptions } from './net/udp';
+export type { PeerSocketStats } from './net/peer-sockets';
 export { qlogDirectory } from './node-qlog';
 export { systemTrustAnchors } from './tls/pki/node-roots';
 export { nodeCryptoProvider } from './crypto/node-provider';

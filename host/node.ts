@@ -12,6 +12,7 @@ import { coreWasmPath } from './core/node-loader';
 import { UdpNetwork } from './net/udp';
 import { DenoUdpNetwork, denoDatagramsAvailable } from './net/deno-udp';
 import type { UdpAddress, UdpNetworkLike } from './net/udp-common';
+import type { PeerSocketStats } from './net/peer-sockets';
 import { nodeCryptoProvider } from './crypto/node-provider';
 import { createClientEndpoint, createServerEndpoint, type Endpoint, type EndpointConfig, type TransportConfig, type TlsConfig } from './transport/create';
 import type { ExternalPsk, SessionTicket } from './tls/engine';
@@ -109,6 +110,14 @@ export interface ListenOptions extends CommonOptions {
   retry?: EndpointConfig['retry'];
   /** Retry and NEW_TOKEN token lifetimes, and whether NEW_TOKEN is sent (default 10 s, 1 day, yes). */
   addressTokens?: EndpointConfig['addressTokens'];
+  /**
+   * Give each accepted client a connected UDP socket of its own on the listening address
+   * and port (seed 004's bind-connect per peer; node:dgram only). Linux then routes that
+   * client's datagrams to its socket in the kernel; datagrams still reaching the listening
+   * socket are served as usual, and a platform that refuses the second bind keeps the
+   * client on the listener. Default false.
+   */
+  socketPerPeer?: boolean;
 }
 
 /**
@@ -157,6 +166,11 @@ export class QuicServer {
   /** The bound UDP address. */
   get address(): UdpAddress {
     return this.network.local;
+  }
+
+  /** With `socketPerPeer`: peer sockets open and opened, refusals, datagrams they took; null otherwise. */
+  get peerSockets(): PeerSocketStats | null {
+    return this.network instanceof UdpNetwork ? this.network.peerSocketStats : null;
   }
 
   /**
@@ -217,10 +231,10 @@ export class QuicServer {
 }
 
 /** The UDP socket: Deno's own API where it exists (see net/deno-udp.ts), node:dgram otherwise. */
-function bindUdp(opts: CommonOptions, where: { address?: string; port?: number }): Promise<UdpNetworkLike> {
+function bindUdp(opts: CommonOptions & { socketPerPeer?: boolean }, where: { address?: string; port?: number }): Promise<UdpNetworkLike> {
   const api = opts.udp ?? 'auto';
   if (api === 'deno' || (api === 'auto' && denoDatagramsAvailable())) return DenoUdpNetwork.bind(where);
-  return UdpNetwork.bind({ ...where, bufferSize: opts.socketBufferSize });
+  return UdpNetwork.bind({ ...where, bufferSize: opts.socketBufferSize, socketPerPeer: opts.socketPerPeer === true });
 }
 
 /** The TLS settings listen/connect share, checked (names refused before anything is bound). */
@@ -254,6 +268,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   datagramConfig(opts.datagrams); // before anything is bound
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const port = parsePort(opts.port ?? 0, 'port', true);
+  if (opts.socketPerPeer !== undefined && typeof opts.socketPerPeer !== 'boolean') throw new QuicArgumentError(`socketPerPeer must be a boolean, not ${describe(opts.socketPerPeer)}`);
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
   const network = await bindUdp(opts, { address, port });
   try {

@@ -31,6 +31,13 @@ export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';
 export type { Network, PathHandle } from './net/network';
+// Seed 000's network modes and worker routing: the application moves datagrams and time.
+export { ManualNetwork } from './api/manual-network';
+export type { ManualNetworkOptions, OutgoingDatagram } from './api/manual-network';
+export { ManualClock } from './api/manual-clock';
+export { cidOwner, ROUTED_CID_LENGTH } from './api/cid-routing';
+export type { CidRouterOptions, CidRoutingConfig } from './api/cid-routing';
+export type { UdpAddress } from './net/udp-common';
 export { RealClock } from './transport/clock';
 export type { Clock } from './transport/clock';
 

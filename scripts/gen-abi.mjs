@@ -9,7 +9,7 @@
 //
 // The AssemblyScript sources are parsed with the `typescript` package (AssemblyScript
 // syntax is TypeScript's; parse errors such as decorators on functions are ignored since
-// only constant declarations are read). Run by `npm run asbuild` (so by prepare and
+// only constant declarations are read). Run by `npm run asbuild` (so by prepack and
 // pretest); test/core/abi-numbers.test.ts fails when the committed file is stale.
 
 import ts from 'typescript';

@@ -34,3 +34,31 @@ export function json() {
     },
   };
 }
+
+/**
+ * Minifies a chunk with swc (already a dev dependency, so no new package): whitespace
+ * and comments go (licence comments stay), and with `mangle` local names too; class and
+ * function names stay (messages and logs print them).
+ *
+ * No compress pass, and no mangling where third-party code is bundled (the browser
+ * build): swc rewrites `class Point { static BASE = new Point() }` (in @noble/curves) into
+ * `let a = class Point { static BASE = new a() }`, a TDZ error at load ("Cannot access 'a'
+ * before initialization"). Our own code has no such class; the Node builds keep @noble external.
+ */
+export function minify({ mangle = true } = {}) {
+  return {
+    name: 'quicwasm-minify',
+    async renderChunk(code, _chunk, options) {
+      const { minify: swcMinify } = await import('@swc/core');
+      const r = await swcMinify(code, {
+        compress: false,
+        // A CommonJS chunk's top level is its module function's scope, so it is mangled too.
+        mangle: mangle ? { keep_classnames: true, keep_fnames: true, topLevel: true } : false,
+        module: options.format === 'es',
+        sourceMap: true,
+        format: { comments: 'some' },
+      });
+      return { code: r.code, map: r.map ? JSON.parse(r.map) : null };
+    },
+  };
+}

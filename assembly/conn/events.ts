@@ -20,7 +20,7 @@
 
 export namespace EventKind {
   export const NONE: u32 = 0;
-  /** A server connection was created for a client's Initial. a = 0. */
+  /** A server connection was created for a client's Initial. a = version, b = the path handle it arrived on. */
   export const NEW_CONNECTION: u32 = 1;
   /** CRYPTO data arrived at an encryption level; a = level. The host reads it with connReadCrypto. */
   export const CRYPTO_DATA: u32 = 2;

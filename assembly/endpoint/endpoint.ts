@@ -354,7 +354,7 @@ function accept(p: usize, n: i32, end: usize, path: i32, now: f64): i32 {
   register(c, now);
   ep.cids.set(first.dataStart, first.length, h);
   ep.halfOpen.add(h, path);
-  pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, 0, 0);
+  pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, <u64>path, 0);
   // Keys are not installed yet: the packet is buffered and replayed when they are; so is
   // a 0-RTT packet coalesced after it (conn/early.ts).
   receiveDatagram(c, p, end, ep.localCidLen, now);

@@ -5,7 +5,7 @@
 // assembly/conn/events.ts
 export const EventKind = {
   NONE: 0,
-  /** A server connection was created for a client's Initial. a = 0. */
+  /** A server connection was created for a client's Initial. a = version, b = the path handle it arrived on. */
   NEW_CONNECTION: 1,
   /** CRYPTO data arrived at an encryption level; a = level. The host reads it with connReadCrypto. */
   CRYPTO_DATA: 2,

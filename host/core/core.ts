@@ -133,7 +133,8 @@ export function instantiateCore(source: BufferSource | WebAssembly.Module, impor
   // (which may draw randomness) initialise later, in Core's _initialize().
   let memory: WebAssembly.Memory | null = null;
   const randomFill = (ptr: number, len: number): void => {
-    globalThis.crypto.getRandomValues(new Uint8Array(memory!.buffer, ptr >>> 0, len));
+    const bytes = new Uint8Array(memory!.buffer, ptr >>> 0, len);
+    globalThis.crypto.getRandomValues(bytes);
   };
   const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, randomFill, ...(imports.host ?? {}) } };
   const instance = new WebAssembly.Instance(module, merged);

@@ -36,6 +36,11 @@ export interface Network {
    * them (RFC 9000 §8.1). Optional: without it, tokens are bound to nothing.
    */
   addressBytes?(path: PathHandle): Uint8Array | undefined;
+  /**
+   * A server connection on `path` completed its handshake (its peer is authenticated): a
+   * network may give that peer a socket of its own (UdpNetwork's socketPerPeer). Optional.
+   */
+  peerAccepted?(path: PathHandle): void;
   /** Largest datagram payload this network carries (bytes). */
   readonly maxDatagramSize: number;
   /** Stops delivering and releases resources. Idempotent. */

@@ -89,7 +89,7 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
   abstract readonly local: UdpAddress;
   abstract close(): Promise<void>;
   /** Sends `copy` (already copied: the caller's buffer is reused at once) to `to`. */
-  protected abstract sendTo(copy: Uint8Array, to: UdpAddress): void;
+  protected abstract sendTo(copy: Uint8Array, to: UdpAddress, path: PathHandle): void;
 
   /** The path handle for a remote address (for a client that starts a connection). */
   pathTo(addr: UdpAddress): PathHandle {
@@ -115,7 +115,7 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
     }
     // Sends complete asynchronously and read the bytes later: copy, since the caller
     // (the core's transmit region) reuses its bytes at once.
-    this.sendTo(data.slice(), to);
+    this.sendTo(data.slice(), to, path);
   }
 
   onReceive(handler: DatagramHandler): void {

@@ -4,6 +4,8 @@
 
 import * as dgram from 'node:dgram';
 import { QuicSocketError, UdpNetworkBase, type UdpAddress } from './udp-common';
+import { PeerSockets, type PeerSocketStats } from './peer-sockets';
+import type { PathHandle } from './network';
 
 export { PathTable, QuicSocketError, type UdpAddress } from './udp-common';
 
@@ -17,6 +19,13 @@ export interface UdpBindOptions {
   bufferSize?: number;
   /** Largest datagram this network will send (default 1500 - 48). */
   maxDatagramSize?: number;
+  /**
+   * Servers: give each accepted peer a connected UDP socket of its own on the same address
+   * and port (seed 004, BCG-R; host/net/peer-sockets.ts). Datagrams that still reach the
+   * listening socket are handled as usual. Where the platform refuses, peers stay on the
+   * listener. Default false.
+   */
+  socketPerPeer?: boolean;
 }
 
 function socketError(what: string, err: unknown): QuicSocketError {
@@ -29,8 +38,13 @@ export class UdpNetwork extends UdpNetworkBase {
   /** Receive and send buffer sizes the OS actually granted (bytes). */
   readonly bufferSizes: { receive: number; send: number };
 
+  private readonly peerSockets: PeerSockets | null;
+
   private constructor(private readonly socket: dgram.Socket, opts: UdpBindOptions) {
     super(opts.maxDatagramSize ?? 1452);
+    this.peerSockets = opts.socketPerPeer
+      ? new PeerSockets(socket.address().family === 'IPv6' ? 'udp6' : 'udp4', () => this.local, (msg, from) => this.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), from), (what, err) => this.report(socketError(what, err)))
+      : null;
     const want = opts.bufferSize ?? 8 * 1024 * 1024;
     try { socket.setRecvBufferSize(want); } catch { /* clamped or refused by the OS: read what we got below */ }
     try { socket.setSendBufferSize(want); } catch { /* same */ }
@@ -50,7 +64,7 @@ export class UdpNetwork extends UdpNetworkBase {
     return new Promise((resolve, reject) => {
       let socket: dgram.Socket;
       try {
-        socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && address !== '::' ? true : undefined });
+        socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && address !== '::' ? true : undefined, reuseAddr: opts.socketPerPeer ? true : undefined });
       } catch (err) {
         reject(socketError('cannot create UDP socket', err));
         return;
@@ -73,7 +87,25 @@ export class UdpNetwork extends UdpNetworkBase {
     return { address: a.address, port: a.port };
   }
 
-  protected override sendTo(copy: Uint8Array, to: UdpAddress): void {
+  /** Peer sockets (socketPerPeer): how many are open, how many datagrams they took. Null when off. */
+  get peerSocketStats(): PeerSocketStats | null {
+    return this.peerSockets ? { ...this.peerSockets.stats } : null;
+  }
+
+  /** Network: a peer was accepted; with socketPerPeer it gets its own connected socket. */
+  peerAccepted(path: PathHandle): void {
+    const to = this.paths.addressOf(path);
+    if (this.peerSockets && to && !this.closed) this.peerSockets.open(path, to);
+  }
+
+  /** Network: forgets the path's address and closes its peer socket. */
+  override forgetPath(path: PathHandle): void {
+    this.peerSockets?.forget(path);
+    super.forgetPath(path);
+  }
+
+  protected override sendTo(copy: Uint8Array, to: UdpAddress, path: PathHandle): void {
+    if (this.peerSockets?.send(path, copy, (err) => this.report(socketError(`send to ${to.address}:${to.port} failed`, err)))) return;
     try {
       this.socket.send(copy, to.port, to.address, (err) => {
         if (err) this.report(socketError(`send to ${to.address}:${to.port} failed`, err));
@@ -87,6 +119,7 @@ export class UdpNetwork extends UdpNetworkBase {
   override close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    this.peerSockets?.closeAll();
     return new Promise((resolve) => {
       try {
         this.socket.close(() => resolve());

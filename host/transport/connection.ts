@@ -689,6 +689,8 @@ export class QuicConnection {
     // keep what already arrived).
     const err = this.closedError();
     for (const st of this.streams.values()) st.onClosing(err);
+    // No stream can arrive any more: an accept loop ends now, not after the draining period.
+    for (const w of this.streamWaiters.splice(0)) w.reject(err);
     this.emitClose();
     if (!this.handshakeInfo) {
       const during = `${byPeer ? 'the peer closed the connection' : 'closed'} during the handshake${phrase ? `: ${JSON.stringify(phrase)}` : ''}`;

@@ -30,6 +30,7 @@ import { QlogTap } from './qlog/tap';
 import { RetryImports } from '../crypto/retry-imports';
 import type { RetryMode, AddressTokenOptions } from './address-validation';
 import type { QlogOptions } from './qlog/sink';
+import { cidRoutingSeam, type CidRoutingConfig } from '../api/cid-routing';
 
 /** Transport settings (names follow RFC 9000 §18.2 where they are transport parameters). */
 export interface TransportConfig {
@@ -135,6 +136,12 @@ export interface EndpointConfig {
   retry?: RetryMode;
   /** Servers: lifetimes of Retry and NEW_TOKEN tokens, and whether NEW_TOKEN is sent (default: 10 s, 1 day, yes). */
   addressTokens?: AddressTokenOptions;
+  /**
+   * Servers behind a CID router (worker threads, prefork processes): every CID this
+   * endpoint issues carries `workerId` in its first byte, so cidOwner() finds it
+   * (api/cid-routing.ts). Sets the CID length (default 12); leave localCidLength unset.
+   */
+  cidRouting?: CidRoutingConfig;
 }
 
 /** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
@@ -297,7 +304,12 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   let memory: WebAssembly.Memory | null = null;
   const retry = new RetryImports();
   retry.addressOf = (path) => cfg.network.addressBytes?.(path);
-  const gen = cfg.cidGenerator;
+  const routing = cfg.cidRouting === undefined ? undefined : cidRoutingSeam(cfg.cidRouting);
+  if (routing && cfg.localCidLength !== undefined && cfg.localCidLength !== routing.cidLength) {
+    throw new QuicArgumentError(`localCidLength (${cfg.localCidLength}) and cidRouting.cidLength (${routing.cidLength}) disagree: set only cidRouting`);
+  }
+  if (routing && (cfg.cidGenerator !== undefined || cfg.quicLb !== undefined)) throw new QuicArgumentError('cidRouting chooses the CIDs itself: give it without cidGenerator or quicLb');
+  const gen = cfg.cidGenerator ?? routing?.generate;
   // The core asks for each CID it issues (endpoint/cid-gen.ts); 0 means "use random bytes".
   const cidGenerate = (ptr: number, len: number): number => {
     let b: unknown;
@@ -313,7 +325,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
-  return new Endpoint(cfg, new ConnAbi(core), crypto, isServer, qlog);
+  return new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength } : cfg, new ConnAbi(core), crypto, isServer, qlog);
 }
 
 /** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */

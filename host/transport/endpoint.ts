@@ -228,6 +228,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
+      const path = ev.b;
       let handed = false;
       const hand = () => {
         if (handed || conn.closeInfo) return;
@@ -239,7 +240,13 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       // With 0-RTT accepted the application gets the connection at once, to read the
       // early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise once established.
       conn.on('earlydata', (e) => { if (e.state === 'accepted') hand(); });
-      conn.established.then(hand, () => { /* failed handshakes are never handed to accept() */ });
+      conn.established.then(
+        () => {
+          this.options.network.peerAccepted?.(path); // an authenticated peer may get its own socket
+          hand();
+        },
+        () => { /* failed handshakes are never handed to accept() */ },
+      );
       return;
     }
     const conn = this.connections.get(ev.conn);
