@@ -325,7 +325,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
-  return new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength } : cfg, new ConnAbi(core), crypto, isServer, qlog);
+  return new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength, cidGenerator: routing.generate } : cfg, new ConnAbi(core), crypto, isServer, qlog);
 }
 
 /** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */
