@@ -39,6 +39,7 @@
 //   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
 //   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
 //   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
+//   abi/versions.ts QUIC versions and compatible version negotiation (RFC 9368)
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
@@ -46,3 +47,4 @@ export * from "./abi/wire-frames";
 export * from "./abi/tparams";
 export * from "./abi/conn";
 export * from "./abi/crypto";
+export * from "./abi/versions";

@@ -55,6 +55,8 @@ export namespace EventKind {
   export const PATH_UNUSED: u32 = 18;
   /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
   export const VERSION_NEGOTIATION: u32 = 19;
+  /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
+  export const VERSION_CHANGED: u32 = 20;
 }
 
 const RECORD_SIZE: u32 = 32;

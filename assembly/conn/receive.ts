@@ -22,6 +22,7 @@ import { onNewConnectionId, onRetireConnectionId } from "./cid";
 import { onPathFrame } from "./path";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
+import { onOtherVersion, OTHER_VERSION_DROP, OTHER_VERSION_CURRENT_KEYS, OTHER_VERSION_ORIGINAL_KEYS } from "./versions";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -62,7 +63,9 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const t = hdrType;
   if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
   if (t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
-  if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
+  // Another version than the connection's: compatible version negotiation (conn/versions.ts) may take it.
+  const otherVersion = hdrIsLong && hdrVersion != c.version ? onOtherVersion(c, t, hdrVersion) : OTHER_VERSION_CURRENT_KEYS;
+  if (otherVersion == OTHER_VERSION_DROP) { c.packetsDropped++; return; }
   if (t == PacketType.ZERO_RTT) { c.packetsDropped++; return; } // 0-RTT is not supported yet: dropped, the client resends in 1-RTT
   const si = spaceOfType(t);
   if (si < 0) { c.packetsDropped++; return; }
@@ -84,7 +87,9 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
   const payloadLen = isLong
-    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp)
+    ? (otherVersion == OTHER_VERSION_ORIGINAL_KEYS
+      ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, c.origInitialReadAead, c.origInitialReadHp)
+      : unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp))
     : unprotectShort(c, sp, p, n, now);
   if (payloadLen < 0) {
     c.packetsDropped++;

@@ -4,8 +4,8 @@
 // once any other packet was processed, when it lists the version we attempted (a
 // downgrade attempt, §6.2), or when its connection IDs do not echo ours (§17.2.1).
 // Otherwise the attempt is abandoned and the host learns which versions the server
-// offered. Choosing another version (compatible version negotiation, RFC 9368) is
-// issue 18's.
+// offered. Compatible version negotiation (RFC 9368), which needs no extra round trip,
+// is conn/versions.ts.
 
 import { Connection, STATE_HANDSHAKING } from "./connection";
 import { hdrScid, hdrScidLen, vnVersionCount } from "../wire/header";
@@ -24,7 +24,7 @@ export function onVersionNegotiation(c: Connection, end: usize): bool {
   let shown: u32 = 0;
   for (let i = 0; i < n; i++) {
     const v = bswap<u32>(load<u32>(list + (<usize>i << 2)));
-    if (v == c.version) return false;
+    if (v == c.originalVersion) return false;
     if (shown == 0 && (v & 0x0f0f0f0f) != 0x0a0a0a0a) shown = v;
   }
   pushEvent(EventKind.VERSION_NEGOTIATION, <u32>c.handle, <u64>n, <u64>shown, 0);

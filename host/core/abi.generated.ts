@@ -39,6 +39,8 @@ export const EventKind = {
   PATH_UNUSED: 18,
   /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
   VERSION_NEGOTIATION: 19,
+  /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
+  VERSION_CHANGED: 20,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -230,6 +232,8 @@ export const CRYPTO_BUFFER_EXCEEDED = 0x0d;
 export const KEY_UPDATE_ERROR = 0x0e;
 export const AEAD_LIMIT_REACHED = 0x0f;
 export const NO_VIABLE_PATH = 0x10;
+/** RFC 9368 §10.2: version negotiation was tampered with (or the peer got it wrong). */
+export const VERSION_NEGOTIATION_ERROR = 0x11;
 export const CRYPTO_ERROR_BASE = 0x100;
 /** QUIC transport error codes (RFC 9000 §20.1); 0x100-0x1ff is CRYPTO_ERROR. */
 export const TransportErrorCode = {
@@ -250,6 +254,7 @@ export const TransportErrorCode = {
   KEY_UPDATE_ERROR,
   AEAD_LIMIT_REACHED,
   NO_VIABLE_PATH,
+  VERSION_NEGOTIATION_ERROR,
   CRYPTO_ERROR_BASE,
 } as const;
 /** One of TransportErrorCode's values. */

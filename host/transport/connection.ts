@@ -233,6 +233,14 @@ export class QuicConnection {
     return this.endInfo;
   }
 
+  /**
+   * The QUIC version in use (QUIC_V1 = 0x1, QUIC_V2 = 0x6b3343cf): after compatible
+   * version negotiation (RFC 9368), the version the server chose, not the first flight's.
+   */
+  get version(): number {
+    return this.handshake.version;
+  }
+
   /** Current state as the core sees it. */
   get state(): ConnectionState {
     return connectionStateName(this.coreState);
@@ -443,6 +451,9 @@ export class QuicConnection {
         break;
       case EventKind.KEYS_DISCARDED:
         this.handshake.onKeysDiscarded(ev.a as Level);
+        break;
+      case EventKind.VERSION_CHANGED:
+        this.handshake.onVersionChanged(ev.a);
         break;
       case EventKind.HANDSHAKE_CONFIRMED:
         break;

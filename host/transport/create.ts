@@ -101,6 +101,13 @@ export interface EndpointConfig {
    * half-open of which 8 per source address and port, 10 s to complete a handshake).
    */
   limits?: Partial<EndpointLimits>;
+  /**
+   * QUIC versions (QUIC_V1 = 0x1, QUIC_V2 = 0x6b3343cf), most preferred first; default
+   * [QUIC_V1, QUIC_V2]. A server accepts these (others get Version Negotiation) and moves
+   * a client to the first of them it offers (compatible version negotiation, RFC 9368);
+   * a client offers them in version_information.
+   */
+  versions?: readonly number[];
 }
 
 /** Client connection options. */
@@ -110,6 +117,7 @@ export interface ConnectOptions {
   /** DER trust anchors (e.g. systemTrustAnchors() or the server's self-signed certificate). */
   trustAnchors?: Uint8Array[];
   dangerouslySkipCertificateVerification?: boolean;
+  /** The version of the first flight (default QUIC_V1); the server may move the connection to another the endpoint offers (RFC 9368). */
   version?: number;
   /** Our certificate and key, for servers that ask for one. */
   certificate?: CertifiedKey;
@@ -152,6 +160,7 @@ export class Endpoint extends QuicEndpoint {
       config: configEntries(cfg.transport),
       qlog,
       limits: cfg.limits,
+      versions: cfg.versions,
       server: isServer
         ? {
             tls: serverTlsFactory(cfg),
@@ -183,7 +192,7 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp) => createTlsServer({ ...opts, transportParameters: tp });
+  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, transportParametersFor: negotiate });
 }
 
 function crypto_random_seed(): Uint32Array {

@@ -1,0 +1,273 @@
+// QUIC v2 (RFC 9369) between our own endpoints, and compatible version negotiation
+// (RFC 9368) from v1 to v2, checked on the wire: a tap on each end of the simulated link
+// reads the version and type of every long-header packet.
+import { createHash } from 'node:crypto';
+import { makeSim, connectSim, runUntil, cert, type SimOptions } from './sim';
+import { QUIC_V1, QUIC_V2 } from '../../host/transport/endpoint';
+import { createTlsClient } from '../../host/tls/engine';
+import type { QuicConnection } from '../../host/transport/connection';
+
+const TYPES_V1 = ['Initial', '0-RTT', 'Handshake', 'Retry'];
+const TYPES_V2 = ['Retry', 'Initial', '0-RTT', 'Handshake']; // RFC 9369 §3.2
+
+/** "v2 Initial", "v1 Handshake", ... for each long-header packet of a datagram (coalesced ones too). */
+export function longHeaders(d: Uint8Array): string[] {
+  const out: string[] = [];
+  let p = 0;
+  const varint = () => {
+    const len = 1 << (d[p] >> 6);
+    let v = d[p] & 0x3f;
+    for (let i = 1; i < len; i++) v = v * 256 + d[p + i];
+    p += len;
+    return v;
+  };
+  while (p < d.length && d[p] & 0x80) {
+    const version = new DataView(d.buffer, d.byteOffset + p + 1, 4).getUint32(0);
+    const bits = (d[p] >> 4) & 3;
+    const name = version === QUIC_V2 ? `v2 ${TYPES_V2[bits]}` : version === QUIC_V1 ? `v1 ${TYPES_V1[bits]}` : `0x${version.toString(16)}`;
+    out.push(name);
+    if (version !== QUIC_V1 && version !== QUIC_V2) break;
+    p += 5;
+    p += 1 + d[p];
+    p += 1 + d[p];
+    if (name.endsWith('Retry')) break;
+    // (`p += varint()` would add to the p read before varint() moved it.)
+    if (name.endsWith('Initial')) { const token = varint(); p += token; }
+    const length = varint();
+    p += length;
+  }
+  return out;
+}
+
+/** A simulator whose two ends record the long-header packets they send. */
+function tappedSim(opts: SimOptions) {
+  const sim = makeSim(opts);
+  const seen = { client: [] as string[], server: [] as string[] };
+  for (const [end, log] of [[sim.pair.a, seen.client], [sim.pair.b, seen.server]] as const) {
+    const send = end.send.bind(end);
+    end.send = (d: Uint8Array, p?: number) => { log.push(...longHeaders(d)); send(d, p); };
+  }
+  return { ...sim, seen };
+}
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** Both directions of `size` bytes on one stream, compared by hash. */
+async function echo(sim: ReturnType<typeof makeSim>, client: QuicConnection, server: QuicConnection, size: number, duringTransfer?: () => void) {
+  const up = new Uint8Array(size).map((_, i) => (i * 31 + 7) & 0xff);
+  let serverGot: Uint8Array | null = null;
+  let clientGot: Uint8Array | null = null;
+  server.acceptStream().then(async (s) => { serverGot = await s.readAll(); await s.end(serverGot); });
+  const s = client.openStream();
+  void s.end(up);
+  s.readAll().then((d) => { clientGot = d; });
+  duringTransfer?.();
+  expect(await runUntil(sim.clock, () => serverGot !== null && clientGot !== null)).toBe(true);
+  expect(sha(serverGot!)).toBe(sha(up));
+  expect(sha(clientGot!)).toBe(sha(up));
+}
+
+describe('QUIC v2 between quicwasm endpoints', () => {
+  test('handshake, byte-exact transfer and key updates, every long header in v2 (server with default versions)', async () => {
+    const sim = tappedSim({ seed: 3, aToB: { delayUs: 5000, loss: 0.02 }, bToA: { delayUs: 5000, loss: 0.02 } });
+    const pair = await connectSim(sim, { version: QUIC_V2 });
+    expect(pair).not.toBeNull();
+    const { client, server } = pair!;
+    expect(client.version).toBe(QUIC_V2);
+    expect(server.version).toBe(QUIC_V2);
+    let asks = 0;
+    await echo(sim, client, server, 600_000, () => {
+      const tick = () => {
+        if (asks >= 6) return;
+        if (asks++ % 2 === 0) client.updateKeys(); else server.updateKeys();
+        sim.clock.setTimer(sim.clock.now() + 30_000, tick);
+      };
+      sim.clock.setTimer(sim.clock.now() + 30_000, tick);
+    });
+    await runUntil(sim.clock, () => false, 500_000);
+    expect(client.stats().keyUpdates).toBeGreaterThanOrEqual(2);
+    expect(client.stats().keyUpdates).toBe(server.stats().keyUpdates);
+    expect(new Set(sim.seen.client)).toEqual(new Set(['v2 Initial', 'v2 Handshake']));
+    expect(new Set(sim.seen.server)).toEqual(new Set(['v2 Initial', 'v2 Handshake']));
+  });
+
+  test('a server limited to v1 answers a v2 attempt with Version Negotiation listing v1', async () => {
+    const sim = tappedSim({ server: { versions: [QUIC_V1] } });
+    const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], version: QUIC_V2 });
+    let err = null as (Error & { code?: string }) | null;
+    conn.established.catch((e) => { err = e; });
+    await runUntil(sim.clock, () => err !== null, 5_000_000);
+    expect(err!.code).toBe('ERR_QUIC_VERSION_NEGOTIATION');
+    expect(err!.message).toMatch(/offers 0x00000001 among 1 versions|offers 0x00000001/);
+    expect(sim.server.stats.connections).toBe(0);
+  });
+});
+
+describe('compatible version negotiation (RFC 9368)', () => {
+  test('a v1 first flight offering v2 is moved to v2 by a server that prefers it', async () => {
+    const sim = tappedSim({ seed: 5, aToB: { delayUs: 5000 }, bToA: { delayUs: 5000 }, server: { versions: [QUIC_V2, QUIC_V1] } });
+    const pair = await connectSim(sim, { version: QUIC_V1 });
+    expect(pair).not.toBeNull();
+    const { client, server } = pair!;
+    expect(client.version).toBe(QUIC_V2);
+    expect(server.version).toBe(QUIC_V2);
+    // The client's first flight is v1; everything the server sends is v2 (RFC 9369 §4:
+    // all CRYPTO frames in the negotiated version), and the client follows.
+    expect(sim.seen.client[0]).toBe('v1 Initial');
+    expect(sim.seen.server.length).toBeGreaterThan(0);
+    expect(sim.seen.server.every((p) => p.startsWith('v2 '))).toBe(true);
+    expect(sim.seen.server).toContain('v2 Handshake');
+    expect(sim.seen.client).toContain('v2 Handshake');
+    expect(sim.seen.client.filter((p) => p.endsWith('Handshake')).every((p) => p.startsWith('v2 '))).toBe(true);
+    await echo(sim, client, server, 200_000);
+  });
+
+  test('the switch survives loss of the first flights', async () => {
+    for (const seed of [11, 12, 13]) {
+      const sim = tappedSim({ seed, aToB: { delayUs: 5000, loss: 0.25 }, bToA: { delayUs: 5000, loss: 0.25 }, server: { versions: [QUIC_V2, QUIC_V1] } });
+      const pair = await connectSim(sim, { version: QUIC_V1 });
+      expect(pair).not.toBeNull();
+      expect(pair!.client.version).toBe(QUIC_V2);
+      expect(pair!.server.version).toBe(QUIC_V2);
+      await echo(sim, pair!.client, pair!.server, 50_000);
+    }
+  });
+
+  test('a client offering only v1 stays on v1 with a v2-preferring server', async () => {
+    const sim = tappedSim({ server: { versions: [QUIC_V2, QUIC_V1] }, client: { versions: [QUIC_V1] } });
+    const pair = await connectSim(sim, { version: QUIC_V1 });
+    expect(pair).not.toBeNull();
+    expect(pair!.client.version).toBe(QUIC_V1);
+    expect(pair!.server.version).toBe(QUIC_V1);
+    expect(sim.seen.server.every((p) => p.startsWith('v1 '))).toBe(true);
+    await echo(sim, pair!.client, pair!.server, 20_000);
+  });
+
+  test('by default a server keeps the client\'s choice: a v1 client offering v2 stays on v1', async () => {
+    const sim = tappedSim({});
+    const pair = await connectSim(sim);
+    expect(pair!.client.version).toBe(QUIC_V1);
+    expect(sim.seen.server.every((p) => p.startsWith('v1 '))).toBe(true);
+  });
+
+  test('a v2 first flight to a server preferring v1 is moved to v1', async () => {
+    const sim = tappedSim({ server: { versions: [QUIC_V1, QUIC_V2] } });
+    const pair = await connectSim(sim, { version: QUIC_V2 });
+    expect(pair!.client.version).toBe(QUIC_V1);
+    expect(pair!.server.version).toBe(QUIC_V1);
+    expect(sim.seen.client[0]).toBe('v2 Initial');
+    expect(sim.seen.server.every((p) => p.startsWith('v1 '))).toBe(true);
+  });
+
+  test('endpoint versions are checked', () => {
+    expect(() => makeSim({ server: { versions: [QUIC_V1, 0x12345678] } })).toThrow(/versions must list/);
+    expect(() => makeSim({ client: { versions: [QUIC_V1, QUIC_V1] } })).toThrow(/versions must list/);
+    expect(() => makeSim({ client: { versions: [] } })).toThrow(/versions must list/);
+  });
+});
+
+// ---- downgrade protection (RFC 9368 §4) ------------------------------------------------
+
+/** Encoded transport parameters with version_information (id 0x11) replaced by `chosen` + `available` (or removed when null). */
+function withVersionInfo(tp: Uint8Array, info: { chosen: number; available: number[] } | null): Uint8Array {
+  const out: number[] = [];
+  let p = 0;
+  const varint = () => {
+    const start = p;
+    const len = 1 << (tp[p] >> 6);
+    let v = tp[p] & 0x3f;
+    for (let i = 1; i < len; i++) v = v * 256 + tp[p + i];
+    p += len;
+    return { v, bytes: [...tp.subarray(start, p)] };
+  };
+  while (p < tp.length) {
+    const id = varint();
+    const len = varint();
+    const body = [...tp.subarray(p, p + len.v)];
+    p += len.v;
+    if (id.v === 0x11) continue;
+    out.push(...id.bytes, ...len.bytes, ...body);
+  }
+  if (info) {
+    const vs = [info.chosen, ...info.available];
+    out.push(0x11, vs.length * 4);
+    for (const v of vs) out.push(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+  }
+  return Uint8Array.from(out);
+}
+
+/** Connects with the client's transport parameters rewritten; the error each end reports. */
+async function forgedClient(info: { chosen: number; available: number[] } | null, serverVersions = [QUIC_V2, QUIC_V1]) {
+  const sim = makeSim({ server: { versions: serverVersions } });
+  let serverConn: QuicConnection | null = null;
+  sim.server.accept().then((c) => { serverConn = c; }, () => undefined);
+  const conn = sim.client.connect(0, (tp) => createTlsClient({ alpn: ['test'], serverName: 'localhost', trustAnchors: [cert.chain[0]], transportParameters: withVersionInfo(tp, info) }), QUIC_V1);
+  let err = null as (Error & { code?: string; quicCode?: number }) | null;
+  conn.established.catch((e) => { err = e; });
+  await runUntil(sim.clock, () => err !== null || conn.handshakeInfo !== null, 5_000_000);
+  return { err, conn, serverConn: serverConn as QuicConnection | null };
+}
+
+/** Connects with the server's transport parameters rewritten by `rewrite`. */
+async function forgedServer(rewrite: (tp: Uint8Array) => Uint8Array, serverVersions = [QUIC_V2, QUIC_V1]) {
+  const sim = makeSim({ server: { versions: serverVersions } });
+  // The server endpoint's TLS factory, wrapped (test-only access to its private options).
+  const opts = (sim.server as unknown as { options: { server: { tls: (tp: Uint8Array, h: number, n?: (c: Uint8Array) => Uint8Array) => unknown } } }).options;
+  const real = opts.server.tls;
+  opts.server.tls = (tp, h, negotiate) => real(rewrite(tp), h, negotiate && ((c: Uint8Array) => rewrite(negotiate(c))));
+  const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], version: QUIC_V1 });
+  let err = null as (Error & { code?: string; quicCode?: number }) | null;
+  conn.established.catch((e) => { err = e; });
+  await runUntil(sim.clock, () => err !== null || conn.handshakeInfo !== null, 5_000_000);
+  return { err, conn };
+}
+
+describe('version downgrade protection (RFC 9368 §4)', () => {
+  test('the server refuses a Chosen Version that is not the version of the first flight: VERSION_NEGOTIATION_ERROR', async () => {
+    const r = await forgedClient({ chosen: QUIC_V2, available: [QUIC_V2, QUIC_V1] });
+    expect(r.err).not.toBeNull();
+    expect(r.err!.quicCode).toBe(0x11);
+    expect(r.conn.closeInfo?.code).toBe(0x11);
+    expect(r.serverConn).toBeNull();
+  });
+
+  test('a Chosen Version missing from the client\'s Available Versions is a TRANSPORT_PARAMETER_ERROR', async () => {
+    const r = await forgedClient({ chosen: QUIC_V1, available: [QUIC_V2] });
+    expect(r.err!.quicCode).toBe(0x08);
+  });
+
+  test('a zero version or a length not a multiple of 4 is a TRANSPORT_PARAMETER_ERROR', async () => {
+    expect((await forgedClient({ chosen: QUIC_V1, available: [QUIC_V1, 0] })).err!.quicCode).toBe(0x08);
+    expect((await forgedClient({ chosen: 0, available: [QUIC_V1] })).err!.quicCode).toBe(0x08);
+  });
+
+  test('without version_information the server completes in the original version', async () => {
+    const r = await forgedClient(null);
+    expect(r.err).toBeNull();
+    expect(r.conn.version).toBe(QUIC_V1);
+  });
+
+  test('the client refuses a server whose Chosen Version is not the version it switched to', async () => {
+    // The server moves the client to v2 but claims (authenticated) it chose v1: forged long headers.
+    const r = await forgedServer((tp) => withVersionInfo(tp, { chosen: QUIC_V1, available: [QUIC_V2, QUIC_V1] }));
+    expect(r.err).not.toBeNull();
+    expect(r.err!.quicCode).toBe(0x11);
+    expect(r.conn.closeInfo?.code).toBe(0x11);
+  });
+
+  test('the client refuses a Chosen Version it never offered', async () => {
+    const r = await forgedServer((tp) => withVersionInfo(tp, { chosen: 0x1a2a3a4a, available: [QUIC_V1] }), [QUIC_V1, QUIC_V2]);
+    expect(r.err!.quicCode).toBe(0x11);
+  });
+
+  test('the client refuses a switched version the server does not authenticate (no version_information)', async () => {
+    const r = await forgedServer((tp) => withVersionInfo(tp, null));
+    expect(r.err!.quicCode).toBe(0x11);
+  });
+
+  test('a server without version_information on the original version is accepted', async () => {
+    const r = await forgedServer((tp) => withVersionInfo(tp, null), [QUIC_V1, QUIC_V2]);
+    expect(r.err).toBeNull();
+    expect(r.conn.version).toBe(QUIC_V1);
+  });
+});
