@@ -24,6 +24,7 @@ import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
+import { parseVersions, firstFlightVersion, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
@@ -89,6 +90,13 @@ export interface ListenOptions extends CommonOptions {
   psks?: EndpointConfig['psks'];
   /** Session tickets for resumption: on by default (random key per server); false turns them off. */
   sessionTickets?: EndpointConfig['sessionTickets'];
+  /**
+   * QUIC versions accepted, most preferred first (default [1, 2], keeping each client's
+   * choice). Given explicitly, the order is a preference: a client whose first flight is
+   * in one version and that offers a preferred one is moved to it without a round trip
+   * (compatible version negotiation, RFC 9368). Other versions get Version Negotiation.
+   */
+  versions?: QuicVersionNumber[];
 }
 
 /**
@@ -114,6 +122,10 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   psk?: ExternalPsk;
   /** Resume the session of an earlier connection: pass what its `sessionTicket` resolved to. */
   session?: SessionTicket;
+  /** QUIC versions offered to the server, most preferred first (default [1, 2]); the server may pick any of them (RFC 9368). */
+  versions?: QuicVersionNumber[];
+  /** The version of the first flight (default 1 when `versions` includes it, else the first of `versions`). `conn.version` tells the one in use. */
+  version?: QuicVersionNumber;
 }
 
 /** A listening QUIC server on one UDP socket. */
@@ -224,13 +236,14 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   const tls = tlsSettings(opts);
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const port = parsePort(opts.port ?? 0, 'port', true);
+  const versions = parseVersions(opts.versions, 'versions');
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
   const network = await bindUdp(opts, { address, port });
   try {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat), versions,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -252,15 +265,17 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
   const port = parsePort(opts.port, 'port', false);
+  const versions = parseVersions(opts.versions, 'versions');
+  const version = firstFlightVersion(opts.version, versions);
   const attempt = { cancelled: false, conn: null as QuicConnection | null };
-  return guard(connectAttempt(opts, tls, port, attempt), wait, 'connect()', () => {
+  return guard(connectAttempt(opts, tls, port, attempt, { version, versions }), wait, 'connect()', () => {
     attempt.cancelled = true;
     // Before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up.
     void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
   });
 }
 
-async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }): Promise<QuicConnection> {
+async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: { version: number; versions?: number[] }): Promise<QuicConnection> {
   const address = await resolveAddress(opts.address, 'address');
   const v6 = isIP(address) === 6;
   const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
@@ -272,13 +287,13 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat), versions: v.versions,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
-      certificate: opts.certificate, psk: opts.psk, session: opts.session,
+      certificate: opts.certificate, psk: opts.psk, session: opts.session, version: v.version,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);

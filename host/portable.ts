@@ -23,6 +23,8 @@ export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } fro
 // Endpoints on any Network (the in-memory pair, UDP), for tests and embedding.
 export { createClientEndpoint, createServerEndpoint, Endpoint } from './transport/create';
 export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as EndpointConnectOptions } from './transport/create';
+export { QUIC_V1, QUIC_V2 } from './core/abi.generated';
+export type { QuicVersionNumber } from './api/versions';
 export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';

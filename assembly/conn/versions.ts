@@ -184,8 +184,10 @@ export const OTHER_VERSION_ORIGINAL_KEYS: i32 = 2;
  */
 export function onOtherVersion(c: Connection, type: i32, v: u32): i32 {
   if (c.isServer) {
-    return type == PacketType.INITIAL && v == c.originalVersion && c.origInitialReadAead != 0
-      ? OTHER_VERSION_ORIGINAL_KEYS : OTHER_VERSION_DROP;
+    if (v != c.originalVersion) return OTHER_VERSION_DROP;
+    if (type == PacketType.INITIAL) return c.origInitialReadAead != 0 ? OTHER_VERSION_ORIGINAL_KEYS : OTHER_VERSION_DROP;
+    // RFC 9369 §4: 0-RTT stays in the original version (its keys are derived with that version's labels).
+    return type == PacketType.ZERO_RTT ? OTHER_VERSION_CURRENT_KEYS : OTHER_VERSION_DROP;
   }
   if (type != PacketType.INITIAL && type != PacketType.HANDSHAKE) return OTHER_VERSION_DROP;
   if (c.version != c.originalVersion || !compatible(c.originalVersion, v) || !clientOffers(c.originalVersion, v)) return OTHER_VERSION_DROP;

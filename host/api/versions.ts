@@ -1,0 +1,38 @@
+// The `version` / `versions` options of listen() and connect(): QUIC versions by their
+// short numbers (1: RFC 9000, 2: RFC 9369), checked up front and turned into the wire
+// numbers the endpoint takes.
+
+import { QuicArgumentError } from '../errors';
+import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
+import { describe } from './options';
+
+/** A QUIC version this stack speaks: 1 (RFC 9000) or 2 (RFC 9369). */
+export type QuicVersionNumber = 1 | 2;
+
+const WIRE: Record<QuicVersionNumber, number> = { 1: QUIC_V1, 2: QUIC_V2 };
+
+/** The wire number (0x1, 0x6b3343cf) of a version option; `name` names the option in errors. */
+export function parseVersion(v: unknown, name: string): number {
+  if (v !== 1 && v !== 2) throw new QuicArgumentError(`${name} must be 1 or 2 (QUIC v1, RFC 9000; QUIC v2, RFC 9369), not ${describe(v)}`);
+  return WIRE[v];
+}
+
+/** A non-empty list of distinct versions, most preferred first, as wire numbers (undefined when absent). */
+export function parseVersions(v: unknown, name: string): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length === 0) throw new QuicArgumentError(`${name} must be a non-empty array of QUIC versions (1, 2), not ${describe(v)}`);
+  const out = v.map((x, i) => parseVersion(x, `${name}[${i}]`));
+  if (new Set(out).size !== out.length) throw new QuicArgumentError(`${name} lists a version twice: ${JSON.stringify(v)}`);
+  return out;
+}
+
+/**
+ * The version of a client's first flight: `version` when given; otherwise v1 when the
+ * offered versions include it — every v1/v2 server parses it, and one that prefers v2
+ * moves the connection there without a round trip (RFC 9368 §2.5) — else the first offered.
+ */
+export function firstFlightVersion(version: unknown, versions: number[] | undefined): number {
+  if (version !== undefined) return parseVersion(version, 'version');
+  if (!versions || versions.includes(QUIC_V1)) return QUIC_V1;
+  return versions[0];
+}
