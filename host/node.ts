@@ -24,7 +24,7 @@ import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
-import { parseVersions, firstFlightVersion, type QuicVersionNumber } from './api/versions';
+import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
@@ -268,14 +268,34 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const versions = parseVersions(opts.versions, 'versions');
   const version = firstFlightVersion(opts.version, versions);
   const attempt = { cancelled: false, conn: null as QuicConnection | null };
-  return guard(connectAttempt(opts, tls, port, attempt, { version, versions }), wait, 'connect()', () => {
+  return guard(connectFollowingVersionNegotiation(opts, tls, port, attempt, { version, versions }), wait, 'connect()', () => {
     attempt.cancelled = true;
     // Before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up.
     void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
   });
 }
 
-async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: { version: number; versions?: number[] }): Promise<QuicConnection> {
+/**
+ * RFC 9368 §2.1: when the server answers with Version Negotiation listing a version we
+ * offer, one new attempt in that version, whose handshake then checks that the Version
+ * Negotiation packet was genuine (§4).
+ */
+async function connectFollowingVersionNegotiation(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
+  try {
+    return await connectAttempt(opts, tls, port, attempt, v);
+  } catch (err) {
+    if (!(err instanceof QuicVersionNegotiationError) || !err.mutualVersion || attempt.cancelled) throw err;
+    return connectAttempt(opts, tls, port, attempt, { ...v, version: err.mutualVersion, followsVersionNegotiation: true });
+  }
+}
+
+interface AttemptVersions {
+  version: number;
+  versions?: number[];
+  followsVersionNegotiation?: boolean;
+}
+
+async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
   const address = await resolveAddress(opts.address, 'address');
   const v6 = isIP(address) === 6;
   const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
@@ -293,7 +313,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
-      certificate: opts.certificate, psk: opts.psk, session: opts.session, version: v.version,
+      certificate: opts.certificate, psk: opts.psk, session: opts.session, version: v.version, followsVersionNegotiation: v.followsVersionNegotiation,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);

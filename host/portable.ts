@@ -25,6 +25,7 @@ export { createClientEndpoint, createServerEndpoint, Endpoint } from './transpor
 export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as EndpointConnectOptions } from './transport/create';
 export { QUIC_V1, QUIC_V2 } from './core/abi.generated';
 export type { QuicVersionNumber } from './api/versions';
+export { QuicVersionNegotiationError } from './api/versions';
 export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';

@@ -7,6 +7,9 @@
 //                                       its Initial keys when it changed), or -code (TRANSPORT_PARAMETER_ERROR,
 //                                       VERSION_NEGOTIATION_ERROR; the host closes)
 //   connVersion(conn)                   the connection's version now (u32 as i32 bits)
+//   connFollowsVersionNegotiation(conn) client, right after connConnect: this attempt reacts to a Version
+//                                       Negotiation packet (RFC 9368 §4: further ones are ignored, the
+//                                       server's version_information is checked against it)
 
 import { scratchBuf } from "./io";
 import { getConn } from "../endpoint/endpoint";
@@ -26,4 +29,11 @@ export function connNegotiateVersion(conn: i32, len: i32): i32 {
 export function connVersion(conn: i32): u32 {
   const c = getConn(conn);
   return c ? c.version : 0;
+}
+
+export function connFollowsVersionNegotiation(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  c.afterVersionNegotiation = true;
+  return 0;
 }

@@ -127,6 +127,8 @@ export class Connection {
   /** Server after compatible version negotiation: the original version's Initial read keys, kept for the client's Initials (RFC 9369 §4). */
   origInitialReadAead: i32 = 0;
   origInitialReadHp: i32 = 0;
+  /** Client: this attempt follows a Version Negotiation packet (RFC 9368 §4: VN ignored, the server's choice checked). */
+  afterVersionNegotiation: bool = false;
 
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
     this.originalVersion = version;

@@ -53,7 +53,7 @@ export namespace EventKind {
   export const HANDSHAKE_TIMEOUT: u32 = 17;
   /** No connection uses path a any more: the host may forget the address behind it. conn = 0. */
   export const PATH_UNUSED: u32 = 18;
-  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
+  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0, c = the first of our versions it offers (RFC 9368 §2.1), or 0. CLOSED follows. */
   export const VERSION_NEGOTIATION: u32 = 19;
   /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
   export const VERSION_CHANGED: u32 = 20;

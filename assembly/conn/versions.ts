@@ -17,7 +17,7 @@
 import { Connection } from "./connection";
 import { SPACE_INITIAL, SPACE_HANDSHAKE } from "./space";
 import { QUIC_V1, QUIC_V2, PacketType, isSupportedVersion } from "../wire/version";
-import { findVersionInfo, viChosen, viOffers, encodeVersionInfo } from "../wire/version-info";
+import { findVersionInfo, viChosen, viList, viCount, viOffers, encodeVersionInfo } from "../wire/version-info";
 import { TRANSPORT_PARAMETER_ERROR, VERSION_NEGOTIATION_ERROR } from "../wire/errors";
 import { pushEvent, EventKind } from "./events";
 
@@ -103,6 +103,19 @@ function clientOffers(original: u32, v: u32): bool {
   return false;
 }
 
+/**
+ * The version we would pick from `n` big-endian u32 versions at `list` plus `extra`
+ * (when not 0): the first of ours, in our preference order, among them; 0 for none.
+ */
+export function selectVersion(list: usize, n: i32, extra: u32): u32 {
+  for (let i = 0; i < localCount; i++) {
+    const v = localAt(i);
+    if (v == extra) return v;
+    for (let j = 0; j < n; j++) if (bswap<u32>(load<u32>(list + (<usize>j << 2))) == v) return v;
+  }
+  return 0;
+}
+
 /** Appends our version_information to the encoded parameters ending at p. Returns its length or a negative code. */
 export function writeVersionInfo(c: Connection, p: usize, end: usize): i32 {
   if (c.isServer) return encodeVersionInfo(p, end, c.version, localVersions, localCount);
@@ -160,11 +173,20 @@ export function checkPeerVersionInfo(c: Connection, p: usize, end: usize): i32 {
   }
   const r = findVersionInfo(p, end);
   if (r < 0) return r;
-  // Absent: fine unless the version changed, which then nothing authenticates (RFC 9369 §3: a
-  // v2 endpoint must send version_information).
-  if (r == 0) return c.version == c.originalVersion ? 0 : -VERSION_NEGOTIATION_ERROR;
+  if (r == 0) {
+    // §6: after Version Negotiation, a v1 server without it counts as choosing and listing v1 alone.
+    if (c.afterVersionNegotiation) {
+      return c.version == QUIC_V1 && c.originalVersion == QUIC_V1 && selectVersion(0, 0, QUIC_V1) == QUIC_V1 ? 0 : -VERSION_NEGOTIATION_ERROR;
+    }
+    // Otherwise fine, unless the version changed, which then nothing authenticates (RFC 9369 §4:
+    // a v2 endpoint must send version_information).
+    return c.version == c.originalVersion ? 0 : -VERSION_NEGOTIATION_ERROR;
+  }
   // §4: the server chose a version we offered, and the one its packets showed us.
   if (!clientOffers(c.originalVersion, viChosen) || viChosen != c.version) return -VERSION_NEGOTIATION_ERROR;
+  // §4: after Version Negotiation, knowing the server's versions would have led to the same
+  // attempt; otherwise the Version Negotiation packet was forged to downgrade us.
+  if (c.afterVersionNegotiation && (viCount == 0 || selectVersion(viList, viCount, viChosen) != c.originalVersion)) return -VERSION_NEGOTIATION_ERROR;
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // short numbers (1: RFC 9000, 2: RFC 9369), checked up front and turned into the wire
 // numbers the endpoint takes.
 
-import { QuicArgumentError } from '../errors';
+import { QuicArgumentError, QuicError } from '../errors';
 import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
 import { describe } from './options';
 
@@ -35,4 +35,19 @@ export function firstFlightVersion(version: unknown, versions: number[] | undefi
   if (version !== undefined) return parseVersion(version, 'version');
   if (!versions || versions.includes(QUIC_V1)) return QUIC_V1;
   return versions[0];
+}
+
+/**
+ * The server does not speak the version we attempted (Version Negotiation, RFC 9000 §6.2).
+ * `code` is ERR_QUIC_VERSION_NEGOTIATION.
+ */
+export class QuicVersionNegotiationError extends QuicError {
+  /** The first of our versions the server offers (a new attempt can use it, RFC 9368 §2.1), or 0 when none. */
+  readonly mutualVersion: number;
+
+  constructor(message: string, mutualVersion: number) {
+    super('ERR_QUIC_VERSION_NEGOTIATION', message);
+    this.name = 'QuicVersionNegotiationError';
+    this.mutualVersion = mutualVersion;
+  }
 }

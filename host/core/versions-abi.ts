@@ -7,6 +7,7 @@ interface VersionExports {
   endpointSetVersions(count: number): number;
   connNegotiateVersion(conn: number, len: number): number;
   connVersion(conn: number): number;
+  connFollowsVersionNegotiation(conn: number): number;
 }
 
 /** Typed access to the version doors of one core instance. */
@@ -36,5 +37,10 @@ export class VersionsAbi {
   /** The connection's version now (0 for an unknown handle). */
   version(conn: number): number {
     return this.x.connVersion(conn) >>> 0;
+  }
+
+  /** Client, right after connect: the attempt reacts to Version Negotiation (RFC 9368 §4). */
+  followsVersionNegotiation(conn: number): number {
+    return this.x.connFollowsVersionNegotiation(conn);
   }
 }

@@ -4,6 +4,7 @@
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
 import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicVersionNegotiationError } from '../api/versions';
 import { QuicStream, StreamOwner } from './stream';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
@@ -503,7 +504,7 @@ export class QuicConnection {
           const offered = ev.b ? `0x${(ev.b >>> 0).toString(16).padStart(8, '0')}${ev.a > 1 ? ` among ${ev.a} versions` : ''}` : `${ev.a} reserved version(s) only`;
           const reason = `version negotiation: the server does not speak the version we attempted (it offers ${offered})`;
           this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, reason, reasonPhrase: '' };
-          this.rejectEstablished(new QuicError('ERR_QUIC_VERSION_NEGOTIATION', reason));
+          this.rejectEstablished(new QuicVersionNegotiationError(reason, ev.c >>> 0));
         }
         break;
       case EventKind.HANDSHAKE_TIMEOUT:

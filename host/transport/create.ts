@@ -119,6 +119,12 @@ export interface ConnectOptions {
   dangerouslySkipCertificateVerification?: boolean;
   /** The version of the first flight (default QUIC_V1); the server may move the connection to another the endpoint offers (RFC 9368). */
   version?: number;
+  /**
+   * This attempt answers a Version Negotiation packet (`QuicVersionNegotiationError.mutualVersion`
+   * is the version to use): further Version Negotiation is ignored, and the handshake fails
+   * with VERSION_NEGOTIATION_ERROR when the server's versions show that packet was forged (RFC 9368 §4).
+   */
+  followsVersionNegotiation?: boolean;
   /** Our certificate and key, for servers that ask for one. */
   certificate?: CertifiedKey;
   /** An external PSK to authenticate with. */
@@ -176,7 +182,7 @@ export class Endpoint extends QuicEndpoint {
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1);
+    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1, options.followsVersionNegotiation);
   }
 }
 

@@ -113,12 +113,17 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     return this.connections.size;
   }
 
-  /** Starts a client connection on `path` with the given TLS session factory. */
-  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1): QuicConnection {
+  /**
+   * Starts a client connection on `path` with the given TLS session factory, its first
+   * flight in `version`. `followsVersionNegotiation`: this attempt answers a Version
+   * Negotiation packet (RFC 9368 §4).
+   */
+  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, followsVersionNegotiation = false): QuicConnection {
     this.assertUsable();
     const now = this.options.clock.now();
     const handle = this.abi.connect(version, path, now);
     if (handle <= 0) throw new QuicError('ERR_QUIC_CONNECT', `the core could not create a connection (code ${-handle})`);
+    if (followsVersionNegotiation) this.versionsAbi.followsVersionNegotiation(handle);
     const conn = this.adopt(handle, tls, version, false);
     this.pump.service();
     return conn;

@@ -271,3 +271,63 @@ describe('version downgrade protection (RFC 9368 §4)', () => {
     expect(r.conn.version).toBe(QUIC_V1);
   });
 });
+
+// ---- incompatible version negotiation followed by a new attempt (RFC 9368 §2.1, §4) ----
+
+/** A Version Negotiation packet answering the client Initial `d` (DCID/SCID swapped, RFC 9000 §17.2.1). */
+function versionNegotiation(d: Uint8Array, versions: number[]): Uint8Array {
+  const dcid = d.subarray(6, 6 + d[5]);
+  const scid = d.subarray(7 + d[5], 7 + d[5] + d[6 + d[5]]);
+  const out = [0x80 | 0x2a, 0, 0, 0, 0, scid.length, ...scid, dcid.length, ...dcid];
+  for (const v of versions) out.push(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+  return Uint8Array.from(out);
+}
+
+/**
+ * A v2 attempt answered by Version Negotiation (the real server's, or `forged` by an
+ * attacker who drops the Initial), then the new attempt in the version it names.
+ */
+async function afterVersionNegotiation(opts: { serverVersions: number[]; clientVersions: number[]; forged?: number[] }) {
+  const sim = makeSim({ server: { versions: opts.serverVersions }, client: { versions: opts.clientVersions } });
+  if (opts.forged) {
+    const send = sim.pair.a.send.bind(sim.pair.a);
+    let first = true;
+    sim.pair.a.send = (d: Uint8Array, p?: number) => {
+      if (first && d[0] & 0x80) { first = false; (sim.pair.a as unknown as { deliver(b: Uint8Array): void }).deliver(versionNegotiation(d, opts.forged!)); return; }
+      send(d, p);
+    };
+  }
+  const options = { serverName: 'localhost', trustAnchors: [cert.chain[0]] };
+  const first = sim.client.connectTo(0, { ...options, version: QUIC_V2 });
+  let vnErr = null as (Error & { code?: string; mutualVersion?: number }) | null;
+  first.established.catch((e) => { vnErr = e; });
+  await runUntil(sim.clock, () => vnErr !== null, 5_000_000);
+  expect(vnErr?.code).toBe('ERR_QUIC_VERSION_NEGOTIATION');
+  const second = sim.client.connectTo(0, { ...options, version: vnErr!.mutualVersion, followsVersionNegotiation: true });
+  let err = null as (Error & { quicCode?: number }) | null;
+  second.established.catch((e) => { err = e; });
+  await runUntil(sim.clock, () => err !== null || second.handshakeInfo !== null, 5_000_000);
+  return { mutual: vnErr!.mutualVersion, conn: second, err };
+}
+
+describe('a new attempt after Version Negotiation (RFC 9368 §2.1, §4)', () => {
+  test('a genuine Version Negotiation: the v1 attempt completes, the server\'s versions confirm it', async () => {
+    const r = await afterVersionNegotiation({ serverVersions: [QUIC_V1], clientVersions: [QUIC_V2, QUIC_V1] });
+    expect(r.mutual).toBe(QUIC_V1);
+    expect(r.err).toBeNull();
+    expect(r.conn.version).toBe(QUIC_V1);
+  });
+
+  test('a forged Version Negotiation hiding v2 from a v2-preferring client: VERSION_NEGOTIATION_ERROR', async () => {
+    const r = await afterVersionNegotiation({ serverVersions: [QUIC_V1, QUIC_V2], clientVersions: [QUIC_V2, QUIC_V1], forged: [QUIC_V1] });
+    expect(r.mutual).toBe(QUIC_V1);
+    expect(r.err?.quicCode).toBe(0x11);
+    expect(r.conn.closeInfo?.code).toBe(0x11);
+  });
+
+  test('the same forged packet is harmless when the client would have picked v1 anyway', async () => {
+    const r = await afterVersionNegotiation({ serverVersions: [QUIC_V1, QUIC_V2], clientVersions: [QUIC_V1, QUIC_V2], forged: [QUIC_V1] });
+    expect(r.err).toBeNull();
+    expect(r.conn.version).toBe(QUIC_V1);
+  });
+});
