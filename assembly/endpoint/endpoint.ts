@@ -202,7 +202,8 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   if (!ep.isServer || !hdrIsLong) return drop();
   // §14.1: only datagrams of at least 1200 bytes may open a connection or draw a VN.
   if (len < 1200) return drop();
-  if (hdrType == PacketType.UNKNOWN_VERSION || !speaks(hdrVersion)) {
+  // A version we do not accept, but never a Version Negotiation packet (RFC 9368 §2.1: servers ignore those).
+  if (hdrType == PacketType.UNKNOWN_VERSION || (hdrType != PacketType.VERSION_NEGOTIATION && !speaks(hdrVersion))) {
     queueVersionNegotiation(path);
     return 0;
   }

@@ -331,3 +331,28 @@ describe('a new attempt after Version Negotiation (RFC 9368 §2.1, §4)', () => 
     expect(r.conn.version).toBe(QUIC_V1);
   });
 });
+
+describe('the server side of Version Negotiation', () => {
+  test('a server answers a version it does not accept, never a Version Negotiation packet', async () => {
+    const sim = makeSim({ server: { versions: [QUIC_V1] } });
+    const out: Uint8Array[] = [];
+    const send = sim.pair.b.send.bind(sim.pair.b);
+    sim.pair.b.send = (d: Uint8Array, p?: number) => { out.push(d.slice()); send(d, p); };
+    const server = sim.pair.b as unknown as { deliver(b: Uint8Array): void };
+    const long = (version: number) => {
+      const d = new Uint8Array(1200);
+      d.set([0xc0, version >>> 24, (version >>> 16) & 0xff, (version >>> 8) & 0xff, version & 0xff, 8, 1, 2, 3, 4, 5, 6, 7, 8, 4, 9, 9, 9, 9]);
+      return d;
+    };
+    server.deliver(long(0)); // shaped like Version Negotiation: ignored (no loops)
+    await runUntil(sim.clock, () => false, 100_000);
+    expect(out.length).toBe(0);
+    server.deliver(long(QUIC_V2)); // v2, which this server does not accept
+    await runUntil(sim.clock, () => out.length > 0, 100_000);
+    expect(out.length).toBe(1);
+    expect(out[0][0] & 0x80).toBe(0x80);
+    expect(new DataView(out[0].buffer).getUint32(1)).toBe(0); // Version Negotiation...
+    expect(new DataView(out[0].buffer).getUint32(out[0].length - 4)).toBe(QUIC_V1); // ...listing v1 only
+    expect(out[0].length).toBe(7 + 4 + 8 + 4);
+  });
+});
