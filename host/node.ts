@@ -124,7 +124,11 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   session?: SessionTicket;
   /** QUIC versions offered to the server, most preferred first (default [1, 2]); the server may pick any of them (RFC 9368). */
   versions?: QuicVersionNumber[];
-  /** The version of the first flight (default 1 when `versions` includes it, else the first of `versions`). `conn.version` tells the one in use. */
+  /**
+   * The version of the first flight (default: the version of `session`'s connection, since a
+   * ticket resumes only that version, RFC 9369 §5; else 1 when `versions` includes it, else
+   * the first of `versions`). `conn.version` tells the one in use.
+   */
   version?: QuicVersionNumber;
 }
 
@@ -266,7 +270,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const tls = tlsSettings(opts);
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');
-  const version = firstFlightVersion(opts.version, versions);
+  const version = firstFlightVersion(opts.version, versions, opts.session);
   const attempt = { cancelled: false, conn: null as QuicConnection | null };
   return guard(connectFollowingVersionNegotiation(opts, tls, port, attempt, { version, versions }), wait, 'connect()', () => {
     attempt.cancelled = true;

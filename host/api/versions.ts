@@ -27,12 +27,18 @@ export function parseVersions(v: unknown, name: string): number[] | undefined {
 }
 
 /**
- * The version of a client's first flight: `version` when given; otherwise v1 when the
+ * The version of a client's first flight: `version` when given; otherwise the version of
+ * the session ticket to resume, if offered; otherwise v1 when the
  * offered versions include it — every v1/v2 server parses it, and one that prefers v2
  * moves the connection there without a round trip (RFC 9368 §2.5) — else the first offered.
  */
-export function firstFlightVersion(version: unknown, versions: number[] | undefined): number {
+export function firstFlightVersion(version: unknown, versions: number[] | undefined, session?: { peerTransportParameters: Uint8Array }): number {
   if (version !== undefined) return parseVersion(version, 'version');
+  // A session ticket only resumes a connection of its own version (RFC 9369 §5).
+  if (session?.peerTransportParameters instanceof Uint8Array) {
+    const v = ticketVersion(session.peerTransportParameters);
+    if (!versions || versions.includes(v)) return v;
+  }
   if (!versions || versions.includes(QUIC_V1)) return QUIC_V1;
   return versions[0];
 }
@@ -50,4 +56,30 @@ export class QuicVersionNegotiationError extends QuicError {
     this.name = 'QuicVersionNegotiationError';
     this.mutualVersion = mutualVersion;
   }
+}
+
+/**
+ * The QUIC version a session ticket belongs to (RFC 9369 §5): the Chosen Version of the
+ * version_information in the server's transport parameters it was issued with; v1 when
+ * they have none (a server without it spoke v1, RFC 9368 §6).
+ */
+export function ticketVersion(serverParams: Uint8Array): number {
+  let p = 0;
+  const varint = (): number => {
+    if (p >= serverParams.length) return -1;
+    const len = 1 << (serverParams[p] >> 6);
+    if (p + len > serverParams.length) return -1;
+    let v = serverParams[p] & 0x3f;
+    for (let i = 1; i < len; i++) v = v * 256 + serverParams[p + i];
+    p += len;
+    return v;
+  };
+  while (p < serverParams.length) {
+    const id = varint();
+    const len = varint();
+    if (id < 0 || len < 0 || p + len > serverParams.length) break;
+    if (id === 0x11 && len >= 4) return new DataView(serverParams.buffer, serverParams.byteOffset + p, 4).getUint32(0);
+    p += len;
+  }
+  return QUIC_V1;
 }

@@ -14,6 +14,7 @@ import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
 import { QuicArgumentError } from '../errors';
+import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection';
@@ -182,6 +183,8 @@ export class Endpoint extends QuicEndpoint {
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
+    // RFC 9369 §5: a ticket from a connection of another version is not offered (a full handshake instead).
+    if (options.session && ticketVersion(options.session.peerTransportParameters) !== (options.version ?? QUIC_V1)) options = { ...options, session: undefined };
     return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1, options.followsVersionNegotiation);
   }
 }

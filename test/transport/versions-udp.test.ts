@@ -66,3 +66,23 @@ test('version options are checked before anything is bound', async () => {
   await expect(connect({ address: '127.0.0.1', port: 9, alpn: ['v'], versions: [1, 1] })).rejects.toThrow(/lists a version twice/);
   await expect(connect({ address: '127.0.0.1', port: 9, alpn: ['v'], version: 0x6b3343cf as 2 })).rejects.toThrow(/version must be 1 or 2/);
 });
+
+test('a ticket from a connection moved to v2 resumes in v2: connect({ session }) starts in the ticket\'s version', async () => {
+  const r = await relayed({ versions: [2, 1] });
+  try {
+    const opts = { address: '127.0.0.1', port: r.port, alpn: ['v'], serverName: 'localhost', trustAnchors: [cert.chain[0]] };
+    const first = await connect(opts);
+    expect(first.version).toBe(QUIC_V2);
+    const ticket = await first.sessionTicket;
+    await first.close(0, 'done');
+    expect(ticket).not.toBeNull();
+    r.seen.length = 0;
+    const second = await connect({ ...opts, session: ticket! });
+    expect(second.handshakeInfo).toMatchObject({ resumed: true });
+    expect(second.version).toBe(QUIC_V2);
+    expect(r.seen[0]).toBe('c 6b3343cf');
+    await second.close(0, 'done');
+  } finally {
+    await r.close();
+  }
+});

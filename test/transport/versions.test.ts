@@ -356,3 +356,20 @@ describe('the server side of Version Negotiation', () => {
     expect(out[0].length).toBe(7 + 4 + 8 + 4);
   });
 });
+
+describe('session tickets belong to a version (RFC 9369 §5)', () => {
+  test('a ticket from a v2 connection resumes a v2 connection, not a v1 one', async () => {
+    const sim = makeSim({ seed: 31 });
+    const first = (await connectSim(sim, { version: QUIC_V2 }))!;
+    expect(first.client.version).toBe(QUIC_V2);
+    let ticket: Awaited<typeof first.client.sessionTicket> | undefined;
+    first.client.sessionTicket.then((t) => { ticket = t; });
+    expect(await runUntil(sim.clock, () => ticket !== undefined)).toBe(true);
+    expect(ticket).not.toBeNull();
+    const v1 = (await connectSim(sim, { session: ticket!, version: QUIC_V1 }))!;
+    expect(v1.client.version).toBe(QUIC_V1);
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
+    const v2 = (await connectSim(sim, { session: ticket!, version: QUIC_V2 }))!;
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+});
