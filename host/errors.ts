@@ -65,3 +65,15 @@ export class QuicTimeoutError extends QuicError {
     this.name = 'QuicTimeoutError';
   }
 }
+
+/**
+ * The peer answered with a stateless reset (RFC 9000 §10.3): it has no state for the
+ * connection (it restarted or forgot it), so the connection is gone. Code
+ * `ERR_QUIC_STATELESS_RESET`; the connection's CloseInfo has `statelessReset: true`.
+ */
+export class QuicStatelessResetError extends QuicError {
+  constructor(message: string) {
+    super('ERR_QUIC_STATELESS_RESET', message);
+    this.name = 'QuicStatelessResetError';
+  }
+}

@@ -73,6 +73,8 @@ interface CommonOptions {
   qlogDir?: string;
   /** 'ietf' (default): event names of the qlog drafts; 'qvis': the qlog 0.3 names qvis reads. */
   qlogFormat?: 'ietf' | 'qvis';
+  /** Stateless reset (RFC 9000 §10.3): the token key to keep across restarts, and the send rate. */
+  statelessReset?: EndpointConfig['statelessReset'];
 }
 
 /** Options of listen(): where to bind, what to present, how to treat clients. */
@@ -90,6 +92,18 @@ export interface ListenOptions extends CommonOptions {
   psks?: EndpointConfig['psks'];
   /** Session tickets for resumption: on by default (random key per server); false turns them off. */
   sessionTickets?: EndpointConfig['sessionTickets'];
+  /**
+   * Accept 0-RTT from resuming clients (default false: early data can be replayed, see
+   * README). Connections whose 0-RTT is accepted come out of accept() before the
+   * handshake completes; their early streams have `stream.early` set.
+   */
+  earlyData?: EndpointConfig['earlyData'];
+  /** Length of the connection IDs the server issues (4..20, default 8; QUIC-LB fixes it). */
+  localCidLength?: number;
+  /** QUIC-LB plaintext CIDs carrying this server's ID, for a UDP load balancer to route by. */
+  quicLb?: EndpointConfig['quicLb'];
+  /** Connection IDs from this function instead of random bytes (see EndpointConfig.cidGenerator). */
+  cidGenerator?: EndpointConfig['cidGenerator'];
   /**
    * QUIC versions accepted, most preferred first (default [1, 2], keeping each client's
    * choice). Given explicitly, the order is a preference: a client whose first flight is
@@ -120,8 +134,17 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   certificate?: CertifiedKey;
   /** An external PSK (identity and key) shared with the server. */
   psk?: ExternalPsk;
-  /** Resume the session of an earlier connection: pass what its `sessionTicket` resolved to. */
-  session?: SessionTicket;
+  /** Resume the session of an earlier connection: what its `sessionTicket` resolved to, or those bytes from encodeSessionTicket(). */
+  session?: SessionTicket | Uint8Array;
+  /**
+   * With `session`: send 0-RTT when its ticket allows it. connect() then resolves at once
+   * (conn.earlyData === 'offered'; `await conn.established` for the handshake) so that
+   * the first stream's data leaves with the first flight; rejected early data is sent
+   * again in 1-RTT (conn.earlyData === 'rejected').
+   */
+  earlyData?: boolean;
+  /** Length of our connection IDs: 4..20 (default 8), or 0 for zero-length CIDs (RFC 9000 §5.1). */
+  localCidLength?: number;
   /** QUIC versions offered to the server, most preferred first (default [1, 2]); the server may pick any of them (RFC 9368). */
   versions?: QuicVersionNumber[];
   /**
@@ -247,7 +270,8 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat), versions,
+      earlyData: opts.earlyData, tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset, versions,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -311,16 +335,19 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat), versions: v.versions,
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      localCidLength: opts.localCidLength, statelessReset: opts.statelessReset, versions: v.versions,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
-      certificate: opts.certificate, psk: opts.psk, session: opts.session, version: v.version, followsVersionNegotiation: v.followsVersionNegotiation,
+      certificate: opts.certificate, psk: opts.psk, session: opts.session, earlyData: opts.earlyData, version: v.version, followsVersionNegotiation: v.followsVersionNegotiation,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);
+    // 0-RTT: the application writes now, in the first flight (the handshake goes on).
+    if (conn.earlyData === 'offered') return conn;
     await conn.established;
     return conn;
   } catch (err) {

@@ -26,6 +26,7 @@ export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as Endp
 export { QUIC_V1, QUIC_V2 } from './core/abi.generated';
 export type { QuicVersionNumber } from './api/versions';
 export { QuicVersionNegotiationError } from './api/versions';
+export type { QuicLbConfig, StatelessResetOptions } from './transport/endpoint';
 export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';

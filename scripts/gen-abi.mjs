@@ -39,6 +39,7 @@ export const SOURCES = [
   { file: 'assembly/wire/frames/types.ts', names: ['FrameType'], pick: /^STREAM_(OFF|LEN|FIN)$/ },
   { file: 'assembly/wire/tparams.ts', names: ['TpId'] },
   { file: 'assembly/conn/qlog.ts', pick: /^QLOG_/ },
+  { file: 'assembly/endpoint/cid-gen.ts', pick: /^CID_GEN_/ },
 ];
 
 /** Evaluates a constant initializer (literals, unary/binary integer arithmetic, earlier names) as a BigInt. */

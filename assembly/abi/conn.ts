@@ -17,8 +17,12 @@
 //   connOriginalDcid(conn)                     bytes copied to scratch
 //   connLocalTransportParams(conn)             our encoded transport parameters in scratch; length
 //   connSetPeerTransportParams(conn, len)      0, or -TRANSPORT_PARAMETER_ERROR / -PROTOCOL_VIOLATION (the core closes)
-//   connInstallKeys(conn, level, dir, aead, hp)   level 0 Initial, 1 0-RTT (ignored), 2 Handshake, 3 1-RTT;
-//                                              dir 0 read, 1 write; handles index the host's key table
+//   connInstallKeys(conn, level, dir, aead, hp)   level 0 Initial, 1 0-RTT (client write, server read), 2 Handshake,
+//                                              3 1-RTT; dir 0 read, 1 write; handles index the host's key table
+//   connSetRememberedParams(conn, len)         client, before 0-RTT: the server's transport parameters remembered
+//                                              with the ticket (scratch); 0 or -TRANSPORT_PARAMETER_ERROR
+//   connEarlyDataOutcome(conn, accepted)       client: the server accepted (1) or rejected (0) 0-RTT; call
+//                                              before connSetPeerTransportParams (conn/early.ts)
 //   connInstallNextKeys(conn, dir, aead)       the next 1-RTT generation (RFC 9001 §6; header protection unchanged):
 //                                              after the 1-RTT keys and after each KEY_UPDATED event of that direction
 //   connUpdateKeys(conn)                       start a key update as soon as §6.1 allows
@@ -43,6 +47,9 @@
 //   connStats(conn)                            pointer to the stats block: f64 values, slots in abi/stats.ts Stats
 //   connState(conn)                            0 handshaking 1 established 2 confirmed 3 closing 4 draining 5 closed
 //   connPing(conn)                             queue a PING
+//   connRetireConnectionIds(conn)              new CIDs for the peer, the old ones retired (Retire Prior To); 1 or 0 (busy)
+//   endpointSetCidGenerator(kind, configId, sidLen, nonceLen)   random / QUIC-LB plaintext / host CIDs
+//   endpointSetResetKey() / endpointSetResetRate(perSecond)     stateless reset key (scratch) and rate
 // Unknown handles give -0x10004 (ERR_NO_CONNECTION).
 
 import { scratchBuf, txBuf, rxBuf, setResult, SCRATCH_CAPACITY, TX_CAPACITY, RX_CAPACITY } from "./io";
@@ -52,6 +59,8 @@ import { eventCapacity } from "../conn/events";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
+import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, afterNewParams } from "../conn/early";
+import { Level } from "../conn/space";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
@@ -60,6 +69,7 @@ import { popEvent } from "../conn/events";
 import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
 import { writeVersionInfo, checkPeerVersionInfo } from "../conn/versions";
+import { CID_GEN_RANDOM, CID_GEN_QUIC_LB, CID_GEN_HOST } from "../endpoint/cid-gen";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
 
 import { ERR_NO_CONNECTION } from "../wire/errors";
@@ -69,9 +79,49 @@ export function coreSeed(a: u32, b: u32, c: u32, d: u32): void {
 }
 
 export function endpointConfigure(localCidLen: i32, isServer: i32): void {
-  ep.localCidLen = localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
+  // A client may use zero-length CIDs (RFC 9000 §5.1: routed by path); otherwise 4..20.
+  ep.localCidLen = localCidLen == 0 && isServer == 0 ? 0 : localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
   ep.isServer = isServer != 0;
   ep.cids.rekey();
+  ep.reset.rekey();
+}
+
+/**
+ * Where our CIDs come from (endpoint/cid-gen.ts): kind CID_GEN_RANDOM, CID_GEN_QUIC_LB
+ * (config rotation `configId`, the server ID in scratch [0, sidLen), `nonceLen`; the CID
+ * length becomes 1 + sidLen + nonceLen) or CID_GEN_HOST (the cidGenerate import). Before
+ * any connection. 0 or -TRANSPORT_PARAMETER_ERROR.
+ */
+export function endpointSetCidGenerator(kind: i32, configId: i32, sidLen: i32, nonceLen: i32): i32 {
+  if (ep.live != 0) return -TRANSPORT_PARAMETER_ERROR;
+  if (kind == CID_GEN_QUIC_LB) {
+    if (sidLen > 19 || !ep.cidGen.setQuicLb(configId, scratchBuf, sidLen, nonceLen)) return -TRANSPORT_PARAMETER_ERROR;
+    ep.localCidLen = ep.cidGen.fixedLength();
+    return 0;
+  }
+  if (kind != CID_GEN_RANDOM && kind != CID_GEN_HOST) return -TRANSPORT_PARAMETER_ERROR;
+  ep.cidGen.kind = kind;
+  return 0;
+}
+
+/** The static key of stateless reset tokens: 16 bytes from scratch (RFC 9000 §10.3.2); the same key after a restart lets the endpoint reset its old connections' peers. */
+export function endpointSetResetKey(): void {
+  ep.reset.setKey(scratchBuf);
+}
+
+/** Stateless resets sent per second at most, after a burst of 10 (0 = never send one). */
+export function endpointSetResetRate(perSecond: f64): i32 {
+  if (!(perSecond >= 0) || perSecond > 1e6) return -TRANSPORT_PARAMETER_ERROR;
+  ep.reset.resetsPerSecond = perSecond;
+  return 0;
+}
+
+/** Issues fresh CIDs and asks the peer to retire every CID it holds of ours (RFC 9000 §5.1.2, Retire Prior To): 1, or 0 while the previous retirement is not complete. */
+export function connRetireConnectionIds(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  if (!c.handshakeComplete || c.ids.local.length == 0) return -STREAM_STATE_ERROR;
+  return c.ids.rotate() ? 1 : 0;
 }
 
 export function endpointSetLimits(maxConnections: i32, maxHalfOpen: i32, maxHalfOpenPerPath: i32, handshakeTimeoutMs: f64): i32 {
@@ -104,6 +154,10 @@ export const ENDPOINT_STATS_HANDSHAKE_TIMEOUTS: i32 = 7;
 export const ENDPOINT_STATS_CID_TABLE_BYTES: i32 = 8;
 export const ENDPOINT_STATS_EVENT_CAPACITY: i32 = 9;
 export const ENDPOINT_STATS_MEMORY_BYTES: i32 = 10;
+export const ENDPOINT_STATS_RESETS_SENT: i32 = 11;
+export const ENDPOINT_STATS_RESETS_RATE_LIMITED: i32 = 12;
+export const ENDPOINT_STATS_RESETS_TOO_SMALL: i32 = 13;
+export const ENDPOINT_STATS_RESETS_RECEIVED: i32 = 14;
 const endpointStatsBlock: usize = heap.alloc(16 * 8);
 
 export function endpointStats(): i32 {
@@ -119,6 +173,10 @@ export function endpointStats(): i32 {
   store<f64>(b + 64, <f64>ep.cids.bytes);
   store<f64>(b + 72, <f64>eventCapacity());
   store<f64>(b + 80, <f64>(<u64>memory.size() << 16));
+  store<f64>(b + 88, ep.reset.sent);
+  store<f64>(b + 96, ep.reset.rateLimited);
+  store<f64>(b + 104, ep.reset.tooSmall);
+  store<f64>(b + 112, ep.reset.received);
   return <i32>b;
 }
 
@@ -179,18 +237,39 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
       else if (!sameCid(c.ids.originalDcid, c.peerTp.bytesPtr(TpId.ORIGINAL_DESTINATION_CONNECTION_ID), odl)) r = -PROTOCOL_VIOLATION;
     }
   }
+  if (r == 0 && !c.isServer) r = checkNewParams(c); // §7.4.1: a server accepting 0-RTT keeps its limits
   if (r < 0) {
     c.startClose(<u64>(-r), 0, false, 0, 0, ep.lastNow);
     return r;
   }
   c.applyPeerTransportParams();
+  r = c.isServer ? 0 : afterNewParams(c);
+  if (r < 0) c.startClose(<u64>(-r), 0, false, 0, 0, ep.lastNow);
+  return r;
+}
+
+export function connSetRememberedParams(conn: i32, len: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  if (len < 0 || len > SCRATCH_CAPACITY) return -TRANSPORT_PARAMETER_ERROR;
+  return setRememberedParams(c, scratchBuf, scratchBuf + <usize>len);
+}
+
+export function connEarlyDataOutcome(conn: i32, accepted: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  onEarlyOutcome(c, accepted != 0);
   return 0;
 }
 
 export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32, hp: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  if (level == 1) return 0; // 0-RTT is not supported yet: keys are ignored (the host frees them at close)
+  if (level == Level.ZERO_RTT) {
+    const r = installEarlyKeys(c, direction != 0, aead, hp);
+    if (r == 0 && direction == 0) replayBuffered(c, SPACE_APP, ep.localCidLen, ep.lastNow); // 0-RTT that came first
+    return r;
+  }
   const si = spaceOfLevel(level);
   if (si < 0) return -INTERNAL_ERROR;
   const sp = c.spaces[si];
@@ -200,6 +279,7 @@ export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32
     replayBuffered(c, si, ep.localCidLen, ep.lastNow);
   } else {
     sp.writeAead = aead; sp.writeHp = hp;
+    if (si == SPACE_APP && !c.isServer) discardEarlyKeys(c); // RFC 9001 §4.9.3: 0-RTT keys go with 1-RTT keys
   }
   return 0;
 }
@@ -383,6 +463,9 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.RECV_BUFFER_HIGH_WATER, <f64>recvBufferHighWater);
   putStat(Stats.SEND_BUFFER_HIGH_WATER, <f64>sendBufferHighWater);
   putStat(Stats.KEY_UPDATES, <f64>c.keys.updates);
+  putStat(Stats.LOCAL_CIDS_ISSUED, <f64>c.ids.nextLocalSeq);
+  putStat(Stats.PEER_CID_SEQUENCE, <f64>c.ids.activeSeq);
+  putStat(Stats.PEER_CIDS_HELD, <f64>c.ids.peers.length);
   return <i32>stats;
 }
 

@@ -8,6 +8,7 @@
 //   p +   8  RTT_VAR            p + 8   ACK_DEADLINE_INITIAL
 //   ...                         ...
 //   p + 184  KEY_UPDATES        p + 72  PTO_COUNT
+//   p + 208  PEER_CIDS_HELD
 //
 // Times are microseconds; "no deadline" is +Infinity.
 
@@ -61,8 +62,14 @@ export namespace Stats {
   export const SEND_BUFFER_HIGH_WATER: i32 = 22;
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   export const KEY_UPDATES: i32 = 23;
+  /** Connection IDs we issued (sequence numbers used, the handshake's included). */
+  export const LOCAL_CIDS_ISSUED: i32 = 24;
+  /** Sequence number of the peer's CID we send to (moves on Retire Prior To, RFC 9000 §5.1.2). */
+  export const PEER_CID_SEQUENCE: i32 = 25;
+  /** The peer's CIDs we hold (at most our active_connection_id_limit). */
+  export const PEER_CIDS_HELD: i32 = 26;
   /** Number of slots. */
-  export const COUNT: i32 = 24;
+  export const COUNT: i32 = 27;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

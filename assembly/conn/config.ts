@@ -38,7 +38,7 @@ const DEFAULTS: StaticArray<f64> = [
   65527,        // max_udp_payload_size we accept
   3,            // ack_delay_exponent
   25,           // max_ack_delay ms
-  2,            // active_connection_id_limit
+  4,            // active_connection_id_limit (how many of the peer's CIDs we hold)
   0,            // disable_active_migration
   0,            // max_datagram_frame_size (DATAGRAM support off)
   0,            // NewReno
@@ -67,7 +67,8 @@ export class Config {
     if (key == ConfigKey.ACK_DELAY_EXPONENT && value > 20) return false;
     if (key == ConfigKey.MAX_ACK_DELAY_MS && value >= 16384) return false;
     if (key == ConfigKey.MAX_UDP_PAYLOAD_SIZE && value < 1200) return false;
-    if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && value < 2) return false;
+    // §18.2: at least 2; at most 16, since each is state the peer makes us hold.
+    if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && (value < 2 || value > 16)) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
     if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
     unchecked(this.v[key] = value);

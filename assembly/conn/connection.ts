@@ -4,6 +4,7 @@
 // them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
 import { KeyPhase } from "./keyphase";
+import { EarlyData, EARLY_REJECTED } from "./early-state";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";
@@ -38,6 +39,8 @@ export class Connection {
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
   /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
   keys: KeyPhase = new KeyPhase();
+  /** 0-RTT keys, status and remembered parameters (conn/early.ts). */
+  early: EarlyData = new EarlyData();
   /** Data waits for the pacer until this time (+Infinity when not paced). */
   pacerWakeAt: f64 = Infinity;
   ptoCount: i32 = 0;
@@ -92,6 +95,8 @@ export class Connection {
   peerCloseReason: Uint8Array = new Uint8Array(0);
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;
+  /** The peer's stateless reset ended the connection (RFC 9000 §10.3.1; the CLOSING event's c has bit 4). */
+  statelessReset: bool = false;
 
   // Idle timeout and keep-alive.
   idleTimeout: f64 = 0;
@@ -188,26 +193,33 @@ export class Connection {
   applyPeerTransportParams(): void {
     const p = this.peerTp;
     this.peerTpSet = true;
+    // §10.3: the server's token for its first CID (conn/cid.ts keeps it with that CID).
+    if (!this.isServer && p.bytesLen(TpId.STATELESS_RESET_TOKEN) == 16) this.ids.setFirstPeerToken(p.bytesPtr(TpId.STATELESS_RESET_TOKEN));
     this.sendMaxData = p.get(TpId.INITIAL_MAX_DATA);
     this.peerMaxStreamsBidi = p.get(TpId.INITIAL_MAX_STREAMS_BIDI);
     this.peerMaxStreamsUni = p.get(TpId.INITIAL_MAX_STREAMS_UNI);
     // §10.1: the effective idle timeout is the minimum of both non-zero values.
     const peerIdle = <f64>p.get(TpId.MAX_IDLE_TIMEOUT) * 1000;
     if (peerIdle > 0 && (this.idleTimeout == 0 || peerIdle < this.idleTimeout)) this.idleTimeout = peerIdle;
-    // Streams opened before the parameters arrived (none normally) get their limits now.
+    // Streams opened before the parameters arrived (0-RTT, under the remembered limits)
+    // get the new limits: raised (§7.4.1), or reset when 0-RTT was rejected.
+    const reset = this.early.status == EARLY_REJECTED;
     for (let i = 0; i < this.streamIds.length; i++) {
       const s = this.streams.get(unchecked(this.streamIds[i]));
-      if (s.send && s.sendMax == 0) s.sendMax = this.initialSendMax(s.id);
+      const m = this.initialSendMax(s.id);
+      if (s.send && (reset || m > s.sendMax)) s.sendMax = m;
     }
   }
 
   /** The peer's initial limit on our sending on stream `id`. */
   initialSendMax(id: u64): u64 {
-    if (!this.peerTpSet) return 0;
+    // Before the handshake gives the peer's parameters: the remembered ones (0-RTT, §7.4.1).
+    const tp = this.peerTpSet ? this.peerTp : this.early.remembered;
+    if (!tp) return 0;
     const local = ((id & 1) == 1) == this.isServer;
-    if ((id & 2) != 0) return this.peerTp.get(TpId.INITIAL_MAX_STREAM_DATA_UNI);
+    if ((id & 2) != 0) return tp.get(TpId.INITIAL_MAX_STREAM_DATA_UNI);
     // For a stream we opened, the peer's "bidi_remote" limit applies; for theirs, "bidi_local".
-    return local ? this.peerTp.get(TpId.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE) : this.peerTp.get(TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL);
+    return local ? tp.get(TpId.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE) : tp.get(TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL);
   }
 
   /** Our initial limit on the peer's sending on stream `id`. */
@@ -278,7 +290,14 @@ export class Connection {
     this.pending.close = false;
     this.closeDeadline = now + 3 * this.rtt.pto(0);
     this.lossTimer = Infinity;
-    if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2);
+    if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2 | (this.statelessReset ? 4 : 0));
+  }
+
+  /** The peer's stateless reset arrived (RFC 9000 §10.3.1): draining at once, nothing more is sent. */
+  onStatelessReset(now: f64): void {
+    if (this.state >= STATE_DRAINING) return;
+    this.statelessReset = true;
+    this.startDraining(0, 0, false, now);
   }
 
   /** Gone: the host may forget the handle after this event. */

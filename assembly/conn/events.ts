@@ -26,7 +26,7 @@ export namespace EventKind {
   export const CRYPTO_DATA: u32 = 2;
   /** The handshake is confirmed (RFC 9001 §4.1.2). */
   export const HANDSHAKE_CONFIRMED: u32 = 3;
-  /** A peer-initiated stream opened; a = stream id. */
+  /** A peer-initiated stream opened; a = stream id, b = 1 when a 0-RTT packet opened it (conn/early.ts). */
   export const STREAM_OPENED: u32 = 4;
   /** A stream has data (or its FIN) to read; a = stream id. */
   export const STREAM_READABLE: u32 = 5;
@@ -38,7 +38,7 @@ export namespace EventKind {
   export const STREAM_STOP_SENDING: u32 = 8;
   /** All our data on a stream was acknowledged; a = stream id. */
   export const STREAM_FINISHED: u32 = 9;
-  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer. */
+  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer, | 4 if by the peer's stateless reset. */
   export const CLOSING: u32 = 10;
   /** The connection is gone and its handle may be reused after this event. */
   export const CLOSED: u32 = 11;

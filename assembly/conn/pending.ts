@@ -6,7 +6,8 @@
 // they came due, and transmit.ts serves that queue before any stream data.
 //
 // Who sets what: stream-ops.ts (credit returned, reset, stop sending, streams freed),
-// receive.ts (STOP_SENDING obliges a RESET_STREAM, §3.5), loss.ts (a lost frame is owed
+// receive.ts (STOP_SENDING obliges a RESET_STREAM, §3.5; cid.ts: RETIRE_CONNECTION_ID
+// for retired peer CIDs), the endpoint (our new CIDs), loss.ts (a lost frame is owed
 // again), the ABI (PING, HANDSHAKE_DONE). transmit.ts clears what it wrote.
 
 import { Stream } from "./streams/stream";
@@ -27,6 +28,8 @@ export class Pending {
   streamsBlocked: i32 = 0;
   /** A PING (the host asked, or keep-alive). */
   ping: bool = false;
+  /** NEW_CONNECTION_ID or RETIRE_CONNECTION_ID owed (which ones: conn/cid.ts). */
+  cids: bool = false;
   /** CONNECTION_CLOSE, while closing (sent again when a packet arrives, §10.2.1). */
   close: bool = false;
   /** Ids of streams owing control frames; entries before `streamsHead` were served. */

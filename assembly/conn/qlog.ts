@@ -23,6 +23,9 @@ export const QLOG_PACKET_RECEIVED: u8 = 2;
 export const QLOG_PACKET_LOST: u8 = 3;
 export const QLOG_PACKET_DROPPED: u8 = 4;
 
+/** The record's space byte for a 0-RTT packet (application space, 0-RTT keys: conn/early.ts). */
+export const QLOG_SPACE_ZERO_RTT: i32 = 3;
+
 // Triggers (lost: RFC 9002 §6.1.1 / §6.1.2; dropped: why the packet was not processed).
 export const QLOG_LOST_REORDERING: u8 = 1;
 export const QLOG_LOST_TIME: u8 = 2;

@@ -15,11 +15,13 @@ import { takeFrame } from "./frame";
 import { onMaxData, onMaxStreams, onBlocked } from "./flow";
 import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
 import { FrameType } from "../wire/frames/types";
-import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_1 } from "../wire/frames/table";
+import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_0, PKT_1 } from "../wire/frames/table";
+import { earlyAdmits, onFirstOneRtt } from "./early";
 import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
 import { onNewConnectionId, onRetireConnectionId } from "./cid";
 import { onPathFrame } from "./path";
+import { ConfigKey } from "./config";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
 import { onOtherVersion, OTHER_VERSION_DROP, OTHER_VERSION_CURRENT_KEYS, OTHER_VERSION_ORIGINAL_KEYS } from "./versions";
@@ -27,7 +29,7 @@ import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
 import { Stream } from "./streams/stream";
-import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE } from "./qlog";
+import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE, QLOG_SPACE_ZERO_RTT } from "./qlog";
 
 /** Feeds the packets of a datagram [p, end) to `c`. */
 export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, now: f64): void {
@@ -37,11 +39,14 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
   c.bytesReceivedTotal += <u64>(end - p);
   let q = p;
   let first = true;
+  let dcid: usize = 0, dcidLen = 0;
   while (q < end) {
     const n = parseHeader(q, end, localCidLen);
     if (n <= 0) { c.packetsDropped++; break; }
     // §12.2: coalesced packets must share the first packet's DCID; others are dropped.
-    if (!first && hdrDcidLen != c.ids.local.length) { c.packetsDropped++; break; }
+    // (The first one's, not ours: a client's Initial and 0-RTT both carry the DCID it chose.)
+    if (first) { dcid = hdrDcid; dcidLen = hdrDcidLen; }
+    else if (hdrDcidLen != dcidLen || memory.compare(hdrDcid, dcid, <usize>dcidLen) != 0) { c.packetsDropped++; break; }
     first = false;
     const isLong = hdrIsLong;
     receivePacket(c, q, n, now);
@@ -66,7 +71,8 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   // Another version than the connection's: compatible version negotiation (conn/versions.ts) may take it.
   const otherVersion = hdrIsLong && hdrVersion != c.version ? onOtherVersion(c, t, hdrVersion) : OTHER_VERSION_CURRENT_KEYS;
   if (otherVersion == OTHER_VERSION_DROP) { c.packetsDropped++; return; }
-  if (t == PacketType.ZERO_RTT) { c.packetsDropped++; return; } // 0-RTT is not supported yet: dropped, the client resends in 1-RTT
+  const early = t == PacketType.ZERO_RTT; // opened with the 0-RTT keys (conn/early.ts), application space
+  if (early && !earlyAdmits(c, p, n)) return;
   const si = spaceOfType(t);
   if (si < 0) { c.packetsDropped++; return; }
   const sp = c.spaces[si];
@@ -75,7 +81,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     if (qlogEnabled) qlogPacket(c, QLOG_PACKET_DROPPED, si, 0, n, QLOG_DROPPED_KEYS_GONE, 0, 0, now);
     return;
   }
-  if (!sp.hasReadKeys()) {
+  if (!early && !sp.hasReadKeys()) {
     // Keys not here yet (reordering, or the server's first Initial before the host
     // installed keys): keep a copy to try again when they arrive (RFC 9001 §5.7).
     if (sp.buffered.length < MAX_BUFFERED_PACKETS) {
@@ -87,9 +93,9 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
   const payloadLen = isLong
-    ? (otherVersion == OTHER_VERSION_ORIGINAL_KEYS
-      ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, c.origInitialReadAead, c.origInitialReadHp)
-      : unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, sp.readAead, sp.readHp))
+    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest,
+      early ? c.early.aead : otherVersion == OTHER_VERSION_ORIGINAL_KEYS ? c.origInitialReadAead : sp.readAead,
+      early ? c.early.hp : otherVersion == OTHER_VERSION_ORIGINAL_KEYS ? c.origInitialReadHp : sp.readHp)
     : unprotectShort(c, sp, p, n, now);
   if (payloadLen < 0) {
     c.packetsDropped++;
@@ -115,14 +121,18 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const payload = p + <usize>unprotectedHeaderLen;
   const keyPhaseBit: u8 = isLong ? 0 : <u8>((firstByte >> 2) & 1);
   if (c.state == STATE_DRAINING) {
-    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
+    if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, early ? QLOG_SPACE_ZERO_RTT : si, pn, n, keyPhaseBit, payload, payloadLen, now);
     return;
   }
 
-  const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : PKT_1;
+  const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : early ? PKT_0 : PKT_1;
+  if (early) c.early.packets++;
+  else if (si == SPACE_APP) onFirstOneRtt(c);
+  c.early.receiving = early;
   const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
+  c.early.receiving = false;
   // Logged after processing so that the metrics include what this packet's ACK changed.
-  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, si, pn, n, keyPhaseBit, payload, payloadLen, now);
+  if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, early ? QLOG_SPACE_ZERO_RTT : si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.onPeerActivity(now);
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
@@ -206,7 +216,7 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
     case <i32>FrameType.STREAMS_BLOCKED_BIDI:
     case <i32>FrameType.STREAMS_BLOCKED_UNI:
       return onBlocked(c, f);
-    case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, f);
+    case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
     case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
     case <i32>FrameType.NEW_TOKEN:
       if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7

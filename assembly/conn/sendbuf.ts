@@ -150,6 +150,14 @@ export class SendBuffer {
     for (let i = 0; i < this.acked.count; i++) this.lost.remove(this.acked.lo(i), this.acked.hi(i));
   }
 
+  /** Everything becomes unsent again: the peer never saw it (0-RTT rejected, conn/early.ts). */
+  rewind(): void {
+    this.nextSend = this.base;
+    this.lost.clear();
+    this.finSent = false;
+    this.finLost = false;
+  }
+
   /** Everything including the FIN was acknowledged. */
   allAcked(): bool {
     return this.base == this.end && (!this.fin || this.finAcked);

@@ -15,7 +15,7 @@ export const SPACE_APP: i32 = 2;
 /** Encryption levels as the ABI numbers them (connInstallKeys, connReadCrypto, CRYPTO_DATA and KEYS_DISCARDED events). */
 export namespace Level {
   export const INITIAL: i32 = 0;
-  /** 0-RTT: keys for it are accepted and ignored (0-RTT is not supported yet). */
+  /** 0-RTT: its keys live in conn/early.ts; its packets use the application space. */
   export const ZERO_RTT: i32 = 1;
   export const HANDSHAKE: i32 = 2;
   export const ONE_RTT: i32 = 3;

@@ -92,7 +92,7 @@ export function peerStream(c: Connection, id: u64, sending: bool): Stream | null
   for (let k = opened; k <= n; k++) {
     const sid: u64 = (k << 2) | (id & 3);
     s = createStream(c, sid);
-    pushEvent(EventKind.STREAM_OPENED, <u32>c.handle, sid, 0, 0);
+    pushEvent(EventKind.STREAM_OPENED, <u32>c.handle, sid, c.early.receiving ? 1 : 0, 0); // b = 1: opened by 0-RTT
   }
   if (uni) c.peerOpenedUni = n + 1; else c.peerOpenedBidi = n + 1;
   return s;

@@ -19,9 +19,11 @@ import { writeCrypto } from "./crypto-frames";
 import { pkt } from "./packet";
 import { writeStreamControl, writeStreamData } from "./streams/send";
 import { writeFlowFrames } from "./flow";
+import { writeCidFrames } from "./cid";
 import { setLossTimer } from "./loss";
-import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT } from "./qlog";
+import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT, QLOG_SPACE_ZERO_RTT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
+import { earlyCanSend } from "./early";
 
 
 
@@ -41,14 +43,15 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
   let padded = false;
   for (let si = 0; si < 3; si++) {
     const sp = c.spaces[si];
-    if (!sp.hasWriteKeys()) continue;
-    if (si == SPACE_APP && !c.handshakeComplete && !c.isServer) continue; // client: 1-RTT after its handshake completes
+    // Client: 1-RTT after its handshake completes; before, 0-RTT when it has the keys (conn/early.ts).
+    const early = si == SPACE_APP && !c.handshakeComplete && !c.isServer;
+    if (early ? !earlyCanSend(c) : !sp.hasWriteKeys()) continue;
     const room = maxSize - pos;
     if (room < 48) break;
     // §14.1: a client pads every datagram with an Initial packet, a server every datagram
     // with an ack-eliciting Initial. Padding this packet to fill the datagram is simplest.
     const padInitial = si == SPACE_INITIAL && maxSize >= SEND_DATAGRAM_SIZE;
-    const n = buildPacket(c, sp, out + <usize>pos, room, now, padInitial);
+    const n = buildPacket(c, sp, out + <usize>pos, room, now, padInitial, early);
     if (n > 0) {
       pos += n;
       if (padInitial && (!c.isServer || pkt.eliciting)) { padded = true; }
@@ -75,14 +78,14 @@ function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
     if (!sp.hasWriteKeys()) continue;
     if (si == SPACE_APP && !c.handshakeComplete && !c.isServer) continue;
     if (c.handshakeConfirmed && si != SPACE_APP) continue;
-    pos += buildPacket(c, sp, out + <usize>pos, maxSize - pos, now, false);
+    pos += buildPacket(c, sp, out + <usize>pos, maxSize - pos, now, false, false);
   }
   c.path.bytesSent += <f64>pos;
   return pos;
 }
 
 /** Builds one packet of space `sp` at p (room bytes). Returns its length or 0. */
-function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f64, padToRoom: bool): i32 {
+function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f64, padToRoom: bool, early: bool): i32 {
   const si = sp.id;
   const end = p + <usize>room;
   const pn = sp.nextPn;
@@ -91,7 +94,13 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   let hlen: i32;
   let lengthOffset: usize = 0;
   let lengthSize = 0;
-  if (si == SPACE_APP) {
+  if (early) {
+    // RFC 9369 §4: 0-RTT stays in the original version, even after the server moved us to another.
+    hlen = buildLongHeader(p, end, PacketType.ZERO_RTT, c.originalVersion,
+      c.ids.peer.dataStart, c.ids.peer.length, c.ids.local.dataStart, c.ids.local.length, 0, 0, pn, pnLen, 2);
+    lengthOffset = builtLengthOffset;
+    lengthSize = builtLengthSize;
+  } else if (si == SPACE_APP) {
     maybeInitiate(c, sp);
     hlen = buildShortHeader(p, end, c.ids.peer.dataStart, c.ids.peer.length, pn, pnLen, <i32>c.keys.writePhase, 0);
   } else {
@@ -126,10 +135,11 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     const t = sp.ack;
     const ackDue = t.pending || t.deadline <= now;
     const savedUnacked = t.unacked, savedDeadline = t.deadline;
-    q = writeAck(c, sp, q, payloadEnd, now);
+    // 0-RTT packets carry no ACK and no CRYPTO (RFC 9000 Table 3).
+    if (!early) q = writeAck(c, sp, q, payloadEnd, now);
     const afterAck = q;
     if (pkt.allowEliciting) {
-      q = writeCrypto(sp, q, payloadEnd);
+      if (!early) q = writeCrypto(sp, q, payloadEnd);
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
       if ((sp.probes > 0 || (c.pending.ping && si == SPACE_APP)) && !pkt.eliciting) {
         q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
@@ -157,10 +167,11 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (lengthSize > 0) patchLength(lengthOffset, lengthSize, pnLen + payloadLen + TAG_LEN);
   if (qlogEnabled) {
     const size = hlen + payloadLen + TAG_LEN;
-    qlogPacket(c, QLOG_PACKET_SENT, si, pn, size, si == SPACE_APP ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, pkt.eliciting ? <i64>size : 0);
+    qlogPacket(c, QLOG_PACKET_SENT, early ? QLOG_SPACE_ZERO_RTT : si, pn, size, si == SPACE_APP && !early ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, pkt.eliciting ? <i64>size : 0);
   }
-  const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, sp.writeAead, sp.writeHp);
+  const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, early ? c.early.aead : sp.writeAead, early ? c.early.hp : sp.writeHp);
   if (total < 0) { r.abandon(); return 0; }
+  if (early) c.early.packets++;
   sp.nextPn++;
   c.packetsSent++;
   if (pkt.eliciting) {
@@ -183,6 +194,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   q = writeHandshakeDone(c, q, end);
   q = writeFlowFrames(c, q, end);
+  q = writeCidFrames(c.ids, c.pending, q, end);
   q = writeStreamControl(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;

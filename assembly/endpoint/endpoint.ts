@@ -26,6 +26,10 @@ import { TimerHeap } from "./timer-heap";
 import { HandleQueue } from "./handle-queue";
 import { HalfOpenList } from "./half-open";
 import { initialAuthenticates } from "./initial-probe";
+import { CidGenerator } from "./cid-gen";
+import { StatelessReset, endsWithToken } from "./stateless-reset";
+import { MAX_ISSUED } from "../conn/cid";
+import { TpId } from "../wire/tparams";
 
 /** Counters the host reads through endpointStats (abi/conn.ts). */
 export class EndpointCounters {
@@ -56,6 +60,12 @@ export class Endpoint {
   /** µs from connect (client) or first Initial (server) until the handshake must be complete. */
   handshakeTimeout: f64 = 10_000_000;
   cids: CidTable = new CidTable();
+  /** Where our CIDs come from (random, QUIC-LB, the host's function). */
+  cidGen: CidGenerator = new CidGenerator();
+  /** Reset tokens, resets sent, resets recognised (stateless-reset.ts). */
+  reset: StatelessReset = new StatelessReset();
+  /** Client with zero-length CIDs: path handle -> connection (datagrams carry no CID to route by). */
+  byPath: Map<i32, i32> = new Map<i32, i32>();
   timers: TimerHeap = new TimerHeap();
   /** Connections that may have something to send. */
   sendQueue: HandleQueue = new HandleQueue();
@@ -114,7 +124,8 @@ function register(c: Connection, now: f64): void {
   const h = c.handle;
   ep.conns[h] = c;
   ep.live++;
-  ep.cids.set(c.ids.local.dataStart, c.ids.local.length, h);
+  if (c.ids.local.length) ep.cids.set(c.ids.local.dataStart, c.ids.local.length, h);
+  else ep.byPath.set(c.path.handle, h);
   unchecked(ep.hsDeadline[h] = now + ep.handshakeTimeout);
   ep.pathRefs.set(c.path.handle, (ep.pathRefs.has(c.path.handle) ? ep.pathRefs.get(c.path.handle) : 0) + 1);
   touch(h);
@@ -122,7 +133,13 @@ function register(c: Connection, now: f64): void {
 
 function release(c: Connection): void {
   const h = c.handle;
-  ep.cids.delete(c.ids.local.dataStart, c.ids.local.length, h);
+  // Every CID we issued stops routing here, and the peer's token stops resetting it.
+  const issued = c.ids.issued;
+  for (let i = 0; i < issued.length; i++) { const id = issued[i].cid; if (id.length) ep.cids.delete(id.dataStart, id.length, h); }
+  unrouteRetired(c);
+  const tok = c.ids.registeredToken;
+  if (tok) { ep.reset.tokens.delete(tok.dataStart, 16, h); c.ids.registeredToken = null; }
+  if (c.ids.local.length == 0 && ep.byPath.has(c.path.handle) && ep.byPath.get(c.path.handle) == h) ep.byPath.delete(c.path.handle);
   if (c.isServer && c.ids.originalDcid.length) ep.cids.delete(c.ids.originalDcid.dataStart, c.ids.originalDcid.length, h);
   ep.halfOpen.remove(h, c.path.handle);
   ep.timers.remove(h);
@@ -144,15 +161,71 @@ export function pathInUse(path: i32): i32 {
   return ep.pathRefs.has(path) ? ep.pathRefs.get(path) : 0;
 }
 
-/** A new connection (client or server) with CSPRNG connection ID and reset token. */
+/** A CID of ours not routed anywhere yet (the generator's output, checked against the table). */
+function freshCid(): Uint8Array {
+  const cid = new Uint8Array(ep.localCidLen);
+  // A collision is astronomically unlikely with random bytes, less so with a user generator.
+  for (let i = 0; i < 8; i++) {
+    ep.cidGen.generate(cid.dataStart, cid.length);
+    if (cid.length == 0 || ep.cids.get(cid.dataStart, cid.length) == 0) break;
+  }
+  return cid;
+}
+
+/** The stateless reset token of our CID (RFC 9000 §10.3.2: keyed, so a restarted endpoint with the same key can reset). */
+function tokenOf(cid: Uint8Array): Uint8Array {
+  const t = new Uint8Array(16);
+  if (cid.length) ep.reset.token(cid.dataStart, cid.length, t.dataStart);
+  else hostRandomFill(t.dataStart, 16); // zero-length CIDs cannot be reset; the token is never sent
+  return t;
+}
+
+/** A new connection (client or server) with its first connection ID and reset token. */
 function newConnection(h: i32, isServer: bool, version: u32, path: i32): Connection {
   const c = new Connection(h, isServer, version, path, ep.defaults);
-  const cid = new Uint8Array(ep.localCidLen);
-  hostRandomFill(cid.dataStart, cid.length);
-  c.ids.local = cid;
-  // RFC 9000 §10.3: a reset token nobody can predict (the PRNG's state can be recovered from the CIDs it made).
-  hostRandomFill(c.ids.resetToken.dataStart, 16);
+  const cid = freshCid();
+  c.ids.setFirstLocal(cid, tokenOf(cid));
   return c;
+}
+
+/** Our CIDs the peer retired stop routing to `c`. */
+function unrouteRetired(c: Connection): void {
+  const gone = c.ids.unrouted;
+  for (let i = 0; i < gone.length; i++) { const id = gone[i]; ep.cids.delete(id.dataStart, id.length, c.handle); }
+  gone.length = 0;
+}
+
+/**
+ * Brings a connection's CIDs in line with the endpoint (conn/cid.ts): retired ones
+ * unrouted; new ones issued up to the peer's active_connection_id_limit (at most
+ * MAX_ISSUED), routed and owed in NEW_CONNECTION_ID; the reset token of the peer CID in
+ * use registered for reset detection. Runs for touched connections before they send.
+ */
+function syncCids(c: Connection): void {
+  const ids = c.ids;
+  if (ids.unrouted.length) unrouteRetired(c);
+  if (c.state >= STATE_CLOSING) return;
+  // Issue once the handshake is complete (1-RTT packets carry NEW_CONNECTION_ID), never
+  // with zero-length CIDs (§5.1: nothing to issue).
+  if (c.handshakeComplete && c.peerTpSet && ids.local.length > 0) {
+    const peerLimit = c.peerTp.get(TpId.ACTIVE_CONNECTION_ID_LIMIT);
+    const target = peerLimit < <u64>MAX_ISSUED ? <i32>peerLimit : MAX_ISSUED;
+    let added = false;
+    while (ids.activeIssued() < target) {
+      const cid = freshCid();
+      ids.addIssued(cid, tokenOf(cid));
+      ep.cids.set(cid.dataStart, cid.length, c.handle);
+      added = true;
+    }
+    if (added) c.pending.cids = true;
+  }
+  const tok = ids.activeToken();
+  const reg = ids.registeredToken;
+  if (tok.length == 16 && reg !== tok) {
+    if (reg) ep.reset.tokens.delete(reg.dataStart, 16, c.handle);
+    ep.reset.tokens.set(tok.dataStart, 16, c.handle);
+    ids.registeredToken = tok;
+  }
 }
 
 /** Client: a new connection toward `path`. Returns its handle or a negative code. */
@@ -160,6 +233,8 @@ export function connect(version: u32, path: i32, now: f64): i32 {
   if (!isSupportedVersion(version)) return -0x10003;
   const h = allocHandle();
   if (h < 0) return -0x02;
+  // Zero-length CIDs route by path: one connection per path (§5.1).
+  if (ep.localCidLen == 0 && ep.byPath.has(path)) return -0x02;
   const c = newConnection(h, false, version, path);
   // §7.2: the client's first DCID is unpredictable and at least 8 bytes.
   const odcid = new Uint8Array(8);
@@ -188,18 +263,36 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   const end = p + <usize>len;
   const n = parseHeader(p, end, ep.localCidLen);
   if (n <= 0) { ep.counters.datagramsDropped++; return n < 0 ? n : 0; }
-  const dcid = hdrDcid, dcidLen = hdrDcidLen;
-  const h = ep.cids.get(dcid, dcidLen);
+  const dcid = hdrDcid, dcidLen = hdrDcidLen, isLong = hdrIsLong;
+  const h = dcidLen == 0 && ep.localCidLen == 0 ? (ep.byPath.has(path) ? ep.byPath.get(path) : 0) : ep.cids.get(dcid, dcidLen);
   if (h != 0) {
     const c = connAt(h)!;
     if (c.path.handle != path && c.isServer) return drop(); // migration is not supported yet
+    const before = c.packetsReceived;
     receiveDatagram(c, p, end, ep.localCidLen, now);
+    // §10.3.1: a datagram none of whose packets could be processed may be a reset.
+    if (c.packetsReceived == before && !isLong && c.state < STATE_DRAINING && endsWithToken(p, len, c.ids.activeToken())) onReset(c, now);
     // The datagram may have ended the connection (a client's Version Negotiation).
     if (c.state == STATE_CLOSED) { release(c); return h; }
     touch(h);
     return h;
   }
-  if (!ep.isServer || !hdrIsLong) return drop();
+  // Unknown CID: a stateless reset from the peer of one of our connections?
+  const rh = ep.reset.match(p, len);
+  if (rh != 0) {
+    const c = connAt(rh);
+    if (c && c.path.handle == path && c.state < STATE_DRAINING && endsWithToken(p, len, c.ids.activeToken())) {
+      onReset(c, now);
+      touch(rh);
+      return rh;
+    }
+  }
+  if (!isLong) {
+    // §10.3: tell the sender we have no state for its CID (rate-limited; never with zero-length CIDs).
+    if (ep.localCidLen > 0) ep.reset.answer(dcid, dcidLen, len, path, now);
+    return drop();
+  }
+  if (!ep.isServer) return drop();
   // §14.1: only datagrams of at least 1200 bytes may open a connection or draw a VN.
   if (len < 1200) return drop();
   // A version we do not accept, but never a Version Negotiation packet (RFC 9368 §2.1: servers ignore those).
@@ -208,11 +301,11 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
     return 0;
   }
   if (hdrType != PacketType.INITIAL || dcidLen < 8) return drop();
-  return accept(p, n, path, now);
+  return accept(p, n, end, path, now);
 }
 
 /** A client Initial for an unknown DCID (header parsed into the hdr* globals). */
-function accept(p: usize, n: i32, path: i32, now: f64): i32 {
+function accept(p: usize, n: i32, end: usize, path: i32, now: f64): i32 {
   // Cheap refusals first: they cost no key derivation.
   if (ep.live >= ep.maxConnections && ep.halfOpen.count == 0) { ep.counters.refusedFull++; return drop(); }
   // A path (source address and port) gets a bounded share of the half-open slots.
@@ -233,17 +326,21 @@ function accept(p: usize, n: i32, path: i32, now: f64): i32 {
   c.ids.originalDcid = odcid;
   const peer = new Uint8Array(scidLen);
   memory.copy(peer.dataStart, scid, <usize>scidLen);
-  c.ids.peer = peer;
-  c.ids.peerInitialScid = peer;
-  c.ids.peerSet = true;
+  c.ids.setFirstPeer(peer);
   c.setupLocal(now);
   register(c, now);
   ep.cids.set(odcid.dataStart, odcid.length, h);
   ep.halfOpen.add(h, path);
   pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, 0, 0);
-  // Keys are not installed yet: the packet is buffered and replayed when they are.
-  receiveDatagram(c, p, p + <usize>n, ep.localCidLen, now);
+  // Keys are not installed yet: the packet is buffered and replayed when they are; so is
+  // a 0-RTT packet coalesced after it (conn/early.ts).
+  receiveDatagram(c, p, end, ep.localCidLen, now);
   return h;
+}
+
+function onReset(c: Connection, now: f64): void {
+  ep.reset.received++;
+  c.onStatelessReset(now);
 }
 
 function evictOldestHalfOpen(): void {
@@ -276,11 +373,19 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
     txPath = ep.vnPath; txConn = 0;
     return n;
   }
+  const rs = ep.reset.pending;
+  if (rs.length) {
+    memory.copy(out, rs.dataStart, <usize>rs.length);
+    ep.reset.pending = new Uint8Array(0);
+    txPath = ep.reset.pendingPath; txConn = 0;
+    return rs.length;
+  }
   const q = ep.sendQueue;
   while (q.length) {
     const h = q.shift();
     const c = connAt(h);
     if (!c) continue;
+    syncCids(c);
     const n = buildDatagram(c, out, cap, now);
     ep.dirty.push(h); // sending arms the loss timer
     if (n > 0) {

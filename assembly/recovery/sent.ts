@@ -18,6 +18,10 @@ export const SF_ACK: u8 = 11;
 export const SF_DATA_BLOCKED: u8 = 12;
 export const SF_STREAM_DATA_BLOCKED: u8 = 13;
 export const SF_STREAMS_BLOCKED: u8 = 14;
+/** streamId = sequence number. */
+export const SF_NEW_CONNECTION_ID: u8 = 15;
+/** streamId = sequence number. */
+export const SF_RETIRE_CONNECTION_ID: u8 = 16;
 
 /**
  * One frame of a sent packet: enough to act on its acknowledgment or loss.

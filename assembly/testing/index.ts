@@ -9,3 +9,4 @@ export * from "./recovery";
 export * from "./buffers";
 export * from "./frames";
 export * from "./versions";
+export * from "./cids";

@@ -96,7 +96,7 @@ const NUMERIC_RANGES: Record<string, [number, number]> = {
   initialMaxStreamsBidi: [0, Number.MAX_SAFE_INTEGER], initialMaxStreamsUni: [0, Number.MAX_SAFE_INTEGER],
   maxIdleTimeoutMs: [0, Number.MAX_SAFE_INTEGER], ackDelayExponent: [0, 20], maxAckDelayMs: [0, 16383],
   initialRttMs: [1, 3_600_000], keepAliveMs: [0, Number.MAX_SAFE_INTEGER], maxReceiveWindow: [0, Number.MAX_SAFE_INTEGER],
-  streamSendBuffer: [0, Number.MAX_SAFE_INTEGER],
+  streamSendBuffer: [0, Number.MAX_SAFE_INTEGER], activeConnectionIdLimit: [2, 16],
 };
 
 /** Checks one transport option; throws a QuicArgumentError naming it. */

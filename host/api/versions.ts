@@ -5,6 +5,7 @@
 import { QuicArgumentError, QuicError } from '../errors';
 import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
 import { describe } from './options';
+import { decodeSessionTicket, type SessionTicket } from '../tls/session-ticket';
 
 /** A QUIC version this stack speaks: 1 (RFC 9000) or 2 (RFC 9369). */
 export type QuicVersionNumber = 1 | 2;
@@ -32,11 +33,17 @@ export function parseVersions(v: unknown, name: string): number[] | undefined {
  * offered versions include it — every v1/v2 server parses it, and one that prefers v2
  * moves the connection there without a round trip (RFC 9368 §2.5) — else the first offered.
  */
-export function firstFlightVersion(version: unknown, versions: number[] | undefined, session?: { peerTransportParameters: Uint8Array }): number {
+export function firstFlightVersion(version: unknown, versions: number[] | undefined, session?: SessionTicket | Uint8Array): number {
   if (version !== undefined) return parseVersion(version, 'version');
   // A session ticket only resumes a connection of its own version (RFC 9369 §5).
-  if (session?.peerTransportParameters instanceof Uint8Array) {
-    const v = ticketVersion(session.peerTransportParameters);
+  let params: Uint8Array | undefined;
+  try {
+    params = session instanceof Uint8Array ? decodeSessionTicket(session).peerTransportParameters : session?.peerTransportParameters;
+  } catch {
+    params = undefined; // bad bytes: refused with a named error where the session is used
+  }
+  if (params instanceof Uint8Array) {
+    const v = ticketVersion(params);
     if (!versions || versions.includes(v)) return v;
   }
   if (!versions || versions.includes(QUIC_V1)) return QUIC_V1;

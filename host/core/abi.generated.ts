@@ -11,7 +11,7 @@ export const EventKind = {
   CRYPTO_DATA: 2,
   /** The handshake is confirmed (RFC 9001 §4.1.2). */
   HANDSHAKE_CONFIRMED: 3,
-  /** A peer-initiated stream opened; a = stream id. */
+  /** A peer-initiated stream opened; a = stream id, b = 1 when a 0-RTT packet opened it (conn/early.ts). */
   STREAM_OPENED: 4,
   /** A stream has data (or its FIN) to read; a = stream id. */
   STREAM_READABLE: 5,
@@ -23,7 +23,7 @@ export const EventKind = {
   STREAM_STOP_SENDING: 8,
   /** All our data on a stream was acknowledged; a = stream id. */
   STREAM_FINISHED: 9,
-  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer. */
+  /** The connection entered closing or draining; a = error code, b = frame type, c = 1 if application close, | 2 if by peer, | 4 if by the peer's stateless reset. */
   CLOSING: 10,
   /** The connection is gone and its handle may be reused after this event. */
   CLOSED: 11,
@@ -144,8 +144,14 @@ export const Stats = {
   SEND_BUFFER_HIGH_WATER: 22,
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   KEY_UPDATES: 23,
+  /** Connection IDs we issued (sequence numbers used, the handshake's included). */
+  LOCAL_CIDS_ISSUED: 24,
+  /** Sequence number of the peer's CID we send to (moves on Retire Prior To, RFC 9000 §5.1.2). */
+  PEER_CID_SEQUENCE: 25,
+  /** The peer's CIDs we hold (at most our active_connection_id_limit). */
+  PEER_CIDS_HELD: 26,
   /** Number of slots. */
-  COUNT: 24,
+  COUNT: 27,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];
@@ -185,7 +191,7 @@ export const SPACE_APP = 2;
 /** Encryption levels as the ABI numbers them (connInstallKeys, connReadCrypto, CRYPTO_DATA and KEYS_DISCARDED events). */
 export const Level = {
   INITIAL: 0,
-  /** 0-RTT: keys for it are accepted and ignored (0-RTT is not supported yet). */
+  /** 0-RTT: its keys live in conn/early.ts; its packets use the application space. */
   ZERO_RTT: 1,
   HANDSHAKE: 2,
   ONE_RTT: 3,
@@ -369,8 +375,15 @@ export const QLOG_PACKET_SENT = 1;
 export const QLOG_PACKET_RECEIVED = 2;
 export const QLOG_PACKET_LOST = 3;
 export const QLOG_PACKET_DROPPED = 4;
+/** The record's space byte for a 0-RTT packet (application space, 0-RTT keys: conn/early.ts). */
+export const QLOG_SPACE_ZERO_RTT = 3;
 export const QLOG_LOST_REORDERING = 1;
 export const QLOG_LOST_TIME = 2;
 export const QLOG_DROPPED_DECRYPTION = 1;
 export const QLOG_DROPPED_DUPLICATE = 2;
 export const QLOG_DROPPED_KEYS_GONE = 3;
+
+// assembly/endpoint/cid-gen.ts
+export const CID_GEN_RANDOM = 0;
+export const CID_GEN_QUIC_LB = 1;
+export const CID_GEN_HOST = 2;

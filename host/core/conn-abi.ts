@@ -28,6 +28,14 @@ export interface EndpointStats {
   eventCapacity: number;
   /** The core's linear memory (bytes). */
   memoryBytes: number;
+  /** Stateless resets sent for short-header datagrams with a CID we do not know (RFC 9000 §10.3). */
+  statelessResetsSent: number;
+  /** Resets not sent because the rate limit was reached. */
+  statelessResetsRateLimited: number;
+  /** Resets not sent because the datagram was too small to answer with a smaller one (§10.3.3). */
+  statelessResetsTooSmall: number;
+  /** Stateless resets received that ended one of our connections. */
+  statelessResetsReceived: number;
 }
 
 /** Connection and half-open caps of an endpoint (see README "Limits"). */
@@ -60,6 +68,8 @@ interface ConnExports {
   connOriginalDcid(conn: number): number;
   connLocalTransportParams(conn: number): number;
   connSetPeerTransportParams(conn: number, len: number): number;
+  connSetRememberedParams(conn: number, len: number): number;
+  connEarlyDataOutcome(conn: number, accepted: number): number;
   connInstallKeys(conn: number, level: number, direction: number, aead: number, hp: number): number;
   connReadCrypto(conn: number, level: number, cap: number): number;
   connWriteCrypto(conn: number, level: number, len: number): number;
@@ -84,6 +94,10 @@ interface ConnExports {
   connState(conn: number): number;
   connPing(conn: number): number;
   connTimers(conn: number): number;
+  endpointSetCidGenerator(kind: number, configId: number, sidLen: number, nonceLen: number): number;
+  endpointSetResetKey(): void;
+  endpointSetResetRate(perSecond: number): number;
+  connRetireConnectionIds(conn: number): number;
 }
 
 /** The deadlines of one connection, for diagnostics. */
@@ -126,7 +140,30 @@ export class ConnAbi {
     return {
       connections: v(0), halfOpen: v(1), datagramsDropped: v(2), initialsUnauthenticated: v(3), halfOpenEvicted: v(4),
       refusedPerPath: v(5), refusedFull: v(6), handshakeTimeouts: v(7), cidTableBytes: v(8), eventCapacity: v(9), memoryBytes: v(10),
+      statelessResetsSent: v(11), statelessResetsRateLimited: v(12), statelessResetsTooSmall: v(13), statelessResetsReceived: v(14),
     };
+  }
+
+  /** Chooses the CID generator (CID_GEN_*); for QUIC-LB the server ID bytes go with it. 0 or a negative code. */
+  setCidGenerator(kind: number, serverId: Uint8Array = new Uint8Array(0), configId = 0, nonceLength = 0): number {
+    this.core.writeScratch(serverId);
+    return this.x.endpointSetCidGenerator(kind, configId, serverId.length, nonceLength);
+  }
+
+  /** The 16-byte static key of stateless reset tokens. */
+  setResetKey(key: Uint8Array): void {
+    this.core.writeScratch(key);
+    this.x.endpointSetResetKey();
+  }
+
+  /** Stateless resets per second at most (after a burst of 10). 0 or a negative code. */
+  setResetRate(perSecond: number): number {
+    return this.x.endpointSetResetRate(perSecond);
+  }
+
+  /** Issues fresh CIDs to the peer and asks it to retire the ones it holds. 1, 0 while the previous retirement is pending, or a negative code. */
+  retireConnectionIds(conn: number): number {
+    return this.x.connRetireConnectionIds(conn);
   }
 
   /** Streams whose written data the peer has not acknowledged yet (0 when none; negative: no such connection). */
@@ -162,6 +199,17 @@ export class ConnAbi {
   setPeerTransportParams(conn: number, bytes: Uint8Array): number {
     this.core.writeScratch(bytes);
     return this.x.connSetPeerTransportParams(conn, bytes.length);
+  }
+
+  /** Client, before 0-RTT: the server's transport parameters remembered with the ticket (RFC 9000 §7.4.1). */
+  setRememberedParams(conn: number, bytes: Uint8Array): number {
+    this.core.writeScratch(bytes);
+    return this.x.connSetRememberedParams(conn, bytes.length);
+  }
+
+  /** Client: the server accepted or rejected 0-RTT (before its new transport parameters). */
+  earlyDataOutcome(conn: number, accepted: boolean): number {
+    return this.x.connEarlyDataOutcome(conn, accepted ? 1 : 0);
   }
 
   /** The next 1-RTT key generation of one direction (RFC 9001 §6). */

@@ -150,4 +150,6 @@ const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
   initialProbeKeys: () => -1,
   // qlog taps are only called after endpointSetQlog(1); host/transport/qlog/tap.ts binds the real one.
   qlogPacket: () => {},
+  // Only called for CID_GEN_HOST (endpointSetCidGenerator); 0 = use random bytes.
+  cidGenerate: () => 0,
 };

@@ -146,6 +146,7 @@ export class TlsClient extends SessionBase {
     this.chTranscript.push(ch);
     this.send(Level.Initial, ch);
     if (this.earlyDataOffered && ks && t) {
+      this.out.push({ type: 'remembered-transport-parameters', data: t.peerTransportParameters });
       const early = ks.clientEarlyTraffic(new Transcript(ks.hash).digestWith(ch));
       this.secret(Level.EarlyData, 'write', t.suite, early, 'CLIENT_EARLY_TRAFFIC_SECRET');
     }
@@ -222,6 +223,8 @@ export class TlsClient extends SessionBase {
     // A PSK whose hash does not fit the chosen suite cannot be used any more (§4.1.4).
     if (this.offer && this.offer.hash !== this.hashOf(suite)) this.offer = undefined;
     this.shares = [newKeyShare(group, this.random)];
+    // A HelloRetryRequest rejects the 0-RTT of the first ClientHello (§4.2.10; RFC 9001 §4.6.2).
+    if (this.earlyDataOffered) this.out.push({ type: 'early-data', accepted: false });
     const cookieExt = sh.extensions.get(Ext.cookie);
     const cookie = cookieExt ? cookieExt.subarray(2) : undefined;
     this.sendClientHello(offered, cookie);
@@ -242,6 +245,8 @@ export class TlsClient extends SessionBase {
       this.earlyDataAccepted = true;
     }
     if (!ee.transportParameters) throw new TlsAlertError(Alert.missing_extension, 'server sent no quic_transport_parameters');
+    // The transport must know the answer before the new parameters: on rejection it resends under them.
+    if (this.earlyDataOffered) this.out.push({ type: 'early-data', accepted: this.earlyDataAccepted });
     this.peerTp = ee.transportParameters;
     this.out.push({ type: 'peer-transport-parameters', data: ee.transportParameters });
     this.state = this.pskAccepted ? 'wait_fin' : 'wait_cert_cr';

@@ -40,6 +40,8 @@ export interface SelectedPsk {
   ticket?: TicketState;
   binder: Uint8Array;
   obfuscatedTicketAge: number;
+  /** The offered identity (a ticket: the anti-replay record's key). */
+  identity: Uint8Array;
 }
 
 /** The PSK to use and the suite it dictates, or undefined (full handshake). Does not check the binder yet. */
@@ -59,7 +61,7 @@ export function selectPsk(ch: ClientHello, candidates: Suite[], src: PskSources)
     if (!found) continue;
     const suite = found.ticket && candidates.includes(found.ticket.suite) ? found.ticket.suite : candidates.find((s) => SUITES[s].hash === found.hash);
     if (suite === undefined) continue;
-    return { psk: { index: i, ...found, binder: offered.binders[i], obfuscatedTicketAge }, suite };
+    return { psk: { index: i, ...found, binder: offered.binders[i], obfuscatedTicketAge, identity }, suite };
   }
   return undefined;
 }
@@ -95,8 +97,8 @@ export function earlyDataRefusal(ch: ClientHello, psk: SelectedPsk | undefined, 
   if (t.suite !== suite || t.alpn !== alpn) return 'cipher suite or ALPN differs from the ticket';
   if (opts.accept && !opts.accept(t.appData)) return 'refused by the application';
   const age = (psk.obfuscatedTicketAge - t.ageAdd) >>> 0;
-  const verdict = opts.antiReplay.check(t.issuedAt, age, psk.binder);
+  const verdict = opts.antiReplay.check(t.issuedAt, age, psk.identity);
   if (verdict === 'stale') return 'ticket age outside the anti-replay window';
-  if (verdict === 'replay') return 'replayed ClientHello';
+  if (verdict === 'replay') return 'ticket already used for 0-RTT (replayed ClientHello or reused ticket)';
   return undefined;
 }

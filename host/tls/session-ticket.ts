@@ -20,11 +20,17 @@ export interface SessionTicket {
   /** The ALPN protocol of the connection that got the ticket (0-RTT must use it). */
   alpn: string;
   serverName?: string;
-  /** The server's transport parameters on that connection (RFC 9000 §7.4.1: 0-RTT uses them). */
+  /**
+   * The server's transport parameters on that connection, as 0-RTT needs them (RFC 9000
+   * §7.4.1): the transport keeps only the ones a client may remember.
+   */
   peerTransportParameters: Uint8Array;
+  /** An address-validation token from the server's NEW_TOKEN (RFC 9000 §8.1.3), for the next Initial; absent when none came. */
+  token?: Uint8Array;
 }
 
-const FORMAT = 1;
+/** Format 2 adds the NEW_TOKEN token; format 1 (without it) still decodes. */
+const FORMAT = 2;
 
 /** Whether `t` may be offered now to `serverName` (§4.6.1: within its lifetime, same server name). */
 export function ticketUsable(t: SessionTicket, now: number, serverName: string | undefined): boolean {
@@ -38,6 +44,7 @@ export function encodeSessionTicket(t: SessionTicket): Uint8Array {
     .u8(FORMAT).u16(SUITES[t.suite].tlsCode).vec16(t.ticket).vec8(t.psk)
     .u32(t.ageAdd).u32(t.lifetimeSeconds).u32(Math.floor(t.receivedAt / 2 ** 32)).u32(t.receivedAt >>> 0).u32(t.maxEarlyData)
     .vec8(enc.encode(t.alpn)).vec16(enc.encode(t.serverName ?? '')).vec16(t.peerTransportParameters)
+    .vec16(t.token ?? new Uint8Array(0))
     .finish();
 }
 
@@ -46,7 +53,8 @@ export function decodeSessionTicket(bytes: Uint8Array): SessionTicket {
   try {
     const dec = new TextDecoder();
     const r = new Reader(bytes);
-    if (r.u8() !== FORMAT) throw new Error('unknown format');
+    const format = r.u8();
+    if (format !== 1 && format !== FORMAT) throw new Error('unknown format');
     const suite = suiteFromTls(r.u16());
     if (suite === undefined) throw new Error('unknown cipher suite');
     const t: SessionTicket = {
@@ -56,6 +64,10 @@ export function decodeSessionTicket(bytes: Uint8Array): SessionTicket {
     const sn = dec.decode(r.vec16());
     if (sn) t.serverName = sn;
     t.peerTransportParameters = r.vec16().slice();
+    if (format >= 2) {
+      const token = r.vec16();
+      if (token.length) t.token = token.slice();
+    }
     r.done('session ticket');
     return t;
   } catch (err) {

@@ -38,6 +38,10 @@ export type TlsOutput =
   | { type: 'handshake-data'; level: Level; data: Uint8Array }
   | { type: 'secret'; level: Level; direction: 'read' | 'write'; suite: Suite; secret: Uint8Array }
   | { type: 'peer-transport-parameters'; data: Uint8Array }
+  /** Client offering 0-RTT, before its 0-RTT secret: the server's transport parameters remembered with the ticket (RFC 9000 §7.4.1). */
+  | { type: 'remembered-transport-parameters'; data: Uint8Array }
+  /** Client that offered 0-RTT: the server's answer (its EncryptedExtensions), before its transport parameters. */
+  | { type: 'early-data'; accepted: boolean }
   | { type: 'complete'; info: HandshakeInfo }
   /** Client: a NewSessionTicket arrived; keep it to resume later (it holds a secret). */
   | { type: 'session-ticket'; ticket: SessionTicket }

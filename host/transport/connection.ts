@@ -3,13 +3,14 @@
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicArgumentError, QuicError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicArgumentError, QuicError, QuicStatelessResetError, QuicTransportError, transportErrorName } from '../errors';
 import { QuicVersionNegotiationError } from '../api/versions';
 import { QuicStream, StreamOwner } from './stream';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
+import type { EarlyDataState } from './early-data';
 import type { Clock } from './clock';
 
 /**
@@ -39,6 +40,8 @@ export interface CloseInfo {
   idleTimeout: boolean;
   /** True when the handshake did not complete within the endpoint's handshake timeout (ERR_QUIC_HANDSHAKE_TIMEOUT). */
   handshakeTimeout?: boolean;
+  /** True when the peer's stateless reset ended the connection (RFC 9000 §10.3: it had lost its state; ERR_QUIC_STATELESS_RESET). */
+  statelessReset?: boolean;
   /** Human-readable description (with the reason phrase, when one was given). */
   reason: string;
   /**
@@ -56,6 +59,12 @@ export interface CloseInfo {
 export interface ConnectionEvents {
   /** The handshake completed. */
   established: HandshakeInfo;
+  /**
+   * 0-RTT was accepted or rejected (client: the server's answer, before the handshake
+   * completes; server: accepted when the client's early data is read). After a rejection
+   * the client sends everything again in 1-RTT.
+   */
+  earlydata: { state: 'accepted' | 'rejected' };
   /** The peer opened a stream (acceptStream() still hands it out). */
   stream: QuicStream;
   /** The peer raised its stream limit (MAX_STREAMS): opening streams may succeed again. */
@@ -106,6 +115,12 @@ export interface ConnectionStats {
   sendBufferHighWater: number;
   /** Completed 1-RTT key updates (RFC 9001 §6), started by either end. */
   keyUpdates: number;
+  /** Connection IDs we issued the peer, the handshake's included (RFC 9000 §5.1). */
+  connectionIdsIssued: number;
+  /** Sequence number of the peer's connection ID we send to (it moves when the peer retires ours, §5.1.2). */
+  peerConnectionIdSequence: number;
+  /** The peer's connection IDs we hold (at most transport.activeConnectionIdLimit). */
+  peerConnectionIdsHeld: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
@@ -201,6 +216,9 @@ export class QuicConnection {
       this.events.emit('established', info);
     };
     handshake.onFatal = (err) => this.rejectEstablished(err);
+    handshake.onEarlyData = (state) => {
+      if (state === 'accepted' || state === 'rejected') this.events.emit('earlydata', { state });
+    };
     this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
     handshake.onSessionTicket = (t) => {
       this.resolveTicket(t);
@@ -242,6 +260,18 @@ export class QuicConnection {
     return this.handshake.version;
   }
 
+  /**
+   * 0-RTT (RFC 9001 §4.6): 'none'; client: 'offered' (streams may be opened and written
+   * before the handshake completes: they go in 0-RTT packets under the limits the server
+   * gave the earlier connection), then 'accepted' or 'rejected' (everything is sent again
+   * in 1-RTT, nothing lost); server: 'accepted' (the connection is handed to accept()
+   * before the handshake completes; streams the client opened in 0-RTT have `early` set)
+   * or 'rejected'.
+   */
+  get earlyData(): EarlyDataState {
+    return this.handshake.earlyData;
+  }
+
   /** Current state as the core sees it. */
   get state(): ConnectionState {
     return connectionStateName(this.coreState);
@@ -255,9 +285,9 @@ export class QuicConnection {
   openStream(options: { unidirectional?: boolean; urgency?: number } = {}): QuicStream {
     this.assertOpen();
     if (this.closeRequest) throw new QuicError('ERR_QUIC_CONNECTION_CLOSING', 'close() was called: no new streams');
-    if (!this.handshakeInfo) {
+    if (!this.handshakeInfo && !this.earlyStreams) {
       // The peer's stream limits arrive with its transport parameters during the handshake.
-      throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first');
+      throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first (or resume a session with earlyData: true)');
     }
     const id = this.abi.streamOpen(this.handle, !options.unidirectional);
     if (id < 0) {
@@ -275,7 +305,7 @@ export class QuicConnection {
   async openStreamAsync(options: { unidirectional?: boolean; urgency?: number } & WaitOptions = {}): Promise<QuicStream> {
     let cancelled = false;
     const work = (async () => {
-      await this.established;
+      if (!this.earlyStreams) await this.established;
       for (;;) {
         this.assertOpen();
         if (cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'openStreamAsync() was aborted');
@@ -286,6 +316,15 @@ export class QuicConnection {
     })();
     // Cancelled before the limit rises: the loop above stops at its next wake-up without opening.
     return guard(work, options, 'openStreamAsync()', () => { cancelled = true; }, clockTimers(this.host.clock));
+  }
+
+  /**
+   * Streams may open before the handshake completes: a client sending 0-RTT (under the
+   * remembered limits, then the new ones), a server that accepted it (0.5-RTT, RFC 9001
+   * §4.1.1: it has the client's parameters and its 1-RTT keys).
+   */
+  private get earlyStreams(): boolean {
+    return this.handshake.earlyData !== 'none';
   }
 
   /** The next stream the peer opens (with `signal` / `timeoutMs` to stop waiting). */
@@ -357,6 +396,24 @@ export class QuicConnection {
     this.localReason = decodePhrase(bytes);
     this.abi.close(this.handle, code, true, bytes);
     this.host.service();
+  }
+
+  /**
+   * Gives the peer fresh connection IDs and asks it to retire every one it holds of ours
+   * (NEW_CONNECTION_ID with Retire Prior To, RFC 9000 §5.1.2): the peer moves to a new CID,
+   * so an observer cannot link what follows to what came before. The old CIDs keep
+   * routing until the peer's RETIRE_CONNECTION_ID arrives. Returns false (and does
+   * nothing) while the peer has not yet retired those of the previous call. After the
+   * handshake; not with zero-length CIDs (QuicError ERR_QUIC_NOT_ESTABLISHED /
+   * ERR_QUIC_INVALID_STATE).
+   */
+  retireConnectionIds(): boolean {
+    this.assertOpen();
+    if (!this.handshakeInfo) throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'retireConnectionIds() after the handshake: await connection.established first');
+    const r = this.abi.retireConnectionIds(this.handle);
+    if (r < 0) throw new QuicError('ERR_QUIC_INVALID_STATE', 'this connection uses zero-length connection IDs: there are none to retire');
+    this.host.service();
+    return r === 1;
   }
 
   /** Sends a PING (e.g. to keep a NAT binding alive). */
@@ -464,6 +521,7 @@ export class QuicConnection {
         break;
       case EventKind.STREAM_OPENED: {
         const s = this.streamFor(ev.a);
+        if (ev.b === 1) s.early = true;
         const w = this.streamWaiters.shift();
         if (w) w.resolve(s);
         else this.incoming.push(s);
@@ -533,6 +591,7 @@ export class QuicConnection {
     const application = (ev.c & 1) !== 0;
     const byPeer = (ev.c & 2) !== 0;
     const code = ev.a;
+    if ((ev.c & 4) !== 0) return this.recordReset();
     const phrase = byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason;
     const what = application ? `application code ${code}` : transportErrorName(code);
     const reason = `${byPeer ? 'closed by peer' : 'closed locally'}: ${what}${phrase ? ` (${JSON.stringify(phrase)})` : ''}`;
@@ -546,6 +605,16 @@ export class QuicConnection {
       const during = `${byPeer ? 'the peer closed the connection' : 'closed'} during the handshake${phrase ? `: ${JSON.stringify(phrase)}` : ''}`;
       this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during));
     }
+  }
+
+  /** The peer's stateless reset (RFC 9000 §10.3.1): it has no state for us; fail everything now. */
+  private recordReset(): void {
+    const reason = 'stateless reset: the peer has no state for this connection (it restarted or forgot it)';
+    this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, statelessReset: true, reason, reasonPhrase: '' };
+    const err = this.closedError();
+    for (const st of this.streams.values()) st.onClosing(err);
+    this.emitClose();
+    this.rejectEstablished(err);
   }
 
   private finish(): void {
@@ -595,6 +664,7 @@ export class QuicConnection {
 
   private closedError(): QuicError {
     const c = this.endInfo!;
+    if (c.statelessReset) return new QuicStatelessResetError(c.reason);
     return new QuicError('ERR_QUIC_CONNECTION_CLOSED', `connection ${c.reason}`, c.code);
   }
 

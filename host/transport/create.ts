@@ -12,7 +12,7 @@ import { CHACHA20_FIRST, inCoreChaCha20IsFastest } from '../crypto/backend-choic
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
-import { QuicEndpoint, QUIC_V1, type TlsFactory } from './endpoint';
+import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
@@ -21,7 +21,8 @@ import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
-import { createTlsClient, createTlsServer, SessionTicketIssuer, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { earlyDataCompatible, rememberedTransportParameters } from './early-data';
 import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
 import type { GroupName } from '../tls/constants';
@@ -45,12 +46,15 @@ export interface TransportConfig {
   keepAliveMs?: number;
   maxReceiveWindow?: number;
   streamSendBuffer?: number;
+  /** How many of the peer's connection IDs we hold (RFC 9000 §18.2 active_connection_id_limit; 2..16, default 4). */
+  activeConnectionIdLimit?: number;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   initialMaxData: 0, initialMaxStreamDataBidiLocal: 1, initialMaxStreamDataBidiRemote: 2, initialMaxStreamDataUni: 3,
   initialMaxStreamsBidi: 4, initialMaxStreamsUni: 5, maxIdleTimeoutMs: 6, ackDelayExponent: 8, maxAckDelayMs: 9,
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
+  activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
 };
 
 /** TLS settings shared by clients and servers. */
@@ -90,9 +94,27 @@ export interface EndpointConfig {
    * key per endpoint). Pass an issuer to share keys across endpoints, or false for none.
    */
   sessionTickets?: boolean | SessionTicketIssuer;
+  /**
+   * Servers: accept 0-RTT from clients resuming a session (default false: early data can
+   * be replayed by an attacker, so the application must be ready for it; see README).
+   * Tickets then allow early data; 0-RTT is accepted when the ticket's transport limits
+   * still hold (RFC 9000 §7.4.1) and the anti-replay rule admits it.
+   */
+  earlyData?: boolean | EarlyDataConfig;
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
+  /** Length of the connection IDs we issue: 4..20 (default 8), or 0 for a client (zero-length CIDs, one connection per server address). */
   localCidLength?: number;
+  /** Servers: QUIC-LB plaintext CIDs carrying this server's ID, for a load balancer to route by (fixes the CID length). */
+  quicLb?: QuicLbConfig;
+  /**
+   * Our connection IDs from this function instead of the CSPRNG: `length` bytes per call,
+   * unique and unpredictable (RFC 9000 §5.1). A call that throws or returns another length
+   * gets random bytes instead.
+   */
+  cidGenerator?: (length: number) => Uint8Array;
+  /** Stateless reset: the token key (keep it across restarts) and the send rate. */
+  statelessReset?: StatelessResetOptions;
   /** Received bytes buffered per stream in JS before the host stops reading from the core (default 1 MiB). */
   streamHighWaterMark?: number;
   /** Write a qlog trace per connection (host/transport/qlog/sink.ts; Node: qlogDirectory()). */
@@ -109,6 +131,16 @@ export interface EndpointConfig {
    * a client offers them in version_information.
    */
   versions?: readonly number[];
+}
+
+/** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
+export interface EarlyDataConfig {
+  /** Freshness window: a ClientHello's ticket age may be off by this much (default 10,000 ms). */
+  windowMs?: number;
+  /** Tickets remembered as used for 0-RTT, each for 2 × windowMs (default 100,000; when full, 0-RTT is refused). */
+  maxEntries?: number;
+  /** A shared record for servers that share ticket keys (default: in this process). */
+  store?: AntiReplayStore;
 }
 
 /** Client connection options. */
@@ -130,8 +162,16 @@ export interface ConnectOptions {
   certificate?: CertifiedKey;
   /** An external PSK to authenticate with. */
   psk?: ExternalPsk;
-  /** A ticket from an earlier connection's `sessionTicket` to resume (full handshake if refused). */
-  session?: SessionTicket;
+  /**
+   * A ticket from an earlier connection's `sessionTicket` to resume (full handshake if
+   * refused), or its bytes from encodeSessionTicket().
+   */
+  session?: SessionTicket | Uint8Array;
+  /**
+   * Send 0-RTT with `session` when its ticket allows it: streams can be opened and
+   * written at once (conn.earlyData === 'offered'); rejected early data is sent again.
+   */
+  earlyData?: boolean;
 }
 
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
@@ -147,6 +187,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     state: connectionStateName(ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState)), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
     keyUpdates: f(Stats.KEY_UPDATES),
+    connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
   };
 }
 
@@ -162,6 +203,8 @@ export class Endpoint extends QuicEndpoint {
       keys: new TableKeyInstaller(provider, crypto.table, { inCoreChaCha20: cfg.inCoreChaCha20 }),
       readStats: statsReader,
       localCidLength: cfg.localCidLength,
+      cids: cfg.quicLb ? { quicLb: cfg.quicLb } : cfg.cidGenerator ? { generate: cfg.cidGenerator } : undefined,
+      statelessReset: cfg.statelessReset,
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
       config: configEntries(cfg.transport),
@@ -183,10 +226,37 @@ export class Endpoint extends QuicEndpoint {
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
+    const session = sessionOption(options.session);
     // RFC 9369 §5: a ticket from a connection of another version is not offered (a full handshake instead).
-    if (options.session && ticketVersion(options.session.peerTransportParameters) !== (options.version ?? QUIC_V1)) options = { ...options, session: undefined };
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options }), options.version ?? QUIC_V1, options.followsVersionNegotiation);
+    const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
+    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, options.followsVersionNegotiation);
   }
+}
+
+/** A session as stored (bytes) or as received; bad bytes are an argument error, not a crash. */
+function sessionOption(s: SessionTicket | Uint8Array | undefined): SessionTicket | undefined {
+  if (s === undefined || !(s instanceof Uint8Array)) return s;
+  try {
+    return decodeSessionTicket(s);
+  } catch (err) {
+    throw new QuicArgumentError(`session: ${(err as Error).message}`);
+  }
+}
+
+/** The 0-RTT settings of a server's TLS sessions: one anti-replay record per endpoint. */
+function earlyDataSetup(e: EndpointConfig['earlyData']): ((tp: Uint8Array) => { earlyData: { antiReplay: EarlyDataAntiReplay; accept: (appData: Uint8Array | undefined) => boolean }; ticketAppData: Uint8Array }) | undefined {
+  if (!e) return undefined;
+  const c = e === true ? {} : e;
+  if (typeof c !== 'object') throw new QuicArgumentError(`earlyData must be a boolean or { windowMs, maxEntries, store }, not ${describe(e)}`);
+  if (c.windowMs !== undefined && !(Number.isFinite(c.windowMs) && c.windowMs > 0)) throw new QuicArgumentError(`earlyData.windowMs must be a positive number of milliseconds, not ${describe(c.windowMs)}`);
+  if (c.maxEntries !== undefined && !(Number.isInteger(c.maxEntries) && c.maxEntries > 0)) throw new QuicArgumentError(`earlyData.maxEntries must be a positive integer, not ${describe(c.maxEntries)}`);
+  const antiReplay = new EarlyDataAntiReplay({ windowMs: c.windowMs, store: c.store ?? new MemoryAntiReplayStore(c.maxEntries) });
+  return (tp) => {
+    // Tickets carry the limits this connection gave the client; 0-RTT with such a ticket
+    // is accepted only if the current ones are no lower (RFC 9000 §7.4.1).
+    const limits = rememberedTransportParameters(tp);
+    return { earlyData: { antiReplay, accept: (appData) => earlyDataCompatible(appData, limits) }, ticketAppData: limits };
+  };
 }
 
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
@@ -195,13 +265,14 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const opts = {
     ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
   };
+  const early = earlyDataSetup(cfg.earlyData);
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {
-    createTlsServer({ ...opts, transportParameters: new Uint8Array(0) });
+    createTlsServer({ ...opts, transportParameters: new Uint8Array(0), ...early?.(new Uint8Array(0)) });
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, transportParametersFor: negotiate });
+  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, transportParametersFor: negotiate, ...early?.(tp) });
 }
 
 function crypto_random_seed(): Uint32Array {
@@ -226,7 +297,18 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const crypto = new CoreCrypto();
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host } });
+  let memory: WebAssembly.Memory | null = null;
+  const gen = cfg.cidGenerator;
+  // The core asks for each CID it issues (endpoint/cid-gen.ts); 0 means "use random bytes".
+  const cidGenerate = (ptr: number, len: number): number => {
+    let b: unknown;
+    try { b = gen!(len); } catch { return 0; }
+    if (!(b instanceof Uint8Array) || b.length !== len) return 0;
+    new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
+    return 1;
+  };
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
+  memory = core.exports.memory;
   crypto.bind(core.exports.memory);
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
@@ -243,6 +325,9 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   parseCipherSuites(cfg.tls.cipherSuites, 'tls.cipherSuites');
   checkGroups(cfg.tls.groups, 'tls.groups');
   configEntries(cfg.transport);
+  const n = cfg.localCidLength;
+  if (n !== undefined && !(Number.isInteger(n) && (n === 0 || (n >= 4 && n <= 20)))) throw new QuicArgumentError(`localCidLength must be 0 (clients) or an integer in 4..20, not ${describe(n)}`);
+  if (cfg.cidGenerator !== undefined && typeof cfg.cidGenerator !== 'function') throw new QuicArgumentError(`cidGenerator must be a function (length) => Uint8Array, not ${describe(cfg.cidGenerator)}`);
 }
 
 /** A client endpoint: call connectTo() for each connection. */
@@ -252,6 +337,7 @@ export function createClientEndpoint(cfg: EndpointConfig): Endpoint {
 
 /** A server endpoint: accept() yields connections whose handshake completed. */
 export function createServerEndpoint(cfg: EndpointConfig): Endpoint {
+  if (cfg?.localCidLength === 0) throw new QuicArgumentError('localCidLength 0 (zero-length connection IDs) is for clients only: a server needs CIDs to route by');
   if (!cfg.certificate && !cfg.psks) throw new QuicArgumentError('a server endpoint needs a certificate (generateSelfSigned() makes one) or external psks');
   return build(cfg, true);
 }

@@ -14,7 +14,7 @@ import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 import { VersionsAbi } from '../core/versions-abi';
 
-import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
+import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
 export { QUIC_V1, QUIC_V2 };
 
 /**
@@ -33,8 +33,12 @@ export interface EndpointOptions {
   readStats: StatsReader;
   /** Server endpoints accept connections and need a TLS factory for them. */
   server?: { tls: TlsFactory };
-  /** Length of the connection IDs we issue (default 8). */
+  /** Length of the connection IDs we issue (default 8; 4..20, or 0 for a client: zero-length CIDs, routed by path). */
   localCidLength?: number;
+  /** Where our connection IDs come from (default: random bytes from the CSPRNG). */
+  cids?: CidSource;
+  /** Stateless reset (RFC 9000 §10.3): the token key and how many resets we send per second. */
+  statelessReset?: StatelessResetOptions;
   /** Core config keys applied as endpoint defaults (conn 0), e.g. flow-control windows. */
   config?: Record<number, number>;
   /** Random words seeding the core's PRNG (CIDs, packet numbers). */
@@ -47,6 +51,35 @@ export interface EndpointOptions {
   limits?: Partial<EndpointLimits>;
   /** QUIC versions, most preferred first (default QUIC_V1, QUIC_V2): accepted and preferred (server), offered (client). */
   versions?: readonly number[];
+}
+
+/**
+ * QUIC-LB plaintext connection IDs (draft-ietf-quic-load-balancers): a load balancer
+ * that knows the configuration reads the server ID out of every CID this server issues
+ * and routes the datagram to it. CIDs are 1 + serverId.length + nonceLength bytes.
+ */
+export interface QuicLbConfig {
+  /** This server's ID (1..15 bytes; with the nonce at most 19). */
+  serverId: Uint8Array;
+  /** Config rotation codepoint, 0..6 (0b111 means "unroutable" in the draft). Default 0. */
+  configId?: number;
+  /** Random nonce bytes after the server ID (at least 4; default 8 - serverId.length, min 4). */
+  nonceLength?: number;
+}
+
+/** A CID generator: either QUIC-LB, or a function returning `length` fresh bytes per call. */
+export type CidSource = { quicLb: QuicLbConfig } | { generate: (length: number) => Uint8Array };
+
+/** Stateless reset settings. */
+export interface StatelessResetOptions {
+  /**
+   * The 16-byte static key from which every CID's reset token is derived
+   * (SipHash-2-4-128(key, CID)). Default: random per endpoint. Keep it (and the CID length)
+   * across restarts so that a restarted server resets its old connections' peers at once.
+   */
+  key?: Uint8Array;
+  /** Resets sent per second at most, after a burst of 10 (default 100; 0: never send one). */
+  maxPerSecond?: number;
 }
 
 /** The core's defaults (assembly/endpoint/endpoint.ts), restated for validation messages. */
@@ -66,6 +99,29 @@ function checkLimits(l: Partial<EndpointLimits> | undefined): EndpointLimits {
   return out;
 }
 
+function configureCids(abi: ConnAbi, o: EndpointOptions): void {
+  const bad = (m: string) => new QuicError('ERR_QUIC_INVALID_CONFIG', m);
+  const src = o.cids;
+  if (src && 'quicLb' in src) {
+    const lb = src.quicLb;
+    if (!(lb?.serverId instanceof Uint8Array) || lb.serverId.length < 1 || lb.serverId.length > 15) throw bad('quicLb.serverId must be a Uint8Array of 1..15 bytes');
+    const nonce = lb.nonceLength ?? Math.max(4, 8 - lb.serverId.length);
+    const configId = lb.configId ?? 0;
+    if (abi.setCidGenerator(CID_GEN_QUIC_LB, lb.serverId, configId, nonce) < 0) {
+      throw bad(`quicLb: configId must be 0..6 and nonceLength at least 4 with serverId + nonce at most 19 bytes (got configId ${configId}, ${lb.serverId.length} + ${nonce})`);
+    }
+  } else if (src && 'generate' in src) {
+    if (typeof src.generate !== 'function') throw bad('cidGenerator must be a function (length) => Uint8Array');
+    abi.setCidGenerator(CID_GEN_HOST);
+  }
+  const r = o.statelessReset;
+  if (r?.key !== undefined) {
+    if (!(r.key instanceof Uint8Array) || r.key.length !== 16) throw bad('statelessReset.key must be a Uint8Array of 16 bytes');
+    abi.setResetKey(r.key);
+  }
+  if (r?.maxPerSecond !== undefined && abi.setResetRate(r.maxPerSecond) < 0) throw bad(`statelessReset.maxPerSecond must be a number in 0..1000000, got ${String(r.maxPerSecond)}`);
+}
+
 export class QuicEndpoint implements PumpListener, ConnectionHost {
   readonly abi: ConnAbi;
   readonly readStats: StatsReader;
@@ -83,6 +139,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     this.readStats = options.readStats;
     this.abi.seed(options.seed);
     this.abi.configureEndpoint(options.localCidLength ?? 8, !!options.server);
+    configureCids(this.abi, options);
     for (const [k, v] of Object.entries(options.config ?? {})) {
       const r = this.abi.configure(0, Number(k), v);
       if (r < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core rejected config key ${k} = ${v} (code ${-r})`);
@@ -180,14 +237,18 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
-      conn.established.then(
-        () => {
-          const a = this.acceptors.shift();
-          if (a) a.resolve(conn);
-          else this.pending.push(conn);
-        },
-        () => { /* failed handshakes are never handed to accept() */ },
-      );
+      let handed = false;
+      const hand = () => {
+        if (handed || conn.closeInfo) return;
+        handed = true;
+        const a = this.acceptors.shift();
+        if (a) a.resolve(conn);
+        else this.pending.push(conn);
+      };
+      // With 0-RTT accepted the application gets the connection at once, to read the
+      // early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise once established.
+      conn.on('earlydata', (e) => { if (e.state === 'accepted') hand(); });
+      conn.established.then(hand, () => { /* failed handshakes are never handed to accept() */ });
       return;
     }
     const conn = this.connections.get(ev.conn);

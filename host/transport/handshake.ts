@@ -14,6 +14,7 @@ import type { HandshakeInfo, TlsOutput } from '../tls/types';
 import type { SessionTicket } from '../tls/session-ticket';
 import { Suite } from '../crypto/suites';
 import type { VersionsAbi } from '../core/versions-abi';
+import { rememberedTransportParameters, type EarlyDataState } from './early-data';
 
 /** Cipher suites as the core numbers them (same numbering as host/crypto/suites.ts). */
 export type CoreSuite = Suite;
@@ -48,6 +49,17 @@ export class HandshakeDriver {
   onFatal: (err: Error) => void = () => {};
   /** Client: a session ticket arrived (set by the connection). */
   onSessionTicket: (ticket: SessionTicket) => void = () => {};
+  /** 0-RTT moved to 'accepted' or 'rejected' (set by the connection). */
+  onEarlyData: (state: EarlyDataState) => void = () => {};
+  /**
+   * 0-RTT on this connection. Client: 'offered' once its 0-RTT keys are installed (the
+   * ticket allowed it), then the server's answer. Server: 'accepted' when TLS accepted
+   * the client's early data; 'rejected' (at completion) when the client offered it and
+   * this server refused.
+   */
+  earlyData: EarlyDataState = 'none';
+  /** Client: the core refused the ticket's remembered parameters: no 0-RTT keys are installed. */
+  private rememberedRefused = false;
   /** Sees the peer's encoded transport parameters (qlog). */
   onPeerTransportParameters: (data: Uint8Array) => void = () => {};
   /** A line in SSLKEYLOGFILE format is produced by the engine itself; this sees alerts and failures for logging. */
@@ -185,7 +197,8 @@ export class HandshakeDriver {
         break;
       }
       case 'secret': {
-        const handles = this.keys.fromSecret(out.level === Level.EarlyData ? this.originalVersion : this.currentVersion, out.suite, out.secret);
+        if (out.level === Level.EarlyData) return this.earlySecret(out.direction === 'write', out.suite, out.secret);
+        const handles = this.keys.fromSecret(this.currentVersion, out.suite, out.secret);
         const write = out.direction === 'write';
         this.install(out.level, write, handles);
         if (out.level === Level.Application) {
@@ -201,7 +214,19 @@ export class HandshakeDriver {
         if (r < 0) this.fail(-r, 'invalid transport parameters from the peer', false);
         break;
       }
+      case 'remembered-transport-parameters': {
+        const r = this.abi.setRememberedParams(this.conn, out.data);
+        // A stored session with unusable parameters: no 0-RTT (the handshake still resumes).
+        if (r < 0) this.rememberedRefused = true;
+        break;
+      }
+      case 'early-data':
+        if (this.earlyData !== 'offered') break;
+        this.abi.earlyDataOutcome(this.conn, out.accepted);
+        this.setEarly(out.accepted ? 'accepted' : 'rejected');
+        break;
       case 'complete':
+        if (this.isServer && this.earlyData === 'none' && out.info.earlyDataRejected && out.info.earlyDataRejected !== 'not offered') this.setEarly('rejected');
         if (!this.done) {
           this.done = true;
           this.abi.handshakeComplete(this.conn);
@@ -209,7 +234,8 @@ export class HandshakeDriver {
         }
         break;
       case 'session-ticket':
-        this.onSessionTicket(out.ticket);
+        // Keep only what a client may remember for 0-RTT (RFC 9000 §7.4.1).
+        this.onSessionTicket({ ...out.ticket, peerTransportParameters: rememberedTransportParameters(out.ticket.peerTransportParameters) });
         break;
       case 'alert':
         this.fail(TransportErrorCode.CRYPTO_ERROR_BASE + out.alert, `TLS alert ${out.alert}: ${out.reason}`);
@@ -217,6 +243,20 @@ export class HandshakeDriver {
       default:
         break;
     }
+  }
+
+  /** 0-RTT keys: the client's write keys (when its ticket's parameters were usable), the server's read keys. */
+  private earlySecret(write: boolean, suite: CoreSuite, secret: Uint8Array): void {
+    if (write && this.rememberedRefused) return;
+    this.install(Level.EarlyData, write, this.keys.fromSecret(this.originalVersion, suite, secret));
+    if (this.failed) return;
+    if (write) this.earlyData = 'offered';
+    else this.setEarly('accepted');
+  }
+
+  private setEarly(state: EarlyDataState): void {
+    this.earlyData = state;
+    this.onEarlyData(state);
   }
 
   private install(level: Level, write: boolean, h: KeyHandles): void {

@@ -83,6 +83,12 @@ export class QuicStream {
   private finishedReject!: (e: Error) => void;
   /** Resolves when the peer acknowledged everything we wrote including the FIN. */
   readonly finished: Promise<void>;
+  /**
+   * Server: the client opened this stream in a 0-RTT packet, before the handshake
+   * completed. Its first bytes are early data, which an attacker can replay (RFC 9001
+   * §9.2, RFC 9846 §8): act on them only if doing so twice is harmless.
+   */
+  early = false;
 
   /** @internal Streams come from openStream() / acceptStream(). */
   constructor(

@@ -125,6 +125,59 @@ describe('our client against gtlsserver', () => {
     });
   }, 30_000);
 
+  test("0-RTT with gtlsserver's ticket: the GET leaves before the handshake completes, gtlsserver reads it from 0-RTT packets", async () => {
+    await withGtlsserver(['--no-http-dump'], async (server, port) => {
+      const first = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      expect((await h3Get(first, '/100')).status).toBe(200);
+      const ticket = await first.sessionTicket;
+      await first.close(H3_NO_ERROR, '');
+      const second = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket!, earlyData: true });
+      // connect() resolved at once: the request is written before any server byte arrived.
+      expect(second.earlyData).toBe('offered');
+      expect(second.handshakeInfo).toBeNull();
+      const r = await h3Get(second, '/65536');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(65536)));
+      expect(second.earlyData).toBe('accepted');
+      expect(second.handshakeInfo).toMatchObject({ resumed: true, earlyDataAccepted: true });
+      await second.close(H3_NO_ERROR, '');
+      // ngtcp2 logs each frame it receives with its packet type: our request came in 0-RTT.
+      expect(server.log()).toMatch(/frm rx \d+ 0RTT STREAM\(0x0[89a-f]\) id=0x0 /);
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    });
+  }, 30_000);
+
+  test('0-RTT refused by a restarted gtlsserver (new ticket keys): the GET is sent again in 1-RTT and answered', async () => {
+    let ticket: Awaited<QuicConnection['sessionTicket']> = null;
+    const port = await freeUdpPort();
+    const args = ['--no-http-dump', '-d', dir, '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    let server = await startServer(args, port);
+    try {
+      const first = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      expect((await h3Get(first, '/100')).status).toBe(200);
+      ticket = await first.sessionTicket;
+      await first.close(H3_NO_ERROR, '');
+    } finally {
+      server.kill();
+      await server.exited;
+    }
+    server = await startServer(args, port);
+    try {
+      const second = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket!, earlyData: true });
+      expect(second.earlyData).toBe('offered');
+      const r = await h3Get(second, '/65536');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(65536)));
+      expect(second.earlyData).toBe('rejected');
+      expect(second.handshakeInfo).toMatchObject({ resumed: false, earlyDataAccepted: false });
+      await second.close(H3_NO_ERROR, '');
+      expect(server.log()).not.toMatch(/frm rx \d+ 0RTT/);
+      expect(server.log()).not.toMatch(/QUIC error|TLS handshake error/i);
+    } finally {
+      server.kill();
+    }
+  }, 30_000);
+
   test('gtlsserver --verify-client gets our client certificate and CertificateVerify', async () => {
     await withGtlsserver(['--no-http-dump', '--verify-client'], async (server, port) => {
       const mine = generateSelfSigned({ subjectAltNames: ['client.example'], keyType: 'ed25519' });
@@ -163,28 +216,43 @@ describe('our client against gtlsserver', () => {
 });
 
 /** Serves one 1 MiB file over our minimal HTTP/3 to `runs` gtlsclient runs in a row with `extraArgs`; the log is the last run's. */
-async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = cert, runs = 1, listenOptions: Partial<ListenOptions> = {}) {
-  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate, ...listenOptions });
+async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = cert, runs = 1, listenOptions: Partial<ListenOptions> & { rotateCids?: boolean } = {}) {
+  const { rotateCids, ...opts } = listenOptions;
+  const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['h3'], certificate, ...opts });
+  // The DCIDs of the client's short-header packets (our CIDs are 8 bytes unless QUIC-LB sets them).
+  const dcids = new Set<string>();
+  const cidLen = opts.quicLb ? 1 + opts.quicLb.serverId.length + (opts.quicLb.nonceLength ?? 4) : 8;
+  const net = server.endpoint as unknown as { options: { network: { onReceive(h: (d: Uint8Array, p: number) => void): void } } };
+  const pump = (server.endpoint as unknown as { pump: { receive(d: Uint8Array, p: number): void } }).pump;
+  net.options.network.onReceive((d, p) => { if ((d[0] & 0x80) === 0) dcids.add(Buffer.from(d.subarray(1, 1 + cidLen)).toString('hex')); pump.receive(d, p); });
   const resumed: boolean[] = [];
   const peerCertificates: Uint8Array[][] = [];
   const body = new Uint8Array(1 << 20).map((_, i) => (i * 31 + 7) & 0xff);
   const closes: CloseInfo[] = [];
   const requests: string[] = [];
+  /** Per request stream: whether it came in 0-RTT (stream.early). */
+  const early: boolean[] = [];
   let keyUpdates = 0;
   (async () => {
     for await (const conn of server) {
       conn.closed.then((c) => closes.push(c));
-      resumed.push(conn.handshakeInfo!.resumed);
-      peerCertificates.push(conn.handshakeInfo!.peerCertificates);
+      // With 0-RTT accepted the connection comes before its handshake completes.
+      conn.established.then((info) => { resumed.push(info.resumed); peerCertificates.push(info.peerCertificates); }, () => undefined);
       conn.openStream({ unidirectional: true }).write(controlStreamPreface()).catch(() => undefined);
       (async () => {
         for (;;) {
           const s = await conn.acceptStream().catch(() => null);
           if (!s) return;
           if (s.unidirectional) { s.readAll().catch(() => undefined); continue; } // its control and QPACK streams
+          early.push(s.early);
           const frames = parseFrames(await s.readAll());
           requests.push(frames?.map((f) => f.type).join(',') ?? 'malformed');
-          for (const part of okResponse(body)) await s.write(part);
+          let written = 0;
+          for (const part of okResponse(body)) {
+            await s.write(part);
+            written += part.length;
+            if (rotateCids && written > 256 * 1024 && written - part.length <= 256 * 1024) conn.retireConnectionIds();
+          }
           await s.end();
           await s.finished.catch(() => undefined);
           keyUpdates = conn.stats().keyUpdates;
@@ -204,7 +272,7 @@ async function gtlsclientFetch(extraArgs: string[], certificate: CertifiedKey = 
       for (let i = 0; i < 40 && closes.length <= k; i++) await new Promise((res) => setTimeout(res, 50));
     }
     const file = join(dl, 'file.bin');
-    return { log, requests, closes, keyUpdates, resumed, peerCertificates, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
+    return { log, requests, early, closes, keyUpdates, resumed, peerCertificates, dcids, fileOk: existsSync(file) && sha(readFileSync(file)) === sha(body) };
   } finally {
     await server.close();
   }
@@ -238,6 +306,25 @@ describe('gtlsclient against our server', () => {
     expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, byPeer: true }), expect.objectContaining({ code: H3_NO_ERROR, byPeer: true })]);
   }, 40_000);
 
+  test("gtlsclient sends 0-RTT with our server's ticket: accepted, the request read from 0-RTT (stream.early), answered byte-exact", async () => {
+    const session = join(dir, `session0-${Date.now()}.pem`);
+    const tp = join(dir, `tp0-${Date.now()}.pem`);
+    const r = await gtlsclientFetch([`--session-file=${session}`, `--tp-file=${tp}`], cert, 2, { earlyData: true });
+    expect(r.resumed).toEqual([false, true]);
+    expect(r.early).toEqual([false, true]);
+    expect(r.log).not.toMatch(/Early data was rejected/i);
+    expect(r.fileOk).toBe(true);
+  }, 40_000);
+
+  test('gtlsclient offering 0-RTT to our server without earlyData: refused, resent in 1-RTT, answered', async () => {
+    const session = join(dir, `session1-${Date.now()}.pem`);
+    const tp = join(dir, `tp1-${Date.now()}.pem`);
+    const r = await gtlsclientFetch([`--session-file=${session}`, `--tp-file=${tp}`], cert, 2);
+    expect(r.resumed).toEqual([false, true]);
+    expect(r.early).toEqual([false, false]);
+    expect(r.fileOk).toBe(true);
+  }, 40_000);
+
   test('gtlsclient presents a client certificate our server requires and verifies', async () => {
     const client = generateSelfSigned({ subjectAltNames: ['client.example'] });
     writeFileSync(join(dir, 'client-cert.pem'), client.certPem);
@@ -259,6 +346,39 @@ describe('gtlsclient against our server', () => {
     // Our counter moves only once a packet of the new generation opened and we switched too.
     expect(r.keyUpdates).toBe(1);
     expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
+  }, 30_000);
+});
+
+describe('connection IDs with ngtcp2 (RFC 9000 §5.1)', () => {
+  test('gtlsserver issues several CIDs; we hold them, retire ours (it moves to our new CIDs), and the download stays byte-exact', async () => {
+    await withGtlsserver([], async (server, port) => {
+      const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+      // ngtcp2 gives us up to our active_connection_id_limit (4), the handshake's included.
+      for (let i = 0; i < 40 && conn.stats().peerConnectionIdsHeld < 4; i++) await new Promise((res) => setTimeout(res, 25));
+      expect(conn.stats().peerConnectionIdsHeld).toBe(4);
+      expect(conn.stats().connectionIdsIssued).toBeGreaterThanOrEqual(4); // we gave it ours (its limit: 7 or more)
+      conn.retireConnectionIds();
+      const r = await h3Get(conn, '/1048576');
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(new Uint8Array(1048576)));
+      for (let i = 0; i < 40 && !/RETIRE_CONNECTION_ID/.test(server.log()); i++) await new Promise((res) => setTimeout(res, 50));
+      await conn.close(H3_NO_ERROR, '');
+      const log = server.log();
+      // It received our NEW_CONNECTION_IDs with Retire Prior To and retired the old ones.
+      expect(log).toMatch(/frm rx \d+ 1RTT NEW_CONNECTION_ID\(0x18\) seq=\d+ cid=\S+ retire_prior_to=[1-9]/);
+      expect(log).toMatch(/frm tx \d+ 1RTT RETIRE_CONNECTION_ID\(0x19\) seq=0/);
+      expect(log).not.toMatch(/QUIC error|TLS handshake error/i);
+    });
+  }, 30_000);
+
+  test('gtlsclient downloads from our QUIC-LB server while we rotate CIDs; every CID it sends to carries our server ID', async () => {
+    const serverId = Uint8Array.from([0x0a, 0x0b]);
+    const r = await gtlsclientFetch([], cert, 1, { quicLb: { serverId, configId: 1, nonceLength: 6 }, rotateCids: true } as Partial<ListenOptions>);
+    expect(r.log).toContain('QUIC handshake has been confirmed');
+    expect(r.fileOk).toBe(true);
+    expect(r.closes).toEqual([expect.objectContaining({ code: H3_NO_ERROR, application: true, byPeer: true })]);
+    expect(r.dcids.size).toBeGreaterThanOrEqual(2); // it moved to a CID issued after Retire Prior To
+    for (const id of r.dcids) expect(id.slice(0, 6)).toMatch(/^[23][0-9a-f]0a0b$/); // config rotation 1 (0b001xxxxx), then the server ID
   }, 30_000);
 });
 

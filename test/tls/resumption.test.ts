@@ -141,8 +141,13 @@ describe('0-RTT', () => {
     s.c.advance(2_000);
     const p = pair({ now: s.c.date, server: s.server, client: { session: s.ticket, earlyData: true } });
     const outs = run(p.client, p.server);
-    // The early data write secret comes with the ClientHello, before any server byte.
-    expect(outs.client.slice(0, 2).map((o) => (o.type === 'secret' ? `${o.level}/${o.direction}` : o.type))).toEqual(['handshake-data', '1/write']);
+    // The early data write secret comes with the ClientHello, before any server byte,
+    // after the ticket's remembered transport parameters (RFC 9000 §7.4.1) it is used under.
+    expect(outs.client.slice(0, 3).map((o) => (o.type === 'secret' ? `${o.level}/${o.direction}` : o.type))).toEqual(['handshake-data', 'remembered-transport-parameters', '1/write']);
+    // The server's answer reaches the transport before its new parameters do.
+    const order = outs.client.map((o) => o.type).filter((t) => t === 'early-data' || t === 'peer-transport-parameters');
+    expect(order).toEqual(['early-data', 'peer-transport-parameters']);
+    expect(outs.client.find((o) => o.type === 'early-data')).toEqual({ type: 'early-data', accepted: true });
     expect(expectMatchingSecrets(outs)).toEqual(['1/write', '2/read', '2/write', '3/read', '3/write']);
     expect(info(outs.client)).toMatchObject({ resumed: true, earlyDataAccepted: true });
     expect(info(outs.server)).toMatchObject({ resumed: true, earlyDataAccepted: true });

@@ -12,11 +12,11 @@ import type { CloseInfo } from '../connection';
 import {
   QLOG_PACKET_SENT, QLOG_PACKET_RECEIVED, QLOG_PACKET_LOST, QLOG_PACKET_DROPPED,
   QLOG_LOST_REORDERING, QLOG_LOST_TIME, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE,
-  SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP,
+  SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, QLOG_SPACE_ZERO_RTT,
 } from '../../core/abi.generated';
 
 const RS = '\x1e';
-const PACKET_TYPES: Record<number, string> = { [SPACE_INITIAL]: 'initial', [SPACE_HANDSHAKE]: 'handshake', [SPACE_APP]: '1RTT' };
+const PACKET_TYPES: Record<number, string> = { [SPACE_INITIAL]: 'initial', [SPACE_HANDSHAKE]: 'handshake', [SPACE_APP]: '1RTT', [QLOG_SPACE_ZERO_RTT]: '0RTT' };
 const METRIC_NAMES = ['congestion_window', 'bytes_in_flight', 'smoothed_rtt', 'latest_rtt', 'rtt_variance', 'min_rtt', 'ssthresh', 'pto_count'];
 /** Metrics the core reports in µs; qlog wants ms. */
 const METRIC_IS_TIME = [false, false, true, true, true, true, false, false];
