@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { makeSim, connectSim, runUntil, cert, type SimOptions } from './sim';
 import { QUIC_V1, QUIC_V2 } from '../../host/transport/endpoint';
-import { createTlsClient } from '../../host/tls/engine';
+import { createTlsClient, SessionTicketIssuer } from '../../host/tls/engine';
 import type { QuicConnection } from '../../host/transport/connection';
 
 const TYPES_V1 = ['Initial', '0-RTT', 'Handshake', 'Retry'];
@@ -371,5 +371,46 @@ describe('session tickets belong to a version (RFC 9369 §5)', () => {
     expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
     const v2 = (await connectSim(sim, { session: ticket!, version: QUIC_V2 }))!;
     expect(v2.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+});
+
+describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
+  test('a v1 resumption with 0-RTT moved to v2: the early request is read, every 0-RTT packet stays v1', async () => {
+    const issuer = new SessionTicketIssuer();
+    // A ticket from a v1 connection.
+    const first = makeSim({ seed: 41, server: { sessionTickets: issuer, earlyData: true } });
+    const c1 = (await connectSim(first))!;
+    expect(c1.client.version).toBe(QUIC_V1);
+    let ticket: Awaited<typeof c1.client.sessionTicket> | undefined;
+    c1.client.sessionTicket.then((t) => { ticket = t; });
+    expect(await runUntil(first.clock, () => ticket !== undefined)).toBe(true);
+    expect(ticket).not.toBeNull();
+
+    // The same service, now preferring v2.
+    const sim = tappedSim({ seed: 42, aToB: { delayUs: 10_000 }, bToA: { delayUs: 10_000 }, server: { sessionTickets: issuer, earlyData: true, versions: [QUIC_V2, QUIC_V1] } });
+    let server: QuicConnection | null = null;
+    let serverGot: Uint8Array | null = null;
+    sim.server.accept().then((c) => {
+      server = c;
+      c.acceptStream().then(async (s) => { serverGot = await s.readAll(); await s.end(serverGot); }, () => undefined);
+    }, () => undefined);
+    const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], session: ticket!, earlyData: true, version: QUIC_V1 });
+    expect(client.earlyData).toBe('offered');
+    const request = new Uint8Array(3000).map((_, i) => (i * 7) & 0xff);
+    const s = client.openStream();
+    let echoed: Uint8Array | null = null;
+    s.readAll().then((d) => { echoed = d; }, () => undefined);
+    void s.end(request);
+    expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null)).toBe(true);
+    expect(sha(serverGot!)).toBe(sha(request));
+    expect(sha(echoed!)).toBe(sha(request));
+    expect(client.version).toBe(QUIC_V2);
+    expect(server!.version).toBe(QUIC_V2);
+    expect(client.earlyData).toBe('accepted');
+    expect(client.handshakeInfo).toMatchObject({ resumed: true, earlyDataAccepted: true });
+    const early = sim.seen.client.filter((p) => p.endsWith('0-RTT'));
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((p) => p === 'v1 0-RTT')).toBe(true);
+    expect(sim.seen.server.every((p) => p.startsWith('v2 '))).toBe(true);
   });
 });
