@@ -37,6 +37,7 @@
 //   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221)
 //   abi/tparams.ts  transport parameters (§18) encode/decode/validate
 //   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
+//   abi/datagrams.ts  DATAGRAM frames (RFC 9221): send, read, limits, counters
 //   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
 //   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
 //   abi/versions.ts QUIC versions and compatible version negotiation (RFC 9368)
@@ -46,5 +47,6 @@ export * from "./abi/wire-packets";
 export * from "./abi/wire-frames";
 export * from "./abi/tparams";
 export * from "./abi/conn";
+export * from "./abi/datagrams";
 export * from "./abi/crypto";
 export * from "./abi/versions";

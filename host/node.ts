@@ -23,7 +23,7 @@ import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificate
 import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
-import { checkAlpn, checkGroups, checkOptionsObject, describe, parsePort, parseCipherSuites, type CipherSuiteName } from './api/options';
+import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
 import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
@@ -51,6 +51,8 @@ interface CommonOptions {
   /** ALPN protocol ids, most preferred first (QUIC requires one). */
   alpn: string[];
   transport?: TransportConfig;
+  /** Unreliable datagrams (RFC 9221): `{}` turns them on with defaults; see DatagramOptions. */
+  datagrams?: DatagramOptions;
   /** TLS 1.3 cipher suites to offer or accept, most preferred first (default: all three). */
   cipherSuites?: CipherSuiteName[];
   /** Key exchange groups, most preferred first (default: x25519, then secp256r1). */
@@ -104,6 +106,10 @@ export interface ListenOptions extends CommonOptions {
   quicLb?: EndpointConfig['quicLb'];
   /** Connection IDs from this function instead of random bytes (see EndpointConfig.cidGenerator). */
   cidGenerator?: EndpointConfig['cidGenerator'];
+  /** When to answer with Retry to validate a client's address first (RFC 9000 §8.1.2): 'under-load' (default), 'always', 'never'. */
+  retry?: EndpointConfig['retry'];
+  /** Retry and NEW_TOKEN token lifetimes, and whether NEW_TOKEN is sent (default 10 s, 1 day, yes). */
+  addressTokens?: EndpointConfig['addressTokens'];
   /**
    * QUIC versions accepted, most preferred first (default [1, 2], keeping each client's
    * choice). Given explicitly, the order is a preference: a client whose first flight is
@@ -261,6 +267,7 @@ async function resolveAddress(address: unknown, name: string): Promise<string> {
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkOptionsObject(opts, 'listen()', ['alpn']);
   const tls = tlsSettings(opts);
+  datagramConfig(opts.datagrams); // before anything is bound
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const port = parsePort(opts.port ?? 0, 'port', true);
   const versions = parseVersions(opts.versions, 'versions');
@@ -270,8 +277,9 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      earlyData: opts.earlyData, tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
-      localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset, versions,
+      earlyData: opts.earlyData, tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
+      retry: opts.retry, addressTokens: opts.addressTokens, versions,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -292,6 +300,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const wait: WaitOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
+  datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');
   const version = firstFlightVersion(opts.version, versions, opts.session);
@@ -335,7 +344,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, statelessReset: opts.statelessReset, versions: v.versions,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {

@@ -16,6 +16,8 @@ export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions, Connect
 export type { WaitOptions } from './api/abort';
 export { QuicStream, QuicStreamError } from './transport/stream';
 export type { StreamData, WriteOptions } from './transport/stream';
+export type { DatagramOutcome, DatagramSendOptions, DatagramStats } from './transport/datagrams';
+export type { DatagramOptions } from './api/options';
 export type { HandshakeInfo } from './tls/types';
 export { SessionTicketIssuer, encodeSessionTicket, decodeSessionTicket } from './tls/engine';
 export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } from './tls/engine';
@@ -27,6 +29,7 @@ export { QUIC_V1, QUIC_V2 } from './core/abi.generated';
 export type { QuicVersionNumber } from './api/versions';
 export { QuicVersionNegotiationError } from './api/versions';
 export type { QuicLbConfig, StatelessResetOptions } from './transport/endpoint';
+export type { RetryMode, AddressTokenOptions } from './transport/address-validation';
 export { DgramPair } from './net/dgram-pair';
 export type { LinkImpairments } from './net/dgram-pair';
 export { VirtualClock } from './net/virtual-clock';

@@ -40,6 +40,8 @@ export const SOURCES = [
   { file: 'assembly/wire/tparams.ts', names: ['TpId'] },
   { file: 'assembly/conn/qlog.ts', pick: /^QLOG_/ },
   { file: 'assembly/endpoint/cid-gen.ts', pick: /^CID_GEN_/ },
+  { file: 'assembly/conn/datagrams.ts', pick: /^DATAGRAM_/ },
+  { file: 'assembly/abi/datagram-stats.ts', names: ['DatagramStats'] },
 ];
 
 /** Evaluates a constant initializer (literals, unary/binary integer arithmetic, earlier names) as a BigInt. */

@@ -4,10 +4,15 @@
 // through the scratch region (ioScratchPtr) unless stated.
 //
 //   coreSeed(a, b, c, d)                       seed the PRNG (CIDs, reset tokens)
-//   endpointConfigure(localCidLen, isServer)  (Retry comes with the complete transport, issue 18)
+//   endpointConfigure(localCidLen, isServer)  (Retry policy: endpointSetRetry)
 //   endpointSetLimits(maxConnections, maxHalfOpen, maxHalfOpenPerPath, handshakeTimeoutMs)
 //                                              connection and half-open caps (endpoint/half-open.ts), the
 //                                              handshake deadline; 0 or -TRANSPORT_PARAMETER_ERROR for a bad value
+//   endpointSetRetry(mode, retryTokenLifetimeMs, newTokenLifetimeMs, sendNewToken)
+//                                              address validation (endpoint/retry.ts): mode 0 never 1 always 2 under load
+//   connInitialDcid(conn)                      DCID of the Initial keys (after a RETRY event: the Retry's SCID) → scratch
+//   connSetToken(conn, len)                    client, before its first Initial: a NEW_TOKEN token from scratch
+//   connNewToken(conn)                         client: the NEW_TOKEN token received (NEW_TOKEN event) → scratch
 //   endpointPathInUse(path)                    connections on a path handle (0: the host may forget its address)
 //   endpointStats()                            pointer to f64 endpoint counters (ENDPOINT_STATS_* below)
 //   endpointSetQlog(on)                        report packet events to the host's qlog import (conn/qlog.ts)
@@ -70,6 +75,7 @@ import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
 import { writeVersionInfo, checkPeerVersionInfo } from "../conn/versions";
 import { CID_GEN_RANDOM, CID_GEN_QUIC_LB, CID_GEN_HOST } from "../endpoint/cid-gen";
+import { retry, RETRY_NEVER, RETRY_UNDER_LOAD } from "../endpoint/retry";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
 
 import { ERR_NO_CONNECTION } from "../wire/errors";
@@ -138,6 +144,19 @@ export function coreCollect(): void {
   __collect();
 }
 
+/**
+ * Address validation (RFC 9000 §8.1, endpoint/retry.ts): mode 0 never, 1 always, 2 under
+ * load; token lifetimes in ms; sendNewToken 1 to send a NEW_TOKEN after each handshake.
+ */
+export function endpointSetRetry(mode: i32, retryTokenLifetimeMs: f64, newTokenLifetimeMs: f64, sendNewToken: i32): i32 {
+  if (mode < RETRY_NEVER || mode > RETRY_UNDER_LOAD || !(retryTokenLifetimeMs > 0) || !(newTokenLifetimeMs > 0)) return -TRANSPORT_PARAMETER_ERROR;
+  retry.mode = mode;
+  retry.retryTokenLifetime = retryTokenLifetimeMs * 1000;
+  retry.newTokenLifetime = newTokenLifetimeMs * 1000;
+  retry.sendNewToken = sendNewToken != 0;
+  return 0;
+}
+
 export function endpointPathInUse(path: i32): i32 {
   return pathInUse(path);
 }
@@ -158,7 +177,11 @@ export const ENDPOINT_STATS_RESETS_SENT: i32 = 11;
 export const ENDPOINT_STATS_RESETS_RATE_LIMITED: i32 = 12;
 export const ENDPOINT_STATS_RESETS_TOO_SMALL: i32 = 13;
 export const ENDPOINT_STATS_RESETS_RECEIVED: i32 = 14;
-const endpointStatsBlock: usize = heap.alloc(16 * 8);
+export const ENDPOINT_STATS_RETRIES_SENT: i32 = 15;
+export const ENDPOINT_STATS_TOKENS_ACCEPTED: i32 = 16;
+export const ENDPOINT_STATS_TOKENS_REFUSED: i32 = 17;
+export const ENDPOINT_STATS_NEW_TOKENS_SENT: i32 = 18;
+const endpointStatsBlock: usize = heap.alloc(32 * 8);
 
 export function endpointStats(): i32 {
   const b = endpointStatsBlock, k = ep.counters;
@@ -177,6 +200,10 @@ export function endpointStats(): i32 {
   store<f64>(b + 96, ep.reset.rateLimited);
   store<f64>(b + 104, ep.reset.tooSmall);
   store<f64>(b + 112, ep.reset.received);
+  store<f64>(b + 120, retry.retriesSent);
+  store<f64>(b + 128, retry.tokensAccepted);
+  store<f64>(b + 136, retry.tokensRefused);
+  store<f64>(b + 144, retry.newTokensSent);
   return <i32>b;
 }
 
@@ -203,6 +230,35 @@ export function connOriginalDcid(conn: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   memory.copy(scratchBuf, c.ids.originalDcid.dataStart, <usize>c.ids.originalDcid.length);
   return c.ids.originalDcid.length;
+}
+
+/** The DCID the connection's Initial keys come from (the original DCID, or the Retry's SCID after a Retry). */
+export function connInitialDcid(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  const d = c.ids.clientFirstDcid();
+  memory.copy(scratchBuf, d.dataStart, <usize>d.length);
+  return d.length;
+}
+
+/** Client, before its first Initial: a NEW_TOKEN token (len bytes in scratch) to send in its Initials (§8.1.3). */
+export function connSetToken(conn: i32, len: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  if (c.isServer || len < 0 || len > 512 || c.ids.retrySource.length) return -INTERNAL_ERROR;
+  const t = new Uint8Array(len);
+  memory.copy(t.dataStart, scratchBuf, <usize>len);
+  c.ids.token = t;
+  return 0;
+}
+
+/** Client: the latest NEW_TOKEN token received, copied to scratch; its length. */
+export function connNewToken(conn: i32): i32 {
+  const c = getConn(conn);
+  if (!c) return -ERR_NO_CONNECTION;
+  const t = c.receivedToken;
+  memory.copy(scratchBuf, t.dataStart, <usize>t.length);
+  return t.length;
 }
 
 export function connLocalTransportParams(conn: i32): i32 {
@@ -235,6 +291,12 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
       const odl = c.peerTp.bytesLen(TpId.ORIGINAL_DESTINATION_CONNECTION_ID);
       if (odl < 0) r = -TRANSPORT_PARAMETER_ERROR;
       else if (!sameCid(c.ids.originalDcid, c.peerTp.bytesPtr(TpId.ORIGINAL_DESTINATION_CONNECTION_ID), odl)) r = -PROTOCOL_VIOLATION;
+      else {
+        // §7.3: retry_source_connection_id is present exactly when we followed a Retry, and names its SCID.
+        const rsl = c.peerTp.bytesLen(TpId.RETRY_SOURCE_CONNECTION_ID);
+        const rs = c.ids.retrySource;
+        if (rs.length == 0 ? rsl >= 0 : rsl < 0 || !sameCid(rs, c.peerTp.bytesPtr(TpId.RETRY_SOURCE_CONNECTION_ID), rsl)) r = -TRANSPORT_PARAMETER_ERROR;
+      }
     }
   }
   if (r == 0 && !c.isServer) r = checkNewParams(c); // §7.4.1: a server accepting 0-RTT keeps its limits
@@ -466,6 +528,7 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.LOCAL_CIDS_ISSUED, <f64>c.ids.nextLocalSeq);
   putStat(Stats.PEER_CID_SEQUENCE, <f64>c.ids.activeSeq);
   putStat(Stats.PEER_CIDS_HELD, <f64>c.ids.peers.length);
+  putStat(Stats.RETRIES_RECEIVED, <f64>c.retriesReceived);
   return <i32>stats;
 }
 

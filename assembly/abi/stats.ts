@@ -68,8 +68,10 @@ export namespace Stats {
   export const PEER_CID_SEQUENCE: i32 = 25;
   /** The peer's CIDs we hold (at most our active_connection_id_limit). */
   export const PEER_CIDS_HELD: i32 = 26;
+  /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
+  export const RETRIES_RECEIVED: i32 = 27;
   /** Number of slots. */
-  export const COUNT: i32 = 27;
+  export const COUNT: i32 = 28;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

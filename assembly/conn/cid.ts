@@ -42,6 +42,9 @@ export class PeerCid {
   token: Uint8Array = NO_TOKEN;
 }
 
+/** One shared empty array for the optional CIDs and tokens below (never written in place: fields are replaced). */
+export const NO_BYTES = new Uint8Array(0);
+
 export class ConnectionIds {
   /** Our first CID: the SCID of our long headers (chosen by the endpoint's generator). */
   local: Uint8Array = new Uint8Array(0);
@@ -95,6 +98,16 @@ export class ConnectionIds {
     this.peers.length = 0;
     this.peers.push(new PeerCid(0, cid));
     this.activeSeq = 0;
+  }
+
+  /** The SCID of the Retry the client followed (server: the DCID the validated client used); empty without Retry (§7.3). */
+  retrySource: Uint8Array = NO_BYTES;
+  /** Client: the address validation token echoed in every Initial (§8.1: from a Retry or a NEW_TOKEN). */
+  token: Uint8Array = NO_BYTES;
+
+  /** The DCID of the client's current Initials: the one its Initial keys come from (RFC 9001 §5.2). */
+  clientFirstDcid(): Uint8Array {
+    return this.retrySource.length ? this.retrySource : this.originalDcid;
   }
 
   /** A client adopts the SCID of the server's first Initial as its DCID (§7.2). */

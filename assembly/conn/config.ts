@@ -24,7 +24,11 @@ export namespace ConfigKey {
   export const MAX_RECEIVE_WINDOW: i32 = 16;
   /** Send buffer per stream: writes beyond it are refused until data is acknowledged. */
   export const STREAM_SEND_BUFFER: i32 = 17;
-  export const COUNT: i32 = 18;
+  /** Bytes of datagrams waiting to be sent (conn/datagrams.ts): beyond it the oldest are dropped. */
+  export const DATAGRAM_SEND_QUEUE: i32 = 18;
+  /** Bytes of received datagrams waiting for the host: beyond it the oldest are dropped. */
+  export const DATAGRAM_RECV_QUEUE: i32 = 19;
+  export const COUNT: i32 = 20;
 }
 
 const DEFAULTS: StaticArray<f64> = [
@@ -46,6 +50,8 @@ const DEFAULTS: StaticArray<f64> = [
   0,            // keep-alive off
   16777216,     // max receive window: 16 MiB
   1048576,      // stream send buffer: 1 MiB
+  65536,        // datagram send queue: 64 KiB
+  65536,        // datagram receive queue: 64 KiB
 ];
 
 export class Config {
@@ -71,6 +77,7 @@ export class Config {
     if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && (value < 2 || value > 16)) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
     if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
+    if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
     unchecked(this.v[key] = value);
     return true;
   }

@@ -12,10 +12,11 @@ import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
-import { ConnectionIds } from "./cid";
+import { ConnectionIds, NO_BYTES } from "./cid";
 import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
+import { Datagrams } from "./datagrams";
 
 /** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
 const sharedEmptyParams = new TransportParams();
@@ -58,6 +59,8 @@ export class Connection {
   // Handshake progress.
   handshakeComplete: bool = false;
   handshakeConfirmed: bool = false;
+  /** DATAGRAM state (conn/datagrams.ts), created at first use. */
+  datagrams: Datagrams | null = null;
   /** Control frames owed to the peer (conn/pending.ts). */
   pending: Pending = new Pending();
 
@@ -106,6 +109,14 @@ export class Connection {
   elicitingSinceReceive: bool = false;
   /** Last packet received or ack-eliciting packet sent: the keep-alive timer's base. */
   lastActivity: f64 = 0;
+
+  // Address validation (conn/retry.ts, conn/new-token.ts).
+  /** Client: Retry packets followed (0 or 1). */
+  retriesReceived: u32 = 0;
+  /** Client: the latest NEW_TOKEN token from the server (the host reads it on the NEW_TOKEN event). */
+  receivedToken: Uint8Array = NO_BYTES;
+  /** Server: our NEW_TOKEN token until the client acknowledges it. */
+  sentToken: Uint8Array = NO_BYTES;
 
   // Statistics.
   packetsSent: u64 = 0;
@@ -166,6 +177,8 @@ export class Connection {
     if (this.isServer) {
       tp.setBytes(TpId.ORIGINAL_DESTINATION_CONNECTION_ID, this.ids.originalDcid.dataStart, this.ids.originalDcid.length);
       tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.ids.resetToken.dataStart, 16);
+      // §7.3: after a Retry, the SCID of that Retry (the client's DCID now).
+      if (this.ids.retrySource.length) tp.setBytes(TpId.RETRY_SOURCE_CONNECTION_ID, this.ids.retrySource.dataStart, this.ids.retrySource.length);
     }
     this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
     this.recvWindow = this.recvMaxData;

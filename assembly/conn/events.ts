@@ -42,7 +42,12 @@ export namespace EventKind {
   export const CLOSING: u32 = 10;
   /** The connection is gone and its handle may be reused after this event. */
   export const CLOSED: u32 = 11;
-  // 12 and 13 are retired (DATAGRAM and QLOG were never raised; qlog uses its own import).
+  /**
+   * Datagrams (conn/datagrams.ts): c = DATAGRAM_READABLE (the receive queue was empty and
+   * is not), or the outcome of the tracked datagram with id a: DATAGRAM_ACKED, _LOST, _DROPPED.
+   */
+  export const DATAGRAM: u32 = 12;
+  // 13 is retired (QLOG was never raised; qlog uses its own import).
   /** The core dropped the keys of a level (RFC 9001 §4.9); a = level. The host frees its key-table entries. */
   export const KEYS_DISCARDED: u32 = 14;
   /** The peer raised MAX_STREAMS: more local streams may be opened; a = 1 bidirectional, 0 unidirectional. */
@@ -55,8 +60,12 @@ export namespace EventKind {
   export const PATH_UNUSED: u32 = 18;
   /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0, c = the first of our versions it offers (RFC 9368 §2.1), or 0. CLOSED follows. */
   export const VERSION_NEGOTIATION: u32 = 19;
+  /** A client followed a Retry (RFC 9000 §17.2.5.2): the host derives the Initial keys again from connInitialDcid and installs them. */
+  export const RETRY: u32 = 20;
+  /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
+  export const NEW_TOKEN: u32 = 21;
   /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
-  export const VERSION_CHANGED: u32 = 20;
+  export const VERSION_CHANGED: u32 = 22;
 }
 
 const RECORD_SIZE: u32 = 32;

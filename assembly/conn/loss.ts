@@ -6,8 +6,10 @@ import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space"
 import { onHandshakeDoneLost } from "./close";
 import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MAX_STREAM_DATA,
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
-  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED, SF_NEW_CONNECTION_ID, SF_RETIRE_CONNECTION_ID } from "../recovery/sent";
+  SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED, SF_NEW_CONNECTION_ID, SF_RETIRE_CONNECTION_ID, SF_DATAGRAM, SF_NEW_TOKEN } from "../recovery/sent";
 import { onNewCidAcked, onNewCidLost, onRetireCidAcked, onRetireCidLost } from "./cid";
+import { onDatagramAcked, onDatagramsLost } from "./datagrams";
+import { onNewTokenLost, onNewTokenAcked } from "./new-token";
 import { GRANULARITY } from "../recovery/rtt";
 import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
 import { Frame } from "./frame";
@@ -71,6 +73,8 @@ function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
       case SF_RESET_STREAM: onResetStreamAcked(c, f); break;
       case SF_NEW_CONNECTION_ID: onNewCidAcked(c.ids, f); break;
       case SF_RETIRE_CONNECTION_ID: onRetireCidAcked(c.ids, f); break;
+      case SF_DATAGRAM: onDatagramAcked(c, f); break;
+      case SF_NEW_TOKEN: onNewTokenAcked(c); break;
       default: break; // the others need nothing on acknowledgment
     }
   }
@@ -78,6 +82,7 @@ function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
 
 function onPacketLost(c: Connection, sp: PacketSpace, p: SentPacket): void {
   c.packetsLost++;
+  onDatagramsLost(c, sp, p); // reported, not requeued (RFC 9221 §5.2)
   requeueFrames(c, sp, p);
 }
 
@@ -98,6 +103,7 @@ export function requeueFrames(c: Connection, sp: PacketSpace, p: SentPacket): vo
       case SF_STOP_SENDING: onStopSendingLost(c, f); break;
       case SF_NEW_CONNECTION_ID: onNewCidLost(c.ids, c.pending, f); break;
       case SF_RETIRE_CONNECTION_ID: onRetireCidLost(c.ids, c.pending, f); break;
+      case SF_NEW_TOKEN: onNewTokenLost(c); break;
       default: break; // ACK, PING, *_BLOCKED: sent fresh when still relevant
     }
   }

@@ -26,6 +26,8 @@ export class Pending {
   maxStreamsUni: bool = false;
   /** STREAMS_BLOCKED: BLOCKED_BIDI | BLOCKED_UNI. */
   streamsBlocked: i32 = 0;
+  /** NEW_TOKEN (server, §8.1.3): the token is Connection.sentToken (conn/new-token.ts). */
+  newToken: bool = false;
   /** A PING (the host asked, or keep-alive). */
   ping: bool = false;
   /** NEW_CONNECTION_ID or RETIRE_CONNECTION_ID owed (which ones: conn/cid.ts). */

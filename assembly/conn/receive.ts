@@ -24,6 +24,9 @@ import { onPathFrame } from "./path";
 import { ConfigKey } from "./config";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
+import { onDatagramFrame } from "./datagrams";
+import { onRetry } from "./retry";
+import { onNewToken } from "./new-token";
 import { onOtherVersion, OTHER_VERSION_DROP, OTHER_VERSION_CURRENT_KEYS, OTHER_VERSION_ORIGINAL_KEYS } from "./versions";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
@@ -67,7 +70,8 @@ function spaceOfType(t: i32): i32 {
 function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const t = hdrType;
   if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
-  if (t == PacketType.RETRY || t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
+  if (t == PacketType.RETRY) { if (!onRetry(c, p, n)) c.packetsDropped++; return; }
+  if (t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
   // Another version than the connection's: compatible version negotiation (conn/versions.ts) may take it.
   const otherVersion = hdrIsLong && hdrVersion != c.version ? onOtherVersion(c, t, hdrVersion) : OTHER_VERSION_CURRENT_KEYS;
   if (otherVersion == OTHER_VERSION_DROP) { c.packetsDropped++; return; }
@@ -218,15 +222,12 @@ function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
       return onBlocked(c, f);
     case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
     case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
-    case <i32>FrameType.NEW_TOKEN:
-      if (c.isServer) return -PROTOCOL_VIOLATION; // §19.7
-      return 0;
+    case <i32>FrameType.NEW_TOKEN: return onNewToken(c, f);
     case <i32>FrameType.PATH_CHALLENGE:
     case <i32>FrameType.PATH_RESPONSE:
       return onPathFrame(c.path, f);
     case <i32>FrameType.DATAGRAM:
-    case <i32>FrameType.DATAGRAM_LEN:
-      return -PROTOCOL_VIOLATION; // we never advertise max_datagram_frame_size (RFC 9221 §3)
+    case <i32>FrameType.DATAGRAM_LEN: return onDatagramFrame(c, f);
     default:
       return -FRAME_ENCODING_ERROR;
   }

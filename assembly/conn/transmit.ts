@@ -24,6 +24,8 @@ import { setLossTimer } from "./loss";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_SENT, QLOG_SPACE_ZERO_RTT } from "./qlog";
 import { maybeInitiate } from "./keyupdate";
 import { earlyCanSend } from "./early";
+import { writeDatagrams } from "./datagrams";
+import { writeNewToken } from "./new-token";
 
 
 
@@ -105,7 +107,8 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     hlen = buildShortHeader(p, end, c.ids.peer.dataStart, c.ids.peer.length, pn, pnLen, <i32>c.keys.writePhase, 0);
   } else {
     hlen = buildLongHeader(p, end, si == SPACE_INITIAL ? PacketType.INITIAL : PacketType.HANDSHAKE, c.version,
-      c.ids.peer.dataStart, c.ids.peer.length, c.ids.local.dataStart, c.ids.local.length, 0, 0, pn, pnLen, 2);
+      c.ids.peer.dataStart, c.ids.peer.length, c.ids.local.dataStart, c.ids.local.length,
+      si == SPACE_INITIAL ? c.ids.token.dataStart : 0, si == SPACE_INITIAL ? c.ids.token.length : 0, pn, pnLen, 2); // §17.2.2: the client's token (empty for a server)
     lengthOffset = builtLengthOffset;
     lengthSize = builtLengthSize;
   }
@@ -193,9 +196,11 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
 
 function writeAppFrames(c: Connection, q: usize, end: usize, now: f64): usize {
   q = writeHandshakeDone(c, q, end);
+  q = writeNewToken(c, q, end);
   q = writeFlowFrames(c, q, end);
   q = writeCidFrames(c.ids, c.pending, q, end);
   q = writeStreamControl(c, q, end);
+  q = writeDatagrams(c, q, end);
   // Stream data: most urgent first (0 = highest), round robin within an urgency level.
   const ids = c.streamIds;
   const count = ids.length;

@@ -30,6 +30,8 @@ import { CidGenerator } from "./cid-gen";
 import { StatelessReset, endsWithToken } from "./stateless-reset";
 import { MAX_ISSUED } from "../conn/cid";
 import { TpId } from "../wire/tparams";
+import { TOKEN_MAX } from "./address-token";
+import { retry, mintNewToken, checkInitialToken, shouldRetry, queueRetry, pollRetry, retryTxPath, retryOdcid, retryOdcidLen, TOKEN_NONE, TOKEN_VALID_RETRY } from "./retry";
 
 /** Counters the host reads through endpointStats (abi/conn.ts). */
 export class EndpointCounters {
@@ -140,7 +142,10 @@ function release(c: Connection): void {
   const tok = c.ids.registeredToken;
   if (tok) { ep.reset.tokens.delete(tok.dataStart, 16, h); c.ids.registeredToken = null; }
   if (c.ids.local.length == 0 && ep.byPath.has(c.path.handle) && ep.byPath.get(c.path.handle) == h) ep.byPath.delete(c.path.handle);
-  if (c.isServer && c.ids.originalDcid.length) ep.cids.delete(c.ids.originalDcid.dataStart, c.ids.originalDcid.length, h);
+  if (c.isServer) {
+    const first = c.ids.clientFirstDcid();
+    if (first.length) ep.cids.delete(first.dataStart, first.length, h);
+  }
   ep.halfOpen.remove(h, c.path.handle);
   ep.timers.remove(h);
   ep.conns[h] = null;
@@ -250,6 +255,12 @@ export function connect(version: u32, path: i32, now: f64): i32 {
 export function onHandshakeComplete(c: Connection): void {
   unchecked(ep.hsDeadline[c.handle] = Infinity);
   ep.halfOpen.remove(c.handle, c.path.handle);
+  if (c.isServer && retry.sendNewToken) {
+    // §8.1.3: a token for the client's next connection, bound to its address.
+    const t = new Uint8Array(TOKEN_MAX);
+    const n = mintNewToken(t.dataStart, c.path.handle, ep.lastNow);
+    if (n > 0) { c.sentToken = t.subarray(0, n); c.pending.newToken = true; }
+  }
 }
 
 function drop(): i32 {
@@ -308,9 +319,16 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
 function accept(p: usize, n: i32, end: usize, path: i32, now: f64): i32 {
   // Cheap refusals first: they cost no key derivation.
   if (ep.live >= ep.maxConnections && ep.halfOpen.count == 0) { ep.counters.refusedFull++; return drop(); }
-  // A path (source address and port) gets a bounded share of the half-open slots.
-  // (The complete transport answers with Retry here when under load, RFC 9000 §8.1.2.)
-  if (ep.halfOpen.onPath(path) >= ep.maxHalfOpenPerPath) { ep.counters.refusedPerPath++; return drop(); }
+  // §8.1: a valid token proves the address; without one, Retry when the policy says so
+  // (endpoint/retry.ts) — before any key derivation, and with no state kept.
+  const token = checkInitialToken(path, now);
+  if (token == TOKEN_NONE && shouldRetry(ep.halfOpen.count, ep.maxHalfOpen, ep.halfOpen.onPath(path), ep.maxHalfOpenPerPath)) {
+    queueRetry(path, ep.localCidLen, now);
+    return 0;
+  }
+  // A path (source address and port) gets a bounded share of the half-open slots; a
+  // validated address is exempt (it is not spoofed, and may be a NAT of many clients).
+  if (token == TOKEN_NONE && ep.halfOpen.onPath(path) >= ep.maxHalfOpenPerPath) { ep.counters.refusedPerPath++; return drop(); }
   const dcid = hdrDcid, dcidLen = hdrDcidLen, scid = hdrScid, scidLen = hdrScidLen, version = hdrVersion;
   if (!initialAuthenticates(version, dcid, dcidLen, p, n, <i32>(hdrPnOffset - p))) {
     ep.counters.initialsUnauthenticated++;
@@ -321,15 +339,22 @@ function accept(p: usize, n: i32, end: usize, path: i32, now: f64): i32 {
   const h = allocHandle();
   if (h < 0) { ep.counters.refusedFull++; return drop(); }
   const c = newConnection(h, true, version, path);
-  const odcid = new Uint8Array(dcidLen);
-  memory.copy(odcid.dataStart, dcid, <usize>dcidLen);
-  c.ids.originalDcid = odcid;
+  const first = new Uint8Array(dcidLen);
+  memory.copy(first.dataStart, dcid, <usize>dcidLen);
+  if (token == TOKEN_VALID_RETRY) {
+    // §7.3: the client's first DCID came back in the token; the one it uses now is our Retry's SCID.
+    const odcid = new Uint8Array(retryOdcidLen);
+    memory.copy(odcid.dataStart, retryOdcid, <usize>retryOdcidLen);
+    c.ids.originalDcid = odcid;
+    c.ids.retrySource = first;
+  } else c.ids.originalDcid = first;
+  if (token != TOKEN_NONE) c.path.validated = true; // §8.1.2, §8.1.3: no amplification limit
   const peer = new Uint8Array(scidLen);
   memory.copy(peer.dataStart, scid, <usize>scidLen);
   c.ids.setFirstPeer(peer);
   c.setupLocal(now);
   register(c, now);
-  ep.cids.set(odcid.dataStart, odcid.length, h);
+  ep.cids.set(first.dataStart, first.length, h);
   ep.halfOpen.add(h, path);
   pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, 0, 0);
   // Keys are not installed yet: the packet is buffered and replayed when they are; so is
@@ -380,6 +405,8 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
     txPath = ep.reset.pendingPath; txConn = 0;
     return rs.length;
   }
+  const rn = pollRetry(out, cap);
+  if (rn > 0) { txPath = retryTxPath; txConn = 0; return rn; }
   const q = ep.sendQueue;
   while (q.length) {
     const h = q.shift();

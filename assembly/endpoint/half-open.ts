@@ -3,8 +3,8 @@
 // They are capped per endpoint and per path (a source address and port), kept in age
 // order so that, when the endpoint's cap is reached, the oldest half-open connection
 // is evicted for the new one — never an established one (issue 17; RFC 9000 §21.1.1.1
-// leaves the policy to the server, §8.1 the Retry answer the complete transport adds
-// at the hook in endpoint.ts).
+// leaves the policy to the server). Before a slot is taken, retry.ts answers with a
+// stateless Retry once half the table is full or the path has its share (§8.1.2).
 
 export class HalfOpenList {
   private prev: StaticArray<i32> = new StaticArray<i32>(0);

@@ -22,6 +22,10 @@ export const SF_STREAMS_BLOCKED: u8 = 14;
 export const SF_NEW_CONNECTION_ID: u8 = 15;
 /** streamId = sequence number. */
 export const SF_RETIRE_CONNECTION_ID: u8 = 16;
+/** DATAGRAM (RFC 9221): streamId holds the host's id (0 = untracked); reported, never resent. */
+export const SF_DATAGRAM: u8 = 17;
+/** NEW_TOKEN (RFC 9000 §19.7): resent when lost. */
+export const SF_NEW_TOKEN: u8 = 18;
 
 /**
  * One frame of a sent packet: enough to act on its acknowledgment or loss.

@@ -39,6 +39,11 @@ export class TypedEvents<M extends object> {
     return guard(next, options, `once('${String(type)}')`, () => remove(), this.timers?.());
   }
 
+  /** @internal Listeners registered for `type`. */
+  listenerCount<K extends keyof M>(type: K): number {
+    return this.listeners.get(type)?.size ?? 0;
+  }
+
   /** @internal Delivers one event to its listeners. */
   emit<K extends keyof M>(type: K, detail: M[K]): void {
     const set = this.listeners.get(type);

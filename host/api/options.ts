@@ -6,6 +6,7 @@
 import { QuicArgumentError } from '../errors';
 import { Suite, SUITES } from '../crypto/suites';
 import { Group, type GroupName } from '../tls/constants';
+import { ConfigKey } from '../core/abi.generated';
 
 /** How a value reads in an error message: its type, and the value when it is short. */
 export function describe(v: unknown): string {
@@ -114,4 +115,49 @@ export function checkTransportOption(key: string, v: unknown): void {
     const what = lo === 0 && hi === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer in ${lo}..${hi}`;
     throw new QuicArgumentError(`${key} must be ${what}, not ${describe(v)}`);
   }
+}
+
+/**
+ * Unreliable datagrams (RFC 9221), on listen() / connect() and the endpoint factories.
+ * Giving the object turns them on: we advertise max_datagram_frame_size, so the peer
+ * may send us datagrams. Without it (the default) we advertise none, and a peer that
+ * sends one anyway is closed with PROTOCOL_VIOLATION (RFC 9221 §3). Whether we may send
+ * depends on the peer's advertisement alone (connection.maxDatagramSize).
+ */
+export interface DatagramOptions {
+  /** The largest DATAGRAM frame we accept, type and length included (default 65535; 0 turns datagrams off). */
+  maxFrameSize?: number;
+  /**
+   * Bytes of received datagrams kept until the application reads them (default 65536,
+   * 8 bytes of header each counted; 64..2^28). Beyond it the oldest are dropped and counted.
+   */
+  receiveQueue?: number;
+  /** Bytes of datagrams waiting to be sent (default 65536; 64..2^28). Beyond it the oldest are dropped and counted. */
+  sendQueue?: number;
+}
+
+/** The largest max_datagram_frame_size offered by default: any datagram a UDP payload can carry. */
+export const DEFAULT_MAX_DATAGRAM_FRAME_SIZE = 65535;
+
+/** Checks the `datagrams` option; returns the core config entries it sets (none when absent). */
+export function datagramConfig(v: unknown, name = 'datagrams'): Record<number, number> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new QuicArgumentError(`${name} must be an object ({ maxFrameSize, receiveQueue, sendQueue }), not ${describe(v)}`);
+  const ranges: Record<string, [number, number, number]> = {
+    maxFrameSize: [0, Number.MAX_SAFE_INTEGER, ConfigKey.MAX_DATAGRAM_FRAME_SIZE],
+    receiveQueue: [64, 2 ** 28, ConfigKey.DATAGRAM_RECV_QUEUE],
+    sendQueue: [64, 2 ** 28, ConfigKey.DATAGRAM_SEND_QUEUE],
+  };
+  const out: Record<number, number> = { [ConfigKey.MAX_DATAGRAM_FRAME_SIZE]: DEFAULT_MAX_DATAGRAM_FRAME_SIZE };
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined) continue;
+    const r = ranges[k];
+    if (!r) throw new QuicArgumentError(`unknown ${name} option "${k}" (known: ${Object.keys(ranges).join(', ')})`);
+    const [lo, hi, key] = r;
+    if (typeof x !== 'number' || !Number.isInteger(x) || x < lo || x > hi) {
+      throw new QuicArgumentError(`${name}.${k} must be an integer in ${lo}..${hi === Number.MAX_SAFE_INTEGER ? 'Number.MAX_SAFE_INTEGER' : hi}, not ${describe(x)}`);
+    }
+    out[key] = x;
+  }
+  return out;
 }

@@ -30,10 +30,12 @@ Options:
       --group LIST       key-exchange groups to accept: x25519, secp256r1
       --qlog-dir DIR     write one qlog trace per connection into DIR
       --keylog FILE      append TLS secrets to FILE (SSLKEYLOGFILE format)
+      --retry            answer every new client with Retry first (address validation,
+                         RFC 9000 §8.1.2; default: only under load)
   -q, --quiet            log nothing but errors
   -h, --help             this help
 
-Not supported yet (refused with exit code 3): --retry, --quic-version.
+Not supported yet (refused with exit code 3): --quic-version.
 Runs until interrupted (Ctrl-C), then sends GOAWAY and closes connections gracefully.`;
 
 function loadCertificate(certFile: string, keyFile: string): CertifiedKey {
@@ -60,7 +62,6 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     },
   });
   if (o.help) { io.stdout.write(SERVER_HELP + '\n'); return EXIT.OK; }
-  if (o.retry) throw unsupported('--retry', 'the server does not send Retry packets yet');
   if (o['quic-version'] !== undefined) throw unsupported('--quic-version', 'the server answers the version the client picks (v1 or v2); it cannot be restricted yet');
   if (positionals.length) throw new CliError(`unexpected argument ${positionals[0]} (try quicwasm server --help)`, EXIT.USAGE);
   if (!o.root) throw new CliError('--root DIR is required (try quicwasm server --help)', EXIT.USAGE);
@@ -89,7 +90,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined,
     address: o.host, port, alpn, certificate, qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
-    transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined,
+    transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined, retry: o.retry ? 'always' : undefined,
   });
   const h3Conns = new Set<H3ServerConnection>();
   let n = 0;

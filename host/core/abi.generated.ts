@@ -27,6 +27,11 @@ export const EventKind = {
   CLOSING: 10,
   /** The connection is gone and its handle may be reused after this event. */
   CLOSED: 11,
+  /**
+   * Datagrams (conn/datagrams.ts): c = DATAGRAM_READABLE (the receive queue was empty and
+   * is not), or the outcome of the tracked datagram with id a: DATAGRAM_ACKED, _LOST, _DROPPED.
+   */
+  DATAGRAM: 12,
   /** The core dropped the keys of a level (RFC 9001 §4.9); a = level. The host frees its key-table entries. */
   KEYS_DISCARDED: 14,
   /** The peer raised MAX_STREAMS: more local streams may be opened; a = 1 bidirectional, 0 unidirectional. */
@@ -39,8 +44,12 @@ export const EventKind = {
   PATH_UNUSED: 18,
   /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0, c = the first of our versions it offers (RFC 9368 §2.1), or 0. CLOSED follows. */
   VERSION_NEGOTIATION: 19,
+  /** A client followed a Retry (RFC 9000 §17.2.5.2): the host derives the Initial keys again from connInitialDcid and installs them. */
+  RETRY: 20,
+  /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
+  NEW_TOKEN: 21,
   /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
-  VERSION_CHANGED: 20,
+  VERSION_CHANGED: 22,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -88,7 +97,11 @@ export const ConfigKey = {
   MAX_RECEIVE_WINDOW: 16,
   /** Send buffer per stream: writes beyond it are refused until data is acknowledged. */
   STREAM_SEND_BUFFER: 17,
-  COUNT: 18,
+  /** Bytes of datagrams waiting to be sent (conn/datagrams.ts): beyond it the oldest are dropped. */
+  DATAGRAM_SEND_QUEUE: 18,
+  /** Bytes of received datagrams waiting for the host: beyond it the oldest are dropped. */
+  DATAGRAM_RECV_QUEUE: 19,
+  COUNT: 20,
 } as const;
 /** One of ConfigKey's values. */
 export type ConfigKey = (typeof ConfigKey)[keyof typeof ConfigKey];
@@ -150,8 +163,10 @@ export const Stats = {
   PEER_CID_SEQUENCE: 25,
   /** The peer's CIDs we hold (at most our active_connection_id_limit). */
   PEER_CIDS_HELD: 26,
+  /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
+  RETRIES_RECEIVED: 27,
   /** Number of slots. */
-  COUNT: 27,
+  COUNT: 28,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];
@@ -387,3 +402,44 @@ export const QLOG_DROPPED_KEYS_GONE = 3;
 export const CID_GEN_RANDOM = 0;
 export const CID_GEN_QUIC_LB = 1;
 export const CID_GEN_HOST = 2;
+
+// assembly/conn/datagrams.ts
+/** EventKind.DATAGRAM, field c: datagrams wait in the receive queue (a = b = 0). */
+export const DATAGRAM_READABLE = 0;
+/** EventKind.DATAGRAM, field c: the datagram with id a was acknowledged. */
+export const DATAGRAM_ACKED = 1;
+/** EventKind.DATAGRAM, field c: the packet carrying the datagram with id a was declared lost (RFC 9002 §6.1). */
+export const DATAGRAM_LOST = 2;
+/** EventKind.DATAGRAM, field c: the datagram with id a left the send queue unsent (newer ones needed the room). */
+export const DATAGRAM_DROPPED = 3;
+
+// assembly/abi/datagram-stats.ts
+/** Slots of the block connDatagramStats returns (f64 each, slot i at pointer + 8 i). */
+export const DatagramStats = {
+  /** DATAGRAM frames written into packets. */
+  SENT: 0,
+  /** DATAGRAM frames received (accepted by the §3 size check). */
+  RECEIVED: 1,
+  /** Sent datagrams whose packet was acknowledged. */
+  ACKED: 2,
+  /** Sent datagrams whose packet was declared lost (never resent). */
+  LOST: 3,
+  /** Datagrams dropped from the send queue unsent (it was full: the oldest go). */
+  SEND_DROPPED: 4,
+  /** Received datagrams dropped because the host did not read them in time (the oldest go). */
+  RECV_DROPPED: 5,
+  /** Datagrams waiting to be sent, and their bytes (with 8 bytes of header each). */
+  SEND_QUEUED: 6,
+  SEND_QUEUED_BYTES: 7,
+  /** Received datagrams waiting for the host, and their bytes (with 8 bytes of header each). */
+  RECV_QUEUED: 8,
+  RECV_QUEUED_BYTES: 9,
+  /** Linear memory the two queues hold (each block is twice its cap, allocated at first use). */
+  QUEUE_MEMORY: 10,
+  /** Our max_datagram_frame_size (0: off), and the peer's (0: it takes no datagrams). */
+  LOCAL_MAX_FRAME: 11,
+  PEER_MAX_FRAME: 12,
+  COUNT: 13,
+} as const;
+/** One of DatagramStats's values. */
+export type DatagramStats = (typeof DatagramStats)[keyof typeof DatagramStats];

@@ -36,6 +36,23 @@ export interface EndpointStats {
   statelessResetsTooSmall: number;
   /** Stateless resets received that ended one of our connections. */
   statelessResetsReceived: number;
+  /** Retry packets sent (RFC 9000 §8.1.2): stateless, no connection behind them. */
+  retriesSent: number;
+  /** Address validation tokens (Retry or NEW_TOKEN) accepted in client Initials. */
+  tokensAccepted: number;
+  /** Tokens refused (forged, altered, expired, or from another address): treated as no token (§8.1.3). */
+  tokensRefused: number;
+  /** NEW_TOKEN tokens issued after handshakes (§8.1.3). */
+  newTokensSent: number;
+}
+
+/** Address validation of a server endpoint (RFC 9000 §8.1; assembly/endpoint/retry.ts). */
+export interface RetrySettings {
+  /** 0 never, 1 always, 2 under load. */
+  mode: 0 | 1 | 2;
+  retryTokenLifetimeMs: number;
+  newTokenLifetimeMs: number;
+  sendNewToken: boolean;
 }
 
 /** Connection and half-open caps of an endpoint (see README "Limits"). */
@@ -61,6 +78,10 @@ interface ConnExports {
   endpointSetQlog(on: number): void;
   endpointSetLimits(maxConnections: number, maxHalfOpen: number, maxHalfOpenPerPath: number, handshakeTimeoutMs: number): number;
   endpointPathInUse(path: number): number;
+  endpointSetRetry(mode: number, retryTokenLifetimeMs: number, newTokenLifetimeMs: number, sendNewToken: number): number;
+  connInitialDcid(conn: number): number;
+  connSetToken(conn: number, len: number): number;
+  connNewToken(conn: number): number;
   endpointStats(): number;
   coreCollect(): void;
   connConfigure(conn: number, key: number, value: number): number;
@@ -141,6 +162,7 @@ export class ConnAbi {
       connections: v(0), halfOpen: v(1), datagramsDropped: v(2), initialsUnauthenticated: v(3), halfOpenEvicted: v(4),
       refusedPerPath: v(5), refusedFull: v(6), handshakeTimeouts: v(7), cidTableBytes: v(8), eventCapacity: v(9), memoryBytes: v(10),
       statelessResetsSent: v(11), statelessResetsRateLimited: v(12), statelessResetsTooSmall: v(13), statelessResetsReceived: v(14),
+      retriesSent: v(15), tokensAccepted: v(16), tokensRefused: v(17), newTokensSent: v(18),
     };
   }
 
@@ -164,6 +186,29 @@ export class ConnAbi {
   /** Issues fresh CIDs to the peer and asks it to retire the ones it holds. 1, 0 while the previous retirement is pending, or a negative code. */
   retireConnectionIds(conn: number): number {
     return this.x.connRetireConnectionIds(conn);
+  }
+
+  /** Sets the address validation policy; 0 or a negative code for a value out of range. */
+  setRetry(r: RetrySettings): number {
+    return this.x.endpointSetRetry(r.mode, r.retryTokenLifetimeMs, r.newTokenLifetimeMs, r.sendNewToken ? 1 : 0);
+  }
+
+  /** The DCID the connection's Initial keys come from (the Retry's SCID after a Retry). */
+  initialDcid(conn: number): Uint8Array {
+    const n = this.x.connInitialDcid(conn);
+    return n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
+  }
+
+  /** Client, before its first Initial: a NEW_TOKEN token to send (RFC 9000 §8.1.3). */
+  setToken(conn: number, token: Uint8Array): number {
+    this.core.writeScratch(token);
+    return this.x.connSetToken(conn, token.length);
+  }
+
+  /** Client: the NEW_TOKEN token the server sent (after a NEW_TOKEN event). */
+  newToken(conn: number): Uint8Array {
+    const n = this.x.connNewToken(conn);
+    return n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
   }
 
   /** Streams whose written data the peer has not acknowledged yet (0 when none; negative: no such connection). */

@@ -148,6 +148,9 @@ const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
   hpMask: () => -1,
   // No keys, no servers: a client Initial for an unknown CID cannot be authenticated (host/crypto/initial-probe.ts).
   initialProbeKeys: () => -1,
+  // No Retry integrity keys: a Retry is neither sent nor followed (host/crypto/retry-imports.ts binds the real ones).
+  retryTag: () => -1,
+  pathAddress: () => 0,
   // qlog taps are only called after endpointSetQlog(1); host/transport/qlog/tap.ts binds the real one.
   qlogPacket: () => {},
   // Only called for CID_GEN_HOST (endpointSetCidGenerator); 0 = use random bytes.

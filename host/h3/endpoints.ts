@@ -86,7 +86,7 @@ export async function listenWith(opts: ListenOptions & Omit<TlsChoices, 'quicVer
       coreModule: loadCoreModule(), network, crypto: base.crypto ?? nodeCryptoProvider, certificate: base.certificate,
       clientAuth: base.clientAuth, clientTrustAnchors: base.clientTrustAnchors, psks: base.psks, sessionTickets: base.sessionTickets,
       tls: { alpn: base.alpn, keyLog: base.keyLog, cipherSuites: suites(cipherSuites), groups: groups(groupNames) },
-      transport: base.transport, qlog: qlogOptions(base.qlogDir, base.qlogFormat),
+      transport: base.transport, qlog: qlogOptions(base.qlogDir, base.qlogFormat), retry: base.retry, addressTokens: base.addressTokens,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {

@@ -30,6 +30,12 @@ export interface Network {
    * dropped): an addressed network may forget the address behind it. Optional.
    */
   forgetPath?(path: PathHandle): void;
+  /**
+   * The bytes that identify the peer behind `path` — its IP address, without the port,
+   * so that NAT rebinding keeps them. A server binds its address validation tokens to
+   * them (RFC 9000 §8.1). Optional: without it, tokens are bound to nothing.
+   */
+  addressBytes?(path: PathHandle): Uint8Array | undefined;
   /** Largest datagram payload this network carries (bytes). */
   readonly maxDatagramSize: number;
   /** Stops delivering and releases resources. Idempotent. */

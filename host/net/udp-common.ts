@@ -100,6 +100,12 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
     this.paths.forget(path);
   }
 
+  /** The peer's IP address (no port: NAT rebinding keeps it) as bytes; address tokens are bound to it (RFC 9000 §8.1.3). */
+  addressBytes(path: PathHandle): Uint8Array | undefined {
+    const a = this.paths.addressOf(path);
+    return a ? new TextEncoder().encode(a.address) : undefined;
+  }
+
   send(data: Uint8Array, path: PathHandle): void {
     if (this.closed) return;
     const to = this.paths.addressOf(path);

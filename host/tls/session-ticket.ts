@@ -25,8 +25,11 @@ export interface SessionTicket {
    * §7.4.1): the transport keeps only the ones a client may remember.
    */
   peerTransportParameters: Uint8Array;
-  /** An address-validation token from the server's NEW_TOKEN (RFC 9000 §8.1.3), for the next Initial; absent when none came. */
-  token?: Uint8Array;
+  /**
+   * The server's NEW_TOKEN token (RFC 9000 §8.1.3), when it sent one: the next connection
+   * sends it in its Initials, so the server can skip Retry. Set by the transport.
+   */
+  addressToken?: Uint8Array;
 }
 
 /** Format 2 adds the NEW_TOKEN token; format 1 (without it) still decodes. */
@@ -44,7 +47,7 @@ export function encodeSessionTicket(t: SessionTicket): Uint8Array {
     .u8(FORMAT).u16(SUITES[t.suite].tlsCode).vec16(t.ticket).vec8(t.psk)
     .u32(t.ageAdd).u32(t.lifetimeSeconds).u32(Math.floor(t.receivedAt / 2 ** 32)).u32(t.receivedAt >>> 0).u32(t.maxEarlyData)
     .vec8(enc.encode(t.alpn)).vec16(enc.encode(t.serverName ?? '')).vec16(t.peerTransportParameters)
-    .vec16(t.token ?? new Uint8Array(0))
+    .vec16(t.addressToken ?? new Uint8Array(0))
     .finish();
 }
 
@@ -66,7 +69,7 @@ export function decodeSessionTicket(bytes: Uint8Array): SessionTicket {
     t.peerTransportParameters = r.vec16().slice();
     if (format >= 2) {
       const token = r.vec16();
-      if (token.length) t.token = token.slice();
+      if (token.length) t.addressToken = token.slice();
     }
     r.done('session ticket');
     return t;

@@ -12,6 +12,8 @@ import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { EarlyDataState } from './early-data';
 import type { Clock } from './clock';
+import { DatagramChannel, type DatagramOutcome, type DatagramSendOptions, type DatagramStats } from './datagrams';
+import { DatagramAbi } from '../core/datagram-abi';
 
 /**
  * Where a connection is in its life (RFC 9000 §10, RFC 9001 §4.1.2): 'handshaking';
@@ -80,6 +82,11 @@ export interface ConnectionEvents {
   sessionticket: SessionTicket;
   /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
   close: CloseInfo;
+  /**
+   * A datagram arrived (RFC 9221; needs the `datagrams` option). While a listener exists,
+   * datagrams are taken from the receive queue as they arrive (see receiveDatagram()).
+   */
+  datagram: Uint8Array;
 }
 
 /** Connection statistics (a snapshot). */
@@ -121,6 +128,8 @@ export interface ConnectionStats {
   peerConnectionIdSequence: number;
   /** The peer's connection IDs we hold (at most transport.activeConnectionIdLimit). */
   peerConnectionIdsHeld: number;
+  /** Client: Retry packets followed (0 or 1, RFC 9000 §17.2.5). */
+  retriesReceived: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
@@ -195,8 +204,13 @@ export class QuicConnection {
   /** Client: called for every session ticket (servers may send several). */
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private resolveTicket!: (t: SessionTicket | null) => void;
+  private lastTicket: SessionTicket | null = null;
+  /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
+  addressToken: Uint8Array | null = null;
   private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
   private closeEmitted = false;
+  /** Datagrams (host/transport/datagrams.ts), made at first use. */
+  private dgram: DatagramChannel | null = null;
 
   /** @internal */
   constructor(
@@ -221,6 +235,9 @@ export class QuicConnection {
     };
     this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
     handshake.onSessionTicket = (t) => {
+      // The NEW_TOKEN token travels with the session the application saves (RFC 9000 §8.1.3).
+      this.lastTicket = t;
+      if (this.addressToken) t.addressToken = this.addressToken;
       this.resolveTicket(t);
       this.onSessionTicket?.(t);
       this.events.emit('sessionticket', t);
@@ -234,7 +251,10 @@ export class QuicConnection {
 
   /** Calls `listener` on every event of `type` (see ConnectionEvents); returns a function that removes it. */
   on<K extends keyof ConnectionEvents>(type: K, listener: Listener<ConnectionEvents[K]>): () => void {
-    return this.events.on(type, listener);
+    const off = this.events.on(type, listener);
+    // Datagrams that waited for someone to want them go to the new listener.
+    if (type === 'datagram') queueMicrotask(() => this.dgram?.pull());
+    return off;
   }
 
   /** Removes a listener added with on(). */
@@ -416,6 +436,77 @@ export class QuicConnection {
     return r === 1;
   }
 
+  /**
+   * The largest datagram payload sendDatagram() takes now, in bytes: within the peer's
+   * max_datagram_frame_size (RFC 9221 §3), one packet on the current path and our send
+   * queue. 0 when the peer does not accept datagrams (or before the handshake).
+   */
+  get maxDatagramSize(): number {
+    return this.endInfo ? 0 : this.datagramChannel().maxSize;
+  }
+
+  /**
+   * Sends an unreliable datagram (RFC 9221): once, in a 1-RTT packet under congestion
+   * control, never retransmitted. Strings go as UTF-8. Throws a QuicError before anything
+   * is queued: ERR_QUIC_DATAGRAM_UNSUPPORTED (the peer takes none),
+   * ERR_QUIC_DATAGRAM_TOO_LARGE (above maxDatagramSize), ERR_QUIC_NOT_ESTABLISHED,
+   * ERR_QUIC_CONNECTION_CLOSING / _CLOSED. Datagrams wait in a bounded send queue
+   * (`datagrams.sendQueue`); when it is full the oldest waiting one is dropped.
+   * With `{ track: true }` it returns a promise of the outcome ('acked', 'lost' or
+   * 'dropped'; never rejected).
+   */
+  sendDatagram(data: Uint8Array | string): void;
+  sendDatagram(data: Uint8Array | string, options: DatagramSendOptions & { track: true }): Promise<DatagramOutcome>;
+  sendDatagram(data: Uint8Array | string, options?: DatagramSendOptions): Promise<DatagramOutcome> | void;
+  sendDatagram(data: Uint8Array | string, options?: DatagramSendOptions): Promise<DatagramOutcome> | void {
+    this.assertOpen();
+    if (this.closeRequest || this.coreState >= ConnState.STATE_CLOSING) throw new QuicError('ERR_QUIC_CONNECTION_CLOSING', 'the connection is closing: no new datagrams');
+    if (!this.handshakeInfo) throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'send datagrams after the handshake: await connection.established first');
+    return this.datagramChannel().send(data, options);
+  }
+
+  /**
+   * The next received datagram (with `signal` / `timeoutMs` to stop waiting); rejects
+   * once the connection is gone. Datagrams wait in a bounded receive queue
+   * (`datagrams.receiveQueue` bytes): when the application reads too slowly the oldest
+   * are dropped and counted (datagramStats().receiveDropped).
+   */
+  receiveDatagram(options?: WaitOptions): Promise<Uint8Array> {
+    const w = this.datagramChannel().receive();
+    return guard(w.promise, options, 'receiveDatagram()', w.cancel, clockTimers(this.host.clock));
+  }
+
+  /** Received datagrams as an async iterable (receiveDatagram() in a loop); it ends when the connection does. */
+  async *datagrams(options?: WaitOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    for (;;) {
+      let d: Uint8Array;
+      try {
+        d = await this.receiveDatagram(options);
+      } catch (err) {
+        if (this.endInfo) return;
+        throw err;
+      }
+      yield d;
+    }
+  }
+
+  /** Datagram counters: sent, received, acknowledged, lost, dropped at either queue, queue sizes. */
+  datagramStats(): DatagramStats | null {
+    return this.endInfo ? null : this.datagramChannel().stats();
+  }
+
+  private datagramChannel(): DatagramChannel {
+    if (!this.dgram) {
+      this.dgram = new DatagramChannel(new DatagramAbi(this.abi.core), this.handle, {
+        emit: (d) => this.events.emit('datagram', d),
+        hasListeners: () => this.events.listenerCount('datagram') > 0,
+        service: () => this.host.service(),
+      });
+      if (this.endInfo) this.dgram.onClosed(this.closedError());
+    }
+    return this.dgram;
+  }
+
   /** Sends a PING (e.g. to keep a NAT binding alive). */
   ping(): void {
     this.assertOpen();
@@ -515,6 +606,13 @@ export class QuicConnection {
         break;
       case EventKind.HANDSHAKE_CONFIRMED:
         break;
+      case EventKind.RETRY:
+        this.handshake.onRetry();
+        break;
+      case EventKind.NEW_TOKEN:
+        this.addressToken = this.abi.newToken(this.handle);
+        if (this.lastTicket) this.lastTicket.addressToken = this.addressToken;
+        break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
         this.events.emit('keyupdate', { direction: ev.a === 1 ? 'send' : 'receive' });
@@ -571,6 +669,9 @@ export class QuicConnection {
           this.rejectEstablished(new QuicError('ERR_QUIC_HANDSHAKE_TIMEOUT', 'the handshake did not complete within the handshake timeout (limits.handshakeTimeoutMs)'));
         }
         break;
+      case EventKind.DATAGRAM:
+        this.datagramChannel().onEvent(ev.a, ev.c);
+        break;
       case EventKind.CLOSED:
         this.finish();
         break;
@@ -626,6 +727,7 @@ export class QuicConnection {
     for (const s of this.streams.values()) s.onConnectionClosed(err);
     for (const w of this.streamWaiters.splice(0)) w.reject(err);
     for (const w of this.creditWaiters.splice(0)) w.reject(err);
+    this.dgram?.onClosed(err);
     this.rejectEstablished(err);
     this.handshake.dispose();
     this.host.forget(this.handle);

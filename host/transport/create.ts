@@ -16,7 +16,7 @@ import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type Statele
 import { QuicArgumentError } from '../errors';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
-import { checkAlpn, checkGroups, checkTransportOption, describe, parseCipherSuites } from '../api/options';
+import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type DatagramOptions } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
@@ -28,6 +28,8 @@ import type { Suite } from '../crypto/suites';
 import type { GroupName } from '../tls/constants';
 import type { QuicConnection } from './connection';
 import { QlogTap } from './qlog/tap';
+import { RetryImports } from '../crypto/retry-imports';
+import type { RetryMode, AddressTokenOptions } from './address-validation';
 import type { QlogOptions } from './qlog/sink';
 
 /** Transport settings (names follow RFC 9000 §18.2 where they are transport parameters). */
@@ -80,6 +82,8 @@ export interface EndpointConfig {
    */
   inCoreChaCha20?: boolean;
   transport?: TransportConfig;
+  /** Unreliable datagrams (RFC 9221): off unless given (host/api/options.ts DatagramOptions). */
+  datagrams?: DatagramOptions;
   tls: TlsConfig;
   /** Servers: the certificate chain and key to present (optional only with `psks`). */
   certificate?: CertifiedKey;
@@ -125,6 +129,14 @@ export interface EndpointConfig {
    */
   limits?: Partial<EndpointLimits>;
   /**
+   * Servers: when to answer a client's first Initial with Retry, which proves its address
+   * before any state is kept (RFC 9000 §8.1.2): 'under-load' (default: once half of the
+   * half-open slots are taken, or the source has its share), 'always' or 'never'.
+   */
+  retry?: RetryMode;
+  /** Servers: lifetimes of Retry and NEW_TOKEN tokens, and whether NEW_TOKEN is sent (default: 10 s, 1 day, yes). */
+  addressTokens?: AddressTokenOptions;
+  /**
    * QUIC versions (QUIC_V1 = 0x1, QUIC_V2 = 0x6b3343cf), most preferred first; default
    * [QUIC_V1, QUIC_V2]. A server accepts these (others get Version Negotiation) and moves
    * a client to the first of them it offers (compatible version negotiation, RFC 9368);
@@ -164,7 +176,8 @@ export interface ConnectOptions {
   psk?: ExternalPsk;
   /**
    * A ticket from an earlier connection's `sessionTicket` to resume (full handshake if
-   * refused), or its bytes from encodeSessionTicket().
+   * refused), or its bytes from encodeSessionTicket(). Its `addressToken` (the server's
+   * NEW_TOKEN) is sent too, sparing a Retry.
    */
   session?: SessionTicket | Uint8Array;
   /**
@@ -186,7 +199,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     streamBytesSent: f(Stats.STREAM_BYTES_SENT), streamBytesReceived: f(Stats.STREAM_BYTES_RECEIVED), ptoCount: f(Stats.PTO_COUNT),
     state: connectionStateName(ptr < 0 ? ConnState.STATE_CLOSED : (f(Stats.STATE) as ConnState)), ssthresh: f(Stats.SSTHRESH), congestionEvents: f(Stats.CONGESTION_EVENTS),
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
-    keyUpdates: f(Stats.KEY_UPDATES),
+    keyUpdates: f(Stats.KEY_UPDATES), retriesReceived: f(Stats.RETRIES_RECEIVED),
     connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
   };
 }
@@ -207,9 +220,11 @@ export class Endpoint extends QuicEndpoint {
       statelessReset: cfg.statelessReset,
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
-      config: configEntries(cfg.transport),
+      config: { ...configEntries(cfg.transport), ...datagramConfig(cfg.datagrams) },
       qlog,
       limits: cfg.limits,
+      retry: cfg.retry,
+      addressTokens: cfg.addressTokens,
       versions: cfg.versions,
       server: isServer
         ? {
@@ -227,9 +242,9 @@ export class Endpoint extends QuicEndpoint {
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
     const session = sessionOption(options.session);
-    // RFC 9369 §5: a ticket from a connection of another version is not offered (a full handshake instead).
+    // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
     const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, options.followsVersionNegotiation);
+    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
   }
 }
 
@@ -298,6 +313,8 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
   let memory: WebAssembly.Memory | null = null;
+  const retry = new RetryImports();
+  retry.addressOf = (path) => cfg.network.addressBytes?.(path);
   const gen = cfg.cidGenerator;
   // The core asks for each CID it issues (endpoint/cid-gen.ts); 0 means "use random bytes".
   const cidGenerate = (ptr: number, len: number): number => {
@@ -307,9 +324,10 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
     new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
     return 1;
   };
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
   memory = core.exports.memory;
   crypto.bind(core.exports.memory);
+  retry.bind(core.exports.memory);
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
@@ -328,6 +346,7 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   const n = cfg.localCidLength;
   if (n !== undefined && !(Number.isInteger(n) && (n === 0 || (n >= 4 && n <= 20)))) throw new QuicArgumentError(`localCidLength must be 0 (clients) or an integer in 4..20, not ${describe(n)}`);
   if (cfg.cidGenerator !== undefined && typeof cfg.cidGenerator !== 'function') throw new QuicArgumentError(`cidGenerator must be a function (length) => Uint8Array, not ${describe(cfg.cidGenerator)}`);
+  datagramConfig(cfg.datagrams);
 }
 
 /** A client endpoint: call connectTo() for each connection. */

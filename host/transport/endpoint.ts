@@ -13,6 +13,7 @@ import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 import { VersionsAbi } from '../core/versions-abi';
+import { retrySettings, type RetryMode, type AddressTokenOptions } from './address-validation';
 
 import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
 export { QUIC_V1, QUIC_V2 };
@@ -51,6 +52,10 @@ export interface EndpointOptions {
   limits?: Partial<EndpointLimits>;
   /** QUIC versions, most preferred first (default QUIC_V1, QUIC_V2): accepted and preferred (server), offered (client). */
   versions?: readonly number[];
+  /** Servers: when to answer with Retry (default 'under-load'). */
+  retry?: RetryMode;
+  /** Servers: token lifetimes and NEW_TOKEN. */
+  addressTokens?: AddressTokenOptions;
 }
 
 /**
@@ -150,6 +155,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     if (options.versions && this.versionsAbi.setVersions(options.versions) < 0) {
       throw new QuicError('ERR_QUIC_INVALID_CONFIG', `versions must list QUIC versions this core speaks (0x1, 0x6b3343cf) once each, got ${options.versions.map((v) => `0x${(v >>> 0).toString(16)}`).join(', ')}`);
     }
+    if (this.abi.setRetry(retrySettings(options.retry, options.addressTokens)) < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', 'the core refused the retry settings');
     if (options.qlog) this.abi.setQlog(true);
     this.pump = new CorePump(this.abi, options.network, options.clock, this);
     options.network.onError((err) => this.onNetworkError(err));
@@ -172,15 +178,17 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
 
   /**
    * Starts a client connection on `path` with the given TLS session factory, its first
-   * flight in `version`. `followsVersionNegotiation`: this attempt answers a Version
-   * Negotiation packet (RFC 9368 §4).
+   * flight in `version`, carrying `addressToken` (a NEW_TOKEN token) when given.
+   * `followsVersionNegotiation`: this attempt answers a Version Negotiation packet (RFC 9368 §4).
    */
-  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, followsVersionNegotiation = false): QuicConnection {
+  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, addressToken?: Uint8Array, followsVersionNegotiation = false): QuicConnection {
     this.assertUsable();
     const now = this.options.clock.now();
     const handle = this.abi.connect(version, path, now);
     if (handle <= 0) throw new QuicError('ERR_QUIC_CONNECT', `the core could not create a connection (code ${-handle})`);
     if (followsVersionNegotiation) this.versionsAbi.followsVersionNegotiation(handle);
+    // RFC 9000 §8.1.3: a NEW_TOKEN token from an earlier connection to this server.
+    if (addressToken?.length) this.abi.setToken(handle, addressToken);
     const conn = this.adopt(handle, tls, version, false);
     this.pump.service();
     return conn;

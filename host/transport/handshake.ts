@@ -111,21 +111,33 @@ export class HandshakeDriver {
     if (!this.failed && v !== this.currentVersion) this.switchVersion(v);
   }
 
-  /** Initial keys of `v` from the same original DCID (RFC 9369 §3.3.1); later levels follow in `v` too. */
+  /** Initial keys of `v` from the DCID the Initial keys come from (RFC 9369 §3.3.1; a Retry's after one); later levels follow in `v` too. */
   private switchVersion(v: number): void {
     this.currentVersion = v;
-    const k = this.keys.initial(v, this.abi.originalDcid(this.conn), this.isServer);
+    const k = this.keys.initial(v, this.abi.initialDcid(this.conn), this.isServer);
     this.install(Level.Initial, true, k.write);
     this.install(Level.Initial, false, k.read);
   }
 
   /** Installs Initial keys and starts TLS (the client's ClientHello goes out on the next pump). */
   start(): void {
-    const dcid = this.abi.originalDcid(this.conn);
+    const dcid = this.abi.initialDcid(this.conn);
     const k = this.keys.initial(this.currentVersion, dcid, this.isServer);
     this.install(Level.Initial, false, k.read);
     this.install(Level.Initial, true, k.write);
     this.step(() => this.tls!.start());
+  }
+
+  /**
+   * Client: the core followed a Retry (RFC 9000 §17.2.5.2). The Initial keys come from
+   * the new DCID now (RFC 9001 §5.2): the old ones are freed and the new ones installed
+   * before the pump resends the ClientHello.
+   */
+  onRetry(): void {
+    for (const h of this.installed[Level.Initial].splice(0)) this.keys.release(h);
+    const k = this.keys.initial(this.version, this.abi.initialDcid(this.conn), this.isServer);
+    this.install(Level.Initial, false, k.read);
+    this.install(Level.Initial, true, k.write);
   }
 
   /** The core has CRYPTO bytes at `level`. */

@@ -79,7 +79,6 @@ test('bad arguments and unsupported flags: one line, exit code 2 or 3', async ()
     [['client', '--0rtt', 'https://x/'], 3, /--0rtt is not supported yet/],
     [['client', '--quic-version', '3', 'https://x/'], 2, /--quic-version must be 1 or 2/],
     [['server', '--root', dir, '--quic-version', '2'], 3, /--quic-version is not supported yet/],
-    [['server', '--root', dir, '--retry'], 3, /--retry is not supported yet/],
     [['server'], 2, /--root DIR is required/],
     [['server', '--root', join(dir, 'nope')], 2, /not a directory/],
   ];

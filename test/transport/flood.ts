@@ -17,6 +17,9 @@ export class MultiSourceNetwork implements Network {
   private handler: DatagramHandler | null = null;
   readonly sources = new Map<PathHandle, SourceCounters>();
   readonly forgotten = new Set<PathHandle>();
+  /** The datagrams sent to each injected source (kept only when `keepSent` is set). */
+  readonly sentTo = new Map<PathHandle, Uint8Array[]>();
+  keepSent = false;
 
   constructor(private readonly inner: Network) {
     this.maxDatagramSize = inner.maxDatagramSize;
@@ -32,6 +35,12 @@ export class MultiSourceNetwork implements Network {
     const s = this.counters(path);
     s.sent += data.length;
     s.datagramsSent++;
+    if (this.keepSent) { const l = this.sentTo.get(path) ?? []; l.push(data.slice()); this.sentTo.set(path, l); }
+  }
+
+  /** Each source has its own address (4 bytes: the path number); the real client behind path 0 has none. */
+  addressBytes(path: PathHandle): Uint8Array | undefined {
+    return path === 0 ? undefined : Uint8Array.of(path >>> 24, (path >>> 16) & 0xff, (path >>> 8) & 0xff, path & 0xff);
   }
 
   forgetPath(path: PathHandle): void {
@@ -98,10 +107,11 @@ export function openClientInitial(datagram: Uint8Array): { scid: Uint8Array; fra
 }
 
 /** A correctly protected client Initial carrying `frames`, for a DCID of our choosing. */
-export function forgeInitial(frames: Uint8Array, dcid: Uint8Array, scid: Uint8Array, pn = 0): Uint8Array {
+export function forgeInitial(frames: Uint8Array, dcid: Uint8Array, scid: Uint8Array, pn = 0, token: Uint8Array = new Uint8Array(0)): Uint8Array {
   const pnLen = 4;
   const length = pnLen + frames.length + 16;
-  const header = Uint8Array.from([0xc0 | (pnLen - 1), 0, 0, 0, 1, dcid.length, ...dcid, scid.length, ...scid, 0, 0x40 | (length >> 8), length & 0xff,
+  const tokenField = token.length < 64 ? [token.length, ...token] : [0x40 | (token.length >> 8), token.length & 0xff, ...token];
+  const header = Uint8Array.from([0xc0 | (pnLen - 1), 0, 0, 0, 1, dcid.length, ...dcid, scid.length, ...scid, ...tokenField, 0x40 | (length >> 8), length & 0xff,
     (pn >>> 24) & 0xff, (pn >>> 16) & 0xff, (pn >>> 8) & 0xff, pn & 0xff]);
   const d = new Uint8Array(header.length + frames.length + 16);
   d.set(header);

@@ -135,8 +135,8 @@ describe('0-RTT accepted', () => {
   test('the session stored as bytes (encodeSessionTicket) works the same, token field included', async () => {
     const sim = sim0(62);
     const ticket = await ticketFrom(sim);
-    const stored = encodeSessionTicket({ ...ticket, token: Uint8Array.of(1, 2, 3) });
-    expect(decodeSessionTicket(stored).token).toEqual(Uint8Array.of(1, 2, 3));
+    const stored = encodeSessionTicket({ ...ticket, addressToken: Uint8Array.of(1, 2, 3) });
+    expect(decodeSessionTicket(stored).addressToken).toEqual(Uint8Array.of(1, 2, 3));
     // Only what a client may remember (RFC 9000 §7.4.1): no reset token (0x02), no CIDs (0x00, 0x0f);
     // version_information (0x11) names the ticket's QUIC version (RFC 9369 §5).
     expect(decodeSessionTicket(stored).peerTransportParameters).toEqual(ticket.peerTransportParameters);
