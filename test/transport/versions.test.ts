@@ -432,3 +432,17 @@ describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
     expect(sim.seen.server.every((p) => p.startsWith('v2 '))).toBe(true);
   });
 });
+
+describe('Retry and compatible version negotiation (RFC 9369 §4)', () => {
+  test('the Retry goes in the original version, the token comes back in it, then the server moves the client to v2', async () => {
+    const sim = tappedSim({ seed: 51, aToB: { delayUs: 5000 }, bToA: { delayUs: 5000 }, server: { retry: 'always', versions: [QUIC_V2, QUIC_V1] } });
+    const pair = await connectSim(sim, { version: QUIC_V1 });
+    expect(pair).not.toBeNull();
+    expect(pair!.client.version).toBe(QUIC_V2);
+    expect(pair!.server.version).toBe(QUIC_V2);
+    expect(sim.seen.server[0]).toBe('v1 Retry');
+    expect(sim.seen.server.slice(1).every((p) => p.startsWith('v2 '))).toBe(true);
+    expect(sim.seen.client.slice(0, 2)).toEqual(['v1 Initial', 'v1 Initial']); // the first flight, then with the token
+    await echo(sim, pair!.client, pair!.server, 20_000);
+  });
+});
