@@ -40,6 +40,7 @@
 //   abi/datagrams.ts  DATAGRAM frames (RFC 9221): send, read, limits, counters
 //   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
 //   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
+//   abi/versions.ts QUIC versions and compatible version negotiation (RFC 9368)
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
@@ -48,3 +49,4 @@ export * from "./abi/tparams";
 export * from "./abi/conn";
 export * from "./abi/datagrams";
 export * from "./abi/crypto";
+export * from "./abi/versions";

@@ -25,6 +25,7 @@ import { setHandshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
+import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
@@ -118,6 +119,13 @@ export interface ListenOptions extends CommonOptions {
    * client on the listener. Default false.
    */
   socketPerPeer?: boolean;
+  /**
+   * QUIC versions accepted, most preferred first (default [1, 2], keeping each client's
+   * choice). Given explicitly, the order is a preference: a client whose first flight is
+   * in one version and that offers a preferred one is moved to it without a round trip
+   * (compatible version negotiation, RFC 9368). Other versions get Version Negotiation.
+   */
+  versions?: QuicVersionNumber[];
 }
 
 /**
@@ -152,6 +160,14 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   earlyData?: boolean;
   /** Length of our connection IDs: 4..20 (default 8), or 0 for zero-length CIDs (RFC 9000 §5.1). */
   localCidLength?: number;
+  /** QUIC versions offered to the server, most preferred first (default [1, 2]); the server may pick any of them (RFC 9368). */
+  versions?: QuicVersionNumber[];
+  /**
+   * The version of the first flight (default: the version of `session`'s connection, since a
+   * ticket resumes only that version, RFC 9369 §5; else 1 when `versions` includes it, else
+   * the first of `versions`). `conn.version` tells the one in use.
+   */
+  version?: QuicVersionNumber;
 }
 
 /** A listening QUIC server on one UDP socket. */
@@ -269,6 +285,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   const port = parsePort(opts.port ?? 0, 'port', true);
   if (opts.socketPerPeer !== undefined && typeof opts.socketPerPeer !== 'boolean') throw new QuicArgumentError(`socketPerPeer must be a boolean, not ${describe(opts.socketPerPeer)}`);
+  const versions = parseVersions(opts.versions, 'versions');
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
   const network = await bindUdp(opts, { address, port });
   try {
@@ -277,7 +294,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
       earlyData: opts.earlyData, tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
-      retry: opts.retry, addressTokens: opts.addressTokens,
+      retry: opts.retry, addressTokens: opts.addressTokens, versions,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
@@ -300,15 +317,37 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const tls = tlsSettings(opts);
   datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
+  const versions = parseVersions(opts.versions, 'versions');
+  const version = firstFlightVersion(opts.version, versions, opts.session);
   const attempt = { cancelled: false, conn: null as QuicConnection | null };
-  return guard(connectAttempt(opts, tls, port, attempt), wait, 'connect()', () => {
+  return guard(connectFollowingVersionNegotiation(opts, tls, port, attempt, { version, versions }), wait, 'connect()', () => {
     attempt.cancelled = true;
     // Before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up.
     void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
   });
 }
 
-async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }): Promise<QuicConnection> {
+/**
+ * RFC 9368 §2.1: when the server answers with Version Negotiation listing a version we
+ * offer, one new attempt in that version, whose handshake then checks that the Version
+ * Negotiation packet was genuine (§4).
+ */
+async function connectFollowingVersionNegotiation(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
+  try {
+    return await connectAttempt(opts, tls, port, attempt, v);
+  } catch (err) {
+    if (!(err instanceof QuicVersionNegotiationError) || !err.mutualVersion || attempt.cancelled) throw err;
+    return connectAttempt(opts, tls, port, attempt, { ...v, version: err.mutualVersion, followsVersionNegotiation: true });
+  }
+}
+
+interface AttemptVersions {
+  version: number;
+  versions?: number[];
+  followsVersionNegotiation?: boolean;
+}
+
+async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
   const address = await resolveAddress(opts.address, 'address');
   const v6 = isIP(address) === 6;
   const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
@@ -321,13 +360,13 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
     endpoint = createClientEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
       tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
-      localCidLength: opts.localCidLength, statelessReset: opts.statelessReset,
+      localCidLength: opts.localCidLength, statelessReset: opts.statelessReset, versions: v.versions,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
-      certificate: opts.certificate, psk: opts.psk, session: opts.session, earlyData: opts.earlyData,
+      certificate: opts.certificate, psk: opts.psk, session: opts.session, earlyData: opts.earlyData, version: v.version, followsVersionNegotiation: v.followsVersionNegotiation,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);

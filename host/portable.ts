@@ -25,6 +25,9 @@ export type { SessionTicket, SessionTicketOptions, ExternalPsk, ClientAuth } fro
 // Endpoints on any Network (the in-memory pair, UDP), for tests and embedding.
 export { createClientEndpoint, createServerEndpoint, Endpoint } from './transport/create';
 export type { EndpointConfig, TransportConfig, TlsConfig, ConnectOptions as EndpointConnectOptions } from './transport/create';
+export { QUIC_V1, QUIC_V2 } from './core/abi.generated';
+export type { QuicVersionNumber } from './api/versions';
+export { QuicVersionNegotiationError } from './api/versions';
 export type { QuicLbConfig, StatelessResetOptions } from './transport/endpoint';
 export type { RetryMode, AddressTokenOptions } from './transport/address-validation';
 export { DgramPair } from './net/dgram-pair';

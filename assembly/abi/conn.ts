@@ -73,6 +73,7 @@ import { sendBufferHighWater } from "../conn/sendbuf";
 import { popEvent } from "../conn/events";
 import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
+import { writeVersionInfo, checkPeerVersionInfo } from "../conn/versions";
 import { CID_GEN_RANDOM, CID_GEN_QUIC_LB, CID_GEN_HOST } from "../endpoint/cid-gen";
 import { retry, RETRY_NEVER, RETRY_UNDER_LOAD } from "../endpoint/retry";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
@@ -263,7 +264,11 @@ export function connNewToken(conn: i32): i32 {
 export function connLocalTransportParams(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  return c.localTp.encode(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY);
+  const n = c.localTp.encode(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY);
+  if (n < 0) return n;
+  // RFC 9368 §3 (RFC 9369 §3: every v2 endpoint sends it), after the parameters TransportParams holds.
+  const m = writeVersionInfo(c, scratchBuf + <usize>n, scratchBuf + <usize>SCRATCH_CAPACITY);
+  return m < 0 ? m : n + m;
 }
 
 function sameCid(a: Uint8Array, p: usize, len: i32): bool {
@@ -281,6 +286,7 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
     const iscid = c.peerTp.bytesLen(TpId.INITIAL_SOURCE_CONNECTION_ID);
     if (iscid < 0) r = -TRANSPORT_PARAMETER_ERROR;
     else if (!sameCid(c.ids.peerInitialScid, c.peerTp.bytesPtr(TpId.INITIAL_SOURCE_CONNECTION_ID), iscid)) r = -PROTOCOL_VIOLATION;
+    else if ((r = checkPeerVersionInfo(c, scratchBuf, scratchBuf + <usize>len)) < 0) { /* RFC 9368 §4 */ }
     else if (!c.isServer) {
       const odl = c.peerTp.bytesLen(TpId.ORIGINAL_DESTINATION_CONNECTION_ID);
       if (odl < 0) r = -TRANSPORT_PARAMETER_ERROR;

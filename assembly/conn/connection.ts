@@ -138,7 +138,16 @@ export class Connection {
   /** The path in use: its handle and the anti-amplification budget (conn/path.ts). */
   path: Path;
 
+  /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
+  originalVersion: u32;
+  /** Server after compatible version negotiation: the original version's Initial read keys, kept for the client's Initials (RFC 9369 §4). */
+  origInitialReadAead: i32 = 0;
+  origInitialReadHp: i32 = 0;
+  /** Client: this attempt follows a Version Negotiation packet (RFC 9368 §4: VN ignored, the server's choice checked). */
+  afterVersionNegotiation: bool = false;
+
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
+    this.originalVersion = version;
     this.path = new Path(pathHandle);
     this.config.copyFrom(defaults);
   }

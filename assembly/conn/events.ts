@@ -58,12 +58,14 @@ export namespace EventKind {
   export const HANDSHAKE_TIMEOUT: u32 = 17;
   /** No connection uses path a any more: the host may forget the address behind it. conn = 0. */
   export const PATH_UNUSED: u32 = 18;
-  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
+  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0, c = the first of our versions it offers (RFC 9368 §2.1), or 0. CLOSED follows. */
   export const VERSION_NEGOTIATION: u32 = 19;
   /** A client followed a Retry (RFC 9000 §17.2.5.2): the host derives the Initial keys again from connInitialDcid and installs them. */
   export const RETRY: u32 = 20;
   /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
   export const NEW_TOKEN: u32 = 21;
+  /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
+  export const VERSION_CHANGED: u32 = 22;
 }
 
 const RECORD_SIZE: u32 = 32;

@@ -27,6 +27,7 @@ import { onVersionNegotiation } from "./version-negotiation";
 import { onDatagramFrame } from "./datagrams";
 import { onRetry } from "./retry";
 import { onNewToken } from "./new-token";
+import { onOtherVersion, OTHER_VERSION_DROP, OTHER_VERSION_CURRENT_KEYS, OTHER_VERSION_ORIGINAL_KEYS } from "./versions";
 import { onAckFrame, setLossTimer } from "./loss";
 import { isLocalStream } from "./stream-ops";
 import { pushEvent, EventKind } from "./events";
@@ -71,7 +72,9 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   if (t == PacketType.VERSION_NEGOTIATION) { if (!onVersionNegotiation(c, p + <usize>n)) c.packetsDropped++; return; }
   if (t == PacketType.RETRY) { if (!onRetry(c, p, n)) c.packetsDropped++; return; }
   if (t == PacketType.UNKNOWN_VERSION) { c.packetsDropped++; return; }
-  if (hdrIsLong && hdrVersion != c.version) { c.packetsDropped++; return; }
+  // Another version than the connection's: compatible version negotiation (conn/versions.ts) may take it.
+  const otherVersion = hdrIsLong && hdrVersion != c.version ? onOtherVersion(c, t, hdrVersion) : OTHER_VERSION_CURRENT_KEYS;
+  if (otherVersion == OTHER_VERSION_DROP) { c.packetsDropped++; return; }
   const early = t == PacketType.ZERO_RTT; // opened with the 0-RTT keys (conn/early.ts), application space
   if (early && !earlyAdmits(c, p, n)) return;
   const si = spaceOfType(t);
@@ -94,7 +97,9 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   }
   const scid = hdrScid, scidLen = hdrScidLen, isLong = hdrIsLong;
   const payloadLen = isLong
-    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest, early ? c.early.aead : sp.readAead, early ? c.early.hp : sp.readHp)
+    ? unprotectPacket(p, n, <i32>(hdrPnOffset - p), sp.ack.largest,
+      early ? c.early.aead : otherVersion == OTHER_VERSION_ORIGINAL_KEYS ? c.origInitialReadAead : sp.readAead,
+      early ? c.early.hp : otherVersion == OTHER_VERSION_ORIGINAL_KEYS ? c.origInitialReadHp : sp.readHp)
     : unprotectShort(c, sp, p, n, now);
   if (payloadLen < 0) {
     c.packetsDropped++;

@@ -97,7 +97,8 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   let lengthOffset: usize = 0;
   let lengthSize = 0;
   if (early) {
-    hlen = buildLongHeader(p, end, PacketType.ZERO_RTT, c.version,
+    // RFC 9369 §4: 0-RTT stays in the original version, even after the server moved us to another.
+    hlen = buildLongHeader(p, end, PacketType.ZERO_RTT, c.originalVersion,
       c.ids.peer.dataStart, c.ids.peer.length, c.ids.local.dataStart, c.ids.local.length, 0, 0, pn, pnLen, 2);
     lengthOffset = builtLengthOffset;
     lengthSize = builtLengthSize;

@@ -16,7 +16,8 @@ import { receiveDatagram } from "../conn/receive";
 import { buildDatagram } from "../conn/transmit";
 import { nextTimeout, onTimers } from "../conn/timers";
 import { parseHeader, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
-import { PacketType, QUIC_V1, QUIC_V2, isSupportedVersion } from "../wire/version";
+import { PacketType, isSupportedVersion } from "../wire/version";
+import { speaks, localVersionList } from "../conn/versions";
 import { prngNext } from "../util/prng";
 import { hostRandomFill } from "../util/entropy";
 import { pushEvent, EventKind } from "../conn/events";
@@ -305,7 +306,8 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   if (!ep.isServer) return drop();
   // §14.1: only datagrams of at least 1200 bytes may open a connection or draw a VN.
   if (len < 1200) return drop();
-  if (hdrType == PacketType.UNKNOWN_VERSION) {
+  // A version we do not accept, but never a Version Negotiation packet (RFC 9368 §2.1: servers ignore those).
+  if (hdrType == PacketType.UNKNOWN_VERSION || (hdrType != PacketType.VERSION_NEGOTIATION && !speaks(hdrVersion))) {
     queueVersionNegotiation(path);
     return 0;
   }
@@ -377,11 +379,10 @@ function evictOldestHalfOpen(): void {
 
 function queueVersionNegotiation(path: i32): void {
   // §6.1: list the versions we support (answering the packet whose header was just parsed).
-  const versions = memory.data(8);
-  store<u32>(versions, QUIC_V1);
-  store<u32>(versions + 4, QUIC_V2);
-  const buf = new Uint8Array(7 + hdrDcidLen + hdrScidLen + 8);
-  const n = buildVersionNegotiation(buf.dataStart, buf.dataStart + <usize>buf.length, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, versions, 2, <i32>prngNext());
+  const versions = memory.data(16);
+  const count = localVersionList(versions);
+  const buf = new Uint8Array(7 + hdrDcidLen + hdrScidLen + 4 * count);
+  const n = buildVersionNegotiation(buf.dataStart, buf.dataStart + <usize>buf.length, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, versions, count, <i32>prngNext());
   if (n > 0) { ep.vn = buf.subarray(0, n); ep.vnPath = path; }
 }
 

@@ -8,4 +8,5 @@ export * from "./chacha";
 export * from "./recovery";
 export * from "./buffers";
 export * from "./frames";
+export * from "./versions";
 export * from "./cids";

@@ -19,6 +19,8 @@ export const CRYPTO_BUFFER_EXCEEDED: i32 = 0x0d;
 export const KEY_UPDATE_ERROR: i32 = 0x0e;
 export const AEAD_LIMIT_REACHED: i32 = 0x0f;
 export const NO_VIABLE_PATH: i32 = 0x10;
+/** RFC 9368 §10.2: version negotiation was tampered with (or the peer got it wrong). */
+export const VERSION_NEGOTIATION_ERROR: i32 = 0x11;
 export const CRYPTO_ERROR_BASE: i32 = 0x100;
 
 /** The packet cannot be parsed and is dropped without a connection error (RFC 9000 §12.2, §5.2). */

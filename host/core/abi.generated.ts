@@ -42,12 +42,14 @@ export const EventKind = {
   HANDSHAKE_TIMEOUT: 17,
   /** No connection uses path a any more: the host may forget the address behind it. conn = 0. */
   PATH_UNUSED: 18,
-  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0. CLOSED follows. */
+  /** A client's attempt was abandoned on Version Negotiation (RFC 9000 §6.2); a = versions offered, b = the first that is not a reserved (greasing) one, or 0, c = the first of our versions it offers (RFC 9368 §2.1), or 0. CLOSED follows. */
   VERSION_NEGOTIATION: 19,
   /** A client followed a Retry (RFC 9000 §17.2.5.2): the host derives the Initial keys again from connInitialDcid and installs them. */
   RETRY: 20,
   /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
   NEW_TOKEN: 21,
+  /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
+  VERSION_CHANGED: 22,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -251,6 +253,8 @@ export const CRYPTO_BUFFER_EXCEEDED = 0x0d;
 export const KEY_UPDATE_ERROR = 0x0e;
 export const AEAD_LIMIT_REACHED = 0x0f;
 export const NO_VIABLE_PATH = 0x10;
+/** RFC 9368 §10.2: version negotiation was tampered with (or the peer got it wrong). */
+export const VERSION_NEGOTIATION_ERROR = 0x11;
 export const CRYPTO_ERROR_BASE = 0x100;
 /** QUIC transport error codes (RFC 9000 §20.1); 0x100-0x1ff is CRYPTO_ERROR. */
 export const TransportErrorCode = {
@@ -271,6 +275,7 @@ export const TransportErrorCode = {
   KEY_UPDATE_ERROR,
   AEAD_LIMIT_REACHED,
   NO_VIABLE_PATH,
+  VERSION_NEGOTIATION_ERROR,
   CRYPTO_ERROR_BASE,
 } as const;
 /** One of TransportErrorCode's values. */

@@ -42,6 +42,8 @@ export interface TlsServerOptions extends TlsCommonOptions {
   ticketAppData?: Uint8Array;
   /** Accept 0-RTT on resumption (tickets then allow it); needs sessionTickets. */
   earlyData?: EarlyDataOptions;
+  /** Our transport parameters given the client's (the QUIC version is negotiated from them, RFC 9368); overrides transportParameters. */
+  transportParametersFor?: (clientParams: Uint8Array) => Uint8Array;
 }
 
 type State = 'wait_ch' | 'wait_ch2' | 'wait_client_cert' | 'wait_client_cv' | 'wait_fin' | 'done';
@@ -88,6 +90,8 @@ export class TlsServer extends SessionBase {
     // RFC 9001 §8.4: QUIC clients send an empty legacy_session_id.
     if (ch.sessionId.length !== 0) throw new TlsAlertError(Alert.illegal_parameter, 'non-empty legacy_session_id (RFC 9001 §8.4)');
     if (!ch.transportParameters) throw new TlsAlertError(Alert.missing_extension, 'ClientHello without quic_transport_parameters (RFC 9001 §8.2)');
+    // Before anything is sent: the transport may change the QUIC version from them (RFC 9369 §4: all CRYPTO frames in the negotiated one).
+    const ourParams = this.opts.transportParametersFor?.(ch.transportParameters) ?? this.opts.transportParameters;
     if (!ch.extensions.has(Ext.alpn)) throw new TlsAlertError(Alert.no_application_protocol, 'ClientHello without ALPN (required by QUIC, RFC 9001 §8.1)');
     const alpn = this.opts.alpn.find((p) => ch.alpn.includes(p));
     if (!alpn) throw new TlsAlertError(Alert.no_application_protocol, `no common ALPN protocol (client offered ${ch.alpn.join(', ')})`);
@@ -159,7 +163,7 @@ export class TlsServer extends SessionBase {
 
     const flight: Uint8Array[] = [];
     const add = (m: Uint8Array) => { flight.push(m); this.transcript.add(m); };
-    add(msg.encodeEncryptedExtensions(alpn, this.opts.transportParameters, this.earlyData));
+    add(msg.encodeEncryptedExtensions(alpn, ourParams, this.earlyData));
     // No CertificateRequest with a PSK (§4.3.2): the PSK (or the ticket's remembered certificate) authenticates.
     const askClient = !psk && (this.opts.clientAuth ?? 'none') !== 'none';
     if (askClient) add(rmsg.encodeCertificateRequest(VERIFY_SCHEMES));

@@ -4,6 +4,7 @@
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
 import { QuicArgumentError, QuicError, QuicStatelessResetError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicVersionNegotiationError } from '../api/versions';
 import { QuicStream, StreamOwner } from './stream';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
@@ -269,6 +270,14 @@ export class QuicConnection {
   /** How the connection ended, once it has (null before). */
   get closeInfo(): CloseInfo | null {
     return this.endInfo;
+  }
+
+  /**
+   * The QUIC version in use (QUIC_V1 = 0x1, QUIC_V2 = 0x6b3343cf): after compatible
+   * version negotiation (RFC 9368), the version the server chose, not the first flight's.
+   */
+  get version(): number {
+    return this.handshake.version;
   }
 
   /**
@@ -592,6 +601,9 @@ export class QuicConnection {
       case EventKind.KEYS_DISCARDED:
         this.handshake.onKeysDiscarded(ev.a as Level);
         break;
+      case EventKind.VERSION_CHANGED:
+        this.handshake.onVersionChanged(ev.a);
+        break;
       case EventKind.HANDSHAKE_CONFIRMED:
         break;
       case EventKind.RETRY:
@@ -648,7 +660,7 @@ export class QuicConnection {
           const offered = ev.b ? `0x${(ev.b >>> 0).toString(16).padStart(8, '0')}${ev.a > 1 ? ` among ${ev.a} versions` : ''}` : `${ev.a} reserved version(s) only`;
           const reason = `version negotiation: the server does not speak the version we attempted (it offers ${offered})`;
           this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, reason, reasonPhrase: '' };
-          this.rejectEstablished(new QuicError('ERR_QUIC_VERSION_NEGOTIATION', reason));
+          this.rejectEstablished(new QuicVersionNegotiationError(reason, ev.c >>> 0));
         }
         break;
       case EventKind.HANDSHAKE_TIMEOUT:

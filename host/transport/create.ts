@@ -14,6 +14,7 @@ import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
+import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type DatagramOptions } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection';
@@ -142,6 +143,13 @@ export interface EndpointConfig {
    * (api/cid-routing.ts). Sets the CID length (default 12); leave localCidLength unset.
    */
   cidRouting?: CidRoutingConfig;
+  /**
+   * QUIC versions (QUIC_V1 = 0x1, QUIC_V2 = 0x6b3343cf), most preferred first; default
+   * [QUIC_V1, QUIC_V2]. A server accepts these (others get Version Negotiation) and moves
+   * a client to the first of them it offers (compatible version negotiation, RFC 9368);
+   * a client offers them in version_information.
+   */
+  versions?: readonly number[];
 }
 
 /** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
@@ -161,7 +169,14 @@ export interface ConnectOptions {
   /** DER trust anchors (e.g. systemTrustAnchors() or the server's self-signed certificate). */
   trustAnchors?: Uint8Array[];
   dangerouslySkipCertificateVerification?: boolean;
+  /** The version of the first flight (default QUIC_V1); the server may move the connection to another the endpoint offers (RFC 9368). */
   version?: number;
+  /**
+   * This attempt answers a Version Negotiation packet (`QuicVersionNegotiationError.mutualVersion`
+   * is the version to use): further Version Negotiation is ignored, and the handshake fails
+   * with VERSION_NEGOTIATION_ERROR when the server's versions show that packet was forged (RFC 9368 §4).
+   */
+  followsVersionNegotiation?: boolean;
   /** Our certificate and key, for servers that ask for one. */
   certificate?: CertifiedKey;
   /** An external PSK to authenticate with. */
@@ -217,6 +232,7 @@ export class Endpoint extends QuicEndpoint {
       limits: cfg.limits,
       retry: cfg.retry,
       addressTokens: cfg.addressTokens,
+      versions: cfg.versions,
       server: isServer
         ? {
             tls: serverTlsFactory(cfg),
@@ -233,7 +249,9 @@ export class Endpoint extends QuicEndpoint {
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
     const session = sessionOption(options.session);
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session }), options.version ?? QUIC_V1, session?.addressToken);
+    // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
+    const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
+    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
   }
 }
 
@@ -276,7 +294,7 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp) => createTlsServer({ ...opts, transportParameters: tp, ...early?.(tp) });
+  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, transportParametersFor: negotiate, ...early?.(tp) });
 }
 
 function crypto_random_seed(): Uint32Array {

@@ -17,6 +17,7 @@ const REMEMBERED = new Set([
   0x04, 0x05, 0x06, 0x07, 0x08, 0x09, // initial_max_data, _stream_data_*, _streams_*
   0x0c, // disable_active_migration
   0x0e, // active_connection_id_limit
+  0x11, // version_information: the QUIC version the ticket belongs to (RFC 9369 §5, host/api/versions.ts ticketVersion)
   0x20, // max_datagram_frame_size (RFC 9221 §3)
 ]);
 

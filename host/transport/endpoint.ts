@@ -12,13 +12,18 @@ import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
 import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
+import { VersionsAbi } from '../core/versions-abi';
 import { retrySettings, type RetryMode, type AddressTokenOptions } from './address-validation';
 
 import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
 export { QUIC_V1, QUIC_V2 };
 
-/** Makes the TLS session of a new connection, given our encoded transport parameters. */
-export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number) => TlsSession;
+/**
+ * Makes the TLS session of a new connection, given our encoded transport parameters.
+ * Servers get `negotiate` too: called with the client's transport parameters before the
+ * ClientHello is answered, it returns ours after choosing the QUIC version (RFC 9368).
+ */
+export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number, negotiate?: (clientParams: Uint8Array) => Uint8Array) => TlsSession;
 
 /** Endpoint configuration. */
 export interface EndpointOptions {
@@ -45,6 +50,8 @@ export interface EndpointOptions {
   qlog?: QlogTap;
   /** Connection caps and the handshake timeout (the core's defaults where absent). */
   limits?: Partial<EndpointLimits>;
+  /** QUIC versions, most preferred first (default QUIC_V1, QUIC_V2): accepted and preferred (server), offered (client). */
+  versions?: readonly number[];
   /** Servers: when to answer with Retry (default 'under-load'). */
   retry?: RetryMode;
   /** Servers: token lifetimes and NEW_TOKEN. */
@@ -124,6 +131,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   readonly abi: ConnAbi;
   readonly readStats: StatsReader;
   private readonly pump: CorePump;
+  private readonly versionsAbi: VersionsAbi;
   private readonly connections = new Map<number, QuicConnection>();
   private readonly pending: QuicConnection[] = [];
   private readonly gracefulClosing = new Set<QuicConnection>();
@@ -143,6 +151,10 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     }
     const limits = checkLimits(options.limits);
     if (this.abi.setLimits(limits) < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', `the core refused the limits ${JSON.stringify(limits)}`);
+    this.versionsAbi = new VersionsAbi(this.abi.core);
+    if (options.versions && this.versionsAbi.setVersions(options.versions) < 0) {
+      throw new QuicError('ERR_QUIC_INVALID_CONFIG', `versions must list QUIC versions this core speaks (0x1, 0x6b3343cf) once each, got ${options.versions.map((v) => `0x${(v >>> 0).toString(16)}`).join(', ')}`);
+    }
     if (this.abi.setRetry(retrySettings(options.retry, options.addressTokens)) < 0) throw new QuicError('ERR_QUIC_INVALID_CONFIG', 'the core refused the retry settings');
     if (options.qlog) this.abi.setQlog(true);
     this.pump = new CorePump(this.abi, options.network, options.clock, this);
@@ -164,12 +176,17 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     return this.connections.size;
   }
 
-  /** Starts a client connection on `path` with the given TLS session factory. */
-  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, addressToken?: Uint8Array): QuicConnection {
+  /**
+   * Starts a client connection on `path` with the given TLS session factory, its first
+   * flight in `version`, carrying `addressToken` (a NEW_TOKEN token) when given.
+   * `followsVersionNegotiation`: this attempt answers a Version Negotiation packet (RFC 9368 §4).
+   */
+  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, addressToken?: Uint8Array, followsVersionNegotiation = false): QuicConnection {
     this.assertUsable();
     const now = this.options.clock.now();
     const handle = this.abi.connect(version, path, now);
     if (handle <= 0) throw new QuicError('ERR_QUIC_CONNECT', `the core could not create a connection (code ${-handle})`);
+    if (followsVersionNegotiation) this.versionsAbi.followsVersionNegotiation(handle);
     // RFC 9000 §8.1.3: a NEW_TOKEN token from an earlier connection to this server.
     if (addressToken?.length) this.abi.setToken(handle, addressToken);
     const conn = this.adopt(handle, tls, version, false);
@@ -280,8 +297,10 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   }
 
   private adopt(handle: number, tls: TlsFactory, version: number, isServer: boolean): QuicConnection {
-    const session = tls(this.abi.localTransportParams(handle), handle);
-    const driver = new HandshakeDriver(this.abi, handle, session, this.options.keys, version, isServer);
+    let driver: HandshakeDriver | null = null;
+    const negotiate = (clientParams: Uint8Array) => driver!.negotiateVersion(clientParams);
+    const session = tls(this.abi.localTransportParams(handle), handle, isServer ? negotiate : undefined);
+    driver = new HandshakeDriver(this.abi, handle, session, this.options.keys, version, isServer, this.versionsAbi);
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
     this.connections.set(handle, conn);
     if (this.options.qlog) this.startQlog(handle, driver, isServer);

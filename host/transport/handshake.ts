@@ -13,6 +13,7 @@ import type { TlsSession } from '../tls/types';
 import type { HandshakeInfo, TlsOutput } from '../tls/types';
 import type { SessionTicket } from '../tls/session-ticket';
 import { Suite } from '../crypto/suites';
+import type { VersionsAbi } from '../core/versions-abi';
 import { rememberedTransportParameters, type EarlyDataState } from './early-data';
 
 /** Cipher suites as the core numbers them (same numbering as host/crypto/suites.ts). */
@@ -73,14 +74,55 @@ export class HandshakeDriver {
     private readonly conn: number,
     private tls: TlsSession | null,
     private readonly keys: KeyInstaller,
-    private readonly version: number,
+    private currentVersion: number,
     private readonly isServer: boolean,
-  ) {}
+    private readonly versions?: VersionsAbi,
+  ) {
+    this.originalVersion = currentVersion;
+  }
+
+  /** The version of the first flight (0-RTT keys stay in it, RFC 9369 §4). */
+  private readonly originalVersion: number;
+
+  /** The QUIC version in use: after compatible version negotiation (RFC 9368), the negotiated one. */
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  /**
+   * Server, from inside the TLS engine before it answers the ClientHello: the core picks
+   * the version from the client's transport parameters (conn/versions.ts); on a switch,
+   * the new version's Initial keys go in (the core kept the original read keys). Returns
+   * our transport parameters, whose version_information names the choice. An invalid
+   * version_information closes the connection (TRANSPORT_PARAMETER_ERROR or
+   * VERSION_NEGOTIATION_ERROR); nothing the engine says afterwards is applied.
+   */
+  negotiateVersion(clientParams: Uint8Array): Uint8Array {
+    if (this.versions && !this.failed) {
+      const v = this.versions.negotiate(this.conn, clientParams);
+      if (v < 0) this.fail(-v, -v === TransportErrorCode.VERSION_NEGOTIATION_ERROR ? 'version_information does not match the version in use (RFC 9368 §4)' : 'invalid version_information');
+      else if (v !== this.currentVersion) this.switchVersion(v);
+    }
+    return this.abi.localTransportParams(this.conn);
+  }
+
+  /** Client: the server answered in version `v` (the core switched; RFC 9368 §2.3). */
+  onVersionChanged(v: number): void {
+    if (!this.failed && v !== this.currentVersion) this.switchVersion(v);
+  }
+
+  /** Initial keys of `v` from the DCID the Initial keys come from (RFC 9369 §3.3.1; a Retry's after one); later levels follow in `v` too. */
+  private switchVersion(v: number): void {
+    this.currentVersion = v;
+    const k = this.keys.initial(v, this.abi.initialDcid(this.conn), this.isServer);
+    this.install(Level.Initial, true, k.write);
+    this.install(Level.Initial, false, k.read);
+  }
 
   /** Installs Initial keys and starts TLS (the client's ClientHello goes out on the next pump). */
   start(): void {
     const dcid = this.abi.initialDcid(this.conn);
-    const k = this.keys.initial(this.version, dcid, this.isServer);
+    const k = this.keys.initial(this.currentVersion, dcid, this.isServer);
     this.install(Level.Initial, false, k.read);
     this.install(Level.Initial, true, k.write);
     this.step(() => this.tls!.start());
@@ -135,7 +177,7 @@ export class HandshakeDriver {
 
   private installNext(write: boolean): void {
     const d = this.oneRtt[write ? 1 : 0];
-    const next = this.keys.nextGeneration(this.version, d.suite, d.secret);
+    const next = this.keys.nextGeneration(this.currentVersion, d.suite, d.secret);
     d.secret = next.secret;
     d.aeads.push(next.aead);
     const r = this.abi.installNextKeys(this.conn, write, next.aead);
@@ -159,6 +201,7 @@ export class HandshakeDriver {
   }
 
   private apply(out: TlsOutput): void {
+    if (this.failed) return; // e.g. version negotiation failed while the engine was answering
     switch (out.type) {
       case 'handshake-data': {
         const r = this.abi.writeCrypto(this.conn, out.level, out.data);
@@ -167,7 +210,7 @@ export class HandshakeDriver {
       }
       case 'secret': {
         if (out.level === Level.EarlyData) return this.earlySecret(out.direction === 'write', out.suite, out.secret);
-        const handles = this.keys.fromSecret(this.version, out.suite, out.secret);
+        const handles = this.keys.fromSecret(this.currentVersion, out.suite, out.secret);
         const write = out.direction === 'write';
         this.install(out.level, write, handles);
         if (out.level === Level.Application) {
@@ -217,7 +260,7 @@ export class HandshakeDriver {
   /** 0-RTT keys: the client's write keys (when its ticket's parameters were usable), the server's read keys. */
   private earlySecret(write: boolean, suite: CoreSuite, secret: Uint8Array): void {
     if (write && this.rememberedRefused) return;
-    this.install(Level.EarlyData, write, this.keys.fromSecret(this.version, suite, secret));
+    this.install(Level.EarlyData, write, this.keys.fromSecret(this.originalVersion, suite, secret));
     if (this.failed) return;
     if (write) this.earlyData = 'offered';
     else this.setEarly('accepted');

@@ -393,4 +393,14 @@ describe('version negotiation with gtlsserver', () => {
       await expect(attempt).rejects.toThrow(/offers 0x(00000001|709a50c4) among/);
     });
   }, 30_000);
+
+  test('connect({ version: 2 }) follows the Version Negotiation with a v1 attempt (RFC 9368 §2.1) that checks the server\'s versions', async () => {
+    await withGtlsserver(['--no-http-dump'], async (_server, port) => {
+      const conn = await connect({ address: '127.0.0.1', port, alpn: ['h3'], serverName: 'localhost', trustAnchors: [cert.chain[0]], version: 2 });
+      expect(conn.version).toBe(1);
+      const r = await h3Get(conn, '/1000');
+      expect(r.status).toBe(200);
+      await conn.close(H3_NO_ERROR, '');
+    });
+  }, 30_000);
 });

@@ -137,9 +137,10 @@ describe('0-RTT accepted', () => {
     const ticket = await ticketFrom(sim);
     const stored = encodeSessionTicket({ ...ticket, addressToken: Uint8Array.of(1, 2, 3) });
     expect(decodeSessionTicket(stored).addressToken).toEqual(Uint8Array.of(1, 2, 3));
-    // Only what a client may remember (RFC 9000 §7.4.1): no reset token (0x02), no CIDs (0x00, 0x0f).
+    // Only what a client may remember (RFC 9000 §7.4.1): no reset token (0x02), no CIDs (0x00, 0x0f);
+    // version_information (0x11) names the ticket's QUIC version (RFC 9369 §5).
     expect(decodeSessionTicket(stored).peerTransportParameters).toEqual(ticket.peerTransportParameters);
-    expect(paramIds(ticket.peerTransportParameters).every((id) => [0x01, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0c, 0x0e, 0x20].includes(id))).toBe(true);
+    expect(paramIds(ticket.peerTransportParameters).every((id) => [0x01, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0c, 0x0e, 0x11, 0x20].includes(id))).toBe(true);
     expect(paramIds(ticket.peerTransportParameters)).toContain(0x04);
     const r = await echo0rtt(sim, stored, bytes(100, 3));
     expect(r.client.earlyData).toBe('accepted');
