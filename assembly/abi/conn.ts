@@ -377,6 +377,10 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.RECV_BUFFER_HIGH_WATER, <f64>recvBufferHighWater);
   putStat(Stats.SEND_BUFFER_HIGH_WATER, <f64>sendBufferHighWater);
   putStat(Stats.KEY_UPDATES, <f64>c.keys.updates);
+  putStat(Stats.PATH_MTU, <f64>c.path.pmtud.size);
+  putStat(Stats.PMTU_PROBES_SENT, <f64>c.path.pmtud.probesSent);
+  putStat(Stats.PMTU_PROBES_LOST, <f64>c.path.pmtud.probesLost);
+  putStat(Stats.PMTU_BLACK_HOLES, <f64>c.path.pmtud.blackHoles);
   return <i32>stats;
 }
 

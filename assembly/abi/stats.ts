@@ -61,8 +61,14 @@ export namespace Stats {
   export const SEND_BUFFER_HIGH_WATER: i32 = 22;
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   export const KEY_UPDATES: i32 = 23;
+  /** The path's largest datagram now (DPLPMTUD, conn/pmtud.ts), bytes of UDP payload. */
+  export const PATH_MTU: i32 = 24;
+  /** PMTU probes sent / lost, and black holes detected (the size fell back to 1200). */
+  export const PMTU_PROBES_SENT: i32 = 25;
+  export const PMTU_PROBES_LOST: i32 = 26;
+  export const PMTU_BLACK_HOLES: i32 = 27;
   /** Number of slots. */
-  export const COUNT: i32 = 24;
+  export const COUNT: i32 = 28;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

@@ -24,7 +24,11 @@ export namespace ConfigKey {
   export const MAX_RECEIVE_WINDOW: i32 = 16;
   /** Send buffer per stream: writes beyond it are refused until data is acknowledged. */
   export const STREAM_SEND_BUFFER: i32 = 17;
-  export const COUNT: i32 = 18;
+  /** DPLPMTUD (conn/pmtud.ts): 1 probes for datagrams larger than 1200 bytes, 0 keeps 1200. */
+  export const PMTUD: i32 = 18;
+  /** Largest UDP payload we send (the host caps it at what its interface carries), 1200..65527. */
+  export const MAX_DATAGRAM_SIZE: i32 = 19;
+  export const COUNT: i32 = 20;
 }
 
 const DEFAULTS: StaticArray<f64> = [
@@ -46,6 +50,8 @@ const DEFAULTS: StaticArray<f64> = [
   0,            // keep-alive off
   16777216,     // max receive window: 16 MiB
   1048576,      // stream send buffer: 1 MiB
+  1,            // PMTU discovery on
+  65527,        // max datagram size we send (the peer's max_udp_payload_size and the host cap it)
 ];
 
 export class Config {
@@ -70,6 +76,8 @@ export class Config {
     if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && value < 2) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
     if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
+    if (key == ConfigKey.PMTUD && value != 0 && value != 1) return false;
+    if (key == ConfigKey.MAX_DATAGRAM_SIZE && (value < 1200 || value > 65527)) return false;
     unchecked(this.v[key] = value);
     return true;
   }

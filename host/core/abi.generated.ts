@@ -86,7 +86,11 @@ export const ConfigKey = {
   MAX_RECEIVE_WINDOW: 16,
   /** Send buffer per stream: writes beyond it are refused until data is acknowledged. */
   STREAM_SEND_BUFFER: 17,
-  COUNT: 18,
+  /** DPLPMTUD (conn/pmtud.ts): 1 probes for datagrams larger than 1200 bytes, 0 keeps 1200. */
+  PMTUD: 18,
+  /** Largest UDP payload we send (the host caps it at what its interface carries), 1200..65527. */
+  MAX_DATAGRAM_SIZE: 19,
+  COUNT: 20,
 } as const;
 /** One of ConfigKey's values. */
 export type ConfigKey = (typeof ConfigKey)[keyof typeof ConfigKey];
@@ -142,8 +146,14 @@ export const Stats = {
   SEND_BUFFER_HIGH_WATER: 22,
   /** 1-RTT key updates (RFC 9001 §6), both directions. */
   KEY_UPDATES: 23,
+  /** The path's largest datagram now (DPLPMTUD, conn/pmtud.ts), bytes of UDP payload. */
+  PATH_MTU: 24,
+  /** PMTU probes sent / lost, and black holes detected (the size fell back to 1200). */
+  PMTU_PROBES_SENT: 25,
+  PMTU_PROBES_LOST: 26,
+  PMTU_BLACK_HOLES: 27,
   /** Number of slots. */
-  COUNT: 24,
+  COUNT: 28,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];

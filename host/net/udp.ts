@@ -15,8 +15,29 @@ export interface UdpBindOptions {
   port?: number;
   /** Requested socket receive and send buffer size in bytes (default 8 MiB; the OS may clamp it). */
   bufferSize?: number;
-  /** Largest datagram this network will send (default 1500 - 48). */
+  /**
+   * Largest datagram this network will send: what PMTU discovery may probe up to (default
+   * 1452 = 1500 - 48, an Ethernet path; on a loopback address LOOPBACK_DATAGRAM_LIMIT).
+   */
   maxDatagramSize?: number;
+}
+
+/**
+ * What a loopback path is allowed to carry. The interface takes 65,507 bytes (IPv4) but
+ * larger datagrams buy little once the per-packet costs are spread (bench/upload-pmtu.ts
+ * measures it) while one loss costs more and the socket buffers hold fewer packets.
+ */
+export const LOOPBACK_DATAGRAM_LIMIT = 16384;
+
+/** True for 127.0.0.0/8, ::1 and an IPv4-mapped 127.x address. */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.toLowerCase();
+  return a === '::1' || a.startsWith('127.') || a.startsWith('::ffff:127.') || a === 'localhost';
+}
+
+/** The datagram limit of a loopback path to `address`. */
+export function loopbackDatagramLimit(_address: string): number {
+  return LOOPBACK_DATAGRAM_LIMIT;
 }
 
 function socketError(what: string, err: unknown): QuicSocketError {
@@ -28,9 +49,11 @@ function socketError(what: string, err: unknown): QuicSocketError {
 export class UdpNetwork extends UdpNetworkBase {
   /** Receive and send buffer sizes the OS actually granted (bytes). */
   readonly bufferSizes: { receive: number; send: number };
+  /** Datagrams the OS refused as too large (EMSGSIZE): counted as lost, not reported as errors. */
+  oversized = 0;
 
   private constructor(private readonly socket: dgram.Socket, opts: UdpBindOptions) {
-    super(opts.maxDatagramSize ?? 1452);
+    super(opts.maxDatagramSize ?? (isLoopbackAddress(opts.address ?? '127.0.0.1') ? loopbackDatagramLimit(opts.address ?? '127.0.0.1') : 1452));
     const want = opts.bufferSize ?? 8 * 1024 * 1024;
     try { socket.setRecvBufferSize(want); } catch { /* clamped or refused by the OS: read what we got below */ }
     try { socket.setSendBufferSize(want); } catch { /* same */ }
@@ -76,6 +99,9 @@ export class UdpNetwork extends UdpNetworkBase {
   protected override sendTo(copy: Uint8Array, to: UdpAddress): void {
     try {
       this.socket.send(copy, to.port, to.address, (err) => {
+        // Too large for the interface: a lost datagram (a PMTU probe, or the path shrank),
+        // which loss detection and the black-hole detector handle, not a socket failure.
+        if (err && (err as NodeJS.ErrnoException).code === 'EMSGSIZE') { this.oversized++; return; }
         if (err) this.report(socketError(`send to ${to.address}:${to.port} failed`, err));
       });
     } catch (err) {

@@ -105,6 +105,12 @@ export interface ConnectionStats {
   sendBufferHighWater: number;
   /** Completed 1-RTT key updates (RFC 9001 §6), started by either end. */
   keyUpdates: number;
+  /** The largest datagram the path carries now, as PMTU discovery found it (1200 until a probe succeeds). */
+  pathMtu: number;
+  /** PMTU probes sent and lost, and black holes detected (the size fell back to 1200). */
+  pmtuProbesSent: number;
+  pmtuProbesLost: number;
+  pmtuBlackHoles: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
