@@ -11,17 +11,20 @@ import { readFileSync } from 'node:fs';
 import { listen, connect } from '../../host/node';
 import { parsePemCertificates, parsePemPrivateKey } from '../../host/tls/pki/pem';
 import type { TransportConfig } from '../../host/transport/create';
+import type { CipherSuiteName } from '../../host/api/options';
 
 const ALPN = 'bench-bulk';
 const argv = process.argv.slice(2);
 const role = argv[0];
 const arg = (name: string) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
 const transport: TransportConfig = JSON.parse(arg('transport') ?? '{}');
+// --suite NAME: the one cipher suite to offer (client) or accept (server).
+const cipherSuites = arg('suite') ? [arg('suite') as CipherSuiteName] : undefined;
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function server(): Promise<void> {
   const certificate = { chain: parsePemCertificates(readFileSync(arg('cert')!, 'utf8')), key: parsePemPrivateKey(readFileSync(arg('key')!, 'utf8')) };
-  const srv = await listen({ address: '127.0.0.1', port: 0, alpn: [ALPN], certificate, transport });
+  const srv = await listen({ address: '127.0.0.1', port: 0, alpn: [ALPN], certificate, transport, cipherSuites });
   console.log(`LISTENING ${srv.address.port}`);
   process.on('SIGTERM', () => { console.log(`CPU ${cpuMs().toFixed(0)}`); process.exit(0); });
   for await (const conn of srv) {
@@ -43,7 +46,7 @@ async function client(): Promise<void> {
   const want = createHash('sha256').update(data).digest('hex');
   const conn = await connect({
     address: '127.0.0.1', port: Number(arg('port')), alpn: [ALPN], serverName: 'localhost',
-    trustAnchors: parsePemCertificates(readFileSync(arg('ca')!, 'utf8')), transport,
+    trustAnchors: parsePemCertificates(readFileSync(arg('ca')!, 'utf8')), transport, cipherSuites,
   });
   const cpu0 = cpuMs();
   const t0 = performance.now();
@@ -55,7 +58,7 @@ async function client(): Promise<void> {
   const ms = performance.now() - t0;
   const cpu = cpuMs() - cpu0;
   const st = conn.stats();
-  console.log(`RESULT ${JSON.stringify({ ok: got === want, ms, cpuMs: cpu, stats: st })}`);
+  console.log(`RESULT ${JSON.stringify({ ok: got === want, ms, cpuMs: cpu, stats: st, suite: conn.handshakeInfo?.cipherSuite })}`);
   await conn.close(0, 'done');
   process.exit(0);
 }
