@@ -1,7 +1,10 @@
 // Bulk transfer over loopback UDP between two processes, with and without PMTU discovery,
 // next to the raw node:dgram ceiling at the same datagram sizes and next to ngtcp2's
 // example pair (gtlsserver/gtlsclient, when installed), all measured in the same run.
-//   npx tsx bench/bulk-udp.ts [--quick] [--mb=N] [--rounds=N] [--sizes=4096,16384,...]
+//   npx tsx bench/bulk-udp.ts [--quick] [--mb=N] [--rounds=N] [--sizes=4096,16384,...] [--batching] [--suites]
+// --batching adds both variants with the pump servicing the core per datagram (before
+// CorePump.batchReceives); --suites adds the PMTUD variant with AES-128-GCM (node:crypto)
+// next to the default ChaCha20-Poly1305 (in the core).
 // quicwasm uploads (client → server, one stream, hashed by the server); ngtcp2's client
 // downloads the same number of bytes from its server (HTTP/3 GET, body discarded), timed
 // around the client process. Each variant runs `rounds` times, interleaved; the median counts.
@@ -27,9 +30,9 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 
 interface Run { mbps: number; sendCpuUsPerPacket: number; recvCpuMs: number; packets: number; pathMtu: number; srttMs: number; minRttMs: number; lost: number }
 
-async function quicUpload(dir: string, bytes: number, transport: object): Promise<Run> {
+async function quicUpload(dir: string, bytes: number, transport: object, extra: string[] = []): Promise<Run> {
   const node = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', peer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const server = node(['server', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--transport', JSON.stringify(transport)]);
+  const server = node(['server', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--transport', JSON.stringify(transport), ...extra]);
   let recvCpuMs = NaN;
   const port = await new Promise<string>((resolve, reject) => {
     createInterface({ input: server.stdout! }).on('line', (l) => {
@@ -40,7 +43,7 @@ async function quicUpload(dir: string, bytes: number, transport: object): Promis
     });
     server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  const client = node(['client', '--port', port, '--ca', join(dir, 'cert.pem'), '--bytes', String(bytes), '--transport', JSON.stringify(transport)]);
+  const client = node(['client', '--port', port, '--ca', join(dir, 'cert.pem'), '--bytes', String(bytes), '--transport', JSON.stringify(transport), ...extra]);
   let out = '';
   client.stdout!.on('data', (d) => { out += d; });
   await new Promise((r) => client.on('exit', r));
@@ -101,18 +104,25 @@ async function main(): Promise<void> {
       for (let o = 0; o < bytes; o += 65536) randomFillSync(body, o, Math.min(65536, bytes - o));
       writeFileSync(join(dir, 'www', 'bulk.bin'), body);
     }
-    const variants: { name: string; transport: object }[] = [
+    const variants: { name: string; transport: object; extra?: string[] }[] = [
       { name: 'quicwasm 1200-byte datagrams (pmtud: false)', transport: { pmtud: false } },
       { name: `quicwasm with PMTU discovery (loopback limit ${LOOPBACK_DATAGRAM_LIMIT})`, transport: {} },
       ...SIZES.map((s) => ({ name: `quicwasm with PMTU discovery, maxDatagramSize ${s}`, transport: { maxDatagramSize: s } })),
     ];
+    if (process.argv.includes('--batching')) {
+      variants.push({ name: 'quicwasm 1200-byte datagrams, core serviced per datagram', transport: { pmtud: false }, extra: ['--no-batch'] });
+      variants.push({ name: 'quicwasm with PMTU discovery, core serviced per datagram', transport: {}, extra: ['--no-batch'] });
+    }
+    if (process.argv.includes('--suites')) {
+      variants.push({ name: 'quicwasm with PMTU discovery, AES-128-GCM (node:crypto)', transport: {}, extra: ['--suite', 'TLS_AES_128_GCM_SHA256'] });
+    }
     const runs = new Map<string, Run[]>(variants.map((v) => [v.name, []]));
     const ngMs: number[] = [];
     const ceil1200: number[] = [], ceilBig: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       ceil1200.push((await measureUdpCeiling(1200, quick ? 100_000 : 200_000)).mbps);
       ceilBig.push((await measureUdpCeiling(LOOPBACK_DATAGRAM_LIMIT, Math.round((quick ? 1e8 : 3e8) / LOOPBACK_DATAGRAM_LIMIT))).mbps);
-      for (const v of variants) runs.get(v.name)!.push(await quicUpload(dir, bytes, v.transport));
+      for (const v of variants) runs.get(v.name)!.push(await quicUpload(dir, bytes, v.transport, v.extra));
       if (ng) ngMs.push(await ngtcp2Download(dir, ng));
     }
     const raw1200 = median(ceil1200), rawBig = median(ceilBig);

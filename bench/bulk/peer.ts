@@ -5,13 +5,15 @@
 //   peer.ts client --port P --ca C --bytes N [--transport JSON]
 //                                                        uploads N bytes on one stream, checks the
 //                                                        server's hash, prints "RESULT {json}"
-// `--transport` is listen()/connect()'s transport object (e.g. {"pmtud":false}).
+// `--transport` is listen()/connect()'s transport object (e.g. {"pmtud":false}); `--suite`
+// one cipher suite; `--no-batch` services the core per datagram (the pump's old way).
 import { createHash, randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { listen, connect } from '../../host/node';
 import { parsePemCertificates, parsePemPrivateKey } from '../../host/tls/pki/pem';
 import type { TransportConfig } from '../../host/transport/create';
 import type { CipherSuiteName } from '../../host/api/options';
+import { CorePump } from '../../host/transport/pump';
 
 const ALPN = 'bench-bulk';
 const argv = process.argv.slice(2);
@@ -20,6 +22,8 @@ const arg = (name: string) => { const i = argv.indexOf(`--${name}`); return i >=
 const transport: TransportConfig = JSON.parse(arg('transport') ?? '{}');
 // --suite NAME: the one cipher suite to offer (client) or accept (server).
 const cipherSuites = arg('suite') ? [arg('suite') as CipherSuiteName] : undefined;
+// --no-batch: service the core after every datagram (CorePump.batchReceives off), to compare.
+if (argv.includes('--no-batch')) CorePump.batchReceives = false;
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function server(): Promise<void> {
