@@ -113,6 +113,11 @@ export class UdpNetwork extends UdpNetworkBase {
     }
   }
 
+  /** After this wake-up's datagrams (libuv reads up to 32 per poll): the pump's batch boundary. */
+  afterReceives(fn: () => void): void {
+    setImmediate(fn);
+  }
+
   /** Closes the socket; resolves when it is closed. Idempotent. */
   override close(): Promise<void> {
     if (this.closed) return Promise.resolve();

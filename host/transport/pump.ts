@@ -30,12 +30,12 @@ export interface PumpCounters {
 
 export class CorePump {
   /**
-   * Over a real socket, hand every datagram to the core as it arrives but service the
-   * core (events, transmissions, timer) once per batch, in a setImmediate after the
-   * event loop's poll phase has delivered everything the socket had (libuv reads up to
-   * 32 datagrams per wake-up): one ACK and one flush per batch instead of one per
-   * datagram. The in-memory pair and the simulator service per datagram. A switch so
-   * that bench/bulk-udp.ts can measure both in one run.
+   * Over a network that marks its batches (Network.afterReceives: node:dgram), hand every
+   * datagram to the core and its events to the endpoint as it arrives, but transmit and
+   * re-arm the timer once per batch, after the event loop's poll phase has delivered
+   * everything the socket had (libuv reads up to 32 datagrams per wake-up): one ACK and
+   * one flush per batch instead of one per datagram. The in-memory pair and the simulator service
+   * per datagram. A switch so that bench/bulk-udp.ts can measure both in one run.
    */
   static batchReceives = true;
   readonly counters: PumpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, datagramsRejected: 0 };
@@ -56,7 +56,7 @@ export class CorePump {
     private readonly clock: Clock,
     private readonly listener: PumpListener,
   ) {
-    this.batching = CorePump.batchReceives && network.addressed && typeof setImmediate === 'function';
+    this.batching = CorePump.batchReceives && typeof network.afterReceives === 'function';
     network.onReceive((data, path) => this.receive(data, path));
   }
 
@@ -74,10 +74,14 @@ export class CorePump {
       return this.fatal(err);
     }
     if (this.batching) {
+      // Events are handled at once (TLS installs the keys the next datagram of the batch
+      // may need; a packet the core cannot open yet is only buffered a few deep), the
+      // transmissions and the timer once per batch.
+      try { this.drainEvents(); } catch (err) { return this.fatal(err); }
       if (r <= 0 && this.network.forgetPath) this.unclaimed.push(path);
       if (!this.batchScheduled) {
         this.batchScheduled = true;
-        setImmediate(() => this.endBatch());
+        this.network.afterReceives!(() => this.endBatch());
       }
       return;
     }
