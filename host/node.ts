@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { bundledCoreBytes } from './core/bundled-core';
 import { setCoreFileReader, setDefaultCoreSource } from './core/source';
 import { coreWasmPath } from './core/node-loader';
-import { UdpNetwork } from './net/udp';
+import { UdpNetwork, isLoopbackAddress, loopbackDatagramLimit } from './net/udp';
 import { DenoUdpNetwork, denoDatagramsAvailable } from './net/deno-udp';
 import type { UdpAddress, UdpNetworkLike } from './net/udp-common';
 import type { PeerSocketStats } from './net/peer-sockets';
@@ -247,10 +247,12 @@ export class QuicServer {
 }
 
 /** The UDP socket: Deno's own API where it exists (see net/deno-udp.ts), node:dgram otherwise. */
-function bindUdp(opts: CommonOptions & { socketPerPeer?: boolean }, where: { address?: string; port?: number }): Promise<UdpNetworkLike> {
+function bindUdp(opts: CommonOptions & { socketPerPeer?: boolean }, where: { address?: string; port?: number; peer?: string }): Promise<UdpNetworkLike> {
   const api = opts.udp ?? 'auto';
   if (api === 'deno' || (api === 'auto' && denoDatagramsAvailable())) return DenoUdpNetwork.bind(where);
-  return UdpNetwork.bind({ ...where, bufferSize: opts.socketBufferSize, socketPerPeer: opts.socketPerPeer === true });
+  // A client's socket talks to one server: over loopback it carries large datagrams.
+  const maxDatagramSize = where.peer !== undefined && isLoopbackAddress(where.peer) ? loopbackDatagramLimit(where.peer) : undefined;
+  return UdpNetwork.bind({ address: where.address, port: where.port, bufferSize: opts.socketBufferSize, socketPerPeer: opts.socketPerPeer === true, maxDatagramSize });
 }
 
 /** The TLS settings listen/connect share, checked (names refused before anything is bound). */
@@ -352,7 +354,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
   const v6 = isIP(address) === 6;
   const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
   if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
-  const network = await bindUdp(opts, { address: localAddress });
+  const network = await bindUdp(opts, { address: localAddress, peer: address });
   let endpoint: Endpoint | null = null;
   let conn: QuicConnection | null = null;
   try {

@@ -529,6 +529,10 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.PEER_CID_SEQUENCE, <f64>c.ids.activeSeq);
   putStat(Stats.PEER_CIDS_HELD, <f64>c.ids.peers.length);
   putStat(Stats.RETRIES_RECEIVED, <f64>c.retriesReceived);
+  putStat(Stats.PATH_MTU, <f64>c.path.pmtud.size);
+  putStat(Stats.PMTU_PROBES_SENT, <f64>c.path.pmtud.probesSent);
+  putStat(Stats.PMTU_PROBES_LOST, <f64>c.path.pmtud.probesLost);
+  putStat(Stats.PMTU_BLACK_HOLES, <f64>c.path.pmtud.blackHoles);
   return <i32>stats;
 }
 

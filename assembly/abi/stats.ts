@@ -70,8 +70,14 @@ export namespace Stats {
   export const PEER_CIDS_HELD: i32 = 26;
   /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
   export const RETRIES_RECEIVED: i32 = 27;
+  /** The path's largest datagram now (DPLPMTUD, conn/pmtud.ts), bytes of UDP payload. */
+  export const PATH_MTU: i32 = 28;
+  /** PMTU probes sent / lost, and black holes detected (the size fell back to 1200). */
+  export const PMTU_PROBES_SENT: i32 = 29;
+  export const PMTU_PROBES_LOST: i32 = 30;
+  export const PMTU_BLACK_HOLES: i32 = 31;
   /** Number of slots. */
-  export const COUNT: i32 = 28;
+  export const COUNT: i32 = 32;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

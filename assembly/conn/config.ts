@@ -28,7 +28,11 @@ export namespace ConfigKey {
   export const DATAGRAM_SEND_QUEUE: i32 = 18;
   /** Bytes of received datagrams waiting for the host: beyond it the oldest are dropped. */
   export const DATAGRAM_RECV_QUEUE: i32 = 19;
-  export const COUNT: i32 = 20;
+  /** DPLPMTUD (conn/pmtud.ts): 1 probes for datagrams larger than 1200 bytes, 0 keeps 1200. */
+  export const PMTUD: i32 = 20;
+  /** Largest UDP payload we send (the host caps it at what its interface carries), 1200..65527. */
+  export const MAX_DATAGRAM_SIZE: i32 = 21;
+  export const COUNT: i32 = 22;
 }
 
 const DEFAULTS: StaticArray<f64> = [
@@ -52,6 +56,8 @@ const DEFAULTS: StaticArray<f64> = [
   1048576,      // stream send buffer: 1 MiB
   65536,        // datagram send queue: 64 KiB
   65536,        // datagram receive queue: 64 KiB
+  1,            // PMTU discovery on
+  65527,        // max datagram size we send (the peer's max_udp_payload_size and the host cap it)
 ];
 
 export class Config {
@@ -78,6 +84,8 @@ export class Config {
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
     if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
     if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
+    if (key == ConfigKey.PMTUD && value != 0 && value != 1) return false;
+    if (key == ConfigKey.MAX_DATAGRAM_SIZE && (value < 1200 || value > 65527)) return false;
     unchecked(this.v[key] = value);
     return true;
   }

@@ -28,7 +28,7 @@ export const STATE_CLOSING: i32 = 3;
 export const STATE_DRAINING: i32 = 4;
 export const STATE_CLOSED: i32 = 5;
 
-/** Datagram size we send (the QUIC minimum, safe on every path; DPLPMTUD is future work). */
+/** Datagram size a connection starts with (the QUIC minimum, safe on every path); DPLPMTUD raises it (conn/pmtud.ts). */
 export const SEND_DATAGRAM_SIZE: i32 = 1200;
 
 export class Connection {

@@ -30,7 +30,7 @@ export function onCryptoLost(sp: PacketSpace, f: SentFrame): void {
 export function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
   const b = sp.cryptoSend;
   while (b.hasPending()) {
-    const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, 1200) - 1;
+    const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, <i32>(end - q)) - 1;
     if (room < 16) break;
     const n = b.next(room, 0xffffffffffffffff);
     if (n <= 0) break;

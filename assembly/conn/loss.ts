@@ -18,6 +18,7 @@ import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_RE
 import { onStreamAcked, onStreamLost, onResetStreamAcked, onResetStreamLost, onStopSendingLost, onMaxStreamDataLost } from "./streams/frames";
 import { onMaxDataLost, onMaxStreamsLost } from "./flow";
 import { onCryptoAcked, onCryptoLost } from "./crypto-frames";
+import { onPmtuAcked, onPmtuLost } from "./pmtud";
 
 const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
@@ -45,6 +46,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
       if (<i64>p.pn > newlyPn) { newlyPn = <i64>p.pn; newlyTimeSent = p.timeSent; }
       if (p.ackEliciting) { anyAckEliciting = true; sp.ackElicitingInFlight--; }
       if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
+      if (sp.id == SPACE_APP) onPmtuAcked(c, p);
       onPacketAcked(c, sp, p);
     }
   } while (ackIterNext());
@@ -134,7 +136,11 @@ function detectLost(c: Connection, sp: PacketSpace, now: f64): void {
       q.retire(i);
       if (qlogEnabled) qlogPacket(c, QLOG_PACKET_LOST, sp.id, p.pn, p.size, lossAt <= now ? QLOG_LOST_TIME : QLOG_LOST_REORDERING, 0, 0, now);
       if (p.ackEliciting) sp.ackElicitingInFlight--;
-      if (p.inFlight) {
+      // A lost PMTU probe says the size is too large, not that the path is congested
+      // (RFC 9000 §14.4): out of flight, no congestion event (conn/pmtud.ts).
+      if (sp.id == SPACE_APP && onPmtuLost(c, p, now)) {
+        if (p.inFlight) c.cc.onDiscarded(p.size);
+      } else if (p.inFlight) {
         lostBytes += p.size;
         if (p.timeSent > latestLostTime) latestLostTime = p.timeSent;
         if (p.timeSent < earliestLostTime) earliestLostTime = p.timeSent;

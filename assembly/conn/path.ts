@@ -4,6 +4,7 @@
 // PATH_CHALLENGE / PATH_RESPONSE, migration and several paths (issue 18) grow here.
 
 import { Frame } from "./frame";
+import { Pmtud } from "./pmtud";
 
 export class Path {
   /** Bytes received on this path (every datagram routed to the connection counts, §8.1). */
@@ -12,6 +13,8 @@ export class Path {
   bytesSent: f64 = 0;
   /** The peer's address is validated (a server: a Handshake packet arrived, §8.1). */
   validated: bool = false;
+  /** The path's datagram size and its discovery (RFC 8899, conn/pmtud.ts). */
+  pmtud: Pmtud = new Pmtud();
 
   constructor(public handle: i32) {}
 

@@ -4,7 +4,7 @@
 // packet being built is packet.ts's `pkt`, which the rooms' write functions share
 // (streams/send.ts writes stream frames).
 
-import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED, SEND_DATAGRAM_SIZE } from "./connection";
+import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "./connection";
 import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP } from "./space";
 import { buildLongHeader, buildShortHeader, patchLength, builtLengthOffset, builtLengthSize } from "../wire/header";
 import { pnEncodeLength } from "../wire/pn";
@@ -26,8 +26,12 @@ import { maybeInitiate } from "./keyupdate";
 import { earlyCanSend } from "./early";
 import { writeDatagrams } from "./datagrams";
 import { writeNewToken } from "./new-token";
+import { pathDatagramSize, pmtuProbeSize, BASE_PLPMTU } from "./pmtud";
 
 
+
+/** A PMTU probe waits for window: 1-RTT packets carry no ack-eliciting frames meanwhile (conn/pmtud.ts). */
+let holdForProbe = false;
 
 /**
  * Writes the next datagram of `c` at `out` (at most `cap` bytes). Returns its length,
@@ -35,11 +39,29 @@ import { writeNewToken } from "./new-token";
  */
 export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i32 {
   if (c.state == STATE_CLOSED || c.state == STATE_DRAINING) return 0;
+  // The path's size (DPLPMTUD, conn/pmtud.ts); PTO probes at 1200, so that they pass a
+  // black hole that swallows every larger datagram (RFC 8899 §4.3).
+  let size = c.spaces[SPACE_APP].probes > 0 ? BASE_PLPMTU : pathDatagramSize(c);
+  if (size > cap) size = cap;
   // §8.1: a server sends at most three times what it received until the address is validated.
-  const maxSize = c.path.sendLimit(cap < SEND_DATAGRAM_SIZE ? cap : SEND_DATAGRAM_SIZE, c.isServer);
+  const maxSize = c.path.sendLimit(size, c.isServer);
   if (maxSize < 64) return 0;
   if (c.state == STATE_CLOSING) return buildClose(c, out, maxSize, now);
   c.pacerWakeAt = Infinity; // set again below if the pacer holds data back
+  const probe = pmtuProbeSize(c, cap, now);
+  holdForProbe = probe < 0;
+  if (probe > 0) {
+    const sp = c.spaces[SPACE_APP];
+    const pn = sp.nextPn;
+    const n = buildPacket(c, sp, out, probe, now, true, false, true);
+    if (n > 0) {
+      c.path.pmtud.onProbeSent(pn, n);
+      c.path.bytesSent += <f64>n;
+      c.bytesSentTotal += <u64>n;
+      setLossTimer(c, now);
+      return n;
+    }
+  }
 
   let pos: i32 = 0;
   let padded = false;
@@ -52,7 +74,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
     if (room < 48) break;
     // §14.1: a client pads every datagram with an Initial packet, a server every datagram
     // with an ack-eliciting Initial. Padding this packet to fill the datagram is simplest.
-    const padInitial = si == SPACE_INITIAL && maxSize >= SEND_DATAGRAM_SIZE;
+    const padInitial = si == SPACE_INITIAL && maxSize >= BASE_PLPMTU;
     const n = buildPacket(c, sp, out + <usize>pos, room, now, padInitial, early);
     if (n > 0) {
       pos += n;
@@ -86,8 +108,12 @@ function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
   return pos;
 }
 
-/** Builds one packet of space `sp` at p (room bytes). Returns its length or 0. */
-function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f64, padToRoom: bool, early: bool): i32 {
+/**
+ * Builds one packet of space `sp` at p (room bytes). Returns its length or 0. A PMTU
+ * probe (`pmtuProbe`) is PING + PADDING filling `room` (RFC 9000 §14.4): no data rides
+ * in a packet that may well be lost.
+ */
+function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f64, padToRoom: bool, early: bool, pmtuProbe: bool = false): i32 {
   const si = sp.id;
   const end = p + <usize>room;
   const pn = sp.nextPn;
@@ -124,13 +150,17 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
   // Within the window, 1-RTT data is paced (§7.7); ACKs and handshake packets are not.
   // A full sent-packet record (its ceiling) holds back ack-eliciting packets too.
-  pkt.allowEliciting = pkt.recording && (sp.probes > 0 || c.cc.canSend(room));
-  if (pkt.allowEliciting && sp.probes == 0 && si == SPACE_APP && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
+  pkt.allowEliciting = pkt.recording && (sp.probes > 0 || (c.cc.canSend(room) && !(holdForProbe && si == SPACE_APP && !pmtuProbe)));
+  if (pkt.allowEliciting && sp.probes == 0 && si == SPACE_APP && !pmtuProbe && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
     pkt.allowEliciting = false;
     c.pacerWakeAt = c.pacer.nextSendTime;
   }
 
-  if (c.state == STATE_CLOSING) {
+  if (pmtuProbe) {
+    if (!pkt.allowEliciting) { r.abandon(); return 0; }
+    q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
+    pkt.wrote(SF_PING, 0, 0, 0, false);
+  } else if (c.state == STATE_CLOSING) {
     q = writeConnectionClose(c, si, q, payloadEnd);
   } else {
     // An ACK that is not due yet only rides along with other frames (§13.2.1): remember

@@ -97,11 +97,15 @@ const NUMERIC_RANGES: Record<string, [number, number]> = {
   initialMaxStreamsBidi: [0, Number.MAX_SAFE_INTEGER], initialMaxStreamsUni: [0, Number.MAX_SAFE_INTEGER],
   maxIdleTimeoutMs: [0, Number.MAX_SAFE_INTEGER], ackDelayExponent: [0, 20], maxAckDelayMs: [0, 16383],
   initialRttMs: [1, 3_600_000], keepAliveMs: [0, Number.MAX_SAFE_INTEGER], maxReceiveWindow: [0, Number.MAX_SAFE_INTEGER],
-  streamSendBuffer: [0, Number.MAX_SAFE_INTEGER], activeConnectionIdLimit: [2, 16],
+  streamSendBuffer: [0, Number.MAX_SAFE_INTEGER], activeConnectionIdLimit: [2, 16], maxDatagramSize: [1200, 65527],
 };
 
 /** Checks one transport option; throws a QuicArgumentError naming it. */
 export function checkTransportOption(key: string, v: unknown): void {
+  if (key === 'pmtud') {
+    if (typeof v !== 'boolean') throw new QuicArgumentError(`transport.pmtud must be true or false, not ${describe(v)}`);
+    return;
+  }
   if (key === 'congestionControl') {
     if (!(CONGESTION_CONTROLLERS as readonly unknown[]).includes(v)) {
       throw new QuicArgumentError(`transport.congestionControl must be one of ${CONGESTION_CONTROLLERS.map((c) => `'${c}'`).join(', ')}, not ${describe(v)}`);
@@ -109,7 +113,7 @@ export function checkTransportOption(key: string, v: unknown): void {
     return;
   }
   const range = NUMERIC_RANGES[key];
-  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl'].join(', ')})`);
+  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl', 'pmtud'].join(', ')})`);
   const [lo, hi] = range;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
     const what = lo === 0 && hi === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer in ${lo}..${hi}`;

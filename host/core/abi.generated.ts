@@ -101,7 +101,11 @@ export const ConfigKey = {
   DATAGRAM_SEND_QUEUE: 18,
   /** Bytes of received datagrams waiting for the host: beyond it the oldest are dropped. */
   DATAGRAM_RECV_QUEUE: 19,
-  COUNT: 20,
+  /** DPLPMTUD (conn/pmtud.ts): 1 probes for datagrams larger than 1200 bytes, 0 keeps 1200. */
+  PMTUD: 20,
+  /** Largest UDP payload we send (the host caps it at what its interface carries), 1200..65527. */
+  MAX_DATAGRAM_SIZE: 21,
+  COUNT: 22,
 } as const;
 /** One of ConfigKey's values. */
 export type ConfigKey = (typeof ConfigKey)[keyof typeof ConfigKey];
@@ -165,8 +169,14 @@ export const Stats = {
   PEER_CIDS_HELD: 26,
   /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
   RETRIES_RECEIVED: 27,
+  /** The path's largest datagram now (DPLPMTUD, conn/pmtud.ts), bytes of UDP payload. */
+  PATH_MTU: 28,
+  /** PMTU probes sent / lost, and black holes detected (the size fell back to 1200). */
+  PMTU_PROBES_SENT: 29,
+  PMTU_PROBES_LOST: 30,
+  PMTU_BLACK_HOLES: 31,
   /** Number of slots. */
-  COUNT: 28,
+  COUNT: 32,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];

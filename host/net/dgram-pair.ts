@@ -29,8 +29,18 @@ export interface LinkImpairments {
   bandwidthBps?: number;
   /** Bytes the link queue holds before it drops at the tail (default 256 KiB). */
   queueBytes?: number;
-  /** Datagrams larger than this are dropped (default 65527). */
+  /**
+   * Datagrams larger than this are dropped (default 65527). The sending end reports it as
+   * its maxDatagramSize, the ceiling of PMTU discovery; without it the end reports 1200,
+   * so that a pair runs with QUIC's minimum datagrams unless a test asks for more.
+   */
   mtu?: number;
+  /**
+   * A limit inside the path that the ends do not know (default none): larger datagrams
+   * vanish silently, what PMTU discovery has to find out. Counted in droppedMtu. Change it
+   * mid-run with DgramEnd.impair() to open a black hole.
+   */
+  pathMtu?: number;
 }
 
 /** Counters of one direction. */
@@ -82,9 +92,16 @@ class Link {
   private busyUntil = 0;
   target: DgramEnd | null = null;
 
-  constructor(private readonly clock: Clock, private readonly prng: Prng, readonly impairments: LinkImpairments) {
+  readonly impairments: LinkImpairments;
+
+  constructor(private readonly clock: Clock, private readonly prng: Prng, impairments: LinkImpairments) {
+    Link.check(impairments);
+    this.impairments = { ...impairments }; // a copy: impair() must not change the caller's object
+  }
+
+  static check(impairments: LinkImpairments): void {
     for (const k of ['loss', 'reorder', 'duplicate', 'corrupt'] as const) checkProbability(k, impairments[k]);
-    for (const k of ['reorderDelayUs', 'delayUs', 'jitterUs', 'bandwidthBps', 'queueBytes', 'mtu'] as const) checkNonNegative(k, impairments[k]);
+    for (const k of ['reorderDelayUs', 'delayUs', 'jitterUs', 'bandwidthBps', 'queueBytes', 'mtu', 'pathMtu'] as const) checkNonNegative(k, impairments[k]);
   }
 
   carry(data: Uint8Array): void {
@@ -92,7 +109,7 @@ class Link {
     const c = this.counters;
     c.sent++;
     c.bytesSent += data.length;
-    if (data.length > (imp.mtu ?? 65527)) { c.droppedMtu++; return; }
+    if (data.length > (imp.mtu ?? 65527) || data.length > (imp.pathMtu ?? Infinity)) { c.droppedMtu++; return; }
     // Draw every random decision in a fixed order so that one seed gives one history.
     const lost = this.prng.chance(imp.loss ?? 0);
     const dup = this.prng.chance(imp.duplicate ?? 0);
@@ -150,7 +167,7 @@ export class DgramEnd implements Network {
   private errorHandler: ((err: Error) => void) | null = null;
 
   constructor(private readonly outgoing: Link) {
-    this.maxDatagramSize = outgoing.impairments.mtu ?? 65527;
+    this.maxDatagramSize = outgoing.impairments.mtu ?? 1200;
   }
 
   send(data: Uint8Array, _path: PathHandle = 0): void {
@@ -164,6 +181,16 @@ export class DgramEnd implements Network {
 
   onError(handler: (err: Error) => void): void {
     this.errorHandler = handler;
+  }
+
+  /**
+   * Changes the impairments of the direction leaving this end from now on (e.g.
+   * `{ pathMtu: 1200 }` opens a black hole for larger datagrams mid-transfer).
+   */
+  impair(changes: LinkImpairments): void {
+    const next = { ...this.outgoing.impairments, ...changes };
+    Link.check(next);
+    Object.assign(this.outgoing.impairments, changes);
   }
 
   /** Counters of the direction leaving this end. */

@@ -41,6 +41,12 @@ export interface Network {
    * network may give that peer a socket of its own (UdpNetwork's socketPerPeer). Optional.
    */
   peerAccepted?(path: PathHandle): void;
+  /**
+   * Runs `fn` once the datagrams of the current wake-up have all been delivered
+   * (node:dgram: a setImmediate after the poll phase, which reads up to 32). Optional:
+   * with it the pump services the core once per batch instead of once per datagram.
+   */
+  afterReceives?(fn: () => void): void;
   /** Largest datagram payload this network carries (bytes). */
   readonly maxDatagramSize: number;
   /** Stops delivering and releases resources. Idempotent. */

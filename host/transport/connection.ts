@@ -130,6 +130,12 @@ export interface ConnectionStats {
   peerConnectionIdsHeld: number;
   /** Client: Retry packets followed (0 or 1, RFC 9000 §17.2.5). */
   retriesReceived: number;
+  /** The largest datagram the path carries now, as PMTU discovery found it (1200 until a probe succeeds). */
+  pathMtu: number;
+  /** PMTU probes sent and lost, and black holes detected (the size fell back to 1200). */
+  pmtuProbesSent: number;
+  pmtuProbesLost: number;
+  pmtuBlackHoles: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */

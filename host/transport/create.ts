@@ -51,6 +51,10 @@ export interface TransportConfig {
   streamSendBuffer?: number;
   /** How many of the peer's connection IDs we hold (RFC 9000 §18.2 active_connection_id_limit; 2..16, default 4). */
   activeConnectionIdLimit?: number;
+  /** PMTU discovery (RFC 8899, RFC 9000 §14.3): probe for datagrams above 1200 bytes (default true). */
+  pmtud?: boolean;
+  /** Largest UDP payload to send, 1200..65527 (default: what the network reports it carries). */
+  maxDatagramSize?: number;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
@@ -58,6 +62,7 @@ const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   initialMaxStreamsBidi: 4, initialMaxStreamsUni: 5, maxIdleTimeoutMs: 6, ackDelayExponent: 8, maxAckDelayMs: 9,
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
+  pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE,
 };
 
 /** TLS settings shared by clients and servers. */
@@ -208,6 +213,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
     keyUpdates: f(Stats.KEY_UPDATES), retriesReceived: f(Stats.RETRIES_RECEIVED),
     connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
+    pathMtu: f(Stats.PATH_MTU), pmtuProbesSent: f(Stats.PMTU_PROBES_SENT), pmtuProbesLost: f(Stats.PMTU_PROBES_LOST), pmtuBlackHoles: f(Stats.PMTU_BLACK_HOLES),
   };
 }
 
@@ -227,7 +233,7 @@ export class Endpoint extends QuicEndpoint {
       statelessReset: cfg.statelessReset,
       streamHighWaterMark: cfg.streamHighWaterMark,
       seed: cfg.seed ?? crypto_random_seed(),
-      config: { ...configEntries(cfg.transport), ...datagramConfig(cfg.datagrams) },
+      config: { ...withNetworkCap(configEntries(cfg.transport), cfg.network), ...datagramConfig(cfg.datagrams) },
       qlog,
       limits: cfg.limits,
       retry: cfg.retry,
@@ -301,6 +307,13 @@ function crypto_random_seed(): Uint32Array {
   return crypto.getRandomValues(new Uint32Array(4));
 }
 
+/** The datagram size cap: the option, but never more than the network says it carries. */
+function withNetworkCap(config: Record<number, number>, network: Network): Record<number, number> {
+  const own = config[ConfigKey.MAX_DATAGRAM_SIZE] ?? 65527;
+  const cap = Math.max(1200, Math.min(own, Math.floor(network.maxDatagramSize) || 1200, 65527));
+  return { ...config, [ConfigKey.MAX_DATAGRAM_SIZE]: cap };
+}
+
 function configEntries(t: TransportConfig | undefined): Record<number, number> {
   const out: Record<number, number> = {};
   if (t === undefined) return out;
@@ -309,7 +322,7 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
     if (v === undefined) continue;
     checkTransportOption(k, v);
     const key = CONFIG_KEYS[k as keyof TransportConfig];
-    out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : (v as number);
+    out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : k === 'pmtud' ? (v ? 1 : 0) : (v as number);
   }
   return out;
 }

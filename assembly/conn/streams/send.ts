@@ -59,7 +59,7 @@ export function writeStreamData(c: Connection, s: Stream, q: usize, end: usize):
   const buf = b!;
   // Data: retransmissions first (already counted against flow control), then new data within both limits.
   for (;;) {
-    const room = <i32>(end - q) - streamHeaderLen(s.id, buf.nextSend, 1200, true);
+    const room = <i32>(end - q) - streamHeaderLen(s.id, buf.nextSend, <i32>(end - q), true); // the length field sized for the room (packets past 16 KiB need 4 bytes)
     if (room < 1 && !(buf.fin && buf.nextSend == buf.end)) break;
     const connCredit = c.sendMaxData > c.dataSent ? c.sendMaxData - c.dataSent : 0;
     let limit = s.sendMax;

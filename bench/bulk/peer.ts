@@ -1,0 +1,70 @@
+// One side of the loopback bulk bench (bench/bulk-udp.ts), run as its own process:
+//   peer.ts server --cert C --key K [--transport JSON]   prints "LISTENING <port>", then per
+//                                                        connection hashes each stream and answers
+//                                                        with the hex SHA-256; "CPU <ms>" on SIGTERM
+//   peer.ts client --port P --ca C --bytes N [--transport JSON]
+//                                                        uploads N bytes on one stream, checks the
+//                                                        server's hash, prints "RESULT {json}"
+// `--transport` is listen()/connect()'s transport object (e.g. {"pmtud":false}); `--suite`
+// one cipher suite; `--no-batch` services the core per datagram (the pump's old way).
+import { createHash, randomFillSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { listen, connect } from '../../host/node';
+import { parsePemCertificates, parsePemPrivateKey } from '../../host/tls/pki/pem';
+import type { TransportConfig } from '../../host/transport/create';
+import type { CipherSuiteName } from '../../host/api/options';
+import { CorePump } from '../../host/transport/pump';
+
+const ALPN = 'bench-bulk';
+const argv = process.argv.slice(2);
+const role = argv[0];
+const arg = (name: string) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+const transport: TransportConfig = JSON.parse(arg('transport') ?? '{}');
+// --suite NAME: the one cipher suite to offer (client) or accept (server).
+const cipherSuites = arg('suite') ? [arg('suite') as CipherSuiteName] : undefined;
+// --no-batch: service the core after every datagram (CorePump.batchReceives off), to compare.
+if (argv.includes('--no-batch')) CorePump.batchReceives = false;
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+async function server(): Promise<void> {
+  const certificate = { chain: parsePemCertificates(readFileSync(arg('cert')!, 'utf8')), key: parsePemPrivateKey(readFileSync(arg('key')!, 'utf8')) };
+  const srv = await listen({ address: '127.0.0.1', port: 0, alpn: [ALPN], certificate, transport, cipherSuites });
+  console.log(`LISTENING ${srv.address.port}`);
+  process.on('SIGTERM', () => { console.log(`CPU ${cpuMs().toFixed(0)}`); process.exit(0); });
+  for await (const conn of srv) {
+    (async () => {
+      for (;;) {
+        const s = await conn.acceptStream();
+        const h = createHash('sha256');
+        for (let c = await s.read(); c; c = await s.read()) h.update(c);
+        await s.end(new TextEncoder().encode(h.digest('hex')));
+      }
+    })().catch(() => undefined);
+  }
+}
+
+async function client(): Promise<void> {
+  const bytes = Number(arg('bytes'));
+  const data = new Uint8Array(bytes);
+  for (let o = 0; o < bytes; o += 65536) randomFillSync(data, o, Math.min(65536, bytes - o));
+  const want = createHash('sha256').update(data).digest('hex');
+  const conn = await connect({
+    address: '127.0.0.1', port: Number(arg('port')), alpn: [ALPN], serverName: 'localhost',
+    trustAnchors: parsePemCertificates(readFileSync(arg('ca')!, 'utf8')), transport, cipherSuites,
+  });
+  const cpu0 = cpuMs();
+  const t0 = performance.now();
+  const s = conn.openStream();
+  const reply = s.readAll();
+  for (let o = 0; o < bytes; o += 65536) await s.write(data.subarray(o, Math.min(bytes, o + 65536)));
+  await s.end();
+  const got = new TextDecoder().decode(await reply);
+  const ms = performance.now() - t0;
+  const cpu = cpuMs() - cpu0;
+  const st = conn.stats();
+  console.log(`RESULT ${JSON.stringify({ ok: got === want, ms, cpuMs: cpu, stats: st, suite: conn.handshakeInfo?.cipherSuite })}`);
+  await conn.close(0, 'done');
+  process.exit(0);
+}
+
+(role === 'server' ? server() : client()).catch((e) => { console.error(`[${role}] ${e?.stack ?? e}`); process.exit(1); });
