@@ -127,11 +127,19 @@ function nodeVerify(alg: SigAlg, pub: Uint8Array, message: Uint8Array, sig: Uint
     switch (alg.kind) {
       case 'ecdsa': return verify(alg.hash, message, { key, dsaEncoding: 'der' }, sig);
       case 'ed25519': return verify(null, message, key, sig);
-      case 'rsa-pss':
+      case 'rsa-pss': {
         // As the portable verifier: no RSA modulus below 1024 bits. OpenSSL checks the salt length.
-        if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 1024) return false;
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < 1024) return false;
+        // RFC 8017 §8.1.2 step 1: a signature is exactly k octets. OpenSSL reads a shorter one
+        // as the same integer, so a valid signature with its leading zero byte cut off (1 in
+        // 256) would verify.
+        if (sig.length !== Math.ceil(bits / 8)) return false;
         return verify(alg.hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[alg.hash] }, sig);
-      case 'rsa-pkcs1': return verify(alg.hash, message, { key, padding: constants.RSA_PKCS1_PADDING }, sig);
+      }
+      case 'rsa-pkcs1':
+        if (sig.length !== Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)) return false; // RFC 8017 §8.2.2 step 1
+        return verify(alg.hash, message, { key, padding: constants.RSA_PKCS1_PADDING }, sig);
     }
   } catch {
     return false;

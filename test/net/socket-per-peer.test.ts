@@ -24,7 +24,9 @@ test('an accepted client gets its own connected socket, which carries its datagr
   expect(during.opened).toBe(2);
   expect(during.open).toBe(2);
   expect(during.refused).toBe(0);
-  if (process.platform === 'linux') expect(during.received).toBeGreaterThan(50); // the upload came in on the peer socket
+  // The upload came in on the peer socket (without it nothing does). PMTU discovery makes its
+  // datagrams large on loopback (up to 64 KB), so a 300 kB upload and its ACKs are a few dozen.
+  if (process.platform === 'linux') expect(during.received).toBeGreaterThan(10);
   await conn.close(0, 'done');
   await other.close(0, 'done');
   await echoing;

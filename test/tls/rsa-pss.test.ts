@@ -40,7 +40,14 @@ describe('RSA-PSS signature verification', () => {
     // TLS 1.3 fixes the salt length to the hash length.
     expect(verifySchemeSignature(cert, scheme, message, pss(hash, message, 20))).toBe(false);
     expect(verifySchemeSignature(cert, scheme, message, sig.subarray(1))).toBe(false);
-  });
+    // A signature whose first byte is 0 stays the same integer without it: still refused
+    // (RFC 8017 §8.1.2: S must be k octets). Found as a 1-in-256 failure of the line above.
+    let zeroLed = sig;
+    for (let i = 0; zeroLed[0] !== 0 && i < 2000; i++) zeroLed = pss(hash, message, hLen);
+    expect(zeroLed[0]).toBe(0);
+    expect(verifySchemeSignature(cert, scheme, message, zeroLed)).toBe(true);
+    expect(verifySchemeSignature(cert, scheme, message, zeroLed.subarray(1))).toBe(false);
+  }, 60_000);
 
   test('a signature made with another hash or checked against another key type fails', () => {
     const { cert, pss } = rsaCert(2048);
