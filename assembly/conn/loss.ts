@@ -8,7 +8,6 @@ import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MA
   SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_RESET_STREAM, SF_STOP_SENDING, SF_ACK, SF_DATA_BLOCKED,
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { GRANULARITY } from "../recovery/rtt";
-import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
 import { Frame } from "./frame";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
@@ -20,7 +19,7 @@ const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
 const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshold
 
-/** Processes the ACK frame just decoded (a = largest, b = ack delay; ranges through the decoder's iterator). Returns 0 or -code. */
+/** An ACK frame (a = largest, b = ack delay; its ranges walked through the record). Returns 0 or -code. */
 export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const largest = f.a;
   if (<i64>largest >= <i64>sp.nextPn) return -PROTOCOL_VIOLATION; // §13.1: acknowledging a packet never sent
@@ -31,10 +30,10 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
   let newlyTimeSent: f64 = 0;
   let anyAckEliciting = false;
   const q = sp.sent;
-  ackIterFirst();
+  f.firstRange();
   do {
-    const hi = ackHi;
-    for (let i = q.lowerBound(ackLo); i < q.end; i++) {
+    const hi = f.hi;
+    for (let i = q.lowerBound(f.lo); i < q.end; i++) {
       const p = q.at(i);
       if (p.pn > hi) break;
       if (p.retired) continue;
@@ -44,7 +43,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
       if (p.inFlight) c.cc.onAcked(p.size, p.timeSent, now, c.rtt.smoothedRtt);
       onPacketAcked(c, sp, p);
     }
-  } while (ackIterNext());
+  } while (f.nextRange());
   q.trim();
   if (newlyPn < 0) return 0;
   // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
