@@ -52,6 +52,7 @@ import { eventCapacity } from "../conn/events";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
+import { nextTimeout, recomputedTimeout } from "../conn/timers";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
@@ -236,6 +237,7 @@ export function connHandshakeComplete(conn: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   if (c.handshakeComplete) return 0;
   c.handshakeComplete = true;
+  c.armIdleTimers(); // keep-alive starts
   onHandshakeComplete(c);
   if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
   if (c.isServer) {
@@ -410,6 +412,8 @@ export function connTimers(conn: i32): i32 {
   putStat(Timers.IDLE_DEADLINE, c.idleDeadline());
   putStat(Timers.CLOSE_DEADLINE, c.closeDeadline);
   putStat(Timers.PTO_COUNT, <f64>c.ptoCount);
+  putStat(Timers.TABLE_MIN, nextTimeout(c));
+  putStat(Timers.RECOMPUTED_MIN, recomputedTimeout(c));
   return <i32>stats;
 }
 

@@ -1,5 +1,6 @@
 // One QUIC connection's state and the small state transitions its rooms share: keys,
-// handshake progress, closing, the idle timer (its deadlines are read by timers.ts). The work is cut by noun
+// handshake progress, closing, the idle timer (it writes the IDLE, KEEP_ALIVE, CLOSE and ACK
+// slots of its timer table, timer-table.ts). The work is cut by noun
 // (conn/README.md): receive.ts and transmit.ts dispatch frames to the rooms that own
 // them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
@@ -15,6 +16,7 @@ import { ConnectionIds } from "./cid";
 import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
+import { TimerTable, TimerKind } from "./timer-table";
 
 /** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
 const sharedEmptyParams = new TransportParams();
@@ -38,10 +40,13 @@ export class Connection {
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
   /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
   keys: KeyPhase = new KeyPhase();
-  /** Data waits for the pacer until this time (+Infinity when not paced). */
-  pacerWakeAt: f64 = Infinity;
   ptoCount: i32 = 0;
-  lossTimer: f64 = Infinity;
+  /** Deadlines by kind, each written by its owner (timer-table.ts). */
+  timers: TimerTable;
+  /** The loss detection timer (loss.ts writes it). */
+  get lossTimer(): f64 { return this.timers.get(TimerKind.LOSS); }
+  /** Data waits for the pacer until this time (+Infinity when not paced; transmit.ts writes it). */
+  get pacerWakeAt(): f64 { return this.timers.get(TimerKind.PACER); }
   /** Non-probe packets that left bytes in flight above cwnd (must stay 0). */
   sendsOverCwnd: u32 = 0;
 
@@ -124,6 +129,7 @@ export class Connection {
 
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
     this.path = new Path(pathHandle);
+    this.timers = new TimerTable(handle);
     this.config.copyFrom(defaults);
   }
 
@@ -160,6 +166,7 @@ export class Connection {
     this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
     this.lastActivity = now;
     this.idleStart = now;
+    this.armIdleTimers();
   }
 
   /** Our max_ack_delay in µs (what we promise the peer). */
@@ -185,6 +192,7 @@ export class Connection {
     // §10.1: the effective idle timeout is the minimum of both non-zero values.
     const peerIdle = <f64>p.get(TpId.MAX_IDLE_TIMEOUT) * 1000;
     if (peerIdle > 0 && (this.idleTimeout == 0 || peerIdle < this.idleTimeout)) this.idleTimeout = peerIdle;
+    this.armIdleTimers();
     // Streams opened before the parameters arrived (none normally) get their limits now.
     for (let i = 0; i < this.streamIds.length; i++) {
       const s = this.streams.get(unchecked(this.streamIds[i]));
@@ -227,6 +235,7 @@ export class Connection {
     // connection): the space is swapped for a shared, never-written stand-in. Every path
     // that could touch a space checks `discarded` (or the keys it lacks) first.
     unchecked(this.spaces[space] = discardedSpace(space));
+    this.armAckTimer();
     this.ptoCount = 0;
     pushEvent(EventKind.KEYS_DISCARDED, <u32>this.handle, <u64>levelOfSpace(space), 0, 0);
   }
@@ -256,7 +265,8 @@ export class Connection {
     this.pending.close = true;
     // §10.2: the closing period lasts at least three PTOs.
     this.closeDeadline = now + 3 * this.rtt.pto(0);
-    this.lossTimer = Infinity;
+    this.timers.enterClosing();
+    this.timers.set(TimerKind.CLOSE, this.closeDeadline);
     pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, isApp ? 1 : 0);
   }
 
@@ -268,7 +278,8 @@ export class Connection {
     this.closedByPeer = true;
     this.pending.close = false;
     this.closeDeadline = now + 3 * this.rtt.pto(0);
-    this.lossTimer = Infinity;
+    this.timers.enterClosing();
+    this.timers.set(TimerKind.CLOSE, this.closeDeadline);
     if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2);
   }
 
@@ -277,6 +288,7 @@ export class Connection {
     if (this.state == STATE_CLOSED) return;
     this.state = STATE_CLOSED;
     for (let i = 0; i < 3; i++) this.discardSpace(i);
+    this.timers.clear();
     pushEvent(EventKind.CLOSED, <u32>this.handle, this.closeCode, 0, this.closedByPeer ? 2 : 0);
   }
 
@@ -290,11 +302,38 @@ export class Connection {
     return this.idleTimeout > 0 ? this.idleStart + this.effectiveIdle() : Infinity;
   }
 
+  /** The keep-alive deadline: a PING after KEEP_ALIVE_MS without activity, once the handshake is complete. */
+  keepAliveDeadline(): f64 {
+    const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
+    return ka > 0 && this.handshakeComplete ? this.lastActivity + ka : Infinity;
+  }
+
+  /**
+   * Writes the IDLE and KEEP_ALIVE slots. Called whenever an input moves: activity,
+   * the timeouts (setupLocal, the peer's parameters), an RTT sample (the §10.1 floor of
+   * three PTOs), the handshake completing (keep-alive starts then).
+   */
+  armIdleTimers(): void {
+    this.timers.set(TimerKind.IDLE, this.idleDeadline());
+    this.timers.set(TimerKind.KEEP_ALIVE, this.keepAliveDeadline());
+  }
+
+  /** Writes the ACK slot: the earliest ACK deadline of the spaces in use (after their trackers change). */
+  armAckTimer(): void {
+    let ack: f64 = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const s = unchecked(this.spaces[i]);
+      if (!s.discarded && s.ack.deadline < ack) ack = s.ack.deadline;
+    }
+    this.timers.set(TimerKind.ACK, ack);
+  }
+
   /** A packet from the peer was processed: restart the idle timer (§10.1). */
   onPeerActivity(now: f64): void {
     this.idleStart = now;
     this.lastActivity = now;
     this.elicitingSinceReceive = false;
+    this.armIdleTimers();
   }
 
   /** An ack-eliciting packet left: the first since the last packet received restarts the idle timer (§10.1). */
@@ -304,6 +343,7 @@ export class Connection {
       this.elicitingSinceReceive = true;
     }
     this.lastActivity = now;
+    this.armIdleTimers();
   }
 
   /** §10.1: at least three PTOs, so that a lossy handshake is not cut short. */

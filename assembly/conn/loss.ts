@@ -9,6 +9,7 @@ import { SentPacket, SF_CRYPTO, SF_STREAM, SF_HANDSHAKE_DONE, SF_MAX_DATA, SF_MA
   SF_STREAM_DATA_BLOCKED, SF_STREAMS_BLOCKED } from "../recovery/sent";
 import { GRANULARITY } from "../recovery/rtt";
 import { Frame } from "./frame";
+import { TimerKind } from "./timer-table";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
 import { onStreamAcked, onStreamLost, onResetStreamAcked, onResetStreamLost, onStopSendingLost, onMaxStreamDataLost } from "./streams/frames";
@@ -50,6 +51,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
   if (<u64>newlyPn == largest && anyAckEliciting) {
     const ackDelay = sp.id == SPACE_APP ? <f64>(f.b << c.peerAckDelayExponent()) : 0;
     c.rtt.update(now - newlyTimeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
+    c.armIdleTimers(); // §10.1: the idle period is at least three PTOs, which moved
   }
   detectLost(c, sp, now);
   // §6.2.1: reset the PTO backoff, except for a client whose address is not yet validated.
@@ -158,19 +160,20 @@ function clientAwaitsConfirmation(c: Connection): bool {
   return !c.isServer && !c.handshakeConfirmed;
 }
 
-/** §A.8: arms the loss detection timer (time threshold, else PTO). */
+/** §A.8: arms the loss detection timer (time threshold, else PTO): this room's slot of the timer table. */
 export function setLossTimer(c: Connection, now: f64): void {
-  if (c.state >= STATE_CLOSING) { c.lossTimer = Infinity; return; }
+  const t = c.timers;
+  if (c.state >= STATE_CLOSING) { t.set(TimerKind.LOSS, Infinity); return; }
   let earliest: f64 = Infinity;
   for (let i = 0; i < 3; i++) {
     const sp = c.spaces[i];
     if (!sp.discarded && sp.lossTime < earliest) earliest = sp.lossTime;
   }
-  if (earliest < Infinity) { c.lossTimer = earliest; return; }
+  if (earliest < Infinity) { t.set(TimerKind.LOSS, earliest); return; }
   let anyInFlight = false;
   for (let i = 0; i < 3; i++) if (!c.spaces[i].discarded && c.spaces[i].ackElicitingInFlight > 0) anyInFlight = true;
-  if (!anyInFlight && !clientAwaitsConfirmation(c)) { c.lossTimer = Infinity; return; }
-  c.lossTimer = ptoTime(c, now);
+  if (!anyInFlight && !clientAwaitsConfirmation(c)) { t.set(TimerKind.LOSS, Infinity); return; }
+  t.set(TimerKind.LOSS, ptoTime(c, now));
 }
 
 function ptoTime(c: Connection, now: f64): f64 {

@@ -120,6 +120,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   if (ackEliciting < 0) return; // closed
   c.onPeerActivity(now);
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
+  c.armAckTimer();
 
   if (c.isServer && si == SPACE_HANDSHAKE) {
     // §8.1: a Handshake packet proves the client's address; RFC 9001 §4.9.1: drop Initial keys.
