@@ -2,8 +2,12 @@
 // connections; the clients run in a worker thread (its own V8 heap and its own core
 // instance), so this thread's JS heap and the server core's linear memory are the
 // server's alone. Reported: server core memory and server JS heap per connection,
-// for N = 1,000 and 10,000 (or the counts given).
-//   node --expose-gc --import tsx bench/idle-memory.ts [1000 10000]
+// for N = 1,000 and 10,000 (or the counts given). Also the state of one half-open server
+// connection: N spoofed, correctly protected Initials from N sources that never answer
+// (test/transport/flood.ts forgeInitial), each answered with the server's first flight
+// and kept for its retransmission; server core memory and JS heap per half-open one.
+//   node --expose-gc --import tsx bench/idle-memory.ts [1000 10000] [--half-open 1000]
+//   node --expose-gc --max-old-space-size=8192 --import tsx bench/idle-memory.ts --conns 100000
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
@@ -15,6 +19,10 @@ import type { QuicConnection } from '../host/transport/connection';
 import { report, type BenchRow } from './lib';
 import { setHandshakeCrypto } from '../host/tls/handshake-crypto';
 import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
+import { DgramPair } from '../host/net/dgram-pair';
+import { VirtualClock } from '../host/net/virtual-clock';
+import { MultiSourceNetwork, forgeInitial, openClientInitial } from '../test/transport/flood';
+import { randomBytes } from 'node:crypto';
 
 // As listen()/connect() do on Node (both threads import this file).
 setHandshakeCrypto(nodeHandshakeCrypto);
@@ -82,10 +90,86 @@ async function clientSide(n: number): Promise<void> {
   parentPort!.on('message', (m) => { if (m === 'close') process.exit(0); });
 }
 
+/** Runs a virtual clock for `us` (every timer and pending callback in between). */
+async function runFor(clock: VirtualClock, us: number): Promise<void> {
+  const end = clock.now() + us;
+  for (;;) {
+    await new Promise((r) => setImmediate(r));
+    const next = clock.nextDeadline();
+    if (next === Infinity || next > end) break;
+    clock.advanceTo(next);
+  }
+}
+
+/**
+ * n spoofed Initials from n sources that never answer: what one half-open server
+ * connection costs, core linear memory and JS heap, after its first flight went out.
+ */
+async function halfOpenSide(n: number): Promise<{ wasmPerHalfOpen: number; heapPerHalfOpen: number; halfOpen: number; firstFlight: number }> {
+  // The testing build (same layouts as the release core) has testHeapUsed: the bytes in
+  // live blocks of the core's heap, exact where memory.size() only shows doublings.
+  const module = new WebAssembly.Module(readFileSync(coreWasmPath('testing')));
+  const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
+  // A real client's first Initial, opened: its ClientHello is what the forged Initials carry.
+  const hello = await (async () => {
+    const clock = new VirtualClock(1_000_000);
+    const pair = new DgramPair({ clock });
+    let first: Uint8Array | null = null;
+    pair.b.onReceive((d) => { first ??= d.slice(); });
+    const cli = createClientEndpoint({ coreModule: module, network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ['idle'] } });
+    cli.connectTo(0, { serverName: 'localhost', dangerouslySkipCertificateVerification: true }).established.catch(() => undefined);
+    while (!first) { await new Promise((r) => setImmediate(r)); clock.advanceTo(clock.nextDeadline()); }
+    return openClientInitial(first);
+  })();
+  const clock = new VirtualClock(1_000_000);
+  const pair = new DgramPair({ clock });
+  const net = new MultiSourceNetwork(pair.b);
+  // Virtual time stands still but for the steps below: no handshake timeout, no eviction.
+  const server = createServerEndpoint({
+    coreModule: module, network: net, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['idle'] },
+    limits: { maxConnections: n + 10, maxHalfOpen: n + 10, maxHalfOpenPerPath: 1, handshakeTimeoutMs: 3_600_000 },
+    transport: { maxIdleTimeoutMs: 600_000 }, sessionTickets: false,
+  });
+  const coreUsed = (server as unknown as { abi: { core: { exports: { testHeapUsed(): number } } } }).abi.core.exports.testHeapUsed;
+  const datagrams = Array.from({ length: n }, () => forgeInitial(hello.frames, randomBytes(8), hello.scid));
+  await runFor(clock, 1000);
+  const h0 = settle();
+  const m0 = coreUsed();
+  for (let i = 0; i < n; i++) {
+    net.inject(datagrams[i], 1 + i);
+    if (i % 64 === 63) await runFor(clock, 100);
+  }
+  await runFor(clock, 10_000); // every first flight out, well before the first PTO
+  datagrams.length = 0;
+  const h1 = settle();
+  const m1 = coreUsed();
+  const halfOpen = server.stats.halfOpen;
+  const firstFlight = net.sources.get(1)?.sent ?? 0;
+  if (process.env.HEAP_SNAPSHOT) require('node:v8').writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
+  void server.close().catch(() => undefined); // its virtual clock never runs again
+  return { wasmPerHalfOpen: (m1 - m0) / n, heapPerHalfOpen: (h1 - h0) / n, halfOpen, firstFlight };
+}
+
+function flag(name: string): number | null {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : null;
+}
+
 async function main(): Promise<void> {
-  const counts = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  const args = process.argv.slice(2);
+  const counts = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--'))).map(Number).filter((x) => x > 0);
+  const conns = flag('--conns');
+  if (conns) counts.splice(0, counts.length, conns);
+  const halfOpenN = flag('--half-open') ?? (conns ? 0 : 1000);
   const rows: BenchRow[] = [];
-  for (const n of counts.length ? counts : [1000, 10_000]) {
+  if (halfOpenN > 0) {
+    const h = await halfOpenSide(halfOpenN);
+    rows.push({ name: `${halfOpenN} half-open server connections (spoofed Initials): core heap per half-open (live blocks)`, value: h.wasmPerHalfOpen, unit: 'B' });
+    rows.push({ name: `  same: server JS heap per half-open`, value: h.heapPerHalfOpen, unit: 'B' });
+    rows.push({ name: `  same: total per half-open (issue 17 target 4 KiB)`, value: h.wasmPerHalfOpen + h.heapPerHalfOpen, unit: 'B',
+      extra: { halfOpen: h.halfOpen, firstFlightBytes: h.firstFlight } });
+  }
+  for (const n of counts.length ? counts : conns === null && flag('--half-open') !== null ? [] : [1000, 10_000]) {
     const r = await serverSide(n);
     rows.push({ name: `${n} idle connections: server core memory per connection (high-water)`, value: r.wasmPerConn, unit: 'B' });
     rows.push({ name: `  same: server JS heap per connection`, value: r.heapPerConn, unit: 'B' });

@@ -150,7 +150,7 @@ export function connOriginalDcid(conn: i32): i32 {
 export function connLocalTransportParams(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  return c.localTp.encode(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY);
+  return c.localTransportParams().encode(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY);
 }
 
 function sameCid(a: Uint8Array, p: usize, len: i32): bool {

@@ -4,8 +4,9 @@
 // (conn/README.md): receive.ts and transmit.ts dispatch frames to the rooms that own
 // them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
+import { NO_BYTES } from "../util/empty";
 import { KeyPhase } from "./keyphase";
-import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
+import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";
 import { Pacer } from "../recovery/pacer";
@@ -18,8 +19,16 @@ import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { TimerTable, TimerKind } from "./timer-table";
 
-/** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
-const sharedEmptyParams = new TransportParams();
+/** The shared stream table of connections that have no stream yet (never written). */
+export const NO_STREAMS = new Map<u64, Stream>();
+export const NO_STREAM_IDS = new Array<u64>();
+
+/**
+ * Our transport parameters, filled from a connection's configuration and IDs when they
+ * are encoded (localTransportParams): one set per instance, not per connection, since
+ * nothing else reads them (issue 17: the half-open connection is small).
+ */
+const localTpScratch = new TransportParams();
 
 export const STATE_HANDSHAKING: i32 = 0;
 export const STATE_ESTABLISHED: i32 = 1;
@@ -53,7 +62,6 @@ export class Connection {
   /** Connection IDs and the reset token (conn/cid.ts). */
   ids: ConnectionIds = new ConnectionIds();
 
-  localTp: TransportParams = new TransportParams();
   peerTp: TransportParams = new TransportParams();
   peerTpSet: bool = false;
 
@@ -73,9 +81,10 @@ export class Connection {
   dataRead: u64 = 0;
   lastMaxDataUpdate: f64 = -1;
 
-  // Streams.
-  streams: Map<u64, Stream> = new Map<u64, Stream>();
-  streamIds: Array<u64> = new Array<u64>();
+  // Streams. A connection without streams (every half-open one) shares one empty table,
+  // never written: stream-ops.ts gives it its own with its first stream (issue 17).
+  streams: Map<u64, Stream> = NO_STREAMS;
+  streamIds: Array<u64> = NO_STREAM_IDS;
   nextLocalBidi: u64 = 0;
   nextLocalUni: u64 = 0;
   peerMaxStreamsBidi: u64 = 0;
@@ -92,9 +101,9 @@ export class Connection {
   closeCode: u64 = 0;
   closeFrameType: u64 = 0;
   closeIsApp: bool = false;
-  closeReason: Uint8Array = new Uint8Array(0);
+  closeReason: Uint8Array = NO_BYTES;
   /** The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes kept; abi connPeerCloseReason). */
-  peerCloseReason: Uint8Array = new Uint8Array(0);
+  peerCloseReason: Uint8Array = NO_BYTES;
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;
 
@@ -138,8 +147,20 @@ export class Connection {
     const c = this.config;
     this.rtt = new RttEstimator(c.get(ConfigKey.INITIAL_RTT_MS) * 1000);
     this.cc = new CongestionController(<i32>c.get(ConfigKey.CONGESTION_CONTROL), <f64>SEND_DATAGRAM_SIZE);
-    if (this.localTp == sharedEmptyParams) this.localTp = new TransportParams();
-    const tp = this.localTp;
+    this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
+    this.recvWindow = this.recvMaxData;
+    this.localMaxStreamsBidi = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI);
+    this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
+    this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
+    this.lastActivity = now;
+    this.idleStart = now;
+    this.armIdleTimers();
+  }
+
+  /** Our transport parameters (§18.2) from the configuration and IDs, for encoding; valid until the next call. */
+  localTransportParams(): TransportParams {
+    const c = this.config;
+    const tp = localTpScratch;
     tp.clear();
     tp.set(TpId.INITIAL_MAX_DATA, <u64>c.get(ConfigKey.INITIAL_MAX_DATA));
     tp.set(TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL, <u64>c.get(ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL));
@@ -159,14 +180,7 @@ export class Connection {
       tp.setBytes(TpId.ORIGINAL_DESTINATION_CONNECTION_ID, this.ids.originalDcid.dataStart, this.ids.originalDcid.length);
       tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.ids.resetToken.dataStart, 16);
     }
-    this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
-    this.recvWindow = this.recvMaxData;
-    this.localMaxStreamsBidi = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI);
-    this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
-    this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
-    this.lastActivity = now;
-    this.idleStart = now;
-    this.armIdleTimers();
+    return tp;
   }
 
   /** Our max_ack_delay in µs (what we promise the peer). */
@@ -229,7 +243,7 @@ export class Connection {
     s.ackElicitingInFlight = 0;
     s.lossTime = Infinity;
     s.ack.onAckSent();
-    s.buffered.length = 0;
+    s.buffered = NO_PACKETS;
     s.readAead = 0; s.readHp = 0; s.writeAead = 0; s.writeHp = 0;
     // An idle connection keeps nothing of its handshake spaces (issue 17: memory per idle
     // connection): the space is swapped for a shared, never-written stand-in. Every path
@@ -246,9 +260,6 @@ export class Connection {
     this.handshakeConfirmed = true;
     if (this.state < STATE_CONFIRMED) this.state = STATE_CONFIRMED;
     this.discardSpace(SPACE_HANDSHAKE);
-    // Our transport parameters went out in the handshake and nothing reads them again:
-    // an idle connection need not keep them (issue 17, memory per idle connection).
-    this.localTp = sharedEmptyParams;
     pushEvent(EventKind.HANDSHAKE_CONFIRMED, <u32>this.handle, 0, 0, 0);
   }
 

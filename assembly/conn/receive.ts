@@ -4,7 +4,7 @@
 // rules closes the connection with the matching error code.
 
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "./connection";
-import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
+import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
 import { parseHeader, hdrType, hdrIsLong, hdrPnOffset, hdrScid, hdrScidLen, hdrDcid, hdrDcidLen, hdrVersion } from "../wire/header";
 import { PacketType } from "../wire/version";
 import { unprotectPacket, removeHeaderProtection, openPayload, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
@@ -77,6 +77,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     if (sp.buffered.length < MAX_BUFFERED_PACKETS) {
       const copy = new Uint8Array(n);
       memory.copy(copy.dataStart, p, <usize>n);
+      if (sp.buffered == NO_PACKETS) sp.buffered = new Array<Uint8Array>();
       sp.buffered.push(copy);
     } else c.packetsDropped++;
     return;
@@ -236,7 +237,7 @@ function onPath(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { retur
 export function replayBuffered(c: Connection, si: i32, localCidLen: i32, now: f64): void {
   const sp = c.spaces[si];
   const list = sp.buffered;
-  sp.buffered = new Array<Uint8Array>();
+  sp.buffered = NO_PACKETS;
   for (let i = 0; i < list.length; i++) {
     const b = unchecked(list[i]);
     const n = parseHeader(b.dataStart, b.dataStart + <usize>b.length, localCidLen);

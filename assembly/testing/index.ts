@@ -8,3 +8,4 @@ export * from "./chacha";
 export * from "./recovery";
 export * from "./buffers";
 export * from "./frames";
+export * from "./memory";
