@@ -7,7 +7,8 @@
 // (test/transport/flood.ts forgeInitial), each answered with the server's first flight
 // and kept for its retransmission; server core memory and JS heap per half-open one.
 //   node --expose-gc --import tsx bench/idle-memory.ts [1000 10000] [--half-open 1000]
-//   node --expose-gc --max-old-space-size=8192 --import tsx bench/idle-memory.ts --conns 100000
+//   node --expose-gc --max-old-space-size=8192 --import tsx bench/idle-memory.ts --conns 100000 [--live]
+// (--conns N: only N idle connections, no half-open run; --live: the server's exact core heap too)
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
@@ -40,36 +41,48 @@ function settle(): number {
   return process.memoryUsage().heapUsed;
 }
 
-async function serverSide(n: number): Promise<{ wasmPerConn: number; heapPerConn: number; handshakesPerSec: number }> {
-  const module = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
+async function serverSide(n: number, live: boolean): Promise<{ wasmPerConn: number; heapPerConn: number; handshakesPerSec: number; memoryBytes: number; connections: number; livePerConn: number }> {
+  // --live: the server runs the testing build (same layouts, unoptimised) for its exact
+  // live-heap probe (testHeapUsed), besides the page high-water every build shows.
+  const module = new WebAssembly.Module(readFileSync(coreWasmPath(live ? 'testing' : 'release')));
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
   // A worker cannot start from a .ts file in Node 20: bootstrap it through tsx's require hook.
-  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { n } });
+  // The clients' heap grows with n too (100,000 client connections): room for it.
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { n }, resourceLimits: { maxOldGenerationSizeMb: n > 20_000 ? 12_288 : 2048 } });
   const server = createServerEndpoint({
     coreModule: module, network: portNetwork(worker as never), crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['idle'] },
     limits: { maxConnections: n + 10, maxHalfOpen: 256, maxHalfOpenPerPath: 256 }, transport: { maxIdleTimeoutMs: 600_000 }, sessionTickets: false,
   });
   const conns: QuicConnection[] = [];
+  const coreUsed = live ? (server as unknown as { abi: { core: { exports: { testHeapUsed(): number } } } }).abi.core.exports.testHeapUsed : () => 0;
   const h0 = settle();
   const m0 = server.stats.memoryBytes;
+  const u0 = coreUsed();
   const t0 = performance.now();
   // The core's memory grows in 64 KiB pages and keeps its high-water mark (wasm memory
   // never shrinks), so its figure is an upper bound: live connections plus what the
   // handshakes in flight (32 at a time) needed at their peak.
+  const progress = n >= 50_000;
   await new Promise<void>((resolve) => {
-    const next = () => server.accept().then((c) => { conns.push(c); if (conns.length === n) resolve(); else next(); });
+    const next = () => server.accept().then((c) => {
+      conns.push(c);
+      if (progress && conns.length % 10_000 === 0) console.error(`  ${conns.length} connections, ${((performance.now() - t0) / 1000).toFixed(0)} s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+      if (conns.length === n) resolve(); else next();
+    });
     next();
   });
   const secs = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 1000)); // let the last acknowledgements settle
   const h1 = settle();
   const m1 = server.stats.memoryBytes;
+  const u1 = coreUsed();
   if (process.env.HEAP_SNAPSHOT) require('node:v8').writeHeapSnapshot(process.env.HEAP_SNAPSHOT);
   worker.postMessage('close');
   await new Promise((r) => setTimeout(r, 200));
   await worker.terminate();
   server.close().catch(() => undefined);
-  return { wasmPerConn: (m1 - m0) / n, heapPerConn: (h1 - h0) / n, handshakesPerSec: n / secs };
+  const connections = server.stats.connections;
+  return { wasmPerConn: (m1 - m0) / n, heapPerConn: (h1 - h0) / n, handshakesPerSec: n / secs, memoryBytes: m1, connections, livePerConn: (u1 - u0) / n };
 }
 
 async function clientSide(n: number): Promise<void> {
@@ -86,7 +99,7 @@ async function clientSide(n: number): Promise<void> {
       live.push(c);
     }
   };
-  await Promise.all(Array.from({ length: 32 }, one));
+  await Promise.all(Array.from({ length: n > 20_000 ? 128 : 32 }, one));
   parentPort!.on('message', (m) => { if (m === 'close') process.exit(0); });
 }
 
@@ -170,11 +183,13 @@ async function main(): Promise<void> {
       extra: { halfOpen: h.halfOpen, firstFlightBytes: h.firstFlight } });
   }
   for (const n of counts.length ? counts : conns === null && flag('--half-open') !== null ? [] : [1000, 10_000]) {
-    const r = await serverSide(n);
+    const r = await serverSide(n, process.argv.includes('--live'));
     rows.push({ name: `${n} idle connections: server core memory per connection (high-water)`, value: r.wasmPerConn, unit: 'B' });
+    if (r.livePerConn > 0) rows.push({ name: `  same: server core live heap per connection (testing build probe)`, value: r.livePerConn, unit: 'B' });
     rows.push({ name: `  same: server JS heap per connection`, value: r.heapPerConn, unit: 'B' });
     rows.push({ name: `  same: server total per connection (target 16 KiB)`, value: r.wasmPerConn + r.heapPerConn, unit: 'B' });
-    rows.push({ name: `  handshakes completed per second while filling`, value: r.handshakesPerSec, unit: '/s' });
+    rows.push({ name: `  handshakes completed per second while filling`, value: r.handshakesPerSec, unit: '/s',
+      extra: { connections: r.connections, serverCoreMemoryBytes: r.memoryBytes } });
   }
   report('idle-memory', rows, [
     'clients run in a worker thread (own heap, own core): the figures are the server side alone',

@@ -16,6 +16,7 @@ import { nodeCryptoProvider } from './crypto/node-provider';
 import { createClientEndpoint, createServerEndpoint, type Endpoint, type EndpointConfig, type TransportConfig, type TlsConfig } from './transport/create';
 import type { ExternalPsk, SessionTicket } from './tls/engine';
 import type { QuicConnection } from './transport/connection';
+import type { EndpointLimits } from './core/conn-abi';
 import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
 import { systemTrustAnchors } from './tls/pki/node-roots';
@@ -89,6 +90,8 @@ export interface ListenOptions extends CommonOptions {
   psks?: EndpointConfig['psks'];
   /** Session tickets for resumption: on by default (random key per server); false turns them off. */
   sessionTickets?: EndpointConfig['sessionTickets'];
+  /** Connection and half-open caps and the handshake timeout (README "Limits"; maxConnections up to 1,048,576). */
+  limits?: Partial<EndpointLimits>;
 }
 
 /**
@@ -230,7 +233,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
     const endpoint = createServerEndpoint({
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      tls, transport: opts.transport, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat), limits: opts.limits,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {
