@@ -17,6 +17,7 @@ import { nodeCryptoProvider } from './crypto/node-provider';
 import { createClientEndpoint, createServerEndpoint, type Endpoint, type EndpointConfig, type TransportConfig, type TlsConfig } from './transport/create';
 import type { ExternalPsk, SessionTicket } from './tls/engine';
 import type { QuicConnection } from './transport/connection';
+import type { EndpointLimits } from './core/conn-abi';
 import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
 import { systemTrustAnchors } from './tls/pki/node-roots';
@@ -126,6 +127,8 @@ export interface ListenOptions extends CommonOptions {
    * (compatible version negotiation, RFC 9368). Other versions get Version Negotiation.
    */
   versions?: QuicVersionNumber[];
+  /** Connection and half-open caps and the handshake timeout (README "Limits"; maxConnections up to 1,048,576). */
+  limits?: Partial<EndpointLimits>;
 }
 
 /**
@@ -296,7 +299,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
       earlyData: opts.earlyData, tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
-      retry: opts.retry, addressTokens: opts.addressTokens, versions,
+      retry: opts.retry, addressTokens: opts.addressTokens, versions, limits: opts.limits,
     });
     return new QuicServer(endpoint, network);
   } catch (err) {

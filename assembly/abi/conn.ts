@@ -66,6 +66,7 @@ import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
 import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, afterNewParams } from "../conn/early";
 import { Level } from "../conn/space";
+import { nextTimeout, recomputedTimeout } from "../conn/timers";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
@@ -264,7 +265,7 @@ export function connNewToken(conn: i32): i32 {
 export function connLocalTransportParams(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  const n = c.localTp.encode(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY);
+  const n = c.localTransportParams().encode(scratchBuf, scratchBuf + <usize>SCRATCH_CAPACITY);
   if (n < 0) return n;
   // RFC 9368 §3 (RFC 9369 §3: every v2 endpoint sends it), after the parameters TransportParams holds.
   const m = writeVersionInfo(c, scratchBuf + <usize>n, scratchBuf + <usize>SCRATCH_CAPACITY);
@@ -384,6 +385,7 @@ export function connHandshakeComplete(conn: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   if (c.handshakeComplete) return 0;
   c.handshakeComplete = true;
+  c.armIdleTimers(); // keep-alive starts
   onHandshakeComplete(c);
   if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
   if (c.isServer) {
@@ -566,6 +568,8 @@ export function connTimers(conn: i32): i32 {
   putStat(Timers.IDLE_DEADLINE, c.idleDeadline());
   putStat(Timers.CLOSE_DEADLINE, c.closeDeadline);
   putStat(Timers.PTO_COUNT, <f64>c.ptoCount);
+  putStat(Timers.TABLE_MIN, nextTimeout(c));
+  putStat(Timers.RECOMPUTED_MIN, recomputedTimeout(c));
   return <i32>stats;
 }
 

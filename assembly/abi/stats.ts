@@ -102,6 +102,10 @@ export namespace Timers {
   export const CLOSE_DEADLINE: i32 = 8;
   /** Consecutive PTOs (as Stats.PTO_COUNT). */
   export const PTO_COUNT: i32 = 9;
+  /** The minimum of the connection's timer table, as its rooms wrote it (conn/timer-table.ts), µs. */
+  export const TABLE_MIN: i32 = 10;
+  /** The same minimum recomputed from the rooms' state (conn/timers.ts recomputedTimeout): equal when every owner wrote its slot. */
+  export const RECOMPUTED_MIN: i32 = 11;
   /** Number of slots. */
-  export const COUNT: i32 = 10;
+  export const COUNT: i32 = 12;
 }

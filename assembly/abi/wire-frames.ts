@@ -20,7 +20,8 @@
 import { setResult } from "./io";
 import { FRAME_ENCODING_ERROR } from "../wire/errors";
 import { FrameType } from "../wire/frames/types";
-import { decodeFrame, fType, fA, fB, fC, fD, fData, fDataLen, fFlag, fToken, fEct0, fEct1, fCe, ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
+import { decodeFrame, fType, fA, fB, fC, fD, fData, fDataLen, fFlag, fToken, fEct0, fEct1, fCe } from "../wire/frames/decode";
+import { takeFrame } from "../conn/frame";
 import {
   encodePadding, encodeEmpty, encodeOne, encodeTwo, encodeResetStream, encodeCrypto, encodeNewToken, encodeStream,
   encodeNewConnectionId, encodePath, encodeConnectionClose, encodeDatagram, encodeAck, ackRangesWritten,
@@ -49,15 +50,16 @@ export function frameDecode(ptr: usize, len: i32): i32 {
 /** After frameDecode of an ACK: writes up to `max` ranges as (lo, hi) u64 pairs at `out`; returns the total number of ranges. */
 export function frameAckRanges(out: usize, max: i32): i32 {
   if (fType != FrameType.ACK && fType != FrameType.ACK_ECN) return -FRAME_ENCODING_ERROR;
-  ackIterFirst();
+  const f = takeFrame();
+  f.firstRange();
   let i = 0;
   do {
     if (i < max) {
-      store<u64>(out + (<usize>i << 4), ackLo);
-      store<u64>(out + (<usize>i << 4) + 8, ackHi);
+      store<u64>(out + (<usize>i << 4), f.lo);
+      store<u64>(out + (<usize>i << 4) + 8, f.hi);
     }
     i++;
-  } while (ackIterNext());
+  } while (f.nextRange());
   return i;
 }
 

@@ -14,6 +14,7 @@
 // CONNECTION_ID_LIMIT_ERROR (§5.1.1).
 
 import { PROTOCOL_VIOLATION, CONNECTION_ID_LIMIT_ERROR } from "../wire/errors";
+import { NO_BYTES, NO_U64S, NO_BYTE_LISTS } from "../util/empty";
 import { FrameType } from "../wire/frames/types";
 import { encodeNewConnectionId, encodeOne } from "../wire/frames/encode";
 import { SF_NEW_CONNECTION_ID, SF_RETIRE_CONNECTION_ID, SentFrame } from "../recovery/sent";
@@ -42,8 +43,8 @@ export class PeerCid {
   token: Uint8Array = NO_TOKEN;
 }
 
-/** One shared empty array for the optional CIDs and tokens below (never written in place: fields are replaced). */
-export const NO_BYTES = new Uint8Array(0);
+// NO_BYTES (util/empty.ts) is the shared empty array for the optional CIDs and tokens
+// below (never written in place: fields are replaced).
 
 export class ConnectionIds {
   /** Our first CID: the SCID of our long headers (chosen by the endpoint's generator). */
@@ -64,16 +65,16 @@ export class ConnectionIds {
   nextLocalSeq: u64 = 1;
   /** Our Retire Prior To: the peer must retire our CIDs below it (rotate()). */
   localRetirePriorTo: u64 = 0;
-  /** Our CIDs retired by the peer, for the endpoint to stop routing. */
-  unrouted: Array<Uint8Array> = new Array<Uint8Array>();
+  /** Our CIDs retired by the peer, for the endpoint to stop routing (shared empty until the first). */
+  unrouted: Array<Uint8Array> = NO_BYTE_LISTS;
 
   /** The peer's CIDs we hold (sequence order); `activeSeq` is the one in `peer`. */
   peers: Array<PeerCid> = new Array<PeerCid>();
   activeSeq: u64 = 0;
   /** The largest Retire Prior To the peer sent. */
   peerRetirePriorTo: u64 = 0;
-  /** RETIRE_CONNECTION_ID owed (sequence numbers, each once). */
-  retireOwed: Array<u64> = new Array<u64>();
+  /** RETIRE_CONNECTION_ID owed (sequence numbers, each once; shared empty until the first). */
+  retireOwed: Array<u64> = NO_U64S;
   /** The token registered with the endpoint for reset detection (endpoint.ts syncCids). */
   registeredToken: Uint8Array | null = null;
   /** Times we moved to another of the peer's CIDs. */
@@ -83,11 +84,10 @@ export class ConnectionIds {
   setFirstLocal(cid: Uint8Array, token: Uint8Array): void {
     this.local = cid;
     this.resetToken = token;
-    this.issued.length = 0;
     const first = new LocalCid(0, cid, token);
     first.owed = false; // it travels in the long header's SCID, its token in the transport parameters
     first.acked = true;
-    this.issued.push(first);
+    this.issued = [first]; // a literal holds one element, `new Array` room for eight (most connections keep one)
   }
 
   /** Records the peer's first CID (sequence 0): the SCID of its first Initial. */
@@ -95,8 +95,7 @@ export class ConnectionIds {
     this.peer = cid;
     this.peerInitialScid = cid;
     this.peerSet = true;
-    this.peers.length = 0;
-    this.peers.push(new PeerCid(0, cid));
+    this.peers = [new PeerCid(0, cid)]; // room for one, as `issued`
     this.activeSeq = 0;
   }
 
@@ -158,6 +157,7 @@ export class ConnectionIds {
   /** RETIRE_CONNECTION_ID owed for the peer's CID `seq` (once). */
   queueRetireSeq(seq: u64): void {
     for (let i = 0; i < this.retireOwed.length; i++) if (this.retireOwed[i] == seq) return;
+    if (this.retireOwed == NO_U64S) this.retireOwed = new Array<u64>();
     this.retireOwed.push(seq);
   }
 
@@ -248,6 +248,7 @@ export function onRetireConnectionId(ids: ConnectionIds, f: Frame): i32 {
     // §19.16: it must not name the CID the packet carrying it was sent to.
     if (sameBytes(l.cid, hdrDcid, hdrDcidLen)) return -PROTOCOL_VIOLATION;
     list.splice(i, 1);
+    if (ids.unrouted == NO_BYTE_LISTS) ids.unrouted = new Array<Uint8Array>();
     ids.unrouted.push(l.cid);
     return 0;
   }

@@ -5,7 +5,7 @@
 // code, reason, deadlines — is the connection's (startClose, startDraining).
 
 import { Connection, STATE_ESTABLISHED, STATE_DRAINING } from "./connection";
-import { SPACE_APP } from "./space";
+import { SPACE_APP, PacketSpace } from "./space";
 import { Frame } from "./frame";
 import { pkt } from "./packet";
 import { FrameType } from "../wire/frames/types";
@@ -19,7 +19,7 @@ const PEER_REASON_MAX: i32 = 1024;
 const REASON_SENT_MAX: i32 = 200;
 
 /** HANDSHAKE_DONE received. Returns 0 or -code. */
-export function onHandshakeDone(c: Connection): i32 {
+export function onHandshakeDone(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   if (c.isServer) return -PROTOCOL_VIOLATION; // §19.20: only servers send it
   if (c.state < STATE_ESTABLISHED) c.state = STATE_ESTABLISHED;
   c.confirmHandshake();
@@ -42,8 +42,9 @@ export function onHandshakeDoneLost(c: Connection): void {
   c.pending.handshakeDone = true;
 }
 
-/** CONNECTION_CLOSE (transport, or application when `isApp`) received: the peer closed, we drain. */
-export function onConnectionClose(c: Connection, f: Frame, isApp: bool, now: f64): i32 {
+/** CONNECTION_CLOSE (transport 0x1c, or application 0x1d) received: the peer closed, we drain. */
+export function onConnectionClose(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
+  const isApp = f.type == FrameType.CONNECTION_CLOSE_APP;
   c.closeCode = f.a;
   c.closeIsApp = isApp;
   if (c.state < STATE_DRAINING) {

@@ -1,25 +1,36 @@
 // One QUIC connection's state and the small state transitions its rooms share: keys,
-// handshake progress, closing, the idle timer (its deadlines are read by timers.ts). The work is cut by noun
+// handshake progress, closing, the idle timer (it writes the IDLE, KEEP_ALIVE, CLOSE and ACK
+// slots of its timer table, timer-table.ts). The work is cut by noun
 // (conn/README.md): receive.ts and transmit.ts dispatch frames to the rooms that own
 // them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
+import { NO_BYTES } from "../util/empty";
 import { KeyPhase } from "./keyphase";
-import { EarlyData, EARLY_REJECTED } from "./early-state";
-import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
+import { EarlyData, EARLY_REJECTED, NO_EARLY } from "./early-state";
+import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
 import { Config, ConfigKey } from "./config";
 import { RttEstimator } from "../recovery/rtt";
 import { Pacer } from "../recovery/pacer";
 import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
-import { ConnectionIds, NO_BYTES } from "./cid";
+import { ConnectionIds } from "./cid";
 import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { Datagrams } from "./datagrams";
+import { TimerTable, TimerKind } from "./timer-table";
 
-/** The stand-in for transport parameters a confirmed connection no longer needs (never written). */
-const sharedEmptyParams = new TransportParams();
+/** The shared stream table of connections that have no stream yet (never written). */
+export const NO_STREAMS = new Map<u64, Stream>();
+export const NO_STREAM_IDS = new Array<u64>();
+
+/**
+ * Our transport parameters, filled from a connection's configuration and IDs when they
+ * are encoded (localTransportParams): one set per instance, not per connection, since
+ * nothing else reads them (issue 17: the half-open connection is small).
+ */
+const localTpScratch = new TransportParams();
 
 export const STATE_HANDSHAKING: i32 = 0;
 export const STATE_ESTABLISHED: i32 = 1;
@@ -40,19 +51,26 @@ export class Connection {
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
   /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
   keys: KeyPhase = new KeyPhase();
-  /** 0-RTT keys, status and remembered parameters (conn/early.ts). */
-  early: EarlyData = new EarlyData();
-  /** Data waits for the pacer until this time (+Infinity when not paced). */
-  pacerWakeAt: f64 = Infinity;
+  /** 0-RTT keys, status and remembered parameters (conn/early.ts); shared until first written. */
+  early: EarlyData = NO_EARLY;
+  /** This connection's own 0-RTT state, for a writer. */
+  ownEarly(): EarlyData {
+    if (this.early == NO_EARLY) this.early = new EarlyData();
+    return this.early;
+  }
   ptoCount: i32 = 0;
-  lossTimer: f64 = Infinity;
+  /** Deadlines by kind, each written by its owner (timer-table.ts). */
+  timers: TimerTable;
+  /** The loss detection timer (loss.ts writes it). */
+  get lossTimer(): f64 { return this.timers.get(TimerKind.LOSS); }
+  /** Data waits for the pacer until this time (+Infinity when not paced; transmit.ts writes it). */
+  get pacerWakeAt(): f64 { return this.timers.get(TimerKind.PACER); }
   /** Non-probe packets that left bytes in flight above cwnd (must stay 0). */
   sendsOverCwnd: u32 = 0;
 
   /** Connection IDs and the reset token (conn/cid.ts). */
   ids: ConnectionIds = new ConnectionIds();
 
-  localTp: TransportParams = new TransportParams();
   peerTp: TransportParams = new TransportParams();
   peerTpSet: bool = false;
 
@@ -74,9 +92,10 @@ export class Connection {
   dataRead: u64 = 0;
   lastMaxDataUpdate: f64 = -1;
 
-  // Streams.
-  streams: Map<u64, Stream> = new Map<u64, Stream>();
-  streamIds: Array<u64> = new Array<u64>();
+  // Streams. A connection without streams (every half-open one) shares one empty table,
+  // never written: stream-ops.ts gives it its own with its first stream (issue 17).
+  streams: Map<u64, Stream> = NO_STREAMS;
+  streamIds: Array<u64> = NO_STREAM_IDS;
   nextLocalBidi: u64 = 0;
   nextLocalUni: u64 = 0;
   peerMaxStreamsBidi: u64 = 0;
@@ -93,9 +112,9 @@ export class Connection {
   closeCode: u64 = 0;
   closeFrameType: u64 = 0;
   closeIsApp: bool = false;
-  closeReason: Uint8Array = new Uint8Array(0);
+  closeReason: Uint8Array = NO_BYTES;
   /** The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes kept; abi connPeerCloseReason). */
-  peerCloseReason: Uint8Array = new Uint8Array(0);
+  peerCloseReason: Uint8Array = NO_BYTES;
   closeDeadline: f64 = Infinity;
   closedByPeer: bool = false;
   /** The peer's stateless reset ended the connection (RFC 9000 §10.3.1; the CLOSING event's c has bit 4). */
@@ -149,6 +168,7 @@ export class Connection {
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
     this.originalVersion = version;
     this.path = new Path(pathHandle);
+    this.timers = new TimerTable(handle);
     this.config.copyFrom(defaults);
   }
 
@@ -157,8 +177,20 @@ export class Connection {
     const c = this.config;
     this.rtt = new RttEstimator(c.get(ConfigKey.INITIAL_RTT_MS) * 1000);
     this.cc = new CongestionController(<i32>c.get(ConfigKey.CONGESTION_CONTROL), <f64>SEND_DATAGRAM_SIZE);
-    if (this.localTp == sharedEmptyParams) this.localTp = new TransportParams();
-    const tp = this.localTp;
+    this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
+    this.recvWindow = this.recvMaxData;
+    this.localMaxStreamsBidi = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI);
+    this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
+    this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
+    this.lastActivity = now;
+    this.idleStart = now;
+    this.armIdleTimers();
+  }
+
+  /** Our transport parameters (§18.2) from the configuration and IDs, for encoding; valid until the next call. */
+  localTransportParams(): TransportParams {
+    const c = this.config;
+    const tp = localTpScratch;
     tp.clear();
     tp.set(TpId.INITIAL_MAX_DATA, <u64>c.get(ConfigKey.INITIAL_MAX_DATA));
     tp.set(TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL, <u64>c.get(ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL));
@@ -180,13 +212,7 @@ export class Connection {
       // §7.3: after a Retry, the SCID of that Retry (the client's DCID now).
       if (this.ids.retrySource.length) tp.setBytes(TpId.RETRY_SOURCE_CONNECTION_ID, this.ids.retrySource.dataStart, this.ids.retrySource.length);
     }
-    this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
-    this.recvWindow = this.recvMaxData;
-    this.localMaxStreamsBidi = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI);
-    this.localMaxStreamsUni = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_UNI);
-    this.idleTimeout = c.get(ConfigKey.MAX_IDLE_TIMEOUT_MS) * 1000;
-    this.lastActivity = now;
-    this.idleStart = now;
+    return tp;
   }
 
   /** Our max_ack_delay in µs (what we promise the peer). */
@@ -214,6 +240,7 @@ export class Connection {
     // §10.1: the effective idle timeout is the minimum of both non-zero values.
     const peerIdle = <f64>p.get(TpId.MAX_IDLE_TIMEOUT) * 1000;
     if (peerIdle > 0 && (this.idleTimeout == 0 || peerIdle < this.idleTimeout)) this.idleTimeout = peerIdle;
+    this.armIdleTimers();
     // Streams opened before the parameters arrived (0-RTT, under the remembered limits)
     // get the new limits: raised (§7.4.1), or reset when 0-RTT was rejected.
     const reset = this.early.status == EARLY_REJECTED;
@@ -255,12 +282,13 @@ export class Connection {
     s.ackElicitingInFlight = 0;
     s.lossTime = Infinity;
     s.ack.onAckSent();
-    s.buffered.length = 0;
+    s.buffered = NO_PACKETS;
     s.readAead = 0; s.readHp = 0; s.writeAead = 0; s.writeHp = 0;
     // An idle connection keeps nothing of its handshake spaces (issue 17: memory per idle
     // connection): the space is swapped for a shared, never-written stand-in. Every path
     // that could touch a space checks `discarded` (or the keys it lacks) first.
     unchecked(this.spaces[space] = discardedSpace(space));
+    this.armAckTimer();
     this.ptoCount = 0;
     pushEvent(EventKind.KEYS_DISCARDED, <u32>this.handle, <u64>levelOfSpace(space), 0, 0);
   }
@@ -271,9 +299,6 @@ export class Connection {
     this.handshakeConfirmed = true;
     if (this.state < STATE_CONFIRMED) this.state = STATE_CONFIRMED;
     this.discardSpace(SPACE_HANDSHAKE);
-    // Our transport parameters went out in the handshake and nothing reads them again:
-    // an idle connection need not keep them (issue 17, memory per idle connection).
-    this.localTp = sharedEmptyParams;
     pushEvent(EventKind.HANDSHAKE_CONFIRMED, <u32>this.handle, 0, 0, 0);
   }
 
@@ -290,7 +315,8 @@ export class Connection {
     this.pending.close = true;
     // §10.2: the closing period lasts at least three PTOs.
     this.closeDeadline = now + 3 * this.rtt.pto(0);
-    this.lossTimer = Infinity;
+    this.timers.enterClosing();
+    this.timers.set(TimerKind.CLOSE, this.closeDeadline);
     pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, isApp ? 1 : 0);
   }
 
@@ -302,7 +328,8 @@ export class Connection {
     this.closedByPeer = true;
     this.pending.close = false;
     this.closeDeadline = now + 3 * this.rtt.pto(0);
-    this.lossTimer = Infinity;
+    this.timers.enterClosing();
+    this.timers.set(TimerKind.CLOSE, this.closeDeadline);
     if (!wasClosing) pushEvent(EventKind.CLOSING, <u32>this.handle, code, frameType, (isApp ? 1 : 0) | 2 | (this.statelessReset ? 4 : 0));
   }
 
@@ -318,6 +345,7 @@ export class Connection {
     if (this.state == STATE_CLOSED) return;
     this.state = STATE_CLOSED;
     for (let i = 0; i < 3; i++) this.discardSpace(i);
+    this.timers.clear();
     pushEvent(EventKind.CLOSED, <u32>this.handle, this.closeCode, 0, this.closedByPeer ? 2 : 0);
   }
 
@@ -331,11 +359,38 @@ export class Connection {
     return this.idleTimeout > 0 ? this.idleStart + this.effectiveIdle() : Infinity;
   }
 
+  /** The keep-alive deadline: a PING after KEEP_ALIVE_MS without activity, once the handshake is complete. */
+  keepAliveDeadline(): f64 {
+    const ka = this.config.get(ConfigKey.KEEP_ALIVE_MS) * 1000;
+    return ka > 0 && this.handshakeComplete ? this.lastActivity + ka : Infinity;
+  }
+
+  /**
+   * Writes the IDLE and KEEP_ALIVE slots. Called whenever an input moves: activity,
+   * the timeouts (setupLocal, the peer's parameters), an RTT sample (the §10.1 floor of
+   * three PTOs), the handshake completing (keep-alive starts then).
+   */
+  armIdleTimers(): void {
+    this.timers.set(TimerKind.IDLE, this.idleDeadline());
+    this.timers.set(TimerKind.KEEP_ALIVE, this.keepAliveDeadline());
+  }
+
+  /** Writes the ACK slot: the earliest ACK deadline of the spaces in use (after their trackers change). */
+  armAckTimer(): void {
+    let ack: f64 = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const s = unchecked(this.spaces[i]);
+      if (!s.discarded && s.ack.deadline < ack) ack = s.ack.deadline;
+    }
+    this.timers.set(TimerKind.ACK, ack);
+  }
+
   /** A packet from the peer was processed: restart the idle timer (§10.1). */
   onPeerActivity(now: f64): void {
     this.idleStart = now;
     this.lastActivity = now;
     this.elicitingSinceReceive = false;
+    this.armIdleTimers();
   }
 
   /** An ack-eliciting packet left: the first since the last packet received restarts the idle timer (§10.1). */
@@ -345,6 +400,7 @@ export class Connection {
       this.elicitingSinceReceive = true;
     }
     this.lastActivity = now;
+    this.armIdleTimers();
   }
 
   /** §10.1: at least three PTOs, so that a lossy handshake is not cut short. */

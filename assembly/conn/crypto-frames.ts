@@ -4,6 +4,7 @@
 // assembly/crypto/; this is only the handshake byte stream.)
 
 import { PacketSpace } from "./space";
+import { Connection } from "./connection";
 import { Frame } from "./frame";
 import { pkt } from "./packet";
 import { encodeCrypto, cryptoHeaderLen } from "../wire/frames/encode";
@@ -11,7 +12,7 @@ import { SF_CRYPTO, SentFrame } from "../recovery/sent";
 import { CRYPTO_BUFFER_EXCEEDED } from "../wire/errors";
 
 /** CRYPTO received (b = offset, data). Returns 0, 2 when bytes became readable, or -CRYPTO_BUFFER_EXCEEDED. */
-export function onCryptoFrame(sp: PacketSpace, f: Frame): i32 {
+export function onCryptoFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   if (sp.cryptoRecv.insert(f.b, f.data, f.dataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
   return sp.cryptoRecv.readable() > 0 ? 2 : 0;
 }

@@ -25,3 +25,9 @@ export class EarlyData {
   /** 0-RTT packets sent (client) or opened (server). */
   packets: u32 = 0;
 }
+
+/**
+ * The 0-RTT state of every connection that never had 0-RTT keys or remembered
+ * parameters (never written: writers take their own through Connection.ownEarly()).
+ */
+export const NO_EARLY = new EarlyData();

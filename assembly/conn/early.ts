@@ -16,7 +16,7 @@
 // are dropped unread (RFC 9001 §4.6.2: "MUST NOT process any 0-RTT packets").
 
 import { Connection } from "./connection";
-import { SPACE_APP, SPACE_HANDSHAKE, MAX_BUFFERED_PACKETS, Level } from "./space";
+import { SPACE_APP, SPACE_HANDSHAKE, MAX_BUFFERED_PACKETS, Level, NO_PACKETS } from "./space";
 import { EARLY_PENDING, EARLY_ACCEPTED, EARLY_REJECTED } from "./early-state";
 import { requeueFrames } from "./loss";
 import { pushEvent, EventKind } from "./events";
@@ -26,8 +26,8 @@ import { PROTOCOL_VIOLATION, INTERNAL_ERROR } from "../wire/errors";
 /** Installs 0-RTT keys: the client's write keys or the server's read keys. 0, or -INTERNAL_ERROR for the wrong side. */
 export function installEarlyKeys(c: Connection, write: bool, aead: i32, hp: i32): i32 {
   if (write == c.isServer) return -INTERNAL_ERROR; // servers never send 0-RTT, clients never receive it
-  const e = c.early;
-  if (c.handshakeComplete || e.status == EARLY_REJECTED) return 0; // too late: keys unused (freed at close)
+  if (c.handshakeComplete || c.early.status == EARLY_REJECTED) return 0; // too late: keys unused (freed at close)
+  const e = c.ownEarly();
   e.aead = aead;
   e.hp = hp;
   e.status = EARLY_PENDING;
@@ -61,6 +61,7 @@ export function earlyAdmits(c: Connection, p: usize, n: i32): bool {
   if (undecided && !sp.discarded && sp.buffered.length < MAX_BUFFERED_PACKETS) {
     const copy = new Uint8Array(n);
     memory.copy(copy.dataStart, p, <usize>n);
+    if (sp.buffered == NO_PACKETS) sp.buffered = new Array<Uint8Array>(); // the shared empty list is never written
     sp.buffered.push(copy);
   } else c.packetsDropped++;
   return false;
@@ -89,7 +90,7 @@ export function setRememberedParams(c: Connection, p: usize, end: usize): i32 {
   const tp = new TransportParams();
   const r = tp.decode(p, end, true);
   if (r < 0) return r;
-  c.early.remembered = tp;
+  c.ownEarly().remembered = tp;
   c.sendMaxData = tp.get(TpId.INITIAL_MAX_DATA);
   c.peerMaxStreamsBidi = tp.get(TpId.INITIAL_MAX_STREAMS_BIDI);
   c.peerMaxStreamsUni = tp.get(TpId.INITIAL_MAX_STREAMS_UNI);
@@ -155,7 +156,7 @@ export function checkNewParams(c: Connection): i32 {
  * server's limit. 0 or -code.
  */
 export function afterNewParams(c: Connection): i32 {
-  c.early.remembered = null;
+  if (c.early.remembered) c.early.remembered = null;
   if (c.early.status != EARLY_REJECTED) return 0;
   if (c.nextLocalBidi > c.peerMaxStreamsBidi || c.nextLocalUni > c.peerMaxStreamsUni) return -INTERNAL_ERROR;
   return 0;

@@ -5,6 +5,7 @@
 // data, streams/send.ts.)
 
 import { Connection } from "./connection";
+import { PacketSpace } from "./space";
 import { Frame } from "./frame";
 import { pushEvent, EventKind } from "./events";
 import { pkt } from "./packet";
@@ -14,7 +15,7 @@ import { encodeOne } from "../wire/frames/encode";
 import { SF_MAX_DATA, SF_MAX_STREAMS_BIDI, SF_MAX_STREAMS_UNI, SF_STREAMS_BLOCKED } from "../recovery/sent";
 
 /** MAX_DATA (§19.9): more connection credit; streams blocked on writing may continue. */
-export function onMaxData(c: Connection, f: Frame): i32 {
+export function onMaxData(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   if (f.a <= c.sendMaxData) return 0;
   c.sendMaxData = f.a;
   for (let i = 0; i < c.streamIds.length; i++) {
@@ -24,9 +25,9 @@ export function onMaxData(c: Connection, f: Frame): i32 {
   return 0;
 }
 
-/** MAX_STREAMS (§19.11): the peer lets us open more streams. */
-export function onMaxStreams(c: Connection, f: Frame, bidi: bool): i32 {
-  if (bidi) {
+/** MAX_STREAMS (§19.11, bidirectional or unidirectional by its type): the peer lets us open more streams. */
+export function onMaxStreams(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
+  if (f.type == FrameType.MAX_STREAMS_BIDI) {
     if (f.a > c.peerMaxStreamsBidi) { c.peerMaxStreamsBidi = f.a; pushEvent(EventKind.STREAMS_AVAILABLE, <u32>c.handle, 1, 0, 0); }
   } else if (f.a > c.peerMaxStreamsUni) {
     c.peerMaxStreamsUni = f.a;
@@ -46,7 +47,7 @@ export function onMaxStreamsLost(c: Connection, bidi: bool): void {
 }
 
 /** DATA_BLOCKED, STREAMS_BLOCKED (§19.12, §19.14): informational; our windows move as the application reads. */
-export function onBlocked(c: Connection, f: Frame): i32 {
+export function onBlocked(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   return 0;
 }
 

@@ -4,6 +4,7 @@
 // the receive call that sees it; the core then reports KEY_UPDATED and the host installs
 // the generation after. Header protection keys never change (§6.1).
 
+import { TimerKind } from "./timer-table";
 import { Connection } from "./connection";
 import { PacketSpace } from "./space";
 import { pushEvent, EventKind } from "./events";
@@ -45,6 +46,7 @@ export function onPeerUpdated(c: Connection, sp: PacketSpace, pn: u64, now: f64)
   k.readPhase ^= 1;
   k.readPhaseFirstPn = <i64>pn;
   k.prevDiscardAt = now + 3 * c.rtt.pto(c.peerMaxAckDelay());
+  c.timers.set(TimerKind.KEY_DISCARD, k.prevDiscardAt);
   pushEvent(EventKind.KEY_UPDATED, <u32>c.handle, 0, <u64>k.readPhase, 0);
   // §6.2: an endpoint that sees the peer update MUST update its sending keys too (unless
   // this was the answer to our own update).
@@ -76,9 +78,11 @@ function rotateWrite(c: Connection, sp: PacketSpace): void {
 }
 
 /** The previous read keys expire (§6.5); a later update's event lets the host free them. */
-export function onKeyTimer(k: KeyPhase, now: f64): void {
+export function onKeyTimer(c: Connection, now: f64): void {
+  const k = c.keys;
   if (k.prevDiscardAt <= now) {
     k.readPrev = 0;
     k.prevDiscardAt = Infinity;
+    c.timers.set(TimerKind.KEY_DISCARD, Infinity);
   }
 }

@@ -11,8 +11,8 @@ import { onNewCidAcked, onNewCidLost, onRetireCidAcked, onRetireCidLost } from "
 import { onDatagramAcked, onDatagramsLost } from "./datagrams";
 import { onNewTokenLost, onNewTokenAcked } from "./new-token";
 import { GRANULARITY } from "../recovery/rtt";
-import { ackIterFirst, ackIterNext, ackLo, ackHi } from "../wire/frames/decode";
 import { Frame } from "./frame";
+import { TimerKind } from "./timer-table";
 import { PROTOCOL_VIOLATION } from "../wire/errors";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_LOST, QLOG_LOST_TIME, QLOG_LOST_REORDERING } from "./qlog";
 import { onStreamAcked, onStreamLost, onResetStreamAcked, onResetStreamLost, onStopSendingLost, onMaxStreamDataLost } from "./streams/frames";
@@ -24,7 +24,7 @@ const PACKET_THRESHOLD: u64 = 3; // kPacketThreshold
 const TIME_THRESHOLD: f64 = 9.0 / 8.0; // kTimeThreshold
 const PERSISTENT_CONGESTION_THRESHOLD: f64 = 3; // kPersistentCongestionThreshold
 
-/** Processes the ACK frame just decoded (a = largest, b = ack delay; ranges through the decoder's iterator). Returns 0 or -code. */
+/** An ACK frame (a = largest, b = ack delay; its ranges walked through the record). Returns 0 or -code. */
 export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const largest = f.a;
   if (<i64>largest >= <i64>sp.nextPn) return -PROTOCOL_VIOLATION; // §13.1: acknowledging a packet never sent
@@ -35,10 +35,10 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
   let newlyTimeSent: f64 = 0;
   let anyAckEliciting = false;
   const q = sp.sent;
-  ackIterFirst();
+  f.firstRange();
   do {
-    const hi = ackHi;
-    for (let i = q.lowerBound(ackLo); i < q.end; i++) {
+    const hi = f.hi;
+    for (let i = q.lowerBound(f.lo); i < q.end; i++) {
       const p = q.at(i);
       if (p.pn > hi) break;
       if (p.retired) continue;
@@ -49,13 +49,14 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
       if (sp.id == SPACE_APP) onPmtuAcked(c, p);
       onPacketAcked(c, sp, p);
     }
-  } while (ackIterNext());
+  } while (f.nextRange());
   q.trim();
   if (newlyPn < 0) return 0;
   // RTT sample only when the largest acknowledged is newly acknowledged (§5.1).
   if (<u64>newlyPn == largest && anyAckEliciting) {
     const ackDelay = sp.id == SPACE_APP ? <f64>(f.b << c.peerAckDelayExponent()) : 0;
     c.rtt.update(now - newlyTimeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
+    c.armIdleTimers(); // §10.1: the idle period is at least three PTOs, which moved
   }
   detectLost(c, sp, now);
   // §6.2.1: reset the PTO backoff, except for a client whose address is not yet validated.
@@ -176,19 +177,20 @@ function clientAwaitsConfirmation(c: Connection): bool {
   return !c.isServer && !c.handshakeConfirmed;
 }
 
-/** §A.8: arms the loss detection timer (time threshold, else PTO). */
+/** §A.8: arms the loss detection timer (time threshold, else PTO): this room's slot of the timer table. */
 export function setLossTimer(c: Connection, now: f64): void {
-  if (c.state >= STATE_CLOSING) { c.lossTimer = Infinity; return; }
+  const t = c.timers;
+  if (c.state >= STATE_CLOSING) { t.set(TimerKind.LOSS, Infinity); return; }
   let earliest: f64 = Infinity;
   for (let i = 0; i < 3; i++) {
     const sp = c.spaces[i];
     if (!sp.discarded && sp.lossTime < earliest) earliest = sp.lossTime;
   }
-  if (earliest < Infinity) { c.lossTimer = earliest; return; }
+  if (earliest < Infinity) { t.set(TimerKind.LOSS, earliest); return; }
   let anyInFlight = false;
   for (let i = 0; i < 3; i++) if (!c.spaces[i].discarded && c.spaces[i].ackElicitingInFlight > 0) anyInFlight = true;
-  if (!anyInFlight && !clientAwaitsConfirmation(c)) { c.lossTimer = Infinity; return; }
-  c.lossTimer = ptoTime(c, now);
+  if (!anyInFlight && !clientAwaitsConfirmation(c)) { t.set(TimerKind.LOSS, Infinity); return; }
+  t.set(TimerKind.LOSS, ptoTime(c, now));
 }
 
 function ptoTime(c: Connection, now: f64): f64 {

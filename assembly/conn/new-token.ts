@@ -5,7 +5,7 @@
 // the same server.
 
 import { Connection } from "./connection";
-import { NO_BYTES } from "./cid";
+import { NO_BYTES } from "../util/empty";
 import { Frame } from "./frame";
 import { pkt } from "./packet";
 import { encodeNewToken } from "../wire/frames/encode";

@@ -10,6 +10,7 @@
 // for retired peer CIDs), the endpoint (our new CIDs), loss.ts (a lost frame is owed
 // again), the ABI (PING, HANDSHAKE_DONE). transmit.ts clears what it wrote.
 
+import { NO_U64S } from "../util/empty";
 import { Stream } from "./streams/stream";
 
 /** STREAMS_BLOCKED owed, per direction (bits of `streamsBlocked`). */
@@ -35,13 +36,14 @@ export class Pending {
   /** CONNECTION_CLOSE, while closing (sent again when a packet arrives, §10.2.1). */
   close: bool = false;
   /** Ids of streams owing control frames; entries before `streamsHead` were served. */
-  streams: Array<u64> = new Array<u64>();
+  streams: Array<u64> = NO_U64S;
   streamsHead: i32 = 0;
 
   /** Queues `s` for its control frames (once; the stream says which it owes). */
   queueStream(s: Stream): void {
     if (s.queued) return;
     s.queued = true;
+    if (this.streams == NO_U64S) this.streams = new Array<u64>(); // the first one
     this.streams.push(s.id);
   }
 

@@ -4,18 +4,18 @@
 // rules closes the connection with the matching error code.
 
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "./connection";
-import { PacketSpace, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
+import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, MAX_BUFFERED_PACKETS, levelOfSpace } from "./space";
 import { parseHeader, hdrType, hdrIsLong, hdrPnOffset, hdrScid, hdrScidLen, hdrDcid, hdrDcidLen, hdrVersion } from "../wire/header";
 import { PacketType } from "../wire/version";
 import { unprotectPacket, removeHeaderProtection, openPayload, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
 import { readKeyFor, readHandle, onPeerUpdated, onOpenedCurrent, KEY_NEXT, KEY_CURRENT } from "./keyupdate";
 import { ERR_DROP_PACKET } from "../wire/errors";
 import { decodeFrame, fType } from "../wire/frames/decode";
-import { takeFrame } from "./frame";
+import { takeFrame, Frame } from "./frame";
 import { onMaxData, onMaxStreams, onBlocked } from "./flow";
 import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
 import { FrameType } from "../wire/frames/types";
-import { frameAllowedIn, frameIsAckEliciting, PKT_I, PKT_H, PKT_0, PKT_1 } from "../wire/frames/table";
+import { frameAllowedIn, frameIsAckEliciting, frameRowIndex, FRAME_ROWS, PKT_I, PKT_H, PKT_0, PKT_1 } from "../wire/frames/table";
 import { earlyAdmits, onFirstOneRtt } from "./early";
 import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
@@ -91,6 +91,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     if (sp.buffered.length < MAX_BUFFERED_PACKETS) {
       const copy = new Uint8Array(n);
       memory.copy(copy.dataStart, p, <usize>n);
+      if (sp.buffered == NO_PACKETS) sp.buffered = new Array<Uint8Array>();
       sp.buffered.push(copy);
     } else c.packetsDropped++;
     return;
@@ -132,14 +133,15 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : early ? PKT_0 : PKT_1;
   if (early) c.early.packets++;
   else if (si == SPACE_APP) onFirstOneRtt(c);
-  c.early.receiving = early;
+  if (early) c.early.receiving = true; // a 0-RTT packet opened: this connection has its own state
   const ackEliciting = processFrames(c, sp, payload, payload + <usize>payloadLen, pktBit, now);
-  c.early.receiving = false;
+  if (early) c.early.receiving = false;
   // Logged after processing so that the metrics include what this packet's ACK changed.
   if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, early ? QLOG_SPACE_ZERO_RTT : si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.onPeerActivity(now);
   sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
+  c.armAckTimer();
 
   if (c.isServer && si == SPACE_HANDSHAKE) {
     // §8.1: a Handshake packet proves the client's address; RFC 9001 §4.9.1: drop Initial keys.
@@ -190,54 +192,70 @@ function processFrames(c: Connection, sp: PacketSpace, p: usize, end: usize, pkt
   return eliciting;
 }
 
+/** A received frame's handler: 0, 2 (CRYPTO data arrived) or -code (the connection closes with it). */
+export type FrameHandler = (c: Connection, sp: PacketSpace, f: Frame, now: f64) => i32;
+
 /**
- * One decoded frame, handed as a record to the room that owns its state (conn/README.md).
- * Returns 0, 2 (CRYPTO data arrived) or -code.
+ * The handler column of RFC 9000 Table 3 (wire/frames/table.ts holds the other columns),
+ * one row per frameRowIndex: a decoded frame goes as a record to the room that owns its
+ * state (conn/README.md). Adding a frame type is one row here and one in table.ts.
  */
+const FRAME_HANDLERS: StaticArray<FrameHandler> = [
+  onPadding,            // 0x00 PADDING
+  onPadding,            // 0x01 PING (only elicits an ACK)
+  onAckFrame,           // 0x02 ACK                      loss.ts
+  onAckFrame,           // 0x03 ACK_ECN                  loss.ts
+  onResetStream,        // 0x04 RESET_STREAM             streams/frames.ts
+  onStopSending,        // 0x05 STOP_SENDING             streams/frames.ts
+  onCryptoFrame,        // 0x06 CRYPTO                   crypto-frames.ts
+  onToken,              // 0x07 NEW_TOKEN                new-token.ts
+  onStreamFrame, onStreamFrame, onStreamFrame, onStreamFrame, // 0x08-0x0b STREAM  streams/frames.ts
+  onStreamFrame, onStreamFrame, onStreamFrame, onStreamFrame, // 0x0c-0x0f STREAM
+  onMaxData,            // 0x10 MAX_DATA                 flow.ts
+  onMaxStreamData,      // 0x11 MAX_STREAM_DATA          streams/frames.ts
+  onMaxStreams,         // 0x12 MAX_STREAMS (bidi)       flow.ts
+  onMaxStreams,         // 0x13 MAX_STREAMS (uni)        flow.ts
+  onBlocked,            // 0x14 DATA_BLOCKED             flow.ts
+  onStreamDataBlocked,  // 0x15 STREAM_DATA_BLOCKED      streams/frames.ts
+  onBlocked,            // 0x16 STREAMS_BLOCKED (bidi)   flow.ts
+  onBlocked,            // 0x17 STREAMS_BLOCKED (uni)    flow.ts
+  onNewCid,             // 0x18 NEW_CONNECTION_ID        cid.ts
+  onRetireCid,          // 0x19 RETIRE_CONNECTION_ID     cid.ts
+  onPath,               // 0x1a PATH_CHALLENGE           path.ts
+  onPath,               // 0x1b PATH_RESPONSE            path.ts
+  onConnectionClose,    // 0x1c CONNECTION_CLOSE         close.ts
+  onConnectionClose,    // 0x1d CONNECTION_CLOSE (app)   close.ts
+  onHandshakeDone,      // 0x1e HANDSHAKE_DONE           close.ts
+  onDatagram,           // 0x30 DATAGRAM                 datagrams.ts
+  onDatagram,           // 0x31 DATAGRAM (with length)   datagrams.ts
+];
+assert(FRAME_HANDLERS.length == FRAME_ROWS, "frame handler column out of step with wire/frames/table.ts");
+
+/** One decoded frame, dispatched by its row. Returns 0, 2 (CRYPTO data arrived) or -code. */
 function handleFrame(c: Connection, sp: PacketSpace, type: u64, now: f64): i32 {
-  const f = takeFrame();
-  if (type >= FrameType.STREAM && type <= FrameType.STREAM_MAX) return onStreamFrame(c, f);
-  switch (<i32>type) {
-    case <i32>FrameType.PADDING:
-    case <i32>FrameType.PING:
-      return 0;
-    case <i32>FrameType.ACK:
-    case <i32>FrameType.ACK_ECN:
-      return onAckFrame(c, sp, f, now);
-    case <i32>FrameType.CRYPTO:
-      return onCryptoFrame(sp, f);
-    case <i32>FrameType.HANDSHAKE_DONE: return onHandshakeDone(c);
-    case <i32>FrameType.CONNECTION_CLOSE: return onConnectionClose(c, f, false, now);
-    case <i32>FrameType.CONNECTION_CLOSE_APP: return onConnectionClose(c, f, true, now);
-    case <i32>FrameType.MAX_DATA: return onMaxData(c, f);
-    case <i32>FrameType.MAX_STREAM_DATA: return onMaxStreamData(c, f);
-    case <i32>FrameType.MAX_STREAMS_BIDI: return onMaxStreams(c, f, true);
-    case <i32>FrameType.MAX_STREAMS_UNI: return onMaxStreams(c, f, false);
-    case <i32>FrameType.RESET_STREAM: return onResetStream(c, f);
-    case <i32>FrameType.STOP_SENDING: return onStopSending(c, f);
-    case <i32>FrameType.STREAM_DATA_BLOCKED: return onStreamDataBlocked(c, f);
-    case <i32>FrameType.DATA_BLOCKED:
-    case <i32>FrameType.STREAMS_BLOCKED_BIDI:
-    case <i32>FrameType.STREAMS_BLOCKED_UNI:
-      return onBlocked(c, f);
-    case <i32>FrameType.NEW_CONNECTION_ID: return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
-    case <i32>FrameType.RETIRE_CONNECTION_ID: return onRetireConnectionId(c.ids, f);
-    case <i32>FrameType.NEW_TOKEN: return onNewToken(c, f);
-    case <i32>FrameType.PATH_CHALLENGE:
-    case <i32>FrameType.PATH_RESPONSE:
-      return onPathFrame(c.path, f);
-    case <i32>FrameType.DATAGRAM:
-    case <i32>FrameType.DATAGRAM_LEN: return onDatagramFrame(c, f);
-    default:
-      return -FRAME_ENCODING_ERROR;
-  }
+  const row = frameRowIndex(type);
+  if (row < 0) return -FRAME_ENCODING_ERROR; // unreachable: the decoder refuses unknown types
+  return unchecked(FRAME_HANDLERS[row])(c, sp, takeFrame(), now);
 }
+
+function onPadding(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return 0; }
+
+// Adapters to the rows' signature: these rooms take the connection (or their own state)
+// and the frame only.
+function onToken(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onNewToken(c, f); }
+function onDatagram(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onDatagramFrame(c, f); }
+// §5.1.1: more active CIDs than our active_connection_id_limit is CONNECTION_ID_LIMIT_ERROR.
+function onNewCid(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
+  return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
+}
+function onRetireCid(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onRetireConnectionId(c.ids, f); }
+function onPath(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onPathFrame(c.path, f); }
 
 /** Retries packets buffered before their keys (called when read keys are installed). */
 export function replayBuffered(c: Connection, si: i32, localCidLen: i32, now: f64): void {
   const sp = c.spaces[si];
   const list = sp.buffered;
-  sp.buffered = new Array<Uint8Array>();
+  sp.buffered = NO_PACKETS;
   for (let i = 0; i < list.length; i++) {
     const b = unchecked(list[i]);
     const n = parseHeader(b.dataStart, b.dataStart + <usize>b.length, localCidLen);

@@ -2,6 +2,8 @@
 // holds at most `window` bytes beyond the read offset (flow control bounds what a peer
 // may send; CRYPTO uses a fixed bound, RFC 9000 §7.5).
 
+import { NO_BYTES } from "../util/empty";
+import { firstSize } from "./sendbuf";
 import { RangeSet } from "../util/ranges";
 
 /** Largest reassembly buffer allocated by this core instance (a bound tests check). */
@@ -9,7 +11,7 @@ export let recvBufferHighWater: i32 = 0;
 
 export class RecvBuffer {
   /** A ring: the byte at `readOffset` (the next the reader gets) sits at index `head`. */
-  data: Uint8Array = new Uint8Array(0);
+  data: Uint8Array = NO_BYTES;
   head: i32 = 0;
   readOffset: u64 = 0;
   received: RangeSet = new RangeSet(256);
@@ -40,7 +42,8 @@ export class RecvBuffer {
 
   /** Reallocates for `need` bytes past the read offset (at most the window), flattening the ring. */
   private grow(need: i32): void {
-    let size = this.data.length < 1024 ? 1024 : this.data.length;
+    // First allocation fits (a ClientHello in one Initial), later ones double (sendbuf.ts).
+    let size = this.data.length == 0 ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.window) size = this.window;
     const d = new Uint8Array(size);

@@ -15,6 +15,7 @@
 
 import { Connection, STATE_HANDSHAKING } from "./connection";
 import { SPACE_INITIAL } from "./space";
+import { TimerKind } from "./timer-table";
 import { hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrToken, hdrTokenLen, hdrVersion } from "../wire/header";
 import { retryTagValid } from "../crypto/retry-tag";
 import { requeueFrames } from "./loss";
@@ -58,7 +59,7 @@ export function onRetry(c: Connection, p: usize, n: i32): bool {
   sp.lossTime = Infinity;
   sp.probes = 0;
   c.ptoCount = 0;
-  c.lossTimer = Infinity;
+  c.timers.set(TimerKind.LOSS, Infinity);
   // Nothing is sent or opened with the old keys; the host installs the new ones on RETRY.
   sp.readAead = 0; sp.readHp = 0; sp.writeAead = 0; sp.writeHp = 0;
   pushEvent(EventKind.RETRY, <u32>c.handle, 0, 0, 0);

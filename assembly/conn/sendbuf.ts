@@ -2,17 +2,23 @@
 // sent in chunks, retransmitted when a packet carrying them is lost, released when
 // acknowledged. Offsets are absolute stream offsets.
 
+import { NO_BYTES } from "../util/empty";
 import { RangeSet } from "../util/ranges";
 
 /** Largest send buffer allocated by this core instance (a bound tests check). */
 export let sendBufferHighWater: i32 = 0;
+
+/** A first buffer for `need` bytes: rounded up to 64, at least 64. */
+export function firstSize(need: i32): i32 {
+  return need <= 64 ? 64 : (need + 63) & ~63;
+}
 
 export class SendBuffer {
   /**
    * Bytes from `base` to `end` in a ring: `base` sits at index `head` and moves up as
    * the acknowledged prefix grows, so releasing acknowledged bytes copies nothing.
    */
-  data: Uint8Array = new Uint8Array(0);
+  data: Uint8Array = NO_BYTES;
   head: i32 = 0;
   base: u64 = 0;
   end: u64 = 0;
@@ -53,7 +59,9 @@ export class SendBuffer {
 
   /** Reallocates to hold `need` bytes (at most `capacity`), laying the ring out flat again. */
   private grow(need: i32): void {
-    let size = this.data.length < 1024 ? 1024 : this.data.length;
+    // The first allocation fits what was written (a CRYPTO flight is written at once:
+    // a half-open connection keeps exactly its first flight); later ones double.
+    let size = this.data.length == 0 ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.capacity) size = this.capacity; // need <= capacity
     const d = new Uint8Array(size);

@@ -33,6 +33,9 @@ export const CRYPTO_BUFFER_LIMIT: i32 = 64 * 1024;
 /** Undecryptable packets kept per space until keys arrive (RFC 9001 §5.7). */
 export const MAX_BUFFERED_PACKETS: i32 = 8;
 
+/** The shared empty list of buffered packets (never written: receive.ts gives a space its own). */
+export const NO_PACKETS = new Array<Uint8Array>();
+
 export class PacketSpace {
   readAead: i32 = 0;
   readHp: i32 = 0;
@@ -48,8 +51,8 @@ export class PacketSpace {
   ackElicitingInFlight: i32 = 0;
   cryptoSend: SendBuffer = new SendBuffer(1 << 20);
   cryptoRecv: RecvBuffer = new RecvBuffer(CRYPTO_BUFFER_LIMIT);
-  /** Packets that arrived before their keys: copies of the datagram bytes. */
-  buffered: Array<Uint8Array> = new Array<Uint8Array>();
+  /** Packets that arrived before their keys: copies of the datagram bytes (NO_PACKETS until one does). */
+  buffered: Array<Uint8Array> = NO_PACKETS;
   /** Probe packets owed after a PTO. */
   probes: i32 = 0;
 

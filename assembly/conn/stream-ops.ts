@@ -3,7 +3,7 @@
 // application consumes (and windows that grow when it reads fast), writing, reset,
 // stop sending.
 
-import { Connection } from "./connection";
+import { Connection, NO_STREAMS } from "./connection";
 import { Stream } from "./streams/stream";
 import { SendBuffer } from "./sendbuf";
 import { RecvBuffer } from "./recvbuf";
@@ -33,6 +33,7 @@ function createStream(c: Connection, id: u64): Stream {
     const maxWin = <u64>c.config.get(ConfigKey.MAX_RECEIVE_WINDOW);
     s.recv = new RecvBuffer(<i32>(maxWin > s.recvMax ? maxWin : s.recvMax));
   }
+  if (c.streams == NO_STREAMS) { c.streams = new Map<u64, Stream>(); c.streamIds = new Array<u64>(); } // the first stream
   c.streams.set(id, s);
   c.streamIds.push(id);
   return s;

@@ -17,6 +17,7 @@ import { SF_PING } from "../recovery/sent";
 import { writeAck } from "./ack";
 import { writeCrypto } from "./crypto-frames";
 import { pkt } from "./packet";
+import { TimerKind } from "./timer-table";
 import { writeStreamControl, writeStreamData } from "./streams/send";
 import { writeFlowFrames } from "./flow";
 import { writeCidFrames } from "./cid";
@@ -47,7 +48,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
   const maxSize = c.path.sendLimit(size, c.isServer);
   if (maxSize < 64) return 0;
   if (c.state == STATE_CLOSING) return buildClose(c, out, maxSize, now);
-  c.pacerWakeAt = Infinity; // set again below if the pacer holds data back
+  c.timers.set(TimerKind.PACER, Infinity); // set again below if the pacer holds data back
   const probe = pmtuProbeSize(c, cap, now);
   holdForProbe = probe < 0;
   if (probe > 0) {
@@ -88,6 +89,7 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
     c.bytesSentTotal += <u64>pos;
     setLossTimer(c, now);
   }
+  c.armAckTimer(); // ACKs written (or held back) moved the trackers' deadlines
   return pos;
 }
 
@@ -153,7 +155,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   pkt.allowEliciting = pkt.recording && (sp.probes > 0 || (c.cc.canSend(room) && !(holdForProbe && si == SPACE_APP && !pmtuProbe)));
   if (pkt.allowEliciting && sp.probes == 0 && si == SPACE_APP && !pmtuProbe && !c.pacer.canSend(room, c.cc.cwnd, c.rtt.smoothedRtt, now)) {
     pkt.allowEliciting = false;
-    c.pacerWakeAt = c.pacer.nextSendTime;
+    c.timers.set(TimerKind.PACER, c.pacer.nextSendTime);
   }
 
   if (pmtuProbe) {

@@ -2,9 +2,10 @@
 // destination CID, accepts new connections from client Initials that authenticate,
 // answers unknown versions with Version Negotiation, and serves its connections'
 // timers and transmissions. Constant cost per datagram: a CID is found through a
-// keyed hash table (cid-table.ts), deadlines sit in a heap (timer-heap.ts), and only
-// connections that something touched — a datagram, a command from the host, an expired
-// timer — are asked to send or have their deadline recomputed (handle-queue.ts).
+// keyed hash table (cid-table.ts), deadlines sit in a heap (timer-heap.ts) that each
+// connection's timer table updates when its earliest deadline moves (conn/timer-table.ts
+// deadlineSink), and only connections that something touched — a datagram, a command
+// from the host, an expired timer — are asked to send (handle-queue.ts).
 //
 // One core instance holds exactly one endpoint (module-level `ep`): a host that wants
 // several endpoints instantiates the core several times (memory is per instance, so
@@ -15,6 +16,7 @@ import { Config } from "../conn/config";
 import { receiveDatagram } from "../conn/receive";
 import { buildDatagram } from "../conn/transmit";
 import { nextTimeout, onTimers } from "../conn/timers";
+import { setDeadlineSink } from "../conn/timer-table";
 import { parseHeader, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
 import { PacketType, isSupportedVersion } from "../wire/version";
 import { speaks, localVersionList } from "../conn/versions";
@@ -71,8 +73,6 @@ export class Endpoint {
   timers: TimerHeap = new TimerHeap();
   /** Connections that may have something to send. */
   sendQueue: HandleQueue = new HandleQueue();
-  /** Connections whose deadline must be recomputed before the next pollTimeout. */
-  dirty: HandleQueue = new HandleQueue();
   halfOpen: HalfOpenList = new HalfOpenList();
   /** Per handle: the handshake deadline (+Infinity once complete). */
   hsDeadline: StaticArray<f64> = new StaticArray<f64>(0);
@@ -93,11 +93,17 @@ export function connAt(h: i32): Connection | null {
   return unchecked(ep.conns[h]);
 }
 
-/** Something may have changed for `h`: ask it to send, and recompute its deadline. */
+/** Something may have changed for `h`: ask it to send (its deadlines are written by its rooms). */
 export function touch(h: i32): void {
   ep.sendQueue.push(h);
-  ep.dirty.push(h);
 }
+
+/** A connection's earliest deadline moved (its timer table calls this): move it in the heap. */
+function onDeadlineMoved(h: i32): void {
+  const c = connAt(h);
+  if (c) ep.timers.set(h, deadlineOf(c));
+}
+setDeadlineSink(onDeadlineMoved);
 
 /** The connection behind a handle for an ABI door: the door may change it, so it is touched. */
 export function getConn(h: i32): Connection | null {
@@ -129,6 +135,7 @@ function register(c: Connection, now: f64): void {
   if (c.ids.local.length) ep.cids.set(c.ids.local.dataStart, c.ids.local.length, h);
   else ep.byPath.set(c.path.handle, h);
   unchecked(ep.hsDeadline[h] = now + ep.handshakeTimeout);
+  ep.timers.set(h, deadlineOf(c));
   ep.pathRefs.set(c.path.handle, (ep.pathRefs.has(c.path.handle) ? ep.pathRefs.get(c.path.handle) : 0) + 1);
   touch(h);
 }
@@ -158,7 +165,7 @@ function release(c: Connection): void {
     // The host may forget the address behind the path (its path table entry).
     pushEvent(EventKind.PATH_UNUSED, 0, <u64>c.path.handle, 0, 0);
   }
-  if (ep.live == 0) { ep.sendQueue.compact(); ep.dirty.compact(); }
+  if (ep.live == 0) ep.sendQueue.compact();
 }
 
 /** Connections on `path` (0 once the host may forget it). */
@@ -254,6 +261,7 @@ export function connect(version: u32, path: i32, now: f64): i32 {
 /** The handshake of `c` completed: it is no longer half-open and has no handshake deadline. */
 export function onHandshakeComplete(c: Connection): void {
   unchecked(ep.hsDeadline[c.handle] = Infinity);
+  if (connAt(c.handle) == c) ep.timers.set(c.handle, deadlineOf(c));
   ep.halfOpen.remove(c.handle, c.path.handle);
   if (c.isServer && retry.sendNewToken) {
     // §8.1.3: a token for the client's next connection, bound to its address.
@@ -414,7 +422,6 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
     if (!c) continue;
     syncCids(c);
     const n = buildDatagram(c, out, cap, now);
-    ep.dirty.push(h); // sending arms the loss timer
     if (n > 0) {
       q.push(h); // round robin: back of the queue, it may have more
       txPath = c.path.handle; txConn = h;
@@ -432,17 +439,8 @@ function deadlineOf(c: Connection): f64 {
   return hs < t ? hs : t;
 }
 
-function flushDirty(): void {
-  const d = ep.dirty;
-  while (d.length) {
-    const h = d.shift();
-    const c = connAt(h);
-    if (c) ep.timers.set(h, deadlineOf(c!));
-  }
-}
-
+/** The endpoint's earliest deadline: the top of the heap, which the connections keep current. */
 export function pollTimeout(): f64 {
-  flushDirty();
   return ep.timers.peekTime();
 }
 
@@ -450,10 +448,8 @@ const expired: Array<i32> = new Array<i32>();
 
 export function handleTimeout(now: f64): void {
   ep.lastNow = now;
-  flushDirty();
-  // Take every expired connection off the heap first: a deadline that only a
-  // transmission clears (an ACK due) must not spin here; it is recomputed after the
-  // host's next pollTransmit.
+  // Take every expired connection off the heap first, then serve each once: a deadline
+  // that only a transmission clears (an ACK due) must not spin in this loop.
   const t = ep.timers;
   expired.length = 0;
   while (t.size && t.peekTime() <= now) {
@@ -480,6 +476,8 @@ function onConnectionTimeout(conn: Connection, now: f64): void {
   }
   // The connection's own timers, one dispatch by kind (conn/timers.ts).
   if (onTimers(conn, now)) { release(conn); return; }
+  // Back into the heap (taken off above), whatever its rooms wrote meanwhile.
+  ep.timers.set(h, deadlineOf(conn));
   touch(h);
 }
 

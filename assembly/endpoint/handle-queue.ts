@@ -1,5 +1,5 @@
 // A FIFO of connection handles, each at most once (a membership flag per handle): the
-// connections that may have something to send, or whose deadline must be recomputed.
+// connections that may have something to send (deadlines go to the timer heap directly).
 // The endpoint serves only what is queued, never a scan of every connection.
 
 export class HandleQueue {

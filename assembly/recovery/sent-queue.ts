@@ -15,9 +15,13 @@
 
 import { SentPacket, SentFrame, PACKET_RECORD_SIZE, FRAME_RECORD_SIZE } from "./sent";
 
-/** Smallest ring sizes (records), allocated with the first packet. */
-export const PACKET_RING_MIN: i32 = 16;
-export const FRAME_RING_MIN: i32 = 32;
+/**
+ * Smallest ring sizes (records), allocated with the first packet. Small, because a
+ * half-open connection holds two spaces' rings for its first flight (issue 17: ≤ 4 KiB
+ * per half-open connection); a busy space doubles them within a few packets.
+ */
+export const PACKET_RING_MIN: i32 = 4;
+export const FRAME_RING_MIN: i32 = 8;
 /** Ceilings: 65,536 packets in flight per space (78 MB of 1200-byte packets). */
 export const PACKET_RING_MAX: i32 = 1 << 16;
 export const FRAME_RING_MAX: i32 = 1 << 18;

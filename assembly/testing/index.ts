@@ -10,3 +10,4 @@ export * from "./buffers";
 export * from "./frames";
 export * from "./versions";
 export * from "./cids";
+export * from "./memory";

@@ -8,10 +8,12 @@
 // Every operation works in place on one backing array that only grows to the largest
 // count of ranges seen (its length shrinks, its capacity stays): adding, removing and
 // trimming allocate nothing once the set has reached its working size.
+import { NO_U64S } from "./empty";
 
 export class RangeSet {
   // Flat pairs: lo0, hi0, lo1, hi1, ... ascending.
-  r: Array<u64> = new Array<u64>();
+  /** Starts as the shared empty list (util/empty.ts): a set that never holds a range allocates nothing. */
+  r: Array<u64> = NO_U64S;
   /** Everything below this was forgotten (trimBelow, or ranges dropped over maxRanges). */
   floor: u64 = 0;
 
@@ -63,6 +65,7 @@ export class RangeSet {
   /** Adds [lo, hi). */
   add(lo: u64, hi: u64): void {
     if (lo >= hi) return;
+    if (this.r == NO_U64S) this.r = new Array<u64>(); // the first range
     const r = this.r;
     // The first range whose hi >= lo: it may merge with [lo, hi).
     const i = this.firstEndingAtOrAfter(lo);

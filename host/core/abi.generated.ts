@@ -202,8 +202,12 @@ export const Timers = {
   CLOSE_DEADLINE: 8,
   /** Consecutive PTOs (as Stats.PTO_COUNT). */
   PTO_COUNT: 9,
+  /** The minimum of the connection's timer table, as its rooms wrote it (conn/timer-table.ts), µs. */
+  TABLE_MIN: 10,
+  /** The same minimum recomputed from the rooms' state (conn/timers.ts recomputedTimeout): equal when every owner wrote its slot. */
+  RECOMPUTED_MIN: 11,
   /** Number of slots. */
-  COUNT: 10,
+  COUNT: 12,
 } as const;
 /** One of Timers's values. */
 export type Timers = (typeof Timers)[keyof typeof Timers];

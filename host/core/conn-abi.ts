@@ -122,7 +122,13 @@ interface ConnExports {
 }
 
 /** The deadlines of one connection, for diagnostics. */
-export interface ConnTimers { lossTimer: number; ackDeadline: number[]; lossTime: number[]; idleDeadline: number; closeDeadline: number; ptoCount: number }
+export interface ConnTimers {
+  lossTimer: number; ackDeadline: number[]; lossTime: number[]; idleDeadline: number; closeDeadline: number; ptoCount: number;
+  /** The earliest deadline as the connection's rooms wrote it into its timer table. */
+  tableMin: number;
+  /** The same recomputed from the rooms' state (equal unless an owner missed a write). */
+  recomputedMin: number;
+}
 
 /** The connection ABI of one core instance, with bytes moved through its scratch region. */
 export class ConnAbi {
@@ -413,6 +419,7 @@ export class ConnAbi {
       ackDeadline: [v(Timers.ACK_DEADLINE_INITIAL), v(Timers.ACK_DEADLINE_HANDSHAKE), v(Timers.ACK_DEADLINE_APP)],
       lossTime: [v(Timers.LOSS_TIME_INITIAL), v(Timers.LOSS_TIME_HANDSHAKE), v(Timers.LOSS_TIME_APP)],
       idleDeadline: v(Timers.IDLE_DEADLINE), closeDeadline: v(Timers.CLOSE_DEADLINE), ptoCount: v(Timers.PTO_COUNT),
+      tableMin: v(Timers.TABLE_MIN), recomputedMin: v(Timers.RECOMPUTED_MIN),
     };
   }
 

@@ -11,6 +11,21 @@ export class Transcript {
     this.parts.push(msg);
   }
 
+  /**
+   * Joins the messages so far into one array: a server waiting for the client's
+   * Finished then holds one copy of its transcript, not the messages and the buffers
+   * they were cut from (issue 17: the state of a half-open connection).
+   */
+  compact(): void {
+    if (this.parts.length < 2) return;
+    let n = 0;
+    for (const p of this.parts) n += p.length;
+    const all = new Uint8Array(n);
+    n = 0;
+    for (const p of this.parts) { all.set(p, n); n += p.length; }
+    this.parts = [all];
+  }
+
   /** Hash of everything added so far. */
   digest(): Uint8Array {
     return digest(this.hash, ...this.parts);

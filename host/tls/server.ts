@@ -180,6 +180,7 @@ export class TlsServer extends SessionBase {
     this.clientAppSecret = deriveSecret(this.ks.hash, this.ks.masterSecret, 'c ap traffic', th);
     // The server may send 1-RTT data right after its Finished (RFC 9001 §4.1.1: 0.5-RTT).
     this.secret(Level.Application, 'write', suite, sAp, 'SERVER_TRAFFIC_SECRET_0');
+    this.transcript.compact(); // what waits for the client's Finished: one array, not the ClientHello's buffer and each message
     this.state = askClient ? 'wait_client_cert' : 'wait_fin';
   }
 

@@ -35,6 +35,13 @@ describe('options are checked up front and named', () => {
     await expect(listen({ alpn: ['x'], certificate: cert, cipherSuites: [] })).rejects.toEqual(invalid(/cipherSuites must be a non-empty array/));
   });
 
+  test('listen() takes the endpoint limits: 100,000 connections is a valid cap, 0 is refused by name', async () => {
+    const server = await listen({ alpn: ['x'], certificate: cert, limits: { maxConnections: 100_000, maxHalfOpen: 4096 } });
+    await server.close();
+    await expect(listen({ alpn: ['x'], certificate: cert, limits: { maxConnections: 0 } }))
+      .rejects.toEqual(expect.objectContaining({ code: 'ERR_QUIC_INVALID_CONFIG', message: expect.stringMatching(/limits\.maxConnections must be an integer between 1 and 1048576/) }));
+  });
+
   test('ports: listen() and connect() both take a decimal string, both refuse anything else', async () => {
     const server = await listen({ alpn: ['x'], certificate: cert, port: '0' });
     try {

@@ -6,6 +6,7 @@
 // them into packets is transmit.ts's (the packet builder's) job.
 
 import { Connection } from "../connection";
+import { PacketSpace } from "../space";
 import { Frame } from "../frame";
 import { SentFrame } from "../../recovery/sent";
 import { peerStream, streamError, maybeForget } from "../stream-ops";
@@ -13,7 +14,7 @@ import { pushEvent, EventKind } from "../events";
 import { FLOW_CONTROL_ERROR, FINAL_SIZE_ERROR, STREAM_STATE_ERROR } from "../../wire/errors";
 
 /** STREAM: data (a = id, b = offset, data, flag = FIN), within flow control and the final size (§4.1, §4.5). */
-export function onStreamFrame(c: Connection, f: Frame): i32 {
+export function onStreamFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const s = peerStream(c, f.a, true);
   if (!s) return streamError ? -streamError : 0;
   if (!s.recv) return -STREAM_STATE_ERROR;
@@ -40,7 +41,7 @@ export function onStreamFrame(c: Connection, f: Frame): i32 {
 }
 
 /** RESET_STREAM (a = id, b = error code, c = final size). */
-export function onResetStream(c: Connection, f: Frame): i32 {
+export function onResetStream(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const s = peerStream(c, f.a, true);
   if (!s) return streamError ? -streamError : 0;
   if (!s.recv) return -STREAM_STATE_ERROR;
@@ -61,7 +62,7 @@ export function onResetStream(c: Connection, f: Frame): i32 {
 }
 
 /** STOP_SENDING (a = id, b = error code): answered with RESET_STREAM unless all data is acknowledged (§3.5). */
-export function onStopSending(c: Connection, f: Frame): i32 {
+export function onStopSending(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const s = peerStream(c, f.a, false);
   if (!s) return streamError ? -streamError : 0;
   if (!s.send) return -STREAM_STATE_ERROR;
@@ -74,7 +75,7 @@ export function onStopSending(c: Connection, f: Frame): i32 {
 }
 
 /** MAX_STREAM_DATA (a = id, b = limit). */
-export function onMaxStreamData(c: Connection, f: Frame): i32 {
+export function onMaxStreamData(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const s = peerStream(c, f.a, false);
   if (!s) return streamError ? -streamError : 0;
   if (!s.send) return -STREAM_STATE_ERROR;
@@ -83,7 +84,7 @@ export function onMaxStreamData(c: Connection, f: Frame): i32 {
 }
 
 /** STREAM_DATA_BLOCKED (a = id): informational, but it may open the stream (§19.13). */
-export function onStreamDataBlocked(c: Connection, f: Frame): i32 {
+export function onStreamDataBlocked(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   const s = peerStream(c, f.a, true);
   if (!s && streamError) return -streamError;
   return 0;

@@ -4,7 +4,8 @@
 //   -PROTOCOL_VIOLATION    a frame type not in its shortest encoding (§12.4)
 // Data-carrying frames (STREAM, CRYPTO, NEW_TOKEN, DATAGRAM, CONNECTION_CLOSE reason)
 // point into the packet: fData/fDataLen are valid while the packet buffer is.
-// ACK ranges are validated here and walked lazily with ackIterFirst/ackIterNext.
+// ACK ranges are validated here and left in place: fRanges is where they start, and the
+// frame record (conn/frame.ts Frame.firstRange/nextRange) walks them without copying.
 
 import { readVarint, varintValue, VARINT_MAX } from "../varint";
 import { FRAME_ENCODING_ERROR, PROTOCOL_VIOLATION } from "../errors";
@@ -50,16 +51,11 @@ export let fCe: u64 = 0;
 //   CONNECTION_CLOSE   A = error code, B = frame type (0x1c only), data = reason phrase
 //   DATAGRAM           data
 
-// ACK range walk state.
-let ackRangesStart: usize = 0;
-let ackIterPtr: usize = 0;
-let ackIterLeft: u64 = 0;
-/** The range produced by the last ackIterFirst/ackIterNext: [ackLo, ackHi], inclusive. */
-export let ackLo: u64 = 0;
-export let ackHi: u64 = 0;
+/** ACK / ACK_ECN: where the Gap / ACK Range Length pairs after the First ACK Range start (fC pairs, validated). */
+export let fRanges: usize = 0;
 
 function clearFields(): void {
-  fA = 0; fB = 0; fC = 0; fD = 0; fData = 0; fDataLen = 0; fFlag = false; fToken = 0;
+  fA = 0; fB = 0; fC = 0; fD = 0; fData = 0; fDataLen = 0; fFlag = false; fToken = 0; fRanges = 0;
   fEct0 = 0; fEct1 = 0; fCe = 0;
 }
 
@@ -207,7 +203,7 @@ function decodeAck(p: usize, ecn: bool): i32 {
   if (bad) return -FRAME_ENCODING_ERROR;
   // §19.3.1: the smallest acknowledged in a range must not go below 0.
   if (first > largest) return -FRAME_ENCODING_ERROR;
-  ackRangesStart = cur;
+  fRanges = cur;
   let lo = largest - first;
   // Each range takes at least 2 bytes: a count beyond what the packet can hold is bogus
   // (and must not make us loop 2^62 times).
@@ -227,27 +223,4 @@ function decodeAck(p: usize, ecn: bool): i32 {
     if (bad) return -FRAME_ENCODING_ERROR;
   }
   return <i32>(cur - p);
-}
-
-/** Starts walking the ranges of the last decoded ACK: sets ackLo/ackHi to the first (highest) range. */
-export function ackIterFirst(): void {
-  ackHi = fA;
-  ackLo = fA - fD;
-  ackIterPtr = ackRangesStart;
-  ackIterLeft = fC;
-}
-
-/** Moves to the next (lower) range; false when there is none. Ranges were validated by decodeFrame. */
-export function ackIterNext(): bool {
-  if (ackIterLeft == 0) return false;
-  ackIterLeft--;
-  let n = readVarint(ackIterPtr, ackIterPtr + 8);
-  ackIterPtr += <usize>n;
-  const gap = varintValue;
-  n = readVarint(ackIterPtr, ackIterPtr + 8);
-  ackIterPtr += <usize>n;
-  const len = varintValue;
-  ackHi = ackLo - gap - 2;
-  ackLo = ackHi - len;
-  return true;
 }

@@ -1,7 +1,9 @@
 // RFC 9000 Table 3 (§12.4), one row per frame type: the packet types that may carry it
 // ("Pkts"), and its N (not ack-eliciting), C (not counted in flight), P (probing, §9.1)
 // and F (flow controlled) columns. receive.ts checks a frame against its row once,
-// before dispatch; transmit.ts and recovery read the same row.
+// before dispatch; transmit.ts and recovery read the same row. The handler column (which
+// room a received frame goes to) is conn/receive.ts FRAME_HANDLERS, indexed by the same
+// frameRowIndex: the wire layer does not know the connection's rooms.
 
 import { FrameType } from "./types";
 
@@ -26,7 +28,21 @@ const ih01: u8 = IH01; // CONNECTION_CLOSE 0x1c: lower case in the RFC only beca
 const __01: u8 = PKT_0 | PKT_1;
 const ___1: u8 = PKT_1;
 
-// Rows for types 0x00..0x1e; DATAGRAM (0x30, 0x31, RFC 9221 §4) is DATAGRAM_ROW.
+/** Number of rows: types 0x00..0x1e, then DATAGRAM 0x30 and 0x31 (RFC 9221 §4) as rows 0x1f, 0x20. */
+export const FRAME_ROWS: i32 = 0x21;
+
+/**
+ * The row of frame `type` in this table (and in the handler column, conn/receive.ts
+ * FRAME_HANDLERS), or -1 for a type we do not know (§12.4: FRAME_ENCODING_ERROR).
+ * A new frame type is one more row here and there.
+ */
+export function frameRowIndex(type: u64): i32 {
+  if (type <= 0x1e) return <i32>type;
+  if (type == FrameType.DATAGRAM) return 0x1f;
+  if (type == FrameType.DATAGRAM_LEN) return 0x20;
+  return -1;
+}
+
 const ROWS: StaticArray<u8> = [
   IH01 | ROW_N | ROW_P,  // 0x00 PADDING
   IH01,                  // 0x01 PING
@@ -51,14 +67,13 @@ const ROWS: StaticArray<u8> = [
   ih01 | ROW_N | ROW_C,  // 0x1c CONNECTION_CLOSE (transport)
   __01 | ROW_N | ROW_C,  // 0x1d CONNECTION_CLOSE (application)
   ___1,                  // 0x1e HANDSHAKE_DONE
+  __01, __01,            // 0x30-0x31 DATAGRAM (RFC 9221 §4: 0-RTT and 1-RTT)
 ];
-const DATAGRAM_ROW: u8 = __01;
 
 /** The row of `type` (0 for an unknown type: allowed nowhere). */
 export function frameRow(type: u64): u8 {
-  if (type <= 0x1e) return unchecked(ROWS[<i32>type]);
-  if (type == FrameType.DATAGRAM || type == FrameType.DATAGRAM_LEN) return DATAGRAM_ROW;
-  return 0;
+  const i = frameRowIndex(type);
+  return i < 0 ? 0 : unchecked(ROWS[i]);
 }
 
 /** True if a frame of `type` may appear in a packet of kind `pktBit` (PKT_*). */

@@ -1,0 +1,90 @@
+// A connection's timer table (STYLE.md point 3): one deadline per kind, written by the
+// room that owns the kind (loss.ts the loss timer, ack.ts the ACK deadline, connection.ts
+// idle, keep-alive and close, keyupdate.ts key discard, transmit.ts the pacer). The
+// table keeps its minimum, so nextTimeout() is a read; when the minimum moves it tells
+// the endpoint (deadlineSink), which moves the connection in its heap. Every write costs
+// a constant: seven slots, one heap update.
+//
+// While closing or draining (RFC 9000 §10.2) only the CLOSE slot counts: the others are
+// cleared once and later writes to them are ignored, so a room need not know the state.
+
+export namespace TimerKind {
+  /** Loss detection: time threshold or PTO (RFC 9002 §6). */
+  export const LOSS: i32 = 0;
+  /** An ACK is due in some space (RFC 9000 §13.2.1). */
+  export const ACK: i32 = 1;
+  /** The idle timeout (RFC 9000 §10.1). */
+  export const IDLE: i32 = 2;
+  /** The end of the closing or draining period (RFC 9000 §10.2). */
+  export const CLOSE: i32 = 3;
+  /** Previous 1-RTT read keys are discarded (RFC 9001 §6.5). */
+  export const KEY_DISCARD: i32 = 4;
+  /** A keep-alive PING is due. */
+  export const KEEP_ALIVE: i32 = 5;
+  /** The pacer lets data go again (RFC 9002 §7.7). */
+  export const PACER: i32 = 6;
+  export const COUNT: i32 = 7;
+}
+
+function ignore(handle: i32): void {}
+
+/**
+ * Called with a connection's handle when its earliest deadline moved. The endpoint
+ * installs its heap update here; a connection outside an endpoint (the testing build)
+ * leaves the no-op.
+ */
+export let deadlineSink: (handle: i32) => void = ignore;
+
+/** Installs the endpoint's heap update (endpoint.ts, once). */
+export function setDeadlineSink(f: (handle: i32) => void): void {
+  deadlineSink = f;
+}
+
+@final
+export class TimerTable {
+  /** Deadline per TimerKind, µs (+Infinity: none). */
+  at: StaticArray<f64> = new StaticArray<f64>(TimerKind.COUNT);
+  /** The minimum of `at`. */
+  min: f64 = Infinity;
+  /** Closing or draining: only CLOSE is kept. Closed: nothing is. */
+  closing: bool = false;
+  closed: bool = false;
+
+  constructor(public handle: i32) {
+    for (let k = 0; k < TimerKind.COUNT; k++) unchecked(this.at[k] = Infinity);
+  }
+
+  get(kind: i32): f64 {
+    return unchecked(this.at[kind]);
+  }
+
+  /** The owner of `kind` sets its deadline (+Infinity to clear). */
+  set(kind: i32, t: f64): void {
+    if (this.closed || (this.closing && kind != TimerKind.CLOSE)) return;
+    const old = unchecked(this.at[kind]);
+    if (old == t) return;
+    unchecked(this.at[kind] = t);
+    if (t < this.min) { this.min = t; deadlineSink(this.handle); }
+    else if (old == this.min) this.refreshMin();
+  }
+
+  /** §10.2: closing or draining; every slot but CLOSE is cleared and stays so. */
+  enterClosing(): void {
+    this.closing = true;
+    for (let k = 0; k < TimerKind.COUNT; k++) if (k != TimerKind.CLOSE) unchecked(this.at[k] = Infinity);
+    this.refreshMin();
+  }
+
+  /** Closed: no deadline any more. */
+  clear(): void {
+    this.closed = true;
+    for (let k = 0; k < TimerKind.COUNT; k++) unchecked(this.at[k] = Infinity);
+    this.refreshMin();
+  }
+
+  private refreshMin(): void {
+    let m: f64 = Infinity;
+    for (let k = 0; k < TimerKind.COUNT; k++) if (unchecked(this.at[k]) < m) m = unchecked(this.at[k]);
+    if (m != this.min) { this.min = m; deadlineSink(this.handle); }
+  }
+}
