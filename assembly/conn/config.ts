@@ -28,7 +28,11 @@ export namespace ConfigKey {
   export const DATAGRAM_SEND_QUEUE: i32 = 18;
   /** Bytes of received datagrams waiting for the host: beyond it the oldest are dropped. */
   export const DATAGRAM_RECV_QUEUE: i32 = 19;
-  export const COUNT: i32 = 20;
+  /** Advertise grease_quic_bit (RFC 9287) and accept packets whose QUIC bit is 0. */
+  export const GREASE_QUIC_BIT: i32 = 20;
+  /** Drive the latency spin bit (RFC 9000 §17.4); off: a random value per connection ID. */
+  export const SPIN_BIT: i32 = 21;
+  export const COUNT: i32 = 22;
 }
 
 const DEFAULTS: StaticArray<f64> = [
@@ -52,6 +56,8 @@ const DEFAULTS: StaticArray<f64> = [
   1048576,      // stream send buffer: 1 MiB
   65536,        // datagram send queue: 64 KiB
   65536,        // datagram receive queue: 64 KiB
+  1,            // grease_quic_bit advertised
+  0,            // spin bit off
 ];
 
 export class Config {
@@ -76,7 +82,7 @@ export class Config {
     // §18.2: at least 2; at most 16, since each is state the peer makes us hold.
     if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && (value < 2 || value > 16)) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
-    if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
+    if ((key == ConfigKey.CONGESTION_CONTROL || key == ConfigKey.GREASE_QUIC_BIT || key == ConfigKey.SPIN_BIT) && value != 0 && value != 1) return false;
     if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
     unchecked(this.v[key] = value);
     return true;

@@ -100,6 +100,9 @@ const NUMERIC_RANGES: Record<string, [number, number]> = {
   streamSendBuffer: [0, Number.MAX_SAFE_INTEGER], activeConnectionIdLimit: [2, 16],
 };
 
+/** Transport options that are switches: the spin bit (RFC 9000 §17.4) and QUIC-bit greasing (RFC 9287). */
+const BOOLEAN_OPTIONS = ['spinBit', 'greaseQuicBit'];
+
 /** Checks one transport option; throws a QuicArgumentError naming it. */
 export function checkTransportOption(key: string, v: unknown): void {
   if (key === 'congestionControl') {
@@ -108,8 +111,12 @@ export function checkTransportOption(key: string, v: unknown): void {
     }
     return;
   }
+  if (BOOLEAN_OPTIONS.includes(key)) {
+    if (typeof v !== 'boolean') throw new QuicArgumentError(`transport.${key} must be true or false, not ${describe(v)}`);
+    return;
+  }
   const range = NUMERIC_RANGES[key];
-  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl'].join(', ')})`);
+  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl', ...BOOLEAN_OPTIONS].join(', ')})`);
   const [lo, hi] = range;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
     const what = lo === 0 && hi === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer in ${lo}..${hi}`;

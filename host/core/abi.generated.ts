@@ -99,7 +99,11 @@ export const ConfigKey = {
   DATAGRAM_SEND_QUEUE: 18,
   /** Bytes of received datagrams waiting for the host: beyond it the oldest are dropped. */
   DATAGRAM_RECV_QUEUE: 19,
-  COUNT: 20,
+  /** Advertise grease_quic_bit (RFC 9287) and accept packets whose QUIC bit is 0. */
+  GREASE_QUIC_BIT: 20,
+  /** Drive the latency spin bit (RFC 9000 §17.4); off: a random value per connection ID. */
+  SPIN_BIT: 21,
+  COUNT: 22,
 } as const;
 /** One of ConfigKey's values. */
 export type ConfigKey = (typeof ConfigKey)[keyof typeof ConfigKey];
