@@ -60,7 +60,11 @@ export class WireBits {
     return <i32>this.spinValue;
   }
 
-  /** RFC 9287 §3.1: once the peer allowed it, clear the QUIC bit of about half our packets. */
+  /**
+   * RFC 9287 §3.1: once the peer's transport parameters allowed it, clear the QUIC bit of
+   * about half our packets, long headers included. Not done (both are MAYs): a client's
+   * first Initial carrying a NEW_TOKEN token, and 0-RTT under remembered parameters.
+   */
   grease(p: usize): void {
     if (this.greaseSend && (this.next() & 0x100) == 0) store<u8>(p, load<u8>(p) & ~0x40);
   }
