@@ -32,7 +32,11 @@ export namespace ConfigKey {
   export const PMTUD: i32 = 20;
   /** Largest UDP payload we send (the host caps it at what its interface carries), 1200..65527. */
   export const MAX_DATAGRAM_SIZE: i32 = 21;
-  export const COUNT: i32 = 22;
+  /** Advertise grease_quic_bit (RFC 9287) and accept packets whose QUIC bit is 0. */
+  export const GREASE_QUIC_BIT: i32 = 22;
+  /** Drive the latency spin bit (RFC 9000 §17.4); off: a random value per connection ID. */
+  export const SPIN_BIT: i32 = 23;
+  export const COUNT: i32 = 24;
 }
 
 const DEFAULTS: StaticArray<f64> = [
@@ -58,6 +62,8 @@ const DEFAULTS: StaticArray<f64> = [
   65536,        // datagram receive queue: 64 KiB
   1,            // PMTU discovery on
   65527,        // max datagram size we send (the peer's max_udp_payload_size and the host cap it)
+  1,            // grease_quic_bit advertised
+  0,            // spin bit off
 ];
 
 export class Config {
@@ -82,7 +88,7 @@ export class Config {
     // §18.2: at least 2; at most 16, since each is state the peer makes us hold.
     if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && (value < 2 || value > 16)) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
-    if (key == ConfigKey.CONGESTION_CONTROL && value != 0 && value != 1) return false;
+    if ((key == ConfigKey.CONGESTION_CONTROL || key == ConfigKey.GREASE_QUIC_BIT || key == ConfigKey.SPIN_BIT) && value != 0 && value != 1) return false;
     if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
     if (key == ConfigKey.PMTUD && value != 0 && value != 1) return false;
     if (key == ConfigKey.MAX_DATAGRAM_SIZE && (value < 1200 || value > 65527)) return false;

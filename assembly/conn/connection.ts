@@ -5,6 +5,7 @@
 // them (streams/, flow.ts, loss.ts), pending.ts holds what is owed to the peer.
 
 import { NO_BYTES } from "../util/empty";
+import { WireBits } from "./wire-bits";
 import { KeyPhase } from "./keyphase";
 import { EarlyData, EARLY_REJECTED, NO_EARLY } from "./early-state";
 import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
@@ -51,6 +52,8 @@ export class Connection {
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
   /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
   keys: KeyPhase = new KeyPhase();
+  /** Spin bit and QUIC-bit greasing (conn/wire-bits.ts). */
+  wireBits: WireBits = new WireBits();
   /** 0-RTT keys, status and remembered parameters (conn/early.ts); shared until first written. */
   early: EarlyData = NO_EARLY;
   /** This connection's own 0-RTT state, for a writer. */
@@ -204,6 +207,8 @@ export class Connection {
     tp.set(TpId.MAX_ACK_DELAY, <u64>c.get(ConfigKey.MAX_ACK_DELAY_MS));
     tp.set(TpId.ACTIVE_CONNECTION_ID_LIMIT, <u64>c.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
     if (c.get(ConfigKey.DISABLE_ACTIVE_MIGRATION) != 0) tp.set(TpId.DISABLE_ACTIVE_MIGRATION, 1);
+    if (c.get(ConfigKey.GREASE_QUIC_BIT) != 0) tp.set(TpId.GREASE_QUIC_BIT, 1);
+    this.wireBits.init(c.get(ConfigKey.SPIN_BIT) != 0);
     if (c.get(ConfigKey.MAX_DATAGRAM_FRAME_SIZE) > 0) tp.set(TpId.MAX_DATAGRAM_FRAME_SIZE, <u64>c.get(ConfigKey.MAX_DATAGRAM_FRAME_SIZE));
     tp.setBytes(TpId.INITIAL_SOURCE_CONNECTION_ID, this.ids.local.dataStart, this.ids.local.length);
     if (this.isServer) {
@@ -232,6 +237,7 @@ export class Connection {
   applyPeerTransportParams(): void {
     const p = this.peerTp;
     this.peerTpSet = true;
+    this.wireBits.greaseSend = p.has(TpId.GREASE_QUIC_BIT);
     // §10.3: the server's token for its first CID (conn/cid.ts keeps it with that CID).
     if (!this.isServer && p.bytesLen(TpId.STATELESS_RESET_TOKEN) == 16) this.ids.setFirstPeerToken(p.bytesPtr(TpId.STATELESS_RESET_TOKEN));
     this.sendMaxData = p.get(TpId.INITIAL_MAX_DATA);

@@ -44,7 +44,7 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
   let first = true;
   let dcid: usize = 0, dcidLen = 0;
   while (q < end) {
-    const n = parseHeader(q, end, localCidLen);
+    const n = parseHeader(q, end, localCidLen, c.config.get(ConfigKey.GREASE_QUIC_BIT) != 0);
     if (n <= 0) { c.packetsDropped++; break; }
     // §12.2: coalesced packets must share the first packet's DCID; others are dropped.
     // (The first one's, not ours: a client's Initial and 0-RTT both carry the DCID it chose.)
@@ -120,6 +120,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     return;
   }
   c.packetsReceived++;
+  if (!isLong) c.wireBits.onReceived(firstByte, pn, c.isServer);
 
   // The client takes the server's SCID as its DCID from the first Initial (§7.2).
   if (!c.isServer && t == PacketType.INITIAL) c.ids.adoptPeerScid(scid, scidLen);
@@ -258,7 +259,7 @@ export function replayBuffered(c: Connection, si: i32, localCidLen: i32, now: f6
   sp.buffered = NO_PACKETS;
   for (let i = 0; i < list.length; i++) {
     const b = unchecked(list[i]);
-    const n = parseHeader(b.dataStart, b.dataStart + <usize>b.length, localCidLen);
+    const n = parseHeader(b.dataStart, b.dataStart + <usize>b.length, localCidLen, c.config.get(ConfigKey.GREASE_QUIC_BIT) != 0);
     if (n > 0) receivePacket(c, b.dataStart, n, now);
   }
 }

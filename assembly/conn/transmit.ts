@@ -132,7 +132,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     lengthSize = builtLengthSize;
   } else if (si == SPACE_APP) {
     maybeInitiate(c, sp);
-    hlen = buildShortHeader(p, end, c.ids.peer.dataStart, c.ids.peer.length, pn, pnLen, <i32>c.keys.writePhase, 0);
+    hlen = buildShortHeader(p, end, c.ids.peer.dataStart, c.ids.peer.length, pn, pnLen, <i32>c.keys.writePhase, c.wireBits.spinFor(c.ids.activeSeq));
   } else {
     hlen = buildLongHeader(p, end, si == SPACE_INITIAL ? PacketType.INITIAL : PacketType.HANDSHAKE, c.version,
       c.ids.peer.dataStart, c.ids.peer.length, c.ids.local.dataStart, c.ids.local.length,
@@ -141,6 +141,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     lengthSize = builtLengthSize;
   }
   if (hlen <= 0) return 0;
+  if (!early) c.wireBits.grease(p); // RFC 9287 §3.1; not 0-RTT: its parameters are only remembered ones
   const pnOffset = hlen - pnLen;
   const payloadStart = p + <usize>hlen;
   const payloadEnd = end - <usize>TAG_LEN;

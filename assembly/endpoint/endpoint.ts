@@ -12,13 +12,13 @@
 // endpoints never share state). Decided in issue 17; see README "layout".
 
 import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "../conn/connection";
-import { Config } from "../conn/config";
+import { Config, ConfigKey } from "../conn/config";
 import { receiveDatagram } from "../conn/receive";
 import { buildDatagram } from "../conn/transmit";
 import { nextTimeout, onTimers } from "../conn/timers";
 import { setDeadlineSink } from "../conn/timer-table";
-import { parseHeader, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
-import { PacketType, isSupportedVersion } from "../wire/version";
+import { parseHeader, hdrFirstByte, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
+import { PacketType, QUIC_V1, QUIC_V2, isSupportedVersion } from "../wire/version";
 import { speaks, localVersionList } from "../conn/versions";
 import { prngNext } from "../util/prng";
 import { hostRandomFill } from "../util/entropy";
@@ -280,7 +280,9 @@ function drop(): i32 {
 export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   ep.lastNow = now;
   const end = p + <usize>len;
-  const n = parseHeader(p, end, ep.localCidLen);
+  // A cleared QUIC bit passes here: whether it may be (RFC 9287) is the connection's
+  // setting, checked as its packets are read, and the endpoint's for a new connection.
+  const n = parseHeader(p, end, ep.localCidLen, true);
   if (n <= 0) { ep.counters.datagramsDropped++; return n < 0 ? n : 0; }
   const dcid = hdrDcid, dcidLen = hdrDcidLen, isLong = hdrIsLong;
   const h = dcidLen == 0 && ep.localCidLen == 0 ? (ep.byPath.has(path) ? ep.byPath.get(path) : 0) : ep.cids.get(dcid, dcidLen);
@@ -320,6 +322,7 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
     return 0;
   }
   if (hdrType != PacketType.INITIAL || dcidLen < 8) return drop();
+  if ((hdrFirstByte & 0x40) == 0 && ep.defaults.get(ConfigKey.GREASE_QUIC_BIT) == 0) return drop();
   return accept(p, n, end, path, now);
 }
 

@@ -50,15 +50,16 @@ function resetHeader(): void {
  * Parses the header of the packet at `p` (the datagram ends at `end`). `localCidLen` is
  * the length of the connection IDs this endpoint issues: a short header does not carry
  * its DCID length. Returns the packet's length within the datagram (> 0), or:
- *   -ERR_DROP_PACKET      the fixed bit is 0 (RFC 9000 §17.2/§17.3: discard)
+ *   -ERR_DROP_PACKET      the fixed bit is 0 (RFC 9000 §17.2/§17.3: discard), unless
+ *                         `anyFixedBit` (we advertised grease_quic_bit, RFC 9287 §3)
  *   -PROTOCOL_VIOLATION   truncated or malformed (CID too long, Length past the end, ...)
  */
-export function parseHeader(p: usize, end: usize, localCidLen: i32): i32 {
+export function parseHeader(p: usize, end: usize, localCidLen: i32, anyFixedBit: bool = false): i32 {
   resetHeader();
   if (p >= end) return -PROTOCOL_VIOLATION;
   const first = <u32>load<u8>(p);
   hdrFirstByte = first;
-  if ((first & 0x80) == 0) return parseShort(p, end, first, localCidLen);
+  if ((first & 0x80) == 0) return parseShort(p, end, first, localCidLen, anyFixedBit);
   hdrIsLong = true;
   // Invariants: first byte, version (4), DCID length + DCID, SCID length + SCID.
   if (end - p < 7) return -PROTOCOL_VIOLATION;
@@ -85,7 +86,7 @@ export function parseHeader(p: usize, end: usize, localCidLen: i32): i32 {
     return hdrPacketLen;
   }
   if (dcidLen > MAX_CID_LEN || scidLen > MAX_CID_LEN) return -PROTOCOL_VIOLATION;
-  if ((first & 0x40) == 0) return -ERR_DROP_PACKET;
+  if ((first & 0x40) == 0 && !anyFixedBit) return -ERR_DROP_PACKET;
   const type = typeFromBits(version, <i32>((first >> 4) & 3));
   hdrType = type;
 
@@ -118,12 +119,12 @@ export function parseHeader(p: usize, end: usize, localCidLen: i32): i32 {
   return hdrPacketLen;
 }
 
-function parseShort(p: usize, end: usize, first: u32, localCidLen: i32): i32 {
+function parseShort(p: usize, end: usize, first: u32, localCidLen: i32, anyFixedBit: bool): i32 {
   hdrType = PacketType.ONE_RTT;
   if (localCidLen < 0 || localCidLen > MAX_CID_LEN) return -PROTOCOL_VIOLATION;
   // First byte + DCID + at least one packet number byte.
   if (end - p < <usize>(2 + localCidLen)) return -PROTOCOL_VIOLATION;
-  if ((first & 0x40) == 0) return -ERR_DROP_PACKET;
+  if ((first & 0x40) == 0 && !anyFixedBit) return -ERR_DROP_PACKET;
   hdrDcid = p + 1;
   hdrDcidLen = localCidLen;
   hdrPnOffset = p + 1 + <usize>localCidLen;

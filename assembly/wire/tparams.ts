@@ -147,7 +147,6 @@ export class TransportParams {
     for (let s = 0; s < TP_SLOTS; s++) {
       if ((this.present & (<u64>1 << s)) == 0) continue;
       const id = tpIdOfSlot(s);
-      if (id == TpId.GREASE_QUIC_BIT) continue; // recognised on receipt only
       const kind = kindOf(s);
       let bodyLen: i32 = 0;
       if (kind == KIND_INT) bodyLen = varintLen(unchecked(this.values[s]));

@@ -100,20 +100,23 @@ const NUMERIC_RANGES: Record<string, [number, number]> = {
   streamSendBuffer: [0, Number.MAX_SAFE_INTEGER], activeConnectionIdLimit: [2, 16], maxDatagramSize: [1200, 65527],
 };
 
+/** Transport options that are switches: PMTU discovery, the spin bit (RFC 9000 §17.4) and QUIC-bit greasing (RFC 9287). */
+const BOOLEAN_OPTIONS = ['pmtud', 'spinBit', 'greaseQuicBit'];
+
 /** Checks one transport option; throws a QuicArgumentError naming it. */
 export function checkTransportOption(key: string, v: unknown): void {
-  if (key === 'pmtud') {
-    if (typeof v !== 'boolean') throw new QuicArgumentError(`transport.pmtud must be true or false, not ${describe(v)}`);
-    return;
-  }
   if (key === 'congestionControl') {
     if (!(CONGESTION_CONTROLLERS as readonly unknown[]).includes(v)) {
       throw new QuicArgumentError(`transport.congestionControl must be one of ${CONGESTION_CONTROLLERS.map((c) => `'${c}'`).join(', ')}, not ${describe(v)}`);
     }
     return;
   }
+  if (BOOLEAN_OPTIONS.includes(key)) {
+    if (typeof v !== 'boolean') throw new QuicArgumentError(`transport.${key} must be true or false, not ${describe(v)}`);
+    return;
+  }
   const range = NUMERIC_RANGES[key];
-  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl', 'pmtud'].join(', ')})`);
+  if (!range) throw new QuicArgumentError(`unknown transport option "${key}" (known: ${[...Object.keys(NUMERIC_RANGES), 'congestionControl', ...BOOLEAN_OPTIONS].join(', ')})`);
   const [lo, hi] = range;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
     const what = lo === 0 && hi === Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `an integer in ${lo}..${hi}`;

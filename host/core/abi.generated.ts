@@ -105,7 +105,11 @@ export const ConfigKey = {
   PMTUD: 20,
   /** Largest UDP payload we send (the host caps it at what its interface carries), 1200..65527. */
   MAX_DATAGRAM_SIZE: 21,
-  COUNT: 22,
+  /** Advertise grease_quic_bit (RFC 9287) and accept packets whose QUIC bit is 0. */
+  GREASE_QUIC_BIT: 22,
+  /** Drive the latency spin bit (RFC 9000 §17.4); off: a random value per connection ID. */
+  SPIN_BIT: 23,
+  COUNT: 24,
 } as const;
 /** One of ConfigKey's values. */
 export type ConfigKey = (typeof ConfigKey)[keyof typeof ConfigKey];

@@ -76,8 +76,13 @@ export interface ConnectionEvents {
    * reset it ('reset', RESET_STREAM) or asked us to stop sending ('stopsending').
    */
   streamupdate: { stream: QuicStream; state: 'finished' | 'reset' | 'stopsending'; code?: number };
-  /** 1-RTT keys moved to their next generation (RFC 9001 §6), in one direction. */
-  keyupdate: { direction: 'send' | 'receive' };
+  /**
+   * A 1-RTT key update began (RFC 9001 §6): raised once per update, when the first of the
+   * two directions moves to the new keys. `generation` counts updates from 1 (the keys
+   * the handshake made are generation 0); `initiatedBy` says which end started it — ours
+   * (updateKeys() or the automatic update before the AEAD limit) or the peer's.
+   */
+  keyupdate: { generation: number; initiatedBy: 'local' | 'peer' };
   /** Client: the server sent a session ticket (resume with it through `session`). */
   sessionticket: SessionTicket;
   /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
@@ -211,6 +216,8 @@ export class QuicConnection {
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private resolveTicket!: (t: SessionTicket | null) => void;
   private lastTicket: SessionTicket | null = null;
+  /** Key generations installed per direction: the one that moves first names the initiator. */
+  private readonly keyGen = { send: 0, receive: 0 };
   /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
   addressToken: Uint8Array | null = null;
   private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
@@ -621,7 +628,7 @@ export class QuicConnection {
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
-        this.events.emit('keyupdate', { direction: ev.a === 1 ? 'send' : 'receive' });
+        this.keyUpdated(ev.a === 1);
         break;
       case EventKind.STREAM_OPENED: {
         const s = this.streamFor(ev.a);
@@ -691,6 +698,18 @@ export class QuicConnection {
     if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message, reasonPhrase: '' };
     this.rejectEstablished(err);
     this.finish();
+  }
+
+  /**
+   * The core reports each direction's switch (KEY_UPDATED); an update is one event for the
+   * application. Our send keys move first when we start it, our receive keys first when
+   * the peer does (§6.2); the second direction catching up completes the same generation.
+   */
+  private keyUpdated(send: boolean): void {
+    const g = this.keyGen;
+    if (send) g.send++; else g.receive++;
+    if (g.send === g.receive) return;
+    this.events.emit('keyupdate', { generation: Math.max(g.send, g.receive), initiatedBy: g.send > g.receive ? 'local' : 'peer' });
   }
 
   private recordClose(ev: CoreEvent): void {

@@ -55,6 +55,18 @@ export interface TransportConfig {
   pmtud?: boolean;
   /** Largest UDP payload to send, 1200..65527 (default: what the network reports it carries). */
   maxDatagramSize?: number;
+  /**
+   * Drive the latency spin bit (RFC 9000 §17.4), which lets on-path observers measure the
+   * RTT. Default false: the bit then carries a random value per connection ID. Even when
+   * true, a random one connection in 16 does not spin (§17.4).
+   */
+  spinBit?: boolean;
+  /**
+   * Advertise grease_quic_bit (RFC 9287; default true): the peer may then clear the QUIC
+   * bit, and we accept it cleared. When the peer advertises it, about half our packets go
+   * out with the bit cleared, so that the network does not come to depend on it.
+   */
+  greaseQuicBit?: boolean;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
@@ -62,7 +74,7 @@ const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   initialMaxStreamsBidi: 4, initialMaxStreamsUni: 5, maxIdleTimeoutMs: 6, ackDelayExponent: 8, maxAckDelayMs: 9,
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
-  pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE,
+  pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE, spinBit: ConfigKey.SPIN_BIT, greaseQuicBit: ConfigKey.GREASE_QUIC_BIT,
 };
 
 /** TLS settings shared by clients and servers. */
@@ -322,7 +334,7 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
     if (v === undefined) continue;
     checkTransportOption(k, v);
     const key = CONFIG_KEYS[k as keyof TransportConfig];
-    out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : k === 'pmtud' ? (v ? 1 : 0) : (v as number);
+    out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : typeof v === 'boolean' ? Number(v) : (v as number);
   }
   return out;
 }

@@ -89,4 +89,48 @@ describe('1-RTT key update', () => {
       expect(bits.slice(firstOne).every((b) => b === 1)).toBe(true);
     }
   });
+
+  test('one keyupdate event per update on the wire, at both ends, naming the initiator', async () => {
+    const log = new MemoryQlog();
+    const sim = makeSim({ seed: 9, aToB: { delayUs: 10_000 }, bToA: { delayUs: 10_000 }, client: { qlog: { sink: log.factory } } });
+    let server: QuicConnection | null = null;
+    sim.server.accept().then((c) => { server = c; });
+    const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+    expect(await runUntil(sim.clock, () => server !== null && client.state === 'established')).toBe(true);
+    const ev = { client: [] as string[], server: [] as string[] };
+    client.on('keyupdate', (k) => ev.client.push(`${k.generation} ${k.initiatedBy}`));
+    server!.on('keyupdate', (k) => ev.server.push(`${k.generation} ${k.initiatedBy}`));
+    const echo = server!.acceptStream().then(async (x) => x.end(await x.readAll()));
+    const st = client.openStream();
+    void st.end(new Uint8Array(3_000_000).fill(9));
+    let back: Uint8Array | null = null;
+    st.readAll().then((d) => { back = d; });
+    // Alternate ends, one ask every 60 ms (three RTTs): each update completes before the next.
+    let asks = 0;
+    const tick = () => {
+      if (back) return;
+      if (asks++ % 2 === 0) client.updateKeys(); else server!.updateKeys();
+      sim.clock.setTimer(sim.clock.now() + 60_000, tick);
+    };
+    sim.clock.setTimer(sim.clock.now() + 60_000, tick);
+    expect(await runUntil(sim.clock, () => back !== null)).toBe(true);
+    await echo;
+    await runUntil(sim.clock, () => false, 500_000);
+    const n = client.stats().keyUpdates;
+    expect(n).toBeGreaterThanOrEqual(4);
+    expect(server!.stats().keyUpdates).toBe(n);
+    // Generation g started by the client for odd g, by the server for even g.
+    const expected = (self: 'client' | 'server') => Array.from({ length: n }, (_, i) =>
+      `${i + 1} ${((i % 2 === 0) === (self === 'client')) ? 'local' : 'peer'}`);
+    expect(ev.client).toEqual(expected('client'));
+    expect(ev.server).toEqual(expected('server'));
+    // On the wire (client qlog): the key phase bit flips once per event, both ways.
+    const recs = log.text([...log.traces.keys()][0]).split('\x1e').slice(1).map((r) => JSON.parse(r));
+    for (const name of ['quic:packet_sent', 'quic:packet_received']) {
+      const bits = recs.filter((e) => e.name === name && e.data.header.packet_type === '1RTT').map((e) => (e.data.header.key_phase_bit ? 1 : 0));
+      let flips = 0;
+      for (let i = 1; i < bits.length; i++) if (bits[i] !== bits[i - 1]) flips++;
+      expect(flips).toBe(n);
+    }
+  });
 });
