@@ -76,7 +76,7 @@ interface CaseSpec {
   ourServer?: (log: string, conns: QuicConnection[]) => string | void;
   before?: (c: H3Client) => void;
   clientOptions?: TlsChoices;
-  serverOptions?: Omit<TlsChoices, 'quicVersion'> & { retry?: 'never' | 'always' | 'under-load' };
+  serverOptions?: Omit<TlsChoices, 'quicVersion'> & { retry?: 'never' | 'always' | 'under-load'; earlyData?: boolean };
 }
 
 const expectCipher = (want: string) => (c: { quic: QuicConnection } | QuicConnection) => {
@@ -88,12 +88,11 @@ const expectCipher = (want: string) => (c: { quic: QuicConnection } | QuicConnec
 
 /** Cases one side cannot do yet: who (quicwasm or the peer) and why. */
 const UNSUPPORTED: Record<string, { by: 'quicwasm' | 'peer'; reason: string }> = {
-  zerortt: { by: 'quicwasm', reason: 'the core sends and accepts no 0-RTT packets' },
   v2: { by: 'peer', reason: 'gtls 0.12 speaks only draft v2 (0x709a50c4); quicwasm speaks RFC 9369 v2 (0x6b3343cf; quicwasm to quicwasm in test/cli)' },
   'hq-interop': { by: 'peer', reason: "ngtcp2's example client and server speak h3 only (quicwasm's hq-interop is tested against itself)" },
 };
 
-const CASES: Record<string, CaseSpec | 'resumption'> = {
+const CASES: Record<string, CaseSpec | 'resumption' | 'zerortt'> = {
   handshake: { files: ['1k.bin'] },
   transfer: { files: ['1k.bin', 'big.bin'] },
   multiplexing: { files: SMALL },
@@ -112,6 +111,7 @@ const CASES: Record<string, CaseSpec | 'resumption'> = {
     ourServer: (_log, conns) => { const k = conns[0].stats().keyUpdates; if (k < 1) throw new Error('gtlsclient key update not seen'); return `${k} key update(s)`; },
   },
   resumption: 'resumption',
+  zerortt: 'zerortt',
   retry: {
     // gtlsserver -V and our retry: 'always' answer every first Initial with Retry; with
     // 'always', our server creates no connection for an Initial without a valid Retry token.
@@ -244,6 +244,42 @@ async function resumptionServerSide(env: Env, timeoutMs: number): Promise<string
   });
 }
 
+/** Our client resumes gtlsserver's ticket with earlyData: the GET leaves in 0-RTT and is accepted. */
+async function zeroRttClientSide(env: Env): Promise<string> {
+  return withGtlsserver(env, [], async (port) => {
+    const origin = `https://localhost:${port}`;
+    const first = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor] });
+    await fetchAll(env, first, origin, ['1k.bin']);
+    const ticket = await Promise.race([first.quic.sessionTicket, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+    await first.close();
+    if (!ticket) throw new Error('gtlsserver sent no session ticket');
+    const second = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor], session: ticket, earlyData: true });
+    try {
+      const state = (): string => second.quic.earlyData; // it moves while the fetch runs
+      if (state() !== 'offered') throw new Error(`0-RTT not offered (${state()})`);
+      await fetchAll(env, second, origin, ['1k.bin']);
+      if (state() !== 'accepted') throw new Error(`0-RTT ${state()}`);
+      return '0-RTT accepted, 1k.bin byte-exact';
+    } finally {
+      await second.close();
+    }
+  });
+}
+
+/** gtlsclient resumes our ticket with early data (its --tp-file keeps our parameters): our server accepts it. */
+async function zeroRttServerSide(env: Env, timeoutMs: number): Promise<string> {
+  return withOurServer(env, async (port, conns) => {
+    const session = join(env.dir, `session0-${Date.now()}.pem`);
+    const tp = join(env.dir, `tp0-${Date.now()}.pem`);
+    const flags = [`--session-file=${session}`, `--tp-file=${tp}`];
+    await gtlsclient(env, port, ['1k.bin'], flags, timeoutMs);
+    await gtlsclient(env, port, ['1k.bin'], flags, timeoutMs);
+    if (conns.length < 2) throw new Error(`${conns.length} connection(s) seen`);
+    if (conns[1].earlyData !== 'accepted') throw new Error(`gtlsclient's 0-RTT: ${conns[1].earlyData}`);
+    return "gtlsclient's 0-RTT accepted";
+  }, { earlyData: true });
+}
+
 /** Runs one case in one direction, never throwing. */
 export async function runCase(env: Env, name: string, direction: Direction, timeoutMs = 60_000): Promise<CaseResult> {
   const start = performance.now();
@@ -254,6 +290,8 @@ export async function runCase(env: Env, name: string, direction: Direction, time
   if (!spec) return done('fail', 'unknown case');
   const work = spec === 'resumption'
     ? (direction === 'quicwasm→gtlsserver' ? resumptionClientSide(env) : resumptionServerSide(env, timeoutMs))
+    : spec === 'zerortt'
+    ? (direction === 'quicwasm→gtlsserver' ? zeroRttClientSide(env) : zeroRttServerSide(env, timeoutMs))
     : (direction === 'quicwasm→gtlsserver' ? runClientSide(env, spec, timeoutMs) : runServerSide(env, spec, timeoutMs));
   let timer: NodeJS.Timeout | undefined;
   try {
