@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSelfSigned } from '../../host/portable';
+import { generateSelfSigned, type SessionTicket } from '../../host/portable';
 import type { QuicConnection } from '../../host/transport/connection';
 import { H3Client } from '../../host/h3/client';
 import { H3ServerConnection } from '../../host/h3/server';
@@ -213,14 +213,20 @@ async function runServerSide(env: Env, spec: CaseSpec, timeoutMs: number): Promi
   }, spec.serverOptions);
 }
 
+/** A first connection to gtlsserver that fetches 1k.bin and keeps its session ticket. */
+async function ticketFrom(env: Env, origin: string): Promise<SessionTicket> {
+  const first = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor] });
+  await fetchAll(env, first, origin, ['1k.bin']);
+  const ticket = await Promise.race([first.quic.sessionTicket, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+  await first.close();
+  if (!ticket) throw new Error('gtlsserver sent no session ticket');
+  return ticket;
+}
+
 async function resumptionClientSide(env: Env): Promise<string> {
   return withGtlsserver(env, [], async (port) => {
     const origin = `https://localhost:${port}`;
-    const first = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor] });
-    await fetchAll(env, first, origin, ['1k.bin']);
-    const ticket = await Promise.race([first.quic.sessionTicket, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
-    await first.close();
-    if (!ticket) throw new Error('gtlsserver sent no session ticket');
+    const ticket = await ticketFrom(env, origin);
     const second = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor], session: ticket });
     try {
       await fetchAll(env, second, origin, ['1k.bin']);
@@ -248,11 +254,7 @@ async function resumptionServerSide(env: Env, timeoutMs: number): Promise<string
 async function zeroRttClientSide(env: Env): Promise<string> {
   return withGtlsserver(env, [], async (port) => {
     const origin = `https://localhost:${port}`;
-    const first = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor] });
-    await fetchAll(env, first, origin, ['1k.bin']);
-    const ticket = await Promise.race([first.quic.sessionTicket, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
-    await first.close();
-    if (!ticket) throw new Error('gtlsserver sent no session ticket');
+    const ticket = await ticketFrom(env, origin);
     const second = await H3Client.connect(origin, { address: '127.0.0.1', trustAnchors: [env.anchor], session: ticket, earlyData: true });
     try {
       const state = (): string => second.quic.earlyData; // it moves while the fetch runs
