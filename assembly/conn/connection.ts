@@ -19,7 +19,7 @@ import { ConnectionIds } from "./cid";
 import { Path } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
-import { Datagrams } from "./datagrams";
+import { Datagrams } from "./datagram-queue";
 import { TimerTable, TimerKind } from "./timer-table";
 
 /** The shared stream table of connections that have no stream yet (never written). */

@@ -80,3 +80,25 @@ export class DatagramQueue {
 
   private entry(): usize { return changetype<usize>(this.block) + <usize>this.head; }
 }
+
+/**
+ * One connection's datagram state, both queues and the counters (created at first use: an
+ * idle connection without datagrams keeps nothing). Here, beside the queue, so that the
+ * connection can hold it without importing the room that takes a Connection (datagrams.ts).
+ */
+export class Datagrams {
+  send: DatagramQueue;
+  recv: DatagramQueue;
+  /** Frames written, received; tracked outcomes and drops. */
+  sent: u64 = 0;
+  received: u64 = 0;
+  acked: u64 = 0;
+  lost: u64 = 0;
+  sendDropped: u64 = 0;
+  recvDropped: u64 = 0;
+
+  constructor(sendCap: i32, recvCap: i32) {
+    this.send = new DatagramQueue(sendCap);
+    this.recv = new DatagramQueue(recvCap);
+  }
+}

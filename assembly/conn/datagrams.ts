@@ -26,7 +26,7 @@ import { Frame } from "./frame";
 import { pkt } from "./packet";
 import { ConfigKey } from "./config";
 import { pushEvent, EventKind } from "./events";
-import { DatagramQueue, ENTRY_HEADER } from "./datagram-queue";
+import { Datagrams, ENTRY_HEADER } from "./datagram-queue";
 import { SentPacket, SentFrame, SF_DATAGRAM } from "../recovery/sent";
 import { FrameType } from "../wire/frames/types";
 import { encodeDatagram } from "../wire/frames/encode";
@@ -50,24 +50,6 @@ export const DATAGRAM_DROPPED: u32 = 3;
  * cannot keep the head of the queue from ever fitting.
  */
 const ACK_RESERVE: i32 = 48;
-
-/** One connection's datagram state (created at first use: an idle connection without datagrams keeps nothing). */
-export class Datagrams {
-  send: DatagramQueue;
-  recv: DatagramQueue;
-  /** Frames written, received; tracked outcomes and drops. */
-  sent: u64 = 0;
-  received: u64 = 0;
-  acked: u64 = 0;
-  lost: u64 = 0;
-  sendDropped: u64 = 0;
-  recvDropped: u64 = 0;
-
-  constructor(sendCap: i32, recvCap: i32) {
-    this.send = new DatagramQueue(sendCap);
-    this.recv = new DatagramQueue(recvCap);
-  }
-}
 
 /** The connection's datagram state, created on first use with the configured queue caps. */
 export function datagramsOf(c: Connection): Datagrams {
