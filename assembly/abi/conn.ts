@@ -523,6 +523,9 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.PEER_CID_SEQUENCE, <f64>c.ids.activeSeq);
   putStat(Stats.PEER_CIDS_HELD, <f64>c.ids.peers.length);
   putStat(Stats.RETRIES_RECEIVED, <f64>c.retriesReceived);
+  putStat(Stats.PATH_CHALLENGES_SENT, <f64>c.pathChallengesSent);
+  putStat(Stats.PATHS_VALIDATED, <f64>c.pathsValidated);
+  putStat(Stats.MIGRATIONS, <f64>(c.migrations + c.pathReverts));
   return <i32>stats;
 }
 

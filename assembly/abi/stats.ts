@@ -70,8 +70,14 @@ export namespace Stats {
   export const PEER_CIDS_HELD: i32 = 26;
   /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
   export const RETRIES_RECEIVED: i32 = 27;
+  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
+  export const PATH_CHALLENGES_SENT: i32 = 28;
+  /** Paths validated by a PATH_RESPONSE (§8.2.3). */
+  export const PATHS_VALIDATED: i32 = 29;
+  /** Moves to another peer address (§9.3), reverts included. */
+  export const MIGRATIONS: i32 = 30;
   /** Number of slots. */
-  export const COUNT: i32 = 28;
+  export const COUNT: i32 = 31;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

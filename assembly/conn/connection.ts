@@ -137,9 +137,20 @@ export class Connection {
 
   /** The path in use: its handle and the anti-amplification budget (conn/path.ts). */
   path: Path;
+  /** Other paths: the last validated fallback, paths being validated or answered (conn/path.ts, bounded). */
+  others: Array<Path> = new Array<Path>();
+  /** The path of the datagram buildDatagram wrote last (the endpoint's txPath). */
+  txHandle: i32 = 0;
+  // Path statistics (conn/path.ts).
+  pathChallengesSent: u32 = 0;
+  pathResponsesOwed: u32 = 0;
+  pathsValidated: u32 = 0;
+  migrations: u32 = 0;
+  pathReverts: u32 = 0;
 
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
     this.path = new Path(pathHandle);
+    this.txHandle = pathHandle;
     this.config.copyFrom(defaults);
   }
 

@@ -64,6 +64,8 @@ export namespace EventKind {
   export const RETRY: u32 = 20;
   /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
   export const NEW_TOKEN: u32 = 21;
+  /** The server moved to another peer address (RFC 9000 §9.3): a = the path now used, b = the previous one, c = 1 when it reverted after a failed validation (§9.3.2). */
+  export const PATH_MIGRATED: u32 = 22;
 }
 
 const RECORD_SIZE: u32 = 32;

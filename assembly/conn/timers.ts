@@ -10,6 +10,7 @@ import { Connection, STATE_CLOSED, STATE_CLOSING } from "./connection";
 import { ConfigKey } from "./config";
 import { onLossTimeout } from "./loss";
 import { onKeyTimer } from "./keyupdate";
+import { pathDeadline, onPathTimer, amplificationBlocked } from "./path";
 
 export namespace TimerKind {
   /** Loss detection: time threshold or PTO (RFC 9002 §6). */
@@ -26,7 +27,9 @@ export namespace TimerKind {
   export const KEEP_ALIVE: i32 = 5;
   /** The pacer lets data go again (RFC 9002 §7.7). */
   export const PACER: i32 = 6;
-  export const COUNT: i32 = 7;
+  /** Path validation: a fresh PATH_CHALLENGE, or abandoning the path (RFC 9000 §8.2.4). */
+  export const PATH: i32 = 7;
+  export const COUNT: i32 = 8;
 }
 
 /** The table of the connection last passed to fillTimers (one connection at a time: the core is single-threaded). */
@@ -54,6 +57,10 @@ export function fillTimers(c: Connection): void {
   unchecked(t[TimerKind.KEY_DISCARD] = c.keys.prevDiscardAt);
   unchecked(t[TimerKind.KEEP_ALIVE] = keepAliveAt(c));
   unchecked(t[TimerKind.PACER] = c.pacerWakeAt);
+  unchecked(t[TimerKind.PATH] = pathDeadline(c));
+  // A server out of amplification budget on an unvalidated path can send nothing, so a
+  // due ACK or pacer wake-up would fire again at once: they wait for bytes from the peer.
+  if (amplificationBlocked(c)) { unchecked(t[TimerKind.ACK] = Infinity); unchecked(t[TimerKind.PACER] = Infinity); }
 }
 
 /** The earliest deadline of `c` (+Infinity when none). */
@@ -77,6 +84,7 @@ export function onTimers(c: Connection, now: f64): bool {
   if (unchecked(t[TimerKind.LOSS]) <= now) onLossTimeout(c, now);
   if (unchecked(t[TimerKind.KEY_DISCARD]) <= now) onKeyTimer(c.keys, now);
   if (unchecked(t[TimerKind.PACER]) <= now) c.pacerWakeAt = Infinity; // the host polls transmit next
+  if (unchecked(t[TimerKind.PATH]) <= now) onPathTimer(c, now);
   if (unchecked(t[TimerKind.KEEP_ALIVE]) <= now) { c.pingPending = true; c.lastActivity = now; }
   // ACK: a due ACK goes out with the next transmission, which the endpoint asks for.
   return false;

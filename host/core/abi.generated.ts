@@ -48,6 +48,8 @@ export const EventKind = {
   RETRY: 20,
   /** A client received a NEW_TOKEN token (RFC 9000 §19.7); a = its length. The host reads it with connNewToken. */
   NEW_TOKEN: 21,
+  /** The server moved to another peer address (RFC 9000 §9.3): a = the path now used, b = the previous one, c = 1 when it reverted after a failed validation (§9.3.2). */
+  PATH_MIGRATED: 22,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -163,8 +165,14 @@ export const Stats = {
   PEER_CIDS_HELD: 26,
   /** Retry packets the client followed (0 or 1, RFC 9000 §17.2.5.2). */
   RETRIES_RECEIVED: 27,
+  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
+  PATH_CHALLENGES_SENT: 28,
+  /** Paths validated by a PATH_RESPONSE (§8.2.3). */
+  PATHS_VALIDATED: 29,
+  /** Moves to another peer address (§9.3), reverts included. */
+  MIGRATIONS: 30,
   /** Number of slots. */
-  COUNT: 28,
+  COUNT: 31,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];

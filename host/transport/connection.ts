@@ -129,6 +129,12 @@ export interface ConnectionStats {
   peerConnectionIdsHeld: number;
   /** Client: Retry packets followed (0 or 1, RFC 9000 §17.2.5). */
   retriesReceived: number;
+  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
+  pathChallengesSent: number;
+  /** Paths validated by a PATH_RESPONSE (RFC 9000 §8.2.3). */
+  pathsValidated: number;
+  /** Moves to another peer address, reverts included (server NAT rebinding, RFC 9000 §9.3). */
+  migrations: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */

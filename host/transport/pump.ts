@@ -60,10 +60,10 @@ export class CorePump {
       return this.fatal(err);
     }
     this.service();
-    // A datagram no connection took (junk, or answered statelessly — the answer went out
-    // in the service round above): if nothing in the core refers to its path, the
-    // network may forget the address, so a flood from many sources leaves no entries.
-    if (r <= 0 && this.network.forgetPath && !this.stopped && this.abi.pathInUse(path) === 0) this.network.forgetPath(path);
+    // A datagram no connection took (junk, answered statelessly, or one from a new address
+    // a connection did not adopt — RFC 9000 §9.3): if nothing in the core refers to its
+    // path, the network may forget the address, so a flood from many sources leaves no entries.
+    if (this.network.forgetPath && !this.stopped && this.abi.pathInUse(path) === 0) this.network.forgetPath(path);
   }
 
   /**
