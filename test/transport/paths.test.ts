@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import { makeSim, runUntil, cert, type SimOptions } from './sim';
 import { Prng } from '../../host/net/prng';
 import type { QuicConnection } from '../../host/transport/connection';
+import { RogueClient } from './rogue';
+import { Suite } from '../../host/crypto/suites';
+import { MemoryQlog } from '../../host/transport/qlog/sink';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -121,5 +124,36 @@ describe('paths: NAT rebinding on the server (RFC 9000 §9.3)', () => {
     expect(await runUntil(sim.clock, () => got !== null, 5_000_000)).toBe(true);
     expect(got!.length).toBe(5000);
     expect((pair.b.bytesSentByPath.get(0) ?? 0)).toBeGreaterThan(before);
+  });
+});
+
+describe('paths: PATH_CHALLENGE / PATH_RESPONSE (RFC 9000 §8.2)', () => {
+  test('a flood of PATH_CHALLENGE frames draws one PATH_RESPONSE with the latest data: bounded state, no close', async () => {
+    let rogue: RogueClient | null = null;
+    const log = new MemoryQlog();
+    const sim = makeSim({
+      client: { tls: { alpn: ['test'], cipherSuites: [Suite.Aes128Gcm], keyLog: (l: string) => rogue?.keyLog(l) } },
+      server: { qlog: { sink: log.factory } },
+    });
+    rogue = new RogueClient(sim.pair);
+    let serverConn: QuicConnection | null = null;
+    sim.server.accept().then((c) => { serverConn = c; });
+    const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+    expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
+    await runUntil(sim.clock, () => false, 100_000);
+    // The real client would close on the server's ACK of the forged packet number.
+    sim.pair.b.send = () => undefined;
+    const challenges: Uint8Array[] = [];
+    for (let i = 0; i < 100; i++) challenges.push(Uint8Array.from([0x1a, 1, 2, 3, 4, 5, 6, 7, i]));
+    rogue!.inject(...challenges);
+    await runUntil(sim.clock, () => false, 200_000);
+    const responses: string[] = [];
+    for (const t of log.traces.values()) for (const r of t.records) {
+      const ev = JSON.parse(r.slice(1));
+      if (!String(ev.name).endsWith('packet_sent')) continue;
+      for (const f of ev.data?.frames ?? []) if (f.frame_type === 'path_response') responses.push(f.data);
+    }
+    expect(responses).toEqual(['0102030405060763']); // one response, the 100th challenge's data
+    expect(serverConn!.state).not.toBe('closed');
   });
 });
