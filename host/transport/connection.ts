@@ -77,6 +77,12 @@ export interface ConnectionEvents {
   streamupdate: { stream: QuicStream; state: 'finished' | 'reset' | 'stopsending'; code?: number };
   /** 1-RTT keys moved to their next generation (RFC 9001 §6), in one direction. */
   keyupdate: { direction: 'send' | 'receive' };
+  /**
+   * Server: the client's address changed (NAT rebinding, RFC 9000 §9.3) and we now send to
+   * the new path (a path handle of the network), or went back to the last validated one
+   * after the new path failed validation (`reverted`, §9.3.2).
+   */
+  pathchange: { path: number; previous: number; reverted: boolean };
   /** Client: the server sent a session ticket (resume with it through `session`). */
   sessionticket: SessionTicket;
   /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
@@ -606,6 +612,9 @@ export class QuicConnection {
       case EventKind.NEW_TOKEN:
         this.addressToken = this.abi.newToken(this.handle);
         if (this.lastTicket) this.lastTicket.addressToken = this.addressToken;
+        break;
+      case EventKind.PATH_MIGRATED:
+        this.events.emit('pathchange', { path: ev.a, previous: ev.b, reverted: ev.c === 1 });
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);

@@ -51,6 +51,8 @@ describe('paths: NAT rebinding on the server (RFC 9000 §9.3)', () => {
     for (const seed of [1, 2]) {
       const sim = await connected({ seed, aToB: { loss: 0.02, delayUs: 5000 }, bToA: { loss: 0.02, delayUs: 5000 } });
       let rebound = false;
+      const changes: string[] = [];
+      sim.serverConn.on('pathchange', (e) => changes.push(`${e.previous}->${e.path}${e.reverted ? ' reverted' : ''}`));
       const r = await echoTransfer(sim, 400_000, seed, (n) => {
         if (!rebound && n > 150_000) { rebound = true; sim.pair.a.rebind(5); }
       });
@@ -59,7 +61,8 @@ describe('paths: NAT rebinding on the server (RFC 9000 §9.3)', () => {
       expect(r.same).toBe(true);
       expect(rebound).toBe(true);
       const s = sim.serverConn.stats();
-      expect(s.migrations).toBeGreaterThanOrEqual(1);
+      expect(s.migrations).toBe(1);
+      expect(changes).toEqual(['0->5']);
       expect(s.pathChallengesSent).toBeGreaterThanOrEqual(1); // PATH_CHALLENGE on the new path
       expect(s.pathsValidated).toBeGreaterThanOrEqual(1); // its PATH_RESPONSE came back
       // After the move the server sends on path 5; what it sent to the dead binding (0) is small.
