@@ -143,7 +143,6 @@ export class Connection {
   txHandle: i32 = 0;
   // Path statistics (conn/path.ts).
   pathChallengesSent: u32 = 0;
-  pathResponsesOwed: u32 = 0;
   pathsValidated: u32 = 0;
   migrations: u32 = 0;
   pathReverts: u32 = 0;

@@ -168,7 +168,6 @@ export function onPathFrame(c: Connection, f: Frame): i32 {
     const p = arrivalPath(c);
     p.response = data; // a newer challenge replaces an unanswered one (bounded state)
     p.responseDue = true;
-    c.pathResponsesOwed++;
     return 0;
   }
   // §8.2.3: a response received on any path validates the path its challenge went on.

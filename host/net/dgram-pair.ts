@@ -157,6 +157,12 @@ export class DgramEnd implements Network {
   sentToNobody = 0;
   /** @internal the other end (set by DgramPair). */
   peer: DgramEnd | null = null;
+  /**
+   * The IP address (without port) behind a path, as addressBytes() reports it to the core.
+   * Empty by default: every path then looks like the same address (a port-only change,
+   * RFC 9000 §9.4), and address tokens are bound to nothing, as before.
+   */
+  readonly addresses = new Map<PathHandle, Uint8Array>();
   private handler: DatagramHandler | null = null;
   private errorHandler: ((err: Error) => void) | null = null;
 
@@ -180,6 +186,11 @@ export class DgramEnd implements Network {
    */
   rebind(path: PathHandle): void {
     this.sourcePath = path;
+  }
+
+  /** The address set for `path` in `addresses`, or undefined. */
+  addressBytes(path: PathHandle): Uint8Array | undefined {
+    return this.addresses.get(path);
   }
 
   /** Delivers `bytes` to this end as if they came from `path` now (an attacker's copy, a spoofed source). */

@@ -25,7 +25,7 @@ async function connected(opts: SimOptions = {}) {
  * An echo of `size` bytes; `during(receivedByServer)` runs as the server reads, so a test
  * can rebind or inject mid-transfer. Resolves to the echoed bytes' hash or a failure.
  */
-async function echoTransfer(sim: Awaited<ReturnType<typeof connected>>, size: number, seed: number, during: (n: number) => void) {
+async function echoTransfer(sim: Awaited<ReturnType<typeof connected>>, size: number, seed: number, during: (n: number) => void, eachStep: () => void = () => undefined) {
   const { clock, conn, serverConn } = sim;
   const payload = new Prng(seed).fill(new Uint8Array(size));
   let echoed: Uint8Array | null = null;
@@ -42,7 +42,7 @@ async function echoTransfer(sim: Awaited<ReturnType<typeof connected>>, size: nu
   const st = conn.openStream();
   st.end(payload).catch((e) => { failure = `write: ${e.message}`; });
   st.readAll().then((d) => { echoed = d; }, (e) => { failure = `read: ${e.message}`; });
-  const done = await runUntil(clock, () => echoed !== null || failure !== null);
+  const done = await runUntil(clock, () => { eachStep(); return echoed !== null || failure !== null; });
   return { done, failure, same: echoed !== null && sha(echoed) === sha(payload) };
 }
 
@@ -69,6 +69,33 @@ describe('paths: NAT rebinding on the server (RFC 9000 §9.3)', () => {
       const b = sim.pair.b.bytesSentByPath;
       expect(b.get(5)!).toBeGreaterThan(200_000);
       expect(sim.serverConn.state).not.toBe('closed');
+    }
+  });
+
+  test('congestion and RTT state: reset when the new path is validated if the address changed, kept for a port-only change (§9.4)', async () => {
+    for (const addressChange of [false, true]) {
+      const sim = await connected({ seed: 5, aToB: { loss: 0.02, delayUs: 5000 }, bToA: { loss: 0.02, delayUs: 5000 } });
+      sim.pair.b.addresses.set(0, Uint8Array.of(10, 0, 0, 1));
+      sim.pair.b.addresses.set(6, addressChange ? Uint8Array.of(10, 0, 0, 2) : Uint8Array.of(10, 0, 0, 1));
+      let rebound = false;
+      let eventsBefore = -1;
+      let atValidation: { congestionEvents: number; smoothedRttUs: number } | null = null;
+      const r = await echoTransfer(sim, 400_000, 5, (n) => {
+        if (!rebound && n > 150_000) { rebound = true; eventsBefore = sim.serverConn.stats().congestionEvents; sim.pair.a.rebind(6); }
+      }, () => {
+        const s = sim.serverConn.stats();
+        if (!atValidation && s.pathsValidated >= 1) atValidation = { congestionEvents: s.congestionEvents, smoothedRttUs: s.smoothedRttUs };
+      });
+      expect(r.same).toBe(true);
+      expect(eventsBefore).toBeGreaterThan(0); // 2% loss: the controller had reacted before the move
+      expect(atValidation).not.toBeNull();
+      if (addressChange) {
+        expect(atValidation!.congestionEvents).toBe(0); // a fresh controller
+        expect(atValidation!.smoothedRttUs).toBe(333_000); // kInitialRtt (RFC 9002 §6.2.2), in µs
+      } else {
+        expect(atValidation!.congestionEvents).toBeGreaterThanOrEqual(eventsBefore);
+        expect(atValidation!.smoothedRttUs).toBeLessThan(100_000);
+      }
     }
   });
 
