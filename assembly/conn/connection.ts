@@ -143,6 +143,8 @@ export class Connection {
   txHandle: i32 = 0;
   // Path statistics (conn/path.ts).
   pathChallengesSent: u32 = 0;
+  /** The address we moved to was just validated (the endpoint sends a NEW_TOKEN for it, §9.3). */
+  newAddressValidated: bool = false;
   pathsValidated: u32 = 0;
   migrations: u32 = 0;
   pathReverts: u32 = 0;

@@ -190,6 +190,7 @@ function onValidated(c: Connection, p: Path): void {
     // §9.4: a new address gets fresh congestion and RTT state; a port change may keep it.
     if (p.addressChanged) resetRecovery(c);
     p.addressChanged = false;
+    if (c.migrations > 0) c.newAddressValidated = true;
   }
 }
 

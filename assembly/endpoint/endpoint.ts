@@ -247,8 +247,12 @@ export function connect(version: u32, path: i32, now: f64): i32 {
 export function onHandshakeComplete(c: Connection): void {
   unchecked(ep.hsDeadline[c.handle] = Infinity);
   ep.halfOpen.remove(c.handle, c.path.handle);
+  issueNewToken(c);
+}
+
+/** §8.1.3: a token for the client's next connection, bound to its current address (again after a move, §9.3). */
+function issueNewToken(c: Connection): void {
   if (c.isServer && retry.sendNewToken) {
-    // §8.1.3: a token for the client's next connection, bound to its address.
     const t = new Uint8Array(TOKEN_MAX);
     const n = mintNewToken(t.dataStart, c.path.handle, ep.lastNow);
     if (n > 0) { c.sentToken = t.subarray(0, n); c.pending.newToken = true; }
@@ -272,6 +276,8 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
     const c = connAt(h)!;
     const before = c.packetsReceived;
     receiveDatagram(c, p, end, ep.localCidLen, path, now);
+    // §9.3: after verifying a new client address, the server sends a token bound to it.
+    if (c.newAddressValidated) { c.newAddressValidated = false; issueNewToken(c); }
     // §10.3.1: a datagram none of whose packets could be processed may be a reset.
     if (c.packetsReceived == before && !isLong && c.state < STATE_DRAINING && endsWithToken(p, len, c.ids.activeToken())) onReset(c, now);
     // The datagram may have ended the connection (a client's Version Negotiation).

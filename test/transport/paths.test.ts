@@ -63,6 +63,8 @@ describe('paths: NAT rebinding on the server (RFC 9000 §9.3)', () => {
       const s = sim.serverConn.stats();
       expect(s.migrations).toBe(1);
       expect(changes).toEqual(['0->5']);
+      // §9.3: a NEW_TOKEN for the new address after validating it (the first came with the handshake).
+      expect(sim.server.stats.newTokensSent).toBe(2);
       expect(s.pathChallengesSent).toBeGreaterThanOrEqual(1); // PATH_CHALLENGE on the new path
       expect(s.pathsValidated).toBeGreaterThanOrEqual(1); // its PATH_RESPONSE came back
       // After the move the server sends on path 5; what it sent to the dead binding (0) is small.
