@@ -535,6 +535,9 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.PMTU_PROBES_SENT, <f64>c.path.pmtud.probesSent);
   putStat(Stats.PMTU_PROBES_LOST, <f64>c.path.pmtud.probesLost);
   putStat(Stats.PMTU_BLACK_HOLES, <f64>c.path.pmtud.blackHoles);
+  putStat(Stats.PATH_CHALLENGES_SENT, <f64>c.pathChallengesSent);
+  putStat(Stats.PATHS_VALIDATED, <f64>c.pathsValidated);
+  putStat(Stats.MIGRATIONS, <f64>(c.migrations + c.pathReverts));
   return <i32>stats;
 }
 

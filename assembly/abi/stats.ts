@@ -76,8 +76,14 @@ export namespace Stats {
   export const PMTU_PROBES_SENT: i32 = 29;
   export const PMTU_PROBES_LOST: i32 = 30;
   export const PMTU_BLACK_HOLES: i32 = 31;
+  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
+  export const PATH_CHALLENGES_SENT: i32 = 32;
+  /** Paths validated by a PATH_RESPONSE (§8.2.3). */
+  export const PATHS_VALIDATED: i32 = 33;
+  /** Moves to another peer address (§9.3), reverts included. */
+  export const MIGRATIONS: i32 = 34;
   /** Number of slots. */
-  export const COUNT: i32 = 32;
+  export const COUNT: i32 = 35;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

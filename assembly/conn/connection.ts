@@ -16,7 +16,7 @@ import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
 import { ConnectionIds } from "./cid";
-import { Path } from "./path";
+import { Path, NO_PATHS } from "./path";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { Datagrams } from "./datagram-queue";
@@ -159,6 +159,17 @@ export class Connection {
 
   /** The path in use: its handle and the anti-amplification budget (conn/path.ts). */
   path: Path;
+  /** Other paths: the last validated fallback, paths being validated or answered (conn/path.ts, bounded). */
+  others: Array<Path> = NO_PATHS;
+  /** The path of the datagram buildDatagram wrote last (the endpoint's txPath). */
+  txHandle: i32 = 0;
+  // Path statistics (conn/path.ts).
+  pathChallengesSent: u32 = 0;
+  /** The address we moved to was just validated (the endpoint sends a NEW_TOKEN for it, §9.3). */
+  newAddressValidated: bool = false;
+  pathsValidated: u32 = 0;
+  migrations: u32 = 0;
+  pathReverts: u32 = 0;
 
   /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
   originalVersion: u32;
@@ -172,6 +183,7 @@ export class Connection {
     this.originalVersion = version;
     this.path = new Path(pathHandle);
     this.timers = new TimerTable(handle);
+    this.txHandle = pathHandle;
     this.config.copyFrom(defaults);
   }
 

@@ -66,6 +66,8 @@ export namespace EventKind {
   export const NEW_TOKEN: u32 = 21;
   /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
   export const VERSION_CHANGED: u32 = 22;
+  /** The server moved to another peer address (RFC 9000 §9.3): a = the path now used, b = the previous one, c = 1 when it reverted after a failed validation (§9.3.2). */
+  export const PATH_MIGRATED: u32 = 23;
 }
 
 const RECORD_SIZE: u32 = 32;

@@ -15,12 +15,12 @@ import { takeFrame, Frame } from "./frame";
 import { onMaxData, onMaxStreams, onBlocked } from "./flow";
 import { onStreamFrame, onResetStream, onStopSending, onMaxStreamData, onStreamDataBlocked } from "./streams/frames";
 import { FrameType } from "../wire/frames/types";
-import { frameAllowedIn, frameIsAckEliciting, frameRowIndex, FRAME_ROWS, PKT_I, PKT_H, PKT_0, PKT_1 } from "../wire/frames/table";
+import { frameAllowedIn, frameIsAckEliciting, frameIsProbing, frameRowIndex, FRAME_ROWS, PKT_I, PKT_H, PKT_0, PKT_1 } from "../wire/frames/table";
 import { earlyAdmits, onFirstOneRtt } from "./early";
 import { PROTOCOL_VIOLATION, FRAME_ENCODING_ERROR } from "../wire/errors";
 import { onCryptoFrame } from "./crypto-frames";
 import { onNewConnectionId, onRetireConnectionId } from "./cid";
-import { onPathFrame } from "./path";
+import { onPathFrame, beginDatagram, fromOtherPath, onPacketFromOtherPath, holdWhileBlocked } from "./path";
 import { ConfigKey } from "./config";
 import { onHandshakeDone, onConnectionClose } from "./close";
 import { onVersionNegotiation } from "./version-negotiation";
@@ -34,11 +34,10 @@ import { pushEvent, EventKind } from "./events";
 import { Stream } from "./streams/stream";
 import { qlogEnabled, qlogPacket, QLOG_PACKET_RECEIVED, QLOG_PACKET_DROPPED, QLOG_DROPPED_DECRYPTION, QLOG_DROPPED_DUPLICATE, QLOG_DROPPED_KEYS_GONE, QLOG_SPACE_ZERO_RTT } from "./qlog";
 
-/** Feeds the packets of a datagram [p, end) to `c`. */
-export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, now: f64): void {
+/** Feeds the packets of a datagram [p, end) that came on path `pathHandle` to `c`. */
+export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen: i32, pathHandle: i32, now: f64): void {
   if (c.state == STATE_CLOSED) return;
-  const len = <f64>(end - p);
-  c.path.bytesReceived += len;
+  beginDatagram(c, pathHandle, <f64>(end - p)); // §8.1: bytes count on the path they came on
   c.bytesReceivedTotal += <u64>(end - p);
   let q = p;
   let first = true;
@@ -57,6 +56,7 @@ export function receiveDatagram(c: Connection, p: usize, end: usize, localCidLen
     if (!isLong) break;
   }
   if (c.state == STATE_CLOSING && c.closeDeadline > now) c.pending.close = true; // answer with CONNECTION_CLOSE again (§10.2.1)
+  holdWhileBlocked(c); // the bytes received (or an address validated) may give a server budget again
 }
 
 function spaceOfType(t: i32): i32 {
@@ -131,6 +131,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     return;
   }
 
+  const largestBefore = sp.ack.largest;
   const pktBit = si == SPACE_INITIAL ? PKT_I : si == SPACE_HANDSHAKE ? PKT_H : early ? PKT_0 : PKT_1;
   if (early) c.early.packets++;
   else if (si == SPACE_APP) onFirstOneRtt(c);
@@ -150,6 +151,8 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
     c.discardSpace(SPACE_INITIAL);
   }
   if (!c.isServer && si != SPACE_INITIAL) c.path.validated = true;
+  // §9.3: the highest-numbered non-probing packet from another address moves the peer there.
+  if (si == SPACE_APP && !early && fromOtherPath(c)) onPacketFromOtherPath(c, nonProbing && <i64>pn > largestBefore, now);
   if (c.state < STATE_CLOSING) setLossTimer(c, now);
 }
 
@@ -169,8 +172,12 @@ function unprotectShort(c: Connection, sp: PacketSpace, p: usize, n: i32, now: f
   return len;
 }
 
+/** The packet processFrames handled last carried a non-probing frame (§9.1). */
+let nonProbing = false;
+
 /** Dispatches frames; returns 1 if any was ack-eliciting, 0 if none, -1 if the connection closed. */
 function processFrames(c: Connection, sp: PacketSpace, p: usize, end: usize, pktBit: u8, now: f64): i32 {
+  nonProbing = false;
   if (p >= end) { c.startClose(PROTOCOL_VIOLATION, 0, false, 0, 0, now); return -1; } // §12.4: a packet needs a frame
   let eliciting = 0;
   let cryptoArrived = false;
@@ -180,6 +187,7 @@ function processFrames(c: Connection, sp: PacketSpace, p: usize, end: usize, pkt
     const type = fType;
     if (!frameAllowedIn(type, pktBit)) { c.startClose(PROTOCOL_VIOLATION, type, false, 0, 0, now); return -1; }
     if (frameIsAckEliciting(type)) eliciting = 1;
+    if (!frameIsProbing(type)) nonProbing = true;
     const r = handleFrame(c, sp, type, now);
     if (r < 0) {
       if (c.state < STATE_CLOSING) c.startClose(<u64>(-r), type, false, 0, 0, now);
@@ -250,11 +258,13 @@ function onNewCid(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
   return onNewConnectionId(c.ids, c.pending, f, <i32>c.config.get(ConfigKey.ACTIVE_CONNECTION_ID_LIMIT));
 }
 function onRetireCid(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onRetireConnectionId(c.ids, f); }
-function onPath(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onPathFrame(c.path, f); }
+// The path frames act on the arrival path (PATH_CHALLENGE) or any path of ours (PATH_RESPONSE).
+function onPath(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 { return onPathFrame(c, f); }
 
 /** Retries packets buffered before their keys (called when read keys are installed). */
 export function replayBuffered(c: Connection, si: i32, localCidLen: i32, now: f64): void {
   const sp = c.spaces[si];
+  beginDatagram(c, c.path.handle, 0); // buffered before keys: counted when it arrived
   const list = sp.buffered;
   sp.buffered = NO_PACKETS;
   for (let i = 0; i < list.length; i++) {

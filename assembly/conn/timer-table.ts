@@ -1,12 +1,18 @@
 // A connection's timer table (STYLE.md point 3): one deadline per kind, written by the
 // room that owns the kind (loss.ts the loss timer, ack.ts the ACK deadline, connection.ts
-// idle, keep-alive and close, keyupdate.ts key discard, transmit.ts the pacer). The
+// idle, keep-alive and close, keyupdate.ts key discard, transmit.ts the pacer, path.ts
+// path validation). The
 // table keeps its minimum, so nextTimeout() is a read; when the minimum moves it tells
 // the endpoint (deadlineSink), which moves the connection in its heap. Every write costs
-// a constant: seven slots, one heap update.
+// a constant: eight slots, one heap update.
 //
 // While closing or draining (RFC 9000 §10.2) only the CLOSE slot counts: the others are
 // cleared once and later writes to them are ignored, so a room need not know the state.
+//
+// A server with no amplification budget left on an unvalidated path (RFC 9000 §8.1,
+// §9.3) can send nothing, so a due ACK or pacer wake-up would fire again at once:
+// path.ts holds those two slots (holdSending) until bytes from the peer or a validation
+// give it budget again. Held slots keep their values but do not count in the minimum.
 
 export namespace TimerKind {
   /** Loss detection: time threshold or PTO (RFC 9002 §6). */
@@ -23,7 +29,9 @@ export namespace TimerKind {
   export const KEEP_ALIVE: i32 = 5;
   /** The pacer lets data go again (RFC 9002 §7.7). */
   export const PACER: i32 = 6;
-  export const COUNT: i32 = 7;
+  /** Path validation: a fresh PATH_CHALLENGE, or abandoning the path (RFC 9000 §8.2.4). */
+  export const PATH: i32 = 7;
+  export const COUNT: i32 = 8;
 }
 
 function ignore(handle: i32): void {}
@@ -49,6 +57,8 @@ export class TimerTable {
   /** Closing or draining: only CLOSE is kept. Closed: nothing is. */
   closing: bool = false;
   closed: bool = false;
+  /** ACK and PACER do not count in `min` (path.ts: a server out of amplification budget). */
+  sendingHeld: bool = false;
 
   constructor(public handle: i32) {
     for (let k = 0; k < TimerKind.COUNT; k++) unchecked(this.at[k] = Infinity);
@@ -64,8 +74,16 @@ export class TimerTable {
     const old = unchecked(this.at[kind]);
     if (old == t) return;
     unchecked(this.at[kind] = t);
+    if (this.sendingHeld && (kind == TimerKind.ACK || kind == TimerKind.PACER)) return; // not in `min` while held
     if (t < this.min) { this.min = t; deadlineSink(this.handle); }
     else if (old == this.min) this.refreshMin();
+  }
+
+  /** Holds (or releases) the ACK and PACER slots: they keep their values but leave `min`. */
+  holdSending(on: bool): void {
+    if (this.sendingHeld == on) return;
+    this.sendingHeld = on;
+    this.refreshMin();
   }
 
   /** §10.2: closing or draining; every slot but CLOSE is cleared and stays so. */
@@ -84,7 +102,11 @@ export class TimerTable {
 
   private refreshMin(): void {
     let m: f64 = Infinity;
-    for (let k = 0; k < TimerKind.COUNT; k++) if (unchecked(this.at[k]) < m) m = unchecked(this.at[k]);
+    const held = this.sendingHeld;
+    for (let k = 0; k < TimerKind.COUNT; k++) {
+      if (held && (k == TimerKind.ACK || k == TimerKind.PACER)) continue;
+      if (unchecked(this.at[k]) < m) m = unchecked(this.at[k]);
+    }
     if (m != this.min) { this.min = m; deadlineSink(this.handle); }
   }
 }

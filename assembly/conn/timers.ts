@@ -8,6 +8,7 @@ import { Connection, STATE_CLOSED, STATE_CLOSING } from "./connection";
 import { onLossTimeout } from "./loss";
 import { onKeyTimer } from "./keyupdate";
 import { TimerKind } from "./timer-table";
+import { pathDeadline, onPathTimer, amplificationBlocked } from "./path";
 
 export { TimerKind };
 
@@ -33,10 +34,15 @@ export function recomputedTimeout(c: Connection): f64 {
   if (c.state == STATE_CLOSED) return Infinity;
   if (c.state >= STATE_CLOSING) return c.closeDeadline;
   let m = c.timers.get(TimerKind.LOSS);
-  const p = c.timers.get(TimerKind.PACER);
-  if (p < m) m = p;
-  const a = ackDeadline(c);
-  if (a < m) m = a;
+  // A server out of amplification budget (path.ts holdSending): the ACK and pacer wait.
+  if (!amplificationBlocked(c)) {
+    const p = c.timers.get(TimerKind.PACER);
+    if (p < m) m = p;
+    const a = ackDeadline(c);
+    if (a < m) m = a;
+  }
+  const pd = pathDeadline(c);
+  if (pd < m) m = pd;
   const i = c.idleDeadline();
   if (i < m) m = i;
   const k = c.keys.prevDiscardAt;
@@ -57,7 +63,8 @@ export function onTimers(c: Connection, now: f64): bool {
   if (t.get(TimerKind.IDLE) <= now) { c.finishClose(); return true; }
   if (t.get(TimerKind.LOSS) <= now) onLossTimeout(c, now);
   if (t.get(TimerKind.KEY_DISCARD) <= now) onKeyTimer(c, now);
-  if (t.get(TimerKind.PACER) <= now) t.set(TimerKind.PACER, Infinity); // the host polls transmit next
+  if (!t.sendingHeld && t.get(TimerKind.PACER) <= now) t.set(TimerKind.PACER, Infinity); // the host polls transmit next
+  if (t.get(TimerKind.PATH) <= now) onPathTimer(c, now);
   if (t.get(TimerKind.KEEP_ALIVE) <= now) { c.pingPending = true; c.lastActivity = now; c.armIdleTimers(); }
   // ACK: a due ACK goes out with the next transmission, which the endpoint asks for.
   return false;

@@ -28,6 +28,7 @@ import { earlyCanSend } from "./early";
 import { writeDatagrams } from "./datagrams";
 import { writeNewToken } from "./new-token";
 import { pathDatagramSize, pmtuProbeSize, BASE_PLPMTU } from "./pmtud";
+import { Path, otherPathDue, writePathFrames, holdWhileBlocked } from "./path";
 
 
 
@@ -40,6 +41,22 @@ let holdForProbe = false;
  */
 export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i32 {
   if (c.state == STATE_CLOSED || c.state == STATE_DRAINING) return 0;
+  c.txHandle = c.path.handle;
+  if (c.state < STATE_CLOSING && c.handshakeComplete) {
+    // A PATH_RESPONSE or PATH_CHALLENGE owed on another path goes first, in its own datagram there.
+    const other = otherPathDue(c);
+    if (other) {
+      const n = buildProbe(c, other, out, cap, now);
+      if (n > 0) return n;
+    }
+  }
+  const n = buildOnPath(c, out, cap, now);
+  holdWhileBlocked(c); // bytes sent may have used up a server's amplification budget (path.ts)
+  return n;
+}
+
+/** A datagram on the path in use (`c.path`). */
+function buildOnPath(c: Connection, out: usize, cap: i32, now: f64): i32 {
   // The path's size (DPLPMTUD, conn/pmtud.ts); PTO probes at 1200, so that they pass a
   // black hole that swallows every larger datagram (RFC 8899 §4.3).
   let size = c.spaces[SPACE_APP].probes > 0 ? BASE_PLPMTU : pathDatagramSize(c);
@@ -92,6 +109,31 @@ export function buildDatagram(c: Connection, out: usize, cap: i32, now: f64): i3
   c.armAckTimer(); // ACKs written (or held back) moved the trackers' deadlines
   return pos;
 }
+
+/**
+ * A datagram on path `p` (not the one in use) carrying only its PATH_RESPONSE /
+ * PATH_CHALLENGE, padded to 1200 bytes when the path's 3× budget allows (§8.2.1, §8.2.2;
+ * §9.3: the budget applies to any unvalidated peer address). Probing frames are not
+ * retransmitted (§13.3), so the packet is recorded like an ACK-only one.
+ */
+function buildProbe(c: Connection, p: Path, out: usize, cap: i32, now: f64): i32 {
+  const sp = c.spaces[SPACE_APP];
+  if (!sp.hasWriteKeys()) return 0;
+  const maxSize = p.sendLimit(cap < BASE_PLPMTU ? cap : BASE_PLPMTU, true); // a path not probed yet (DPLPMTUD is per path)
+  if (maxSize < 48) { p.responseDue = false; return 0; } // no budget: the peer's next challenge asks again
+  probeTarget = p;
+  const n = buildPacket(c, sp, out, maxSize, now, true, false);
+  probeTarget = null;
+  if (n > 0) {
+    p.bytesSent += <f64>n;
+    c.bytesSentTotal += <u64>n;
+    c.txHandle = p.handle;
+  }
+  return n;
+}
+
+/** Set while buildPacket writes a probe for a path other than the one in use. */
+let probeTarget: Path | null = null;
 
 function buildClose(c: Connection, out: usize, maxSize: i32, now: f64): i32 {
   if (!c.pending.close) return 0;
@@ -159,7 +201,12 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     c.timers.set(TimerKind.PACER, c.pacer.nextSendTime);
   }
 
-  if (pmtuProbe) {
+  let pathFrames = false;
+  const target = probeTarget;
+  if (target) {
+    q = writePathFrames(c, target, q, payloadEnd);
+    pathFrames = true;
+  } else if (pmtuProbe) {
     if (!pkt.allowEliciting) { r.abandon(); return 0; }
     q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
     pkt.wrote(SF_PING, 0, 0, 0, false);
@@ -174,6 +221,10 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     // 0-RTT packets carry no ACK and no CRYPTO (RFC 9000 Table 3).
     if (!early) q = writeAck(c, sp, q, payloadEnd, now);
     const afterAck = q;
+    if (si == SPACE_APP && !early && (c.path.responseDue || c.path.challengeDue)) {
+      q = writePathFrames(c, c.path, q, payloadEnd);
+      pathFrames = q > afterAck;
+    }
     if (pkt.allowEliciting) {
       if (!early) q = writeCrypto(sp, q, payloadEnd);
       if (si == SPACE_APP) q = writeAppFrames(c, q, payloadEnd, now);
@@ -195,7 +246,8 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
 
   // Padding: to fill the datagram (Initial), or so that the header protection sample exists (RFC 9001 §5.4.2).
   let payloadLen = <i32>(q - payloadStart);
-  const want = padToRoom && (!c.isServer || pkt.eliciting) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
+  // PATH_CHALLENGE / PATH_RESPONSE datagrams are expanded to what the path allows (§8.2.1-2).
+  const want = pathFrames || (padToRoom && (!c.isServer || pkt.eliciting)) ? <i32>(payloadEnd - payloadStart) : 4 - pnLen;
   if (payloadLen < want) {
     encodePadding(q, payloadEnd, want - payloadLen);
     payloadLen = want;

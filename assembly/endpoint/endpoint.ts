@@ -15,6 +15,7 @@ import { Connection, STATE_CLOSING, STATE_DRAINING, STATE_CLOSED } from "../conn
 import { Config, ConfigKey } from "../conn/config";
 import { receiveDatagram } from "../conn/receive";
 import { buildDatagram } from "../conn/transmit";
+import { pathRef, pathRefs, releasePaths } from "../conn/path";
 import { nextTimeout, onTimers } from "../conn/timers";
 import { setDeadlineSink } from "../conn/timer-table";
 import { parseHeader, hdrFirstByte, hdrType, hdrIsLong, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrVersion, hdrPnOffset, buildVersionNegotiation } from "../wire/header";
@@ -76,8 +77,6 @@ export class Endpoint {
   halfOpen: HalfOpenList = new HalfOpenList();
   /** Per handle: the handshake deadline (+Infinity once complete). */
   hsDeadline: StaticArray<f64> = new StaticArray<f64>(0);
-  /** Connections per path handle: the host forgets an address when it drops to 0. */
-  pathRefs: Map<i32, i32> = new Map<i32, i32>();
   counters: EndpointCounters = new EndpointCounters();
   lastNow: f64 = 0;
   // A Version Negotiation packet waiting for pollTransmit (one at most: a newer one replaces it).
@@ -136,7 +135,7 @@ function register(c: Connection, now: f64): void {
   else ep.byPath.set(c.path.handle, h);
   unchecked(ep.hsDeadline[h] = now + ep.handshakeTimeout);
   ep.timers.set(h, deadlineOf(c));
-  ep.pathRefs.set(c.path.handle, (ep.pathRefs.has(c.path.handle) ? ep.pathRefs.get(c.path.handle) : 0) + 1);
+  pathRef(c.path.handle);
   touch(h);
 }
 
@@ -158,19 +157,13 @@ function release(c: Connection): void {
   ep.conns[h] = null;
   ep.free.push(h);
   ep.live--;
-  const refs = ep.pathRefs.get(c.path.handle) - 1;
-  if (refs > 0) ep.pathRefs.set(c.path.handle, refs);
-  else {
-    ep.pathRefs.delete(c.path.handle);
-    // The host may forget the address behind the path (its path table entry).
-    pushEvent(EventKind.PATH_UNUSED, 0, <u64>c.path.handle, 0, 0);
-  }
+  releasePaths(c); // each path whose count drops to 0 is reported PATH_UNUSED: the host may forget it
   if (ep.live == 0) ep.sendQueue.compact();
 }
 
 /** Connections on `path` (0 once the host may forget it). */
 export function pathInUse(path: i32): i32 {
-  return ep.pathRefs.has(path) ? ep.pathRefs.get(path) : 0;
+  return pathRefs(path);
 }
 
 /** A CID of ours not routed anywhere yet (the generator's output, checked against the table). */
@@ -263,8 +256,12 @@ export function onHandshakeComplete(c: Connection): void {
   unchecked(ep.hsDeadline[c.handle] = Infinity);
   if (connAt(c.handle) == c) ep.timers.set(c.handle, deadlineOf(c));
   ep.halfOpen.remove(c.handle, c.path.handle);
+  issueNewToken(c);
+}
+
+/** §8.1.3: a token for the client's next connection, bound to its current address (again after a move, §9.3). */
+function issueNewToken(c: Connection): void {
   if (c.isServer && retry.sendNewToken) {
-    // §8.1.3: a token for the client's next connection, bound to its address.
     const t = new Uint8Array(TOKEN_MAX);
     const n = mintNewToken(t.dataStart, c.path.handle, ep.lastNow);
     if (n > 0) { c.sentToken = t.subarray(0, n); c.pending.newToken = true; }
@@ -288,9 +285,10 @@ export function handleDatagram(p: usize, len: i32, path: i32, now: f64): i32 {
   const h = dcidLen == 0 && ep.localCidLen == 0 ? (ep.byPath.has(path) ? ep.byPath.get(path) : 0) : ep.cids.get(dcid, dcidLen);
   if (h != 0) {
     const c = connAt(h)!;
-    if (c.path.handle != path && c.isServer) return drop(); // migration is not supported yet
     const before = c.packetsReceived;
-    receiveDatagram(c, p, end, ep.localCidLen, now);
+    receiveDatagram(c, p, end, ep.localCidLen, path, now);
+    // §9.3: after verifying a new client address, the server sends a token bound to it.
+    if (c.newAddressValidated) { c.newAddressValidated = false; issueNewToken(c); }
     // §10.3.1: a datagram none of whose packets could be processed may be a reset.
     if (c.packetsReceived == before && !isLong && c.state < STATE_DRAINING && endsWithToken(p, len, c.ids.activeToken())) onReset(c, now);
     // The datagram may have ended the connection (a client's Version Negotiation).
@@ -370,7 +368,7 @@ function accept(p: usize, n: i32, end: usize, path: i32, now: f64): i32 {
   pushEvent(EventKind.NEW_CONNECTION, <u32>h, <u64>c.version, <u64>path, 0);
   // Keys are not installed yet: the packet is buffered and replayed when they are; so is
   // a 0-RTT packet coalesced after it (conn/early.ts).
-  receiveDatagram(c, p, end, ep.localCidLen, now);
+  receiveDatagram(c, p, end, ep.localCidLen, path, now);
   return h;
 }
 
@@ -427,7 +425,7 @@ export function pollTransmit(out: usize, cap: i32, now: f64): i32 {
     const n = buildDatagram(c, out, cap, now);
     if (n > 0) {
       q.push(h); // round robin: back of the queue, it may have more
-      txPath = c.path.handle; txConn = h;
+      txPath = c.txHandle; txConn = h;
       return n;
     }
   }

@@ -50,6 +50,8 @@ export const EventKind = {
   NEW_TOKEN: 21,
   /** Client: the server answered in another version we offered (compatible version negotiation, RFC 9368 §2.3); a = that version. The host installs its Initial keys. */
   VERSION_CHANGED: 22,
+  /** The server moved to another peer address (RFC 9000 §9.3): a = the path now used, b = the previous one, c = 1 when it reverted after a failed validation (§9.3.2). */
+  PATH_MIGRATED: 23,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -179,8 +181,14 @@ export const Stats = {
   PMTU_PROBES_SENT: 29,
   PMTU_PROBES_LOST: 30,
   PMTU_BLACK_HOLES: 31,
+  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
+  PATH_CHALLENGES_SENT: 32,
+  /** Paths validated by a PATH_RESPONSE (§8.2.3). */
+  PATHS_VALIDATED: 33,
+  /** Moves to another peer address (§9.3), reverts included. */
+  MIGRATIONS: 34,
   /** Number of slots. */
-  COUNT: 32,
+  COUNT: 35,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];

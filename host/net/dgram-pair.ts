@@ -104,7 +104,7 @@ class Link {
     for (const k of ['reorderDelayUs', 'delayUs', 'jitterUs', 'bandwidthBps', 'queueBytes', 'mtu', 'pathMtu'] as const) checkNonNegative(k, impairments[k]);
   }
 
-  carry(data: Uint8Array): void {
+  carry(data: Uint8Array, fromPath: PathHandle = 0): void {
     const imp = this.impairments;
     const c = this.counters;
     c.sent++;
@@ -140,29 +140,46 @@ class Link {
     }
     let at = leaveAt + (imp.delayUs ?? 0) + jitter;
     if (reorder) { at += imp.reorderDelayUs ?? 5000; c.reordered++; }
-    this.schedule(at, bytes);
+    this.schedule(at, bytes, fromPath);
     if (dup) {
       c.duplicated++;
-      this.schedule(at + 1, bytes.slice());
+      this.schedule(at + 1, bytes.slice(), fromPath);
     }
   }
 
-  private schedule(at: number, bytes: Uint8Array): void {
+  private schedule(at: number, bytes: Uint8Array, fromPath: PathHandle): void {
     this.clock.setTimer(at, () => {
       const target = this.target;
       if (!target || target.closed) { this.counters.droppedClosed++; return; }
       this.counters.delivered++;
       this.counters.bytesDelivered += bytes.length;
-      target.deliver(bytes);
+      target.deliver(bytes, fromPath);
     });
   }
 }
 
-/** One end of a DgramPair: a Network without addresses (path is always 0). */
+/**
+ * One end of a DgramPair: a Network without addresses. The other end is path 0 unless
+ * the simulator rebinds it (rebind(): a NAT giving this end a new source address).
+ */
 export class DgramEnd implements Network {
   readonly addressed = false;
   readonly maxDatagramSize: number;
   closed = false;
+  /** The path handle the other end sees on datagrams from this end (0 until rebind()). */
+  sourcePath: PathHandle = 0;
+  /** Bytes this end sent per path handle, those dropped as addressed to no one included. */
+  readonly bytesSentByPath = new Map<PathHandle, number>();
+  /** Datagrams sent on a path that is not the other end's current one (an old NAT binding, a spoofed source): lost. */
+  sentToNobody = 0;
+  /** @internal the other end (set by DgramPair). */
+  peer: DgramEnd | null = null;
+  /**
+   * The IP address (without port) behind a path, as addressBytes() reports it to the core.
+   * Empty by default: every path then looks like the same address (a port-only change,
+   * RFC 9000 §9.4), and address tokens are bound to nothing, as before.
+   */
+  readonly addresses = new Map<PathHandle, Uint8Array>();
   private handler: DatagramHandler | null = null;
   private errorHandler: ((err: Error) => void) | null = null;
 
@@ -170,9 +187,32 @@ export class DgramEnd implements Network {
     this.maxDatagramSize = outgoing.impairments.mtu ?? 1200;
   }
 
-  send(data: Uint8Array, _path: PathHandle = 0): void {
+  send(data: Uint8Array, path: PathHandle = 0): void {
     if (this.closed) return;
-    this.outgoing.carry(data);
+    this.bytesSentByPath.set(path, (this.bytesSentByPath.get(path) ?? 0) + data.length);
+    // Only the other end's current source path reaches it (after a rebind the old NAT
+    // binding is gone; a spoofed source is someone else).
+    if (this.peer && path !== this.peer.sourcePath) { this.sentToNobody++; return; }
+    this.outgoing.carry(data, this.sourcePath);
+  }
+
+  /**
+   * From now on datagrams from this end arrive at the other end on `path` (NAT rebinding,
+   * RFC 9000 §9.3), and the other end reaches this one only on `path`. Datagrams already
+   * in flight keep their old source.
+   */
+  rebind(path: PathHandle): void {
+    this.sourcePath = path;
+  }
+
+  /** The address set for `path` in `addresses`, or undefined. */
+  addressBytes(path: PathHandle): Uint8Array | undefined {
+    return this.addresses.get(path);
+  }
+
+  /** Delivers `bytes` to this end as if they came from `path` now (an attacker's copy, a spoofed source). */
+  inject(bytes: Uint8Array, path: PathHandle): void {
+    this.deliver(bytes.slice(), path);
   }
 
   onReceive(handler: DatagramHandler): void {
@@ -203,11 +243,11 @@ export class DgramEnd implements Network {
   }
 
   /** @internal called by the link at delivery time. */
-  deliver(bytes: Uint8Array): void {
+  deliver(bytes: Uint8Array, path: PathHandle = 0): void {
     const h = this.handler;
     if (!h) return;
     try {
-      h(bytes, 0);
+      h(bytes, path);
     } catch (err) {
       // A receive handler that throws must not unwind into the clock's timer loop.
       if (this.errorHandler) this.errorHandler(err as Error);
@@ -231,5 +271,7 @@ export class DgramPair {
     this.b = new DgramEnd(ba);
     ab.target = this.b;
     ba.target = this.a;
+    this.a.peer = this.b;
+    this.b.peer = this.a;
   }
 }

@@ -83,6 +83,12 @@ export interface ConnectionEvents {
    * (updateKeys() or the automatic update before the AEAD limit) or the peer's.
    */
   keyupdate: { generation: number; initiatedBy: 'local' | 'peer' };
+  /**
+   * Server: the client's address changed (NAT rebinding, RFC 9000 §9.3) and we now send to
+   * the new path (a path handle of the network), or went back to the last validated one
+   * after the new path failed validation (`reverted`, §9.3.2).
+   */
+  pathchange: { path: number; previous: number; reverted: boolean };
   /** Client: the server sent a session ticket (resume with it through `session`). */
   sessionticket: SessionTicket;
   /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
@@ -141,6 +147,12 @@ export interface ConnectionStats {
   pmtuProbesSent: number;
   pmtuProbesLost: number;
   pmtuBlackHoles: number;
+  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
+  pathChallengesSent: number;
+  /** Paths validated by a PATH_RESPONSE (RFC 9000 §8.2.3). */
+  pathsValidated: number;
+  /** Moves to another peer address, reverts included (server NAT rebinding, RFC 9000 §9.3). */
+  migrations: number;
 }
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
@@ -625,6 +637,9 @@ export class QuicConnection {
       case EventKind.NEW_TOKEN:
         this.addressToken = this.abi.newToken(this.handle);
         if (this.lastTicket) this.lastTicket.addressToken = this.addressToken;
+        break;
+      case EventKind.PATH_MIGRATED:
+        this.events.emit('pathchange', { path: ev.a, previous: ev.b, reverted: ev.c === 1 });
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);

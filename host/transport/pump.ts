@@ -41,7 +41,7 @@ export class CorePump {
   readonly counters: PumpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, datagramsRejected: 0 };
   private readonly batching: boolean;
   private batchScheduled = false;
-  /** Paths of datagrams no connection took in this batch: checked once the batch is serviced. */
+  /** Paths of this batch's datagrams: checked once the batch is serviced (forgetIfUnused). */
   private unclaimed: number[] = [];
   private timer: unknown = null;
   private timerAt = Infinity;
@@ -78,7 +78,9 @@ export class CorePump {
       // may need; a packet the core cannot open yet is only buffered a few deep), the
       // transmissions and the timer once per batch.
       try { this.drainEvents(); } catch (err) { return this.fatal(err); }
-      if (r <= 0 && this.network.forgetPath) this.unclaimed.push(path);
+      // Any datagram's path, not only one no connection took: a connection may have been
+      // reached from a new address it did not adopt (§9.3). Checked once the batch is serviced.
+      if (this.network.forgetPath && this.unclaimed[this.unclaimed.length - 1] !== path) this.unclaimed.push(path);
       if (!this.batchScheduled) {
         this.batchScheduled = true;
         this.network.afterReceives!(() => this.endBatch());
@@ -86,7 +88,7 @@ export class CorePump {
       return;
     }
     this.service();
-    this.forgetIfUnused(r, path);
+    this.forgetIfUnused(path);
   }
 
   private endBatch(): void {
@@ -94,16 +96,17 @@ export class CorePump {
     this.service();
     const paths = this.unclaimed;
     this.unclaimed = [];
-    for (const p of paths) this.forgetIfUnused(0, p);
+    for (const p of paths) this.forgetIfUnused(p);
   }
 
   /**
-   * A datagram no connection took (junk, or answered statelessly — the answer went out
-   * in the service round): if nothing in the core refers to its path, the network may
-   * forget the address, so a flood from many sources leaves no entries.
+   * After a datagram (junk, answered statelessly, or one from a new address a connection
+   * did not adopt — RFC 9000 §9.3) and the service round that answered it: if nothing in
+   * the core refers to its path, the network may forget the address, so a flood from
+   * many sources leaves no entries.
    */
-  private forgetIfUnused(r: number, path: number): void {
-    if (r <= 0 && this.network.forgetPath && !this.stopped && this.abi.pathInUse(path) === 0) this.network.forgetPath(path);
+  private forgetIfUnused(path: number): void {
+    if (this.network.forgetPath && !this.stopped && this.abi.pathInUse(path) === 0) this.network.forgetPath(path);
   }
 
   /**
