@@ -16,7 +16,7 @@ import { CongestionController } from "../recovery/cc";
 import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
 import { ConnectionIds } from "./cid";
-import { Path, NO_PATHS } from "./path";
+import { Path, NO_PATHS } from "./path-state";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { Datagrams } from "./datagram-queue";

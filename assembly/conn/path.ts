@@ -18,7 +18,7 @@
 // are not built yet.
 
 import { Frame } from "./frame";
-import { Pmtud } from "./pmtud";
+import { Path, NO_PATHS, MAX_OTHER_PATHS } from "./path-state";
 import { Connection, SEND_DATAGRAM_SIZE } from "./connection";
 import { FrameType } from "../wire/frames/types";
 import { encodePath } from "../wire/frames/encode";
@@ -29,15 +29,6 @@ import { CongestionController } from "../recovery/cc";
 import { ConfigKey } from "./config";
 import { TimerKind } from "./timer-table";
 
-/** Paths besides the one in use (fallback + probing/validating ones). */
-export const MAX_OTHER_PATHS: i32 = 2;
-
-/**
- * The shared empty `c.others` (util/empty.ts: most connections never see a second path).
- * Writers check `== NO_PATHS` and allocate their own list before adding to it.
- */
-export const NO_PATHS = new Array<Path>();
-
 function ownOthers(c: Connection): Array<Path> {
   if (c.others == NO_PATHS) c.others = new Array<Path>();
   return c.others;
@@ -46,55 +37,7 @@ function ownOthers(c: Connection): Array<Path> {
 /** kInitialRtt (RFC 9002 §6.2.2) for the new path's PTO in the abandon timer (§8.2.4), µs. */
 const INITIAL_RTT_US: f64 = 333000;
 
-export class Path {
-  /** Bytes received on this path (every datagram routed to the connection counts, §8.1). */
-  bytesReceived: f64 = 0;
-  /** Bytes sent on this path. */
-  bytesSent: f64 = 0;
-  /** The peer's address is validated (handshake §8.1, or PATH_RESPONSE §8.2.3). */
-  validated: bool = false;
-  /** The path's datagram size and its discovery (RFC 8899, conn/pmtud.ts). */
-  pmtud: Pmtud = new Pmtud();
-
-  // Our validation of this path (§8.2.1, §8.2.4): one challenge outstanding at a time.
-  /** The data of the outstanding PATH_CHALLENGE (valid while `validating`). */
-  challenge: u64 = 0;
-  validating: bool = false;
-  /** A PATH_CHALLENGE (new data) is owed on this path. */
-  challengeDue: bool = false;
-  /** When to send a fresh challenge if no response came (PTO with backoff). */
-  retryAt: f64 = Infinity;
-  retries: i32 = 0;
-  /** When validation is abandoned (§8.2.4: 3 × max(PTO, the new path's initial PTO)). */
-  abandonAt: f64 = Infinity;
-
-  /** One PATH_RESPONSE owed on this path (§8.2.2: sent on the path the challenge came on). */
-  responseDue: bool = false;
-  response: u64 = 0;
-
-  /** The peer's IP address differs from the path it migrated from (§9.4: reset CC/RTT once validated). */
-  addressChanged: bool = false;
-
-  constructor(public handle: i32) {}
-
-  /** What we may still send before validation: 3 × received − sent (§8.1). */
-  amplificationCredit(): f64 {
-    return 3 * this.bytesReceived - this.bytesSent;
-  }
-
-  /** The largest datagram allowed now: `maxSize`, or less while the address is unvalidated. */
-  sendLimit(maxSize: i32, enforce: bool): i32 {
-    if (!enforce || this.validated) return maxSize;
-    const credit = this.amplificationCredit();
-    return credit < <f64>maxSize ? (credit > 0 ? <i32>credit : 0) : maxSize;
-  }
-
-  /** The earliest of this path's validation deadlines. */
-  deadline(): f64 {
-    if (!this.validating) return Infinity;
-    return this.retryAt < this.abandonAt ? this.retryAt : this.abandonAt;
-  }
-}
+export { Path, NO_PATHS, MAX_OTHER_PATHS };
 
 // ---- Connections per path handle: the host forgets an address when it drops to 0. ----
 
