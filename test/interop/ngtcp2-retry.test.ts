@@ -11,7 +11,7 @@ import { connect, listen, type QuicServer } from '../../host/node';
 import { generateSelfSigned } from '../../host/tls/pki/index';
 import type { QuicConnection } from '../../host/transport/connection';
 import { controlStreamPreface, getRequest, okResponse, parseFrames, isData, isHeaders, responseStatus, H3_NO_ERROR } from './h3-minimal';
-import { binariesPresent, freeUdpPort, startServer, run, GTLSCLIENT, GTLSSERVER } from './ngtcp2';
+import { binariesPresent, freeUdpPort, startServer, run, h3Get, GTLSCLIENT, GTLSSERVER } from './ngtcp2';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 let dir: string;
@@ -24,21 +24,6 @@ beforeAll(() => {
   writeFileSync(join(dir, 'key.pem'), cert.keyPem);
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
-
-async function h3Get(conn: QuicConnection, path: string): Promise<{ status: number | null; body: Uint8Array }> {
-  const ctl = conn.openStream({ unidirectional: true });
-  await ctl.write(controlStreamPreface());
-  const s = conn.openStream();
-  await s.end(getRequest('localhost', path));
-  const frames = parseFrames(await s.readAll());
-  if (!frames) throw new Error('malformed HTTP/3 response');
-  const headers = frames.find((f) => isHeaders(f.type));
-  const data = frames.filter((f) => isData(f.type));
-  const body = new Uint8Array(data.reduce((n, f) => n + f.payload.length, 0));
-  let o = 0;
-  for (const f of data) { body.set(f.payload, o); o += f.payload.length; }
-  return { status: headers ? responseStatus(headers.payload) : null, body };
-}
 
 test('our client follows the Retry of gtlsserver -V: handshake, GET 64 KiB byte-exact, clean close', async () => {
   const port = await freeUdpPort();

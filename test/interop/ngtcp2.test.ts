@@ -14,7 +14,7 @@ import { connectWith } from '../../host/h3/endpoints';
 import { generateSelfSigned, parsePemCertificates, parsePemPrivateKey, type CertifiedKey } from '../../host/tls/pki/index';
 import type { QuicConnection, CloseInfo } from '../../host/transport/connection';
 import { controlStreamPreface, getRequest, okResponse, parseFrames, isData, isHeaders, responseStatus, H3_NO_ERROR } from './h3-minimal';
-import { binariesPresent, freeUdpPort, startServer, run, GTLSCLIENT, GTLSSERVER } from './ngtcp2';
+import { binariesPresent, freeUdpPort, startServer, run, h3Get, GTLSCLIENT, GTLSSERVER } from './ngtcp2';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const CHACHA_ONLY = 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305';
@@ -39,22 +39,6 @@ function rsaCertificate(): { keyFile: string; certFile: string; certified: Certi
       '-days', '2', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
   }
   return { keyFile, certFile, certified: { chain: parsePemCertificates(readFileSync(certFile, 'utf8')), key: parsePemPrivateKey(readFileSync(keyFile, 'utf8')) } };
-}
-
-/** GET `path` over HTTP/3 on an open connection; returns status and body. */
-async function h3Get(conn: QuicConnection, path: string): Promise<{ status: number | null; body: Uint8Array }> {
-  const ctl = conn.openStream({ unidirectional: true });
-  await ctl.write(controlStreamPreface());
-  const s = conn.openStream();
-  await s.end(getRequest('localhost', path));
-  const frames = parseFrames(await s.readAll());
-  if (!frames) throw new Error('malformed HTTP/3 response');
-  const headers = frames.find((f) => isHeaders(f.type));
-  const data = frames.filter((f) => isData(f.type));
-  const body = new Uint8Array(data.reduce((n, f) => n + f.payload.length, 0));
-  let o = 0;
-  for (const f of data) { body.set(f.payload, o); o += f.payload.length; }
-  return { status: headers ? responseStatus(headers.payload) : null, body };
 }
 
 /** Runs `fn` against a gtlsserver started with `flags` on a free port, and stops it after. */

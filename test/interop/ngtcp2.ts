@@ -4,6 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as dgram from 'node:dgram';
+import type { QuicConnection } from '../../host/transport/connection';
+import { controlStreamPreface, getRequest, parseFrames, isData, isHeaders, responseStatus } from './h3-minimal';
 
 export const GTLSSERVER = ['/usr/sbin/gtlsserver', '/usr/bin/gtlsserver'].find(existsSync) ?? 'gtlsserver';
 export const GTLSCLIENT = ['/usr/bin/gtlsclient', '/usr/sbin/gtlsclient'].find(existsSync) ?? 'gtlsclient';
@@ -56,4 +58,20 @@ export async function startServer(args: string[], port: number): Promise<Peer> {
   }
   peer.kill();
   throw new Error(`gtlsserver did not bind UDP port ${port}: ${peer.log().slice(-2000)}`);
+}
+
+/** GET `path` over HTTP/3 on an open connection; returns status and body. */
+export async function h3Get(conn: QuicConnection, path: string): Promise<{ status: number | null; body: Uint8Array }> {
+  const ctl = conn.openStream({ unidirectional: true });
+  await ctl.write(controlStreamPreface());
+  const s = conn.openStream();
+  await s.end(getRequest('localhost', path));
+  const frames = parseFrames(await s.readAll());
+  if (!frames) throw new Error('malformed HTTP/3 response');
+  const headers = frames.find((f) => isHeaders(f.type));
+  const data = frames.filter((f) => isData(f.type));
+  const body = new Uint8Array(data.reduce((n, f) => n + f.payload.length, 0));
+  let o = 0;
+  for (const f of data) { body.set(f.payload, o); o += f.payload.length; }
+  return { status: headers ? responseStatus(headers.payload) : null, body };
 }
