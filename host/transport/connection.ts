@@ -3,9 +3,10 @@
 // streams, and the close. Owned by an endpoint, which routes core events here.
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
-import { QuicArgumentError, QuicError, QuicStatelessResetError, QuicTransportError, transportErrorName } from '../errors';
-import { QuicVersionNegotiationError } from '../api/versions';
-import { QuicStream, StreamOwner } from './stream';
+import { QuicArgumentError, QuicError, QuicTransportError } from '../errors';
+import { MAX_REASON_BYTES, abortInfo, closedError, closingRecord, decodePhrase, handshakeTimeoutRecord, idleTimeoutInfo, versionNegotiationRecord } from './close-info';
+import type { QuicStream, StreamOwner } from './stream';
+import { StreamTable } from './stream-table';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
@@ -15,196 +16,15 @@ import type { Clock } from './clock';
 import { DatagramChannel, type DatagramOutcome, type DatagramSendOptions, type DatagramStats } from './datagrams';
 import { DatagramAbi } from '../core/datagram-abi';
 
-/**
- * Where a connection is in its life (RFC 9000 §10, RFC 9001 §4.1.2): 'handshaking';
- * 'established' (handshake complete); 'confirmed' (handshake confirmed: HANDSHAKE_DONE
- * sent or received); 'closing' (we sent CONNECTION_CLOSE); 'draining' (the peer did);
- * 'closed'.
- */
-export type ConnectionState = 'handshaking' | 'established' | 'confirmed' | 'closing' | 'draining' | 'closed';
-
-const STATE_NAMES: readonly ConnectionState[] = ['handshaking', 'established', 'confirmed', 'closing', 'draining', 'closed'];
-
-/** @internal The core's state number (assembly/conn/connection.ts) as a name. */
-export function connectionStateName(s: ConnState | number): ConnectionState {
-  return STATE_NAMES[s] ?? 'closed';
-}
-
-/** How a connection ended. */
-export interface CloseInfo {
-  /** QUIC error code (transport or application). */
-  code: number;
-  /** True when the code is an application error code (CONNECTION_CLOSE 0x1d). */
-  application: boolean;
-  /** True when the peer closed; false when we did (or the idle timer did). */
-  byPeer: boolean;
-  /** True when the idle timer ended the connection silently (RFC 9000 §10.1). */
-  idleTimeout: boolean;
-  /** True when the handshake did not complete within the endpoint's handshake timeout (ERR_QUIC_HANDSHAKE_TIMEOUT). */
-  handshakeTimeout?: boolean;
-  /** True when the peer's stateless reset ended the connection (RFC 9000 §10.3: it had lost its state; ERR_QUIC_STATELESS_RESET). */
-  statelessReset?: boolean;
-  /** Human-readable description (with the reason phrase, when one was given). */
-  reason: string;
-  /**
-   * The reason phrase of the CONNECTION_CLOSE as sent on the wire: what the closing side
-   * passed to close(code, reason) — the peer's when `byPeer` — or '' when none.
-   */
-  reasonPhrase: string;
-}
-
-/**
- * A connection's events (seed 001 §5's notifications): listen with `conn.on(type, fn)`,
- * or await the next one with `conn.once(type, { signal, timeoutMs })`. Migration and
- * NEW_TOKEN events come with those features (the complete-transport issue).
- */
-export interface ConnectionEvents {
-  /** The handshake completed. */
-  established: HandshakeInfo;
-  /**
-   * 0-RTT was accepted or rejected (client: the server's answer, before the handshake
-   * completes; server: accepted when the client's early data is read). After a rejection
-   * the client sends everything again in 1-RTT.
-   */
-  earlydata: { state: 'accepted' | 'rejected' };
-  /** The peer opened a stream (acceptStream() still hands it out). */
-  stream: QuicStream;
-  /** The peer raised its stream limit (MAX_STREAMS): opening streams may succeed again. */
-  streamsavailable: { bidirectional: boolean };
-  /**
-   * A stream changed state: the peer acknowledged all its data and the FIN ('finished'),
-   * reset it ('reset', RESET_STREAM) or asked us to stop sending ('stopsending').
-   */
-  streamupdate: { stream: QuicStream; state: 'finished' | 'reset' | 'stopsending'; code?: number };
-  /**
-   * A 1-RTT key update began (RFC 9001 §6): raised once per update, when the first of the
-   * two directions moves to the new keys. `generation` counts updates from 1 (the keys
-   * the handshake made are generation 0); `initiatedBy` says which end started it — ours
-   * (updateKeys() or the automatic update before the AEAD limit) or the peer's.
-   */
-  keyupdate: { generation: number; initiatedBy: 'local' | 'peer' };
-  /**
-   * Server: the client's address changed (NAT rebinding, RFC 9000 §9.3) and we now send to
-   * the new path (a path handle of the network), or went back to the last validated one
-   * after the new path failed validation (`reverted`, §9.3.2).
-   */
-  pathchange: { path: number; previous: number; reverted: boolean };
-  /** Client: the server sent a session ticket (resume with it through `session`). */
-  sessionticket: SessionTicket;
-  /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
-  close: CloseInfo;
-  /**
-   * A datagram arrived (RFC 9221; needs the `datagrams` option). While a listener exists,
-   * datagrams are taken from the receive queue as they arrive (see receiveDatagram()).
-   */
-  datagram: Uint8Array;
-}
-
-/** Connection statistics (a snapshot). */
-export interface ConnectionStats {
-  state: ConnectionState;
-  /** RTT estimates (RFC 9002 §5), microseconds. */
-  smoothedRttUs: number;
-  rttVarUs: number;
-  minRttUs: number;
-  latestRttUs: number;
-  /** Congestion window, slow-start threshold and bytes in flight, bytes. */
-  cwnd: number;
-  ssthresh: number;
-  bytesInFlight: number;
-  /** Congestion events (window reductions). */
-  congestionEvents: number;
-  packetsSent: number;
-  packetsReceived: number;
-  packetsLost: number;
-  /** Received packets dropped (undecryptable, duplicate, malformed). */
-  packetsDropped: number;
-  /** UDP payload bytes sent and received. */
-  bytesSent: number;
-  bytesReceived: number;
-  /** Stream payload bytes sent (including retransmissions) and received. */
-  streamBytesSent: number;
-  streamBytesReceived: number;
-  ptoCount: number;
-  /** Non-probe packets that left bytes in flight above cwnd; RFC 9002 §7 says this stays 0. */
-  sendsOverCwnd: number;
-  /** Largest stream/CRYPTO receive and send buffers allocated by this endpoint's core, bytes. */
-  recvBufferHighWater: number;
-  sendBufferHighWater: number;
-  /** Completed 1-RTT key updates (RFC 9001 §6), started by either end. */
-  keyUpdates: number;
-  /** Connection IDs we issued the peer, the handshake's included (RFC 9000 §5.1). */
-  connectionIdsIssued: number;
-  /** Sequence number of the peer's connection ID we send to (it moves when the peer retires ours, §5.1.2). */
-  peerConnectionIdSequence: number;
-  /** The peer's connection IDs we hold (at most transport.activeConnectionIdLimit). */
-  peerConnectionIdsHeld: number;
-  /** Client: Retry packets followed (0 or 1, RFC 9000 §17.2.5). */
-  retriesReceived: number;
-  /** The largest datagram the path carries now, as PMTU discovery found it (1200 until a probe succeeds). */
-  pathMtu: number;
-  /** PMTU probes sent and lost, and black holes detected (the size fell back to 1200). */
-  pmtuProbesSent: number;
-  pmtuProbesLost: number;
-  pmtuBlackHoles: number;
-  /** PATH_CHALLENGE frames sent (RFC 9000 §8.2). */
-  pathChallengesSent: number;
-  /** Paths validated by a PATH_RESPONSE (RFC 9000 §8.2.3). */
-  pathsValidated: number;
-  /** Moves to another peer address, reverts included (server NAT rebinding, RFC 9000 §9.3). */
-  migrations: number;
-}
-
-/** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
-const MAX_REASON_BYTES = 1024;
-
-/** A reason phrase as text: UTF-8 (RFC 9000 §19.19), an invalid or cut sequence replaced, not thrown. */
-function decodePhrase(b: Uint8Array): string {
-  return new TextDecoder('utf-8', { fatal: false }).decode(b);
-}
-
-/** Reads the stats block the core documents in assembly/abi/conn.ts. */
-export type StatsReader = (abi: ConnAbi, conn: number) => ConnectionStats;
-
-/** How close() ends a connection. */
-export interface CloseOptions {
-  /**
-   * true (default): first deliver everything written before close() — queued writes
-   * reach the core and the peer acknowledges every stream's data — then send
-   * CONNECTION_CLOSE. false: send it now and abandon unacknowledged data.
-   */
-  graceful?: boolean;
-  /** A graceful close gives up waiting after this long and closes anyway (default 10 000 ms). */
-  timeoutMs?: number;
-  /**
-   * Aborting stops a graceful close from waiting: CONNECTION_CLOSE goes out at once and
-   * the returned promise rejects with the signal's reason.
-   */
-  signal?: AbortSignal;
-}
-
-/** What a connection needs from its endpoint. */
-export interface ConnectionHost {
-  readonly abi: ConnAbi;
-  readonly clock: Clock;
-  /** Calls conn.checkGracefulClose() after every pump round until it closes. */
-  watchGracefulClose(conn: QuicConnection): void;
-  /** Runs the pump (after the application queued something). */
-  service(): void;
-  readStats: StatsReader;
-  /** The connection is closed: forget its handle. */
-  forget(conn: number): void;
-}
+export type { ConnectionState, CloseInfo, ConnectionEvents, ConnectionStats, StatsReader, CloseOptions, ConnectionHost } from './connection-types';
+import { connectionStateName, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
 
 /**
  * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
  * by applications.
  */
 export class QuicConnection {
-  private readonly streams = new Map<number, QuicStream>();
-  private readonly incoming: QuicStream[] = [];
-  private readonly streamWaiters: { resolve: (s: QuicStream) => void; reject: (e: Error) => void }[] = [];
-  private creditWaiters: { bidi: boolean; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private readonly streams: StreamTable;
   private endInfo: CloseInfo | null = null;
   /** The reason phrase of our own close(), as sent. */
   private localReason = '';
@@ -244,8 +64,9 @@ export class QuicConnection {
     readonly handle: number,
     private readonly handshake: HandshakeDriver,
     /** Bytes of received data buffered per stream before reading pauses. */
-    private readonly streamHighWaterMark = 1 << 20,
+    streamHighWaterMark = 1 << 20,
   ) {
+    this.streams = new StreamTable(this, streamHighWaterMark);
     this.established = new Promise((res, rej) => { this.resolveEstablished = res; this.rejectEstablished = rej; });
     this.established.catch(() => { /* surfaced through closed too */ });
     this.closed = new Promise((res) => { this.resolveClosed = res; });
@@ -338,7 +159,7 @@ export class QuicConnection {
     if (id < 0) {
       throw new QuicTransportError(-id, `cannot open a ${options.unidirectional ? 'unidirectional' : 'bidirectional'} stream now (the peer's MAX_STREAMS limit is reached; retry after a stream closes)`);
     }
-    const s = this.streamFor(id, true);
+    const s = this.streams.obtain(id, true);
     if (options.urgency !== undefined) s.setUrgency(options.urgency);
     return s;
   }
@@ -356,7 +177,7 @@ export class QuicConnection {
         if (cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'openStreamAsync() was aborted');
         const bidi = !options.unidirectional;
         if (this.abi.streamOpenable(this.handle, bidi)) return this.openStream(options);
-        await new Promise<void>((resolve, reject) => this.creditWaiters.push({ bidi, resolve, reject }));
+        await this.streams.waitCredit(bidi);
       }
     })();
     // Cancelled before the limit rises: the loop above stops at its next wake-up without opening.
@@ -374,16 +195,11 @@ export class QuicConnection {
 
   /** The next stream the peer opens (with `signal` / `timeoutMs` to stop waiting). */
   acceptStream(options?: WaitOptions): Promise<QuicStream> {
-    const s = this.incoming.shift();
+    const s = this.streams.takeAccepted();
     if (s) return Promise.resolve(s);
     if (this.endInfo) return Promise.reject(this.closedError());
-    let waiter: { resolve: (s: QuicStream) => void; reject: (e: Error) => void } | null = null;
-    const wait = new Promise<QuicStream>((resolve, reject) => { waiter = { resolve, reject }; this.streamWaiters.push(waiter); });
-    return guard(wait, options, 'acceptStream()', () => {
-      // Off the list, so the next stream goes to a caller who is still waiting.
-      const i = this.streamWaiters.indexOf(waiter!);
-      if (i >= 0) this.streamWaiters.splice(i, 1);
-    }, clockTimers(this.host.clock));
+    const w = this.streams.waitAccept();
+    return guard(w.promise, options, 'acceptStream()', w.cancel, clockTimers(this.host.clock));
   }
 
   /** Closes gracefully (code 0), for `await using conn = await connect(...)`. */
@@ -427,7 +243,7 @@ export class QuicConnection {
   checkGracefulClose(): boolean {
     const req = this.closeRequest;
     if (!req || this.endInfo) return true;
-    for (const s of this.streams.values()) if (s.hasQueuedWrites) return false;
+    if (this.streams.hasQueuedWrites()) return false;
     if (this.abi.streamsUnacked(this.handle) > 0) return false;
     this.closeNow(req.code, req.reason);
     return true;
@@ -646,11 +462,9 @@ export class QuicConnection {
         this.keyUpdated(ev.a === 1);
         break;
       case EventKind.STREAM_OPENED: {
-        const s = this.streamFor(ev.a);
+        const s = this.streams.obtain(ev.a);
         if (ev.b === 1) s.early = true;
-        const w = this.streamWaiters.shift();
-        if (w) w.resolve(s);
-        else this.incoming.push(s);
+        this.streams.peerOpened(s);
         this.events.emit('stream', s);
         break;
       }
@@ -675,27 +489,17 @@ export class QuicConnection {
       case EventKind.STREAMS_AVAILABLE: {
         const bidi = ev.a === 1;
         this.events.emit('streamsavailable', { bidirectional: bidi });
-        const wake = this.creditWaiters.filter((w) => w.bidi === bidi);
-        this.creditWaiters = this.creditWaiters.filter((w) => w.bidi !== bidi);
-        for (const w of wake) w.resolve();
+        this.streams.creditAvailable(bidi);
         break;
       }
       case EventKind.CLOSING:
         this.recordClose(ev);
         break;
       case EventKind.VERSION_NEGOTIATION:
-        if (!this.endInfo) {
-          const offered = ev.b ? `0x${(ev.b >>> 0).toString(16).padStart(8, '0')}${ev.a > 1 ? ` among ${ev.a} versions` : ''}` : `${ev.a} reserved version(s) only`;
-          const reason = `version negotiation: the server does not speak the version we attempted (it offers ${offered})`;
-          this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, reason, reasonPhrase: '' };
-          this.rejectEstablished(new QuicVersionNegotiationError(reason, ev.c >>> 0));
-        }
+        this.endBeforeHandshake(versionNegotiationRecord(ev));
         break;
       case EventKind.HANDSHAKE_TIMEOUT:
-        if (!this.endInfo) {
-          this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: false, handshakeTimeout: true, reason: 'handshake timeout', reasonPhrase: '' };
-          this.rejectEstablished(new QuicError('ERR_QUIC_HANDSHAKE_TIMEOUT', 'the handshake did not complete within the handshake timeout (limits.handshakeTimeoutMs)'));
-        }
+        this.endBeforeHandshake(handshakeTimeoutRecord());
         break;
       case EventKind.DATAGRAM:
         this.datagramChannel().onEvent(ev.a, ev.c);
@@ -710,7 +514,7 @@ export class QuicConnection {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = { code: 0x01, application: false, byPeer: false, idleTimeout: false, reason: err.message, reasonPhrase: '' };
+    if (!this.endInfo) this.endInfo = abortInfo(err);
     this.rejectEstablished(err);
     this.finish();
   }
@@ -727,48 +531,33 @@ export class QuicConnection {
     this.events.emit('keyupdate', { generation: Math.max(g.send, g.receive), initiatedBy: g.send > g.receive ? 'local' : 'peer' });
   }
 
-  private recordClose(ev: CoreEvent): void {
+  /** The connection ends without having completed its handshake (no CLOSING event follows). */
+  private endBeforeHandshake(rec: { info: CloseInfo; error: Error }): void {
     if (this.endInfo) return;
-    const application = (ev.c & 1) !== 0;
-    const byPeer = (ev.c & 2) !== 0;
-    const code = ev.a;
-    if ((ev.c & 4) !== 0) return this.recordReset();
-    const phrase = byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason;
-    const what = application ? `application code ${code}` : transportErrorName(code);
-    const reason = `${byPeer ? 'closed by peer' : 'closed locally'}: ${what}${phrase ? ` (${JSON.stringify(phrase)})` : ''}`;
-    this.endInfo = { code, application, byPeer, idleTimeout: false, reason, reasonPhrase: phrase };
-    // Nothing written from now on can be delivered: fail queued writes at once (reads
-    // keep what already arrived).
-    const err = this.closedError();
-    for (const st of this.streams.values()) st.onClosing(err);
-    // No stream can arrive any more: an accept loop ends now, not after the draining period.
-    for (const w of this.streamWaiters.splice(0)) w.reject(err);
-    this.emitClose();
-    if (!this.handshakeInfo) {
-      const during = `${byPeer ? 'the peer closed the connection' : 'closed'} during the handshake${phrase ? `: ${JSON.stringify(phrase)}` : ''}`;
-      this.rejectEstablished(application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during));
-    }
+    this.endInfo = rec.info;
+    this.rejectEstablished(rec.error);
   }
 
-  /** The peer's stateless reset (RFC 9000 §10.3.1): it has no state for us; fail everything now. */
-  private recordReset(): void {
-    const reason = 'stateless reset: the peer has no state for this connection (it restarted or forgot it)';
-    this.endInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, statelessReset: true, reason, reasonPhrase: '' };
-    const err = this.closedError();
-    for (const st of this.streams.values()) st.onClosing(err);
+  private recordClose(ev: CoreEvent): void {
+    if (this.endInfo) return;
+    const byPeer = (ev.c & 2) !== 0;
+    const rec = closingRecord(ev, () => (byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason));
+    this.endInfo = rec.info;
+    // Nothing written from now on can be delivered: fail queued writes at once (reads
+    // keep what already arrived).
+    // No stream can arrive any more: an accept loop ends now, not after the draining period.
+    this.streams.closing(this.closedError(), !rec.statelessReset);
     this.emitClose();
-    this.rejectEstablished(err);
+    if (!this.handshakeInfo || rec.statelessReset) this.rejectEstablished(rec.handshakeError);
   }
 
   private finish(): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (!this.endInfo) this.endInfo = { code: 0, application: false, byPeer: false, idleTimeout: true, reason: 'idle timeout', reasonPhrase: '' };
+    if (!this.endInfo) this.endInfo = idleTimeoutInfo();
     this.emitClose();
     const err = this.closedError();
-    for (const s of this.streams.values()) s.onConnectionClosed(err);
-    for (const w of this.streamWaiters.splice(0)) w.reject(err);
-    for (const w of this.creditWaiters.splice(0)) w.reject(err);
+    this.streams.closed(err);
     this.dgram?.onClosed(err);
     this.rejectEstablished(err);
     this.handshake.dispose();
@@ -788,7 +577,7 @@ export class QuicConnection {
   }
 
   private pullStream(id: number): void {
-    const s = this.streamFor(id);
+    const s = this.streams.obtain(id);
     while (s.receiveRoom > 0) {
       const r = this.abi.streamRead(this.handle, id);
       if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
@@ -797,19 +586,8 @@ export class QuicConnection {
     }
   }
 
-  private streamFor(id: number, local = false): QuicStream {
-    let s = this.streams.get(id);
-    if (!s) {
-      s = new QuicStream(this, id, this.streamHighWaterMark, local);
-      this.streams.set(id, s);
-    }
-    return s;
-  }
-
   private closedError(): QuicError {
-    const c = this.endInfo!;
-    if (c.statelessReset) return new QuicStatelessResetError(c.reason);
-    return new QuicError('ERR_QUIC_CONNECTION_CLOSED', `connection ${c.reason}`, c.code);
+    return closedError(this.endInfo!);
   }
 
   private assertOpen(): void {

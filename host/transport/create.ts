@@ -17,7 +17,7 @@ import { QuicArgumentError } from '../errors';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type DatagramOptions } from '../api/options';
-import { connectionStateName, type ConnectionStats } from './connection';
+import { connectionStateName, type ConnectionStats } from './connection-types';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';

@@ -14,7 +14,8 @@ import {
 } from '../../host/core/abi.generated';
 import type { ConnAbi, CoreEvent } from '../../host/core/conn-abi';
 import { WireFrames } from '../../host/core/wire-frames';
-import { connectionStateName, type QuicConnection } from '../../host/transport/connection';
+import type { QuicConnection } from '../../host/transport/connection';
+import { connectionStateName } from '../../host/transport/connection-types';
 
 const ROOT = join(__dirname, '..', '..');
 const GENERATED = 'host/core/abi.generated.ts';
