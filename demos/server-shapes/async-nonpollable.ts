@@ -7,7 +7,7 @@
 //   npx tsx demos/server-shapes/async-nonpollable.ts [--connections 20 --streams 4 --bytes 32768]
 import * as dgram from 'node:dgram';
 import { createServerEndpoint, loadCoreModule, nodeCryptoProvider, ManualClock, ManualNetwork, type UdpAddress } from '../../host/index';
-import { ALPN, serveEcho, type Served } from './echo';
+import { ALPN, serveAll } from './echo';
 import { runClients, DEFAULT_LOAD, type ClientLoad } from './client';
 import { demoCertificate, main, result, udpClient, type ShapeResult } from './common';
 
@@ -47,20 +47,12 @@ export async function run(load: ClientLoad = DEFAULT_LOAD): Promise<ShapeResult>
     }
   })();
 
-  const served: Served[] = [];
-  const connections: Promise<void>[] = [];
-  const accepting = (async () => {
-    for (;;) {
-      let conn;
-      try { conn = await endpoint.accept(); } catch { return; }
-      connections.push(serveEcho(conn).then((s) => { served.push(s); }));
-    }
-  })();
+  const serving = serveAll(endpoint);
   const port = (socket.address() as { port: number }).port;
   const report = await runClients(udpClient(certificate, () => ({ address: '127.0.0.1', port })), load);
-  await Promise.all(connections);
+  const served = await serving.finished();
   await endpoint.close(); // needs the loop: closing connections still send
-  await accepting;
+  await serving.accepting;
   running = false;
   wake();
   await loop;

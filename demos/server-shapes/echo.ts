@@ -39,3 +39,26 @@ export async function serveEcho(conn: QuicConnection): Promise<Served> {
   await Promise.all(work);
   return served;
 }
+
+/** Something connections are accepted from (an endpoint or a listener). */
+export interface Acceptor {
+  accept(): Promise<QuicConnection>;
+}
+
+/**
+ * Accepts connections until the endpoint closes and serves each with serveEcho().
+ * `accepting` settles when accept() fails (the endpoint closed); `finished()` waits for
+ * every connection accepted so far and gives what each carried.
+ */
+export function serveAll(endpoint: Acceptor): { accepting: Promise<void>; finished(): Promise<Served[]> } {
+  const served: Served[] = [];
+  const connections: Promise<void>[] = [];
+  const accepting = (async () => {
+    for (;;) {
+      let conn: QuicConnection;
+      try { conn = await endpoint.accept(); } catch { return; }
+      connections.push(serveEcho(conn).then((s) => { served.push(s); }));
+    }
+  })();
+  return { accepting, finished: async () => { await Promise.all(connections); return served; } };
+}

@@ -2,7 +2,7 @@
 // it issues stamped with its worker id (cidRouting), serving echo. Whatever carries the
 // datagrams (a parent thread, sibling processes) calls the two functions it returns.
 import { createServerEndpoint, loadCoreModule, nodeCryptoProvider, ManualNetwork, parsePemCertificates, parsePemPrivateKey, type OutgoingDatagram, type UdpAddress } from '../../host/index';
-import { ALPN, serveEcho, type Served } from './echo';
+import { ALPN, serveAll, type Served } from './echo';
 
 /** What a worker needs to start. */
 export interface WorkerSetup {
@@ -27,21 +27,13 @@ export function startWorker(setup: WorkerSetup, send: (d: OutgoingDatagram) => v
     certificate: { chain: parsePemCertificates(setup.certPem), key: parsePemPrivateKey(setup.keyPem) },
     cidRouting: { workerId: setup.workerId },
   });
-  const served: Served[] = [];
-  const connections: Promise<void>[] = [];
-  const accepting = (async () => {
-    for (;;) {
-      let conn;
-      try { conn = await endpoint.accept(); } catch { return; }
-      connections.push(serveEcho(conn).then((s) => { served.push(s); }));
-    }
-  })();
+  const serving = serveAll(endpoint);
   return {
     receive: (data, from) => network.receiveDatagram(data, from),
     async stop() {
-      await Promise.all(connections);
+      const served = await serving.finished();
       await endpoint.close();
-      await accepting;
+      await serving.accepting;
       return served;
     },
   };

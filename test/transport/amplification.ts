@@ -9,17 +9,9 @@ import { packetKeyMaterial, QUIC_V1 } from '../../host/crypto/quic-keys';
 import { Suite } from '../../host/crypto/suites';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import type { PacketProtector, HeaderProtector } from '../../host/crypto/provider';
+import { readVarint } from '../support/varint';
 
 interface LongPacket { start: number; type: number; dcid: Uint8Array; scid: Uint8Array; pnOffset: number; end: number }
-
-function readVarint(d: Uint8Array, at: number): [number, number] | null {
-  if (at >= d.length) return null;
-  const len = 1 << (d[at] >> 6);
-  if (at + len > d.length) return null;
-  let v = d[at] & 0x3f;
-  for (let i = 1; i < len; i++) v = v * 256 + d[at + i];
-  return [v, len];
-}
 
 /** The long-header packets of a datagram (v1), in order; stops at a short header or a malformed packet. */
 export function longPackets(d: Uint8Array): LongPacket[] {

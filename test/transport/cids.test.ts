@@ -4,7 +4,7 @@
 // pushes more CIDs than our limit gets CONNECTION_ID_LIMIT_ERROR (§5.1.1), and the
 // sequence-number rules of §19.15 / §19.16 end in PROTOCOL_VIOLATION.
 import { createHash } from 'node:crypto';
-import { makeSim, runUntil, cert, type SimOptions } from './sim';
+import { makeSim, runUntil, cert, connectedSim as connected, type SimOptions } from './sim';
 import { RogueClient } from './rogue';
 import { Suite } from '../../host/crypto/suites';
 import { Prng } from '../../host/net/prng';
@@ -15,15 +15,6 @@ import { varint } from '../support/varint';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-async function connected(opts: SimOptions = {}) {
-  const sim = makeSim(opts);
-  let serverConn: QuicConnection | null = null;
-  sim.server.accept().then((c) => { serverConn = c; });
-  const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
-  return { ...sim, conn, serverConn: serverConn! as QuicConnection };
-}
 
 /** DCIDs of the client's short-header packets, in order of first use (server CIDs are 8 bytes). */
 function watchClientDcids(sim: ReturnType<typeof makeSim>, cidLen = 8): string[] {

@@ -25,20 +25,12 @@ import { Suite } from '../../host/crypto/suites';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import type { PacketProtector, HeaderProtector } from '../../host/crypto/provider';
 import { longPackets } from './amplification';
+import { readVarint } from '../support/varint';
 
 type Keys = { aead: PacketProtector; hp: HeaderProtector };
 
 /** RFC 9002 §7.2: the initial window for 1200-byte datagrams. */
 const INITIAL_WINDOW = 12_000;
-
-function readVarint(d: Uint8Array, at: number): [number, number] | null {
-  if (at >= d.length) return null;
-  const len = 1 << (d[at] >> 6);
-  if (at + len > d.length) return null;
-  let v = d[at] & 0x3f;
-  for (let i = 1; i < len; i++) v = v * 256 + d[at + i];
-  return [v, len];
-}
 
 /** RFC 9000 Appendix A.3. */
 function decodePn(largest: number, truncated: number, bits: number): number {

@@ -6,35 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../../host/core/node-loader';
 import { coreModule, cert, runUntil } from './sim';
-import { MultiSourceNetwork, junkInitial, openClientInitial, forgeInitial } from './flood';
-import { createClientEndpoint, createServerEndpoint, type EndpointConfig } from '../../host/transport/create';
+import { MultiSourceNetwork, junkInitial, forgeInitial } from './flood';
+import { createClientEndpoint, createServerEndpoint } from '../../host/transport/create';
 import { DgramPair } from '../../host/net/dgram-pair';
 import { VirtualClock } from '../../host/net/virtual-clock';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import type { QuicConnection } from '../../host/transport/connection';
-
-function hostileSim(server: Partial<EndpointConfig> = {}) {
-  const clock = new VirtualClock(1_000_000);
-  const pair = new DgramPair({ clock, seed: 7, aToB: { delayUs: 5000 }, bToA: { delayUs: 5000 } });
-  const net = new MultiSourceNetwork(pair.b);
-  const srv = createServerEndpoint({ coreModule: coreModule(), network: net, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['test'] }, ...server });
-  const cli = createClientEndpoint({ coreModule: coreModule(), network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ['test'] } });
-  return { clock, pair, net, srv, cli };
-}
-
-/** A real client's first Initial: its frames (CRYPTO with a ClientHello) and SCID, to forge Initials from. */
-async function realClientHello(): Promise<{ frames: Uint8Array; scid: Uint8Array }> {
-  const clock = new VirtualClock(1_000_000);
-  const pair = new DgramPair({ clock });
-  let first: Uint8Array | null = null;
-  pair.b.onReceive((d) => { first ??= d.slice(); });
-  const cli = createClientEndpoint({ coreModule: coreModule(), network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ['test'] } });
-  const conn = cli.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  conn.established.catch(() => undefined);
-  await runUntil(clock, () => first !== null, 1_000_000);
-  // The throwaway client is left to the garbage collector: its virtual clock never runs again.
-  return openClientInitial(first!);
-}
+import { sourcesSim as hostileSim, realClientHello } from './retry-helpers';
 
 /** Connects the real client and echoes `size` bytes; returns the bytes that came back. */
 async function echoOnce(s: ReturnType<typeof hostileSim>, size: number, whileWaiting: () => void = () => {}): Promise<{ ok: boolean; echoed: Uint8Array | null }> {

@@ -3,7 +3,7 @@
 // STREAM_LIMIT_ERROR. The misbehaving peer is forged (rogue.ts) because our own client
 // refuses to exceed limits.
 import { createHash } from 'node:crypto';
-import { makeSim, runUntil, cert, type SimOptions } from './sim';
+import { makeSim, runUntil, cert, connectedSim as connected, type SimOptions } from './sim';
 import { RogueClient, streamFrame } from './rogue';
 import { Suite } from '../../host/crypto/suites';
 import { Prng } from '../../host/net/prng';
@@ -12,15 +12,6 @@ import { TransportErrorCode } from '../../host/errors';
 import { transfer } from './transfer';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function connected(opts: SimOptions) {
-  const sim = makeSim(opts);
-  let serverConn: QuicConnection | null = null;
-  sim.server.accept().then((c) => { serverConn = c; });
-  const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
-  return { ...sim, conn, serverConn: serverConn! as QuicConnection };
-}
 
 function rogueSim(serverTransport: SimOptions['serverTransport']) {
   // The rogue needs the client's 1-RTT secret: one cipher suite, and a key log.

@@ -3,7 +3,7 @@
 // the old one no longer reaches it), validates the new path with PATH_CHALLENGE under the
 // 3× amplification limit, and is not moved for good by a spoofed copy of a client packet.
 import { createHash } from 'node:crypto';
-import { makeSim, runUntil, cert, type SimOptions } from './sim';
+import { makeSim, runUntil, cert, connectedSim as connected, type SimOptions } from './sim';
 import { Prng } from '../../host/net/prng';
 import type { QuicConnection } from '../../host/transport/connection';
 import { RogueClient } from './rogue';
@@ -11,15 +11,6 @@ import { Suite } from '../../host/crypto/suites';
 import { MemoryQlog } from '../../host/transport/qlog/sink';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function connected(opts: SimOptions = {}) {
-  const sim = makeSim(opts);
-  let serverConn: QuicConnection | null = null;
-  sim.server.accept().then((c) => { serverConn = c; });
-  const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
-  return { ...sim, conn, serverConn: serverConn! as QuicConnection };
-}
 
 /**
  * An echo of `size` bytes; `during(receivedByServer)` runs as the server reads, so a test

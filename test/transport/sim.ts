@@ -90,6 +90,17 @@ export async function pairOf(opts: SimOptions = {}) {
   return { ...sim, ...pair! };
 }
 
+/**
+ * A connected pair on a fresh simulator that keeps the sim's endpoints under their names
+ * (`client`, `server`) and names the connections `conn` (client) and `serverConn`.
+ */
+export async function connectedSim(opts: SimOptions = {}) {
+  const sim = makeSim(opts);
+  const pair = await connectSim(sim);
+  expect(pair).not.toBeNull();
+  return { ...sim, conn: pair!.client, serverConn: pair!.server };
+}
+
 /** Settles `p` into a box the virtual-time loop can watch. */
 export function watch<T>(p: Promise<T>) {
   const box: { done: boolean; value?: T; error?: any } = { done: false };
