@@ -89,6 +89,12 @@ export class RecvBuffer {
   }
 
   /** True when everything up to the final size has been read. */
+  /** The final size is known and every byte up to it arrived (§3.2 "Data Recvd"), read or not. */
+  allReceived(): bool {
+    return this.finalSize >= 0 && this.readOffset + <u64>this.readable() == <u64>this.finalSize;
+  }
+
+  /** Every byte up to the final size was read. */
   finished(): bool {
     return this.finalSize >= 0 && this.readOffset == <u64>this.finalSize;
   }

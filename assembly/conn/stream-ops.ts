@@ -108,6 +108,7 @@ export function streamRead(c: Connection, id: u64, dst: usize, cap: i32, now: f6
   const r = s.recv!;
   const n = r.read(dst, cap);
   lastReadFin = r.finished();
+  if (lastReadFin) s.finRead = true;
   if (n > 0) {
     c.dataRead += <u64>n;
     returnCredit(c, s, now);
@@ -162,7 +163,10 @@ export function streamReset(c: Connection, id: u64, code: u64): i32 {
 export function streamStopSending(c: Connection, id: u64, code: u64): i32 {
   const s = c.stream(id);
   if (!s || !s.recv) return -STREAM_STATE_ERROR;
-  if (!s.peerReset && !s.recv!.finished()) { s.stopCode = code; s.stopPending = true; c.pending.queueStream(s); }
+  // With every byte in (§3.2 "Data Recvd") there is nothing left to stop.
+  if (!s.peerReset && !s.recv!.allReceived()) { s.stopCode = code; s.stopPending = true; c.pending.queueStream(s); }
+  s.readStopped = true;
+  maybeForget(c, s);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { makeSim, runUntil, cert, connectedSim as connected, type SimOptions } from './sim';
 import { RogueClient } from './rogue';
+import { rogueConnected } from './rogue-sim';
 import { Suite } from '../../host/crypto/suites';
 import { Prng } from '../../host/net/prng';
 import { MemoryQlog } from '../../host/transport/qlog/sink';
@@ -34,19 +35,6 @@ function newConnectionId(seq: number, retirePriorTo: number, cid: Uint8Array, to
   return Uint8Array.from([0x18, ...varint(seq), ...varint(retirePriorTo), cid.length, ...cid, ...token]);
 }
 const retireConnectionId = (seq: number) => Uint8Array.from([0x19, ...varint(seq)]);
-
-/** A client/server pair plus a rogue forging 1-RTT packets as the client (rogue.ts). */
-async function rogueConnected(opts: SimOptions = {}) {
-  let rogue: RogueClient | null = null;
-  const keyLog = (line: string) => rogue?.keyLog(line);
-  const sim = makeSim({ ...opts, client: { tls: { alpn: ['test'], cipherSuites: [Suite.Aes128Gcm], keyLog }, ...opts.client } });
-  rogue = new RogueClient(sim.pair);
-  let serverConn: QuicConnection | null = null;
-  sim.server.accept().then((c) => { serverConn = c; });
-  const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
-  return { ...sim, rogue: rogue!, conn, serverConn: serverConn! as QuicConnection };
-}
 
 async function serverCloseAfter(frames: Uint8Array[], opts: SimOptions = {}): Promise<CloseInfo | null> {
   const { clock, rogue, serverConn, pair } = await rogueConnected(opts);

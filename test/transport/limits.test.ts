@@ -4,6 +4,7 @@
 // refuses to exceed limits.
 import { createHash } from 'node:crypto';
 import { makeSim, runUntil, cert, connectedSim as connected, type SimOptions } from './sim';
+import { rogueConnected } from './rogue-sim';
 import { RogueClient, streamFrame } from './rogue';
 import { Suite } from '../../host/crypto/suites';
 import { Prng } from '../../host/net/prng';
@@ -13,29 +14,8 @@ import { transfer } from './transfer';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function rogueSim(serverTransport: SimOptions['serverTransport']) {
-  // The rogue needs the client's 1-RTT secret: one cipher suite, and a key log.
-  let rogue: RogueClient | null = null;
-  const keyLog = (line: string) => rogue?.keyLog(line);
-  const opts: SimOptions = { serverTransport, client: { tls: { alpn: ['test'], cipherSuites: [Suite.Aes128Gcm], keyLog } } };
-  return { opts, attach: (r: RogueClient) => { rogue = r; } };
-}
-
-/** A connected client/server pair plus a rogue that forges packets as the client. */
-async function rogueConnected(serverTransport: SimOptions['serverTransport']) {
-  const { opts, attach } = rogueSim(serverTransport);
-  const sim = makeSim(opts);
-  const rogue = new RogueClient(sim.pair);
-  attach(rogue);
-  let serverConn: QuicConnection | null = null;
-  sim.server.accept().then((c) => { serverConn = c; });
-  const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
-  expect(await runUntil(sim.clock, () => conn.handshakeInfo !== null && serverConn !== null)).toBe(true);
-  return { ...sim, rogue, conn, serverConn: serverConn! as QuicConnection };
-}
-
 async function serverCloseAfter(serverTransport: SimOptions['serverTransport'], frames: (r: RogueClient) => Uint8Array[]): Promise<{ server: CloseInfo; client: CloseInfo }> {
-  const { clock, rogue, conn, serverConn } = await rogueConnected(serverTransport);
+  const { clock, rogue, conn, serverConn } = await rogueConnected({ serverTransport });
   rogue.inject(...frames(rogue));
   let server: CloseInfo | null = null, client: CloseInfo | null = null;
   serverConn.closed.then((c) => { server = c; });
@@ -103,7 +83,7 @@ describe('flow control', () => {
   });
 
   test('data within the limits is accepted from the same forged path (control)', async () => {
-    const { clock, rogue, serverConn } = await rogueConnected({ initialMaxStreamDataBidiRemote: 1000 });
+    const { clock, rogue, serverConn } = await rogueConnected({ serverTransport: { initialMaxStreamDataBidiRemote: 1000 } });
     rogue.inject(streamFrame(0, 0, new TextEncoder().encode('forged but legal'), true));
     let got: Uint8Array | null = null;
     serverConn.acceptStream().then((s) => s.readAll()).then((d) => { got = d; });

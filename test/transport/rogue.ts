@@ -38,6 +38,33 @@ export class RogueClient {
     if (label === 'CLIENT_TRAFFIC_SECRET_0') this.clientSecret = Uint8Array.from(Buffer.from(secret, 'hex'));
   };
 
+  /**
+   * The frames of one of the real client's 1-RTT packets (a datagram it sent, the
+   * short-header packet alone), or null when it is not one or does not open. The packet
+   * number is found by trying the candidates its truncated encoding allows.
+   */
+  open(d: Uint8Array): Uint8Array | null {
+    if (!this.clientSecret || !this.serverCid || (d[0] & 0x80) !== 0) return null;
+    const m = packetKeyMaterial(QUIC_V1, Suite.Aes128Gcm, this.clientSecret);
+    const pnOffset = 1 + this.serverCid.length;
+    const mask = new Uint8Array(5);
+    nodeCryptoProvider.createHeaderProtector(Suite.Aes128Gcm, m.hp).mask(d, pnOffset + 4, mask, 0);
+    const first = d[0] ^ (mask[0] & 0x1f);
+    const pnLen = (first & 3) + 1;
+    let truncated = 0;
+    for (let i = 0; i < pnLen; i++) truncated = truncated * 256 + (d[pnOffset + i] ^ mask[1 + i]);
+    const headerLen = pnOffset + pnLen;
+    const aead = nodeCryptoProvider.createPacketProtector(Suite.Aes128Gcm, m.key, m.iv);
+    for (let k = 0; k < 64; k++) {
+      const buf = d.slice();
+      buf[0] = first;
+      for (let i = 0; i < pnLen; i++) buf[pnOffset + i] ^= mask[1 + i];
+      const n = aead.open(buf, truncated + k * 2 ** (8 * pnLen), 0, headerLen, d.length - headerLen);
+      if (n >= 0) return buf.slice(headerLen, headerLen + n);
+    }
+    return null;
+  }
+
   /** Sends one protected 1-RTT packet carrying `frames` to the server. */
   inject(...frames: Uint8Array[]): void {
     if (!this.clientSecret || !this.serverCid) throw new Error('the handshake has not produced keys and a server CID yet');

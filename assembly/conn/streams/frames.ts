@@ -34,7 +34,9 @@ export function onStreamFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64
   if (s.peerReset) return 0;
   if (r.insert(off, f.data, len) < 0) return -FLOW_CONTROL_ERROR;
   c.streamBytesReceived += <u64>len;
-  if (r.readable() > 0 || r.finished() || (r.finalSize >= 0 && r.readOffset + <u64>r.readable() == <u64>r.finalSize)) {
+  if (s.readStopped) {
+    maybeForget(c, s); // the host reads no more: the last byte in closes the receive half
+  } else if (r.readable() > 0 || r.allReceived()) {
     pushEvent(EventKind.STREAM_READABLE, <u32>c.handle, s.id, 0, 0);
   }
   return 0;
@@ -129,7 +131,7 @@ export function onResetStreamLost(c: Connection, f: SentFrame): void {
 /** STOP_SENDING lost: owed again while the peer may still send. */
 export function onStopSendingLost(c: Connection, f: SentFrame): void {
   const s = c.stream(f.streamId);
-  if (s && s.recv && !s.peerReset && !s.recv!.finished()) { s.stopPending = true; c.pending.queueStream(s); }
+  if (s && s.recv && !s.peerReset && !s.recv!.allReceived()) { s.stopPending = true; c.pending.queueStream(s); }
 }
 
 /** MAX_STREAM_DATA lost: owed again (with the current limit) until the final size is known. */

@@ -35,6 +35,15 @@ export class Stream {
 
   // Notifications owed to the host.
   notifiedFinished: bool = false;
+  /**
+   * The host read the FIN (§3.2 "Data Read"). Until then the stream stays, even with every
+   * byte received and read: forgetting it earlier (say, when an ACK of our own FIN follows
+   * the peer's FIN in the same datagram) would leave the host a READABLE event for a
+   * stream that no longer exists, and the application would never see the end.
+   */
+  finRead: bool = false;
+  /** The host stopped reading (STOP_SENDING): once every byte is in, nothing is owed to it. */
+  readStopped: bool = false;
   /** The host wants STREAM_WRITABLE once room frees up. */
   writeBlocked: bool = false;
 
@@ -75,7 +84,7 @@ export class Stream {
   /** Both halves are done and the host was told: the stream can be forgotten. */
   isClosed(): bool {
     const sendDone = this.send == null || (this.send!.fin && this.send!.allAcked()) || this.resetAcked;
-    const recvDone = this.recv == null || this.recv!.finished() || this.peerReset;
+    const recvDone = this.recv == null || this.finRead || this.peerReset || (this.readStopped && this.recv!.allReceived());
     return sendDone && recvDone;
   }
 }
