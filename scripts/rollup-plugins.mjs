@@ -2,21 +2,33 @@
 // bundle (rollup.checks.mjs).
 import { readFileSync } from 'node:fs';
 
-const CORE_ID = '\0quicwasm-bundled-core';
+const CORE_ID = '\0quicwasm-packaged-core';
+const isCoreSeam = (id) => id.endsWith('/packaged-core') || id.endsWith('/packaged-core.ts');
 
-/** Replaces host/core/bundled-core.ts with the release wasm (dist/core.wasm) as base64. */
+/**
+ * Replaces host/core/packaged-core.ts with the URL of the core.wasm shipped beside the
+ * bundle (the package builds: the core ships once, not once per bundle). rollup keeps
+ * `import.meta.url` in ES output and turns it into the file's URL in CommonJS output.
+ */
+export function coreBeside() {
+  return {
+    name: 'quicwasm-core-beside',
+    resolveId: (id) => (isCoreSeam(id) ? CORE_ID : null),
+    load: (id) => (id === CORE_ID ? "export const packagedCore = () => new URL('./core.wasm', import.meta.url);" : null),
+  };
+}
+
+/** Replaces host/core/packaged-core.ts with the release wasm (dist/core.wasm) as base64 (the test bundles). */
 export function inlineCore() {
   return {
     name: 'quicwasm-inline-core',
-    resolveId(id) {
-      return id.endsWith('/bundled-core') || id.endsWith('/bundled-core.ts') ? CORE_ID : null;
-    },
+    resolveId: (id) => (isCoreSeam(id) ? CORE_ID : null),
     load(id) {
       if (id !== CORE_ID) return null;
       const b64 = readFileSync('dist/core.wasm').toString('base64');
       return `const B64 = ${JSON.stringify(b64)};
 let bytes = null;
-export const bundledCoreBytes = () => {
+export const packagedCore = () => {
   if (!bytes) { const s = atob(B64); bytes = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i); }
   return bytes;
 };`;
