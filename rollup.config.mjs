@@ -48,7 +48,7 @@ export default [
     input: 'host/browser.ts',
     // Anything from node: here is a bug; rollup fails the build on an unresolved import.
     output: { file: 'dist/browser.mjs', format: 'es', sourcemap: true },
-    plugins: [coreBeside(), nodeResolve({ browser: true, preferBuiltins: false }), ts(), minify({ mangle: false })],
+    plugins: [coreBeside(), nodeResolve({ browser: true, preferBuiltins: false }), ts(), minify()],
   },
   {
     input: 'host/index.ts',

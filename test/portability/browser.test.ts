@@ -97,6 +97,22 @@ describe('browser harness (headless Chromium)', () => {
     expect(r).toEqual({ same: true, memory: true, hasListen: false, wasm: ['/core.wasm', '/core.wasm?again'] });
   }, 60_000);
 
+  test('the README browser example runs on dist/browser.mjs (minified, core.wasm fetched), with "quicwasm" mapped by an import map', async () => {
+    const fresh = await browser.newPage();
+    try {
+      const errors: string[] = [];
+      fresh.on('pageerror', (e) => errors.push(String(e)));
+      await fresh.route('**/memory-realtime.mjs', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: readFileSync(join(ROOT, 'test/runtimes/memory-realtime.mjs')) }));
+      const logged = new Promise<string>((res) => fresh.on('console', (m) => { if (m.text().startsWith('{')) res(m.text()); }));
+      await fresh.goto(`${url}blank.html`);
+      await fresh.setContent('<!doctype html><script type="importmap">{"imports":{"quicwasm":"/browser.mjs"}}</script><script type="module" src="/memory-realtime.mjs"></script>');
+      expect(JSON.parse(await logged)).toEqual({ alpn: 'demo', echoed: 100_000, same: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
+
   test('a server with the wrong MIME type for core.wasm still works (bytes instead of streaming); a missing one is ERR_QUIC_CORE_MISSING; setCoreSource() takes bytes', async () => {
     const fresh = await browser.newPage();
     try {

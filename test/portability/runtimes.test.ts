@@ -81,6 +81,17 @@ describe('the package', () => {
     expect(readFileSync(join(ROOT, 'dist/browser.mjs'), 'utf8')).toContain('new URL("./core.wasm",import.meta.url)');
   });
 
+  test('every bundle is minified alike: local names mangled (class names kept), a source map beside it', () => {
+    for (const f of ['index.mjs', 'index.cjs', 'browser.mjs']) {
+      const code = readFileSync(join(ROOT, 'dist', f), 'utf8');
+      // source.ts's module-level `defaultSource` and `fileReader` are local names: mangled away.
+      expect([f, /\bdefaultSource\b|\bfileReader\b/.test(code)]).toEqual([f, false]);
+      expect([f, /\bclass QuicConnection\b/.test(code)]).toEqual([f, true]);
+      const map = JSON.parse(readFileSync(join(ROOT, 'dist', `${f}.map`), 'utf8'));
+      expect([f, map.names.length > 1000]).toEqual([f, true]);
+    }
+  });
+
   test.each(['node', 'deno', 'bun'])('%s: a bundle without core.wasm beside it says so (ERR_QUIC_CORE_MISSING), and setCoreSource(bytes) makes it work', async (runtime) => {
     mkdirSync(join(scratch, `lone-${runtime}`), { recursive: true });
     copyFileSync(join(scratch, 'node_modules/quicwasm/dist/index.mjs'), join(scratch, `lone-${runtime}/index.mjs`));
