@@ -121,7 +121,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     for await (const conn of server) serve(conn, ++n).catch(() => undefined); // a failed handshake: its close is logged
   })();
   const { address, port: bound } = server.address;
-  log(`serving ${root} on ${address.includes(':') ? `[${address}]` : address}:${bound} (UDP), ALPN ${alpn.join(', ')}, QUIC ${(versions ?? [1, 2]).map((v) => `v${v}`).join(', ')}${o['0rtt'] ? ', 0-RTT accepted' : ''}`);
+  log(`serving ${root} on ${address.includes(':') ? `[${address}]` : address}:${bound} (UDP), ALPN ${alpn.join(', ')}, QUIC ${(versions ?? [1, 2]).map((v) => `v${v}`).join(', ')}${o['0rtt'] ? ', 0-RTT on' : ''}`);
   if (o.quiet) io.stdout.write(`port ${bound}\n`);
   return async () => {
     await Promise.all([...h3Conns].map((c) => c.shutdown(2000).catch(() => undefined)));
