@@ -1,14 +1,16 @@
 // Builds dist/ (npm run build; prepack runs it), minified (swc) with source maps:
 //   index.mjs / index.cjs  the Node entry (Deno and Bun load it too), @noble/* and node:* external
-//   browser.mjs            the browser entry, self-contained: @noble/* bundled, no node:* import
+//   browser.mjs            the browser entry: @noble/* bundled, no import at all
 //   index.d.ts, browser.d.ts  type declarations
-// The release core is inlined (base64) in every build by inlineCore(), replacing
-// host/core/bundled-core.ts, so no runtime has to locate a .wasm file.
+//   core.wasm              the release core (asc), which every bundle loads from beside itself
+// The release core ships once, as dist/core.wasm: coreBeside() replaces
+// host/core/packaged-core.ts in every build with `new URL('./core.wasm', import.meta.url)`,
+// which the Node entry reads from disk and the browser entry fetches.
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { dts } from 'rollup-plugin-dts';
 import { fileURLToPath } from 'node:url';
-import { inlineCore, minify } from './scripts/rollup-plugins.mjs';
+import { coreBeside, minify } from './scripts/rollup-plugins.mjs';
 import { portableDts } from './scripts/dts-portable.mjs';
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', noEmit: false, declaration: false, include: ['host/**/*.ts'], compilerOptions: { types: ['node'] } });
@@ -31,7 +33,7 @@ export default [
       { file: 'dist/index.mjs', format: 'es', sourcemap: true },
       { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
     ],
-    plugins: [inlineCore(), ts(), minify()],
+    plugins: [coreBeside(), ts(), minify()],
   },
   {
     // The `quicwasm` command (package.json "bin"); the shebang comes from the banner. It
@@ -46,7 +48,7 @@ export default [
     input: 'host/browser.ts',
     // Anything from node: here is a bug; rollup fails the build on an unresolved import.
     output: { file: 'dist/browser.mjs', format: 'es', sourcemap: true },
-    plugins: [inlineCore(), nodeResolve({ browser: true, preferBuiltins: false }), ts(), minify({ mangle: false })],
+    plugins: [coreBeside(), nodeResolve({ browser: true, preferBuiltins: false }), ts(), minify()],
   },
   {
     input: 'host/index.ts',

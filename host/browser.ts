@@ -1,14 +1,16 @@
-// The browser entry: the portable surface, with the core inlined in the bundle as the
-// default source, so `await compileCore()` needs no URL. No Node built-in is reachable
-// from here (test/portability/imports.test.ts walks the graph).
+// The browser entry: the portable surface, with the package's core.wasm (shipped beside
+// this bundle) as the default source, so `await compileCore()` fetches it with no URL
+// given; setCoreSource() replaces it where that file cannot be served. No Node built-in
+// is reachable from here (test/portability/imports.test.ts walks the graph).
 
-import { bundledCoreBytes } from './core/bundled-core';
+import { packagedCore } from './core/packaged-core';
 import { setDefaultCoreSource } from './core/source';
-import { QuicArgumentError } from './errors';
+import { QuicError } from './errors';
 
 export * from './portable';
 
 setDefaultCoreSource(() => {
-  if (!bundledCoreBytes) throw new QuicArgumentError('this build has no inlined core: pass compileCore() a URL or the wasm bytes');
-  return bundledCoreBytes();
+  const p = packagedCore?.();
+  if (!p) throw new QuicError('ERR_QUIC_CORE_MISSING', 'running from source, this entry knows no core.wasm: pass compileCore() a URL or the wasm bytes, or call setCoreSource()');
+  return p;
 });

@@ -2,13 +2,10 @@
 // connect() put a core, a UdpNetwork, the node:crypto provider and a real clock
 // together. This is the thin first API (issue 4); the full public API grows from it.
 
-import { readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { bundledCoreBytes } from './core/bundled-core';
 import { setCoreFileReader, setDefaultCoreSource } from './core/source';
-import { coreWasmPath } from './core/node-loader';
+import { readCoreFile, releaseCoreBytes, releaseCoreModule } from './core/node-loader';
 import { UdpNetwork, isLoopbackAddress, loopbackDatagramLimit } from './net/udp';
 import { DenoUdpNetwork, denoDatagramsAvailable } from './net/deno-udp';
 import type { UdpAddress, UdpNetworkLike } from './net/udp-common';
@@ -31,22 +28,19 @@ import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
 
-let compiled: WebAssembly.Module | null = null;
-
-/** The release core: inlined in the package builds, read from the build output when run from source. */
-function releaseCoreBytes(): Uint8Array {
-  return bundledCoreBytes ? bundledCoreBytes() : readFileSync(coreWasmPath('release'));
-}
-
+// The release core: the package's dist/core.wasm beside the bundle (the build output when
+// run from source), read from disk.
 setDefaultCoreSource(releaseCoreBytes);
 // Key shares and signatures through OpenSSL (portable fallback per missing algorithm).
 setHandshakeCrypto(nodeHandshakeCrypto);
-setCoreFileReader((path) => readFileSync(path.startsWith('file:') ? fileURLToPath(path) : path));
+setCoreFileReader(readCoreFile);
 
-/** The release core, compiled once per process (synchronously: Node allows it; browsers use compileCore()). */
+/**
+ * The release core, compiled once per process (synchronously: Node allows it; browsers
+ * use compileCore()): what setCoreSource() chose, else the package's dist/core.wasm.
+ */
 export function loadCoreModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(releaseCoreBytes() as Uint8Array<ArrayBuffer>);
-  return compiled;
+  return releaseCoreModule();
 }
 
 interface CommonOptions {

@@ -1,13 +1,14 @@
 // The platform-neutral surface of quicwasm: everything that runs in Node, Deno, Bun and
 // browsers alike (no Node built-ins below this file; test/portability checks). The Node
 // entry (index.ts) adds UDP, node:crypto, the platform roots and qlog files; the browser
-// entry (browser.ts) adds the inlined core as the default source.
+// entry (browser.ts) fetches the core.wasm beside it by default.
 
 // Errors: one family with stable codes (ARCHITECTURE.md §8).
 export * from './errors';
 
-// Loading the core: a URL, bytes or a compiled module; default per entry point.
-export { compileCore } from './core/source';
+// Loading the core: a URL, bytes or a compiled module; default per entry point (the
+// package's dist/core.wasm); setCoreSource() for bundles that cannot ship that file.
+export { compileCore, setCoreSource } from './core/source';
 export type { CoreSource } from './core/source';
 
 // Connections and streams.

@@ -6,9 +6,9 @@ import type { CipherSuiteName } from '../api/options';
 import type { GroupName } from '../tls/constants';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { H3Client, HqClient, decodeSessionTicket, encodeSessionTicket, parsePemCertificates } from '../index';
+import { H3Client, HqClient, QUIC_V2, decodeSessionTicket, encodeSessionTicket, parsePemCertificates } from '../index';
 import type { H3ClientOptions, QuicConnection, SessionTicket } from '../index';
-import { CliError, EXIT, unsupported } from './errors';
+import { CliError, EXIT, parseQuicVersion } from './errors';
 import { createProgress, formatBytes } from './progress';
 
 export const CLIENT_HELP = `Usage: quicwasm client URL... [options]
@@ -23,11 +23,18 @@ Options:
   -k, --insecure         do not verify the server's certificate (anyone can impersonate it)
       --address ADDR     connect to ADDR instead of resolving the URL's host
       --resume FILE      load a session ticket from FILE if present; save the new one there
+                         (the ticket holds the server's address token too); --session FILE
+                         is the same
+      --0rtt             with --resume: send the requests as 0-RTT with the first flight
+                         (the server must allow it: quicwasm server --0rtt); a first run
+                         without a saved ticket connects as usual and saves one
       --key-update       start a 1-RTT key update right after the handshake
       --cipher LIST      TLS cipher suites to offer, comma-separated (TLS_AES_128_GCM_SHA256,
                          TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)
       --group LIST       key-exchange groups to offer: x25519, secp256r1
-      --quic-version V   1 (default) or 2 (RFC 9369)
+      --quic-version V   v1 or v2 (RFC 9369) for the first flight (default: the saved
+                         session's, else v1; v1 and v2 are both offered, so a server that
+                         prefers or only speaks the other one moves the connection there)
       --cc ALGO          congestion control: newreno or cubic (default)
       --qlog-dir DIR     write a qlog trace of the connection into DIR
       --keylog FILE      append TLS secrets to FILE (SSLKEYLOGFILE format)
@@ -36,7 +43,6 @@ Options:
   -q, --quiet            no progress output
   -h, --help             this help
 
-Not supported yet (refused with exit code 3): --0rtt.
 Exit codes: 0 all files downloaded, 1 a failure (network, certificate, HTTP status), 2 bad arguments.`;
 
 interface Outcome { url: string; status: number | 'reset'; bytes: number; file: string | null; ok: boolean; detail: string }
@@ -46,7 +52,7 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     args: argv, allowPositionals: true, strict: true,
     options: {
       output: { type: 'string', short: 'o' }, alpn: { type: 'string', default: 'h3' }, ca: { type: 'string' },
-      insecure: { type: 'boolean', short: 'k' }, address: { type: 'string' }, resume: { type: 'string' },
+      insecure: { type: 'boolean', short: 'k' }, address: { type: 'string' }, resume: { type: 'string' }, session: { type: 'string' },
       'key-update': { type: 'boolean' }, cc: { type: 'string' }, 'qlog-dir': { type: 'string' }, keylog: { type: 'string' },
       timeout: { type: 'string', default: '30' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -54,9 +60,10 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     },
   });
   if (o.help) { io.stdout.write(CLIENT_HELP + '\n'); return EXIT.OK; }
-  if (o['0rtt']) throw unsupported('--0rtt', 'the transport does not send 0-RTT packets yet');
-  const qv = o['quic-version'];
-  if (qv !== undefined && qv !== '1' && qv !== '2') throw new CliError(`--quic-version must be 1 or 2, not ${qv}`, EXIT.USAGE);
+  if (o.resume && o.session && o.resume !== o.session) throw new CliError('--resume and --session name the same file: give one', EXIT.USAGE);
+  const sessionFile = o.resume ?? o.session;
+  if (o['0rtt'] && !sessionFile) throw new CliError('--0rtt needs --resume FILE: the session ticket to resume (a first run saves it there)', EXIT.USAGE);
+  const quicVersion = o['quic-version'] === undefined ? undefined : parseQuicVersion(o['quic-version']);
   if (positionals.length === 0) throw new CliError('no URL given (try quicwasm client --help)', EXIT.USAGE);
   if (o.alpn !== 'h3' && o.alpn !== 'hq-interop') throw new CliError(`--alpn must be h3 or hq-interop, not ${o.alpn}`, EXIT.USAGE);
   if (o.ca && o.insecure) throw new CliError('--ca and --insecure exclude each other', EXIT.USAGE);
@@ -80,15 +87,17 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
     transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined,
-    cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined, quicVersion: qv === '2' ? 2 : 1,
+    cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined, quicVersion,
   };
-  if (o.resume && existsSync(o.resume)) {
+  if (sessionFile && existsSync(sessionFile)) {
     try {
-      options.session = decodeSessionTicket(new Uint8Array(Buffer.from(readFileSync(o.resume, 'utf8').trim(), 'base64')));
+      options.session = decodeSessionTicket(new Uint8Array(Buffer.from(readFileSync(sessionFile, 'utf8').trim(), 'base64')));
     } catch {
-      io.stderr.write(`quicwasm: ignoring unreadable session file ${o.resume}\n`);
+      io.stderr.write(`quicwasm: ignoring unreadable session file ${sessionFile}\n`);
     }
   }
+  // 0-RTT: connect() resolves at once and the requests leave with the first flight.
+  if (o['0rtt'] && options.session) options.earlyData = true;
 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -98,7 +107,9 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   const run = async () => {
     const client = o.alpn === 'h3' ? await H3Client.connect(urls[0], options) : await HqClient.connect(urls[0], options);
     const quic: QuicConnection = client.quic;
-    const handshakeMs = performance.now() - started;
+    // With 0-RTT, connect() resolves before the handshake completes: time it separately.
+    const handshakeDone = quic.established.then(() => performance.now() - started);
+    handshakeDone.catch(() => undefined);
     let ticket: SessionTicket | null = null;
     quic.onSessionTicket = (t) => { ticket ??= t; };
     if (o['key-update']) quic.updateKeys();
@@ -107,15 +118,18 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     const outcomes = await Promise.all(urls.map((u) => download(client, u, o.output ?? null, io.stdout, progress)));
     progress.finish();
     const transferMs = performance.now() - transferStart;
+    const handshakeMs = await handshakeDone;
     const stats = quic.stats();
     const info = quic.handshakeInfo!;
-    if (o.resume) {
+    const zeroRtt = quic.earlyData;
+    const version = quic.version === QUIC_V2 ? 'QUIC v2' : 'QUIC v1';
+    if (sessionFile) {
       // A ticket usually arrives right after the handshake; give a late one a moment.
       for (let i = 0; i < 20 && !ticket; i++) await new Promise((r) => setTimeout(r, 25));
-      if (ticket) writeFileSync(o.resume, Buffer.from(encodeSessionTicket(ticket)).toString('base64') + '\n', { mode: 0o600 });
+      if (ticket) writeFileSync(sessionFile, Buffer.from(encodeSessionTicket(ticket)).toString('base64') + '\n', { mode: 0o600 });
     }
     await client.close();
-    return { outcomes, handshakeMs, transferMs, stats, info };
+    return { outcomes, handshakeMs, transferMs, stats, info, zeroRtt, version };
   };
   let result: Awaited<ReturnType<typeof run>>;
   try {
@@ -123,19 +137,21 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   } finally {
     clearTimeout(timer);
   }
-  const { outcomes, handshakeMs, transferMs, stats, info } = result;
+  const { outcomes, handshakeMs, transferMs, stats, info, zeroRtt, version } = result;
   const bytes = outcomes.reduce((n, x) => n + x.bytes, 0);
   const summary = {
     ok: outcomes.every((x) => x.ok), files: outcomes, bytes, durationMs: Math.round(performance.now() - started),
     transferMs: Math.round(transferMs), handshakeMs: Math.round(handshakeMs), rttMs: +(stats.smoothedRttUs / 1000).toFixed(2),
-    resumed: info.resumed, zeroRttAccepted: info.earlyDataAccepted, version: `QUIC v${qv ?? 1}`, cipher: info.cipherSuite, alpn: info.alpn,
+    resumed: info.resumed, zeroRtt: zeroRtt === 'none' ? 'not offered' : zeroRtt, zeroRttAccepted: zeroRtt === 'accepted', version, cipher: info.cipherSuite, alpn: info.alpn,
     packetsLost: stats.packetsLost, keyUpdates: stats.keyUpdates,
   };
   if (o.json) io.stdout.write(JSON.stringify(summary) + '\n');
   else if (!o.quiet) {
     const mbps = transferMs > 0 ? ((bytes * 8) / transferMs / 1000).toFixed(1) : '-';
     io.stderr.write(`${outcomes.filter((x) => x.ok).length}/${outcomes.length} files, ${formatBytes(bytes)} in ${summary.transferMs} ms (${mbps} Mbit/s); `
-      + `handshake ${summary.handshakeMs} ms, RTT ${summary.rttMs} ms, ${info.alpn}, ${info.cipherSuite}, QUIC v${qv ?? 1}${info.resumed ? ', resumed' : ''}\n`);
+      + `handshake ${summary.handshakeMs} ms, RTT ${summary.rttMs} ms, ${info.alpn}, ${info.cipherSuite}, ${version}${info.resumed ? ', resumed' : ''}`
+      + `${zeroRtt === 'accepted' ? ', 0-RTT accepted' : zeroRtt === 'rejected' ? ', 0-RTT rejected (the requests went again in 1-RTT)' : ''}`
+      + `${o['0rtt'] && zeroRtt === 'none' ? (options.session ? ', no 0-RTT (the saved ticket allows no early data)' : ', no 0-RTT yet (no saved ticket)') : ''}\n`);
   }
   if (!summary.ok) {
     const bad = outcomes.filter((x) => !x.ok);

@@ -5,8 +5,8 @@
 import { QuicError } from '../index';
 
 
-/** Exit codes: 1 runtime failure, 2 bad usage, 3 not supported yet. */
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, UNSUPPORTED: 3 } as const;
+/** Exit codes: 1 runtime failure, 2 bad usage. */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode: number = EXIT.FAILURE) {
@@ -15,9 +15,11 @@ export class CliError extends Error {
   }
 }
 
-/** A flag the transport cannot honour yet: refused loudly, never silently ignored. */
-export function unsupported(flag: string, why: string): CliError {
-  return new CliError(`${flag} is not supported yet (${why})`, EXIT.UNSUPPORTED);
+/** A --quic-version value: v1, v2 (or 1, 2), as the short number listen()/connect() take. */
+export function parseQuicVersion(v: string): 1 | 2 {
+  const m = /^v?([12])$/i.exec(v.trim());
+  if (!m) throw new CliError(`--quic-version takes v1 or v2, not ${v}`, EXIT.USAGE);
+  return Number(m[1]) as 1 | 2;
 }
 
 /** TLS alerts that mean "the certificate was not accepted" (RFC 9846 §6.2), as CRYPTO_ERROR 0x100 + alert. */

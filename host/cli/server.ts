@@ -7,8 +7,8 @@ import type { GroupName } from '../tls/constants';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { H3ServerConnection, HQ_ALPN, fileHandler, generateSelfSigned, listenWith, parsePemCertificates, parsePemPrivateKey, serveHqConnection } from '../index';
-import type { CertifiedKey } from '../index';
-import { CliError, EXIT, unsupported } from './errors';
+import { QUIC_V2, type CertifiedKey, type QuicConnection } from '../index';
+import { CliError, EXIT, parseQuicVersion } from './errors';
 
 export const SERVER_HELP = `Usage: quicwasm server --root DIR [options]
 
@@ -32,10 +32,15 @@ Options:
       --keylog FILE      append TLS secrets to FILE (SSLKEYLOGFILE format)
       --retry            answer every new client with Retry first (address validation,
                          RFC 9000 §8.1.2; default: only under load)
+      --quic-version LIST  QUIC versions to accept, most preferred first: v1, v2, v1,v2
+                         or v2,v1 (default v1,v2 keeping each client's choice); a client
+                         starting in another version is moved (RFC 9368) or gets
+                         Version Negotiation
+      --0rtt             accept 0-RTT requests from resuming clients; early data can be
+                         replayed by an attacker, harmless for this server's GETs of files
   -q, --quiet            log nothing but errors
   -h, --help             this help
 
-Not supported yet (refused with exit code 3): --quic-version.
 Runs until interrupted (Ctrl-C), then sends GOAWAY and closes connections gracefully.`;
 
 function loadCertificate(certFile: string, keyFile: string): CertifiedKey {
@@ -58,11 +63,12 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
       root: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', short: 'p', default: '4433' },
       cert: { type: 'string' }, key: { type: 'string' }, alpn: { type: 'string', default: `h3,${HQ_ALPN}` }, cc: { type: 'string' },
       'qlog-dir': { type: 'string' }, keylog: { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' },
-      retry: { type: 'boolean' }, 'quic-version': { type: 'string' }, cipher: { type: 'string' }, group: { type: 'string' },
+      retry: { type: 'boolean' }, 'quic-version': { type: 'string' }, cipher: { type: 'string' }, group: { type: 'string' }, '0rtt': { type: 'boolean' },
     },
   });
   if (o.help) { io.stdout.write(SERVER_HELP + '\n'); return EXIT.OK; }
-  if (o['quic-version'] !== undefined) throw unsupported('--quic-version', 'the server answers the version the client picks (v1 or v2); it cannot be restricted yet');
+  const versions = o['quic-version']?.split(',').map(parseQuicVersion);
+  if (versions && new Set(versions).size !== versions.length) throw new CliError(`--quic-version lists a version twice: ${o['quic-version']}`, EXIT.USAGE);
   if (positionals.length) throw new CliError(`unexpected argument ${positionals[0]} (try quicwasm server --help)`, EXIT.USAGE);
   if (!o.root) throw new CliError('--root DIR is required (try quicwasm server --help)', EXIT.USAGE);
   if (!existsSync(o.root) || !statSync(o.root).isDirectory()) throw new CliError(`--root ${o.root} is not a directory`, EXIT.USAGE);
@@ -91,26 +97,31 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     address: o.host, port, alpn, certificate, qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
     transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined, retry: o.retry ? 'always' : undefined,
+    versions, earlyData: o['0rtt'] || undefined,
   });
   const h3Conns = new Set<H3ServerConnection>();
+  /** Serves one connection by its ALPN. One whose 0-RTT was accepted arrives before its handshake completes. */
+  const serve = async (conn: QuicConnection, id: number) => {
+    const early = conn.earlyData === 'accepted';
+    // Early, the ALPN is the ticket's: with one ALPN offered it is that one; else wait for the handshake.
+    const proto = conn.handshakeInfo?.alpn ?? (alpn.length === 1 ? alpn[0] : (await conn.established).alpn);
+    if (proto === HQ_ALPN) {
+      void serveHqConnection(conn, root);
+    } else {
+      const c = new H3ServerConnection(conn, handler);
+      h3Conns.add(c);
+      conn.closed.then(() => h3Conns.delete(c));
+    }
+    conn.closed.then((ci) => log(`connection #${id} closed: ${ci.reason || `code 0x${ci.code.toString(16)}`}`));
+    const info = conn.handshakeInfo ?? await conn.established;
+    log(`connection #${id}: ${info.alpn}, ${info.cipherSuite}, QUIC v${conn.version === QUIC_V2 ? 2 : 1}${info.resumed ? ', resumed' : ''}${early ? ', 0-RTT accepted' : ''}`);
+  };
   let n = 0;
   void (async () => {
-    for await (const conn of server) {
-      const id = ++n;
-      const info = conn.handshakeInfo!;
-      log(`connection #${id}: ${info.alpn}, ${info.cipherSuite}${info.resumed ? ', resumed' : ''}`);
-      if (info.alpn === HQ_ALPN) {
-        void serveHqConnection(conn, root);
-      } else {
-        const c = new H3ServerConnection(conn, handler);
-        h3Conns.add(c);
-        conn.closed.then(() => h3Conns.delete(c));
-      }
-      conn.closed.then((ci) => log(`connection #${id} closed: ${ci.reason || `code 0x${ci.code.toString(16)}`}`));
-    }
+    for await (const conn of server) serve(conn, ++n).catch(() => undefined); // a failed handshake: its close is logged
   })();
   const { address, port: bound } = server.address;
-  log(`serving ${root} on ${address.includes(':') ? `[${address}]` : address}:${bound} (UDP), ALPN ${alpn.join(', ')}`);
+  log(`serving ${root} on ${address.includes(':') ? `[${address}]` : address}:${bound} (UDP), ALPN ${alpn.join(', ')}, QUIC ${(versions ?? [1, 2]).map((v) => `v${v}`).join(', ')}${o['0rtt'] ? ', 0-RTT on' : ''}`);
   if (o.quiet) io.stdout.write(`port ${bound}\n`);
   return async () => {
     await Promise.all([...h3Conns].map((c) => c.shutdown(2000).catch(() => undefined)));

@@ -1,20 +1,13 @@
-// listen() and connect() with the TLS and version choices node.ts does not expose yet
-// (cipher suites, key-exchange groups, QUIC version) — an adapter until node.ts takes
-// them (the endpoint config already does: TlsConfig.cipherSuites/groups, connectTo's
-// version). Without those options both simply call node.ts.
+// listen() and connect() with the choices the HTTP/3 client and the CLI name their own
+// way: cipher suites and key-exchange groups checked here with short messages, and the
+// client's QUIC version as `quicVersion`. Everything else (0-RTT, versions, ...) passes
+// through to node.ts unchanged.
 
-import { connect, listen, loadCoreModule, QuicServer, type ConnectOptions, type ListenOptions } from '../node';
-import { UdpNetwork } from '../net/udp';
-import { nodeCryptoProvider } from '../crypto/node-provider';
-import { createClientEndpoint, createServerEndpoint, type Endpoint } from '../transport/create';
-import { QUIC_V1, QUIC_V2 } from '../transport/endpoint';
-import { systemTrustAnchors } from '../tls/pki/node-roots';
-import { qlogOptions } from '../node-qlog';
-import { Suite } from '../crypto/suites';
+import { connect, listen, QuicServer, type ConnectOptions, type ListenOptions } from '../node';
 import type { GroupName } from '../tls/constants';
 import type { QuicConnection } from '../transport/connection';
 import { QuicArgumentError } from '../errors';
-import { parsePort, type CipherSuiteName } from '../api/options';
+import type { CipherSuiteName } from '../api/options';
 
 /** TLS and version choices for connectWith()/listenWith(): cipher suites, key-exchange groups and (client) the QUIC version. */
 export interface TlsChoices {
@@ -22,75 +15,35 @@ export interface TlsChoices {
   cipherSuites?: CipherSuiteName[];
   /** Key-exchange groups: x25519, secp256r1, secp384r1; checked at run time. */
   groups?: GroupName[];
-  /** Client: QUIC version 1 (default) or 2 (RFC 9369). */
+  /** Client: the version of the first flight, 1 or 2 (RFC 9369); default: the session's, else 1. */
   quicVersion?: 1 | 2;
 }
 
-const SUITE_NAMES: Record<string, Suite> = {
-  TLS_AES_128_GCM_SHA256: Suite.Aes128Gcm, TLS_AES_256_GCM_SHA384: Suite.Aes256Gcm, TLS_CHACHA20_POLY1305_SHA256: Suite.ChaCha20Poly1305,
-};
+const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const GROUPS: GroupName[] = ['x25519', 'secp256r1', 'secp384r1'];
 
-function suites(names?: readonly string[]): Suite[] | undefined {
-  return names?.map((n) => {
-    const s = SUITE_NAMES[n.toUpperCase()];
-    if (s === undefined) throw new QuicArgumentError(`unknown cipher suite ${n} (known: ${Object.keys(SUITE_NAMES).join(', ')})`);
-    return s;
+/** The names in canonical spelling, or a QuicArgumentError naming the unknown one. */
+function checkChoices(opts: TlsChoices): Pick<TlsChoices, 'cipherSuites' | 'groups'> {
+  const cipherSuites = opts.cipherSuites?.map((n) => {
+    const s = SUITES.find((k) => k === String(n).toUpperCase());
+    if (!s) throw new QuicArgumentError(`unknown cipher suite ${n} (known: ${SUITES.join(', ')})`);
+    return s as CipherSuiteName;
   });
-}
-function groups(names?: readonly string[]): GroupName[] | undefined {
-  return names?.map((n) => {
-    if (!GROUPS.includes(n as GroupName)) throw new QuicArgumentError(`unknown group ${n} (known: ${GROUPS.join(', ')})`);
-    return n as GroupName;
+  const groups = opts.groups?.map((n) => {
+    if (!GROUPS.includes(n)) throw new QuicArgumentError(`unknown group ${n} (known: ${GROUPS.join(', ')})`);
+    return n;
   });
+  return { cipherSuites, groups };
 }
 
 /** connect() with TlsChoices. */
 export async function connectWith(opts: ConnectOptions & TlsChoices): Promise<QuicConnection> {
-  const { cipherSuites, groups: groupNames, quicVersion, ...base } = opts;
-  if (!cipherSuites && !groupNames && (quicVersion ?? 1) === 1) return connect(base);
-  const tls = { alpn: base.alpn, keyLog: base.keyLog, cipherSuites: suites(cipherSuites), groups: groups(groupNames) };
-  const v6 = base.address.includes(':');
-  const network = await UdpNetwork.bind({ address: base.localAddress ?? (v6 ? '::' : '0.0.0.0'), bufferSize: base.socketBufferSize });
-  let endpoint: Endpoint | null = null;
-  try {
-    endpoint = createClientEndpoint({
-      coreModule: loadCoreModule(), network, crypto: base.crypto ?? nodeCryptoProvider, tls, transport: base.transport,
-      qlog: qlogOptions(base.qlogDir, base.qlogFormat),
-    });
-    const conn = endpoint.connectTo(network.pathTo({ address: base.address, port: parsePort(base.port, 'port', false) }), {
-      serverName: base.serverName ?? base.address,
-      trustAnchors: base.dangerouslySkipCertificateVerification ? undefined : base.trustAnchors ?? systemTrustAnchors(),
-      dangerouslySkipCertificateVerification: base.dangerouslySkipCertificateVerification,
-      certificate: base.certificate, psk: base.psk, session: base.session,
-      version: quicVersion === 2 ? QUIC_V2 : QUIC_V1,
-    });
-    const ep = endpoint;
-    conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);
-    await conn.established;
-    return conn;
-  } catch (err) {
-    if (endpoint) await endpoint.close().catch(() => undefined);
-    else await network.close();
-    throw err;
-  }
+  const { quicVersion, ...base } = opts;
+  const choices = checkChoices(opts);
+  return connect({ ...base, ...choices, ...(quicVersion === undefined ? {} : { version: quicVersion }) });
 }
 
 /** listen() with cipher suites and groups. */
 export async function listenWith(opts: ListenOptions & Omit<TlsChoices, 'quicVersion'>): Promise<QuicServer> {
-  const { cipherSuites, groups: groupNames, ...base } = opts;
-  if (!cipherSuites && !groupNames) return listen(base);
-  const network = await UdpNetwork.bind({ address: base.address, port: base.port === undefined ? undefined : parsePort(base.port, 'port', true), bufferSize: base.socketBufferSize });
-  try {
-    const endpoint = createServerEndpoint({
-      coreModule: loadCoreModule(), network, crypto: base.crypto ?? nodeCryptoProvider, certificate: base.certificate,
-      clientAuth: base.clientAuth, clientTrustAnchors: base.clientTrustAnchors, psks: base.psks, sessionTickets: base.sessionTickets,
-      tls: { alpn: base.alpn, keyLog: base.keyLog, cipherSuites: suites(cipherSuites), groups: groups(groupNames) },
-      transport: base.transport, qlog: qlogOptions(base.qlogDir, base.qlogFormat), retry: base.retry, addressTokens: base.addressTokens,
-    });
-    return new QuicServer(endpoint, network);
-  } catch (err) {
-    await network.close();
-    throw err;
-  }
+  return listen({ ...opts, ...checkChoices(opts) });
 }

@@ -3,7 +3,7 @@
 // offered, and a screenshot lands in test-output/. The same page origin also runs the
 // runtime-checks bundle, so the RFC vectors pass in the browser too.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildOnce } from './build-once';
@@ -84,15 +84,55 @@ describe('browser harness (headless Chromium)', () => {
     expect(r).toEqual({ ran: 20, failed: [] });
   }, 60_000);
 
-  test('the browser bundle compiles the core inlined and from a URL', async () => {
+  test('the browser bundle fetches the core.wasm beside it (no URL given), and compiles one from a URL', async () => {
     await page.goto(`${url}blank.html`);
     const r = await page.evaluate(`(async () => {
       const q = await import('/browser.mjs');
-      const inlined = await q.compileCore();
-      const fetched = await q.compileCore('/core.wasm');
-      const core = q.instantiateCore(fetched);
-      return { same: WebAssembly.Module.exports(inlined).length === WebAssembly.Module.exports(fetched).length, memory: core.exports.memory.buffer.byteLength > 0, hasListen: 'listen' in q };
+      const beside = await q.compileCore();
+      const fetched = await q.compileCore('/core.wasm?again');
+      const core = q.instantiateCore(beside);
+      const wasm = performance.getEntriesByType('resource').filter((e) => /core\\.wasm/.test(e.name)).map((e) => new URL(e.name).pathname + new URL(e.name).search);
+      return { same: WebAssembly.Module.exports(beside).length === WebAssembly.Module.exports(fetched).length, memory: core.exports.memory.buffer.byteLength > 0, hasListen: 'listen' in q, wasm };
     })()`);
-    expect(r).toEqual({ same: true, memory: true, hasListen: false });
+    expect(r).toEqual({ same: true, memory: true, hasListen: false, wasm: ['/core.wasm', '/core.wasm?again'] });
+  }, 60_000);
+
+  test('the README browser example runs on dist/browser.mjs (minified, core.wasm fetched), with "quicwasm" mapped by an import map', async () => {
+    const fresh = await browser.newPage();
+    try {
+      const errors: string[] = [];
+      fresh.on('pageerror', (e) => errors.push(String(e)));
+      await fresh.route('**/memory-realtime.mjs', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: readFileSync(join(ROOT, 'test/runtimes/memory-realtime.mjs')) }));
+      const logged = new Promise<string>((res) => fresh.on('console', (m) => { if (m.text().startsWith('{')) res(m.text()); }));
+      await fresh.goto(`${url}blank.html`);
+      await fresh.setContent('<!doctype html><script type="importmap">{"imports":{"quicwasm":"/browser.mjs"}}</script><script type="module" src="/memory-realtime.mjs"></script>');
+      expect(JSON.parse(await logged)).toEqual({ alpn: 'demo', echoed: 100_000, same: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
+
+  test('a server with the wrong MIME type for core.wasm still works (bytes instead of streaming); a missing one is ERR_QUIC_CORE_MISSING; setCoreSource() takes bytes', async () => {
+    const fresh = await browser.newPage();
+    try {
+      const wasm = readFileSync(join(ROOT, 'dist/core.wasm'));
+      await fresh.route('**/octet/core.wasm', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: wasm }));
+      await fresh.route('**/missing/core.wasm', (route) => route.fulfill({ status: 404, body: 'no' }));
+      await fresh.goto(`${url}blank.html`);
+      const r = await fresh.evaluate(`(async () => {
+        const q = await import('/browser.mjs');
+        const wrongMime = await q.compileCore('/octet/core.wasm');
+        let missing;
+        try { await q.compileCore('/missing/core.wasm'); } catch (e) { missing = [e.code, /setCoreSource/.test(e.message)]; }
+        const bytes = new Uint8Array(await (await fetch('/octet/core.wasm')).arrayBuffer());
+        q.setCoreSource(bytes);
+        const chosen = await q.compileCore();
+        return { wrongMime: wrongMime instanceof WebAssembly.Module, missing, chosen: chosen instanceof WebAssembly.Module };
+      })()`);
+      expect(r).toEqual({ wrongMime: true, missing: ['ERR_QUIC_CORE_MISSING', true], chosen: true });
+    } finally {
+      await fresh.close();
+    }
   }, 60_000);
 });

@@ -68,7 +68,53 @@ describe('the package', () => {
     expect(code).not.toMatch(/\b(Buffer\.from|process\.(env|argv|versions)|__dirname)\b/);
   });
 
-  test.each(['node', 'deno', 'bun'])('%s imports it by name (exports map) and loads the core inlined, from a file URL, a path and bytes', async (runtime) => {
+  test('the core ships once: dist/core.wasm, which no bundle carries inline', () => {
+    const core = readFileSync(join(ROOT, 'dist/core.wasm'));
+    for (const f of ['index.mjs', 'index.cjs', 'browser.mjs', 'cli.mjs']) {
+      const code = readFileSync(join(ROOT, 'dist', f), 'utf8');
+      // No base64 run anywhere near the core's size (it was inlined as one before).
+      const longest = Math.max(0, ...(code.match(/[A-Za-z0-9+/=]{2000,}/g) ?? []).map((s) => s.length));
+      expect([f, longest]).toEqual([f, 0]);
+      expect([f, code.length < core.length * 2]).toEqual([f, true]);
+    }
+    expect(readFileSync(join(ROOT, 'dist/index.mjs'), 'utf8')).toContain('new URL("./core.wasm",import.meta.url)');
+    expect(readFileSync(join(ROOT, 'dist/browser.mjs'), 'utf8')).toContain('new URL("./core.wasm",import.meta.url)');
+  });
+
+  test('every bundle is minified alike: local names mangled (class names kept), a source map beside it', () => {
+    for (const f of ['index.mjs', 'index.cjs', 'browser.mjs']) {
+      const code = readFileSync(join(ROOT, 'dist', f), 'utf8');
+      // source.ts's module-level `defaultSource` and `fileReader` are local names: mangled away.
+      expect([f, /\bdefaultSource\b|\bfileReader\b/.test(code)]).toEqual([f, false]);
+      expect([f, /\bclass QuicConnection\b/.test(code)]).toEqual([f, true]);
+      const map = JSON.parse(readFileSync(join(ROOT, 'dist', `${f}.map`), 'utf8'));
+      expect([f, map.names.length > 1000]).toEqual([f, true]);
+    }
+  });
+
+  test.each(['node', 'deno', 'bun'])('%s: a bundle without core.wasm beside it says so (ERR_QUIC_CORE_MISSING), and setCoreSource(bytes) makes it work', async (runtime) => {
+    mkdirSync(join(scratch, `lone-${runtime}`), { recursive: true });
+    copyFileSync(join(scratch, 'node_modules/quicwasm/dist/index.mjs'), join(scratch, `lone-${runtime}/index.mjs`));
+    writeFileSync(join(scratch, `lone-${runtime}/check.mjs`), `
+      import * as q from './index.mjs';
+      import { readFileSync } from 'node:fs';
+      const errors = [];
+      try { q.loadCoreModule(); } catch (e) { errors.push(e.code + ' ' + /core.wasm/.test(e.message) + ' ' + /setCoreSource/.test(e.message)); }
+      try { await q.compileCore(); } catch (e) { errors.push(e.code); }
+      q.setCoreSource(new Uint8Array(readFileSync(new URL('../node_modules/quicwasm/dist/core.wasm', import.meta.url))));
+      const certificate = q.generateSelfSigned({ subjectAltNames: ['localhost'] });
+      const server = await q.listen({ alpn: ['x'], certificate });
+      const conn = await q.connect({ address: '127.0.0.1', port: server.address.port, alpn: ['x'], serverName: 'localhost', trustAnchors: certificate.chain });
+      const state = conn.state;
+      await conn.close(0, 'bye');
+      await server.close();
+      console.log(JSON.stringify({ errors, state, compiled: (await q.compileCore()) instanceof WebAssembly.Module }));
+    `);
+    const r = lastJson(await runIn(runtime, [`lone-${runtime}/check.mjs`], scratch));
+    expect(r).toEqual({ errors: ['ERR_QUIC_CORE_MISSING true true', 'ERR_QUIC_CORE_MISSING'], state: 'established', compiled: true });
+  }, 60_000);
+
+  test.each(['node', 'deno', 'bun'])('%s imports it by name (exports map) and loads the core beside the bundle, from a file URL, a path and bytes', async (runtime) => {
     writeFileSync(join(scratch, 'import-check.mjs'), `
       import * as q from 'quicwasm';
       const m = await q.compileCore();
@@ -88,14 +134,17 @@ describe('the package', () => {
   }, 60_000);
 
   test('an ESM consumer can load the core and find its file (loadCoreNode, coreWasmPath)', () => {
-    const code = "import { loadCoreNode, coreWasmPath } from 'quicwasm'; const c = loadCoreNode(); console.log(typeof c.exports.pollTransmit, coreWasmPath().endsWith('node_modules/quicwasm/dist/core.wasm'))";
+    // From another working directory: the path comes from the bundle's own URL, not the cwd.
+    const code = "import { loadCoreNode, coreWasmPath } from 'quicwasm'; const c = loadCoreNode(); console.log(typeof c.exports.pollTransmit, coreWasmPath())";
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: scratch, encoding: 'utf8' });
-    expect(out.trim()).toBe('function true');
+    expect(out.trim()).toBe(`function ${join(scratch, 'node_modules/quicwasm/dist/core.wasm')}`);
+    writeFileSync(join(scratch, 'esm-path.mjs'), "import { coreWasmPath } from 'quicwasm'; console.log(coreWasmPath());");
+    expect(execFileSync(process.execPath, [join(scratch, 'esm-path.mjs')], { cwd: tmpdir(), encoding: 'utf8' }).trim()).toBe(join(scratch, 'node_modules/quicwasm/dist/core.wasm'));
   });
 
-  test('CommonJS require() works too', () => {
-    const out = execFileSync(process.execPath, ['-e', "const q = require('quicwasm'); console.log(typeof q.connect, typeof q.loadCoreModule().constructor)"], { cwd: scratch, encoding: 'utf8' });
-    expect(out.trim()).toBe('function function');
+  test('CommonJS require() works too, and finds the core beside dist/index.cjs', () => {
+    const out = execFileSync(process.execPath, ['-e', "const q = require('quicwasm'); console.log(typeof q.connect, typeof q.loadCoreModule().constructor, typeof q.loadCoreNode().exports.pollTransmit, q.coreWasmPath())"], { cwd: scratch, encoding: 'utf8' });
+    expect(out.trim()).toBe(`function function function ${join(scratch, 'node_modules/quicwasm/dist/core.wasm')}`);
   });
 });
 
