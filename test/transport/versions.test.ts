@@ -6,6 +6,8 @@ import { makeSim, connectSim, runUntil, cert, type SimOptions } from './sim';
 import { QUIC_V1, QUIC_V2 } from '../../host/transport/endpoint';
 import { createTlsClient, SessionTicketIssuer } from '../../host/tls/engine';
 import type { QuicConnection } from '../../host/transport/connection';
+import type { SessionTicket } from '../../host/tls/session-ticket';
+import type { ConnectOptions } from '../../host/transport/create';
 
 const TYPES_V1 = ['Initial', '0-RTT', 'Handshake', 'Retry'];
 const TYPES_V2 = ['Retry', 'Initial', '0-RTT', 'Handshake']; // RFC 9369 §3.2
@@ -383,6 +385,131 @@ describe('session tickets belong to a version (RFC 9369 §5)', () => {
     expect(v1.client.version).toBe(QUIC_V1);
     expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
     const v2 = (await connectSim(sim, { session: ticket!, version: QUIC_V2 }))!;
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+});
+
+/**
+ * The ticket with its remembered version_information claiming `version`: what a client that
+ * mislabels a ticket (or a stale client cache) would offer. Only the client's copy changes;
+ * the server decides from what it sealed inside the ticket.
+ */
+function relabel(ticket: SessionTicket, version: number): SessionTicket {
+  const tp = ticket.peerTransportParameters.slice();
+  let p = 0;
+  const varint = () => { const len = 1 << (tp[p] >> 6); let v = tp[p] & 0x3f; for (let i = 1; i < len; i++) v = v * 256 + tp[p + i]; p += len; return v; };
+  while (p < tp.length) {
+    const id = varint();
+    const len = varint();
+    if (id === 0x11) new DataView(tp.buffer, p, 4).setUint32(0, version);
+    p += len;
+  }
+  return { ...ticket, peerTransportParameters: tp };
+}
+
+async function ticketFrom(sim: ReturnType<typeof makeSim>, version: number): Promise<SessionTicket> {
+  const first = (await connectSim(sim, { version }))!;
+  expect(first.client.version).toBe(version);
+  let ticket: SessionTicket | null | undefined;
+  first.client.sessionTicket.then((t) => { ticket = t; });
+  expect(await runUntil(sim.clock, () => ticket !== undefined && (!sim.server.stats.newTokensSent || first.client.addressToken !== null))).toBe(true);
+  expect(ticket).toBeTruthy();
+  return { ...ticket!, addressToken: first.client.addressToken ?? undefined };
+}
+
+/** One request on a stream opened at once (in 0-RTT when the client may), echoed back. */
+async function earlyEcho(sim: ReturnType<typeof makeSim>, options: ConnectOptions) {
+  let server: QuicConnection | null = null;
+  let serverGot: Uint8Array | null = null;
+  sim.server.accept().then((c) => {
+    server = c;
+    c.acceptStream().then(async (st) => { serverGot = await st.readAll(); await st.end(serverGot); }, () => undefined);
+  }, () => undefined);
+  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], earlyData: true, ...options });
+  const offered = client.earlyData;
+  if (offered !== 'offered') {
+    let up = false;
+    client.established.then(() => { up = true; }, () => undefined);
+    expect(await runUntil(sim.clock, () => up)).toBe(true);
+  }
+  const request = new Uint8Array(3000).map((_, i) => (i * 13) & 0xff);
+  const st = client.openStream();
+  let echoed: Uint8Array | null = null;
+  st.readAll().then((d) => { echoed = d; }, () => undefined);
+  void st.end(request);
+  expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null && server !== null)).toBe(true);
+  expect(sha(serverGot!)).toBe(sha(request));
+  expect(sha(echoed!)).toBe(sha(request));
+  return { client, server: server! as QuicConnection, offered };
+}
+
+describe('tickets and tokens are bound to their QUIC version (RFC 9369 §5)', () => {
+  const early = { sessionTickets: new SessionTicketIssuer(), earlyData: true } as const;
+
+  test('client: a v1 ticket is not offered in a v2 attempt — no 0-RTT, a full handshake that works', async () => {
+    const sim = makeSim({ seed: 61, server: early });
+    const ticket = await ticketFrom(sim, QUIC_V1);
+    const v2 = await earlyEcho(sim, { session: ticket, version: QUIC_V2 });
+    expect(v2.offered).toBe('none');
+    expect(v2.client.version).toBe(QUIC_V2);
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: false, earlyDataAccepted: false });
+    // The same ticket still resumes (with 0-RTT) in its own version.
+    const v1 = await earlyEcho(sim, { session: ticket, version: QUIC_V1 });
+    expect(v1.offered).toBe('offered');
+    expect(v1.client.earlyData).toBe('accepted');
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+
+  test('server: a v1 ticket offered in v2 (mislabelled by the client) is refused — no resumption, 0-RTT rejected, nothing lost', async () => {
+    const sim = makeSim({ seed: 62, server: early });
+    const ticket = relabel(await ticketFrom(sim, QUIC_V1), QUIC_V2);
+    const v2 = await earlyEcho(sim, { session: ticket, version: QUIC_V2 });
+    expect(v2.offered).toBe('offered'); // the client believed it
+    expect(v2.client.version).toBe(QUIC_V2);
+    expect(v2.client.earlyData).toBe('rejected');
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: false, earlyDataAccepted: false });
+    expect(v2.server.handshakeInfo).toMatchObject({ resumed: false });
+  });
+
+  test('server: a v2 ticket offered in v1 is refused the same way', async () => {
+    const sim = makeSim({ seed: 63, server: early });
+    const ticket = relabel(await ticketFrom(sim, QUIC_V2), QUIC_V1);
+    const v1 = await earlyEcho(sim, { session: ticket, version: QUIC_V1 });
+    expect(v1.offered).toBe('offered');
+    expect(v1.client.version).toBe(QUIC_V1);
+    expect(v1.client.earlyData).toBe('rejected');
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
+  });
+
+  test('a ticket from a v1 connection moved to v2 belongs to v2: it resumes v2 with 0-RTT', async () => {
+    const sim = makeSim({ seed: 64, server: { ...early, versions: [QUIC_V2, QUIC_V1] } });
+    const first = (await connectSim(sim, { version: QUIC_V1 }))!;
+    expect(first.client.version).toBe(QUIC_V2);
+    let ticket: SessionTicket | null | undefined;
+    first.client.sessionTicket.then((t) => { ticket = t; });
+    expect(await runUntil(sim.clock, () => ticket !== undefined)).toBe(true);
+    // (connect() starts in the ticket's version by itself: host/api/versions.ts firstFlightVersion.)
+    const again = await earlyEcho(sim, { session: ticket!, version: QUIC_V2 });
+    expect(again.client.version).toBe(QUIC_V2);
+    expect(again.client.earlyData).toBe('accepted');
+    expect(again.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+
+  test('server: a NEW_TOKEN token from a v2 connection presented in v1 does not validate the address (a Retry follows)', async () => {
+    const sim = makeSim({ seed: 65, server: { retry: 'always' } });
+    const ticket = await ticketFrom(sim, QUIC_V2);
+    expect(ticket.addressToken?.length).toBeGreaterThan(0);
+    const before = sim.server.stats;
+    const v1 = (await connectSim(sim, { session: relabel(ticket, QUIC_V1), version: QUIC_V1 }))!;
+    expect(v1.client.version).toBe(QUIC_V1);
+    expect(v1.client.stats().retriesReceived).toBe(1);
+    const after = sim.server.stats;
+    expect(after.tokensRefused - before.tokensRefused).toBe(1);
+    expect(after.tokensAccepted - before.tokensAccepted).toBe(1); // the Retry's own token
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
+    // In its own version the token is accepted: no Retry.
+    const v2 = (await connectSim(sim, { session: ticket, version: QUIC_V2 }))!;
+    expect(v2.client.stats().retriesReceived).toBe(0);
     expect(v2.client.handshakeInfo).toMatchObject({ resumed: true });
   });
 });
