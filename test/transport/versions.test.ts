@@ -8,6 +8,7 @@ import { createTlsClient, SessionTicketIssuer } from '../../host/tls/engine';
 import type { QuicConnection } from '../../host/transport/connection';
 import type { SessionTicket } from '../../host/tls/session-ticket';
 import type { ConnectOptions } from '../../host/transport/create';
+import { transportParameterEntries } from '../../host/transport/transport-params';
 
 const TYPES_V1 = ['Initial', '0-RTT', 'Handshake', 'Retry'];
 const TYPES_V2 = ['Retry', 'Initial', '0-RTT', 'Handshake']; // RFC 9369 §3.2
@@ -396,15 +397,19 @@ describe('session tickets belong to a version (RFC 9369 §5)', () => {
  */
 function relabel(ticket: SessionTicket, version: number): SessionTicket {
   const tp = ticket.peerTransportParameters.slice();
-  let p = 0;
-  const varint = () => { const len = 1 << (tp[p] >> 6); let v = tp[p] & 0x3f; for (let i = 1; i < len; i++) v = v * 256 + tp[p + i]; p += len; return v; };
-  while (p < tp.length) {
-    const id = varint();
-    const len = varint();
-    if (id === 0x11) new DataView(tp.buffer, p, 4).setUint32(0, version);
-    p += len;
-  }
+  const info = transportParameterEntries(tp)!.find((e) => e.id === 0x11)!;
+  new DataView(tp.buffer, info.end - info.value.length, 4).setUint32(0, version);
   return { ...ticket, peerTransportParameters: tp };
+}
+
+/** The server side of an echo: the next connection's first stream is read whole and sent back. */
+function serveEcho(sim: { server: ReturnType<typeof makeSim>['server'] }) {
+  const box: { server: QuicConnection | null; got: Uint8Array | null } = { server: null, got: null };
+  sim.server.accept().then((c) => {
+    box.server = c;
+    c.acceptStream().then(async (st) => { box.got = await st.readAll(); await st.end(box.got); }, () => undefined);
+  }, () => undefined);
+  return box;
 }
 
 async function ticketFrom(sim: ReturnType<typeof makeSim>, version: number): Promise<SessionTicket> {
@@ -419,12 +424,7 @@ async function ticketFrom(sim: ReturnType<typeof makeSim>, version: number): Pro
 
 /** One request on a stream opened at once (in 0-RTT when the client may), echoed back. */
 async function earlyEcho(sim: ReturnType<typeof makeSim>, options: ConnectOptions) {
-  let server: QuicConnection | null = null;
-  let serverGot: Uint8Array | null = null;
-  sim.server.accept().then((c) => {
-    server = c;
-    c.acceptStream().then(async (st) => { serverGot = await st.readAll(); await st.end(serverGot); }, () => undefined);
-  }, () => undefined);
+  const echo = serveEcho(sim);
   const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], earlyData: true, ...options });
   const offered = client.earlyData;
   if (offered !== 'offered') {
@@ -437,10 +437,10 @@ async function earlyEcho(sim: ReturnType<typeof makeSim>, options: ConnectOption
   let echoed: Uint8Array | null = null;
   st.readAll().then((d) => { echoed = d; }, () => undefined);
   void st.end(request);
-  expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null && server !== null)).toBe(true);
-  expect(sha(serverGot!)).toBe(sha(request));
+  expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null && echo.server !== null)).toBe(true);
+  expect(sha(echo.got!)).toBe(sha(request));
   expect(sha(echoed!)).toBe(sha(request));
-  return { client, server: server! as QuicConnection, offered };
+  return { client, server: echo.server!, offered };
 }
 
 describe('tickets and tokens are bound to their QUIC version (RFC 9369 §5)', () => {
@@ -528,12 +528,7 @@ describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
 
     // The same service, now preferring v2.
     const sim = tappedSim({ seed: 42, aToB: { delayUs: 10_000 }, bToA: { delayUs: 10_000 }, server: { sessionTickets: issuer, earlyData: true, versions: [QUIC_V2, QUIC_V1] } });
-    let server: QuicConnection | null = null;
-    let serverGot: Uint8Array | null = null;
-    sim.server.accept().then((c) => {
-      server = c;
-      c.acceptStream().then(async (s) => { serverGot = await s.readAll(); await s.end(serverGot); }, () => undefined);
-    }, () => undefined);
+    const echo = serveEcho(sim);
     // The server's first flights reach the client as their Initial packet only: the client
     // switches to v2 but gets no Handshake keys for a while, and keeps sending 0-RTT.
     const send = sim.pair.b.send.bind(sim.pair.b);
@@ -547,10 +542,10 @@ describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
     s.readAll().then((d) => { echoed = d; }, () => undefined);
     void s.end(request);
     expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null)).toBe(true);
-    expect(sha(serverGot!)).toBe(sha(request));
+    expect(sha(echo.got!)).toBe(sha(request));
     expect(sha(echoed!)).toBe(sha(request));
     expect(client.version).toBe(QUIC_V2);
-    expect(server!.version).toBe(QUIC_V2);
+    expect(echo.server!.version).toBe(QUIC_V2);
     expect(client.earlyData).toBe('accepted');
     expect(client.handshakeInfo).toMatchObject({ resumed: true, earlyDataAccepted: true });
     const early = sim.seen.client.filter((p) => p.endsWith('0-RTT'));
