@@ -157,6 +157,8 @@ export function writeDatagrams(c: Connection, q: usize, end: usize): usize {
   const d = c.datagrams;
   if (d == null) return q;
   const sq = d.send;
+  // Between a rejected 0-RTT and the server's parameters no limit is known: drop nothing.
+  if (!c.peerTpSet && !sendingEarly(c)) return q;
   // The limit may have shrunk since these were queued: what no longer fits is dropped.
   const max = peerFrameLimit(c) == 0 ? -1 : datagramMaxPayload(c);
   while (sq.count > 0) {
