@@ -481,18 +481,19 @@ describe('tickets and tokens are bound to their QUIC version (RFC 9369 §5)', ()
     expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
   });
 
-  test('a ticket from a v1 connection moved to v2 belongs to v2: it resumes v2 with 0-RTT', async () => {
-    const sim = makeSim({ seed: 64, server: { ...early, versions: [QUIC_V2, QUIC_V1] } });
+  test('a ticket and token from a v1 connection moved to v2 belong to v2: they resume v2 with 0-RTT and no Retry', async () => {
+    const sim = makeSim({ seed: 64, server: { ...early, versions: [QUIC_V2, QUIC_V1], retry: 'always' } });
     const first = (await connectSim(sim, { version: QUIC_V1 }))!;
     expect(first.client.version).toBe(QUIC_V2);
     let ticket: SessionTicket | null | undefined;
     first.client.sessionTicket.then((t) => { ticket = t; });
-    expect(await runUntil(sim.clock, () => ticket !== undefined)).toBe(true);
+    expect(await runUntil(sim.clock, () => ticket !== undefined && first.client.addressToken !== null)).toBe(true);
     // (connect() starts in the ticket's version by itself: host/api/versions.ts firstFlightVersion.)
-    const again = await earlyEcho(sim, { session: ticket!, version: QUIC_V2 });
+    const again = await earlyEcho(sim, { session: { ...ticket!, addressToken: first.client.addressToken! }, version: QUIC_V2 });
     expect(again.client.version).toBe(QUIC_V2);
     expect(again.client.earlyData).toBe('accepted');
     expect(again.client.handshakeInfo).toMatchObject({ resumed: true });
+    expect(again.client.stats().retriesReceived).toBe(0); // the token, minted in v2, validated the address
   });
 
   test('server: a NEW_TOKEN token from a v2 connection presented in v1 does not validate the address (a Retry follows)', async () => {
