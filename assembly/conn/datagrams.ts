@@ -9,10 +9,17 @@
 // - The peer's: read from its transport parameters, kept by the connection (peerTp).
 // - Sending: the host queues a datagram (abi/datagrams.ts) into a bounded queue
 //   (datagram-queue.ts: a byte cap, the oldest dropped and counted when full). Frames go
-//   into 1-RTT packets only when ack-eliciting frames are allowed there (congestion
+//   into 1-RTT packets — or, for a client resuming with early data, 0-RTT packets under
+//   the ticket's remembered max_datagram_frame_size (RFC 9221 §3: a server that accepts
+//   0-RTT must not lower it) — only when ack-eliciting frames are allowed there (congestion
 //   window and pacer, transmit.ts), before stream data since datagrams are the
 //   latency-sensitive traffic. They are never retransmitted (§5.2): a lost packet's
-//   DATAGRAM is reported, not queued again, and PTO probes do not repeat it.
+//   DATAGRAM is reported, not queued again, and PTO probes do not repeat it; so are those
+//   of 0-RTT packets the server rejected (early.ts): reported lost, not sent again.
+// - Size: one packet of the path's current size (pmtud.ts: what DPLPMTUD found, within
+//   the peer's max_udp_payload_size). When the limit shrinks (a black hole sends the path
+//   back to 1200 bytes, a new path, the server's new parameters after a rejected 0-RTT),
+//   queued datagrams above it are dropped and reported, never sent over-size.
 // - Tracking: a datagram the host gave an id (non-zero) is reported once: acknowledged,
 //   lost, or dropped from the send queue (EventKind.DATAGRAM, c = DATAGRAM_*). Untracked
 //   ones only count. (§5.2: an acknowledgment says the peer's QUIC got it, not its app.)
@@ -20,7 +27,8 @@
 //   it does not keep up, the oldest are dropped and counted. EventKind.DATAGRAM with
 //   c = DATAGRAM_READABLE is raised when the queue goes from empty to not empty.
 
-import { Connection, SEND_DATAGRAM_SIZE } from "./connection";
+import { Connection } from "./connection";
+import { pathDatagramSize } from "./pmtud";
 import { PacketSpace } from "./space";
 import { Frame } from "./frame";
 import { pkt } from "./packet";
@@ -69,18 +77,39 @@ function payloadWithin(limit: i64): i32 {
   return <i32>p;
 }
 
+/** Client: 0-RTT packets go out now (the test of early.ts earlyCanSend, which imports this room through loss.ts). */
+function sendingEarly(c: Connection): bool {
+  return !c.isServer && c.early.aead != 0 && !c.handshakeComplete;
+}
+
+/**
+ * The peer's max_datagram_frame_size that applies now: from its transport parameters or,
+ * while a client sends 0-RTT, from the remembered ones of the connection that gave the
+ * ticket (RFC 9221 §3). 0: it takes none (or nothing is known yet).
+ */
+function peerFrameLimit(c: Connection): u64 {
+  if (c.peerTpSet) return c.peerTp.get(TpId.MAX_DATAGRAM_FRAME_SIZE);
+  const r = c.early.remembered;
+  return r != null && sendingEarly(c) ? r!.get(TpId.MAX_DATAGRAM_FRAME_SIZE) : 0;
+}
+
+/** Longest long header of a 0-RTT packet: first byte, version, two CIDs with their lengths, Length, packet number. */
+const LONG_HEADER_MAX: i32 = 1 + 4 + 1 + 20 + 1 + 20 + 2 + 4;
+
 /**
  * The largest datagram payload that can be sent now: within the peer's
- * max_datagram_frame_size (§3), one 1-RTT packet of the path's size (with room for an
+ * max_datagram_frame_size (§3), one packet of the path's current size (with room for an
  * ACK), and our send queue. 0 when the peer does not take datagrams (or before its
- * transport parameters arrived); a zero-length datagram can then not be sent either.
+ * transport parameters, or a ticket's remembered ones, are known); a zero-length
+ * datagram can then not be sent either.
  */
 export function datagramMaxPayload(c: Connection): i32 {
-  if (!c.peerTpSet) return 0;
-  const peer = c.peerTp.get(TpId.MAX_DATAGRAM_FRAME_SIZE);
+  const peer = peerFrameLimit(c);
   if (peer == 0) return 0;
-  // Short header: first byte, DCID, packet number (up to 4 bytes); then the AEAD tag.
-  const packetRoom = SEND_DATAGRAM_SIZE - 1 - c.ids.peer.length - 4 - TAG_LEN - ACK_RESERVE;
+  // Short header: first byte, DCID, packet number (up to 4 bytes); a 0-RTT packet's long
+  // header is longer. Then the AEAD tag.
+  const header = c.peerTpSet ? 1 + c.ids.peer.length + 4 : LONG_HEADER_MAX;
+  const packetRoom = pathDatagramSize(c) - header - TAG_LEN - ACK_RESERVE;
   let max = payloadWithin(<i64>packetRoom);
   const byPeer = payloadWithin(peer > <u64>0x7fffffff ? <i64>0x7fffffff : <i64>peer);
   if (byPeer < max) max = byPeer;
@@ -95,17 +124,21 @@ export function datagramMaxPayload(c: Connection): i32 {
  * sending it a violation), so nothing larger than datagramMaxPayload is ever queued.
  */
 export function queueDatagram(c: Connection, data: usize, len: i32, id: u32): i32 {
-  if (!c.peerTpSet || c.peerTp.get(TpId.MAX_DATAGRAM_FRAME_SIZE) == 0 || len < 0 || len > datagramMaxPayload(c)) return -PROTOCOL_VIOLATION;
+  if (peerFrameLimit(c) == 0 || len < 0 || len > datagramMaxPayload(c)) return -PROTOCOL_VIOLATION;
   const d = datagramsOf(c);
   const q = d.send;
-  while (q.isFullFor(len)) {
-    const dropped = q.peekId();
-    q.pop();
-    d.sendDropped++;
-    if (dropped != 0) pushEvent(EventKind.DATAGRAM, <u32>c.handle, <u64>dropped, 0, DATAGRAM_DROPPED);
-  }
+  while (q.isFullFor(len)) dropHead(c, d);
   q.push(data, len, id);
   return 0;
+}
+
+/** Takes the oldest queued datagram out unsent: counted, and reported when tracked. */
+function dropHead(c: Connection, d: Datagrams): void {
+  const q = d.send;
+  const dropped = q.peekId();
+  q.pop();
+  d.sendDropped++;
+  if (dropped != 0) pushEvent(EventKind.DATAGRAM, <u32>c.handle, <u64>dropped, 0, DATAGRAM_DROPPED);
 }
 
 /** True when datagrams wait to be sent. */
@@ -115,16 +148,22 @@ export function datagramsWaiting(c: Connection): bool {
 }
 
 /**
- * Writes queued datagrams into the 1-RTT packet being built (transmit.ts calls this only
- * where ack-eliciting frames are allowed). Stops at the first that does not fit: it
- * waits for the next packet, so the queue keeps its order.
+ * Writes queued datagrams into the 1-RTT or 0-RTT packet being built (transmit.ts calls
+ * this only where ack-eliciting frames are allowed). Drops those above the current limit;
+ * stops at the first that does not fit this packet: it waits for the next packet (a PTO
+ * probe is smaller than the path allows), so the queue keeps its order.
  */
 export function writeDatagrams(c: Connection, q: usize, end: usize): usize {
   const d = c.datagrams;
   if (d == null) return q;
   const sq = d.send;
+  // Between a rejected 0-RTT and the server's parameters no limit is known: drop nothing.
+  if (!c.peerTpSet && !sendingEarly(c)) return q;
+  // The limit may have shrunk since these were queued: what no longer fits is dropped.
+  const max = peerFrameLimit(c) == 0 ? -1 : datagramMaxPayload(c);
   while (sq.count > 0) {
     const len = sq.peekLen();
+    if (len > max) { dropHead(c, d); continue; }
     const size = 1 + varintLen(<u64>len) + len;
     if (<i64>size > <i64>(end - q)) break;
     const n = encodeDatagram(q, end, sq.peekData(), len, true);

@@ -6,7 +6,8 @@
 // packets within the remembered limits until the handshake completes. The host reports
 // the server's answer (connEarlyDataOutcome) before the server's new parameters: on
 // rejection every 0-RTT packet is forgotten (taken out of bytes in flight without a
-// congestion event, RFC 9002 §6.4) and its frames are owed again, and the streams are
+// congestion event, RFC 9002 §6.4) and its frames are owed again (its datagrams are
+// reported lost instead, never resent), and the streams are
 // rewound to offset 0 (the server saw none of it), so the data goes again in 1-RTT under
 // the new limits. Accepted: the new limits must not be smaller (§7.4.1).
 //
@@ -19,6 +20,7 @@ import { Connection } from "./connection";
 import { SPACE_APP, SPACE_HANDSHAKE, MAX_BUFFERED_PACKETS, Level, NO_PACKETS } from "./space";
 import { EARLY_PENDING, EARLY_ACCEPTED, EARLY_REJECTED } from "./early-state";
 import { requeueFrames } from "./loss";
+import { onDatagramsLost } from "./datagrams";
 import { pushEvent, EventKind } from "./events";
 import { TransportParams, TpId } from "../wire/tparams";
 import { PROTOCOL_VIOLATION, INTERNAL_ERROR } from "../wire/errors";
@@ -72,8 +74,9 @@ export function onFirstOneRtt(c: Connection): void {
   if (c.isServer && c.early.aead != 0) discardEarlyKeys(c);
 }
 
-/** The §7.4.1 limits a server accepting 0-RTT must not reduce. */
+/** The §7.4.1 limits a server accepting 0-RTT must not reduce (and RFC 9221 §3's max_datagram_frame_size). */
 const LIMITS: StaticArray<u64> = [
+  TpId.MAX_DATAGRAM_FRAME_SIZE,
   TpId.ACTIVE_CONNECTION_ID_LIMIT, TpId.INITIAL_MAX_DATA, TpId.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL,
   TpId.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE, TpId.INITIAL_MAX_STREAM_DATA_UNI, TpId.INITIAL_MAX_STREAMS_BIDI,
   TpId.INITIAL_MAX_STREAMS_UNI,
@@ -114,6 +117,8 @@ export function onEarlyOutcome(c: Connection, accepted: bool): void {
     if (pk.retired) continue;
     q.retire(i);
     if (pk.inFlight) c.cc.onDiscarded(pk.size);
+    // Datagrams are never sent again (RFC 9221 §5.2): reported lost, as a lost packet's are.
+    onDatagramsLost(c, sp, pk);
     requeueFrames(c, sp, pk);
   }
   q.trim();

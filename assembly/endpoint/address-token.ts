@@ -6,10 +6,12 @@
 // only knows path handles) as the AEAD's associated data, and it expires.
 //
 //   token = counter (8, clear: the AEAD nonce) | sealed payload | tag (16)
-//   payload = kind (1) | issuedAt f64 µs (8) | odcidLen (1) | odcid | rscidLen (1) | rscid
+//   payload = kind (1) | version (4) | issuedAt f64 µs (8) | odcidLen (1) | odcid | rscidLen (1) | rscid
 //
 // kind tells a Retry token from a NEW_TOKEN one (§8.1.3: the server must tell them
-// apart); a Retry token carries the client's original DCID and the SCID of our Retry
+// apart); version is the QUIC version the token belongs to (RFC 9369 §5: a token is
+// specific to the version of the connection that issued it — for NEW_TOKEN the
+// negotiated one — and a server must not accept it in another); a Retry token carries the client's original DCID and the SCID of our Retry
 // (both go back in transport parameters, §7.3). The counter makes every nonce unique
 // under one key. The key lives as long as the core instance: a restarted server refuses
 // older tokens, which only costs a client one Retry.
@@ -27,7 +29,8 @@ export const TOKEN_NEW: u8 = 2;
 
 const ADDR_MAX: i32 = 64;
 const CID_MAX: i32 = 20;
-const PAYLOAD_MAX: i32 = 1 + 8 + 1 + CID_MAX + 1 + CID_MAX;
+const PAYLOAD_MIN: i32 = 1 + 4 + 8 + 1 + 1;
+const PAYLOAD_MAX: i32 = PAYLOAD_MIN + CID_MAX + CID_MAX;
 /** Longest token we mint. */
 export const TOKEN_MAX: i32 = 8 + PAYLOAD_MAX + CHACHA_TAG_LEN;
 
@@ -40,6 +43,7 @@ const work: usize = memory.data(ADDR_MAX + PAYLOAD_MAX + 16, 16);
 
 /** What openToken found in a valid token. */
 export let tokKind: u8 = 0;
+export let tokVersion: u32 = 0;
 export let tokIssuedAt: f64 = 0;
 export let tokOdcid: usize = memory.data(CID_MAX);
 export let tokOdcidLen: i32 = 0;
@@ -59,16 +63,17 @@ function loadAddress(path: i32): i32 {
 }
 
 /**
- * Mints a token of `kind` for the client on `path` at `out` (TOKEN_MAX bytes of room).
- * Returns its length.
+ * Mints a token of `kind` for QUIC `version` for the client on `path` at `out`
+ * (TOKEN_MAX bytes of room). Returns its length.
  */
-export function mintToken(out: usize, kind: u8, path: i32, now: f64, odcid: usize, odcidLen: i32, rscid: usize, rscidLen: i32): i32 {
+export function mintToken(out: usize, kind: u8, version: u32, path: i32, now: f64, odcid: usize, odcidLen: i32, rscid: usize, rscidLen: i32): i32 {
   ensureKey();
   if (odcidLen > CID_MAX || rscidLen > CID_MAX || odcidLen < 0 || rscidLen < 0) return 0;
   const aadLen = loadAddress(path);
   let q = work + <usize>aadLen;
   const payload = q;
   store<u8>(q, kind); q++;
+  store<u32>(q, version); q += 4;
   store<f64>(q, now); q += 8;
   store<u8>(q, <u8>odcidLen); q++;
   memory.copy(q, odcid, <usize>odcidLen); q += <usize>odcidLen;
@@ -83,19 +88,20 @@ export function mintToken(out: usize, kind: u8, path: i32, now: f64, odcid: usiz
 
 /**
  * Opens the token at [p, p+len) received from `path`. True when it was minted by this
- * endpoint for the same address (then tok* hold its contents); expiry is the caller's.
+ * endpoint for the same address (then tok* hold its contents); expiry and version are the caller's.
  */
 export function openToken(p: usize, len: i32, path: i32): bool {
   tokKind = 0;
-  if (!keyed || len < 8 + CHACHA_TAG_LEN + 11 || len > TOKEN_MAX) return false;
+  if (!keyed || len < 8 + CHACHA_TAG_LEN + PAYLOAD_MIN || len > TOKEN_MAX) return false;
   const aadLen = loadAddress(path);
   const cipherLen = len - 8;
   memory.copy(work + <usize>aadLen, p + 8, <usize>cipherLen);
   const n = chachaOpen(key, load<u64>(p), work, aadLen, cipherLen);
-  if (n < 11) return false;
+  if (n < PAYLOAD_MIN) return false;
   let q = work + <usize>aadLen;
   const end = q + <usize>n;
   const kind = load<u8>(q); q++;
+  const version = load<u32>(q); q += 4;
   const issuedAt = load<f64>(q); q += 8;
   const ol = <i32>load<u8>(q); q++;
   if (ol > CID_MAX || q + <usize>ol + 1 > end) return false;
@@ -103,6 +109,6 @@ export function openToken(p: usize, len: i32, path: i32): bool {
   const rl = <i32>load<u8>(q); q++;
   if (rl > CID_MAX || q + <usize>rl != end) return false;
   memory.copy(tokRscid, q, <usize>rl);
-  tokKind = kind; tokIssuedAt = issuedAt; tokOdcidLen = ol; tokRscidLen = rl;
+  tokKind = kind; tokVersion = version; tokIssuedAt = issuedAt; tokOdcidLen = ol; tokRscidLen = rl;
   return true;
 }

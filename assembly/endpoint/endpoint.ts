@@ -263,7 +263,7 @@ export function onHandshakeComplete(c: Connection): void {
 function issueNewToken(c: Connection): void {
   if (c.isServer && retry.sendNewToken) {
     const t = new Uint8Array(TOKEN_MAX);
-    const n = mintNewToken(t.dataStart, c.path.handle, ep.lastNow);
+    const n = mintNewToken(t.dataStart, c.path.handle, ep.lastNow, c.version);
     if (n > 0) { c.sentToken = t.subarray(0, n); c.pending.newToken = true; }
   }
 }

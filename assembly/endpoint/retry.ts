@@ -22,7 +22,7 @@ import { buildRetry, hdrDcid, hdrDcidLen, hdrScid, hdrScidLen, hdrToken, hdrToke
 import { hostRandomFill } from "../util/entropy";
 import { hostRetryTag } from "../crypto/retry-tag";
 import { prngNext } from "../util/prng";
-import { mintToken, openToken, TOKEN_MAX, TOKEN_NEW, TOKEN_RETRY, tokKind, tokIssuedAt, tokOdcid, tokOdcidLen, tokRscid, tokRscidLen } from "./address-token";
+import { mintToken, openToken, TOKEN_MAX, TOKEN_NEW, TOKEN_RETRY, tokKind, tokVersion, tokIssuedAt, tokOdcid, tokOdcidLen, tokRscid, tokRscidLen } from "./address-token";
 
 export const RETRY_NEVER: i32 = 0;
 export const RETRY_ALWAYS: i32 = 1;
@@ -64,6 +64,8 @@ export let retryOdcidLen: i32 = 0;
 export function checkInitialToken(path: i32, now: f64): i32 {
   if (hdrTokenLen == 0) return TOKEN_NONE;
   if (!openToken(hdrToken, hdrTokenLen, path)) return refused();
+  // RFC 9369 §5 (and §4 for Retry tokens): a token from a connection of another version is refused.
+  if (tokVersion != hdrVersion) return refused();
   const age = now - tokIssuedAt;
   if (tokKind == TOKEN_RETRY) {
     if (age < 0 || age > retry.retryTokenLifetime) return refused();
@@ -102,7 +104,7 @@ export function queueRetry(path: i32, localCidLen: i32, now: f64): void {
   const version = hdrVersion;
   // Our Retry's SCID becomes the client's DCID: unpredictable, like every CID we issue.
   hostRandomFill(newCid, localCidLen);
-  const tokenLen = mintToken(tokenBuf, TOKEN_RETRY, path, now, hdrDcid, hdrDcidLen, newCid, localCidLen);
+  const tokenLen = mintToken(tokenBuf, TOKEN_RETRY, version, path, now, hdrDcid, hdrDcidLen, newCid, localCidLen);
   if (tokenLen <= 0) return;
   const cap = 7 + 2 * 20 + TOKEN_MAX;
   const n = buildRetry(retryBuf, retryBuf + <usize>cap, version, hdrScid, hdrScidLen, newCid, localCidLen, tokenBuf, tokenLen, <i32>prngNext());
@@ -132,8 +134,11 @@ export function pollRetry(out: usize, cap: i32): i32 {
   return 0;
 }
 
-/** A NEW_TOKEN token for the client on `path` (§8.1.3), at out (TOKEN_MAX bytes); its length. */
-export function mintNewToken(out: usize, path: i32, now: f64): i32 {
+/**
+ * A NEW_TOKEN token for the client on `path` (§8.1.3), at out (TOKEN_MAX bytes); its
+ * length. `version` is the connection's negotiated version (RFC 9369 §5).
+ */
+export function mintNewToken(out: usize, path: i32, now: f64, version: u32): i32 {
   retry.newTokensSent++;
-  return mintToken(out, TOKEN_NEW, path, now, 0, 0, 0, 0);
+  return mintToken(out, TOKEN_NEW, version, path, now, 0, 0, 0, 0);
 }

@@ -6,6 +6,7 @@ import { QuicArgumentError, QuicError } from '../errors';
 import { QUIC_V1, QUIC_V2 } from '../core/abi.generated';
 import { describe } from './options';
 import { decodeSessionTicket, type SessionTicket } from '../tls/session-ticket';
+import { transportParameterEntries } from '../transport/transport-params';
 
 /** A QUIC version this stack speaks: 1 (RFC 9000) or 2 (RFC 9369). */
 export type QuicVersionNumber = 1 | 2;
@@ -71,22 +72,6 @@ export class QuicVersionNegotiationError extends QuicError {
  * they have none (a server without it spoke v1, RFC 9368 §6).
  */
 export function ticketVersion(serverParams: Uint8Array): number {
-  let p = 0;
-  const varint = (): number => {
-    if (p >= serverParams.length) return -1;
-    const len = 1 << (serverParams[p] >> 6);
-    if (p + len > serverParams.length) return -1;
-    let v = serverParams[p] & 0x3f;
-    for (let i = 1; i < len; i++) v = v * 256 + serverParams[p + i];
-    p += len;
-    return v;
-  };
-  while (p < serverParams.length) {
-    const id = varint();
-    const len = varint();
-    if (id < 0 || len < 0 || p + len > serverParams.length) break;
-    if (id === 0x11 && len >= 4) return new DataView(serverParams.buffer, serverParams.byteOffset + p, 4).getUint32(0);
-    p += len;
-  }
-  return QUIC_V1;
+  const info = transportParameterEntries(serverParams)?.find((e) => e.id === 0x11 && e.value.length >= 4);
+  return info ? new DataView(info.value.buffer, info.value.byteOffset, 4).getUint32(0) : QUIC_V1;
 }

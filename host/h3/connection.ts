@@ -16,7 +16,7 @@ import { H3Error, H3ErrorCode } from './errors';
 import { decodeGoaway, decodeSettings, encodeFrame, encodeSettings, FrameType, RESERVED_H2_FRAME_TYPES, SettingId, StreamType, type Settings } from './frames';
 import { QpackDecoder, type FieldLine } from './qpack/decoder';
 import { StreamReader } from './stream-reader';
-import { varint } from './varint';
+import { varint } from '../transport/varint';
 
 /** HTTP/3 settings of one side: QPACK table capacity and blocked streams, header size, request limits. */
 export interface H3Options {

@@ -4,7 +4,7 @@
 // WebTransport's stream types pass through as "unknown" and are ignored, as §9 asks.
 
 import { H3Error } from './errors';
-import { readVarint, varint, varintLength, writeVarint } from './varint';
+import { readVarint, varint, varintLength, writeVarint } from '../transport/varint';
 
 /** HTTP/3 frame types (RFC 9114 §7.2). */
 export const FrameType = {

@@ -4,7 +4,7 @@
 // without being held in memory.
 
 import { H3Error } from './errors';
-import { readVarint } from './varint';
+import { readVarint } from '../transport/varint';
 
 /** What the reader needs from a stream (QuicStream fits). */
 export interface ByteSource {

@@ -30,6 +30,8 @@ export interface PskSources {
   sessionTickets?: SessionTicketIssuer;
   /** Client authentication the server now requires: tickets without a client certificate cannot skip it. */
   requireClientCertificate: boolean;
+  /** The transport's say on a ticket, from its appData (e.g. RFC 9369 §5: issued for another QUIC version → no resumption). */
+  acceptTicket?: (appData: Uint8Array | undefined) => boolean;
 }
 
 export interface SelectedPsk {
@@ -73,6 +75,7 @@ function resolve(identity: Uint8Array, ch: ClientHello, src: PskSources): { key:
   if (!ticket) return undefined;
   if ((ticket.serverName ?? '') !== (ch.serverName ?? '')) return undefined; // §4.6.1: resume only for the same name
   if (src.requireClientCertificate && !ticket.clientCertificate) return undefined;
+  if (src.acceptTicket && !src.acceptTicket(ticket.appData)) return undefined;
   return { key: ticket.psk, hash: SUITES[ticket.suite].hash, resumption: true, ticket };
 }
 

@@ -38,8 +38,10 @@ export interface TlsServerOptions extends TlsCommonOptions {
   sessionTickets?: SessionTicketIssuer;
   /** Tickets sent after each handshake (default 1). */
   ticketCount?: number;
-  /** Bytes remembered in tickets for the transport or application (e.g. to vet 0-RTT later). */
-  ticketAppData?: Uint8Array;
+  /** Bytes remembered in tickets for the transport or application (e.g. to vet 0-RTT later); a function is asked when a ticket is sealed. */
+  ticketAppData?: Uint8Array | (() => Uint8Array);
+  /** Whether a ticket with this appData may resume here at all (refused: a full handshake, RFC 9846 §4.6.1). */
+  acceptTicket?: (appData: Uint8Array | undefined) => boolean;
   /** Accept 0-RTT on resumption (tickets then allow it); needs sessionTickets. */
   earlyData?: EarlyDataOptions;
   /** Our transport parameters given the client's (the QUIC version is negotiated from them, RFC 9368); overrides transportParameters. */
@@ -102,7 +104,7 @@ export class TlsServer extends SessionBase {
     const ourGroups: number[] = (this.opts.groups ?? DEFAULT_GROUPS).map((g) => Group[g]);
     const share = ourGroups.map((g) => ch.keyShares.find((k) => k.group === g)).find(Boolean);
 
-    const chosen = selectPsk(ch, candidates, { psks: this.opts.psks, sessionTickets: this.opts.sessionTickets, requireClientCertificate: this.opts.clientAuth === 'require' });
+    const chosen = selectPsk(ch, candidates, { psks: this.opts.psks, sessionTickets: this.opts.sessionTickets, requireClientCertificate: this.opts.clientAuth === 'require', acceptTicket: this.opts.acceptTicket });
     const suite = this.state === 'wait_ch2' ? this.suite : chosen?.suite ?? candidates[0];
     if (this.state === 'wait_ch2') {
       // The second ClientHello must follow the HelloRetryRequest (§4.1.2) and may not ask for 0-RTT (§4.2.10).
@@ -243,13 +245,14 @@ export class TlsServer extends SessionBase {
     const issuer = this.opts.sessionTickets;
     if (!issuer) return;
     const th = this.transcript.digest();
+    const appData = typeof this.opts.ticketAppData === 'function' ? this.opts.ticketAppData() : this.opts.ticketAppData;
     for (let i = 0; i < (this.opts.ticketCount ?? 1); i++) {
       const nonce = Uint8Array.of(i);
       const ageAdd = new DataView(this.random(4).buffer).getUint32(0);
       const maxEarlyData = this.opts.earlyData ? rmsg.QUIC_MAX_EARLY_DATA : 0;
       const ticket = issuer.seal({
         suite: this.suite, psk: this.ks.ticketPsk(th, nonce), issuedAt: issuer.now(), ageAdd, lifetimeSeconds: issuer.lifetimeSeconds,
-        maxEarlyData, alpn: this.alpn, serverName: this.serverName, clientCertificate: this.clientChain[0], appData: this.opts.ticketAppData,
+        maxEarlyData, alpn: this.alpn, serverName: this.serverName, clientCertificate: this.clientChain[0], appData,
       }, this.random);
       this.send(Level.Application, rmsg.encodeNewSessionTicket({ lifetimeSeconds: issuer.lifetimeSeconds, ageAdd, nonce, ticket, maxEarlyData }));
     }

@@ -280,7 +280,7 @@ export class QuicConnection {
   /**
    * The largest datagram payload sendDatagram() takes now, in bytes: within the peer's
    * max_datagram_frame_size (RFC 9221 §3), one packet on the current path and our send
-   * queue. 0 when the peer does not accept datagrams (or before the handshake).
+   * queue. 0 when the peer does not accept datagrams (or before the handshake, unless 0-RTT).
    */
   get maxDatagramSize(): number {
     return this.endInfo ? 0 : this.datagramChannel().maxSize;
@@ -288,7 +288,8 @@ export class QuicConnection {
 
   /**
    * Sends an unreliable datagram (RFC 9221): once, in a 1-RTT packet under congestion
-   * control, never retransmitted. Strings go as UTF-8. Throws a QuicError before anything
+   * control (before the handshake completes, in 0-RTT under the ticket's remembered
+   * max_datagram_frame_size), never retransmitted. Strings go as UTF-8. Throws a QuicError before anything
    * is queued: ERR_QUIC_DATAGRAM_UNSUPPORTED (the peer takes none),
    * ERR_QUIC_DATAGRAM_TOO_LARGE (above maxDatagramSize), ERR_QUIC_NOT_ESTABLISHED,
    * ERR_QUIC_CONNECTION_CLOSING / _CLOSED. Datagrams wait in a bounded send queue
@@ -302,7 +303,7 @@ export class QuicConnection {
   sendDatagram(data: Uint8Array | string, options?: DatagramSendOptions): Promise<DatagramOutcome> | void {
     this.assertOpen();
     if (this.closeRequest || this.coreState >= ConnState.STATE_CLOSING) throw new QuicError('ERR_QUIC_CONNECTION_CLOSING', 'the connection is closing: no new datagrams');
-    if (!this.handshakeInfo) throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'send datagrams after the handshake: await connection.established first');
+    if (!this.handshakeInfo && !this.earlyStreams) throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'send datagrams after the handshake: await connection.established first (or resume a session with earlyData: true)');
     return this.datagramChannel().send(data, options);
   }
 

@@ -285,18 +285,31 @@ function sessionOption(s: SessionTicket | Uint8Array | undefined): SessionTicket
 }
 
 /** The 0-RTT settings of a server's TLS sessions: one anti-replay record per endpoint. */
-function earlyDataSetup(e: EndpointConfig['earlyData']): ((tp: Uint8Array) => { earlyData: { antiReplay: EarlyDataAntiReplay; accept: (appData: Uint8Array | undefined) => boolean }; ticketAppData: Uint8Array }) | undefined {
+function earlyDataSetup(e: EndpointConfig['earlyData']): EarlyDataAntiReplay | undefined {
   if (!e) return undefined;
   const c = e === true ? {} : e;
   if (typeof c !== 'object') throw new QuicArgumentError(`earlyData must be a boolean or { windowMs, maxEntries, store }, not ${describe(e)}`);
   if (c.windowMs !== undefined && !(Number.isFinite(c.windowMs) && c.windowMs > 0)) throw new QuicArgumentError(`earlyData.windowMs must be a positive number of milliseconds, not ${describe(c.windowMs)}`);
   if (c.maxEntries !== undefined && !(Number.isInteger(c.maxEntries) && c.maxEntries > 0)) throw new QuicArgumentError(`earlyData.maxEntries must be a positive integer, not ${describe(c.maxEntries)}`);
-  const antiReplay = new EarlyDataAntiReplay({ windowMs: c.windowMs, store: c.store ?? new MemoryAntiReplayStore(c.maxEntries) });
-  return (tp) => {
-    // Tickets carry the limits this connection gave the client; 0-RTT with such a ticket
-    // is accepted only if the current ones are no lower (RFC 9000 §7.4.1).
-    const limits = rememberedTransportParameters(tp);
-    return { earlyData: { antiReplay, accept: (appData) => earlyDataCompatible(appData, limits) }, ticketAppData: limits };
+  return new EarlyDataAntiReplay({ windowMs: c.windowMs, store: c.store ?? new MemoryAntiReplayStore(c.maxEntries) });
+}
+
+/**
+ * What one server connection's TLS session seals into its tickets and checks in the
+ * tickets it is offered. A ticket carries the transport parameters this connection gave
+ * the client (the ones a client remembers): their limits vet 0-RTT later (RFC 9000
+ * §7.4.1), and their version_information names the QUIC version the ticket belongs to —
+ * after compatible version negotiation the negotiated one (RFC 9369 §5). A ticket from
+ * another version than this connection's first flight does not resume (a full handshake).
+ */
+function ticketBinding(tp: Uint8Array, negotiate: ((clientParams: Uint8Array) => Uint8Array) | undefined, antiReplay: EarlyDataAntiReplay | undefined) {
+  const version = ticketVersion(tp);
+  let current = tp;
+  return {
+    transportParametersFor: negotiate && ((clientParams: Uint8Array) => (current = negotiate(clientParams))),
+    ticketAppData: () => rememberedTransportParameters(current),
+    acceptTicket: (appData: Uint8Array | undefined) => ticketVersion(appData ?? new Uint8Array(0)) === version,
+    earlyData: antiReplay && { antiReplay, accept: (appData: Uint8Array | undefined) => earlyDataCompatible(appData, rememberedTransportParameters(current)) },
   };
 }
 
@@ -306,14 +319,14 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const opts = {
     ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
   };
-  const early = earlyDataSetup(cfg.earlyData);
+  const antiReplay = earlyDataSetup(cfg.earlyData);
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {
-    createTlsServer({ ...opts, transportParameters: new Uint8Array(0), ...early?.(new Uint8Array(0)) });
+    createTlsServer({ ...opts, transportParameters: new Uint8Array(0), ...ticketBinding(new Uint8Array(0), undefined, antiReplay) });
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, transportParametersFor: negotiate, ...early?.(tp) });
+  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, ...ticketBinding(tp, negotiate, antiReplay) });
 }
 
 function crypto_random_seed(): Uint32Array {

@@ -3,6 +3,8 @@
 // server seals into its tickets, and whether a ticket's 0-RTT fits the server's current
 // configuration. The core applies and enforces the limits (assembly/conn/early.ts).
 
+import { integerValue, transportParameterEntries } from './transport-params';
+
 /** What 0-RTT did on a connection (`conn.earlyData`). */
 export type EarlyDataState = 'none' | 'offered' | 'accepted' | 'rejected';
 
@@ -28,50 +30,25 @@ const DEFAULTS: Record<number, number> = { 0x03: 65527, 0x0e: 2 };
 
 type Params = Map<number, Uint8Array>;
 
-function readVarint(b: Uint8Array, at: number): [number, number] | null {
-  if (at >= b.length) return null;
-  const len = 1 << (b[at] >> 6);
-  if (at + len > b.length) return null;
-  let v = b[at] & 0x3f;
-  for (let i = 1; i < len; i++) v = v * 256 + b[at + i];
-  return [v, at + len];
-}
-
-/** Splits encoded transport parameters (§18) into id → value bytes; null when malformed. */
+/** Encoded transport parameters (§18) as id → value bytes; null when malformed. */
 function parse(b: Uint8Array): Params | null {
-  const out: Params = new Map();
-  let at = 0;
-  while (at < b.length) {
-    const id = readVarint(b, at);
-    if (!id) return null;
-    const len = readVarint(b, id[1]);
-    if (!len || len[1] + len[0] > b.length) return null;
-    out.set(id[0], b.subarray(len[1], len[1] + len[0]));
-    at = len[1] + len[0];
-  }
-  return out;
+  const entries = transportParameterEntries(b);
+  return entries && new Map(entries.map((e) => [e.id, e.value]));
 }
 
 function intOf(p: Params, id: number): number {
   const v = p.get(id);
   if (!v) return DEFAULTS[id] ?? 0;
-  return readVarint(v, 0)?.[0] ?? 0;
+  return integerValue(v) ?? 0;
 }
 
 /** Keeps only the parameters a client may remember (in their original encoding and order). */
 export function rememberedTransportParameters(encoded: Uint8Array): Uint8Array {
-  const out: number[] = [];
+  const kept = (transportParameterEntries(encoded) ?? []).filter((e) => REMEMBERED.has(e.id));
+  const out = new Uint8Array(kept.reduce((n, e) => n + e.end - e.start, 0));
   let at = 0;
-  while (at < encoded.length) {
-    const id = readVarint(encoded, at);
-    if (!id) break;
-    const len = readVarint(encoded, id[1]);
-    if (!len || len[1] + len[0] > encoded.length) break;
-    const end = len[1] + len[0];
-    if (REMEMBERED.has(id[0])) out.push(...encoded.subarray(at, end));
-    at = end;
-  }
-  return Uint8Array.from(out);
+  for (const e of kept) { out.set(encoded.subarray(e.start, e.end), at); at += e.end - e.start; }
+  return out;
 }
 
 /**

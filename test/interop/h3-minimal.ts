@@ -7,7 +7,7 @@ import { encodeFrame, encodeSettings, FrameType, StreamType } from '../../host/h
 import { encodeFieldSection } from '../../host/h3/qpack/encoder';
 import { STATIC_TABLE } from '../../host/h3/qpack/static-table';
 import { H3ErrorCode } from '../../host/h3/errors';
-import { readVarint } from '../../host/h3/varint';
+import { readVarint } from '../../host/transport/varint';
 
 export const H3_NO_ERROR = H3ErrorCode.H3_NO_ERROR;
 

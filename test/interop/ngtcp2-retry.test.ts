@@ -76,7 +76,8 @@ test("gtlsclient follows our Retry (retry: 'always') and stores our NEW_TOKEN to
     const r = await gtlsclientFetch(server, [`--token-file=${tokenFile}`]);
     expect(r.fileOk).toBe(true);
     expect(r.log).toMatch(/pkt rx pkn=\d+ dcid=\S+ scid=\S+ version=0x00000001 type=Retry/);
-    expect(r.log).toMatch(/frm rx \d+ 1RTT NEW_TOKEN\(0x07\) token=0x[0-9a-f]+ len=35/);
+    // Our NEW_TOKEN token: counter (8) | kind, version, issue time, two empty CIDs (15) | tag (16).
+    expect(r.log).toMatch(/frm rx \d+ 1RTT NEW_TOKEN\(0x07\) token=0x[0-9a-f]+ len=39/);
     const st = server.endpoint.stats;
     expect(st.retriesSent).toBe(1);
     expect(st.tokensAccepted).toBe(1);

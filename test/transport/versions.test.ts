@@ -6,6 +6,9 @@ import { makeSim, connectSim, runUntil, cert, type SimOptions } from './sim';
 import { QUIC_V1, QUIC_V2 } from '../../host/transport/endpoint';
 import { createTlsClient, SessionTicketIssuer } from '../../host/tls/engine';
 import type { QuicConnection } from '../../host/transport/connection';
+import type { SessionTicket } from '../../host/tls/session-ticket';
+import type { ConnectOptions } from '../../host/transport/create';
+import { transportParameterEntries } from '../../host/transport/transport-params';
 
 const TYPES_V1 = ['Initial', '0-RTT', 'Handshake', 'Retry'];
 const TYPES_V2 = ['Retry', 'Initial', '0-RTT', 'Handshake']; // RFC 9369 §3.2
@@ -387,6 +390,131 @@ describe('session tickets belong to a version (RFC 9369 §5)', () => {
   });
 });
 
+/**
+ * The ticket with its remembered version_information claiming `version`: what a client that
+ * mislabels a ticket (or a stale client cache) would offer. Only the client's copy changes;
+ * the server decides from what it sealed inside the ticket.
+ */
+function relabel(ticket: SessionTicket, version: number): SessionTicket {
+  const tp = ticket.peerTransportParameters.slice();
+  const info = transportParameterEntries(tp)!.find((e) => e.id === 0x11)!;
+  new DataView(tp.buffer, info.end - info.value.length, 4).setUint32(0, version);
+  return { ...ticket, peerTransportParameters: tp };
+}
+
+/** The server side of an echo: the next connection's first stream is read whole and sent back. */
+function serveEcho(sim: { server: ReturnType<typeof makeSim>['server'] }) {
+  const box: { server: QuicConnection | null; got: Uint8Array | null } = { server: null, got: null };
+  sim.server.accept().then((c) => {
+    box.server = c;
+    c.acceptStream().then(async (st) => { box.got = await st.readAll(); await st.end(box.got); }, () => undefined);
+  }, () => undefined);
+  return box;
+}
+
+async function ticketFrom(sim: ReturnType<typeof makeSim>, version: number): Promise<SessionTicket> {
+  const first = (await connectSim(sim, { version }))!;
+  expect(first.client.version).toBe(version);
+  let ticket: SessionTicket | null | undefined;
+  first.client.sessionTicket.then((t) => { ticket = t; });
+  expect(await runUntil(sim.clock, () => ticket !== undefined && (!sim.server.stats.newTokensSent || first.client.addressToken !== null))).toBe(true);
+  expect(ticket).toBeTruthy();
+  return { ...ticket!, addressToken: first.client.addressToken ?? undefined };
+}
+
+/** One request on a stream opened at once (in 0-RTT when the client may), echoed back. */
+async function earlyEcho(sim: ReturnType<typeof makeSim>, options: ConnectOptions) {
+  const echo = serveEcho(sim);
+  const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], earlyData: true, ...options });
+  const offered = client.earlyData;
+  if (offered !== 'offered') {
+    let up = false;
+    client.established.then(() => { up = true; }, () => undefined);
+    expect(await runUntil(sim.clock, () => up)).toBe(true);
+  }
+  const request = new Uint8Array(3000).map((_, i) => (i * 13) & 0xff);
+  const st = client.openStream();
+  let echoed: Uint8Array | null = null;
+  st.readAll().then((d) => { echoed = d; }, () => undefined);
+  void st.end(request);
+  expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null && echo.server !== null)).toBe(true);
+  expect(sha(echo.got!)).toBe(sha(request));
+  expect(sha(echoed!)).toBe(sha(request));
+  return { client, server: echo.server!, offered };
+}
+
+describe('tickets and tokens are bound to their QUIC version (RFC 9369 §5)', () => {
+  const early = { sessionTickets: new SessionTicketIssuer(), earlyData: true } as const;
+
+  test('client: a v1 ticket is not offered in a v2 attempt — no 0-RTT, a full handshake that works', async () => {
+    const sim = makeSim({ seed: 61, server: early });
+    const ticket = await ticketFrom(sim, QUIC_V1);
+    const v2 = await earlyEcho(sim, { session: ticket, version: QUIC_V2 });
+    expect(v2.offered).toBe('none');
+    expect(v2.client.version).toBe(QUIC_V2);
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: false, earlyDataAccepted: false });
+    // The same ticket still resumes (with 0-RTT) in its own version.
+    const v1 = await earlyEcho(sim, { session: ticket, version: QUIC_V1 });
+    expect(v1.offered).toBe('offered');
+    expect(v1.client.earlyData).toBe('accepted');
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+
+  test('server: a v1 ticket offered in v2 (mislabelled by the client) is refused — no resumption, 0-RTT rejected, nothing lost', async () => {
+    const sim = makeSim({ seed: 62, server: early });
+    const ticket = relabel(await ticketFrom(sim, QUIC_V1), QUIC_V2);
+    const v2 = await earlyEcho(sim, { session: ticket, version: QUIC_V2 });
+    expect(v2.offered).toBe('offered'); // the client believed it
+    expect(v2.client.version).toBe(QUIC_V2);
+    expect(v2.client.earlyData).toBe('rejected');
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: false, earlyDataAccepted: false });
+    expect(v2.server.handshakeInfo).toMatchObject({ resumed: false });
+  });
+
+  test('server: a v2 ticket offered in v1 is refused the same way', async () => {
+    const sim = makeSim({ seed: 63, server: early });
+    const ticket = relabel(await ticketFrom(sim, QUIC_V2), QUIC_V1);
+    const v1 = await earlyEcho(sim, { session: ticket, version: QUIC_V1 });
+    expect(v1.offered).toBe('offered');
+    expect(v1.client.version).toBe(QUIC_V1);
+    expect(v1.client.earlyData).toBe('rejected');
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
+  });
+
+  test('a ticket and token from a v1 connection moved to v2 belong to v2: they resume v2 with 0-RTT and no Retry', async () => {
+    const sim = makeSim({ seed: 64, server: { ...early, versions: [QUIC_V2, QUIC_V1], retry: 'always' } });
+    const first = (await connectSim(sim, { version: QUIC_V1 }))!;
+    expect(first.client.version).toBe(QUIC_V2);
+    let ticket: SessionTicket | null | undefined;
+    first.client.sessionTicket.then((t) => { ticket = t; });
+    expect(await runUntil(sim.clock, () => ticket !== undefined && first.client.addressToken !== null)).toBe(true);
+    // (connect() starts in the ticket's version by itself: host/api/versions.ts firstFlightVersion.)
+    const again = await earlyEcho(sim, { session: { ...ticket!, addressToken: first.client.addressToken! }, version: QUIC_V2 });
+    expect(again.client.version).toBe(QUIC_V2);
+    expect(again.client.earlyData).toBe('accepted');
+    expect(again.client.handshakeInfo).toMatchObject({ resumed: true });
+    expect(again.client.stats().retriesReceived).toBe(0); // the token, minted in v2, validated the address
+  });
+
+  test('server: a NEW_TOKEN token from a v2 connection presented in v1 does not validate the address (a Retry follows)', async () => {
+    const sim = makeSim({ seed: 65, server: { retry: 'always' } });
+    const ticket = await ticketFrom(sim, QUIC_V2);
+    expect(ticket.addressToken?.length).toBeGreaterThan(0);
+    const before = sim.server.stats;
+    const v1 = (await connectSim(sim, { session: relabel(ticket, QUIC_V1), version: QUIC_V1 }))!;
+    expect(v1.client.version).toBe(QUIC_V1);
+    expect(v1.client.stats().retriesReceived).toBe(1);
+    const after = sim.server.stats;
+    expect(after.tokensRefused - before.tokensRefused).toBe(1);
+    expect(after.tokensAccepted - before.tokensAccepted).toBe(1); // the Retry's own token
+    expect(v1.client.handshakeInfo).toMatchObject({ resumed: false });
+    // In its own version the token is accepted: no Retry.
+    const v2 = (await connectSim(sim, { session: ticket, version: QUIC_V2 }))!;
+    expect(v2.client.stats().retriesReceived).toBe(0);
+    expect(v2.client.handshakeInfo).toMatchObject({ resumed: true });
+  });
+});
+
 describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
   test('a v1 resumption with 0-RTT moved to v2: the early request is read, every 0-RTT packet stays v1', async () => {
     const issuer = new SessionTicketIssuer();
@@ -401,12 +529,7 @@ describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
 
     // The same service, now preferring v2.
     const sim = tappedSim({ seed: 42, aToB: { delayUs: 10_000 }, bToA: { delayUs: 10_000 }, server: { sessionTickets: issuer, earlyData: true, versions: [QUIC_V2, QUIC_V1] } });
-    let server: QuicConnection | null = null;
-    let serverGot: Uint8Array | null = null;
-    sim.server.accept().then((c) => {
-      server = c;
-      c.acceptStream().then(async (s) => { serverGot = await s.readAll(); await s.end(serverGot); }, () => undefined);
-    }, () => undefined);
+    const echo = serveEcho(sim);
     // The server's first flights reach the client as their Initial packet only: the client
     // switches to v2 but gets no Handshake keys for a while, and keeps sending 0-RTT.
     const send = sim.pair.b.send.bind(sim.pair.b);
@@ -420,10 +543,10 @@ describe('0-RTT across compatible version negotiation (RFC 9369 §4)', () => {
     s.readAll().then((d) => { echoed = d; }, () => undefined);
     void s.end(request);
     expect(await runUntil(sim.clock, () => echoed !== null && client.handshakeInfo !== null)).toBe(true);
-    expect(sha(serverGot!)).toBe(sha(request));
+    expect(sha(echo.got!)).toBe(sha(request));
     expect(sha(echoed!)).toBe(sha(request));
     expect(client.version).toBe(QUIC_V2);
-    expect(server!.version).toBe(QUIC_V2);
+    expect(echo.server!.version).toBe(QUIC_V2);
     expect(client.earlyData).toBe('accepted');
     expect(client.handshakeInfo).toMatchObject({ resumed: true, earlyDataAccepted: true });
     const early = sim.seen.client.filter((p) => p.endsWith('0-RTT'));

@@ -1,5 +1,6 @@
-// QUIC variable-length integers (RFC 9000 §16), which HTTP/3 uses for frame and stream
-// types, lengths and settings. Values above 2^53 do not fit a JS number exactly; they
+// QUIC variable-length integers (RFC 9000 §16) read and written on the host: HTTP/3 uses
+// them for frame and stream types, lengths and settings, the ticket code to read transport
+// parameters (transport-params.ts); the core has its own codec. Values above 2^53 do not fit a JS number exactly; they
 // only appear as grease/unknown types, which we compare and skip, never compute with.
 
 /** Bytes needed to encode `v`. */
