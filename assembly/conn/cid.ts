@@ -41,6 +41,8 @@ export class PeerCid {
   constructor(public seq: u64, public cid: Uint8Array) {}
   /** Its stateless reset token (§10.3), when the peer gave one (not for a client's first CID). */
   token: Uint8Array = NO_TOKEN;
+  /** We sent to it on some path: §9.5 forbids using it on another one (path.ts moveTo). */
+  used: bool = false;
 }
 
 // NO_BYTES (util/empty.ts) is the shared empty array for the optional CIDs and tokens
@@ -95,7 +97,9 @@ export class ConnectionIds {
     this.peer = cid;
     this.peerInitialScid = cid;
     this.peerSet = true;
-    this.peers = [new PeerCid(0, cid)]; // room for one, as `issued`
+    const first = new PeerCid(0, cid);
+    first.used = true;
+    this.peers = [first]; // room for one, as `issued`
     this.activeSeq = 0;
   }
 
@@ -168,7 +172,66 @@ export class ConnectionIds {
     const next = this.peers[0];
     this.activeSeq = next.seq;
     this.peer = next.cid;
+    next.used = true;
     this.switches++;
+  }
+
+  /** The lowest-numbered CID of the peer's never sent to on any path (§9.5), or null. */
+  unusedPeer(): PeerCid | null {
+    for (let i = 0; i < this.peers.length; i++) if (!this.peers[i].used) return this.peers[i];
+    return null;
+  }
+
+  /** We hold the peer's CID `seq` and never sent to it. */
+  holdsUnused(seq: u64): bool {
+    for (let i = 0; i < this.peers.length; i++) if (this.peers[i].seq == seq) return !this.peers[i].used;
+    return false;
+  }
+
+  /**
+   * The server's preferred_address (§18.2, validated by wire/tparams.ts: addresses, CID
+   * length, CID, reset token at p): its CID is sequence number 1 (§5.1.1), with its token.
+   */
+  addPreferred(p: usize, len: i32): void {
+    const cidLen = <i32>load<u8>(p + 24);
+    if (len != 25 + cidLen + 16 || this.peers.length != 1) return;
+    const cid = new Uint8Array(cidLen);
+    memory.copy(cid.dataStart, p + 25, <usize>cidLen);
+    const entry = new PeerCid(1, cid);
+    const token = new Uint8Array(16);
+    memory.copy(token.dataStart, p + 25 + <usize>cidLen, 16);
+    entry.token = token;
+    this.peers.push(entry);
+  }
+
+  /** Sends to the peer's CID `seq` from now on (a path move); false when we no longer hold it. */
+  useSeq(seq: u64): bool {
+    for (let i = 0; i < this.peers.length; i++) {
+      const p = this.peers[i];
+      if (p.seq != seq) continue;
+      if (seq != this.activeSeq) this.switches++;
+      p.used = true;
+      this.activeSeq = seq;
+      this.peer = p.cid;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Retires the peer's CID `seq` (a path that used it is gone, §9.5: it must not travel on
+   * another path): RETIRE_CONNECTION_ID owed, and the peer issues a replacement. Not the
+   * one in use, and never the last one held.
+   */
+  retirePeerSeq(seq: u64, owed: Pending): void {
+    if (seq == this.activeSeq || this.peers.length < 2) return;
+    for (let i = 0; i < this.peers.length; i++) {
+      if (this.peers[i].seq != seq) continue;
+      this.peers.splice(i, 1);
+      this.queueRetireSeq(seq);
+      owed.cids = true;
+      return;
+    }
   }
 }
 

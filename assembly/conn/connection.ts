@@ -170,6 +170,10 @@ export class Connection {
   pathsValidated: u32 = 0;
   migrations: u32 = 0;
   pathReverts: u32 = 0;
+  /** Client moves we started, those that failed, and whether the preferred address was taken (conn/path-migrate.ts). */
+  ownMigrations: u32 = 0;
+  ownMigrationsFailed: u32 = 0;
+  preferredAddressUsed: bool = false;
 
   /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
   originalVersion: u32;
@@ -252,6 +256,8 @@ export class Connection {
     this.wireBits.greaseSend = p.has(TpId.GREASE_QUIC_BIT);
     // §10.3: the server's token for its first CID (conn/cid.ts keeps it with that CID).
     if (!this.isServer && p.bytesLen(TpId.STATELESS_RESET_TOKEN) == 16) this.ids.setFirstPeerToken(p.bytesPtr(TpId.STATELESS_RESET_TOKEN));
+    // §5.1.1: the CID of the server's preferred_address is its sequence number 1.
+    if (!this.isServer && p.bytesLen(TpId.PREFERRED_ADDRESS) > 0) this.ids.addPreferred(p.bytesPtr(TpId.PREFERRED_ADDRESS), p.bytesLen(TpId.PREFERRED_ADDRESS));
     this.sendMaxData = p.get(TpId.INITIAL_MAX_DATA);
     this.peerMaxStreamsBidi = p.get(TpId.INITIAL_MAX_STREAMS_BIDI);
     this.peerMaxStreamsUni = p.get(TpId.INITIAL_MAX_STREAMS_UNI);
@@ -318,6 +324,8 @@ export class Connection {
     if (this.state < STATE_CONFIRMED) this.state = STATE_CONFIRMED;
     this.discardSpace(SPACE_HANDSHAKE);
     pushEvent(EventKind.HANDSHAKE_CONFIRMED, <u32>this.handle, 0, 0, 0);
+    // §9.6: a client may move to the server's preferred address once the handshake is confirmed.
+    if (!this.isServer && this.ids.holdsUnused(1) && this.peerTp.bytesLen(TpId.PREFERRED_ADDRESS) > 0) pushEvent(EventKind.PREFERRED_ADDRESS, <u32>this.handle, 0, 0, 0);
   }
 
   /** Starts closing with our CONNECTION_CLOSE (§10.2.1). */

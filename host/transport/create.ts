@@ -67,6 +67,13 @@ export interface TransportConfig {
    * out with the bit cleared, so that the network does not come to depend on it.
    */
   greaseQuicBit?: boolean;
+  /**
+   * Send disable_active_migration (RFC 9000 §18.2; default false): the peer must not
+   * migrate. Our client's migrate() then refuses (ERR_QUIC_MIGRATION_DISABLED). A server
+   * that sent it still follows a client whose address changes (see README: it cannot tell
+   * a NAT rebinding from a migration, and §9 allows proceeding).
+   */
+  disableActiveMigration?: boolean;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
@@ -75,6 +82,7 @@ const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
   pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE, spinBit: ConfigKey.SPIN_BIT, greaseQuicBit: ConfigKey.GREASE_QUIC_BIT,
+  disableActiveMigration: ConfigKey.DISABLE_ACTIVE_MIGRATION,
 };
 
 /** TLS settings shared by clients and servers. */
@@ -225,6 +233,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
     keyUpdates: f(Stats.KEY_UPDATES), retriesReceived: f(Stats.RETRIES_RECEIVED),
     pathChallengesSent: f(Stats.PATH_CHALLENGES_SENT), pathsValidated: f(Stats.PATHS_VALIDATED), migrations: f(Stats.MIGRATIONS),
+    ownMigrations: f(Stats.OWN_MIGRATIONS), ownMigrationsFailed: f(Stats.OWN_MIGRATIONS_FAILED), preferredAddressUsed: f(Stats.PREFERRED_ADDRESS_USED) === 1,
     connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
     pathMtu: f(Stats.PATH_MTU), pmtuProbesSent: f(Stats.PMTU_PROBES_SENT), pmtuProbesLost: f(Stats.PMTU_PROBES_LOST), pmtuBlackHoles: f(Stats.PMTU_BLACK_HOLES),
   };
