@@ -14,6 +14,7 @@ export type { CoreSource } from './core/source';
 export { QuicConnection } from './transport/connection';
 export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions, ConnectionEvents } from './transport/connection';
 export type { MigrateOptions, PathChange } from './transport/migration';
+export type { PreferredAddress } from './core/path-abi';
 export type { WaitOptions } from './api/abort';
 export { QuicStream, QuicStreamError } from './transport/stream';
 export type { StreamData, WriteOptions } from './transport/stream';

@@ -32,6 +32,8 @@ export const NO_STREAM_IDS = new Array<u64>();
  * nothing else reads them (issue 17: the half-open connection is small).
  */
 const localTpScratch = new TransportParams();
+/** The preferred_address parameter being encoded (24 + 1 + 20 + 16 bytes at most). */
+const preferredScratch = memory.data(64);
 
 export const STATE_HANDSHAKING: i32 = 0;
 export const STATE_ESTABLISHED: i32 = 1;
@@ -232,6 +234,8 @@ export class Connection {
       tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.ids.resetToken.dataStart, 16);
       // §7.3: after a Retry, the SCID of that Retry (the client's DCID now).
       if (this.ids.retrySource.length) tp.setBytes(TpId.RETRY_SOURCE_CONNECTION_ID, this.ids.retrySource.dataStart, this.ids.retrySource.length);
+      const n = this.ids.writePreferred(preferredScratch);
+      if (n > 0) tp.setBytes(TpId.PREFERRED_ADDRESS, preferredScratch, n);
     }
     return tp;
   }

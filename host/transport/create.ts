@@ -2,6 +2,7 @@
 // its memory, the key table, the TLS engine factories and a network. Platform-neutral:
 // the caller passes the compiled core module (host/node.ts loads it from disk on Node).
 
+import { PathAbi, encodePreferredAddress, type PreferredAddress } from '../core/path-abi';
 import { instantiateCore } from '../core/core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO } from '../core/abi.generated';
@@ -175,6 +176,12 @@ export interface EndpointConfig {
    * a client offers them in version_information.
    */
   versions?: readonly number[];
+  /**
+   * Servers: the preferred_address transport parameter (RFC 9000 §9.6, §18.2): addresses
+   * (IPv4, IPv6 or both) the network also receives on; a client moves there after the
+   * handshake. Each connection's CID for it is its sequence number 1 (§5.1.1).
+   */
+  preferredAddress?: PreferredAddress;
 }
 
 /** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
@@ -217,6 +224,8 @@ export interface ConnectOptions {
    * written at once (conn.earlyData === 'offered'); rejected early data is sent again.
    */
   earlyData?: boolean;
+  /** Stay on the address connected to when the server gives a preferred_address (RFC 9000 §9.6; default: move there). */
+  ignorePreferredAddress?: boolean;
 }
 
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
@@ -279,7 +288,9 @@ export class Endpoint extends QuicEndpoint {
     const session = sessionOption(options.session);
     // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
     const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
+    const conn = this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
+    conn.paths.ignorePreferredAddress = options.ignorePreferredAddress === true;
+    return conn;
   }
 }
 
@@ -378,7 +389,9 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
-  return new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength, cidGenerator: routing.generate } : cfg, new ConnAbi(core), crypto, isServer, qlog);
+  const endpoint = new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength, cidGenerator: routing.generate } : cfg, new ConnAbi(core), crypto, isServer, qlog);
+  if (cfg.preferredAddress && new PathAbi(core).setPreferredAddress(encodePreferredAddress(cfg.preferredAddress)) < 0) throw new QuicArgumentError('preferredAddress is for servers');
+  return endpoint;
 }
 
 /** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */
@@ -394,6 +407,7 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   if (n !== undefined && !(Number.isInteger(n) && (n === 0 || (n >= 4 && n <= 20)))) throw new QuicArgumentError(`localCidLength must be 0 (clients) or an integer in 4..20, not ${describe(n)}`);
   if (cfg.cidGenerator !== undefined && typeof cfg.cidGenerator !== 'function') throw new QuicArgumentError(`cidGenerator must be a function (length) => Uint8Array, not ${describe(cfg.cidGenerator)}`);
   datagramConfig(cfg.datagrams);
+  if (cfg.preferredAddress !== undefined) encodePreferredAddress(cfg.preferredAddress); // checks it
 }
 
 /** A client endpoint: call connectTo() for each connection. */
