@@ -51,8 +51,8 @@ export interface CloseInfo {
 
 /**
  * A connection's events (seed 001 §5's notifications): listen with `conn.on(type, fn)`,
- * or await the next one with `conn.once(type, { signal, timeoutMs })`. Migration and
- * NEW_TOKEN events come with those features (the complete-transport issue).
+ * or await the next one with `conn.once(type, { signal, timeoutMs })`. Path changes
+ * (migration, NAT rebinding, the preferred address) are `pathchange`.
  */
 export interface ConnectionEvents {
   /** The handshake completed. */
