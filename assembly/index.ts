@@ -41,6 +41,7 @@
 //   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
 //   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
 //   abi/versions.ts QUIC versions and compatible version negotiation (RFC 9368)
+//   abi/paths.ts    client-initiated migration and the preferred address (RFC 9000 §9)
 
 export * from "./abi/memory";
 export * from "./abi/wire-packets";
@@ -50,3 +51,4 @@ export * from "./abi/conn";
 export * from "./abi/datagrams";
 export * from "./abi/crypto";
 export * from "./abi/versions";
+export * from "./abi/paths";

@@ -67,6 +67,24 @@ export class QuicTimeoutError extends QuicError {
 }
 
 /**
+ * connection.migrate() or a move to the server's preferred address was refused or failed
+ * (RFC 9000 §9). Codes: `ERR_QUIC_NOT_CONFIRMED` (before the handshake is confirmed, §9),
+ * `ERR_QUIC_MIGRATION_DISABLED` (the server sent disable_active_migration),
+ * `ERR_QUIC_ZERO_LENGTH_CID` (the server uses zero-length CIDs: nothing to change to, §9.5),
+ * `ERR_QUIC_NO_CONNECTION_ID` (every CID the server gave was used; §9.5 forbids reusing
+ * one on a new path: try again after it sends NEW_CONNECTION_ID),
+ * `ERR_QUIC_MIGRATION_IN_PROGRESS`, `ERR_QUIC_MIGRATION_UNSUPPORTED` (a server connection,
+ * or a network that cannot open paths), `ERR_QUIC_PATH_VALIDATION_FAILED` (the new path
+ * did not answer PATH_CHALLENGE: the connection went back to the old path, §9.3.2).
+ */
+export class QuicMigrationError extends QuicError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, undefined, options);
+    this.name = 'QuicMigrationError';
+  }
+}
+
+/**
  * The peer answered with a stateless reset (RFC 9000 §10.3): it has no state for the
  * connection (it restarted or forgot it), so the connection is gone. Code
  * `ERR_QUIC_STATELESS_RESET`; the connection's CloseInfo has `statelessReset: true`.

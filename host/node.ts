@@ -27,6 +27,7 @@ import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type Qu
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
 import { qlogOptions } from './node-qlog';
+import { encodePreferredAddress, type PreferredAddress } from './core/path-abi';
 
 // The release core: the package's dist/core.wasm beside the bundle (the build output when
 // run from source), read from disk.
@@ -123,6 +124,18 @@ export interface ListenOptions extends CommonOptions {
   versions?: QuicVersionNumber[];
   /** Connection and half-open caps and the handshake timeout (README "Limits"; maxConnections up to 1,048,576). */
   limits?: Partial<EndpointLimits>;
+  /**
+   * Send disable_active_migration (RFC 9000 §18.2): clients must not migrate (ours refuse
+   * migrate()). A client whose address changes anyway is still followed: a server cannot
+   * tell a NAT rebinding from a migration, and §9 allows proceeding with validation.
+   */
+  disableActiveMigration?: boolean;
+  /**
+   * A preferred address (RFC 9000 §9.6): the server also binds these (port 0: any) and
+   * sends them in preferred_address; clients move there after the handshake. Read the
+   * bound ones from `server.preferredAddress`.
+   */
+  preferredAddress?: PreferredAddress;
 }
 
 /**
@@ -157,6 +170,8 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   earlyData?: boolean;
   /** Length of our connection IDs: 4..20 (default 8), or 0 for zero-length CIDs (RFC 9000 §5.1). */
   localCidLength?: number;
+  /** Stay on `address` when the server gives a preferred address (default: move there once the handshake is confirmed, RFC 9000 §9.6). */
+  ignorePreferredAddress?: boolean;
   /** QUIC versions offered to the server, most preferred first (default [1, 2]); the server may pick any of them (RFC 9368). */
   versions?: QuicVersionNumber[];
   /**
@@ -174,7 +189,12 @@ export class QuicServer {
   private readonly waiters: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
   private pulling = false;
 
-  constructor(readonly endpoint: Endpoint, private readonly network: UdpNetworkLike) {}
+  constructor(readonly endpoint: Endpoint, private readonly network: UdpNetworkLike, preferredAddress?: PreferredAddress) {
+    this.preferredAddress = preferredAddress ?? null;
+  }
+
+  /** The preferred address as bound and sent to clients (RFC 9000 §9.6), or null. */
+  readonly preferredAddress: PreferredAddress | null;
 
   /** The bound UDP address. */
   get address(): UdpAddress {
@@ -276,6 +296,21 @@ async function resolveAddress(address: unknown, name: string): Promise<string> {
   }
 }
 
+/** A preferred address with port 0 replaced by 1 (only to check its shape before binding). */
+function withPorts(pa: PreferredAddress): PreferredAddress {
+  const fix = (a?: { address: string; port: number }) => (a && typeof a === 'object' ? { ...a, port: a.port === 0 ? 1 : a.port } : a);
+  return typeof pa === 'object' && pa !== null ? { ipv4: fix(pa.ipv4), ipv6: fix(pa.ipv6) } : pa;
+}
+
+/** Binds the preferred address's sockets on the server's network; the addresses as bound. */
+async function bindPreferred(network: UdpNetworkLike, pa: PreferredAddress): Promise<PreferredAddress> {
+  if (!(network instanceof UdpNetwork)) throw new QuicArgumentError('preferredAddress needs the node:dgram network (udp: \'node:dgram\')');
+  const out: PreferredAddress = {};
+  if (pa.ipv4) out.ipv4 = await network.addSocket(pa.ipv4.address, pa.ipv4.port);
+  if (pa.ipv6) out.ipv6 = await network.addSocket(pa.ipv6.address, pa.ipv6.port);
+  return out;
+}
+
 /** Binds a UDP socket and serves QUIC on it. */
 export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkOptionsObject(opts, 'listen()', ['alpn']);
@@ -286,16 +321,20 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   if (opts.socketPerPeer !== undefined && typeof opts.socketPerPeer !== 'boolean') throw new QuicArgumentError(`socketPerPeer must be a boolean, not ${describe(opts.socketPerPeer)}`);
   const versions = parseVersions(opts.versions, 'versions');
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
+  if (opts.disableActiveMigration !== undefined && typeof opts.disableActiveMigration !== 'boolean') throw new QuicArgumentError(`disableActiveMigration must be a boolean, not ${describe(opts.disableActiveMigration)}`);
+  if (opts.preferredAddress !== undefined) encodePreferredAddress(withPorts(opts.preferredAddress)); // checked before binding
   const network = await bindUdp(opts, { address, port });
   try {
-    const endpoint = createServerEndpoint({
+    const preferredAddress = opts.preferredAddress && await bindPreferred(network, opts.preferredAddress);
+    const transport = opts.disableActiveMigration ? { ...opts.transport, disableActiveMigration: true } : opts.transport;
+    const endpoint = createServerEndpoint({ preferredAddress,
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider, certificate: opts.certificate,
       clientAuth: opts.clientAuth, clientTrustAnchors: opts.clientTrustAnchors, psks: opts.psks, sessionTickets: opts.sessionTickets,
-      earlyData: opts.earlyData, tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
+      earlyData: opts.earlyData, tls, transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
       retry: opts.retry, addressTokens: opts.addressTokens, versions, limits: opts.limits,
     });
-    return new QuicServer(endpoint, network);
+    return new QuicServer(endpoint, network, preferredAddress);
   } catch (err) {
     await network.close();
     throw err;
@@ -366,6 +405,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
       trustAnchors: opts.dangerouslySkipCertificateVerification || (opts.psk && !opts.trustAnchors) ? undefined : opts.trustAnchors ?? systemTrustAnchors(),
       dangerouslySkipCertificateVerification: opts.dangerouslySkipCertificateVerification,
       certificate: opts.certificate, psk: opts.psk, session: opts.session, earlyData: opts.earlyData, version: v.version, followsVersionNegotiation: v.followsVersionNegotiation,
+      ignorePreferredAddress: opts.ignorePreferredAddress,
     });
     const ep = endpoint;
     conn.closed.then(() => ep.close(), () => ep.close()).catch(() => undefined);

@@ -14,6 +14,8 @@ export type { CoreSource } from './core/source';
 // Connections and streams.
 export { QuicConnection } from './transport/connection';
 export type { CloseInfo, ConnectionStats, ConnectionState, CloseOptions, ConnectionEvents } from './transport/connection';
+export type { MigrateOptions, PathChange } from './transport/migration';
+export type { PreferredAddress } from './core/path-abi';
 export type { WaitOptions } from './api/abort';
 export { QuicStream, QuicStreamError } from './transport/stream';
 export type { StreamData, WriteOptions } from './transport/stream';

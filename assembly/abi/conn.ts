@@ -538,6 +538,9 @@ export function connStats(conn: i32): i32 {
   putStat(Stats.PATH_CHALLENGES_SENT, <f64>c.pathChallengesSent);
   putStat(Stats.PATHS_VALIDATED, <f64>c.pathsValidated);
   putStat(Stats.MIGRATIONS, <f64>(c.migrations + c.pathReverts));
+  putStat(Stats.OWN_MIGRATIONS, <f64>c.ownMigrations);
+  putStat(Stats.OWN_MIGRATIONS_FAILED, <f64>c.ownMigrationsFailed);
+  putStat(Stats.PREFERRED_ADDRESS_USED, c.preferredAddressUsed ? 1 : 0);
   return <i32>stats;
 }
 

@@ -82,8 +82,15 @@ export namespace Stats {
   export const PATHS_VALIDATED: i32 = 33;
   /** Moves to another peer address (§9.3), reverts included. */
   export const MIGRATIONS: i32 = 34;
+  // 35..39: other rooms. 40..44: client migration (conn/path-migrate.ts).
+  /** Client: moves we started (migrate(), the preferred address), failed ones included. */
+  export const OWN_MIGRATIONS: i32 = 40;
+  /** Client: our moves that failed validation and went back to the old path (§9.3.2). */
+  export const OWN_MIGRATIONS_FAILED: i32 = 41;
+  /** Client: 1 once we moved to the server's preferred address (§9.6) and it was validated. */
+  export const PREFERRED_ADDRESS_USED: i32 = 42;
   /** Number of slots. */
-  export const COUNT: i32 = 35;
+  export const COUNT: i32 = 45;
 }
 
 /** Slots of the block connTimers returns (diagnostics: the deadlines behind pollTimeout). */

@@ -32,6 +32,8 @@ export const NO_STREAM_IDS = new Array<u64>();
  * nothing else reads them (issue 17: the half-open connection is small).
  */
 const localTpScratch = new TransportParams();
+/** The preferred_address parameter being encoded (24 + 1 + 20 + 16 bytes at most). */
+const preferredScratch = memory.data(64);
 
 export const STATE_HANDSHAKING: i32 = 0;
 export const STATE_ESTABLISHED: i32 = 1;
@@ -170,6 +172,10 @@ export class Connection {
   pathsValidated: u32 = 0;
   migrations: u32 = 0;
   pathReverts: u32 = 0;
+  /** Client moves we started, those that failed, and whether the preferred address was taken (conn/path-migrate.ts). */
+  ownMigrations: u32 = 0;
+  ownMigrationsFailed: u32 = 0;
+  preferredAddressUsed: bool = false;
 
   /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
   originalVersion: u32;
@@ -228,6 +234,8 @@ export class Connection {
       tp.setBytes(TpId.STATELESS_RESET_TOKEN, this.ids.resetToken.dataStart, 16);
       // §7.3: after a Retry, the SCID of that Retry (the client's DCID now).
       if (this.ids.retrySource.length) tp.setBytes(TpId.RETRY_SOURCE_CONNECTION_ID, this.ids.retrySource.dataStart, this.ids.retrySource.length);
+      const n = this.ids.writePreferred(preferredScratch);
+      if (n > 0) tp.setBytes(TpId.PREFERRED_ADDRESS, preferredScratch, n);
     }
     return tp;
   }
@@ -252,6 +260,8 @@ export class Connection {
     this.wireBits.greaseSend = p.has(TpId.GREASE_QUIC_BIT);
     // §10.3: the server's token for its first CID (conn/cid.ts keeps it with that CID).
     if (!this.isServer && p.bytesLen(TpId.STATELESS_RESET_TOKEN) == 16) this.ids.setFirstPeerToken(p.bytesPtr(TpId.STATELESS_RESET_TOKEN));
+    // §5.1.1: the CID of the server's preferred_address is its sequence number 1.
+    if (!this.isServer && p.bytesLen(TpId.PREFERRED_ADDRESS) > 0) this.ids.addPreferred(p.bytesPtr(TpId.PREFERRED_ADDRESS), p.bytesLen(TpId.PREFERRED_ADDRESS));
     this.sendMaxData = p.get(TpId.INITIAL_MAX_DATA);
     this.peerMaxStreamsBidi = p.get(TpId.INITIAL_MAX_STREAMS_BIDI);
     this.peerMaxStreamsUni = p.get(TpId.INITIAL_MAX_STREAMS_UNI);
@@ -318,6 +328,8 @@ export class Connection {
     if (this.state < STATE_CONFIRMED) this.state = STATE_CONFIRMED;
     this.discardSpace(SPACE_HANDSHAKE);
     pushEvent(EventKind.HANDSHAKE_CONFIRMED, <u32>this.handle, 0, 0, 0);
+    // §9.6: a client may move to the server's preferred address once the handshake is confirmed.
+    if (!this.isServer && this.ids.holdsUnused(1) && this.peerTp.bytesLen(TpId.PREFERRED_ADDRESS) > 0) pushEvent(EventKind.PREFERRED_ADDRESS, <u32>this.handle, 0, 0, 0);
   }
 
   /** Starts closing with our CONNECTION_CLOSE (§10.2.1). */

@@ -68,6 +68,11 @@ export namespace EventKind {
   export const VERSION_CHANGED: u32 = 22;
   /** The server moved to another peer address (RFC 9000 §9.3): a = the path now used, b = the previous one, c = 1 when it reverted after a failed validation (§9.3.2). */
   export const PATH_MIGRATED: u32 = 23;
+  // 24..29: other rooms. 30..34: client migration (conn/path-migrate.ts).
+  /** Client: the path we moved to (migrate(), preferred address) was validated and the old ones dropped; a = the path, b = the previous one, c = 1 for the server's preferred address. */
+  export const PATH_VALIDATED: u32 = 30;
+  /** Client: the handshake is confirmed and the server gave a preferred_address (RFC 9000 §9.6); the host opens a path to it (connPreferredAddress) and calls connMigrate(conn, path, 1, now). */
+  export const PREFERRED_ADDRESS: u32 = 31;
 }
 
 const RECORD_SIZE: u32 = 32;

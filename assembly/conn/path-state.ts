@@ -44,6 +44,16 @@ export class Path {
   /** The peer's IP address differs from the path it migrated from (§9.4: reset CC/RTT once validated). */
   addressChanged: bool = false;
 
+  /**
+   * The sequence number of the peer's CID we send to on this path (§9.5: one CID per path),
+   * -1 until we sent on it. A path we come back to gets its own CID again (path.ts moveTo).
+   */
+  cidSeq: i64 = -1;
+  /** Client: we moved here ourselves (migrate() or the server's preferred address, path-migrate.ts). */
+  ownMove: bool = false;
+  /** Client: this path goes to the server's preferred address (§9.6). */
+  preferred: bool = false;
+
   constructor(public handle: i32) {}
 
   /** What we may still send before validation: 3 × received − sent (§8.1). */

@@ -14,8 +14,14 @@
 // address moves sending there, starts validating it under the 3× limit, and
 // re-validates the old path (§9.3.3). Failure of the new path reverts to the last
 // validated one (§9.3.2); congestion and RTT state are reset when validation succeeds
-// unless only the port changed (§9.4). Client-initiated migration and preferred_address
-// are not built yet.
+// unless only the port changed (§9.4).
+//
+// What a path is: a host handle names a (local socket, peer address) pair — the host's
+// network keeps the table (host/net/udp-common.ts PathTable) — so a client that moves to
+// a new local socket (path-migrate.ts: migrate(), preferred_address) gets a new handle
+// for the same server, and the server sees a new handle for the client's new address.
+// Each path sends to its own CID of the peer's (§9.5, `Path.cidSeq`, moveTo below); a
+// peer CID is retired when the last path that used it is dropped (dropPath).
 
 import { Frame } from "./frame";
 import { Path, NO_PATHS, MAX_OTHER_PATHS } from "./path-state";
@@ -26,10 +32,13 @@ import { hostRandomFill } from "../util/entropy";
 import { pushEvent, EventKind } from "./events";
 import { RttEstimator } from "../recovery/rtt";
 import { CongestionController } from "../recovery/cc";
+import { Pacer } from "../recovery/pacer";
 import { ConfigKey } from "./config";
 import { TimerKind } from "./timer-table";
+import { pathSizeChanged } from "./pmtud";
 
-function ownOthers(c: Connection): Array<Path> {
+/** `c.others`, allocated on first use (it starts as the shared empty list). */
+export function ownOthers(c: Connection): Array<Path> {
   if (c.others == NO_PATHS) c.others = new Array<Path>();
   return c.others;
 }
@@ -60,6 +69,38 @@ export function pathUnref(h: i32): void {
 /** Connections referring to `h` (0 once the host may forget it). */
 export function pathRefs(h: i32): i32 {
   return refs.has(h) ? refs.get(h) : 0;
+}
+
+/**
+ * Forgets `p`, a path other than the one in use: the host may forget its handle, and the
+ * peer's CID it used is retired (§9.5: it may not travel on another path), unless the
+ * path in use or another kept path shares it.
+ */
+export function dropPath(c: Connection, p: Path): void {
+  pathUnref(p.handle);
+  if (p.cidSeq < 0 || <u64>p.cidSeq == c.ids.activeSeq) return;
+  for (let i = 0; i < c.others.length; i++) {
+    const o = unchecked(c.others[i]);
+    if (o != p && o.cidSeq == p.cidSeq) return;
+  }
+  c.ids.retirePeerSeq(<u64>p.cidSeq, c.pending);
+}
+
+/**
+ * Sends on `np` from now on. §9.5: a path has its own CID of the peer's — the one it used
+ * before, or a fresh one; with none spare the current one stays (§9.5 allows that after
+ * a NAT rebinding the peer did not choose). The congestion controller and pacer count in
+ * the new path's datagram size (a new path starts at 1200 bytes, RFC 8899 / §14.3).
+ */
+export function moveTo(c: Connection, np: Path): void {
+  c.path.cidSeq = <i64>c.ids.activeSeq;
+  c.path = np;
+  if (c.ids.peer.length > 0 && !(np.cidSeq >= 0 && c.ids.useSeq(<u64>np.cidSeq))) {
+    const fresh = c.ids.unusedPeer();
+    if (fresh) c.ids.useSeq(fresh.seq);
+  }
+  np.cidSeq = <i64>c.ids.activeSeq;
+  pathSizeChanged(c);
 }
 
 /** Drops every path of a connection that is going away. */
@@ -110,8 +151,9 @@ function arrivalPath(c: Connection): Path {
   if (c.others.length >= MAX_OTHER_PATHS) {
     let victim = 0;
     if (unchecked(c.others[0]).validated && c.others.length > 1) victim = 1;
-    pathUnref(unchecked(c.others[victim]).handle);
+    const gone = unchecked(c.others[victim]);
     c.others.splice(victim, 1);
+    dropPath(c, gone);
     armPathTimer(c); // the evicted path may have been validating
   }
   ownOthers(c).push(p);
@@ -154,13 +196,37 @@ function onValidated(c: Connection, p: Path): void {
     p.addressChanged = false;
     if (c.migrations > 0) c.newAddressValidated = true;
   }
+  if (p.ownMove) onOwnMoveValidated(c, p);
 }
 
-function resetRecovery(c: Connection): void {
+/**
+ * Client: the path we moved to answered. The old paths are of no more use (§9.3.2 keeps a
+ * fallback only while the new path is unproven): dropping them lets the host close the old
+ * socket and retires their CIDs.
+ */
+function onOwnMoveValidated(c: Connection, p: Path): void {
+  p.ownMove = false;
+  if (p.preferred) c.preferredAddressUsed = true;
+  let previous = 0;
+  for (let i = c.others.length - 1; i >= 0; i--) {
+    const o = unchecked(c.others[i]);
+    if (!o.validated) continue;
+    previous = o.handle;
+    c.others.splice(i, 1);
+    dropPath(c, o);
+  }
+  armPathTimer(c);
+  pushEvent(EventKind.PATH_VALIDATED, <u32>c.handle, <u64>p.handle, <u64>previous, p.preferred ? 1 : 0);
+}
+
+/** §9.4: fresh congestion controller and RTT estimator (and pacer) for a new path. */
+export function resetRecovery(c: Connection): void {
   const inFlight = c.cc.bytesInFlight; // packets already sent still leave the window when acked or lost
   c.cc = new CongestionController(c.cc.kind, <f64>SEND_DATAGRAM_SIZE);
   c.cc.bytesInFlight = inFlight;
   c.rtt = new RttEstimator(c.config.get(ConfigKey.INITIAL_RTT_MS) * 1000);
+  c.pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
+  pathSizeChanged(c);
 }
 
 /** Starts validating `p` (§8.2.1) unless it is under way. */
@@ -226,9 +292,9 @@ export function onPacketFromOtherPath(c: Connection, largestNonProbing: bool, no
   for (let i = 0; i < c.others.length; i++) if (unchecked(c.others[i]) == np) { c.others.splice(i, 1); break; }
   // Keep the old path as the fallback (§9.3.2) and re-validate it (§9.3.3): if the move
   // was an attacker's copy, the genuine peer answers there and its next packets move us back.
-  if (c.others.length >= MAX_OTHER_PATHS) { pathUnref(unchecked(c.others[0]).handle); c.others.splice(0, 1); }
+  if (c.others.length >= MAX_OTHER_PATHS) { const gone = unchecked(c.others[0]); c.others.splice(0, 1); dropPath(c, gone); }
   ownOthers(c).push(old);
-  c.path = np;
+  moveTo(c, np);
   c.migrations++;
   // After moving, validations of other paths may be abandoned (§9.3) — but not the old
   // path's: it is the one that proves or disproves this move.
@@ -279,8 +345,8 @@ function pathTimers(c: Connection, now: f64): void {
     if (!p.validating) continue;
     if (p.abandonAt <= now) {
       // §8.2.4: the path is unusable. A fallback that fails its re-validation goes too.
-      pathUnref(p.handle);
       c.others.splice(i, 1);
+      dropPath(c, p);
     } else if (p.retryAt <= now) retry(c, p, now);
   }
   const cur = c.path;
@@ -294,8 +360,10 @@ function pathTimers(c: Connection, now: f64): void {
       const p = unchecked(c.others[i]);
       if (!p.validated) continue;
       c.others.splice(i, 1);
-      pathUnref(cur.handle);
-      c.path = p;
+      moveTo(c, p);
+      if (cur.ownMove) c.ownMigrationsFailed++;
+      cur.ownMove = false;
+      dropPath(c, cur);
       c.pathReverts++;
       pushEvent(EventKind.PATH_MIGRATED, <u32>c.handle, <u64>p.handle, <u64>cur.handle, 1);
       return;

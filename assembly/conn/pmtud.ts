@@ -67,6 +67,15 @@ function setUnits(c: Connection, size: i32): void {
   if (c.cc.cwnd < c.cc.minimumWindow()) c.cc.cwnd = c.cc.minimumWindow();
 }
 
+/**
+ * The connection sends on another path now (path.ts moveTo): its datagram size is that
+ * path's (1200 on a new one, whose search starts afresh, RFC 8899 §5.2 / RFC 9000 §14.3),
+ * and the congestion controller and the pacer count in it, not in the old path's size.
+ */
+export function pathSizeChanged(c: Connection): void {
+  setUnits(c, c.path.pmtud.size);
+}
+
 /** An application-space packet was acknowledged (loss.ts): a probe raises the path's size. */
 export function onPmtuAcked(c: Connection, p: SentPacket): void {
   const m = c.path.pmtud;

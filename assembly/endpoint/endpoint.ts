@@ -82,6 +82,8 @@ export class Endpoint {
   // A Version Negotiation packet waiting for pollTransmit (one at most: a newer one replaces it).
   vn: Uint8Array = new Uint8Array(0);
   vnPath: i32 = 0;
+  /** Server: the 24 address bytes of our preferred_address (RFC 9000 §18.2), empty when none (abi/paths.ts). */
+  preferredAddress: Uint8Array = new Uint8Array(0);
 }
 
 export const ep = new Endpoint();
@@ -133,6 +135,8 @@ function register(c: Connection, now: f64): void {
   ep.live++;
   if (c.ids.local.length) ep.cids.set(c.ids.local.dataStart, c.ids.local.length, h);
   else ep.byPath.set(c.path.handle, h);
+  // The preferred address's CID (sequence 1) routes here from the start.
+  for (let i = 1; i < c.ids.issued.length; i++) { const id = c.ids.issued[i].cid; ep.cids.set(id.dataStart, id.length, h); }
   unchecked(ep.hsDeadline[h] = now + ep.handshakeTimeout);
   ep.timers.set(h, deadlineOf(c));
   pathRef(c.path.handle);
@@ -190,6 +194,11 @@ function newConnection(h: i32, isServer: bool, version: u32, path: i32): Connect
   const c = new Connection(h, isServer, version, path, ep.defaults);
   const cid = freshCid();
   c.ids.setFirstLocal(cid, tokenOf(cid));
+  if (isServer && ep.preferredAddress.length == 24) {
+    // §5.1.1: the preferred address's CID is sequence number 1, issued in the transport parameters.
+    const pc = freshCid();
+    c.ids.setPreferredLocal(ep.preferredAddress, pc, tokenOf(pc));
+  }
   return c;
 }
 

@@ -52,6 +52,10 @@ export const EventKind = {
   VERSION_CHANGED: 22,
   /** The server moved to another peer address (RFC 9000 §9.3): a = the path now used, b = the previous one, c = 1 when it reverted after a failed validation (§9.3.2). */
   PATH_MIGRATED: 23,
+  /** Client: the path we moved to (migrate(), preferred address) was validated and the old ones dropped; a = the path, b = the previous one, c = 1 for the server's preferred address. */
+  PATH_VALIDATED: 30,
+  /** Client: the handshake is confirmed and the server gave a preferred_address (RFC 9000 §9.6); the host opens a path to it (connPreferredAddress) and calls connMigrate(conn, path, 1, now). */
+  PREFERRED_ADDRESS: 31,
 } as const;
 /** One of EventKind's values. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -187,8 +191,14 @@ export const Stats = {
   PATHS_VALIDATED: 33,
   /** Moves to another peer address (§9.3), reverts included. */
   MIGRATIONS: 34,
+  /** Client: moves we started (migrate(), the preferred address), failed ones included. */
+  OWN_MIGRATIONS: 40,
+  /** Client: our moves that failed validation and went back to the old path (§9.3.2). */
+  OWN_MIGRATIONS_FAILED: 41,
+  /** Client: 1 once we moved to the server's preferred address (§9.6) and it was validated. */
+  PREFERRED_ADDRESS_USED: 42,
   /** Number of slots. */
-  COUNT: 35,
+  COUNT: 45,
 } as const;
 /** One of Stats's values. */
 export type Stats = (typeof Stats)[keyof typeof Stats];
@@ -469,3 +479,26 @@ export const DatagramStats = {
 } as const;
 /** One of DatagramStats's values. */
 export type DatagramStats = (typeof DatagramStats)[keyof typeof DatagramStats];
+
+// assembly/conn/path-migrate.ts
+/** Why a move was refused (returned negated by connMigrate). Far from ERR_NO_CONNECTION (0x10004). */
+export const MigrateError = {
+  /** A server never initiates migration (§9). */
+  SERVER: 1,
+  /** Not before the handshake is confirmed (§9), nor once closing. */
+  NOT_CONFIRMED: 2,
+  /** The server sent disable_active_migration (§18.2). */
+  DISABLED: 3,
+  /** The server's CID is zero-length (§9.5). */
+  ZERO_LENGTH_CID: 4,
+  /** Every CID the server gave us was used already (§9.5). */
+  NO_CONNECTION_ID: 5,
+  /** A move is being validated. */
+  IN_PROGRESS: 6,
+  /** The path is one the connection has already. */
+  SAME_PATH: 7,
+  /** No preferred_address from the server, or its CID is gone. */
+  NO_PREFERRED_ADDRESS: 8,
+} as const;
+/** One of MigrateError's values. */
+export type MigrateError = (typeof MigrateError)[keyof typeof MigrateError];

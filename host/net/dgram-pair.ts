@@ -5,7 +5,7 @@
 // replays exactly when the pair runs on a VirtualClock. Platform-neutral.
 
 import type { Clock } from '../transport/clock';
-import type { DatagramHandler, Network, PathHandle } from './network';
+import type { DatagramHandler, Network, PathHandle, PathOptions } from './network';
 import { Prng } from './prng';
 import { QuicArgumentError } from '../errors';
 
@@ -161,6 +161,12 @@ class Link {
 /**
  * One end of a DgramPair: a Network without addresses. The other end is path 0 unless
  * the simulator rebinds it (rebind(): a NAT giving this end a new source address).
+ *
+ * Migration (RFC 9000 §9.2): openPath() gives this end another "local socket". From then
+ * on this end names paths by its sockets (0: the first; each new one a handle of its
+ * own), and the other end sees each socket as a source path of its own (`seenAs`,
+ * default 1000 + the handle). A socket closes when forgetPath() releases it; datagrams
+ * sent to a closed socket's source are lost.
  */
 export class DgramEnd implements Network {
   readonly addressed = false;
@@ -182,6 +188,11 @@ export class DgramEnd implements Network {
   readonly addresses = new Map<PathHandle, Uint8Array>();
   private handler: DatagramHandler | null = null;
   private errorHandler: ((err: Error) => void) | null = null;
+  /** After openPath(): this end's sockets (local handle → the source path the other end sees); 0 is `sourcePath`. */
+  private sockets: Map<PathHandle, PathHandle> | null = null;
+  private nextSocket = 1;
+  /** Sockets opened: the next openPath() fails when `refuseOpenPath` is set (a test of the error path). */
+  refuseOpenPath = false;
 
   constructor(private readonly outgoing: Link) {
     this.maxDatagramSize = outgoing.impairments.mtu ?? 1200;
@@ -190,10 +201,45 @@ export class DgramEnd implements Network {
   send(data: Uint8Array, path: PathHandle = 0): void {
     if (this.closed) return;
     this.bytesSentByPath.set(path, (this.bytesSentByPath.get(path) ?? 0) + data.length);
+    if (this.sockets) {
+      // Paths name our sockets: the datagram leaves from that socket's source.
+      const src = path === 0 ? (this.sockets.has(0) ? this.sourcePath : undefined) : this.sockets.get(path);
+      if (src === undefined) { this.sentToNobody++; return; }
+      this.outgoing.carry(data, src);
+      return;
+    }
     // Only the other end's current source path reaches it (after a rebind the old NAT
     // binding is gone; a spoofed source is someone else).
-    if (this.peer && path !== this.peer.sourcePath) { this.sentToNobody++; return; }
-    this.outgoing.carry(data, this.sourcePath);
+    const arrival = this.peer ? this.peer.arrivalFor(path) : 0;
+    if (arrival === undefined) { this.sentToNobody++; return; }
+    this.outgoing.carry(data, this.peer?.sockets ? arrival : this.sourcePath);
+  }
+
+  /** Where a datagram sent to source path `p` of this end arrives (a local handle), or undefined when no socket of ours has that source. */
+  private arrivalFor(p: PathHandle): PathHandle | undefined {
+    if (!this.sockets) return p === this.sourcePath ? 0 : undefined;
+    if (this.sockets.has(0) && p === this.sourcePath) return 0;
+    for (const [local, seen] of this.sockets) if (local !== 0 && seen === p) return local;
+    return undefined;
+  }
+
+  /** Network: a new local socket to the other end (a migration); the other end sees it as path 1000 + the handle. */
+  openPath(_from: PathHandle, _options: PathOptions): Promise<PathHandle> {
+    if (this.refuseOpenPath) return Promise.reject(new QuicArgumentError('this DgramEnd refuses to open paths'));
+    if (!this.sockets) this.sockets = new Map([[0, this.sourcePath]]);
+    const h = this.nextSocket++;
+    this.sockets.set(h, 1000 + h);
+    return Promise.resolve(h);
+  }
+
+  /** Network: after openPath(), a socket whose path is released closes. */
+  forgetPath(path: PathHandle): void {
+    this.sockets?.delete(path);
+  }
+
+  /** This end's open sockets (local handles), after openPath(); [0] before. */
+  get openSockets(): PathHandle[] {
+    return this.sockets ? [...this.sockets.keys()] : [0];
   }
 
   /**

@@ -12,6 +12,18 @@ export type PathHandle = number;
 /** Called for every datagram that arrives. `data` is owned by the receiver from then on. */
 export type DatagramHandler = (data: Uint8Array, path: PathHandle) => void;
 
+/**
+ * Where openPath() leads. Without `remote`: a new local socket (on `localAddress`, default
+ * the address `from`'s socket is bound to, and `localPort`, default 0: an ephemeral port)
+ * to the same peer — a client's migration (RFC 9000 §9.2). With `remote`: the socket of
+ * `from` to another peer address — the server's preferred address (§9.6).
+ */
+export interface PathOptions {
+  localAddress?: string;
+  localPort?: number;
+  remote?: { address: string; port: number };
+}
+
 /** A datagram network as the transport pump sees it. */
 export interface Network {
   /** True when datagrams carry addresses (UDP), false for an in-memory pair. */
@@ -47,6 +59,15 @@ export interface Network {
    * with it the pump services the core once per batch instead of once per datagram.
    */
   afterReceives?(fn: () => void): void;
+  /**
+   * Opens another path beside `from` (see PathOptions) and resolves to its handle;
+   * datagrams arrive on it from then on. A socket opened here closes by itself once
+   * forgetPath() has released every path through it. Optional: a network without it
+   * cannot migrate.
+   */
+  openPath?(from: PathHandle, options: PathOptions): Promise<PathHandle>;
+  /** The local and remote addresses of `path`, when the network has addresses. Optional. */
+  describePath?(path: PathHandle): { local: { address: string; port: number }; remote: { address: string; port: number } } | undefined;
   /** Largest datagram payload this network carries (bytes). */
   readonly maxDatagramSize: number;
   /** Stops delivering and releases resources. Idempotent. */

@@ -21,7 +21,11 @@ export class QuicSocketError extends QuicError {
 }
 
 /**
- * Maps remote addresses to small integer path handles and back. An entry lives while
+ * Maps (local socket, remote address) pairs to small integer path handles and back: a
+ * path is the pair, so one peer reached through two local sockets (a client migrating,
+ * RFC 9000 §9.2) or one socket reaching two peer addresses (the server's preferred
+ * address, §9.6) are two paths. `socket` indexes the network's sockets (0: the one it was
+ * bound with). An entry lives while
  * the core refers to its handle: the transport calls forget() when the core reports
  * the path unused (its last connection went away, or the one datagram from that
  * address was dropped), so junk from many sources leaves nothing behind. Handles are
@@ -29,24 +33,27 @@ export class QuicSocketError extends QuicError {
  */
 export class PathTable {
   private byKey = new Map<string, PathHandle>();
-  private byHandle: (UdpAddress & { key: string })[] = [];
+  private byHandle: (UdpAddress & { key: string; socket: number })[] = [];
   private freeHandles: PathHandle[] = [];
+  /** Paths per local socket (a socket opened for a migration closes at 0). */
+  private perSocket = new Map<number, number>();
 
-  /** The handle of `addr`, allocated on first sight (handles start at 1). */
-  handleFor(addr: UdpAddress): PathHandle {
-    const key = `${addr.address}|${addr.port}`;
+  /** The handle of `addr` through local socket `socket`, allocated on first sight (handles start at 1). */
+  handleFor(addr: UdpAddress, socket = 0): PathHandle {
+    const key = `${socket}|${addr.address}|${addr.port}`;
     let h = this.byKey.get(key);
     if (h === undefined) {
-      const entry = { address: addr.address, port: addr.port, key };
+      const entry = { address: addr.address, port: addr.port, key, socket };
       h = this.freeHandles.pop();
       if (h === undefined) { this.byHandle.push(entry); h = this.byHandle.length; } else this.byHandle[h - 1] = entry;
       this.byKey.set(key, h);
+      this.perSocket.set(socket, (this.perSocket.get(socket) ?? 0) + 1);
     }
     return h;
   }
 
-  /** The address behind a handle, or undefined. */
-  addressOf(handle: PathHandle): UdpAddress | undefined {
+  /** The remote address behind a handle (and the index of its local socket), or undefined. */
+  addressOf(handle: PathHandle): (UdpAddress & { socket: number }) | undefined {
     return this.byHandle[handle - 1];
   }
 
@@ -57,6 +64,13 @@ export class PathTable {
     this.byKey.delete(e.key);
     delete this.byHandle[handle - 1];
     this.freeHandles.push(handle);
+    const n = (this.perSocket.get(e.socket) ?? 1) - 1;
+    if (n > 0) this.perSocket.set(e.socket, n); else this.perSocket.delete(e.socket);
+  }
+
+  /** Paths through local socket `socket`. */
+  pathsThrough(socket: number): number {
+    return this.perSocket.get(socket) ?? 0;
   }
 
   /** Addresses currently known. */
@@ -88,8 +102,8 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
 
   abstract readonly local: UdpAddress;
   abstract close(): Promise<void>;
-  /** Sends `copy` (already copied: the caller's buffer is reused at once) to `to`. */
-  protected abstract sendTo(copy: Uint8Array, to: UdpAddress, path: PathHandle): void;
+  /** Sends `copy` (already copied: the caller's buffer is reused at once) to `to`, through local socket `to.socket`. */
+  protected abstract sendTo(copy: Uint8Array, to: UdpAddress & { socket: number }, path: PathHandle): void;
 
   /** The path handle for a remote address (for a client that starts a connection). */
   pathTo(addr: UdpAddress): PathHandle {
@@ -126,10 +140,10 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
     this.errorHandler = handler;
   }
 
-  /** Hands one received datagram to the transport. */
-  protected deliver(data: Uint8Array, from: UdpAddress): void {
+  /** Hands one received datagram (from `from`, on local socket `socket`) to the transport. */
+  protected deliver(data: Uint8Array, from: UdpAddress, socket = 0): void {
     if (this.closed || !this.handler) return;
-    const path = this.paths.handleFor(from);
+    const path = this.paths.handleFor(from, socket);
     try {
       this.handler(data, path);
     } catch (err) {

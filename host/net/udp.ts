@@ -1,11 +1,16 @@
 // The addressed network over node:dgram (Deno and Bun implement it too; deno-udp.ts is
-// Deno's own API). One socket per UdpNetwork; the core never sees addresses, only small
-// path handles mapped in udp-common.ts (ARCHITECTURE.md §5).
+// Deno's own API). The core never sees addresses, only small path handles mapped in
+// udp-common.ts (ARCHITECTURE.md §5): a handle names a (local socket, remote address)
+// pair. A UdpNetwork is bound with one socket; more come with addSocket() (a server's
+// preferred address, RFC 9000 §9.6) and openPath() (a client moving to a new local
+// socket, §9.2). A socket opened by openPath, and the one a client moved away from,
+// close once the core has released every path through them (forgetPath): the old
+// socket keeps receiving until the new path is validated.
 
 import * as dgram from 'node:dgram';
 import { QuicSocketError, UdpNetworkBase, type UdpAddress } from './udp-common';
 import { PeerSockets, type PeerSocketStats } from './peer-sockets';
-import type { PathHandle } from './network';
+import type { PathHandle, PathOptions } from './network';
 
 export { PathTable, QuicSocketError, type UdpAddress } from './udp-common';
 
@@ -66,6 +71,10 @@ export class UdpNetwork extends UdpNetworkBase {
   oversized = 0;
 
   private readonly peerSockets: PeerSockets | null;
+  /** Local sockets by index (0: the bound one); null once closed. */
+  private readonly sockets: (dgram.Socket | null)[] = [];
+  /** Sockets that close when their last path is forgotten. */
+  private readonly closeWhenUnused = new Set<number>();
 
   private constructor(private readonly socket: dgram.Socket, opts: UdpBindOptions) {
     super(opts.maxDatagramSize ?? (isLoopbackAddress(opts.address ?? '127.0.0.1') ? loopbackDatagramLimit(opts.address ?? '127.0.0.1') : 1452));
@@ -78,39 +87,66 @@ export class UdpNetwork extends UdpNetworkBase {
     let receive = 0, send = 0;
     try { receive = socket.getRecvBufferSize(); send = socket.getSendBufferSize(); } catch { /* not supported by this runtime */ }
     this.bufferSizes = { receive, send };
+    this.attach(socket);
+  }
+
+  /** Reads datagrams from a local socket (index `k`). */
+  private attach(socket: dgram.Socket): number {
+    const k = this.sockets.length;
+    this.sockets.push(socket);
     // A Buffer is a Uint8Array; pass a plain view over the same bytes.
-    socket.on('message', (msg, rinfo) => this.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), { address: rinfo.address, port: rinfo.port }));
+    socket.on('message', (msg, rinfo) => this.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), { address: rinfo.address, port: rinfo.port }, k));
     socket.on('error', (err) => this.report(socketError('UDP socket error', err)));
+    return k;
+  }
+
+  /**
+   * Binds another local socket that this network reads and sends through (a server's
+   * preferred address, RFC 9000 §9.6): datagrams arriving there get path handles of their
+   * own. Resolves to the socket's bound address.
+   */
+  async addSocket(address: string, port: number): Promise<UdpAddress> {
+    const s = await bindSocket(address, port, false);
+    if (this.closed) { s.close(); throw new QuicSocketError('the network is closed'); }
+    this.attach(s);
+    const a = s.address();
+    return { address: a.address, port: a.port };
+  }
+
+  /** Network: a new path beside `from` (PathOptions: a new local socket, or another remote through the same one). */
+  async openPath(from: PathHandle, options: PathOptions): Promise<PathHandle> {
+    const e = this.paths.addressOf(from);
+    const base = e ? this.sockets[e.socket] : null;
+    if (!e || !base || this.closed) throw new QuicSocketError(`no open path ${from} to move from`);
+    if (options.remote && options.localAddress === undefined && options.localPort === undefined) return this.paths.handleFor(options.remote, e.socket);
+    const s = await bindSocket(options.localAddress ?? base.address().address, options.localPort ?? 0, false);
+    if (this.closed) { s.close(); throw new QuicSocketError('the network is closed'); }
+    const k = this.attach(s);
+    this.closeWhenUnused.add(k);
+    // The client moves away from the old socket: it goes once its last path is released.
+    if (!options.remote) this.closeWhenUnused.add(e.socket);
+    return this.paths.handleFor(options.remote ?? e, k);
+  }
+
+  /** Network: the local and remote addresses of a path. */
+  describePath(path: PathHandle): { local: UdpAddress; remote: UdpAddress } | undefined {
+    const e = this.paths.addressOf(path);
+    const s = e ? this.sockets[e.socket] : null;
+    if (!e || !s) return undefined;
+    const a = s.address();
+    return { local: { address: a.address, port: a.port }, remote: { address: e.address, port: e.port } };
   }
 
   /** Binds a UDP socket (IPv4 or IPv6 chosen from the address). */
   // `override`: a static bind() shadows Function.prototype.bind on the class, which TS counts as the base.
-  static override bind(opts: UdpBindOptions = {}): Promise<UdpNetwork> {
-    const address = opts.address ?? '127.0.0.1';
-    const type = address.includes(':') ? 'udp6' : 'udp4';
-    return new Promise((resolve, reject) => {
-      let socket: dgram.Socket;
-      try {
-        socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && address !== '::' ? true : undefined, reuseAddr: opts.socketPerPeer ? true : undefined });
-      } catch (err) {
-        reject(socketError('cannot create UDP socket', err));
-        return;
-      }
-      const onError = (err: Error) => {
-        socket.close();
-        reject(socketError(`cannot bind UDP ${address}:${opts.port ?? 0}`, err));
-      };
-      socket.once('error', onError);
-      socket.bind(opts.port ?? 0, address, () => {
-        socket.off('error', onError);
-        resolve(new UdpNetwork(socket, opts));
-      });
-    });
+  static override async bind(opts: UdpBindOptions = {}): Promise<UdpNetwork> {
+    return new UdpNetwork(await bindSocket(opts.address ?? '127.0.0.1', opts.port ?? 0, opts.socketPerPeer === true), opts);
   }
 
-  /** The local address and port. */
+  /** The local address and port (after a client's migration: of the socket it moved to). */
   override get local(): UdpAddress {
-    const a = this.socket.address();
+    const s = this.sockets.find((x, i) => x && !(i === 0 && this.closeWhenUnused.has(0) && this.sockets.length > 1)) ?? this.socket;
+    const a = s.address();
     return { address: a.address, port: a.port };
   }
 
@@ -125,16 +161,24 @@ export class UdpNetwork extends UdpNetworkBase {
     if (this.peerSockets && to && !this.closed) this.peerSockets.open(path, to);
   }
 
-  /** Network: forgets the path's address and closes its peer socket. */
+  /** Network: forgets the path's address and closes its peer socket (and a migration's socket with its last path). */
   override forgetPath(path: PathHandle): void {
+    const e = this.paths.addressOf(path);
     this.peerSockets?.forget(path);
     super.forgetPath(path);
+    if (e && this.closeWhenUnused.has(e.socket) && this.paths.pathsThrough(e.socket) === 0) {
+      const s = this.sockets[e.socket];
+      this.sockets[e.socket] = null;
+      try { s?.close(); } catch { /* already closed */ }
+    }
   }
 
-  protected override sendTo(copy: Uint8Array, to: UdpAddress, path: PathHandle): void {
-    if (this.peerSockets?.send(path, copy, (err) => this.report(socketError(`send to ${to.address}:${to.port} failed`, err)))) return;
+  protected override sendTo(copy: Uint8Array, to: UdpAddress & { socket: number }, path: PathHandle): void {
+    if (to.socket === 0 && this.peerSockets?.send(path, copy, (err) => this.report(socketError(`send to ${to.address}:${to.port} failed`, err)))) return;
+    const socket = this.sockets[to.socket];
+    if (!socket) return; // its socket closed: the datagram is lost, as on a dead path
     try {
-      this.socket.send(copy, to.port, to.address, (err) => {
+      socket.send(copy, to.port, to.address, (err) => {
         // Too large for the interface: a lost datagram (a PMTU probe, or the path shrank),
         // which loss detection and the black-hole detector handle, not a socket failure.
         if (err && (err as NodeJS.ErrnoException).code === 'EMSGSIZE') { this.oversized++; return; }
@@ -155,12 +199,37 @@ export class UdpNetwork extends UdpNetworkBase {
     if (this.closed) return Promise.resolve();
     this.closed = true;
     this.peerSockets?.closeAll();
-    return new Promise((resolve) => {
+    const open = this.sockets.filter((s): s is dgram.Socket => s !== null);
+    this.sockets.fill(null);
+    return Promise.all(open.map((s) => new Promise<void>((resolve) => {
       try {
-        this.socket.close(() => resolve());
+        s.close(() => resolve());
       } catch {
         resolve();
       }
-    });
+    }))).then(() => undefined);
   }
+}
+
+/** A UDP socket bound to `address`:`port` (IPv4 or IPv6 chosen from the address). */
+function bindSocket(address: string, port: number, reuseAddr: boolean): Promise<dgram.Socket> {
+  const type = address.includes(':') ? 'udp6' : 'udp4';
+  return new Promise((resolve, reject) => {
+    let socket: dgram.Socket;
+    try {
+      socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && address !== '::' ? true : undefined, reuseAddr: reuseAddr ? true : undefined });
+    } catch (err) {
+      reject(socketError('cannot create UDP socket', err));
+      return;
+    }
+    const onError = (err: Error) => {
+      socket.close();
+      reject(socketError(`cannot bind UDP ${address}:${port}`, err));
+    };
+    socket.once('error', onError);
+    socket.bind(port, address, () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+  });
 }

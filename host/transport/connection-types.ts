@@ -7,6 +7,8 @@ import type { QuicStream } from './stream';
 import type { HandshakeInfo } from './handshake';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
+import type { Network } from '../net/network';
+import type { PathChange } from './migration';
 import type { QuicConnection } from './connection';
 
 /**
@@ -49,8 +51,8 @@ export interface CloseInfo {
 
 /**
  * A connection's events (seed 001 §5's notifications): listen with `conn.on(type, fn)`,
- * or await the next one with `conn.once(type, { signal, timeoutMs })`. Migration and
- * NEW_TOKEN events come with those features (the complete-transport issue).
+ * or await the next one with `conn.once(type, { signal, timeoutMs })`. Path changes
+ * (migration, NAT rebinding, the preferred address) are `pathchange`.
  */
 export interface ConnectionEvents {
   /** The handshake completed. */
@@ -78,11 +80,13 @@ export interface ConnectionEvents {
    */
   keyupdate: { generation: number; initiatedBy: 'local' | 'peer' };
   /**
-   * Server: the client's address changed (NAT rebinding, RFC 9000 §9.3) and we now send to
-   * the new path (a path handle of the network), or went back to the last validated one
-   * after the new path failed validation (`reverted`, §9.3.2).
+   * The path changed (RFC 9000 §9; see PathChange). Server: the client's address changed
+   * (NAT rebinding or its migration, §9.3) and we now send to the new path (a path handle
+   * of the network), or went back to the last validated one after the new path failed
+   * validation (`reverted`, §9.3.2). Client: migrate() or the server's preferred address
+   * moved us ('moved'), the new path answered ('validated'), or it did not ('reverted').
    */
-  pathchange: { path: number; previous: number; reverted: boolean };
+  pathchange: PathChange;
   /** Client: the server sent a session ticket (resume with it through `session`). */
   sessionticket: SessionTicket;
   /** Closing or draining began, or the idle timer ended the connection (`closed` resolves when it is gone). */
@@ -147,6 +151,11 @@ export interface ConnectionStats {
   pathsValidated: number;
   /** Moves to another peer address, reverts included (server NAT rebinding, RFC 9000 §9.3). */
   migrations: number;
+  /** Client: moves we started (migrate(), the preferred address), and those that failed validation and went back (RFC 9000 §9.3.2). */
+  ownMigrations: number;
+  ownMigrationsFailed: number;
+  /** Client: we moved to the server's preferred address (RFC 9000 §9.6) and it was validated. */
+  preferredAddressUsed: boolean;
 }
 
 /** Reads the stats block the core documents in assembly/abi/conn.ts. */
@@ -180,4 +189,8 @@ export interface ConnectionHost {
   readStats: StatsReader;
   /** The connection is closed: forget its handle. */
   forget(conn: number): void;
+  /** The endpoint's network (migration opens paths on it, host/transport/migration.ts). */
+  readonly network: Network;
+  /** A server endpoint. */
+  readonly isServer: boolean;
 }

@@ -15,7 +15,8 @@ import type { EarlyDataState } from './early-data';
 import type { Clock } from './clock';
 import { DatagramChannel, type DatagramOutcome, type DatagramSendOptions, type DatagramStats } from './datagrams';
 import { DatagramAbi } from '../core/datagram-abi';
-
+import { ConnectionPaths, type MigrateOptions, type PathChange } from './migration';
+import { KeyGenerations } from './key-generations';
 export type { ConnectionState, CloseInfo, ConnectionEvents, ConnectionStats, StatsReader, CloseOptions, ConnectionHost } from './connection-types';
 import { connectionStateName, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
 
@@ -49,13 +50,15 @@ export class QuicConnection {
   private resolveTicket!: (t: SessionTicket | null) => void;
   private lastTicket: SessionTicket | null = null;
   /** Key generations installed per direction: the one that moves first names the initiator. */
-  private readonly keyGen = { send: 0, receive: 0 };
+  private readonly keyGen = new KeyGenerations();
   /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
   addressToken: Uint8Array | null = null;
   private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
   private closeEmitted = false;
   /** Datagrams (host/transport/datagrams.ts), made at first use. */
   private dgram: DatagramChannel | null = null;
+  /** @internal Paths: migrate(), the preferred address, `pathchange` (host/transport/migration.ts). */
+  readonly paths: ConnectionPaths;
 
   /** @internal */
   constructor(
@@ -67,6 +70,7 @@ export class QuicConnection {
     streamHighWaterMark = 1 << 20,
   ) {
     this.streams = new StreamTable(this, streamHighWaterMark);
+    this.paths = new ConnectionPaths(host, handle, () => this.assertOpen(), (c) => this.events.emit('pathchange', c));
     this.established = new Promise((res, rej) => { this.resolveEstablished = res; this.rejectEstablished = rej; });
     this.established.catch(() => { /* surfaced through closed too */ });
     this.closed = new Promise((res) => { this.resolveClosed = res; });
@@ -349,6 +353,17 @@ export class QuicConnection {
     return this.dgram;
   }
 
+  /**
+   * Client: moves to a new local UDP socket (`localAddress`, default the current one's;
+   * `localPort`, default ephemeral), RFC 9000 §9.2: sends there at once to an unused server
+   * CID (§9.5) with fresh CC/RTT state (§9.4) and validates the path. Resolves when the
+   * server answered (the old socket then closes); rejects with a QuicMigrationError when
+   * refused, or when validation fails and the connection went back to the old path.
+   */
+  migrate(options?: MigrateOptions): Promise<PathChange> {
+    return this.paths.migrate(options);
+  }
+
   /** Sends a PING (e.g. to keep a NAT binding alive). */
   ping(): void {
     this.assertOpen();
@@ -455,12 +470,12 @@ export class QuicConnection {
         this.addressToken = this.abi.newToken(this.handle);
         if (this.lastTicket) this.lastTicket.addressToken = this.addressToken;
         break;
-      case EventKind.PATH_MIGRATED:
-        this.events.emit('pathchange', { path: ev.a, previous: ev.b, reverted: ev.c === 1 });
+      case EventKind.PATH_MIGRATED: case EventKind.PATH_VALIDATED: case EventKind.PREFERRED_ADDRESS:
+        this.paths.onCoreEvent(ev);
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
-        this.keyUpdated(ev.a === 1);
+        { const u = this.keyGen.step(ev.a === 1); if (u) this.events.emit('keyupdate', u); }
         break;
       case EventKind.STREAM_OPENED: {
         const s = this.streams.obtain(ev.a);
@@ -520,18 +535,6 @@ export class QuicConnection {
     this.finish();
   }
 
-  /**
-   * The core reports each direction's switch (KEY_UPDATED); an update is one event for the
-   * application. Our send keys move first when we start it, our receive keys first when
-   * the peer does (§6.2); the second direction catching up completes the same generation.
-   */
-  private keyUpdated(send: boolean): void {
-    const g = this.keyGen;
-    if (send) g.send++; else g.receive++;
-    if (g.send === g.receive) return;
-    this.events.emit('keyupdate', { generation: Math.max(g.send, g.receive), initiatedBy: g.send > g.receive ? 'local' : 'peer' });
-  }
-
   /** The connection ends without having completed its handshake (no CLOSING event follows). */
   private endBeforeHandshake(rec: { info: CloseInfo; error: Error }): void {
     if (this.endInfo) return;
@@ -560,6 +563,7 @@ export class QuicConnection {
     const err = this.closedError();
     this.streams.closed(err);
     this.dgram?.onClosed(err);
+    this.paths.onClosed(err);
     this.rejectEstablished(err);
     this.handshake.dispose();
     this.host.forget(this.handle);

@@ -2,6 +2,7 @@
 // its memory, the key table, the TLS engine factories and a network. Platform-neutral:
 // the caller passes the compiled core module (host/node.ts loads it from disk on Node).
 
+import { PathAbi, encodePreferredAddress, type PreferredAddress } from '../core/path-abi';
 import { instantiateCore } from '../core/core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO } from '../core/abi.generated';
@@ -67,6 +68,13 @@ export interface TransportConfig {
    * out with the bit cleared, so that the network does not come to depend on it.
    */
   greaseQuicBit?: boolean;
+  /**
+   * Send disable_active_migration (RFC 9000 §18.2; default false): the peer must not
+   * migrate. Our client's migrate() then refuses (ERR_QUIC_MIGRATION_DISABLED). A server
+   * that sent it still follows a client whose address changes (see README: it cannot tell
+   * a NAT rebinding from a migration, and §9 allows proceeding).
+   */
+  disableActiveMigration?: boolean;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
@@ -75,6 +83,7 @@ const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
   pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE, spinBit: ConfigKey.SPIN_BIT, greaseQuicBit: ConfigKey.GREASE_QUIC_BIT,
+  disableActiveMigration: ConfigKey.DISABLE_ACTIVE_MIGRATION,
 };
 
 /** TLS settings shared by clients and servers. */
@@ -167,6 +176,12 @@ export interface EndpointConfig {
    * a client offers them in version_information.
    */
   versions?: readonly number[];
+  /**
+   * Servers: the preferred_address transport parameter (RFC 9000 §9.6, §18.2): addresses
+   * (IPv4, IPv6 or both) the network also receives on; a client moves there after the
+   * handshake. Each connection's CID for it is its sequence number 1 (§5.1.1).
+   */
+  preferredAddress?: PreferredAddress;
 }
 
 /** How a server bounds 0-RTT replay (host/tls/anti-replay.ts). */
@@ -209,6 +224,8 @@ export interface ConnectOptions {
    * written at once (conn.earlyData === 'offered'); rejected early data is sent again.
    */
   earlyData?: boolean;
+  /** Stay on the address connected to when the server gives a preferred_address (RFC 9000 §9.6; default: move there). */
+  ignorePreferredAddress?: boolean;
 }
 
 function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
@@ -225,6 +242,7 @@ function statsReader(abi: ConnAbi, conn: number): ConnectionStats {
     sendsOverCwnd: f(Stats.SENDS_OVER_CWND), recvBufferHighWater: f(Stats.RECV_BUFFER_HIGH_WATER), sendBufferHighWater: f(Stats.SEND_BUFFER_HIGH_WATER),
     keyUpdates: f(Stats.KEY_UPDATES), retriesReceived: f(Stats.RETRIES_RECEIVED),
     pathChallengesSent: f(Stats.PATH_CHALLENGES_SENT), pathsValidated: f(Stats.PATHS_VALIDATED), migrations: f(Stats.MIGRATIONS),
+    ownMigrations: f(Stats.OWN_MIGRATIONS), ownMigrationsFailed: f(Stats.OWN_MIGRATIONS_FAILED), preferredAddressUsed: f(Stats.PREFERRED_ADDRESS_USED) === 1,
     connectionIdsIssued: f(Stats.LOCAL_CIDS_ISSUED), peerConnectionIdSequence: f(Stats.PEER_CID_SEQUENCE), peerConnectionIdsHeld: f(Stats.PEER_CIDS_HELD),
     pathMtu: f(Stats.PATH_MTU), pmtuProbesSent: f(Stats.PMTU_PROBES_SENT), pmtuProbesLost: f(Stats.PMTU_PROBES_LOST), pmtuBlackHoles: f(Stats.PMTU_BLACK_HOLES),
   };
@@ -270,7 +288,9 @@ export class Endpoint extends QuicEndpoint {
     const session = sessionOption(options.session);
     // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
     const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
-    return this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
+    const conn = this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
+    conn.paths.ignorePreferredAddress = options.ignorePreferredAddress === true;
+    return conn;
   }
 }
 
@@ -382,7 +402,9 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   probe.bind(core.exports.memory);
   crypto.table.bindCore(CoreKeySlots.of(core));
   qlog?.bind(core);
-  return new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength, cidGenerator: routing.generate } : cfg, new ConnAbi(core), crypto, isServer, qlog);
+  const endpoint = new Endpoint(routing ? { ...cfg, localCidLength: routing.cidLength, cidGenerator: routing.generate } : cfg, new ConnAbi(core), crypto, isServer, qlog);
+  if (cfg.preferredAddress && new PathAbi(core).setPreferredAddress(encodePreferredAddress(cfg.preferredAddress)) < 0) throw new QuicArgumentError('preferredAddress is for servers');
+  return endpoint;
 }
 
 /** Everything the core and the TLS engine would otherwise refuse late or obscurely, named up front. */
@@ -398,6 +420,7 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   if (n !== undefined && !(Number.isInteger(n) && (n === 0 || (n >= 4 && n <= 20)))) throw new QuicArgumentError(`localCidLength must be 0 (clients) or an integer in 4..20, not ${describe(n)}`);
   if (cfg.cidGenerator !== undefined && typeof cfg.cidGenerator !== 'function') throw new QuicArgumentError(`cidGenerator must be a function (length) => Uint8Array, not ${describe(cfg.cidGenerator)}`);
   datagramConfig(cfg.datagrams);
+  if (cfg.preferredAddress !== undefined) encodePreferredAddress(cfg.preferredAddress); // checks it
 }
 
 /** A client endpoint: call connectTo() for each connection. */

@@ -218,6 +218,14 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     return this.options.clock;
   }
 
+  get network(): Network {
+    return this.options.network;
+  }
+
+  get isServer(): boolean {
+    return this.options.server !== undefined;
+  }
+
   watchGracefulClose(conn: QuicConnection): void {
     this.gracefulClosing.add(conn);
   }
