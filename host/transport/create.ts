@@ -21,7 +21,7 @@ import { connectionStateName, type ConnectionStats } from './connection-types';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
-import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type TlsServerOptions, type ExternalPsk, type SessionTicket } from '../tls/engine';
 import { earlyDataCompatible, rememberedTransportParameters } from './early-data';
 import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
@@ -300,6 +300,8 @@ function earlyDataSetup(e: EndpointConfig['earlyData']): ((tp: Uint8Array) => { 
   };
 }
 
+const NO_TP = new Uint8Array(0);
+
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
   const fastest = cfg.inCoreChaCha20 !== false && inCoreChaCha20IsFastest(cfg.crypto ?? portableCryptoProvider);
@@ -313,7 +315,16 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, transportParametersFor: negotiate, ...early?.(tp) });
+  // Per connection only what differs, over the shared options as prototype: a copy of
+  // every option per connection cost ~0.8 KB of heap per half-open one (issue 17).
+  // A server's engine gets our parameters from `negotiate` (after the version choice).
+  function PerConnection(this: Partial<TlsServerOptions>, tp: Uint8Array, negotiate: TlsServerOptions['transportParametersFor']) {
+    this.transportParameters = negotiate ? NO_TP : tp;
+    this.transportParametersFor = negotiate;
+  }
+  PerConnection.prototype = opts;
+  const make = PerConnection as unknown as new (tp: Uint8Array, negotiate: TlsServerOptions['transportParametersFor']) => TlsServerOptions;
+  return (tp, _conn, negotiate) => createTlsServer(early ? Object.assign(new make(tp, negotiate), early(tp)) : new make(tp, negotiate));
 }
 
 function crypto_random_seed(): Uint32Array {
