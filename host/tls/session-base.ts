@@ -36,7 +36,7 @@ export const VERIFY_SCHEMES: number[] = [
 export const DEFAULT_SUITES: Suite[] = [Suite.Aes128Gcm, Suite.ChaCha20Poly1305, Suite.Aes256Gcm];
 
 export abstract class SessionBase implements TlsSession {
-  protected readonly out: TlsOutput[] = [];
+  protected out: TlsOutput[] = [];
   /** Per level, made when that level first carries bytes (a half-open server uses one of four). */
   private readonly buffers: (MessageBuffer | undefined)[] = [undefined, undefined, undefined, undefined];
   protected failed = false;
@@ -65,7 +65,10 @@ export abstract class SessionBase implements TlsSession {
   }
 
   drain(): TlsOutput[] {
-    return this.out.splice(0);
+    // A fresh empty array: a spliced one keeps the capacity its pushes grew (issue 17).
+    const o = this.out;
+    if (o.length) this.out = [];
+    return o;
   }
 
   /** Runs `fn`, turning any failure into one alert output. */

@@ -60,7 +60,8 @@ export class QuicConnection {
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private lastTicket: SessionTicket | null = null;
   /** Key generations installed per direction: the one that moves first names the initiator. */
-  private readonly keyGen = { send: 0, receive: 0 };
+  private keyGenSend = 0;
+  private keyGenReceive = 0;
   /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
   addressToken: Uint8Array | null = null;
   /** Listeners, made with the first on()/once(). */
@@ -556,10 +557,10 @@ export class QuicConnection {
    * the peer does (§6.2); the second direction catching up completes the same generation.
    */
   private keyUpdated(send: boolean): void {
-    const g = this.keyGen;
-    if (send) g.send++; else g.receive++;
-    if (g.send === g.receive) return;
-    this.listeners?.emit('keyupdate', { generation: Math.max(g.send, g.receive), initiatedBy: g.send > g.receive ? 'local' : 'peer' });
+    if (send) this.keyGenSend++; else this.keyGenReceive++;
+    const s = this.keyGenSend, r = this.keyGenReceive;
+    if (s === r) return;
+    this.listeners?.emit('keyupdate', { generation: Math.max(s, r), initiatedBy: s > r ? 'local' : 'peer' });
   }
 
   /** The connection ends without having completed its handshake (no CLOSING event follows). */

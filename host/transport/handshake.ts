@@ -54,6 +54,13 @@ export interface HandshakeOwner {
   sessionTicketReceived(ticket: SessionTicket): void;
 }
 
+/** One direction's 1-RTT keys: the suite, the newest derived secret, AEAD handles by generation. */
+interface OneRttKeys {
+  suite: CoreSuite;
+  secret: Uint8Array;
+  aeads: number[];
+}
+
 export class HandshakeDriver {
   /** The connection (set by it). */
   owner: HandshakeOwner | null = null;
@@ -72,8 +79,9 @@ export class HandshakeDriver {
   onPeerTransportParameters: ((data: Uint8Array) => void) | null = null;
   /** Key table entries installed: (level, aead, hp) triples in one flat array (issue 17: few objects per connection). */
   private installed: number[] = [];
-  /** Per direction (0 read, 1 write): the suite, the newest derived 1-RTT secret, and AEAD handles by generation. */
-  private readonly oneRtt: { suite: CoreSuite; secret: Uint8Array; aeads: number[] }[] = [];
+  /** Per direction: the suite, the newest derived 1-RTT secret, and AEAD handles by generation. */
+  private oneRttRead: OneRttKeys | null = null;
+  private oneRttWrite: OneRttKeys | null = null;
   private done = false;
   private failed = false;
 
@@ -174,8 +182,8 @@ export class HandshakeDriver {
   /** Frees every key of this connection. */
   dispose(): void {
     for (let l = 0; l < 4; l++) this.onKeysDiscarded(l as Level);
-    // Sparse: a server that failed after its Finished has 1-RTT write keys but no read keys.
-    for (const d of this.oneRtt) if (d) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
+    // A server that failed after its Finished has 1-RTT write keys but no read keys.
+    for (const d of [this.oneRttRead, this.oneRttWrite]) if (d) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
   }
 
   /**
@@ -184,14 +192,14 @@ export class HandshakeDriver {
    * previous, current and next ones).
    */
   onKeyUpdated(write: boolean): void {
-    const d = this.oneRtt[write ? 1 : 0];
+    const d = write ? this.oneRttWrite : this.oneRttRead;
     if (!d) return;
     this.installNext(write);
     while (d.aeads.length > 3) this.keys.releaseAead(d.aeads.shift()!);
   }
 
   private installNext(write: boolean): void {
-    const d = this.oneRtt[write ? 1 : 0];
+    const d = (write ? this.oneRttWrite : this.oneRttRead)!;
     const next = this.keys.nextGeneration(this.currentVersion, d.suite, d.secret);
     d.secret = next.secret;
     if (d.aeads.length) d.aeads.push(next.aead);
@@ -231,7 +239,8 @@ export class HandshakeDriver {
         this.install(out.level, write, handles);
         if (out.level === Level.Application) {
           // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
-          this.oneRtt[write ? 1 : 0] = { suite: out.suite, secret: out.secret, aeads: [] };
+          const keys: OneRttKeys = { suite: out.suite, secret: out.secret, aeads: [] };
+          if (write) this.oneRttWrite = keys; else this.oneRttRead = keys;
           this.installNext(write);
         }
         break;

@@ -52,22 +52,22 @@ export class TableKeyInstaller implements KeyInstaller {
 
   initial(version: number, dcid: Uint8Array, isServer: boolean): { read: KeyHandles; write: KeyHandles } {
     const s = initialSecrets(version, dcid);
-    const client = this.lazyInitial(version, s.client);
-    const server = this.lazyInitial(version, s.server);
+    // Both directions' key, iv and hp key in one array (the derivation's outputs may be views of larger buffers).
+    const bytes = new Uint8Array(88);
+    const client = this.lazyInitial(version, s.client, bytes, 0);
+    const server = this.lazyInitial(version, s.server, bytes, 44);
     return isServer ? { read: client, write: server } : { read: server, write: client };
   }
 
   /** Initial keys (always AES-128-GCM) as bytes, their cipher objects made when used. */
-  private lazyInitial(version: number, secret: Uint8Array): KeyHandles {
+  private lazyInitial(version: number, secret: Uint8Array, bytes: Uint8Array, at: number): KeyHandles {
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, secret);
-    // One array for key, iv and hp key (the derivation's outputs may be views of larger buffers).
-    const bytes = new Uint8Array(44);
-    bytes.set(m.key);
-    bytes.set(m.iv, 16);
-    bytes.set(m.hp, 28);
+    bytes.set(m.key, at);
+    bytes.set(m.iv, at + 16);
+    bytes.set(m.hp, at + 28);
     return {
-      aead: this.table.addAead(new LazyPacketProtector(this.initialCiphers, bytes)),
-      hp: this.table.addHp(new LazyHeaderProtector(this.initialCiphers, bytes)),
+      aead: this.table.addAead(new LazyPacketProtector(this.initialCiphers, bytes, at)),
+      hp: this.table.addHp(new LazyHeaderProtector(this.initialCiphers, bytes, at)),
     };
   }
 

@@ -40,14 +40,15 @@ export class CipherCache {
   }
 }
 
-/** An AES-128-GCM Initial AEAD made from `keys` (16-byte key, 12-byte iv, at 0 and 16) when used. */
+/** An AES-128-GCM Initial AEAD made from `keys` (16-byte key, 12-byte iv at `at` and `at` + 16) when used. */
 export class LazyPacketProtector implements PacketProtector, Droppable {
   private real: PacketProtector | null = null;
 
-  constructor(private readonly cache: CipherCache, private readonly keys: Uint8Array) {}
+  constructor(private readonly cache: CipherCache, private readonly keys: Uint8Array, private readonly at: number) {}
 
   private get(): PacketProtector {
-    const p = (this.real ??= this.cache.provider.createPacketProtector(Suite.Aes128Gcm, this.keys.slice(0, 16), this.keys.slice(16, 28)));
+    const k = this.keys, at = this.at;
+    const p = (this.real ??= this.cache.provider.createPacketProtector(Suite.Aes128Gcm, k.slice(at, at + 16), k.slice(at + 16, at + 28)));
     this.cache.touch(this);
     return p;
   }
@@ -71,14 +72,14 @@ export class LazyPacketProtector implements PacketProtector, Droppable {
   }
 }
 
-/** AES-128 Initial header protection made from its 16-byte key (`keys` at 28) when used. */
+/** AES-128 Initial header protection made from its 16-byte key (`keys` at `at` + 28) when used. */
 export class LazyHeaderProtector implements HeaderProtector, Droppable {
   private real: HeaderProtector | null = null;
 
-  constructor(private readonly cache: CipherCache, private readonly keys: Uint8Array) {}
+  constructor(private readonly cache: CipherCache, private readonly keys: Uint8Array, private readonly at: number) {}
 
   mask(buf: Uint8Array, sampleAt: number, out: Uint8Array, outAt: number): void {
-    const h = (this.real ??= this.cache.provider.createHeaderProtector(Suite.Aes128Gcm, this.keys.slice(28, 44)));
+    const h = (this.real ??= this.cache.provider.createHeaderProtector(Suite.Aes128Gcm, this.keys.slice(this.at + 28, this.at + 44)));
     this.cache.touch(this);
     h.mask(buf, sampleAt, out, outAt);
   }
