@@ -13,6 +13,9 @@ export function firstSize(need: i32): i32 {
   return need <= 64 ? 64 : (need + 63) & ~63;
 }
 
+/** Storage up to this size stays when everything is acknowledged (a small buffer is cheaper kept than made again). */
+const KEEP_IDLE_STORAGE: i32 = 4096;
+
 /** The shared empty range set of buffers that have lost (or acknowledged out of order) nothing yet: never written. */
 const NO_RANGES = new RangeSet();
 
@@ -156,11 +159,19 @@ export class SendBuffer {
     }
   }
 
-  /** Everything below `newBase` is acknowledged: the ring's start moves there. */
+  /**
+   * Everything below `newBase` is acknowledged: the ring's start moves there. When
+   * nothing is left and the storage is large, it is given back (issue 17: buffers taken
+   * when data flows, returned when it stops); the next write allocates what it needs.
+   */
   private release(newBase: u64): void {
     this.head = this.index(newBase);
     this.base = newBase;
     if (this.lost != NO_RANGES) this.lost.trimBelow(newBase);
+    if (newBase == this.end && this.data.length > KEEP_IDLE_STORAGE) {
+      this.data = NO_BYTES;
+      this.head = 0;
+    }
   }
 
   onLost(offset: u64, len: i32, fin: bool): void {
