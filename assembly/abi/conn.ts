@@ -66,6 +66,7 @@ import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
 import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, afterNewParams } from "../conn/early";
 import { Level } from "../conn/space";
+import { Config } from "../conn/config";
 import { nextTimeout, recomputedTimeout } from "../conn/timers";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
 import { prngSeed } from "../util/prng";
@@ -213,10 +214,18 @@ export function endpointSetQlog(on: i32): void {
 }
 
 export function connConfigure(conn: i32, key: i32, value: f64): i32 {
-  if (conn == 0) return ep.defaults.set(key, value) ? 0 : -TRANSPORT_PARAMETER_ERROR;
+  if (conn == 0) {
+    // Connections share the defaults they were made with (Connection.config): a change
+    // makes a new defaults object, so existing connections keep theirs.
+    const d = new Config();
+    d.copyFrom(ep.defaults);
+    if (!d.set(key, value)) return -TRANSPORT_PARAMETER_ERROR;
+    ep.defaults = d;
+    return 0;
+  }
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  if (!c.config.set(key, value)) return -TRANSPORT_PARAMETER_ERROR;
+  if (!c.ownConfig().set(key, value)) return -TRANSPORT_PARAMETER_ERROR;
   c.setupLocal(ep.lastNow);
   return 0;
 }
@@ -306,6 +315,8 @@ export function connSetPeerTransportParams(conn: i32, len: i32): i32 {
     return r;
   }
   c.applyPeerTransportParams();
+  // A server reads none of the client's byte-valued parameters after the checks above.
+  if (c.isServer) c.peerTp.forgetBytes();
   r = c.isServer ? 0 : afterNewParams(c);
   if (r < 0) c.startClose(<u64>(-r), 0, false, 0, 0, ep.lastNow);
   return r;
@@ -367,7 +378,10 @@ export function connReadCrypto(conn: i32, level: i32, cap: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   const si = spaceOfLevel(level);
   if (si < 0) return -INTERNAL_ERROR;
-  return c.spaces[si].cryptoRecv.read(scratchBuf, cap < SCRATCH_CAPACITY ? cap : SCRATCH_CAPACITY);
+  const rb = c.spaces[si].cryptoRecv;
+  const n = rb.read(scratchBuf, cap < SCRATCH_CAPACITY ? cap : SCRATCH_CAPACITY);
+  rb.releaseIfDrained();
+  return n;
 }
 
 export function connWriteCrypto(conn: i32, level: i32, len: i32): i32 {

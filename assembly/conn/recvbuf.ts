@@ -9,12 +9,16 @@ import { RangeSet } from "../util/ranges";
 /** Largest reassembly buffer allocated by this core instance (a bound tests check). */
 export let recvBufferHighWater: i32 = 0;
 
+/** The shared empty set of buffers that have received nothing yet: never written. */
+const NO_RECEIVED = new RangeSet(256);
+
 export class RecvBuffer {
   /** A ring: the byte at `readOffset` (the next the reader gets) sits at index `head`. */
   data: Uint8Array = NO_BYTES;
   head: i32 = 0;
   readOffset: u64 = 0;
-  received: RangeSet = new RangeSet(256);
+  /** Ranges received beyond the read offset; the shared empty set until the first insert. */
+  received: RangeSet = NO_RECEIVED;
   /** Final size once known (FIN or RESET_STREAM), else -1. */
   finalSize: i64 = -1;
 
@@ -35,6 +39,7 @@ export class RecvBuffer {
     if (lo < this.readOffset) { s += <usize>(this.readOffset - lo); lo = this.readOffset; }
     const need = <i32>(end - this.readOffset);
     if (need > this.data.length) this.grow(need);
+    if (this.received == NO_RECEIVED) this.received = new RangeSet(256);
     this.copyIn(<i32>(lo - this.readOffset), s, <i32>(end - lo));
     this.received.add(lo, end);
     return 0;
@@ -86,6 +91,18 @@ export class RecvBuffer {
     this.readOffset += <u64>n;
     this.received.trimBelow(this.readOffset);
     return n;
+  }
+
+  /**
+   * Gives the storage back when everything received has been read (CRYPTO: a server
+   * waiting for the client's second flight keeps no copy of the ClientHello; issue 17).
+   * Not for streams, where the next packet would allocate again.
+   */
+  releaseIfDrained(): void {
+    if (this.data.length != 0 && this.received.isEmpty()) {
+      this.data = NO_BYTES;
+      this.head = 0;
+    }
   }
 
   /** True when everything up to the final size has been read. */

@@ -13,6 +13,12 @@ export function firstSize(need: i32): i32 {
   return need <= 64 ? 64 : (need + 63) & ~63;
 }
 
+/** Storage up to this size stays when everything is acknowledged (a small buffer is cheaper kept than made again). */
+const KEEP_IDLE_STORAGE: i32 = 4096;
+
+/** The shared empty range set of buffers that have lost (or acknowledged out of order) nothing yet: never written. */
+const NO_RANGES = new RangeSet();
+
 export class SendBuffer {
   /**
    * Bytes from `base` to `end` in a ring: `base` sits at index `head` and moves up as
@@ -24,10 +30,10 @@ export class SendBuffer {
   end: u64 = 0;
   /** First offset never sent. */
   nextSend: u64 = 0;
-  /** Ranges to send again (lost). */
-  lost: RangeSet = new RangeSet();
-  /** Ranges acknowledged (above base). */
-  acked: RangeSet = new RangeSet();
+  /** Ranges to send again (lost); the shared empty set until the first loss. */
+  lost: RangeSet = NO_RANGES;
+  /** Ranges acknowledged (above base); the shared empty set until the first out-of-order acknowledgment. */
+  acked: RangeSet = NO_RANGES;
   fin: bool = false;
   finSent: bool = false;
   finAcked: bool = false;
@@ -136,14 +142,35 @@ export class SendBuffer {
   onAcked(offset: u64, len: i32, fin: bool): void {
     if (fin) this.finAcked = true;
     if (len == 0) return;
-    this.acked.add(offset, offset + <u64>len);
+    const end = offset + <u64>len;
+    if (end <= this.base) return;
+    // In order (the usual case): the base moves, no set needed.
+    if (offset <= this.base && this.acked.isEmpty()) {
+      this.release(end);
+      return;
+    }
+    if (this.acked == NO_RANGES) this.acked = new RangeSet();
+    this.acked.add(offset, end);
     // Release the acknowledged prefix.
     const newBase = this.acked.contiguousEnd(this.base);
     if (newBase > this.base) {
-      this.head = this.index(newBase);
-      this.base = newBase;
+      this.release(newBase);
       this.acked.trimBelow(newBase);
-      this.lost.trimBelow(newBase);
+    }
+  }
+
+  /**
+   * Everything below `newBase` is acknowledged: the ring's start moves there. When
+   * nothing is left and the storage is large, it is given back (issue 17: buffers taken
+   * when data flows, returned when it stops); the next write allocates what it needs.
+   */
+  private release(newBase: u64): void {
+    this.head = this.index(newBase);
+    this.base = newBase;
+    if (this.lost != NO_RANGES) this.lost.trimBelow(newBase);
+    if (newBase == this.end && this.data.length > KEEP_IDLE_STORAGE) {
+      this.data = NO_BYTES;
+      this.head = 0;
     }
   }
 
@@ -153,6 +180,7 @@ export class SendBuffer {
     let lo = offset, hi = offset + <u64>len;
     if (hi <= this.base) return;
     if (lo < this.base) lo = this.base;
+    if (this.lost == NO_RANGES) this.lost = new RangeSet();
     this.lost.add(lo, hi);
     // Do not resend what was acknowledged meanwhile.
     for (let i = 0; i < this.acked.count; i++) this.lost.remove(this.acked.lo(i), this.acked.hi(i));
@@ -161,7 +189,7 @@ export class SendBuffer {
   /** Everything becomes unsent again: the peer never saw it (0-RTT rejected, conn/early.ts). */
   rewind(): void {
     this.nextSend = this.base;
-    this.lost.clear();
+    if (this.lost != NO_RANGES) this.lost.clear();
     this.finSent = false;
     this.finLost = false;
   }

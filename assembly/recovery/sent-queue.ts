@@ -18,10 +18,11 @@ import { SentPacket, SentFrame, PACKET_RECORD_SIZE, FRAME_RECORD_SIZE } from "./
 /**
  * Smallest ring sizes (records), allocated with the first packet. Small, because a
  * half-open connection holds two spaces' rings for its first flight (issue 17: ≤ 4 KiB
- * per half-open connection); a busy space doubles them within a few packets.
+ * per half-open connection: its Initial packet and two Handshake packets fit these, 0.4
+ * KB less than rings of 4 and 8); a busy space doubles them within a few packets.
  */
-export const PACKET_RING_MIN: i32 = 4;
-export const FRAME_RING_MIN: i32 = 8;
+export const PACKET_RING_MIN: i32 = 2;
+export const FRAME_RING_MIN: i32 = 4;
 /** Ceilings: 65,536 packets in flight per space (78 MB of 1200-byte packets). */
 export const PACKET_RING_MAX: i32 = 1 << 16;
 export const FRAME_RING_MAX: i32 = 1 << 18;

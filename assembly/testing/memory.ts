@@ -46,6 +46,11 @@ import { Pacer } from "../recovery/pacer";
 import { ConnectionIds } from "../conn/cid";
 import { TimerTable } from "../conn/timer-table";
 import { SentQueue } from "../recovery/sent-queue";
+import { LocalCid, PeerCid } from "../conn/cid";
+import { Path } from "../conn/path-state";
+import { KeyPhase } from "../conn/keyphase";
+import { WireBits } from "../conn/wire-bits";
+import { Pending } from "../conn/pending";
 
 let keep: Object | null = null;
 
@@ -76,4 +81,49 @@ export function testSizeOf(kind: i32): f64 {
   const after = testHeapUsed();
   keep = null;
   return after - before;
+}
+
+/** Where the allocator's first block starts (diagnostics: a host-side census of live blocks by class id). */
+export function testHeapStart(): usize {
+  return changetype<usize>(ROOT) + ROOT_SIZE;
+}
+
+/** Class ids of the core's main classes, in testSizeOf's order (diagnostics for the census). */
+export function testClassId(kind: i32): u32 {
+  switch (kind) {
+    case 0: return idof<Connection>();
+    case 1: return idof<PacketSpace>();
+    case 2: return idof<Config>();
+    case 3: return idof<TransportParams>();
+    case 4: return idof<AckTracker>();
+    case 5: return idof<SendBuffer>();
+    case 6: return idof<RecvBuffer>();
+    case 7: return idof<RangeSet>();
+    case 8: return idof<RttEstimator>();
+    case 9: return idof<CongestionController>();
+    case 10: return idof<Pacer>();
+    case 11: return idof<ConnectionIds>();
+    case 12: return idof<TimerTable>();
+    case 13: return idof<SentQueue>();
+    case 14: return idof<Uint8Array>();
+    case 15: return idof<Array<u64>>();
+    case 16: return idof<Map<u64, i32>>();
+    case 17: return idof<ArrayBuffer>();
+    case 18: return idof<StaticArray<u8>>();
+    case 19: return idof<StaticArray<u64>>();
+    case 20: return idof<StaticArray<i32>>();
+    case 21: return idof<LocalCid>();
+    case 22: return idof<PeerCid>();
+    case 23: return idof<Array<LocalCid>>();
+    case 24: return idof<Array<PeerCid>>();
+    case 25: return idof<Path>();
+    case 26: return idof<KeyPhase>();
+    case 27: return idof<WireBits>();
+    case 28: return idof<Pending>();
+    case 29: return idof<StaticArray<f64>>();
+    case 30: return idof<Array<Uint8Array>>();
+    case 31: return idof<StaticArray<PacketSpace>>();
+    case 32: return idof<Array<i32>>();
+    default: return 0;
+  }
 }

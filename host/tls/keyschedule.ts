@@ -51,6 +51,8 @@ export function deriveSecret(hash: HashName, secret: Uint8Array, label: string, 
   return hkdfExpandLabel(hash, secret, label, transcriptHash, hashLength(hash));
 }
 
+const EMPTY = new Uint8Array(0);
+
 function emptyHash(hash: HashName): Uint8Array {
   return digest(hash);
 }
@@ -92,8 +94,24 @@ export class KeySchedule {
 
   /** The PSK a NewSessionTicket carries (§4.6.1): resumption_master_secret expanded with the ticket's nonce. */
   ticketPsk(transcriptThroughClientFinished: Uint8Array, nonce: Uint8Array): Uint8Array {
-    const resumptionMaster = deriveSecret(this.hash, this.masterSecret, 'res master', transcriptThroughClientFinished);
+    return this.ticketPskFrom(this.resumptionMaster(transcriptThroughClientFinished), nonce);
+  }
+
+  /** resumption_master_secret (§7.1) from the transcript hash through the client's Finished. */
+  resumptionMaster(transcriptThroughClientFinished: Uint8Array): Uint8Array {
+    return deriveSecret(this.hash, this.masterSecret, 'res master', transcriptThroughClientFinished);
+  }
+
+  /** A ticket's PSK from the resumption master secret and the ticket's nonce (§4.6.1). */
+  ticketPskFrom(resumptionMaster: Uint8Array, nonce: Uint8Array): Uint8Array {
     return hkdfExpandLabel(this.hash, resumptionMaster, 'resumption', nonce, this.len);
+  }
+
+  /** Drops the early, handshake and master secrets once nothing more derives from them. */
+  forget(): void {
+    this.earlySecret = EMPTY;
+    this.handshakeSecret = EMPTY;
+    this.masterSecret = EMPTY;
   }
 
   /** verify_data for Finished (§4.4.4). */

@@ -228,8 +228,11 @@ export function certificateVerifyContent(server: boolean, transcriptHash: Uint8A
 }
 
 /** Splits buffered bytes into complete handshake messages; the rest stays buffered. */
+/** A shared empty array: state that holds nothing costs no array of its own (issue 17). */
+export const NO_BYTES = new Uint8Array(0);
+
 export class MessageBuffer {
-  private buf = new Uint8Array(0);
+  private buf = NO_BYTES;
   /** Messages of at most this size are accepted (a bound on what a peer can make us buffer). */
   constructor(private readonly maxMessage = 64 * 1024) {}
 
@@ -247,7 +250,7 @@ export class MessageBuffer {
       out.push({ type: raw[0], body: raw.subarray(4), raw });
       off += 4 + len;
     }
-    this.buf = b.slice(off);
+    this.buf = off === b.length ? NO_BYTES : b.slice(off);
     return out;
   }
 

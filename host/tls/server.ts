@@ -11,6 +11,7 @@ import { Ext, Group, DEFAULT_GROUPS, HandshakeType, HRR_RANDOM, TLS13 } from './
 import { KeySchedule, Transcript, deriveSecret } from './keyschedule';
 import { newKeyShare, sharedSecret } from './key-exchange';
 import * as msg from './messages';
+import { NO_BYTES } from './messages';
 import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
@@ -55,8 +56,16 @@ export class TlsServer extends SessionBase {
   private suite!: Suite;
   private transcript!: Transcript;
   private ks!: KeySchedule;
-  private cHs: Uint8Array = new Uint8Array(0);
-  private clientAppSecret: Uint8Array = new Uint8Array(0);
+  private cHs: Uint8Array = NO_BYTES;
+  private clientAppSecret: Uint8Array = NO_BYTES;
+  /**
+   * Without client authentication, what the client's Finished must be is known once ours
+   * is sent: its verify_data and, for tickets, the resumption master secret (RFC 9846
+   * §4.4.4, §7.1) are computed then, and the transcript and the earlier secrets dropped
+   * (issue 17: a half-open connection waits with these few bytes, not its transcript).
+   */
+  private expectedFinished: Uint8Array = NO_BYTES;
+  private resumptionMaster: Uint8Array = NO_BYTES;
   private alpn = '';
   private serverName?: string;
   private firstHello?: msg.ClientHello;
@@ -87,7 +96,7 @@ export class TlsServer extends SessionBase {
 
   private onClientHello(body: Uint8Array, raw: Uint8Array): void {
     const ch = msg.parseClientHello(body);
-    this.clientRandom = ch.random;
+    if (this.opts.keyLog) this.clientRandom = ch.random;
     if (!ch.versions.includes(TLS13)) throw new TlsAlertError(Alert.protocol_version, 'client does not offer TLS 1.3');
     // RFC 9001 §8.4: QUIC clients send an empty legacy_session_id.
     if (ch.sessionId.length !== 0) throw new TlsAlertError(Alert.illegal_parameter, 'non-empty legacy_session_id (RFC 9001 §8.4)');
@@ -112,6 +121,7 @@ export class TlsServer extends SessionBase {
         throw new TlsAlertError(Alert.illegal_parameter, 'second ClientHello does not match the HelloRetryRequest');
       }
       if (ch.extensions.has(Ext.early_data)) throw new TlsAlertError(Alert.illegal_parameter, 'early_data after HelloRetryRequest');
+      this.firstHello = undefined;
     }
     if (!share) {
       const group = ourGroups.find((g) => ch.groups.includes(g));
@@ -182,8 +192,25 @@ export class TlsServer extends SessionBase {
     this.clientAppSecret = deriveSecret(this.ks.hash, this.ks.masterSecret, 'c ap traffic', th);
     // The server may send 1-RTT data right after its Finished (RFC 9001 §4.1.1: 0.5-RTT).
     this.secret(Level.Application, 'write', suite, sAp, 'SERVER_TRAFFIC_SECRET_0');
-    this.transcript.compact(); // what waits for the client's Finished: one array, not the ClientHello's buffer and each message
-    this.state = askClient ? 'wait_client_cert' : 'wait_fin';
+    if (askClient) {
+      this.transcript.compact(); // what waits for the client's certificate: one array, not the ClientHello's buffer and each message
+      this.state = 'wait_client_cert';
+    } else {
+      this.awaitFinished(th);
+      this.state = 'wait_fin';
+    }
+  }
+
+  /** The client's Finished and the resumption secret precomputed (see expectedFinished); `th` hashes up to our Finished. */
+  private awaitFinished(th: Uint8Array): void {
+    this.expectedFinished = this.ks.finished(this.cHs, th);
+    if (this.opts.sessionTickets) {
+      const thCf = this.transcript.digestWith(msg.encodeFinished(this.expectedFinished));
+      this.resumptionMaster = deriveSecret(this.ks.hash, this.ks.masterSecret, 'res master', thCf);
+    }
+    this.ks.forget();
+    this.cHs = NO_BYTES;
+    this.transcript = undefined!;
   }
 
   private sendHelloRetryRequest(ch: msg.ClientHello, raw: Uint8Array, suite: Suite, group: number): void {
@@ -224,9 +251,10 @@ export class TlsServer extends SessionBase {
   }
 
   private onFinished(body: Uint8Array, raw: Uint8Array): void {
-    const expected = this.ks.finished(this.cHs, this.transcript.digest());
+    const precomputed = this.expectedFinished.length > 0;
+    const expected = precomputed ? this.expectedFinished : this.ks.finished(this.cHs, this.transcript.digest());
     if (!constantTimeEqual(body, expected)) throw new TlsAlertError(Alert.decrypt_error, 'bad client Finished');
-    this.transcript.add(raw);
+    if (!precomputed) this.transcript.add(raw);
     this.secret(Level.Application, 'read', this.suite, this.clientAppSecret, 'CLIENT_TRAFFIC_SECRET_0');
     this.state = 'done';
     this.out.push({
@@ -244,14 +272,14 @@ export class TlsServer extends SessionBase {
   private sendTickets(): void {
     const issuer = this.opts.sessionTickets;
     if (!issuer) return;
-    const th = this.transcript.digest();
+    const resumptionMaster = this.resumptionMaster.length ? this.resumptionMaster : this.ks.resumptionMaster(this.transcript.digest());
     const appData = typeof this.opts.ticketAppData === 'function' ? this.opts.ticketAppData() : this.opts.ticketAppData;
     for (let i = 0; i < (this.opts.ticketCount ?? 1); i++) {
       const nonce = Uint8Array.of(i);
       const ageAdd = new DataView(this.random(4).buffer).getUint32(0);
       const maxEarlyData = this.opts.earlyData ? rmsg.QUIC_MAX_EARLY_DATA : 0;
       const ticket = issuer.seal({
-        suite: this.suite, psk: this.ks.ticketPsk(th, nonce), issuedAt: issuer.now(), ageAdd, lifetimeSeconds: issuer.lifetimeSeconds,
+        suite: this.suite, psk: this.ks.ticketPskFrom(resumptionMaster, nonce), issuedAt: issuer.now(), ageAdd, lifetimeSeconds: issuer.lifetimeSeconds,
         maxEarlyData, alpn: this.alpn, serverName: this.serverName, clientCertificate: this.clientChain[0], appData,
       }, this.random);
       this.send(Level.Application, rmsg.encodeNewSessionTicket({ lifetimeSeconds: issuer.lifetimeSeconds, ageAdd, nonce, ticket, maxEarlyData }));

@@ -2,7 +2,7 @@
 // alert (never an exception to the caller), secrets reported with their suite, keylog.
 
 import { Level, type TlsOutput, type TlsSession } from './types';
-import { MessageBuffer } from './messages';
+import { MessageBuffer, NO_BYTES } from './messages';
 import { Alert, TlsAlertError } from './alerts';
 import { Suite, SUITES, suiteFromTls } from '../crypto/suites';
 import { toHex } from './bytes';
@@ -36,10 +36,12 @@ export const VERIFY_SCHEMES: number[] = [
 export const DEFAULT_SUITES: Suite[] = [Suite.Aes128Gcm, Suite.ChaCha20Poly1305, Suite.Aes256Gcm];
 
 export abstract class SessionBase implements TlsSession {
-  protected readonly out: TlsOutput[] = [];
-  private readonly buffers = [new MessageBuffer(), new MessageBuffer(), new MessageBuffer(), new MessageBuffer()];
+  protected out: TlsOutput[] = [];
+  /** Per level, made when that level first carries bytes (a half-open server uses one of four). */
+  private readonly buffers: (MessageBuffer | undefined)[] = [undefined, undefined, undefined, undefined];
   protected failed = false;
-  protected clientRandom: Uint8Array = new Uint8Array(32);
+  /** For key log lines only: kept when a key log is wanted (issue 17: small half-open state). */
+  protected clientRandom: Uint8Array = NO_BYTES;
   protected readonly random: (n: number) => Uint8Array;
 
   constructor(protected readonly common: TlsCommonOptions) {
@@ -55,7 +57,7 @@ export abstract class SessionBase implements TlsSession {
       if (level < Level.Initial || level > Level.Application || level === Level.EarlyData) {
         throw new TlsAlertError(Alert.unexpected_message, `handshake data at level ${level}`);
       }
-      for (const m of this.buffers[level].push(data)) {
+      for (const m of (this.buffers[level] ??= new MessageBuffer()).push(data)) {
         if (this.failed) return;
         this.onMessage(level, m.type, m.body, m.raw);
       }
@@ -63,7 +65,10 @@ export abstract class SessionBase implements TlsSession {
   }
 
   drain(): TlsOutput[] {
-    return this.out.splice(0);
+    // A fresh empty array: a spliced one keeps the capacity its pushes grew (issue 17).
+    const o = this.out;
+    if (o.length) this.out = [];
+    return o;
   }
 
   /** Runs `fn`, turning any failure into one alert output. */

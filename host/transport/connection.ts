@@ -10,6 +10,7 @@ import { StreamTable } from './stream-table';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
+import { LazyOutcome } from './lazy-outcome';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { EarlyDataState } from './early-data';
 import type { Clock } from './clock';
@@ -25,40 +26,54 @@ import { connectionStateName, type ConnectionState, type CloseInfo, type Connect
  * by applications.
  */
 export class QuicConnection {
-  private readonly streams: StreamTable;
   private endInfo: CloseInfo | null = null;
   /** The reason phrase of our own close(), as sent. */
   private localReason = '';
   /** Set by a graceful close() until the CONNECTION_CLOSE goes out. */
   private closeRequest: { code: number; reason: string; timer: unknown } | null = null;
-  private resolveEstablished!: (info: HandshakeInfo) => void;
-  private rejectEstablished!: (e: Error) => void;
-  private resolveClosed!: (info: CloseInfo) => void;
+  // Promises made when first asked for (lazy-outcome.ts): most connections never are.
+  private readonly establishedOutcome = new LazyOutcome<HandshakeInfo>();
+  private readonly closedOutcome = new LazyOutcome<CloseInfo>();
+  private readonly ticketOutcome = new LazyOutcome<SessionTicket | null>();
   /** Resolves when the handshake completes (rejects if the connection fails before). */
-  readonly established: Promise<HandshakeInfo>;
+  get established(): Promise<HandshakeInfo> {
+    return this.establishedOutcome.promise;
+  }
+
   /** Resolves when the connection is gone, with how it ended. Never rejects. */
-  readonly closed: Promise<CloseInfo>;
-  /** Set once the handshake completed. */
-  handshakeInfo: HandshakeInfo | null = null;
+  get closed(): Promise<CloseInfo> {
+    return this.closedOutcome.promise;
+  }
+
   /**
    * Client: the first session ticket the server sends (resume with it through the
    * `session` connect option), or null if the connection ends without one.
    */
-  readonly sessionTicket: Promise<SessionTicket | null>;
+  get sessionTicket(): Promise<SessionTicket | null> {
+    return this.ticketOutcome.promise;
+  }
+
+  /** @internal Server endpoints: the connection may go to accept(): 0-RTT accepted (false), then established (true). */
+  onAcceptable: ((established: boolean) => void) | null = null;
+  /** Set once the handshake completed. */
+  handshakeInfo: HandshakeInfo | null = null;
   /** Client: called for every session ticket (servers may send several). */
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
-  private resolveTicket!: (t: SessionTicket | null) => void;
   private lastTicket: SessionTicket | null = null;
   /** Key generations installed per direction: the one that moves first names the initiator. */
   private readonly keyGen = new KeyGenerations();
   /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
   addressToken: Uint8Array | null = null;
-  private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
+  /** Listeners, made with the first on()/once(). */
+  private listeners: TypedEvents<ConnectionEvents> | null = null;
   private closeEmitted = false;
   /** Datagrams (host/transport/datagrams.ts), made at first use. */
   private dgram: DatagramChannel | null = null;
-  /** @internal Paths: migrate(), the preferred address, `pathchange` (host/transport/migration.ts). */
-  readonly paths: ConnectionPaths;
+  private pathTable: ConnectionPaths | null = null;
+  /** @internal Paths: migrate(), the preferred address, `pathchange` (host/transport/migration.ts); made at first use. */
+  get paths(): ConnectionPaths {
+    return (this.pathTable ??= new ConnectionPaths(this.host, this.handle, () => this.assertOpen(), (c) => this.listeners?.emit('pathchange', c)));
+  }
 
   /** @internal */
   constructor(
@@ -69,30 +84,48 @@ export class QuicConnection {
     /** Bytes of received data buffered per stream before reading pauses. */
     streamHighWaterMark = 1 << 20,
   ) {
-    this.streams = new StreamTable(this, streamHighWaterMark);
-    this.paths = new ConnectionPaths(host, handle, () => this.assertOpen(), (c) => this.events.emit('pathchange', c));
-    this.established = new Promise((res, rej) => { this.resolveEstablished = res; this.rejectEstablished = rej; });
-    this.established.catch(() => { /* surfaced through closed too */ });
-    this.closed = new Promise((res) => { this.resolveClosed = res; });
-    handshake.onComplete = (info) => {
-      this.handshakeInfo = info;
-      this.resolveEstablished(info);
-      this.events.emit('established', info);
-    };
-    handshake.onFatal = (err) => this.rejectEstablished(err);
-    handshake.onEarlyData = (state) => {
-      if (state === 'accepted' || state === 'rejected') this.events.emit('earlydata', { state });
-    };
-    this.sessionTicket = new Promise((res) => { this.resolveTicket = res; });
-    handshake.onSessionTicket = (t) => {
-      // The NEW_TOKEN token travels with the session the application saves (RFC 9000 §8.1.3).
-      this.lastTicket = t;
-      if (this.addressToken) t.addressToken = this.addressToken;
-      this.resolveTicket(t);
-      this.onSessionTicket?.(t);
-      this.events.emit('sessionticket', t);
-    };
-    this.closed.then(() => this.resolveTicket(null));
+    this.streamHighWaterMark = streamHighWaterMark;
+    handshake.owner = this;
+  }
+
+  private readonly streamHighWaterMark: number;
+  private streamTable: StreamTable | null = null;
+  /** Streams, with the first one (or the first wait for one). */
+  private get streams(): StreamTable {
+    return (this.streamTable ??= new StreamTable(this, this.streamHighWaterMark));
+  }
+
+  private get events(): TypedEvents<ConnectionEvents> {
+    return (this.listeners ??= new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock)));
+  }
+
+  /** @internal The handshake completed (HandshakeOwner). */
+  handshakeCompleted(info: HandshakeInfo): void {
+    this.handshakeInfo = info;
+    this.establishedOutcome.resolve(info);
+    this.listeners?.emit('established', info);
+    this.onAcceptable?.(true);
+  }
+
+  /** @internal The handshake failed (HandshakeOwner). */
+  handshakeFailed(err: Error): void {
+    this.establishedOutcome.reject(err);
+  }
+
+  /** @internal 0-RTT moved (HandshakeOwner). */
+  earlyDataChanged(state: EarlyDataState): void {
+    if (state === 'accepted' || state === 'rejected') this.listeners?.emit('earlydata', { state });
+    if (state === 'accepted') this.onAcceptable?.(false);
+  }
+
+  /** @internal A session ticket arrived (HandshakeOwner). */
+  sessionTicketReceived(t: SessionTicket): void {
+    // The NEW_TOKEN token travels with the session the application saves (RFC 9000 §8.1.3).
+    this.lastTicket = t;
+    if (this.addressToken) t.addressToken = this.addressToken;
+    this.ticketOutcome.resolve(t);
+    this.onSessionTicket?.(t);
+    this.listeners?.emit('sessionticket', t);
   }
 
   private get abi(): ConnAbi {
@@ -109,7 +142,7 @@ export class QuicConnection {
 
   /** Removes a listener added with on(). */
   off<K extends keyof ConnectionEvents>(type: K, listener: Listener<ConnectionEvents[K]>): void {
-    this.events.off(type, listener);
+    this.listeners?.off(type, listener);
   }
 
   /** The next event of `type` as a promise (`signal` / `timeoutMs` to stop waiting). */
@@ -247,7 +280,7 @@ export class QuicConnection {
   checkGracefulClose(): boolean {
     const req = this.closeRequest;
     if (!req || this.endInfo) return true;
-    if (this.streams.hasQueuedWrites()) return false;
+    if (this.streamTable?.hasQueuedWrites()) return false;
     if (this.abi.streamsUnacked(this.handle) > 0) return false;
     this.closeNow(req.code, req.reason);
     return true;
@@ -344,8 +377,8 @@ export class QuicConnection {
   private datagramChannel(): DatagramChannel {
     if (!this.dgram) {
       this.dgram = new DatagramChannel(new DatagramAbi(this.abi.core), this.handle, {
-        emit: (d) => this.events.emit('datagram', d),
-        hasListeners: () => this.events.listenerCount('datagram') > 0,
+        emit: (d) => this.listeners?.emit('datagram', d),
+        hasListeners: () => (this.listeners?.listenerCount('datagram') ?? 0) > 0,
         service: () => this.host.service(),
       });
       if (this.endInfo) this.dgram.onClosed(this.closedError());
@@ -475,37 +508,37 @@ export class QuicConnection {
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
-        { const u = this.keyGen.step(ev.a === 1); if (u) this.events.emit('keyupdate', u); }
+        { const u = this.keyGen.step(ev.a === 1); if (u) this.listeners?.emit('keyupdate', u); }
         break;
       case EventKind.STREAM_OPENED: {
         const s = this.streams.obtain(ev.a);
         if (ev.b === 1) s.early = true;
         this.streams.peerOpened(s);
-        this.events.emit('stream', s);
+        this.listeners?.emit('stream', s);
         break;
       }
       case EventKind.STREAM_READABLE:
         this.pullStream(ev.a);
         break;
       case EventKind.STREAM_WRITABLE:
-        this.streams.get(ev.a)?.pumpWrites();
+        this.streamTable?.get(ev.a)?.pumpWrites();
         break;
       case EventKind.STREAM_RESET:
-        this.streams.get(ev.a)?.onPeerReset(ev.b);
+        this.streamTable?.get(ev.a)?.onPeerReset(ev.b);
         this.streamUpdate(ev.a, 'reset', ev.b);
         break;
       case EventKind.STREAM_STOP_SENDING:
-        this.streams.get(ev.a)?.onPeerStopSending(ev.b);
+        this.streamTable?.get(ev.a)?.onPeerStopSending(ev.b);
         this.streamUpdate(ev.a, 'stopsending', ev.b);
         break;
       case EventKind.STREAM_FINISHED:
-        this.streams.get(ev.a)?.onFinished();
+        this.streamTable?.get(ev.a)?.onFinished();
         this.streamUpdate(ev.a, 'finished');
         break;
       case EventKind.STREAMS_AVAILABLE: {
         const bidi = ev.a === 1;
-        this.events.emit('streamsavailable', { bidirectional: bidi });
-        this.streams.creditAvailable(bidi);
+        this.listeners?.emit('streamsavailable', { bidirectional: bidi });
+        this.streamTable?.creditAvailable(bidi);
         break;
       }
       case EventKind.CLOSING:
@@ -531,7 +564,7 @@ export class QuicConnection {
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
     if (!this.endInfo) this.endInfo = abortInfo(err);
-    this.rejectEstablished(err);
+    this.establishedOutcome.reject(err);
     this.finish();
   }
 
@@ -539,7 +572,7 @@ export class QuicConnection {
   private endBeforeHandshake(rec: { info: CloseInfo; error: Error }): void {
     if (this.endInfo) return;
     this.endInfo = rec.info;
-    this.rejectEstablished(rec.error);
+    this.establishedOutcome.reject(rec.error);
   }
 
   private recordClose(ev: CoreEvent): void {
@@ -550,9 +583,9 @@ export class QuicConnection {
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     // No stream can arrive any more: an accept loop ends now, not after the draining period.
-    this.streams.closing(this.closedError(), !rec.statelessReset);
+    this.streamTable?.closing(this.closedError(), !rec.statelessReset);
     this.emitClose();
-    if (!this.handshakeInfo || rec.statelessReset) this.rejectEstablished(rec.handshakeError);
+    if (!this.handshakeInfo || rec.statelessReset) this.establishedOutcome.reject(rec.handshakeError);
   }
 
   private finish(): void {
@@ -561,24 +594,25 @@ export class QuicConnection {
     if (!this.endInfo) this.endInfo = idleTimeoutInfo();
     this.emitClose();
     const err = this.closedError();
-    this.streams.closed(err);
+    this.streamTable?.closed(err);
     this.dgram?.onClosed(err);
-    this.paths.onClosed(err);
-    this.rejectEstablished(err);
+    this.pathTable?.onClosed(err);
+    this.establishedOutcome.reject(err);
     this.handshake.dispose();
     this.host.forget(this.handle);
-    this.resolveClosed(this.endInfo);
+    this.closedOutcome.resolve(this.endInfo);
+    this.ticketOutcome.resolve(null);
   }
 
   private streamUpdate(id: number, state: 'finished' | 'reset' | 'stopsending', code?: number): void {
-    const stream = this.streams.get(id);
-    if (stream) this.events.emit('streamupdate', code === undefined ? { stream, state } : { stream, state, code });
+    const stream = this.streamTable?.get(id);
+    if (stream) this.listeners?.emit('streamupdate', code === undefined ? { stream, state } : { stream, state, code });
   }
 
   private emitClose(): void {
     if (this.closeEmitted || !this.endInfo) return;
     this.closeEmitted = true;
-    this.events.emit('close', this.endInfo);
+    this.listeners?.emit('close', this.endInfo);
   }
 
   private pullStream(id: number): void {

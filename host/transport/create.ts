@@ -22,7 +22,7 @@ import { connectionStateName, type ConnectionStats } from './connection-types';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
-import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type TlsServerOptions, type ExternalPsk, type SessionTicket } from '../tls/engine';
 import { earlyDataCompatible, rememberedTransportParameters } from './early-data';
 import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
@@ -289,7 +289,7 @@ export class Endpoint extends QuicEndpoint {
     // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
     const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
     const conn = this.connect(path, (tp) => createTlsClient({ ...this.cfg.tls, transportParameters: tp, ...options, session: usable }), options.version ?? QUIC_V1, usable?.addressToken, options.followsVersionNegotiation);
-    conn.paths.ignorePreferredAddress = options.ignorePreferredAddress === true;
+    if (options.ignorePreferredAddress === true) conn.paths.ignorePreferredAddress = true;
     return conn;
   }
 }
@@ -333,6 +333,8 @@ function ticketBinding(tp: Uint8Array, negotiate: ((clientParams: Uint8Array) =>
   };
 }
 
+const NO_TP = new Uint8Array(0);
+
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
   const fastest = cfg.inCoreChaCha20 !== false && inCoreChaCha20IsFastest(cfg.crypto ?? portableCryptoProvider);
@@ -346,7 +348,16 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (tp, _conn, negotiate) => createTlsServer({ ...opts, transportParameters: tp, ...ticketBinding(tp, negotiate, antiReplay) });
+  // Per connection only what differs, over the shared options as prototype: a copy of
+  // every option per connection cost ~0.8 KB of heap per half-open one (issue 17).
+  // A server's engine gets our parameters from `negotiate` (after the version choice).
+  function PerConnection(this: Partial<TlsServerOptions>, tp: Uint8Array, negotiate: TlsServerOptions['transportParametersFor']) {
+    Object.assign(this, ticketBinding(tp, negotiate, antiReplay));
+    this.transportParameters = negotiate ? NO_TP : tp;
+  }
+  PerConnection.prototype = opts;
+  const make = PerConnection as unknown as new (tp: Uint8Array, negotiate: TlsServerOptions['transportParametersFor']) => TlsServerOptions;
+  return (tp, _conn, negotiate) => createTlsServer(new make(tp, negotiate));
 }
 
 function crypto_random_seed(): Uint32Array {

@@ -254,24 +254,20 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
       const path = ev.b;
+      // With 0-RTT accepted the application gets the connection at once, to read the
+      // early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise once established.
+      // One hook, called once, rather than a listener and a promise per half-open
+      // connection (issue 17); after the current pump step, as a promise's would be.
       let handed = false;
-      const hand = () => {
-        if (handed || conn.closeInfo) return;
+      conn.onAcceptable = (established) => queueMicrotask(() => {
+        if (conn.closeInfo) return; // failed handshakes are never handed to accept()
+        if (established) this.options.network.peerAccepted?.(path); // an authenticated peer may get its own socket
+        if (handed) return;
         handed = true;
         const a = this.acceptors.shift();
         if (a) a.resolve(conn);
         else this.pending.push(conn);
-      };
-      // With 0-RTT accepted the application gets the connection at once, to read the
-      // early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise once established.
-      conn.on('earlydata', (e) => { if (e.state === 'accepted') hand(); });
-      conn.established.then(
-        () => {
-          this.options.network.peerAccepted?.(path); // an authenticated peer may get its own socket
-          hand();
-        },
-        () => { /* failed handshakes are never handed to accept() */ },
-      );
+      });
       return;
     }
     const conn = this.connections.get(ev.conn);
@@ -325,11 +321,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     qlog.transportParameters(handle, clock.now(), 'local', this.abi.localTransportParams(handle), isServer);
     driver.onPeerTransportParameters = (data) => qlog.transportParameters(handle, clock.now(), 'remote', data, !isServer);
     // Synchronously (not via conn.established) so the state lands before HANDSHAKE_DONE's.
-    const onComplete = driver.onComplete;
-    driver.onComplete = (info) => {
-      trace.stateUpdated(clock.now(), 'handshake_complete');
-      onComplete(info);
-    };
+    driver.beforeComplete = () => trace.stateUpdated(clock.now(), 'handshake_complete');
   }
 
   private onNetworkError(err: Error): void {

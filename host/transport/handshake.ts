@@ -42,15 +42,30 @@ export interface KeyHandles {
   hp: number;
 }
 
+/** What the handshake tells its connection (one object, not a closure per callback: issue 17). */
+export interface HandshakeOwner {
+  /** TLS completed (once). */
+  handshakeCompleted(info: HandshakeInfo): void;
+  /** The handshake failed. */
+  handshakeFailed(err: Error): void;
+  /** 0-RTT moved to 'offered', 'accepted' or 'rejected'. */
+  earlyDataChanged(state: EarlyDataState): void;
+  /** Client: a session ticket arrived. */
+  sessionTicketReceived(ticket: SessionTicket): void;
+}
+
+/** One direction's 1-RTT keys: the suite, the newest derived secret, AEAD handles by generation. */
+interface OneRttKeys {
+  suite: CoreSuite;
+  secret: Uint8Array;
+  aeads: number[];
+}
+
 export class HandshakeDriver {
-  /** Called once when TLS completes (set by the connection). */
-  onComplete: (info: HandshakeInfo) => void = () => {};
-  /** Called when the handshake fails (set by the connection). */
-  onFatal: (err: Error) => void = () => {};
-  /** Client: a session ticket arrived (set by the connection). */
-  onSessionTicket: (ticket: SessionTicket) => void = () => {};
-  /** 0-RTT moved to 'accepted' or 'rejected' (set by the connection). */
-  onEarlyData: (state: EarlyDataState) => void = () => {};
+  /** The connection (set by it). */
+  owner: HandshakeOwner | null = null;
+  /** Sees the completion first (qlog's state update). */
+  beforeComplete: ((info: HandshakeInfo) => void) | null = null;
   /**
    * 0-RTT on this connection. Client: 'offered' once its 0-RTT keys are installed (the
    * ticket allowed it), then the server's answer. Server: 'accepted' when TLS accepted
@@ -61,11 +76,12 @@ export class HandshakeDriver {
   /** Client: the core refused the ticket's remembered parameters: no 0-RTT keys are installed. */
   private rememberedRefused = false;
   /** Sees the peer's encoded transport parameters (qlog). */
-  onPeerTransportParameters: (data: Uint8Array) => void = () => {};
-  /** A line in SSLKEYLOGFILE format is produced by the engine itself; this sees alerts and failures for logging. */
-  private readonly installed: KeyHandles[][] = [[], [], [], []];
-  /** Per direction (0 read, 1 write): the suite, the newest derived 1-RTT secret, and AEAD handles by generation. */
-  private readonly oneRtt: { suite: CoreSuite; secret: Uint8Array; aeads: number[] }[] = [];
+  onPeerTransportParameters: ((data: Uint8Array) => void) | null = null;
+  /** Key table entries installed: (level, aead, hp) triples in one flat array (issue 17: few objects per connection). */
+  private installed: number[] = [];
+  /** Per direction: the suite, the newest derived 1-RTT secret, and AEAD handles by generation. */
+  private oneRttRead: OneRttKeys | null = null;
+  private oneRttWrite: OneRttKeys | null = null;
   private done = false;
   private failed = false;
 
@@ -134,7 +150,7 @@ export class HandshakeDriver {
    * before the pump resends the ClientHello.
    */
   onRetry(): void {
-    for (const h of this.installed[Level.Initial].splice(0)) this.keys.release(h);
+    this.onKeysDiscarded(Level.Initial);
     const k = this.keys.initial(this.version, this.abi.initialDcid(this.conn), this.isServer);
     this.install(Level.Initial, false, k.read);
     this.install(Level.Initial, true, k.write);
@@ -153,14 +169,21 @@ export class HandshakeDriver {
 
   /** The core dropped the keys of a level (RFC 9001 §4.9): free their table entries. */
   onKeysDiscarded(level: Level): void {
-    for (const h of this.installed[level].splice(0)) this.keys.release(h);
+    const all = this.installed;
+    if (!all.includes(level)) return;
+    const kept: number[] = [];
+    for (let i = 0; i < all.length; i += 3) {
+      if (all[i] === level) this.keys.release({ aead: all[i + 1], hp: all[i + 2] });
+      else kept.push(all[i], all[i + 1], all[i + 2]);
+    }
+    this.installed = kept;
   }
 
   /** Frees every key of this connection. */
   dispose(): void {
     for (let l = 0; l < 4; l++) this.onKeysDiscarded(l as Level);
-    // Sparse: a server that failed after its Finished has 1-RTT write keys but no read keys.
-    for (const d of this.oneRtt) if (d) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
+    // A server that failed after its Finished has 1-RTT write keys but no read keys.
+    for (const d of [this.oneRttRead, this.oneRttWrite]) if (d) for (const h of d.aeads.splice(0)) this.keys.releaseAead(h);
   }
 
   /**
@@ -169,17 +192,18 @@ export class HandshakeDriver {
    * previous, current and next ones).
    */
   onKeyUpdated(write: boolean): void {
-    const d = this.oneRtt[write ? 1 : 0];
+    const d = write ? this.oneRttWrite : this.oneRttRead;
     if (!d) return;
     this.installNext(write);
     while (d.aeads.length > 3) this.keys.releaseAead(d.aeads.shift()!);
   }
 
   private installNext(write: boolean): void {
-    const d = this.oneRtt[write ? 1 : 0];
+    const d = (write ? this.oneRttWrite : this.oneRttRead)!;
     const next = this.keys.nextGeneration(this.currentVersion, d.suite, d.secret);
     d.secret = next.secret;
-    d.aeads.push(next.aead);
+    if (d.aeads.length) d.aeads.push(next.aead);
+    else d.aeads = [next.aead]; // an exact-size array, not a push's 17 slots (issue 17)
     const r = this.abi.installNextKeys(this.conn, write, next.aead);
     if (r < 0) this.fail(-r, 'the core refused the next 1-RTT keys');
   }
@@ -215,13 +239,14 @@ export class HandshakeDriver {
         this.install(out.level, write, handles);
         if (out.level === Level.Application) {
           // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
-          this.oneRtt[write ? 1 : 0] = { suite: out.suite, secret: out.secret, aeads: [] };
+          const keys: OneRttKeys = { suite: out.suite, secret: out.secret, aeads: [] };
+          if (write) this.oneRttWrite = keys; else this.oneRttRead = keys;
           this.installNext(write);
         }
         break;
       }
       case 'peer-transport-parameters': {
-        this.onPeerTransportParameters(out.data);
+        this.onPeerTransportParameters?.(out.data);
         const r = this.abi.setPeerTransportParams(this.conn, out.data);
         if (r < 0) this.fail(-r, 'invalid transport parameters from the peer', false);
         break;
@@ -242,12 +267,13 @@ export class HandshakeDriver {
         if (!this.done) {
           this.done = true;
           this.abi.handshakeComplete(this.conn);
-          this.onComplete(out.info);
+          this.beforeComplete?.(out.info);
+          this.owner?.handshakeCompleted(out.info);
         }
         break;
       case 'session-ticket':
         // Keep only what a client may remember for 0-RTT (RFC 9000 §7.4.1).
-        this.onSessionTicket({ ...out.ticket, peerTransportParameters: rememberedTransportParameters(out.ticket.peerTransportParameters) });
+        this.owner?.sessionTicketReceived({ ...out.ticket, peerTransportParameters: rememberedTransportParameters(out.ticket.peerTransportParameters) });
         break;
       case 'alert':
         this.fail(TransportErrorCode.CRYPTO_ERROR_BASE + out.alert, `TLS alert ${out.alert}: ${out.reason}`);
@@ -268,11 +294,11 @@ export class HandshakeDriver {
 
   private setEarly(state: EarlyDataState): void {
     this.earlyData = state;
-    this.onEarlyData(state);
+    this.owner?.earlyDataChanged(state);
   }
 
   private install(level: Level, write: boolean, h: KeyHandles): void {
-    this.installed[level].push(h);
+    this.installed.push(level, h.aead, h.hp);
     const r = this.abi.installKeys(this.conn, level, write, h.aead, h.hp);
     if (r < 0) this.fail(-r, `the core refused keys for level ${level}`);
   }
@@ -282,6 +308,6 @@ export class HandshakeDriver {
     if (this.failed) return;
     this.failed = true;
     if (closeCore) this.abi.close(this.conn, code, false, new TextEncoder().encode(reason.slice(0, 200)));
-    this.onFatal(code >= 0x100 && code <= 0x1ff ? new QuicTransportError(code, reason) : new QuicError('ERR_QUIC_HANDSHAKE', reason, code));
+    this.owner?.handshakeFailed(code >= 0x100 && code <= 0x1ff ? new QuicTransportError(code, reason) : new QuicError('ERR_QUIC_HANDSHAKE', reason, code));
   }
 }

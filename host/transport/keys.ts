@@ -9,6 +9,7 @@ import type { KeyTable } from '../crypto/key-table';
 import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../crypto/quic-keys';
 import { Suite } from '../crypto/suites';
 import type { CoreSuite, KeyHandles, KeyInstaller } from './handshake';
+import { CipherCache, LazyHeaderProtector, LazyPacketProtector } from './lazy-keys';
 
 export interface KeyInstallerOptions {
   /** Run ChaCha20-Poly1305 inside the core when it can (default true). */
@@ -18,8 +19,12 @@ export interface KeyInstallerOptions {
 export class TableKeyInstaller implements KeyInstaller {
   private readonly inCoreChaCha20: boolean;
 
+  /** Initial keys' cipher objects, made while in use (lazy-keys.ts). */
+  private readonly initialCiphers: CipherCache;
+
   constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable, options: KeyInstallerOptions = {}) {
     this.inCoreChaCha20 = options.inCoreChaCha20 ?? true;
+    this.initialCiphers = new CipherCache(provider);
   }
 
   private inCore(suite: CoreSuite) {
@@ -47,9 +52,23 @@ export class TableKeyInstaller implements KeyInstaller {
 
   initial(version: number, dcid: Uint8Array, isServer: boolean): { read: KeyHandles; write: KeyHandles } {
     const s = initialSecrets(version, dcid);
-    const client = this.fromSecret(version, Suite.Aes128Gcm, s.client);
-    const server = this.fromSecret(version, Suite.Aes128Gcm, s.server);
+    // Both directions' key, iv and hp key in one array (the derivation's outputs may be views of larger buffers).
+    const bytes = new Uint8Array(88);
+    const client = this.lazyInitial(version, s.client, bytes, 0);
+    const server = this.lazyInitial(version, s.server, bytes, 44);
     return isServer ? { read: client, write: server } : { read: server, write: client };
+  }
+
+  /** Initial keys (always AES-128-GCM) as bytes, their cipher objects made when used. */
+  private lazyInitial(version: number, secret: Uint8Array, bytes: Uint8Array, at: number): KeyHandles {
+    const m = packetKeyMaterial(version, Suite.Aes128Gcm, secret);
+    bytes.set(m.key, at);
+    bytes.set(m.iv, at + 16);
+    bytes.set(m.hp, at + 28);
+    return {
+      aead: this.table.addAead(new LazyPacketProtector(this.initialCiphers, bytes, at)),
+      hp: this.table.addHp(new LazyHeaderProtector(this.initialCiphers, bytes, at)),
+    };
   }
 
   fromSecret(version: number, suite: CoreSuite, secret: Uint8Array): KeyHandles {
@@ -65,11 +84,15 @@ export class TableKeyInstaller implements KeyInstaller {
   }
 
   releaseAead(handle: number): void {
+    const a = this.table.aead(handle);
+    if (a instanceof LazyPacketProtector) a.release();
     this.table.releaseAead(handle);
   }
 
   release(h: KeyHandles): void {
-    this.table.releaseAead(h.aead);
+    this.releaseAead(h.aead);
+    const hp = this.table.hp(h.hp);
+    if (hp instanceof LazyHeaderProtector) hp.release();
     this.table.releaseHp(h.hp);
   }
 }

@@ -69,6 +69,33 @@ describe('send buffer', () => {
     expect(written).toBeGreaterThan(4096 * 3);
   });
 
+  test('storage above 4 KiB is given back once everything is acknowledged, and made again by the next write', () => {
+    x.sbReset(1 << 20);
+    for (let at = 0; at < 100_000; at += 10_000) expect(write(10_000, at)).toBe(10_000);
+    const big = x.sbGet(STORAGE);
+    expect(big).toBeGreaterThanOrEqual(100_000);
+    let off = 0;
+    for (;;) {
+      const [o, c] = next(1200);
+      if (c.length === 0) break;
+      expect(c).toEqual(bytes(c.length, o));
+      off = o + c.length;
+    }
+    x.sbAcked(0, 60_000, 0);
+    expect(x.sbGet(STORAGE)).toBe(big); // data still unacknowledged: kept
+    x.sbAcked(60_000, off - 60_000, 0);
+    expect(x.sbGet(ALL_ACKED)).toBe(1);
+    expect(x.sbGet(STORAGE)).toBe(0); // idle: nothing held
+    expect(write(300, 100_000)).toBe(300);
+    expect(x.sbGet(STORAGE)).toBeLessThan(4096);
+    const [o, c] = next(1200);
+    expect(o).toBe(100_000);
+    expect(c).toEqual(bytes(300, 100_000));
+    // A small buffer stays when drained (no allocation per message for small writes).
+    x.sbAcked(100_000, 300, 0);
+    expect(x.sbGet(STORAGE)).toBeGreaterThan(0);
+  });
+
   test('FIN: rides on the last chunk, is resent if lost, and all acknowledged only with it', () => {
     x.sbReset(4096);
     write(100, 0);
