@@ -51,8 +51,13 @@ export function deriveSecret(hash: HashName, secret: Uint8Array, label: string, 
   return hkdfExpandLabel(hash, secret, label, transcriptHash, hashLength(hash));
 }
 
+/** Hash of the empty string per hash: a constant, computed once (callers only read it). */
+const emptyHashes = new Map<string, Uint8Array>();
+
 function emptyHash(hash: HashName): Uint8Array {
-  return digest(hash);
+  let h = emptyHashes.get(hash);
+  if (!h) { h = digest(hash); emptyHashes.set(hash, h); }
+  return h;
 }
 
 /** The secrets of one handshake, derived step by step. */
