@@ -9,7 +9,7 @@ const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2,
 const DCID = hex('8394c8f03e515708');
 
 // RFC 9001 A.1 and RFC 9369 A.1 (the same DCID).
-const VECTORS = {
+const VECTORS: Record<number, Record<string, string>> = {
   [QUIC_V1]: { client: 'c00cf151ca5be075ed0ebfb5c80323c42d6b7db67881289af4008f1f6c357aea', server: '3c199828fd139efd216c155ad844cc81fb82fa8d7446fa7d78be803acdda951b', ckey: '1f369613dd76d5467730efcbe3b1a22d', civ: 'fa044b2f42a3fd3b46fb255c', chp: '9f50449e04a0e810283a1e9933adedd2', skey: 'cf3a5331653c364c88f0f379b6067e37', siv: '0ac1493ca1905853b0bba03e', shp: 'c206b8d9b9f0f37644430b490eeaa314' },
   [QUIC_V2]: { client: '14ec9d6eb9fd7af83bf5a668bc17a7e283766aade7ecd0891f70f9ff7f4bf47b', server: '0263db1782731bf4588e7e4d93b7463907cb8cd8200b5da55a8bd488eafc37c1', ckey: '8b1a0bc121284290a29e0971b5cd045d', civ: '91f73e2351d8fa91660e909f', chp: '45b95e15235d6f45a6b19cbcb0294ba9', skey: '82db637861d55e1d011f19ea71d5d2a7', siv: 'dd13c276499c0249d3310652', shp: 'edf6d05c83121201b436e16877593c3a' },
 };
