@@ -546,9 +546,9 @@ export class QuicConnection {
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     // No stream can arrive any more: an accept loop ends now, not after the draining period.
-    this.streams.closing(this.closedError(), !rec.statelessReset);
+    this.streams.closing(this.lazyClosedError(), !rec.statelessReset);
     this.emitClose();
-    if (!this.handshakeInfo || rec.statelessReset) this.rejectEstablished(rec.handshakeError);
+    if (!this.handshakeInfo || rec.statelessReset) this.rejectEstablished(rec.handshakeError());
   }
 
   private finish(): void {
@@ -556,10 +556,10 @@ export class QuicConnection {
     this.closeRequest = null;
     if (!this.endInfo) this.endInfo = idleTimeoutInfo();
     this.emitClose();
-    const err = this.closedError();
+    const err = this.lazyClosedError();
     this.streams.closed(err);
-    this.dgram?.onClosed(err);
-    this.rejectEstablished(err);
+    this.dgram?.onClosed(err());
+    if (!this.handshakeInfo) this.rejectEstablished(err());
     this.handshake.dispose();
     this.host.forget(this.handle);
     this.resolveClosed(this.endInfo);
@@ -589,6 +589,9 @@ export class QuicConnection {
   private closedError(): QuicError {
     return closedError(this.endInfo!);
   }
+
+  /** The closed error, made on first use, once (an Error captures a stack; most connections end with nobody to reject). */
+  private lazyClosedError(): () => QuicError { let e: QuicError | null = null; return () => (e ??= this.closedError()); }
 
   private assertOpen(): void {
     if (this.endInfo) throw this.closedError();
