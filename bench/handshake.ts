@@ -134,7 +134,7 @@ async function udpRound(n: number, resume: boolean): Promise<Sample> {
 }
 
 /** What a client child reports: its connect() latencies. */
-interface ClientReport { latMs: number[]; failed: number }
+interface ClientReport { latMs: number[]; failed: number; retried: number }
 
 /**
  * A client child (--client-worker=PORT:N:PARALLEL): warms up, says 'ready', waits for 'go',
@@ -150,7 +150,7 @@ async function clientWorker(arg: string): Promise<void> {
   const opts = { alpn: ALPN, address: '127.0.0.1', port, serverName: 'localhost', trustAnchors: [anchor] };
   for (let i = 0; i < 3; i++) (await connect(opts)).close(0, 'warm-up', { graceful: false }).catch(() => undefined);
   await new Promise<void>((resolve) => { process.once('message', () => resolve()); process.send!('ready'); });
-  const r: ClientReport = { latMs: [], failed: 0 };
+  const r: ClientReport = { latMs: [], failed: 0, retried: 0 };
   let left = n;
   await Promise.all(Array.from({ length: parallel }, async () => {
     while (left-- > 0) {
@@ -158,6 +158,7 @@ async function clientWorker(arg: string): Promise<void> {
       try {
         const c = await connect(opts);
         r.latMs.push(performance.now() - a);
+        if (c.stats().retriesReceived > 0) r.retried++;
         c.close(0, 'bench', { graceful: false }).catch(() => undefined);
       } catch {
         r.failed++;
@@ -194,6 +195,8 @@ async function serverRound(n: number, children: number, parallel: number): Promi
   const s: Sample = { latMs, wallMs: performance.now() - t0, cpuMs: (cpuUs() - c0) / 1000, n: latMs.length, resumed: 0 };
   const failed = rs.reduce((a, r) => a + r.failed, 0);
   if (failed) throw new Error(`server: ${failed} connect() calls failed`);
+  const retried = rs.reduce((a, r) => a + r.retried, 0);
+  if (retried) console.log(`  (server: ${retried} of ${s.n} handshakes went through a Retry: every client shares one source address)`);
   for (const k of kids) k.kill();
   await server.close();
   return s;
