@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     await serverRound(40, 2, 2); // warm-up
     const s = await serverRound(quick ? 300 : 1000, 2, 4);
     const hps = (s.n * 1000) / s.wallMs, cpu = s.cpuMs / s.n, p50 = pct(s.latMs, 50), p99 = pct(s.latMs, 99);
-    const label = 'server process, clients in 2 processes, node:crypto';
+    const label = 'server process (clients: 2 child processes)';
     table.push(`  ${label.padEnd(48)} ${hps.toFixed(0).padStart(8)} ${p50.toFixed(2).padStart(8)} ${p99.toFixed(2).padStart(8)} ${cpu.toFixed(2).padStart(8)} ${String(s.n).padStart(6)}`);
     table.push(`  ${''.padEnd(48)} server CPU per handshake ${cpu.toFixed(2)} ms: one core would complete ${(1000 / cpu).toFixed(0)}/s (target 1,000)`);
     rows.push({ name: 'server process (clients in 2 other processes): handshakes/s', value: hps, unit: 'handshakes/s', extra: { mode: 'server', resumption: 'off', seam: 'node:crypto', p50Ms: +p50.toFixed(3), p99Ms: +p99.toFixed(3), cpuMsPerHandshake: +cpu.toFixed(3), n: s.n } });
