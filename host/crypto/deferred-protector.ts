@@ -6,6 +6,7 @@
 
 import type { PacketProtector } from './provider';
 
+/** A PacketProtector that calls `make` on its first seal or open, then forwards to what it made. */
 export class DeferredPacketProtector implements PacketProtector {
   private inner: PacketProtector | null = null;
 
