@@ -77,18 +77,41 @@ const ONE = Uint8Array.of(1);
 const encoder = new TextEncoder();
 
 /**
+ * "tls13 " + label, UTF-8, per label: a handshake expands ≈ 40 labels per side, all from
+ * a dozen constant strings (bench/handshake.ts profile: encoding them each time was a
+ * third of the key schedule's JS). Bounded: labels are constants of this code base.
+ */
+const labelBytes = new Map<string, Uint8Array>();
+
+function fullLabel(label: string): Uint8Array {
+  let b = labelBytes.get(label);
+  if (!b) {
+    b = encoder.encode('tls13 ' + label);
+    if (labelBytes.size < 64) labelBytes.set(label, b);
+  }
+  return b;
+}
+
+/**
  * HKDF-Expand-Label(Secret, Label, Context, Length) with the "tls13 " prefix:
  *   struct { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque context<0..255>; }
+ * Every TLS 1.3 and QUIC use asks for at most one hash block (keys, ivs, secrets): then
+ * HKDF-Expand is one HMAC over info | 0x01, built in one buffer and hashed in one update.
  */
 export function hkdfExpandLabel(hash: HashName, secret: Uint8Array, label: string, context: Uint8Array, length: number): Uint8Array {
-  const fullLabel = encoder.encode('tls13 ' + label);
-  if (fullLabel.length > 255 || context.length > 255) throw new RangeError('HKDF label or context too long');
-  const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + context.length);
+  const lb = fullLabel(label);
+  if (lb.length > 255 || context.length > 255) throw new RangeError('HKDF label or context too long');
+  const single = length > 0 && length <= hashLength(hash);
+  const infoLen = 2 + 1 + lb.length + 1 + context.length;
+  const info = new Uint8Array(infoLen + (single ? 1 : 0));
   info[0] = length >>> 8;
   info[1] = length & 0xff;
-  info[2] = fullLabel.length;
-  info.set(fullLabel, 3);
-  info[3 + fullLabel.length] = context.length;
-  info.set(context, 4 + fullLabel.length);
-  return hkdfExpand(hash, secret, info, length);
+  info[2] = lb.length;
+  info.set(lb, 3);
+  info[3 + lb.length] = context.length;
+  info.set(context, 4 + lb.length);
+  if (!single) return hkdfExpand(hash, secret, info, length);
+  info[infoLen] = 1; // T(1) = HMAC(PRK, info | 0x01)
+  const t = backend.hmac(hash, secret, [info]);
+  return t.length === length ? t : t.slice(0, length);
 }

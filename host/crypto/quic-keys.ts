@@ -28,23 +28,67 @@ export interface PacketKeyMaterial {
   hp: Uint8Array;
 }
 
+/**
+ * The last DCID's Initial derivation, remembered: a server derives the client's Initial
+ * keys twice for each new connection (the core's probe opens the first packet before any
+ * state exists, then the connection installs its own), and a process holding both ends
+ * derives the same DCID's keys on each side (bench/handshake.ts: 5 of a server's ≈ 45
+ * HMACs per handshake). Initial keys protect nothing secret (RFC 9001 §5.2: anyone
+ * derives them from the DCID on the wire), so keeping them costs no secrecy. One entry:
+ * a flood of random DCIDs replaces it each time and holds no more memory.
+ * Every caller gets its own copies: nobody shares a buffer another may overwrite.
+ */
+interface InitialMemo {
+  version: number;
+  dcid: Uint8Array;
+  /** HKDF-Extract(salt, DCID): the initial_secret. */
+  prk: Uint8Array;
+  client: Uint8Array;
+  server: Uint8Array | null;
+  clientKeys: PacketKeyMaterial | null;
+  serverKeys: PacketKeyMaterial | null;
+}
+let memo: InitialMemo | null = null;
+
+function initialMemo(version: number, clientDcid: Uint8Array, withServer: boolean): InitialMemo {
+  let m = memo;
+  if (!m || m.version !== version || !sameBytes(m.dcid, clientDcid)) {
+    const prk = hkdfExtract('sha256', labels(version).salt, clientDcid);
+    m = memo = {
+      version, dcid: clientDcid.slice(), prk, server: null, clientKeys: null, serverKeys: null,
+      client: hkdfExpandLabel('sha256', prk, 'client in', new Uint8Array(0), 32),
+    };
+  }
+  if (withServer && !m.server) m.server = hkdfExpandLabel('sha256', m.prk, 'server in', new Uint8Array(0), 32);
+  return m;
+}
+
 /** Client and server Initial secrets (RFC 9001 §5.2; RFC 9369 §3.3.1). */
 export function initialSecrets(version: number, clientDcid: Uint8Array): { client: Uint8Array; server: Uint8Array } {
-  const initial = hkdfExtract('sha256', labels(version).salt, clientDcid);
-  return {
-    client: hkdfExpandLabel('sha256', initial, 'client in', new Uint8Array(0), 32),
-    server: hkdfExpandLabel('sha256', initial, 'server in', new Uint8Array(0), 32),
-  };
+  const m = initialMemo(version, clientDcid, true);
+  return { client: m.client.slice(), server: m.server!.slice() };
 }
 
 /** The client's Initial secret alone (what a server needs to open a client's first Initial). */
 export function initialClientSecret(version: number, clientDcid: Uint8Array): Uint8Array {
-  const initial = hkdfExtract('sha256', labels(version).salt, clientDcid);
-  return hkdfExpandLabel('sha256', initial, 'client in', new Uint8Array(0), 32);
+  return initialMemo(version, clientDcid, false).client.slice();
 }
 
 /** key, iv and hp key from a traffic secret (RFC 9001 §5.1). */
 export function packetKeyMaterial(version: number, suite: Suite, secret: Uint8Array): PacketKeyMaterial {
+  // An Initial secret of the remembered DCID: its keys are derived once.
+  const m = memo;
+  if (m && suite === Suite.Aes128Gcm && version === m.version) {
+    const side = sameBytes(secret, m.client) ? 'clientKeys' : m.server && sameBytes(secret, m.server) ? 'serverKeys' : null;
+    if (side) {
+      const k = (m[side] ??= deriveKeyMaterial(version, suite, secret));
+      return { key: k.key.slice(), iv: k.iv.slice(), hp: k.hp.slice() };
+    }
+  }
+  return deriveKeyMaterial(version, suite, secret);
+}
+
+function deriveKeyMaterial(version: number, suite: Suite, secret: Uint8Array): PacketKeyMaterial {
   const l = labels(version);
   const info = SUITES[suite];
   const empty = new Uint8Array(0);
@@ -65,4 +109,10 @@ function hex(s: string): Uint8Array {
   const out = new Uint8Array(s.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
   return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

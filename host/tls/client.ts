@@ -15,7 +15,7 @@ import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES as SIGNATURE_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
-import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type Certificate, type CertifiedKey } from './pki/index';
 import { verifyChainWith, type CertificateVerificationCache } from './pki/verify-cache';
 import { fillBinder, MIN_EXTERNAL_PSK_LENGTH, type ExternalPsk } from './psk';
 import { ticketUsable, type SessionTicket } from './session-ticket';
@@ -62,6 +62,8 @@ export class TlsClient extends SessionBase {
   private sHs: Uint8Array = new Uint8Array(0);
   private alpn = '';
   private peerChain: Uint8Array[] = [];
+  /** The verified leaf, as chain verification parsed it (the cache keeps one per chain): CertificateVerify needs its key. */
+  private peerLeaf: Certificate | null = null;
   private peerTp: Uint8Array = new Uint8Array(0);
   private sawHrr = false;
   private offer?: Offer;
@@ -273,6 +275,7 @@ export class TlsClient extends SessionBase {
         purpose: 'server',
       });
       if (!r.ok) throw new TlsAlertError(r.alert, r.reason);
+      this.peerLeaf = r.leaf;
     }
     this.state = 'wait_cv';
   }
@@ -281,8 +284,10 @@ export class TlsClient extends SessionBase {
     const cv = msg.parseCertificateVerify(body);
     if (!SIGNATURE_SCHEMES.includes(cv.scheme as never)) throw new TlsAlertError(Alert.illegal_parameter, `server used signature scheme 0x${cv.scheme.toString(16)} we did not offer`);
     const content = msg.certificateVerifyContent(true, this.transcript.digest());
-    let leaf;
-    try { leaf = parseCertificate(this.peerChain[0]); } catch { throw new TlsAlertError(Alert.bad_certificate, 'unparseable server certificate'); }
+    let leaf = this.peerLeaf;
+    if (!leaf) {
+      try { leaf = parseCertificate(this.peerChain[0]); } catch { throw new TlsAlertError(Alert.bad_certificate, 'unparseable server certificate'); }
+    }
     if (!verifySchemeSignature(leaf, cv.scheme, content, cv.signature)) throw new TlsAlertError(Alert.decrypt_error, 'bad CertificateVerify signature');
     this.transcript.add(raw);
     this.state = 'wait_fin';

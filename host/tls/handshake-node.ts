@@ -146,17 +146,24 @@ function nodeVerify(alg: SigAlg, pub: Uint8Array, message: Uint8Array, sig: Uint
   }
 }
 
+/**
+ * A Uint8Array over a digest's own memory: node:crypto gives each digest a fresh
+ * ArrayBuffer of exactly its length (not the Buffer pool), so a view keeps nothing else
+ * alive and saves a copy.
+ */
+const own = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
 /** Transcript hashes and HMACs (HKDF) in OpenSSL: every runtime's node:crypto has SHA-2. */
 const nodeHashes: HashBackend = {
   digest(hash, parts) {
     const h = createHash(hash);
     for (const p of parts) h.update(p);
-    return new Uint8Array(h.digest());
+    return own(h.digest());
   },
   hmac(hash, key, parts) {
     const h = createHmac(hash, key);
     for (const p of parts) h.update(p);
-    return new Uint8Array(h.digest());
+    return own(h.digest());
   },
 };
 

@@ -53,8 +53,31 @@ export function deriveSecret(hash: HashName, secret: Uint8Array, label: string, 
 
 const EMPTY = new Uint8Array(0);
 
+/** Hash of the empty string per hash: a constant, computed once (callers only read it). */
+const emptyHashes = new Map<string, Uint8Array>();
+
 function emptyHash(hash: HashName): Uint8Array {
-  return digest(hash);
+  let h = emptyHashes.get(hash);
+  if (!h) { h = digest(hash); emptyHashes.set(hash, h); }
+  return h;
+}
+
+/**
+ * Without a PSK the early secret is HKDF-Extract(0, 0) and the salt of the handshake
+ * secret is Derive-Secret(early, "derived", "") (RFC 9846 §7.1): constants per hash,
+ * computed once (two HMACs of every full handshake). Public values: anyone computes them.
+ */
+const noPsk = new Map<string, { early: Uint8Array; derived: Uint8Array }>();
+
+function noPskSecrets(hash: HashName): { early: Uint8Array; derived: Uint8Array } {
+  let c = noPsk.get(hash);
+  if (!c) {
+    const len = hashLength(hash);
+    const early = hkdfExtract(hash, new Uint8Array(len), new Uint8Array(len));
+    c = { early, derived: deriveSecret(hash, early, 'derived', emptyHash(hash)) };
+    noPsk.set(hash, c);
+  }
+  return c;
 }
 
 /** The secrets of one handshake, derived step by step. */
@@ -64,14 +87,18 @@ export class KeySchedule {
   handshakeSecret: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   masterSecret: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
 
+  /** No PSK: the early secret is the shared constant (never written to, like every secret here). */
+  private readonly withoutPsk: boolean;
+
   constructor(readonly hash: HashName, psk?: Uint8Array) {
     this.len = hashLength(hash);
-    this.earlySecret = hkdfExtract(hash, new Uint8Array(this.len), psk ?? new Uint8Array(this.len));
+    this.withoutPsk = psk === undefined;
+    this.earlySecret = psk === undefined ? noPskSecrets(hash).early : hkdfExtract(hash, new Uint8Array(this.len), psk);
   }
 
   /** Moves to the handshake secret with the (EC)DHE shared secret. */
   handshake(shared: Uint8Array): void {
-    const derived = deriveSecret(this.hash, this.earlySecret, 'derived', emptyHash(this.hash));
+    const derived = this.withoutPsk ? noPskSecrets(this.hash).derived : deriveSecret(this.hash, this.earlySecret, 'derived', emptyHash(this.hash));
     this.handshakeSecret = hkdfExtract(this.hash, derived, shared);
   }
 

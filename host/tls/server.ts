@@ -16,7 +16,7 @@ import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
-import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type CertifiedKey } from './pki/index';
+import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type Certificate, type CertifiedKey } from './pki/index';
 import { verifyChainWith, type CertificateVerificationCache } from './pki/verify-cache';
 import { earlyDataRefusal, offeredBinders, selectPsk, verifyBinder, type EarlyDataOptions, type SelectedPsk } from './server-psk';
 import type { ExternalPsk } from './psk';
@@ -73,6 +73,8 @@ export class TlsServer extends SessionBase {
   private earlyData = false;
   private earlyDataRejected?: string;
   private clientChain: Uint8Array[] = [];
+  /** The verified client leaf, as chain verification parsed it: CertificateVerify needs its key. */
+  private clientLeaf: Certificate | null = null;
 
   constructor(private readonly opts: TlsServerOptions) {
     super(opts);
@@ -238,6 +240,7 @@ export class TlsServer extends SessionBase {
     }
     const v = verifyChainWith(this.opts.verificationCache, this.clientChain, { trustAnchors: this.opts.clientTrustAnchors ?? [], now: this.opts.now?.(), purpose: 'client' });
     if (!v.ok) throw new TlsAlertError(v.alert, `client certificate: ${v.reason}`);
+    this.clientLeaf = v.leaf;
     this.state = 'wait_client_cv';
   }
 
@@ -245,7 +248,7 @@ export class TlsServer extends SessionBase {
     const cv = msg.parseCertificateVerify(body);
     if (!VERIFY_SCHEMES.includes(cv.scheme)) throw new TlsAlertError(Alert.illegal_parameter, `client used signature scheme 0x${cv.scheme.toString(16)} we did not request`);
     const content = msg.certificateVerifyContent(false, this.transcript.digest());
-    if (!verifySchemeSignature(parseCertificate(this.clientChain[0]), cv.scheme, content, cv.signature)) throw new TlsAlertError(Alert.decrypt_error, 'bad client CertificateVerify signature');
+    if (!verifySchemeSignature(this.clientLeaf ?? parseCertificate(this.clientChain[0]), cv.scheme, content, cv.signature)) throw new TlsAlertError(Alert.decrypt_error, 'bad client CertificateVerify signature');
     this.transcript.add(raw);
     this.state = 'wait_fin';
   }

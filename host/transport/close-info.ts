@@ -21,7 +21,8 @@ export interface ClosingRecord {
   info: CloseInfo;
   /** The peer's stateless reset (RFC 9000 §10.3.1) rather than a CONNECTION_CLOSE. */
   statelessReset: boolean;
-  handshakeError: Error;
+  /** Made on demand: only a connection closed before its handshake completed rejects with it. */
+  handshakeError: () => Error;
 }
 
 /**
@@ -33,7 +34,7 @@ export function closingRecord(ev: CoreEvent, phrase: () => string): ClosingRecor
   if ((ev.c & 4) !== 0) {
     const reason = 'stateless reset: the peer has no state for this connection (it restarted or forgot it)';
     const info: CloseInfo = { code: 0, application: false, byPeer: true, idleTimeout: false, statelessReset: true, reason, reasonPhrase: '' };
-    return { info, statelessReset: true, handshakeError: closedError(info) };
+    return { info, statelessReset: true, handshakeError: () => closedError(info) };
   }
   const application = (ev.c & 1) !== 0;
   const byPeer = (ev.c & 2) !== 0;
@@ -45,7 +46,7 @@ export function closingRecord(ev: CoreEvent, phrase: () => string): ClosingRecor
   return {
     info: { code, application, byPeer, idleTimeout: false, reason, reasonPhrase: text },
     statelessReset: false,
-    handshakeError: application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during),
+    handshakeError: () => (application ? new QuicError('ERR_QUIC_CLOSED', `${what}: ${during}`, code) : new QuicTransportError(code, during)),
   };
 }
 

@@ -583,9 +583,9 @@ export class QuicConnection {
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     // No stream can arrive any more: an accept loop ends now, not after the draining period.
-    this.streamTable?.closing(this.closedError(), !rec.statelessReset);
+    this.streamTable?.closing(this.lazyClosedError(), !rec.statelessReset);
     this.emitClose();
-    if (!this.handshakeInfo || rec.statelessReset) this.establishedOutcome.reject(rec.handshakeError);
+    if ((!this.handshakeInfo || rec.statelessReset) && !this.establishedOutcome.settled) this.establishedOutcome.reject(rec.handshakeError());
   }
 
   private finish(): void {
@@ -593,11 +593,11 @@ export class QuicConnection {
     this.closeRequest = null;
     if (!this.endInfo) this.endInfo = idleTimeoutInfo();
     this.emitClose();
-    const err = this.closedError();
+    const err = this.lazyClosedError();
     this.streamTable?.closed(err);
-    this.dgram?.onClosed(err);
-    this.pathTable?.onClosed(err);
-    this.establishedOutcome.reject(err);
+    this.dgram?.onClosed(err());
+    this.pathTable?.onClosed(err());
+    if (!this.establishedOutcome.settled) this.establishedOutcome.reject(err());
     this.handshake.dispose();
     this.host.forget(this.handle);
     this.closedOutcome.resolve(this.endInfo);
@@ -628,6 +628,9 @@ export class QuicConnection {
   private closedError(): QuicError {
     return closedError(this.endInfo!);
   }
+
+  /** The closed error, made on first use, once (an Error captures a stack; most connections end with nobody to reject). */
+  private lazyClosedError(): () => QuicError { let e: QuicError | null = null; return () => (e ??= this.closedError()); }
 
   private assertOpen(): void {
     if (this.endInfo) throw this.closedError();

@@ -8,6 +8,7 @@ import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
 import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../crypto/quic-keys';
 import { Suite } from '../crypto/suites';
+import { DeferredPacketProtector } from '../crypto/deferred-protector';
 import type { CoreSuite, KeyHandles, KeyInstaller } from './handshake';
 import { CipherCache, LazyHeaderProtector, LazyPacketProtector } from './lazy-keys';
 
@@ -79,9 +80,15 @@ export class TableKeyInstaller implements KeyInstaller {
 
   nextGeneration(version: number, suite: CoreSuite, secret: Uint8Array): { secret: Uint8Array; aead: number } {
     const next = nextGenerationSecret(version, suite, secret);
-    const m = packetKeyMaterial(version, suite, next);
-    return { secret: next, aead: this.aead(suite, m.key, m.iv) };
+    if (this.inCore(suite)) {
+      const m = packetKeyMaterial(version, suite, next);
+      return { secret: next, aead: this.aead(suite, m.key, m.iv) };
+    }
+    // A provider key: derived when a packet first needs it (deferred-protector.ts).
+    const make = () => { const m = packetKeyMaterial(version, suite, next); return this.provider.createPacketProtector(suite, m.key, m.iv); };
+    return { secret: next, aead: this.table.addAead(new DeferredPacketProtector(make)) };
   }
+
 
   releaseAead(handle: number): void {
     const a = this.table.aead(handle);

@@ -77,15 +77,15 @@ export class StreamTable {
   }
 
   /** Closing began: queued writes fail now; with `noMoreStreams`, so do waiting accepts. */
-  closing(err: Error, noMoreStreams: boolean): void {
-    for (const s of this.byId.values()) s.onClosing(err);
-    if (noMoreStreams) for (const w of this.acceptWaiters.splice(0)) w.reject(err);
+  closing(err: () => Error, noMoreStreams: boolean): void {
+    for (const s of this.byId.values()) s.onClosing(err());
+    if (noMoreStreams) for (const w of this.acceptWaiters.splice(0)) w.reject(err());
   }
 
   /** The connection is gone: every stream and every waiter fails with `err`. */
-  closed(err: Error): void {
-    for (const s of this.byId.values()) s.onConnectionClosed(err);
-    for (const w of this.acceptWaiters.splice(0)) w.reject(err);
-    for (const w of this.creditWaiters.splice(0)) w.reject(err);
+  closed(err: () => Error): void {
+    for (const s of this.byId.values()) s.onConnectionClosed(err());
+    for (const w of this.acceptWaiters.splice(0)) w.reject(err());
+    for (const w of this.creditWaiters.splice(0)) w.reject(err());
   }
 }

@@ -39,3 +39,31 @@ describe.each([
     expect(toHex(digest('sha384', hex('61'), hex('6263')))).toBe('cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7');
   });
 });
+
+// hkdfExpandLabel builds info | 0x01 itself for one-block outputs and goes through
+// hkdfExpand for longer ones: both must equal HKDF-Expand over the RFC 9846 §7.1 HkdfLabel,
+// built here byte by byte, for every length around the block boundaries and both hashes.
+describe.each([
+  ['@noble/hashes', nobleHashBackend],
+  ['node:crypto', nodeHandshakeCrypto.hashes],
+])('HKDF-Expand-Label over %s equals HKDF-Expand over the HkdfLabel', (_name, b) => {
+  afterAll(() => setHashBackend(nobleHashBackend));
+  const hkdfLabel = (length: number, label: string, context: Uint8Array) => {
+    const l = new TextEncoder().encode('tls13 ' + label);
+    return Uint8Array.from([length >> 8, length & 0xff, l.length, ...l, context.length, ...context]);
+  };
+  test.each([['sha256', 32], ['sha384', 48]] as const)('%s', (hash, hl) => {
+    setHashBackend(b);
+    const secret = Uint8Array.from({ length: hl }, (_, i) => i * 7 + 1);
+    for (const label of ['quic key', 'c hs traffic', 'ünïcode label']) {
+      for (const context of [new Uint8Array(0), Uint8Array.from({ length: hl }, (_, i) => 255 - i)]) {
+        for (const length of [0, 1, 12, 16, hl - 1, hl, hl + 1, 2 * hl, 2 * hl + 5]) {
+          const want = hkdfExpand(hash, secret, hkdfLabel(length, label, context), length);
+          const got = hkdfExpandLabel(hash, secret, label, context, length);
+          expect([label, length, toHex(got)]).toEqual([label, length, toHex(want)]);
+          expect(got.length).toBe(length);
+        }
+      }
+    }
+  });
+});

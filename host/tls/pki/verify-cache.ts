@@ -8,7 +8,7 @@
 // verified again, so a cached answer is never one a fresh verification would not give.
 // Failures are never stored: each one is re-verified (and reported) in full.
 
-import { sha256 } from '@noble/hashes/sha2.js';
+import { digest } from '../../crypto/hkdf';
 import { verifyCertificateChain, type VerifyOptions, type VerifyResult } from './verify';
 import type { Certificate } from './x509';
 
@@ -32,34 +32,39 @@ const setDigests = new WeakMap<readonly Uint8Array[], { members: Uint8Array[]; d
 function anchorSetDigest(anchors: readonly Uint8Array[]): Uint8Array {
   const known = setDigests.get(anchors);
   if (known && known.members.length === anchors.length && known.members.every((m, i) => m === anchors[i])) return known.digest;
-  const h = sha256.create();
-  h.update(u32(anchors.length));
+  const parts: Uint8Array[] = [u32(anchors.length)];
   for (const a of anchors) {
     let d = anchorDigests.get(a);
-    if (!d) { d = sha256(a); anchorDigests.set(a, d); }
-    h.update(d);
+    if (!d) { d = digest('sha256', a); anchorDigests.set(a, d); }
+    parts.push(d);
   }
-  const digest = h.digest();
-  setDigests.set(anchors, { members: anchors.slice(), digest });
-  return digest;
+  const d = digest('sha256', ...parts);
+  setDigests.set(anchors, { members: anchors.slice(), digest: d });
+  return d;
 }
 
 function u32(n: number): Uint8Array {
   return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
-/** The cache key: every input is length-prefixed, so no two different inputs share an encoding. */
+const encoder = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * The cache key: every input is length-prefixed, so no two different inputs share an
+ * encoding. SHA-256 through the handshake's hash backend (node:crypto where the entry
+ * installed it: one native call per handshake instead of hashing the chain in JS).
+ */
 function cacheKey(chain: Uint8Array[], opts: VerifyOptions): string {
-  const h = sha256.create();
-  const text = (s: string) => { const b = new TextEncoder().encode(s); h.update(u32(b.length)); h.update(b); };
+  const parts: Uint8Array[] = [];
+  const text = (s: string) => { const b = encoder.encode(s); parts.push(u32(b.length), b); };
   text(opts.purpose);
   // undefined (no name check) and "" differ.
-  if (opts.serverName === undefined) h.update(Uint8Array.of(0)); else { h.update(Uint8Array.of(1)); text(opts.serverName); }
-  h.update(anchorSetDigest(opts.trustAnchors));
-  h.update(u32(chain.length));
-  for (const c of chain) { h.update(u32(c.length)); h.update(c); }
+  if (opts.serverName === undefined) parts.push(Uint8Array.of(0)); else { parts.push(Uint8Array.of(1)); text(opts.serverName); }
+  parts.push(anchorSetDigest(opts.trustAnchors), u32(chain.length));
+  for (const c of chain) parts.push(u32(c.length), c);
   let key = '';
-  for (const b of h.digest()) key += b.toString(16).padStart(2, '0');
+  for (const b of digest('sha256', ...parts)) key += HEX[b];
   return key;
 }
 
