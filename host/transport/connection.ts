@@ -52,6 +52,7 @@ export class QuicConnection {
   private readonly keyGen = { send: 0, receive: 0 };
   /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
   addressToken: Uint8Array | null = null;
+  private streamTimerFns?: ReturnType<typeof clockTimers>;
   private readonly events = new TypedEvents<ConnectionEvents>(() => clockTimers(this.host.clock));
   private closeEmitted = false;
   /** Datagrams (host/transport/datagrams.ts), made at first use. */
@@ -385,7 +386,7 @@ export class QuicConnection {
 
   /** @internal */
   streamTimers() {
-    return clockTimers(this.host.clock);
+    return (this.streamTimerFns ??= clockTimers(this.host.clock)); // one object, not one per read()
   }
 
   /** @internal */
