@@ -2,7 +2,8 @@
 // next to the raw node:dgram ceiling at the same datagram sizes and next to ngtcp2's
 // example pair (gtlsserver/gtlsclient, when installed), all measured in the same run.
 //   npx tsx bench/bulk-udp.ts [--quick] [--mb=N] [--rounds=N] [--sizes=4096,16384,...] [--batching] [--suites]
-//                             [--only=pmtud|1200] [--no-ngtcp2] [--profile=DIR]
+//                             [--only=pmtud|1200] [--no-ngtcp2] [--profile=DIR] [--hystart]
+// --hystart adds the variants with HyStart++ (RFC 9406) off, to compare in the same run.
 // --profile=DIR writes a V8 CPU profile of each quicwasm sender's and receiver's transfer into
 // DIR (bench/bulk/profile-shares.ts sums one into crypto / wasm / glue / syscalls / GC).
 // --batching adds both variants with the pump servicing the core per datagram (before
@@ -120,6 +121,10 @@ async function main(): Promise<void> {
     if (process.argv.includes('--batching')) {
       variants.push({ name: 'quicwasm 1200-byte datagrams, core serviced per datagram', transport: { pmtud: false }, extra: ['--no-batch'] });
       variants.push({ name: 'quicwasm with PMTU discovery, core serviced per datagram', transport: {}, extra: ['--no-batch'] });
+    }
+    if (process.argv.includes('--hystart')) {
+      if (ONLY !== 'pmtud') variants.push({ name: 'quicwasm 1200-byte datagrams, HyStart++ off', transport: { pmtud: false, hystart: false } });
+      if (ONLY !== '1200') variants.push({ name: 'quicwasm with PMTU discovery, HyStart++ off', transport: { hystart: false } });
     }
     if (process.argv.includes('--suites')) {
       variants.push({ name: 'quicwasm with PMTU discovery, AES-128-GCM (node:crypto)', transport: {}, extra: ['--suite', 'TLS_AES_128_GCM_SHA256'] });

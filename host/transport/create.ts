@@ -67,6 +67,12 @@ export interface TransportConfig {
    * out with the bit cleared, so that the network does not come to depend on it.
    */
   greaseQuicBit?: boolean;
+  /**
+   * HyStart++ (RFC 9406) in the first slow start (default true): leave slow start when
+   * the RTT rises by a few ms, before a deep buffer (a loopback socket's) fills with a
+   * queue, instead of at the first loss.
+   */
+  hystart?: boolean;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
@@ -75,6 +81,7 @@ const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
   pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE, spinBit: ConfigKey.SPIN_BIT, greaseQuicBit: ConfigKey.GREASE_QUIC_BIT,
+  hystart: ConfigKey.HYSTART,
 };
 
 /** TLS settings shared by clients and servers. */
