@@ -37,7 +37,7 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 interface Run { mbps: number; sendCpuUsPerPacket: number; recvCpuMs: number; packets: number; acksPerMb: number; pathMtu: number; srttMs: number; minRttMs: number; lost: number }
 
 async function quicUpload(dir: string, bytes: number, transport: object, extra: string[] = []): Promise<Run> {
-  const prof = (role: string) => (PROFILE ? ['--profile', join(PROFILE, `${role}-${Object.keys(transport).join('_') || 'default'}${extra.join('')}-${Date.now()}.cpuprofile`)] : []);
+  const prof = (role: string) => (PROFILE ? ['--profile', join(PROFILE, `${role}-${Object.keys(transport).length ? Object.entries(transport).map(([k, v]) => `${k}-${v}`).join('_') : 'defaults'}${extra.join('')}-${Date.now()}.cpuprofile`)] : []);
   const node = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', peer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const server = node(['server', ...prof('receiver'), '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--transport', JSON.stringify(transport), ...extra]);
   let recvCpuMs = NaN;
