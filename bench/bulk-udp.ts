@@ -2,6 +2,10 @@
 // next to the raw node:dgram ceiling at the same datagram sizes and next to ngtcp2's
 // example pair (gtlsserver/gtlsclient, when installed), all measured in the same run.
 //   npx tsx bench/bulk-udp.ts [--quick] [--mb=N] [--rounds=N] [--sizes=4096,16384,...] [--batching] [--suites]
+//                             [--only=pmtud|1200] [--no-ngtcp2] [--profile=DIR] [--hystart]
+// --hystart adds the variants with HyStart++ (RFC 9406) off, to compare in the same run.
+// --profile=DIR writes a V8 CPU profile of each quicwasm sender's and receiver's transfer into
+// DIR (bench/bulk/profile-shares.ts sums one into crypto / wasm / glue / syscalls / GC).
 // --batching adds both variants with the pump servicing the core per datagram (before
 // CorePump.batchReceives); --suites adds the PMTUD variant with AES-128-GCM (node:crypto)
 // next to the default ChaCha20-Poly1305 (in the core).
@@ -26,13 +30,16 @@ const MB = Number(opt('mb') ?? (quick ? 20 : 100));
 const ROUNDS = Number(opt('rounds') ?? (quick ? 1 : 3));
 const SIZES = (opt('sizes') ?? '').split(',').filter(Boolean).map(Number);
 const peer = join(__dirname, 'bulk/peer.ts');
+const PROFILE = opt('profile');
+const ONLY = opt('only');
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : NaN; };
 
-interface Run { mbps: number; sendCpuUsPerPacket: number; recvCpuMs: number; packets: number; pathMtu: number; srttMs: number; minRttMs: number; lost: number }
+interface Run { mbps: number; sendCpuUsPerPacket: number; recvCpuMs: number; packets: number; acksPerMb: number; pathMtu: number; srttMs: number; minRttMs: number; lost: number }
 
 async function quicUpload(dir: string, bytes: number, transport: object, extra: string[] = []): Promise<Run> {
+  const prof = (role: string) => (PROFILE ? ['--profile', join(PROFILE, `${role}-${Object.keys(transport).length ? Object.entries(transport).map(([k, v]) => `${k}-${v}`).join('_') : 'defaults'}${extra.join('')}-${Date.now()}.cpuprofile`)] : []);
   const node = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', peer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const server = node(['server', '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--transport', JSON.stringify(transport), ...extra]);
+  const server = node(['server', ...prof('receiver'), '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--transport', JSON.stringify(transport), ...extra]);
   let recvCpuMs = NaN;
   const port = await new Promise<string>((resolve, reject) => {
     createInterface({ input: server.stdout! }).on('line', (l) => {
@@ -43,7 +50,7 @@ async function quicUpload(dir: string, bytes: number, transport: object, extra: 
     });
     server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
-  const client = node(['client', '--port', port, '--ca', join(dir, 'cert.pem'), '--bytes', String(bytes), '--transport', JSON.stringify(transport), ...extra]);
+  const client = node(['client', ...prof('sender'), '--port', port, '--ca', join(dir, 'cert.pem'), '--bytes', String(bytes), '--transport', JSON.stringify(transport), ...extra]);
   let out = '';
   client.stdout!.on('data', (d) => { out += d; });
   await new Promise((r) => client.on('exit', r));
@@ -56,6 +63,8 @@ async function quicUpload(dir: string, bytes: number, transport: object, extra: 
   if (!r.ok) throw new Error('upload did not arrive intact');
   return {
     mbps: (bytes * 8) / (r.ms * 1000), sendCpuUsPerPacket: (r.cpuMs * 1000) / r.stats.packetsSent, recvCpuMs, packets: r.stats.packetsSent,
+    // What the sender received is (almost) only the receiver's ACK-only packets.
+    acksPerMb: r.stats.packetsReceived / (bytes / 1e6),
     pathMtu: r.stats.pathMtu, srttMs: r.stats.smoothedRttUs / 1000, minRttMs: r.stats.minRttUs / 1000, lost: r.stats.packetsLost,
   };
 }
@@ -96,7 +105,7 @@ async function main(): Promise<void> {
     const cert = generateSelfSigned({ subjectAltNames: ['localhost', '127.0.0.1'] });
     writeFileSync(join(dir, 'cert.pem'), cert.certPem);
     writeFileSync(join(dir, 'key.pem'), cert.keyPem);
-    const ng = haveNgtcp2();
+    const ng = process.argv.includes('--no-ngtcp2') ? null : haveNgtcp2();
     if (ng) {
       mkdirSync(join(dir, 'www'));
       mkdirSync(join(dir, 'dl'));
@@ -105,13 +114,17 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'www', 'bulk.bin'), body);
     }
     const variants: { name: string; transport: object; extra?: string[] }[] = [
-      { name: 'quicwasm 1200-byte datagrams (pmtud: false)', transport: { pmtud: false } },
-      { name: `quicwasm with PMTU discovery (loopback limit ${LOOPBACK_DATAGRAM_LIMIT})`, transport: {} },
+      ...(ONLY === 'pmtud' ? [] : [{ name: 'quicwasm 1200-byte datagrams (pmtud: false)', transport: { pmtud: false } }]),
+      ...(ONLY === '1200' ? [] : [{ name: `quicwasm with PMTU discovery (loopback limit ${LOOPBACK_DATAGRAM_LIMIT})`, transport: {} }]),
       ...SIZES.map((s) => ({ name: `quicwasm with PMTU discovery, maxDatagramSize ${s}`, transport: { maxDatagramSize: s } })),
     ];
     if (process.argv.includes('--batching')) {
       variants.push({ name: 'quicwasm 1200-byte datagrams, core serviced per datagram', transport: { pmtud: false }, extra: ['--no-batch'] });
       variants.push({ name: 'quicwasm with PMTU discovery, core serviced per datagram', transport: {}, extra: ['--no-batch'] });
+    }
+    if (process.argv.includes('--hystart')) {
+      if (ONLY !== 'pmtud') variants.push({ name: 'quicwasm 1200-byte datagrams, HyStart++ off', transport: { pmtud: false, hystart: false } });
+      if (ONLY !== '1200') variants.push({ name: 'quicwasm with PMTU discovery, HyStart++ off', transport: { hystart: false } });
     }
     if (process.argv.includes('--suites')) {
       variants.push({ name: 'quicwasm with PMTU discovery, AES-128-GCM (node:crypto)', transport: {}, extra: ['--suite', 'TLS_AES_128_GCM_SHA256'] });
@@ -142,7 +155,7 @@ async function main(): Promise<void> {
         extra: {
           baseline: ceiling, ratioToRaw: mbps / ceiling, ratioToNgtcp2: mbps / ngMbps, pathMtu: mtu,
           senderCpuUsPerPacket: median(rs.map((r) => r.sendCpuUsPerPacket)), packets: median(rs.map((r) => r.packets)),
-          receiverCpuMs: median(rs.map((r) => r.recvCpuMs)), srttMs: median(rs.map((r) => r.srttMs)), minRttMs: median(rs.map((r) => r.minRttMs)),
+          receiverCpuMs: median(rs.map((r) => r.recvCpuMs)), acksPerMb: median(rs.map((r) => r.acksPerMb)), srttMs: median(rs.map((r) => r.srttMs)), minRttMs: median(rs.map((r) => r.minRttMs)),
           lost: median(rs.map((r) => r.lost)), runs: rs.map((r) => r.mbps.toFixed(0)).join(' '),
         },
       });

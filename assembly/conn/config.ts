@@ -36,7 +36,9 @@ export namespace ConfigKey {
   export const GREASE_QUIC_BIT: i32 = 22;
   /** Drive the latency spin bit (RFC 9000 §17.4); off: a random value per connection ID. */
   export const SPIN_BIT: i32 = 23;
-  export const COUNT: i32 = 24;
+  /** HyStart++ (RFC 9406, recovery/hystart.ts) in the first slow start: 1 on, 0 off. */
+  export const HYSTART: i32 = 24;
+  export const COUNT: i32 = 25;
 }
 
 const DEFAULTS: StaticArray<f64> = [
@@ -64,6 +66,7 @@ const DEFAULTS: StaticArray<f64> = [
   65527,        // max datagram size we send (the peer's max_udp_payload_size and the host cap it)
   1,            // grease_quic_bit advertised
   0,            // spin bit off
+  1,            // HyStart++ on
 ];
 
 export class Config {
@@ -90,7 +93,7 @@ export class Config {
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
     if ((key == ConfigKey.CONGESTION_CONTROL || key == ConfigKey.GREASE_QUIC_BIT || key == ConfigKey.SPIN_BIT) && value != 0 && value != 1) return false;
     if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
-    if (key == ConfigKey.PMTUD && value != 0 && value != 1) return false;
+    if ((key == ConfigKey.PMTUD || key == ConfigKey.HYSTART) && value != 0 && value != 1) return false;
     if (key == ConfigKey.MAX_DATAGRAM_SIZE && (value < 1200 || value > 65527)) return false;
     unchecked(this.v[key] = value);
     return true;

@@ -214,7 +214,7 @@ export class Connection {
   setupLocal(now: f64): void {
     const c = this.config;
     this.rtt = new RttEstimator(c.get(ConfigKey.INITIAL_RTT_MS) * 1000);
-    this.cc = new CongestionController(<i32>c.get(ConfigKey.CONGESTION_CONTROL), <f64>SEND_DATAGRAM_SIZE);
+    this.cc = new CongestionController(<i32>c.get(ConfigKey.CONGESTION_CONTROL), <f64>SEND_DATAGRAM_SIZE, c.get(ConfigKey.HYSTART) != 0);
     this.recvMaxData = <u64>c.get(ConfigKey.INITIAL_MAX_DATA);
     this.recvWindow = this.recvMaxData;
     this.localMaxStreamsBidi = <u64>c.get(ConfigKey.INITIAL_MAX_STREAMS_BIDI);

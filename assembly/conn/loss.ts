@@ -56,6 +56,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
   if (<u64>newlyPn == largest && anyAckEliciting) {
     const ackDelay = sp.id == SPACE_APP ? <f64>(f.b << c.peerAckDelayExponent()) : 0;
     c.rtt.update(now - newlyTimeSent, ackDelay, c.peerMaxAckDelay(), c.handshakeConfirmed, now);
+    if (sp.id == SPACE_APP) c.cc.onRttSample(c.rtt.latestRtt); // HyStart++ (RFC 9406)
     c.armIdleTimers(); // §10.1: the idle period is at least three PTOs, which moved
   }
   detectLost(c, sp, now);

@@ -222,7 +222,7 @@ function onOwnMoveValidated(c: Connection, p: Path): void {
 /** §9.4: fresh congestion controller and RTT estimator (and pacer) for a new path. */
 export function resetRecovery(c: Connection): void {
   const inFlight = c.cc.bytesInFlight; // packets already sent still leave the window when acked or lost
-  c.cc = new CongestionController(c.cc.kind, <f64>SEND_DATAGRAM_SIZE);
+  c.cc = new CongestionController(c.cc.kind, <f64>SEND_DATAGRAM_SIZE, c.config.get(ConfigKey.HYSTART) != 0);
   c.cc.bytesInFlight = inFlight;
   c.rtt = new RttEstimator(c.config.get(ConfigKey.INITIAL_RTT_MS) * 1000);
   c.pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);

@@ -1,5 +1,8 @@
 // Congestion control, chosen per connection: NewReno (RFC 9002 §7, Appendix B) and
-// CUBIC (RFC 9438). Sizes in bytes, times in microseconds.
+// CUBIC (RFC 9438), both with HyStart++ (RFC 9406, hystart.ts) in the first slow start
+// unless turned off. Sizes in bytes, times in microseconds.
+
+import { HyStart, CSS_GROWTH_DIVISOR } from "./hystart";
 
 export const CC_NEWRENO: i32 = 0;
 export const CC_CUBIC: i32 = 1;
@@ -19,8 +22,10 @@ export class CongestionController {
   epochStart: f64 = -1;
   wEst: f64 = 0;
   lossEvents: i32 = 0;
+  hystart: HyStart;
 
-  constructor(public kind: i32, public maxDatagramSize: f64) {
+  constructor(public kind: i32, public maxDatagramSize: f64, hystart: bool = true) {
+    this.hystart = new HyStart(hystart);
     this.cwnd = this.initialWindow();
   }
 
@@ -53,16 +58,27 @@ export class CongestionController {
     this.bytesInFlight -= bytes;
     if (this.bytesInFlight < 0) this.bytesInFlight = 0;
     if (this.inRecovery(timeSent)) return;
+    const hs = this.hystart;
+    if (hs.enabled && this.cwnd < this.ssthresh && hs.onAcked(timeSent, now)) {
+      this.ssthresh = this.cwnd; // the last CSS round ended: congestion avoidance from here (RFC 9406 §4.2)
+      return;
+    }
     // §7.8: no growth while application- or flow-control-limited. The window counts as
     // used when at least half of it was in flight (Linux's tcp_is_cwnd_limited rule);
     // otherwise an idle-ish sender would inflate cwnd without ever testing it.
     if (<f64>inFlightBefore * 2 < this.cwnd) return;
     if (this.cwnd < this.ssthresh) {
-      this.cwnd += <f64>bytes; // slow start
+      // Slow start; in HyStart++'s conservative slow start a quarter of that.
+      this.cwnd += hs.enabled && hs.css ? <f64>bytes / CSS_GROWTH_DIVISOR : <f64>bytes;
       return;
     }
     if (this.kind == CC_CUBIC) this.cubicAck(bytes, now, smoothedRtt);
     else this.cwnd += this.maxDatagramSize * <f64>bytes / this.cwnd;
+  }
+
+  /** An RTT sample (RFC 9002 §5.1) after this ACK's packets went through onAcked. */
+  onRttSample(latestRtt: f64): void {
+    if (this.hystart.enabled && this.cwnd < this.ssthresh) this.hystart.onRttSample(latestRtt);
   }
 
   private cubicAck(bytes: i32, now: f64, smoothedRtt: f64): void {
@@ -103,6 +119,7 @@ export class CongestionController {
     if (this.inRecovery(timeSent)) return;
     this.recoveryStart = now;
     this.lossEvents++;
+    this.hystart.stop(); // a loss ends slow start, HyStart++ or not (RFC 9406 §4.2)
     if (this.kind == CC_CUBIC) {
       this.wMax = this.cwnd;
       this.cwnd = this.cwnd * CUBIC_BETA;
@@ -117,6 +134,7 @@ export class CongestionController {
 
   /** §7.6.2: persistent congestion collapses the window. */
   onPersistentCongestion(): void {
+    this.hystart.stop(); // standard slow start after persistent congestion (RFC 9406 §4.3)
     this.cwnd = this.minimumWindow();
     this.recoveryStart = -1;
     this.epochStart = -1;

@@ -6,9 +6,12 @@
 //                                                        uploads N bytes on one stream, checks the
 //                                                        server's hash, prints "RESULT {json}"
 // `--transport` is listen()/connect()'s transport object (e.g. {"pmtud":false}); `--suite`
-// one cipher suite; `--no-batch` services the core per datagram (the pump's old way).
+// one cipher suite; `--no-batch` services the core per datagram (the pump's old way);
+// `--profile FILE` writes a V8 CPU profile of the transfer only (the client from its first
+// write to the server's answer, the server from its first stream to SIGTERM).
 import { createHash, randomFillSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { listen, connect } from '../../host/node';
 import { parsePemCertificates, parsePemPrivateKey } from '../../host/tls/pki/pem';
 import type { TransportConfig } from '../../host/transport/create';
@@ -24,17 +27,36 @@ const transport: TransportConfig = JSON.parse(arg('transport') ?? '{}');
 const cipherSuites = arg('suite') ? [arg('suite') as CipherSuiteName] : undefined;
 // --no-batch: service the core after every datagram (CorePump.batchReceives off), to compare.
 if (argv.includes('--no-batch')) CorePump.batchReceives = false;
+const profileFile = arg('profile');
+const session = profileFile ? new Session() : null;
+const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))));
+let profiling = false;
+async function startProfile(): Promise<void> {
+  if (!session || profiling) return;
+  profiling = true;
+  session.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+}
+async function stopProfile(): Promise<void> {
+  if (!session || !profiling) return;
+  profiling = false;
+  const { profile } = await post('Profiler.stop');
+  writeFileSync(profileFile!, JSON.stringify(profile));
+}
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function server(): Promise<void> {
   const certificate = { chain: parsePemCertificates(readFileSync(arg('cert')!, 'utf8')), key: parsePemPrivateKey(readFileSync(arg('key')!, 'utf8')) };
   const srv = await listen({ address: '127.0.0.1', port: 0, alpn: [ALPN], certificate, transport, cipherSuites });
   console.log(`LISTENING ${srv.address.port}`);
-  process.on('SIGTERM', () => { console.log(`CPU ${cpuMs().toFixed(0)}`); process.exit(0); });
+  process.on('SIGTERM', () => { console.log(`CPU ${cpuMs().toFixed(0)}`); stopProfile().finally(() => process.exit(0)); });
   for await (const conn of srv) {
     (async () => {
       for (;;) {
         const s = await conn.acceptStream();
+        await startProfile();
         const h = createHash('sha256');
         for (let c = await s.read(); c; c = await s.read()) h.update(c);
         await s.end(new TextEncoder().encode(h.digest('hex')));
@@ -52,6 +74,7 @@ async function client(): Promise<void> {
     address: '127.0.0.1', port: Number(arg('port')), alpn: [ALPN], serverName: 'localhost',
     trustAnchors: parsePemCertificates(readFileSync(arg('ca')!, 'utf8')), transport, cipherSuites,
   });
+  await startProfile();
   const cpu0 = cpuMs();
   const t0 = performance.now();
   const s = conn.openStream();
@@ -62,6 +85,7 @@ async function client(): Promise<void> {
   const ms = performance.now() - t0;
   const cpu = cpuMs() - cpu0;
   const st = conn.stats();
+  await stopProfile();
   console.log(`RESULT ${JSON.stringify({ ok: got === want, ms, cpuMs: cpu, stats: st, suite: conn.handshakeInfo?.cipherSuite })}`);
   await conn.close(0, 'done');
   process.exit(0);

@@ -101,7 +101,7 @@ const NUMERIC_RANGES: Record<string, [number, number]> = {
 };
 
 /** Transport options that are switches: PMTU discovery, the spin bit (RFC 9000 §17.4) and QUIC-bit greasing (RFC 9287). */
-const BOOLEAN_OPTIONS = ['pmtud', 'spinBit', 'greaseQuicBit', 'disableActiveMigration'];
+const BOOLEAN_OPTIONS = ['pmtud', 'spinBit', 'greaseQuicBit', 'disableActiveMigration', 'hystart'];
 
 /** Checks one transport option; throws a QuicArgumentError naming it. */
 export function checkTransportOption(key: string, v: unknown): void {

@@ -115,7 +115,9 @@ export const ConfigKey = {
   GREASE_QUIC_BIT: 22,
   /** Drive the latency spin bit (RFC 9000 §17.4); off: a random value per connection ID. */
   SPIN_BIT: 23,
-  COUNT: 24,
+  /** HyStart++ (RFC 9406, recovery/hystart.ts) in the first slow start: 1 on, 0 off. */
+  HYSTART: 24,
+  COUNT: 25,
 } as const;
 /** One of ConfigKey's values. */
 export type ConfigKey = (typeof ConfigKey)[keyof typeof ConfigKey];

@@ -60,7 +60,7 @@ export class DenoUdpNetwork extends UdpNetworkBase {
   }
 
   protected override sendTo(copy: Uint8Array, to: UdpAddress): void {
-    this.conn.send(copy, { transport: 'udp', hostname: to.address, port: to.port }).catch((err: Error) => {
+    this.conn.send(copy, { transport: 'udp', hostname: to.address, port: to.port }).then(() => this.sendPool.release(copy), (err: Error) => {
       if (!this.closed) this.report(new QuicSocketError(`send to ${to.address}:${to.port} failed: ${err.message}`, undefined, { cause: err }));
     });
   }

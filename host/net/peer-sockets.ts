@@ -80,14 +80,17 @@ export class PeerSockets {
     });
   }
 
-  /** Sends on the peer's own socket if it has a connected one; false to use the listener. */
-  send(path: PathHandle, copy: Uint8Array, onError: (err: Error) => void): boolean {
+  /**
+   * Sends on the peer's own socket if it has a connected one; false to use the listener.
+   * `done` runs once the send completed (with its error, if any), and then only.
+   */
+  send(path: PathHandle, copy: Uint8Array, done: (err: Error | null) => void): boolean {
     const p = this.peers.get(path);
     if (!p || !p.connected) return false;
     try {
-      p.socket.send(copy, (err) => { if (err) onError(err); });
+      p.socket.send(copy, (err) => done(err ?? null));
     } catch (err) {
-      onError(err as Error);
+      done(err as Error);
     }
     return true;
   }

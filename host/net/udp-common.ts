@@ -3,6 +3,7 @@
 
 import type { DatagramHandler, Network, PathHandle } from './network';
 import { QuicError } from '../errors';
+import { SendBufferPool } from './send-pool';
 
 /** A remote (or local) UDP address. */
 export interface UdpAddress {
@@ -37,9 +38,24 @@ export class PathTable {
   private freeHandles: PathHandle[] = [];
   /** Paths per local socket (a socket opened for a migration closes at 0). */
   private perSocket = new Map<number, number>();
+  /** The last address looked up and its handle: a bulk transfer's datagrams all come from one peer. */
+  private lastAddress = '';
+  private lastPort = -1;
+  private lastSocket = -1;
+  private lastHandle: PathHandle = 0;
 
   /** The handle of `addr` through local socket `socket`, allocated on first sight (handles start at 1). */
   handleFor(addr: UdpAddress, socket = 0): PathHandle {
+    if (addr.port === this.lastPort && socket === this.lastSocket && addr.address === this.lastAddress) return this.lastHandle;
+    const h = this.lookup(addr, socket);
+    this.lastAddress = addr.address;
+    this.lastPort = addr.port;
+    this.lastSocket = socket;
+    this.lastHandle = h;
+    return h;
+  }
+
+  private lookup(addr: UdpAddress, socket: number): PathHandle {
     const key = `${socket}|${addr.address}|${addr.port}`;
     let h = this.byKey.get(key);
     if (h === undefined) {
@@ -61,6 +77,7 @@ export class PathTable {
   forget(handle: PathHandle): void {
     const e = this.byHandle[handle - 1];
     if (!e) return;
+    if (handle === this.lastHandle) { this.lastPort = -1; this.lastAddress = ''; this.lastHandle = 0; }
     this.byKey.delete(e.key);
     delete this.byHandle[handle - 1];
     this.freeHandles.push(handle);
@@ -94,6 +111,8 @@ export interface UdpNetworkLike extends Network {
 export abstract class UdpNetworkBase implements UdpNetworkLike {
   readonly addressed = true;
   readonly paths = new PathTable();
+  /** Where send() copies datagrams to; a subclass releases each copy when its send completed. */
+  protected readonly sendPool = new SendBufferPool();
   protected closed = false;
   private handler: DatagramHandler | null = null;
   private errorHandler: ((err: Error) => void) | null = null;
@@ -102,7 +121,11 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
 
   abstract readonly local: UdpAddress;
   abstract close(): Promise<void>;
-  /** Sends `copy` (already copied: the caller's buffer is reused at once) to `to`, through local socket `to.socket`. */
+  /**
+   * Sends `copy` (already copied: the caller's buffer is reused at once) to `to`, through
+   * local socket `to.socket`; once the platform no longer reads it,
+   * `this.sendPool.release(copy)` lets the buffer be reused.
+   */
   protected abstract sendTo(copy: Uint8Array, to: UdpAddress & { socket: number }, path: PathHandle): void;
 
   /** The path handle for a remote address (for a client that starts a connection). */
@@ -129,7 +152,7 @@ export abstract class UdpNetworkBase implements UdpNetworkLike {
     }
     // Sends complete asynchronously and read the bytes later: copy, since the caller
     // (the core's transmit region) reuses its bytes at once.
-    this.sendTo(data.slice(), to, path);
+    this.sendTo(this.sendPool.copy(data), to, path);
   }
 
   onReceive(handler: DatagramHandler): void {

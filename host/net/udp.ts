@@ -8,6 +8,8 @@
 // socket keeps receiving until the new path is validated.
 
 import * as dgram from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP } from 'node:net';
 import { QuicSocketError, UdpNetworkBase, type UdpAddress } from './udp-common';
 import { PeerSockets, type PeerSocketStats } from './peer-sockets';
 import type { PathHandle, PathOptions } from './network';
@@ -56,6 +58,18 @@ export function isLoopbackAddress(address: string): boolean {
 /** The datagram limit of a loopback path to `address`. */
 export function loopbackDatagramLimit(address: string): number {
   return address.includes(':') && !address.toLowerCase().startsWith('::ffff:') ? LOOPBACK6_DATAGRAM_LIMIT : LOOPBACK_DATAGRAM_LIMIT;
+}
+
+/**
+ * node:dgram resolves the address of every send() through its lookup function, and
+ * dns.lookup answers even an IP literal on the next tick: one more tick, with its
+ * async-hooks bookkeeping, per datagram. The paths this network sends to are IP
+ * literals (received from, or resolved before connect), so answer those at once.
+ */
+function literalLookup(address: string, family: number, callback: (err: Error | null, address: string, family: number) => void): void {
+  const f = isIP(address);
+  if (f !== 0) callback(null, address, f);
+  else dnsLookup(address, family, callback);
 }
 
 function socketError(what: string, err: unknown): QuicSocketError {
@@ -174,11 +188,15 @@ export class UdpNetwork extends UdpNetworkBase {
   }
 
   protected override sendTo(copy: Uint8Array, to: UdpAddress & { socket: number }, path: PathHandle): void {
-    if (to.socket === 0 && this.peerSockets?.send(path, copy, (err) => this.report(socketError(`send to ${to.address}:${to.port} failed`, err)))) return;
+    if (to.socket === 0 && this.peerSockets?.send(path, copy, (err) => {
+      this.sendPool.release(copy);
+      if (err) this.report(socketError(`send to ${to.address}:${to.port} failed`, err));
+    })) return;
     const socket = this.sockets[to.socket];
     if (!socket) return; // its socket closed: the datagram is lost, as on a dead path
     try {
       socket.send(copy, to.port, to.address, (err) => {
+        this.sendPool.release(copy);
         // Too large for the interface: a lost datagram (a PMTU probe, or the path shrank),
         // which loss detection and the black-hole detector handle, not a socket failure.
         if (err && (err as NodeJS.ErrnoException).code === 'EMSGSIZE') { this.oversized++; return; }
@@ -217,7 +235,7 @@ function bindSocket(address: string, port: number, reuseAddr: boolean): Promise<
   return new Promise((resolve, reject) => {
     let socket: dgram.Socket;
     try {
-      socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && address !== '::' ? true : undefined, reuseAddr: reuseAddr ? true : undefined });
+      socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && address !== '::' ? true : undefined, reuseAddr: reuseAddr ? true : undefined, lookup: literalLookup as unknown as dgram.SocketOptions['lookup'] });
     } catch (err) {
       reject(socketError('cannot create UDP socket', err));
       return;

@@ -66,6 +66,7 @@ export class QuicConnection {
   addressToken: Uint8Array | null = null;
   /** Listeners, made with the first on()/once(). */
   private listeners: TypedEvents<ConnectionEvents> | null = null;
+  private streamTimerFns?: ReturnType<typeof clockTimers>;
   private closeEmitted = false;
   /** Datagrams (host/transport/datagrams.ts), made at first use. */
   private dgram: DatagramChannel | null = null;
@@ -434,7 +435,7 @@ export class QuicConnection {
 
   /** @internal */
   streamTimers() {
-    return clockTimers(this.host.clock);
+    return (this.streamTimerFns ??= clockTimers(this.host.clock)); // one object, not one per read()
   }
 
   /** @internal */

@@ -75,6 +75,12 @@ export interface TransportConfig {
    * a NAT rebinding from a migration, and §9 allows proceeding).
    */
   disableActiveMigration?: boolean;
+  /**
+   * HyStart++ (RFC 9406) in the first slow start (default true): leave slow start when
+   * the RTT rises by a few ms, before a deep buffer (a loopback socket's) fills with a
+   * queue, instead of at the first loss.
+   */
+  hystart?: boolean;
 }
 
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
@@ -84,6 +90,7 @@ const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
   pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE, spinBit: ConfigKey.SPIN_BIT, greaseQuicBit: ConfigKey.GREASE_QUIC_BIT,
   disableActiveMigration: ConfigKey.DISABLE_ACTIVE_MIGRATION,
+  hystart: ConfigKey.HYSTART,
 };
 
 /** TLS settings shared by clients and servers. */

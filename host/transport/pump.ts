@@ -5,7 +5,7 @@
 
 import type { Clock } from './clock';
 import type { Network } from '../net/network';
-import type { ConnAbi, CoreEvent } from '../core/conn-abi';
+import { EventKind, type ConnAbi, type CoreEvent } from '../core/conn-abi';
 
 /** What the pump hands events and fatal errors to (the endpoint). */
 export interface PumpListener {
@@ -41,6 +41,13 @@ export class CorePump {
   readonly counters: PumpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, datagramsRejected: 0 };
   private readonly batching: boolean;
   private batchScheduled = false;
+  /**
+   * STREAM_READABLE events of this batch, one per stream, handed on at its end (or before
+   * any other event, so that the order against a reset or a close stays): the stream is
+   * then read once per wake-up in chunks of up to the scratch region, instead of once per
+   * datagram — at 1200 bytes, 30 times fewer reads, promise turns and copies out.
+   */
+  private heldReadable: CoreEvent[] = [];
   /** Paths of this batch's datagrams: checked once the batch is serviced (forgetIfUnused). */
   private unclaimed: number[] = [];
   private timer: unknown = null;
@@ -77,7 +84,7 @@ export class CorePump {
       // Events are handled at once (TLS installs the keys the next datagram of the batch
       // may need; a packet the core cannot open yet is only buffered a few deep), the
       // transmissions and the timer once per batch.
-      try { this.drainEvents(); } catch (err) { return this.fatal(err); }
+      try { this.drainEvents(true); } catch (err) { return this.fatal(err); }
       // Any datagram's path, not only one no connection took: a connection may have been
       // reached from a new address it did not adopt (§9.3). Checked once the batch is serviced.
       if (this.network.forgetPath && this.unclaimed[this.unclaimed.length - 1] !== path) this.unclaimed.push(path);
@@ -93,6 +100,8 @@ export class CorePump {
 
   private endBatch(): void {
     this.batchScheduled = false;
+    if (this.stopped) return;
+    try { this.releaseReadable(); } catch (err) { return this.fatal(err); }
     this.service();
     const paths = this.unclaimed;
     this.unclaimed = [];
@@ -142,13 +151,33 @@ export class CorePump {
   /** Stops timers and ignores further input. */
   stop(): void {
     this.stopped = true;
+    this.heldReadable = [];
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     if (this.yieldTimer !== null) this.clock.clearTimer(this.yieldTimer);
     this.timer = this.yieldTimer = null;
   }
 
-  private drainEvents(): void {
-    for (let ev = this.abi.pollEvent(); ev; ev = this.abi.pollEvent()) this.listener.onCoreEvent(ev);
+  /** Hands the core's events on; `holdReads`: STREAM_READABLE waits for the batch's end. */
+  private drainEvents(holdReads = false): void {
+    if (!holdReads) this.releaseReadable();
+    for (let ev = this.abi.pollEvent(); ev; ev = this.abi.pollEvent()) {
+      if (holdReads && ev.kind === EventKind.STREAM_READABLE) {
+        const held = this.heldReadable;
+        let i = 0;
+        while (i < held.length && (held[i].conn !== ev.conn || held[i].a !== ev.a)) i++;
+        if (i === held.length) held.push(ev);
+        continue;
+      }
+      this.releaseReadable();
+      this.listener.onCoreEvent(ev);
+    }
+  }
+
+  private releaseReadable(): void {
+    if (this.heldReadable.length === 0) return;
+    const held = this.heldReadable;
+    this.heldReadable = [];
+    for (const ev of held) this.listener.onCoreEvent(ev);
   }
 
   /** Sends up to `budget` datagrams; returns how many were sent. */

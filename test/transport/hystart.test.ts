@@ -1,0 +1,57 @@
+// HyStart++ (RFC 9406, assembly/recovery/hystart.ts) in the simulator: behind a deep
+// buffer that never drops — what a loopback socket buffer in front of a CPU-bound
+// receiver is — slow start used to double the window until the queue held hundreds of
+// milliseconds; with HyStart++ the sender turns to conservative slow start when the RTT
+// has risen by its threshold (4 ms here) and leaves slow start five rounds later, without
+// a loss. Loss-based congestion avoidance then holds that queue (it never drops): the RTT
+// stays at about half of what slow start alone reached, not near the minimum — that
+// would take a delay-based controller.
+import { makeSim, connectSim, runUntil } from './sim';
+import { Prng } from '../../host/net/prng';
+import type { TransportConfig } from '../../host/transport/create';
+
+// 40 Mbit/s with 5 ms each way (RTT 10 ms, BDP 50 kB) and a 4 MiB queue that only drops when full.
+const LINK = { bandwidthBps: 40e6, delayUs: 5000, queueBytes: 4 << 20 };
+const sha = (b: Uint8Array) => require('node:crypto').createHash('sha256').update(b).digest('hex');
+
+async function upload(transport: TransportConfig) {
+  const sim = makeSim({ seed: 7, aToB: LINK, bToA: { delayUs: 5000 }, transport });
+  const ends = await connectSim(sim);
+  expect(ends).not.toBeNull();
+  const { client, server } = ends!;
+  const payload = new Prng(3).fill(new Uint8Array(6 << 20));
+  const chunks: Uint8Array[] = [];
+  let received = 0, maxSrttUs = 0;
+  server.acceptStream().then(async (s) => { for await (const c of s) { chunks.push(c); received += c.length; } });
+  client.openStream().end(payload);
+  const t0 = sim.clock.now();
+  expect(await runUntil(sim.clock, () => {
+    maxSrttUs = Math.max(maxSrttUs, client.stats().smoothedRttUs);
+    return received === payload.length;
+  }, 60_000_000)).toBe(true);
+  const got = new Uint8Array(received);
+  let o = 0;
+  for (const c of chunks) { got.set(c, o); o += c.length; }
+  const st = client.stats();
+  return { exact: sha(got) === sha(payload), maxSrttMs: maxSrttUs / 1000, minRttMs: st.minRttUs / 1000, ms: (sim.clock.now() - t0) / 1000, st };
+}
+
+test('HyStart++ leaves slow start on the RTT rise without a loss: half the queue of slow start alone, and the upload no slower', async () => {
+  const on = await upload({});
+  const off = await upload({ hystart: false });
+  expect(on.exact).toBe(true);
+  expect(off.exact).toBe(true);
+  // Off: slow start never ended (no loss from the deep queue) and its smoothed RTT
+  // climbed far above the 10 ms minimum (about 216 ms).
+  expect(off.st.ssthresh).toBe(Infinity);
+  expect(off.maxSrttMs).toBeGreaterThan(150);
+  // On: slow start ended on the RTT signal, not on a loss, with half that queue (about 101 ms).
+  expect(on.st.congestionEvents).toBe(0);
+  expect(on.st.packetsLost).toBe(0);
+  expect(Number.isFinite(on.st.ssthresh)).toBe(true);
+  expect(on.maxSrttMs).toBeLessThan(off.maxSrttMs * 0.6);
+  expect(on.minRttMs).toBeLessThan(11);
+  // The link stays full: 6 MiB at 40 Mbit/s take 1.26 s of serialization.
+  expect(on.ms).toBeLessThan(off.ms * 1.1);
+  expect(on.ms).toBeLessThan(1.5 * (6 << 20) * 8 / 40e6 * 1000);
+}, 120_000);
