@@ -66,7 +66,13 @@ function buildOnPath(c: Connection, out: usize, cap: i32, now: f64): i32 {
   if (maxSize < 64) return 0;
   if (c.state == STATE_CLOSING) return buildClose(c, out, maxSize, now);
   c.timers.set(TimerKind.PACER, Infinity); // set again below if the pacer holds data back
-  const probe = pmtuProbeSize(c, cap, now);
+  // DPLPMTUD probes only a validated path with nothing of path validation owed on it: a
+  // probe may not spend a server's 3× budget (§8.1: a 9000-byte probe to a rebound client
+  // left the budget in debt, so its PATH_CHALLENGE never went), nor go ahead of the
+  // challenge that validates the path.
+  const p = c.path;
+  const unproven = p.validating || p.challengeDue || p.responseDue || (c.isServer && !p.validated);
+  const probe = unproven ? 0 : pmtuProbeSize(c, cap, now);
   holdForProbe = probe < 0;
   if (probe > 0) {
     const sp = c.spaces[SPACE_APP];

@@ -150,6 +150,37 @@ describe('paths: NAT rebinding on the server (RFC 9000 §9.3)', () => {
   });
 });
 
+describe('paths: a rebinding on a path with a large PMTU (RFC 9000 §8.1, §14.3)', () => {
+  test('one small request from the new port: the server challenges it within 3× and sends no PMTU probe there first; the answer is byte-exact', async () => {
+    // The ngtcp2 --nat-rebinding case: the client's only datagram from its new port is a
+    // 75-byte request. A 9000-byte PMTU probe to the unvalidated port used to put the
+    // server's 3× budget in debt, so its PATH_CHALLENGE never went and the transfer stalled.
+    const sim = await connected({ seed: 7, aToB: { delayUs: 2000, mtu: 9000 }, bToA: { delayUs: 2000, mtu: 9000 } });
+    await runUntil(sim.clock, () => false, 3_000_000); // the PMTU search settles on the first path
+    expect(sim.serverConn.stats().pathMtu).toBeGreaterThan(1200);
+    let fromNew = 0;
+    let sentBeforeValidation = -1;
+    const deliver = sim.pair.b.deliver.bind(sim.pair.b);
+    sim.pair.b.deliver = (d: Uint8Array, p = 0) => { if (p === 5) fromNew += d.length; deliver(d, p); };
+    sim.pair.a.rebind(5);
+    const body = new Prng(7).fill(new Uint8Array(200_000));
+    sim.serverConn.acceptStream().then(async (s) => { await s.readAll(); await s.end(body); });
+    const st = sim.conn.openStream();
+    st.end(new Uint8Array(20).fill(3));
+    let got: Uint8Array | null = null;
+    st.readAll().then((d) => { got = d; });
+    const done = await runUntil(sim.clock, () => {
+      if (sentBeforeValidation < 0 && sim.serverConn.stats().pathsValidated >= 1) sentBeforeValidation = sim.pair.b.bytesSentByPath.get(5) ?? 0;
+      if (sentBeforeValidation < 0) expect(sim.pair.b.bytesSentByPath.get(5) ?? 0).toBeLessThanOrEqual(3 * fromNew);
+      return got !== null;
+    }, 10_000_000);
+    expect(done).toBe(true);
+    expect(sha(got!)).toBe(sha(body));
+    expect(sentBeforeValidation).toBeGreaterThan(0);
+    expect(sim.serverConn.stats().migrations).toBe(1);
+  });
+});
+
 describe('paths: PATH_CHALLENGE / PATH_RESPONSE (RFC 9000 §8.2)', () => {
   test('a flood of PATH_CHALLENGE frames draws one PATH_RESPONSE with the latest data: bounded state, no close', async () => {
     let rogue: RogueClient | null = null;
