@@ -36,7 +36,9 @@
 //                   Negotiation, Retry, and the connection-less routing helper
 //   abi/wire-frames.ts   frames (RFC 9000 §19, RFC 9221)
 //   abi/tparams.ts  transport parameters (§18) encode/decode/validate
-//   abi/conn.ts     the endpoint and its connections (handshake, streams, timers, close)
+//   abi/endpoint.ts the endpoint as a whole: seed, CID generator, stateless reset, limits,
+//                   Retry policy, counters (slots in abi/endpoint-stats.ts), qlog
+//   abi/conn.ts     connections (handshake, streams, timers, close)
 //   abi/datagrams.ts  DATAGRAM frames (RFC 9221): send, read, limits, counters
 //   abi/stats.ts    the slots of the connStats / connTimers blocks (names for the host, not wasm exports)
 //   abi/crypto.ts   the in-core key table and ChaCha20-Poly1305 packet protection
@@ -47,6 +49,7 @@ export * from "./abi/memory";
 export * from "./abi/wire-packets";
 export * from "./abi/wire-frames";
 export * from "./abi/tparams";
+export * from "./abi/endpoint";
 export * from "./abi/conn";
 export * from "./abi/datagrams";
 export * from "./abi/crypto";

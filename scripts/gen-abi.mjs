@@ -42,6 +42,7 @@ export const SOURCES = [
   { file: 'assembly/endpoint/cid-gen.ts', pick: /^CID_GEN_/ },
   { file: 'assembly/conn/datagrams.ts', pick: /^DATAGRAM_/ },
   { file: 'assembly/abi/datagram-stats.ts', names: ['DatagramStats'] },
+  { file: 'assembly/abi/endpoint-stats.ts', names: ['EndpointStats'] },
   { file: 'assembly/conn/path-migrate.ts', names: ['MigrateError'] },
 ];
 

@@ -1,21 +1,11 @@
-// ABI door for the endpoint and its connections. Contract (see index.ts for the general
+// ABI door for connections (the endpoint-wide settings are in abi/endpoint.ts). Contract (see index.ts for the general
 // rules): `now` is f64 microseconds; connection handles are small positive i32; stream
 // ids cross as f64 (exact below 2^53); negative results are -errorCode; bytes move
 // through the scratch region (ioScratchPtr) unless stated.
 //
-//   coreSeed(a, b, c, d)                       seed the PRNG (CIDs, reset tokens)
-//   endpointConfigure(localCidLen, isServer)  (Retry policy: endpointSetRetry)
-//   endpointSetLimits(maxConnections, maxHalfOpen, maxHalfOpenPerPath, handshakeTimeoutMs)
-//                                              connection and half-open caps (endpoint/half-open.ts), the
-//                                              handshake deadline; 0 or -TRANSPORT_PARAMETER_ERROR for a bad value
-//   endpointSetRetry(mode, retryTokenLifetimeMs, newTokenLifetimeMs, sendNewToken)
-//                                              address validation (endpoint/retry.ts): mode 0 never 1 always 2 under load
 //   connInitialDcid(conn)                      DCID of the Initial keys (after a RETRY event: the Retry's SCID) → scratch
 //   connSetToken(conn, len)                    client, before its first Initial: a NEW_TOKEN token from scratch
 //   connNewToken(conn)                         client: the NEW_TOKEN token received (NEW_TOKEN event) → scratch
-//   endpointPathInUse(path)                    connections on a path handle (0: the host may forget its address)
-//   endpointStats()                            pointer to f64 endpoint counters (ENDPOINT_STATS_* below)
-//   endpointSetQlog(on)                        report packet events to the host's qlog import (conn/qlog.ts)
 //   connConfigure(conn, key, value: f64)       conn 0 = endpoint defaults; keys in conn/config.ts ConfigKey
 //   connConnect(version, path, now)            client connection; the host then reads connOriginalDcid,
 //                                              derives Initial keys and installs them
@@ -53,14 +43,11 @@
 //   connState(conn)                            0 handshaking 1 established 2 confirmed 3 closing 4 draining 5 closed
 //   connPing(conn)                             queue a PING
 //   connRetireConnectionIds(conn)              new CIDs for the peer, the old ones retired (Retire Prior To); 1 or 0 (busy)
-//   endpointSetCidGenerator(kind, configId, sidLen, nonceLen)   random / QUIC-LB plaintext / host CIDs
-//   endpointSetResetKey() / endpointSetResetRate(perSecond)     stateless reset key (scratch) and rate
 // Unknown handles give -0x10004 (ERR_NO_CONNECTION).
 
 import { scratchBuf, txBuf, rxBuf, setResult, SCRATCH_CAPACITY, TX_CAPACITY, RX_CAPACITY } from "./io";
 import { ep, getConn, connect, handleDatagram as epHandle, pollTransmit as epPoll, pollTimeout as epTimeout, handleTimeout as epTimer, txPath, txConn,
-  onHandshakeComplete, pathInUse } from "../endpoint/endpoint";
-import { eventCapacity } from "../conn/events";
+  onHandshakeComplete } from "../endpoint/endpoint";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
 import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
 import { replayBuffered } from "../conn/receive";
@@ -69,60 +56,14 @@ import { Level } from "../conn/space";
 import { Config } from "../conn/config";
 import { nextTimeout, recomputedTimeout } from "../conn/timers";
 import { openLocalStream, canOpenLocalStream, streamRead, streamWrite, streamReset, streamStopSending, lastReadFin } from "../conn/stream-ops";
-import { prngSeed } from "../util/prng";
 import { recvBufferHighWater } from "../conn/recvbuf";
 import { sendBufferHighWater } from "../conn/sendbuf";
 import { popEvent } from "../conn/events";
-import { setQlogEnabled } from "../conn/qlog";
 import { TpId } from "../wire/tparams";
 import { writeVersionInfo, checkPeerVersionInfo } from "../conn/versions";
-import { CID_GEN_RANDOM, CID_GEN_QUIC_LB, CID_GEN_HOST } from "../endpoint/cid-gen";
-import { retry, RETRY_NEVER, RETRY_UNDER_LOAD } from "../endpoint/retry";
 import { TRANSPORT_PARAMETER_ERROR, PROTOCOL_VIOLATION, STREAM_STATE_ERROR, INTERNAL_ERROR } from "../wire/errors";
 
 import { ERR_NO_CONNECTION } from "../wire/errors";
-
-export function coreSeed(a: u32, b: u32, c: u32, d: u32): void {
-  prngSeed(a, b, c, d);
-}
-
-export function endpointConfigure(localCidLen: i32, isServer: i32): void {
-  // A client may use zero-length CIDs (RFC 9000 §5.1: routed by path); otherwise 4..20.
-  ep.localCidLen = localCidLen == 0 && isServer == 0 ? 0 : localCidLen < 4 ? 4 : localCidLen > 20 ? 20 : localCidLen;
-  ep.isServer = isServer != 0;
-  ep.cids.rekey();
-  ep.reset.rekey();
-}
-
-/**
- * Where our CIDs come from (endpoint/cid-gen.ts): kind CID_GEN_RANDOM, CID_GEN_QUIC_LB
- * (config rotation `configId`, the server ID in scratch [0, sidLen), `nonceLen`; the CID
- * length becomes 1 + sidLen + nonceLen) or CID_GEN_HOST (the cidGenerate import). Before
- * any connection. 0 or -TRANSPORT_PARAMETER_ERROR.
- */
-export function endpointSetCidGenerator(kind: i32, configId: i32, sidLen: i32, nonceLen: i32): i32 {
-  if (ep.live != 0) return -TRANSPORT_PARAMETER_ERROR;
-  if (kind == CID_GEN_QUIC_LB) {
-    if (sidLen > 19 || !ep.cidGen.setQuicLb(configId, scratchBuf, sidLen, nonceLen)) return -TRANSPORT_PARAMETER_ERROR;
-    ep.localCidLen = ep.cidGen.fixedLength();
-    return 0;
-  }
-  if (kind != CID_GEN_RANDOM && kind != CID_GEN_HOST) return -TRANSPORT_PARAMETER_ERROR;
-  ep.cidGen.kind = kind;
-  return 0;
-}
-
-/** The static key of stateless reset tokens: 16 bytes from scratch (RFC 9000 §10.3.2); the same key after a restart lets the endpoint reset its old connections' peers. */
-export function endpointSetResetKey(): void {
-  ep.reset.setKey(scratchBuf);
-}
-
-/** Stateless resets sent per second at most, after a burst of 10 (0 = never send one). */
-export function endpointSetResetRate(perSecond: f64): i32 {
-  if (!(perSecond >= 0) || perSecond > 1e6) return -TRANSPORT_PARAMETER_ERROR;
-  ep.reset.resetsPerSecond = perSecond;
-  return 0;
-}
 
 /** Issues fresh CIDs and asks the peer to retire every CID it holds of ours (RFC 9000 §5.1.2, Retire Prior To): 1, or 0 while the previous retirement is not complete. */
 export function connRetireConnectionIds(conn: i32): i32 {
@@ -130,87 +71,6 @@ export function connRetireConnectionIds(conn: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   if (!c.handshakeComplete || c.ids.local.length == 0) return -STREAM_STATE_ERROR;
   return c.ids.rotate() ? 1 : 0;
-}
-
-export function endpointSetLimits(maxConnections: i32, maxHalfOpen: i32, maxHalfOpenPerPath: i32, handshakeTimeoutMs: f64): i32 {
-  if (maxConnections < 1 || maxConnections > 1 << 20 || maxHalfOpen < 1 || maxHalfOpenPerPath < 1 || !(handshakeTimeoutMs > 0)) return -TRANSPORT_PARAMETER_ERROR;
-  ep.maxConnections = maxConnections;
-  ep.maxHalfOpen = maxHalfOpen;
-  ep.maxHalfOpenPerPath = maxHalfOpenPerPath;
-  ep.handshakeTimeout = handshakeTimeoutMs * 1000;
-  return 0;
-}
-
-/** Runs a full garbage collection (benchmarks and leak tests measure live memory after it). */
-export function coreCollect(): void {
-  __collect();
-}
-
-/**
- * Address validation (RFC 9000 §8.1, endpoint/retry.ts): mode 0 never, 1 always, 2 under
- * load; token lifetimes in ms; sendNewToken 1 to send a NEW_TOKEN after each handshake.
- */
-export function endpointSetRetry(mode: i32, retryTokenLifetimeMs: f64, newTokenLifetimeMs: f64, sendNewToken: i32): i32 {
-  if (mode < RETRY_NEVER || mode > RETRY_UNDER_LOAD || !(retryTokenLifetimeMs > 0) || !(newTokenLifetimeMs > 0)) return -TRANSPORT_PARAMETER_ERROR;
-  retry.mode = mode;
-  retry.retryTokenLifetime = retryTokenLifetimeMs * 1000;
-  retry.newTokenLifetime = newTokenLifetimeMs * 1000;
-  retry.sendNewToken = sendNewToken != 0;
-  return 0;
-}
-
-export function endpointPathInUse(path: i32): i32 {
-  return pathInUse(path);
-}
-
-// Endpoint counters: f64 values at the returned pointer, in this order.
-export const ENDPOINT_STATS_CONNECTIONS: i32 = 0;
-export const ENDPOINT_STATS_HALF_OPEN: i32 = 1;
-export const ENDPOINT_STATS_DATAGRAMS_DROPPED: i32 = 2;
-export const ENDPOINT_STATS_INITIALS_UNAUTHENTICATED: i32 = 3;
-export const ENDPOINT_STATS_HALF_OPEN_EVICTED: i32 = 4;
-export const ENDPOINT_STATS_REFUSED_PER_PATH: i32 = 5;
-export const ENDPOINT_STATS_REFUSED_FULL: i32 = 6;
-export const ENDPOINT_STATS_HANDSHAKE_TIMEOUTS: i32 = 7;
-export const ENDPOINT_STATS_CID_TABLE_BYTES: i32 = 8;
-export const ENDPOINT_STATS_EVENT_CAPACITY: i32 = 9;
-export const ENDPOINT_STATS_MEMORY_BYTES: i32 = 10;
-export const ENDPOINT_STATS_RESETS_SENT: i32 = 11;
-export const ENDPOINT_STATS_RESETS_RATE_LIMITED: i32 = 12;
-export const ENDPOINT_STATS_RESETS_TOO_SMALL: i32 = 13;
-export const ENDPOINT_STATS_RESETS_RECEIVED: i32 = 14;
-export const ENDPOINT_STATS_RETRIES_SENT: i32 = 15;
-export const ENDPOINT_STATS_TOKENS_ACCEPTED: i32 = 16;
-export const ENDPOINT_STATS_TOKENS_REFUSED: i32 = 17;
-export const ENDPOINT_STATS_NEW_TOKENS_SENT: i32 = 18;
-const endpointStatsBlock: usize = heap.alloc(32 * 8);
-
-export function endpointStats(): i32 {
-  const b = endpointStatsBlock, k = ep.counters;
-  store<f64>(b + 0, <f64>ep.live);
-  store<f64>(b + 8, <f64>ep.halfOpen.count);
-  store<f64>(b + 16, k.datagramsDropped);
-  store<f64>(b + 24, k.initialsUnauthenticated);
-  store<f64>(b + 32, k.halfOpenEvicted);
-  store<f64>(b + 40, k.refusedPerPath);
-  store<f64>(b + 48, k.refusedFull);
-  store<f64>(b + 56, k.handshakeTimeouts);
-  store<f64>(b + 64, <f64>ep.cids.bytes);
-  store<f64>(b + 72, <f64>eventCapacity());
-  store<f64>(b + 80, <f64>(<u64>memory.size() << 16));
-  store<f64>(b + 88, ep.reset.sent);
-  store<f64>(b + 96, ep.reset.rateLimited);
-  store<f64>(b + 104, ep.reset.tooSmall);
-  store<f64>(b + 112, ep.reset.received);
-  store<f64>(b + 120, retry.retriesSent);
-  store<f64>(b + 128, retry.tokensAccepted);
-  store<f64>(b + 136, retry.tokensRefused);
-  store<f64>(b + 144, retry.newTokensSent);
-  return <i32>b;
-}
-
-export function endpointSetQlog(on: i32): void {
-  setQlogEnabled(on != 0);
 }
 
 export function connConfigure(conn: i32, key: i32, value: f64): i32 {

@@ -482,6 +482,38 @@ export const DatagramStats = {
 /** One of DatagramStats's values. */
 export type DatagramStats = (typeof DatagramStats)[keyof typeof DatagramStats];
 
+// assembly/abi/endpoint-stats.ts
+/** Slots of the block endpointStats returns (f64 each, slot i at pointer + 8 i). */
+export const EndpointStats = {
+  /** Live connections, and those still in their handshake (endpoint/half-open.ts). */
+  CONNECTIONS: 0,
+  HALF_OPEN: 1,
+  DATAGRAMS_DROPPED: 2,
+  /** Initial-shaped datagrams for unknown CIDs that did not decrypt: dropped, no state taken. */
+  INITIALS_UNAUTHENTICATED: 3,
+  HALF_OPEN_EVICTED: 4,
+  REFUSED_PER_PATH: 5,
+  REFUSED_FULL: 6,
+  HANDSHAKE_TIMEOUTS: 7,
+  CID_TABLE_BYTES: 8,
+  EVENT_CAPACITY: 9,
+  /** The core's linear memory in bytes. */
+  MEMORY_BYTES: 10,
+  /** Stateless resets (RFC 9000 §10.3): sent, not sent (rate limit; too small to answer), received. */
+  RESETS_SENT: 11,
+  RESETS_RATE_LIMITED: 12,
+  RESETS_TOO_SMALL: 13,
+  RESETS_RECEIVED: 14,
+  /** Address validation (§8.1): Retry packets sent, tokens accepted and refused, NEW_TOKENs sent. */
+  RETRIES_SENT: 15,
+  TOKENS_ACCEPTED: 16,
+  TOKENS_REFUSED: 17,
+  NEW_TOKENS_SENT: 18,
+  COUNT: 19,
+} as const;
+/** One of EndpointStats's values. */
+export type EndpointStats = (typeof EndpointStats)[keyof typeof EndpointStats];
+
 // assembly/conn/path-migrate.ts
 /** Why a move was refused (returned negated by connMigrate). Far from ERR_NO_CONNECTION (0x10004). */
 export const MigrateError = {

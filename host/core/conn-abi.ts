@@ -1,4 +1,4 @@
-// Typed access to the core's connection and endpoint ABI (assembly/abi/conn.ts is the
+// Typed access to the core's connection and endpoint ABI (assembly/abi/conn.ts and endpoint.ts are the
 // source of truth for names, argument order and slot layouts). This file only moves
 // numbers and bytes across the boundary; policy lives in host/transport.
 
@@ -6,14 +6,14 @@ import type { Core } from './core';
 import { QuicArgumentError } from '../errors';
 
 import { Level } from '../tls/types';
-import { EventKind, ConnState, Timers } from './abi.generated';
+import { EventKind, ConnState, Timers, EndpointStats as Slot } from './abi.generated';
 export { Level };
 
 // The ABI's numbers (event kinds, states, stats and timer slots) are generated from
 // assembly/ (scripts/gen-abi.mjs); re-exported here for the transport.
 export { EventKind, ConnState } from './abi.generated';
 
-/** Endpoint counters (assembly/abi/conn.ts endpointStats). */
+/** Endpoint counters (assembly/abi/endpoint.ts endpointStats). */
 export interface EndpointStats {
   connections: number;
   halfOpen: number;
@@ -163,12 +163,16 @@ export class ConnAbi {
     this.x.coreCollect();
     const p = this.x.endpointStats();
     const dv = this.core.view;
-    const v = (i: number) => dv.getFloat64(p + 8 * i, true);
+    const v = (slot: number) => dv.getFloat64(p + 8 * slot, true);
     return {
-      connections: v(0), halfOpen: v(1), datagramsDropped: v(2), initialsUnauthenticated: v(3), halfOpenEvicted: v(4),
-      refusedPerPath: v(5), refusedFull: v(6), handshakeTimeouts: v(7), cidTableBytes: v(8), eventCapacity: v(9), memoryBytes: v(10),
-      statelessResetsSent: v(11), statelessResetsRateLimited: v(12), statelessResetsTooSmall: v(13), statelessResetsReceived: v(14),
-      retriesSent: v(15), tokensAccepted: v(16), tokensRefused: v(17), newTokensSent: v(18),
+      connections: v(Slot.CONNECTIONS), halfOpen: v(Slot.HALF_OPEN), datagramsDropped: v(Slot.DATAGRAMS_DROPPED),
+      initialsUnauthenticated: v(Slot.INITIALS_UNAUTHENTICATED), halfOpenEvicted: v(Slot.HALF_OPEN_EVICTED),
+      refusedPerPath: v(Slot.REFUSED_PER_PATH), refusedFull: v(Slot.REFUSED_FULL), handshakeTimeouts: v(Slot.HANDSHAKE_TIMEOUTS),
+      cidTableBytes: v(Slot.CID_TABLE_BYTES), eventCapacity: v(Slot.EVENT_CAPACITY), memoryBytes: v(Slot.MEMORY_BYTES),
+      statelessResetsSent: v(Slot.RESETS_SENT), statelessResetsRateLimited: v(Slot.RESETS_RATE_LIMITED),
+      statelessResetsTooSmall: v(Slot.RESETS_TOO_SMALL), statelessResetsReceived: v(Slot.RESETS_RECEIVED),
+      retriesSent: v(Slot.RETRIES_SENT), tokensAccepted: v(Slot.TOKENS_ACCEPTED), tokensRefused: v(Slot.TOKENS_REFUSED),
+      newTokensSent: v(Slot.NEW_TOKENS_SENT),
     };
   }
 

@@ -9,7 +9,6 @@ import type { SessionTicket } from '../tls/session-ticket';
 import type { Clock } from './clock';
 import type { Network } from '../net/network';
 import type { PathChange } from './migration';
-import type { QuicConnection } from './connection';
 
 /**
  * Where a connection is in its life (RFC 9000 §10, RFC 9001 §4.1.2): 'handshaking';
@@ -183,7 +182,7 @@ export interface ConnectionHost {
   readonly abi: ConnAbi;
   readonly clock: Clock;
   /** Calls conn.checkGracefulClose() after every pump round until it closes. */
-  watchGracefulClose(conn: QuicConnection): void;
+  watchGracefulClose(conn: GracefulCloser): void;
   /** Runs the pump (after the application queued something). */
   service(): void;
   readStats: StatsReader;
@@ -193,4 +192,10 @@ export interface ConnectionHost {
   readonly network: Network;
   /** A server endpoint. */
   readonly isServer: boolean;
+}
+
+/** A connection waiting to send its graceful CONNECTION_CLOSE: asked after each pump round. */
+export interface GracefulCloser {
+  /** True once the close went out (the endpoint stops asking). */
+  checkGracefulClose(): boolean;
 }

@@ -5,8 +5,9 @@
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
 import { QuicArgumentError, QuicError, QuicTransportError } from '../errors';
 import { MAX_REASON_BYTES, abortInfo, closedError, closingRecord, decodePhrase, handshakeTimeoutRecord, idleTimeoutInfo, versionNegotiationRecord } from './close-info';
-import type { QuicStream, StreamOwner } from './stream';
-import { StreamTable } from './stream-table';
+import type { QuicStream } from './stream';
+import type { StreamTable } from './stream-table';
+import { ConnectionStreams } from './connection-streams';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
@@ -66,7 +67,6 @@ export class QuicConnection {
   addressToken: Uint8Array | null = null;
   /** Listeners, made with the first on()/once(). */
   private listeners: TypedEvents<ConnectionEvents> | null = null;
-  private streamTimerFns?: ReturnType<typeof clockTimers>;
   private closeEmitted = false;
   /** Datagrams (host/transport/datagrams.ts), made at first use. */
   private dgram: DatagramChannel | null = null;
@@ -90,10 +90,16 @@ export class QuicConnection {
   }
 
   private readonly streamHighWaterMark: number;
-  private streamTable: StreamTable | null = null;
-  /** Streams, with the first one (or the first wait for one). */
+  /** The streams and their door to the core (connection-streams.ts), made with the first stream or wait for one. */
+  private streamLink: ConnectionStreams | null = null;
+  private get link(): ConnectionStreams {
+    return (this.streamLink ??= new ConnectionStreams(this.host, this, this.streamHighWaterMark));
+  }
   private get streams(): StreamTable {
-    return (this.streamTable ??= new StreamTable(this, this.streamHighWaterMark));
+    return this.link.table;
+  }
+  private get streamTable(): StreamTable | null {
+    return this.streamLink?.table ?? null;
   }
 
   private get events(): TypedEvents<ConnectionEvents> {
@@ -426,7 +432,7 @@ export class QuicConnection {
     return this.host.readStats(this.abi, this.handle);
   }
 
-  // ---- StreamOwner (internal: what QuicStream calls) -------------------------------
+  // ---- what the stream link (connection-streams.ts) asks -------------------------------
 
   /** @internal */
   acceptsWrites(): boolean {
@@ -434,51 +440,8 @@ export class QuicConnection {
   }
 
   /** @internal */
-  streamTimers() {
-    return (this.streamTimerFns ??= clockTimers(this.host.clock)); // one object, not one per read()
-  }
-
-  /** @internal */
-  streamWrite(id: number, data: Uint8Array, fin: boolean): number {
-    if (this.endInfo) return -1;
-    let total = 0;
-    // The ABI moves one scratch region per call: loop until the core stops taking bytes.
-    for (;;) {
-      const rest = data.subarray(total);
-      const n = this.abi.streamWrite(this.handle, id, rest, fin);
-      if (n < 0) return n;
-      total += n;
-      if (n === 0 || total === data.length) break;
-    }
-    this.host.service();
-    return total;
-  }
-
-  /** @internal */
-  streamReset(id: number, code: number): void {
-    if (this.endInfo) return;
-    this.abi.streamReset(this.handle, id, code);
-    this.host.service();
-  }
-
-  /** @internal */
-  streamStopSending(id: number, code: number): void {
-    if (this.endInfo) return;
-    this.abi.streamStopSending(this.handle, id, code);
-    this.host.service();
-  }
-
-  /** @internal */
-  streamSetUrgency(id: number, urgency: number): void {
-    if (this.endInfo) return;
-    this.abi.streamSetUrgency(this.handle, id, urgency);
-  }
-
-  /** @internal */
-  streamWantsData(id: number): void {
-    if (this.endInfo) return;
-    this.pullStream(id);
-    this.host.service();
+  isOpen(): boolean {
+    return this.endInfo === null;
   }
 
   // ---- events from the core (via the endpoint) --------------------------------------
@@ -519,7 +482,7 @@ export class QuicConnection {
         break;
       }
       case EventKind.STREAM_READABLE:
-        this.pullStream(ev.a);
+        this.link.pull(ev.a);
         break;
       case EventKind.STREAM_WRITABLE:
         this.streamTable?.get(ev.a)?.pumpWrites();
@@ -614,16 +577,6 @@ export class QuicConnection {
     if (this.closeEmitted || !this.endInfo) return;
     this.closeEmitted = true;
     this.listeners?.emit('close', this.endInfo);
-  }
-
-  private pullStream(id: number): void {
-    const s = this.streams.obtain(id);
-    while (s.receiveRoom > 0) {
-      const r = this.abi.streamRead(this.handle, id);
-      if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
-      s.pushData(r.data, r.fin);
-      if (r.fin || r.data.length === 0) break;
-    }
   }
 
   private closedError(): QuicError {

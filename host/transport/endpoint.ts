@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
 import { ConnectionHost, QuicConnection, StatsReader } from './connection';
+import type { GracefulCloser } from './connection-types';
 import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
 import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
@@ -134,7 +135,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   private readonly versionsAbi: VersionsAbi;
   private readonly connections = new Map<number, QuicConnection>();
   private readonly pending: QuicConnection[] = [];
-  private readonly gracefulClosing = new Set<QuicConnection>();
+  private readonly gracefulClosing = new Set<GracefulCloser>();
   private readonly acceptors: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
   private fatalError: Error | null = null;
   private closedFlag = false;
@@ -226,7 +227,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     return this.options.server !== undefined;
   }
 
-  watchGracefulClose(conn: QuicConnection): void {
+  watchGracefulClose(conn: GracefulCloser): void {
     this.gracefulClosing.add(conn);
   }
 

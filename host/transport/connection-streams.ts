@@ -1,0 +1,90 @@
+// The door between a connection's QuicStream objects and the core (StreamOwner): writes
+// offered to the core's send buffers, resets, STOP_SENDING, urgency, and reads pulled
+// from the core while a stream has room. It holds the connection's StreamTable; the
+// connection only routes core events to it and says whether it is still open.
+
+import type { StreamOwner } from './stream';
+import { StreamTable } from './stream-table';
+import { clockTimers } from '../api/abort';
+import type { ConnectionHost } from './connection-types';
+
+/** What the link asks of its connection. */
+export interface StreamConnection {
+  /** The core's connection handle. */
+  readonly handle: number;
+  /** False once the connection has ended: calls into the core stop. */
+  isOpen(): boolean;
+  /** False once close() was called: later writes are refused. */
+  acceptsWrites(): boolean;
+}
+
+export class ConnectionStreams implements StreamOwner {
+  readonly table: StreamTable;
+  private timerFns?: ReturnType<typeof clockTimers>;
+
+  constructor(
+    private readonly host: ConnectionHost,
+    private readonly conn: StreamConnection,
+    /** Bytes of received data buffered per stream before reading pauses. */
+    highWaterMark: number,
+  ) {
+    this.table = new StreamTable(this, highWaterMark);
+  }
+
+  acceptsWrites(): boolean {
+    return this.conn.acceptsWrites();
+  }
+
+  streamTimers() {
+    return (this.timerFns ??= clockTimers(this.host.clock)); // one object, not one per read()
+  }
+
+  streamWrite(id: number, data: Uint8Array, fin: boolean): number {
+    if (!this.conn.isOpen()) return -1;
+    let total = 0;
+    // The ABI moves one scratch region per call: loop until the core stops taking bytes.
+    for (;;) {
+      const rest = data.subarray(total);
+      const n = this.host.abi.streamWrite(this.conn.handle, id, rest, fin);
+      if (n < 0) return n;
+      total += n;
+      if (n === 0 || total === data.length) break;
+    }
+    this.host.service();
+    return total;
+  }
+
+  streamReset(id: number, code: number): void {
+    if (!this.conn.isOpen()) return;
+    this.host.abi.streamReset(this.conn.handle, id, code);
+    this.host.service();
+  }
+
+  streamStopSending(id: number, code: number): void {
+    if (!this.conn.isOpen()) return;
+    this.host.abi.streamStopSending(this.conn.handle, id, code);
+    this.host.service();
+  }
+
+  streamSetUrgency(id: number, urgency: number): void {
+    if (!this.conn.isOpen()) return;
+    this.host.abi.streamSetUrgency(this.conn.handle, id, urgency);
+  }
+
+  streamWantsData(id: number): void {
+    if (!this.conn.isOpen()) return;
+    this.pull(id);
+    this.host.service();
+  }
+
+  /** Moves readable bytes of stream `id` from the core into its QuicStream while it has room. */
+  pull(id: number): void {
+    const s = this.table.obtain(id);
+    while (s.receiveRoom > 0) {
+      const r = this.host.abi.streamRead(this.conn.handle, id);
+      if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
+      s.pushData(r.data, r.fin);
+      if (r.fin || r.data.length === 0) break;
+    }
+  }
+}
