@@ -2,8 +2,9 @@
 // next to the raw node:dgram ceiling at the same datagram sizes and next to ngtcp2's
 // example pair (gtlsserver/gtlsclient, when installed), all measured in the same run.
 //   npx tsx bench/bulk-udp.ts [--quick] [--mb=N] [--rounds=N] [--sizes=4096,16384,...] [--batching] [--suites]
-//                             [--only=pmtud|1200] [--no-ngtcp2] [--profile=DIR] [--hystart]
-// --hystart adds the variants with HyStart++ (RFC 9406) off, to compare in the same run.
+//                             [--only=pmtud|1200] [--no-ngtcp2] [--profile=DIR] [--hystart] [--cc=vegas,newreno]
+// --hystart adds the variants with HyStart++ (RFC 9406) off, to compare in the same run;
+// --cc adds the variants with those congestion controllers (the default is CUBIC).
 // --profile=DIR writes a V8 CPU profile of each quicwasm sender's and receiver's transfer into
 // DIR (bench/bulk/profile-shares.ts sums one into crypto / wasm / glue / syscalls / GC).
 // --batching adds both variants with the pump servicing the core per datagram (before
@@ -125,6 +126,10 @@ async function main(): Promise<void> {
     if (process.argv.includes('--hystart')) {
       if (ONLY !== 'pmtud') variants.push({ name: 'quicwasm 1200-byte datagrams, HyStart++ off', transport: { pmtud: false, hystart: false } });
       if (ONLY !== '1200') variants.push({ name: 'quicwasm with PMTU discovery, HyStart++ off', transport: { hystart: false } });
+    }
+    for (const cc of (opt('cc') ?? '').split(',').filter(Boolean)) {
+      if (ONLY !== 'pmtud') variants.push({ name: `quicwasm 1200-byte datagrams, congestionControl ${cc}`, transport: { pmtud: false, congestionControl: cc } });
+      if (ONLY !== '1200') variants.push({ name: `quicwasm with PMTU discovery, congestionControl ${cc}`, transport: { congestionControl: cc } });
     }
     if (process.argv.includes('--suites')) {
       variants.push({ name: 'quicwasm with PMTU discovery, AES-128-GCM (node:crypto)', transport: {}, extra: ['--suite', 'TLS_AES_128_GCM_SHA256'] });

@@ -1,5 +1,6 @@
 // Configuration keys (connConfigure) and their defaults. Endpoint-wide defaults live
 // in conn 0's Config and are copied into each new connection.
+import { CC_NEWRENO, CC_CUBIC, CC_VEGAS } from "../recovery/cc";
 
 export namespace ConfigKey {
   export const INITIAL_MAX_DATA: i32 = 0;
@@ -15,7 +16,7 @@ export namespace ConfigKey {
   export const ACTIVE_CONNECTION_ID_LIMIT: i32 = 10;
   export const DISABLE_ACTIVE_MIGRATION: i32 = 11;
   export const MAX_DATAGRAM_FRAME_SIZE: i32 = 12;
-  /** 0 NewReno, 1 CUBIC. */
+  /** CC_NEWRENO, CC_CUBIC or CC_VEGAS (recovery/cc.ts). */
   export const CONGESTION_CONTROL: i32 = 13;
   export const INITIAL_RTT_MS: i32 = 14;
   /** Send a PING after this much idle time (0 = off). */
@@ -91,7 +92,8 @@ export class Config {
     // §18.2: at least 2; at most 16, since each is state the peer makes us hold.
     if (key == ConfigKey.ACTIVE_CONNECTION_ID_LIMIT && (value < 2 || value > 16)) return false;
     if ((key == ConfigKey.INITIAL_MAX_STREAMS_BIDI || key == ConfigKey.INITIAL_MAX_STREAMS_UNI) && value > 1152921504606846976) return false;
-    if ((key == ConfigKey.CONGESTION_CONTROL || key == ConfigKey.GREASE_QUIC_BIT || key == ConfigKey.SPIN_BIT) && value != 0 && value != 1) return false;
+    if (key == ConfigKey.CONGESTION_CONTROL && value != CC_NEWRENO && value != CC_CUBIC && value != CC_VEGAS) return false;
+    if ((key == ConfigKey.GREASE_QUIC_BIT || key == ConfigKey.SPIN_BIT) && value != 0 && value != 1) return false;
     if ((key == ConfigKey.DATAGRAM_SEND_QUEUE || key == ConfigKey.DATAGRAM_RECV_QUEUE) && (value < 64 || value > 268435456)) return false; // the block is twice the cap (datagram-queue.ts)
     if ((key == ConfigKey.PMTUD || key == ConfigKey.HYSTART) && value != 0 && value != 1) return false;
     if (key == ConfigKey.MAX_DATAGRAM_SIZE && (value < 1200 || value > 65527)) return false;

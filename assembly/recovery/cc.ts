@@ -1,11 +1,15 @@
 // Congestion control, chosen per connection: NewReno (RFC 9002 §7, Appendix B) and
 // CUBIC (RFC 9438), both with HyStart++ (RFC 9406, hystart.ts) in the first slow start
-// unless turned off. Sizes in bytes, times in microseconds.
+// unless turned off; and Vegas (vegas.ts), which grows and shrinks the window on the
+// queueing delay it measures and halves it on loss like NewReno. Sizes in bytes, times
+// in microseconds.
 
 import { HyStart, CSS_GROWTH_DIVISOR } from "./hystart";
+import { Vegas } from "./vegas";
 
 export const CC_NEWRENO: i32 = 0;
 export const CC_CUBIC: i32 = 1;
+export const CC_VEGAS: i32 = 2;
 
 const LOSS_REDUCTION: f64 = 0.5; // kLossReductionFactor (NewReno)
 const CUBIC_BETA: f64 = 0.7; // RFC 9438 §4.6
@@ -23,9 +27,13 @@ export class CongestionController {
   wEst: f64 = 0;
   lossEvents: i32 = 0;
   hystart: HyStart;
+  /** CC_VEGAS only. */
+  vegas: Vegas | null = null;
 
   constructor(public kind: i32, public maxDatagramSize: f64, hystart: bool = true) {
-    this.hystart = new HyStart(hystart);
+    // Vegas ends slow start on its own delay signal, earlier than HyStart++ would.
+    this.hystart = new HyStart(hystart && kind != CC_VEGAS);
+    if (kind == CC_VEGAS) this.vegas = new Vegas();
     this.cwnd = this.initialWindow();
   }
 
@@ -58,6 +66,11 @@ export class CongestionController {
     this.bytesInFlight -= bytes;
     if (this.bytesInFlight < 0) this.bytesInFlight = 0;
     if (this.inRecovery(timeSent)) return;
+    const vegas = this.vegas;
+    if (vegas) {
+      this.vegasAck(vegas, bytes, timeSent, now, inFlightBefore);
+      return;
+    }
     const hs = this.hystart;
     if (hs.enabled && this.cwnd < this.ssthresh && hs.onAcked(timeSent, now)) {
       this.ssthresh = this.cwnd; // the last CSS round ended: congestion avoidance from here (RFC 9406 §4.2)
@@ -78,7 +91,33 @@ export class CongestionController {
 
   /** An RTT sample (RFC 9002 §5.1) after this ACK's packets went through onAcked. */
   onRttSample(latestRtt: f64): void {
+    const vegas = this.vegas;
+    if (vegas) {
+      vegas.onRttSample(latestRtt);
+      if (this.cwnd < this.ssthresh) {
+        const w = vegas.slowStartExit(this.cwnd, this.maxDatagramSize);
+        if (w >= 0) this.cwnd = this.ssthresh = w > this.minimumWindow() ? w : this.minimumWindow();
+      }
+    }
     if (this.hystart.enabled && this.cwnd < this.ssthresh) this.hystart.onRttSample(latestRtt);
+  }
+
+  /** Vegas moves the window once per round (vegas.ts); slow start grows it per ACK until onRttSample ends it. */
+  private vegasAck(vegas: Vegas, bytes: i32, timeSent: f64, now: f64, inFlightBefore: i64): void {
+    const cwndLimited = <f64>inFlightBefore * 2 >= this.cwnd; // as in onAcked (§7.8)
+    const slowStart = this.cwnd < this.ssthresh;
+    if (vegas.roundEnded(timeSent, now)) {
+      const w = vegas.adjust(this.cwnd, this.maxDatagramSize, slowStart);
+      if (w >= 0) {
+        if (w > this.cwnd && !cwndLimited) return;
+        this.cwnd = w > this.minimumWindow() ? w : this.minimumWindow();
+        if (this.ssthresh > this.cwnd) this.ssthresh = this.cwnd; // shrinking must not reopen slow start
+        return;
+      }
+      // Too few samples to judge the queue: grow as NewReno would over a round.
+      if (!slowStart && cwndLimited) this.cwnd += this.maxDatagramSize;
+    }
+    if (slowStart && cwndLimited) this.cwnd += <f64>bytes;
   }
 
   private cubicAck(bytes: i32, now: f64, smoothedRtt: f64): void {

@@ -41,6 +41,7 @@ export function ccReset(kind: i32, maxDatagramSize: f64): void { cc = new Conges
 export function ccOnSent(bytes: i32): void { cc.onSent(bytes); }
 export function ccOnAcked(bytes: i32, timeSent: f64, now: f64, srtt: f64): void { cc.onAcked(bytes, timeSent, now, srtt); }
 export function ccOnLost(bytes: i32, latestTimeSent: f64, now: f64): void { cc.onLost(bytes, latestTimeSent, now); }
+export function ccOnRttSample(latestRtt: f64): void { cc.onRttSample(latestRtt); }
 export function ccOnPersistentCongestion(): void { cc.onPersistentCongestion(); }
 export function ccCanSend(bytes: i32): i32 { return cc.canSend(bytes) ? 1 : 0; }
 /** 0 cwnd, 1 ssthresh, 2 bytes in flight, 3 loss events, 4 recovery start. */

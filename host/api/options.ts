@@ -84,7 +84,8 @@ export function checkGroups(v: unknown, name = 'groups'): GroupName[] | undefine
 }
 
 /** Congestion controllers the core implements. */
-export const CONGESTION_CONTROLLERS = ['newreno', 'cubic'] as const;
+export const CONGESTION_CONTROLLERS = ['newreno', 'cubic', 'vegas'] as const;
+export type CongestionControllerName = (typeof CONGESTION_CONTROLLERS)[number];
 
 /**
  * Range of each numeric transport option. Limits come from the wire: varints stop at

@@ -2,7 +2,7 @@
 // once, with HTTP/3 (default) or hq-interop.
 
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import type { CipherSuiteName } from '../api/options';
+import { CONGESTION_CONTROLLERS, type CipherSuiteName, type CongestionControllerName } from '../api/options';
 import type { GroupName } from '../tls/constants';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,7 @@ Options:
       --quic-version V   v1 or v2 (RFC 9369) for the first flight (default: the saved
                          session's, else v1; v1 and v2 are both offered, so a server that
                          prefers or only speaks the other one moves the connection there)
-      --cc ALGO          congestion control: newreno or cubic (default)
+      --cc ALGO          congestion control: cubic (default), newreno or vegas
       --qlog-dir DIR     write a qlog trace of the connection into DIR
       --keylog FILE      append TLS secrets to FILE (SSLKEYLOGFILE format)
       --timeout SECONDS  give up after this long (default 30)
@@ -67,7 +67,7 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   if (positionals.length === 0) throw new CliError('no URL given (try quicwasm client --help)', EXIT.USAGE);
   if (o.alpn !== 'h3' && o.alpn !== 'hq-interop') throw new CliError(`--alpn must be h3 or hq-interop, not ${o.alpn}`, EXIT.USAGE);
   if (o.ca && o.insecure) throw new CliError('--ca and --insecure exclude each other', EXIT.USAGE);
-  if (o.cc && o.cc !== 'newreno' && o.cc !== 'cubic') throw new CliError(`--cc must be newreno or cubic, not ${o.cc}`, EXIT.USAGE);
+  if (o.cc && !(CONGESTION_CONTROLLERS as readonly string[]).includes(o.cc)) throw new CliError(`--cc must be one of ${CONGESTION_CONTROLLERS.join(', ')}, not ${o.cc}`, EXIT.USAGE);
   const timeoutS = Number(o.timeout);
   if (!(timeoutS > 0)) throw new CliError(`--timeout must be a positive number of seconds, not ${o.timeout}`, EXIT.USAGE);
   const urls = positionals.map((u) => {
@@ -86,7 +86,7 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     trustAnchors: o.ca ? readCertificates(o.ca) : undefined,
     qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
-    transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined,
+    transport: o.cc ? { congestionControl: o.cc as CongestionControllerName } : undefined,
     cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined, quicVersion,
   };
   if (sessionFile && existsSync(sessionFile)) {

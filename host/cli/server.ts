@@ -2,7 +2,7 @@
 // UDP port; each connection gets the protocol of the ALPN its client picked.
 
 import { createHash } from 'node:crypto';
-import type { CipherSuiteName } from '../api/options';
+import { CONGESTION_CONTROLLERS, type CipherSuiteName, type CongestionControllerName } from '../api/options';
 import type { GroupName } from '../tls/constants';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,7 +25,7 @@ Options:
                          without both: a self-signed certificate for localhost is made
                          and its SHA-256 fingerprint printed
       --alpn LIST        comma-separated protocols to offer (default h3,hq-interop)
-      --cc ALGO          congestion control: newreno or cubic (default)
+      --cc ALGO          congestion control: cubic (default), newreno or vegas
       --cipher LIST      TLS cipher suites to accept, comma-separated, in preference order
       --group LIST       key-exchange groups to accept: x25519, secp256r1
       --qlog-dir DIR     write one qlog trace per connection into DIR
@@ -75,7 +75,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, not ${o.port}`, EXIT.USAGE);
   if (!!o.cert !== !!o.key) throw new CliError('--cert and --key go together', EXIT.USAGE);
-  if (o.cc && o.cc !== 'newreno' && o.cc !== 'cubic') throw new CliError(`--cc must be newreno or cubic, not ${o.cc}`, EXIT.USAGE);
+  if (o.cc && !(CONGESTION_CONTROLLERS as readonly string[]).includes(o.cc)) throw new CliError(`--cc must be one of ${CONGESTION_CONTROLLERS.join(', ')}, not ${o.cc}`, EXIT.USAGE);
   const alpn = o.alpn!.split(',').map((a) => a.trim()).filter(Boolean);
   if (!alpn.length || alpn.some((a) => a !== 'h3' && a !== HQ_ALPN)) throw new CliError(`--alpn takes h3 and/or ${HQ_ALPN}`, EXIT.USAGE);
 
@@ -96,7 +96,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined,
     address: o.host, port, alpn, certificate, qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
-    transport: o.cc ? { congestionControl: o.cc as 'newreno' | 'cubic' } : undefined, retry: o.retry ? 'always' : undefined,
+    transport: o.cc ? { congestionControl: o.cc as CongestionControllerName } : undefined, retry: o.retry ? 'always' : undefined,
     versions, earlyData: o['0rtt'] || undefined,
   });
   const h3Conns = new Set<H3ServerConnection>();

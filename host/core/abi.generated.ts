@@ -94,7 +94,7 @@ export const ConfigKey = {
   ACTIVE_CONNECTION_ID_LIMIT: 10,
   DISABLE_ACTIVE_MIGRATION: 11,
   MAX_DATAGRAM_FRAME_SIZE: 12,
-  /** 0 NewReno, 1 CUBIC. */
+  /** CC_NEWRENO, CC_CUBIC or CC_VEGAS (recovery/cc.ts). */
   CONGESTION_CONTROL: 13,
   INITIAL_RTT_MS: 14,
   /** Send a PING after this much idle time (0 = off). */
@@ -272,6 +272,7 @@ export type Suite = (typeof Suite)[keyof typeof Suite];
 // assembly/recovery/cc.ts
 export const CC_NEWRENO = 0;
 export const CC_CUBIC = 1;
+export const CC_VEGAS = 2;
 
 // assembly/wire/errors.ts
 export const NO_ERROR = 0x00;

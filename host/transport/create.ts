@@ -5,7 +5,7 @@
 import { PathAbi, encodePreferredAddress, type PreferredAddress } from '../core/path-abi';
 import { instantiateCore } from '../core/core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
-import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO } from '../core/abi.generated';
+import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO, CC_VEGAS } from '../core/abi.generated';
 import { CoreCrypto } from '../crypto/core-imports';
 import { InitialProbe } from '../crypto/initial-probe';
 import { CoreKeySlots } from '../crypto/core-keys';
@@ -17,7 +17,7 @@ import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type Statele
 import { QuicArgumentError } from '../errors';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
-import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type DatagramOptions } from '../api/options';
+import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type CongestionControllerName, type DatagramOptions } from '../api/options';
 import { connectionStateName, type ConnectionStats } from './connection-types';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
@@ -45,7 +45,8 @@ export interface TransportConfig {
   maxIdleTimeoutMs?: number;
   ackDelayExponent?: number;
   maxAckDelayMs?: number;
-  congestionControl?: 'newreno' | 'cubic';
+  /** 'cubic' (default), 'newreno', or 'vegas': delay-based, keeps a few datagrams queued (a short RTT under a bulk transfer), yields to loss-based flows. */
+  congestionControl?: CongestionControllerName;
   initialRttMs?: number;
   keepAliveMs?: number;
   maxReceiveWindow?: number;
@@ -83,10 +84,15 @@ export interface TransportConfig {
   hystart?: boolean;
 }
 
+const CC_KIND: Record<CongestionControllerName, number> = { newreno: CC_NEWRENO, cubic: CC_CUBIC, vegas: CC_VEGAS };
+
 const CONFIG_KEYS: Record<keyof TransportConfig, number> = {
-  initialMaxData: 0, initialMaxStreamDataBidiLocal: 1, initialMaxStreamDataBidiRemote: 2, initialMaxStreamDataUni: 3,
-  initialMaxStreamsBidi: 4, initialMaxStreamsUni: 5, maxIdleTimeoutMs: 6, ackDelayExponent: 8, maxAckDelayMs: 9,
-  congestionControl: 13, initialRttMs: 14, keepAliveMs: 15, maxReceiveWindow: 16, streamSendBuffer: 17,
+  initialMaxData: ConfigKey.INITIAL_MAX_DATA, initialMaxStreamDataBidiLocal: ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_LOCAL,
+  initialMaxStreamDataBidiRemote: ConfigKey.INITIAL_MAX_STREAM_DATA_BIDI_REMOTE, initialMaxStreamDataUni: ConfigKey.INITIAL_MAX_STREAM_DATA_UNI,
+  initialMaxStreamsBidi: ConfigKey.INITIAL_MAX_STREAMS_BIDI, initialMaxStreamsUni: ConfigKey.INITIAL_MAX_STREAMS_UNI,
+  maxIdleTimeoutMs: ConfigKey.MAX_IDLE_TIMEOUT_MS, ackDelayExponent: ConfigKey.ACK_DELAY_EXPONENT, maxAckDelayMs: ConfigKey.MAX_ACK_DELAY_MS,
+  congestionControl: ConfigKey.CONGESTION_CONTROL, initialRttMs: ConfigKey.INITIAL_RTT_MS, keepAliveMs: ConfigKey.KEEP_ALIVE_MS,
+  maxReceiveWindow: ConfigKey.MAX_RECEIVE_WINDOW, streamSendBuffer: ConfigKey.STREAM_SEND_BUFFER,
   activeConnectionIdLimit: ConfigKey.ACTIVE_CONNECTION_ID_LIMIT,
   pmtud: ConfigKey.PMTUD, maxDatagramSize: ConfigKey.MAX_DATAGRAM_SIZE, spinBit: ConfigKey.SPIN_BIT, greaseQuicBit: ConfigKey.GREASE_QUIC_BIT,
   disableActiveMigration: ConfigKey.DISABLE_ACTIVE_MIGRATION,
@@ -386,7 +392,7 @@ function configEntries(t: TransportConfig | undefined): Record<number, number> {
     if (v === undefined) continue;
     checkTransportOption(k, v);
     const key = CONFIG_KEYS[k as keyof TransportConfig];
-    out[key] = k === 'congestionControl' ? (v === 'cubic' ? CC_CUBIC : CC_NEWRENO) : typeof v === 'boolean' ? Number(v) : (v as number);
+    out[key] = k === 'congestionControl' ? CC_KIND[v as CongestionControllerName] : typeof v === 'boolean' ? Number(v) : (v as number);
   }
   return out;
 }

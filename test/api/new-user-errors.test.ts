@@ -22,7 +22,7 @@ describe('options are checked up front and named', () => {
     await expect(listen({ alpn: ['x'], certificate: cert, transport: { initialMaxData: -1 } })).rejects.toEqual(invalid(/^initialMaxData must be a non-negative integer, not number -1$/));
     await expect(listen({ alpn: ['x'], certificate: cert, transport: { ackDelayExponent: 21 } })).rejects.toEqual(invalid(/ackDelayExponent must be an integer in 0\.\.20/));
     await expect(listen({ alpn: ['x'], certificate: cert, transport: { initialMaxStreamsBidi: 1.5 } })).rejects.toEqual(invalid(/initialMaxStreamsBidi/));
-    await expect(listen({ alpn: ['x'], certificate: cert, transport: { congestionControl: 'bbr' as never } })).rejects.toEqual(invalid(/congestionControl must be one of 'newreno', 'cubic', not the string "bbr"/));
+    await expect(listen({ alpn: ['x'], certificate: cert, transport: { congestionControl: 'bbr' as never } })).rejects.toEqual(invalid(/congestionControl must be one of 'newreno', 'cubic', 'vegas', not the string "bbr"/));
     await expect(listen({ alpn: ['x'], certificate: cert, transport: { windowSize: 3 } as never })).rejects.toEqual(invalid(/unknown transport option "windowSize"/));
   });
 

@@ -1,11 +1,12 @@
 // Congestion control through the testing build: NewReno (RFC 9002 §7, Appendix B) and
-// CUBIC (RFC 9438) window changes on acknowledgment, loss and persistent congestion.
+// CUBIC (RFC 9438) window changes on acknowledgment, loss and persistent congestion;
+// Vegas (recovery/vegas.ts) window changes on the queueing delay of each round.
 import { testingCore } from './probe';
 
 const { x } = testingCore();
 const CWND = 0, SSTHRESH = 1, INFLIGHT = 2, EVENTS = 3;
 const MDS = 1200;
-const NEWRENO = 0, CUBIC = 1;
+const NEWRENO = 0, CUBIC = 1, VEGAS = 2;
 
 /** Sends and acknowledges `n` full datagrams, one at a time, at `now`. */
 function ackRound(n: number, timeSent: number, now: number, srtt = 100_000) {
@@ -98,4 +99,78 @@ describe('congestion control', () => {
     }
     expect(last).toBeGreaterThan(12_000);
   });
+
+  /**
+   * One Vegas round: `n` datagrams sent at `sendAt`, each acknowledged `rtt` later with
+   * an RTT sample after it (as loss.ts does); the next round starts when these acks arrive.
+   * The sender keeps its window full (what it sends as ACKs arrive is only counted in
+   * flight), so every ACK finds the window in use (§7.8).
+   * Returns that time and the window after the round's first ACK (the verdict on the
+   * previous round's samples) and after its last.
+   */
+  function vegasRound(n: number, sendAt: number, rtt: number) {
+    for (let i = 0; i < n; i++) x.ccOnSent(MDS);
+    let first = 0;
+    for (let i = 0; i < n; i++) {
+      while (x.ccCanSend(MDS)) x.ccOnSent(MDS);
+      x.ccOnAcked(MDS, sendAt, sendAt + rtt, rtt);
+      x.ccOnRttSample(rtt);
+      if (i === 0) first = x.ccGet(CWND);
+    }
+    return { next: sendAt + rtt, first, last: x.ccGet(CWND) };
+  }
+
+  test('Vegas: slow start until more than one datagram queues, then one datagram more or less per round to keep 2-4 queued', () => {
+    x.ccReset(VEGAS, MDS);
+    const base = 10_000;
+    // Queue estimates count the RTT above base + 1 ms (vegas.ts RTT_NOISE).
+    let r = vegasRound(10, 0, base);               // no queue: slow start doubles the window
+    expect(r.last).toBe(24_000);
+    r = vegasRound(20, r.next, base);
+    expect(r.last).toBe(48_000);
+    // 1.9 ms of queue: at the round's third sample (window 51600) 43 × 1.9/12.9 = 6.3
+    // datagrams queued, and slow start ends at once, at what the path carried without
+    // the queue plus one datagram: 51600 × 11/12.9 + 1200.
+    r = vegasRound(40, r.next, 12_900);
+    expect(r.first).toBe(49_200);
+    expect(r.last).toBe(45_200);
+    expect(x.ccGet(SSTHRESH)).toBe(45_200);
+    r = vegasRound(37, r.next, base);              // judged: the last round, 37.7 × 1.9/12.9 = 5.6 queued > 4: one fewer
+    expect(r.first).toBe(44_000);
+    expect(r.last).toBe(44_000);                   // no slow-start growth after that
+    r = vegasRound(37, r.next, 13_000);            // judged: round at base RTT, 0 queued < 2: one more
+    expect(r.first).toBe(45_200);
+    r = vegasRound(38, r.next, 13_000);            // judged: 37.7 × 2/13 = 5.8 queued > 4: one fewer
+    expect(r.first).toBe(44_000);
+    r = vegasRound(37, r.next, 11_900);            // judged: 36.7 × 2/13 = 5.6: one fewer again, below ssthresh
+    expect(r.first).toBe(42_800);
+    expect(r.last).toBe(42_800);                   // and shrinking does not reopen slow start
+    expect(x.ccGet(SSTHRESH)).toBe(42_800);
+    r = vegasRound(36, r.next, 11_900);            // judged: 35.7 × 0.9/11.9 = 2.7 queued: hold
+    expect(r.first).toBe(42_800);
+    expect(r.last).toBe(42_800);
+    // A loss still halves the window (as NewReno).
+    x.ccOnLost(MDS, r.next, r.next + 1);
+    expect(x.ccGet(CWND)).toBe(21_400);
+    expect(x.ccGet(EVENTS)).toBe(1);
+  });
+
+  test('Vegas: rounds with too few RTT samples to judge grow the window as NewReno would', () => {
+    x.ccReset(VEGAS, MDS);
+    x.ccOnSent(MDS);
+    x.ccOnLost(MDS, 0, 1);                         // congestion avoidance at 6000
+    expect(x.ccGet(CWND)).toBe(6_000);
+    let next = 10;
+    for (let k = 0; k < 3; k++) {                  // two ACKs a round, two samples: below the minimum of three
+      for (let i = 0; i < 2; i++) {
+        while (x.ccCanSend(MDS)) x.ccOnSent(MDS);
+        x.ccOnAcked(MDS, next, next + 10_000, 10_000);
+        x.ccOnRttSample(10_000);
+      }
+      next += 10_000;
+    }
+    // The first ACK starts the first round; each of the two rounds ended since adds one datagram.
+    expect(x.ccGet(CWND)).toBe(6_000 + 2 * MDS);
+  });
 });
+

@@ -5,7 +5,7 @@
 // has risen by its threshold (4 ms here) and leaves slow start five rounds later, without
 // a loss. Loss-based congestion avoidance then holds that queue (it never drops): the RTT
 // stays at about half of what slow start alone reached, not near the minimum — that
-// would take a delay-based controller.
+// takes a delay-based controller (vegas.test.ts).
 import { makeSim, connectSim, runUntil } from './sim';
 import { Prng } from '../../host/net/prng';
 import type { TransportConfig } from '../../host/transport/create';

@@ -30,6 +30,6 @@ export function impairmentsFor(seed: number): Scenario {
   return {
     impair,
     streams: 1 + (seed % 5),
-    transport: { congestionControl: seed % 2 === 0 ? 'cubic' : 'newreno' },
+    transport: { congestionControl: seed % 2 === 0 ? 'cubic' : seed % 6 === 5 ? 'vegas' : 'newreno' },
   };
 }
