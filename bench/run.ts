@@ -28,6 +28,7 @@ const QUICK_ARGS: Record<string, string[]> = {
   'idle-memory.ts': ['1000'],
   'protection.ts': ['--quick'],
   'protection-core.ts': ['--quick'],
+  'streams.ts': ['--quick'],
   'transport-memory.ts': ['4', 'node'],
   'transport-udp.ts': ['10'],
   'udp-ceiling.ts': ['1200', '50000'],
