@@ -6,35 +6,7 @@
 // a loss. Loss-based congestion avoidance then holds that queue (it never drops): the RTT
 // stays at about half of what slow start alone reached, not near the minimum — that
 // takes a delay-based controller (vegas.test.ts).
-import { makeSim, connectSim, runUntil } from './sim';
-import { Prng } from '../../host/net/prng';
-import type { TransportConfig } from '../../host/transport/create';
-
-// 40 Mbit/s with 5 ms each way (RTT 10 ms, BDP 50 kB) and a 4 MiB queue that only drops when full.
-const LINK = { bandwidthBps: 40e6, delayUs: 5000, queueBytes: 4 << 20 };
-const sha = (b: Uint8Array) => require('node:crypto').createHash('sha256').update(b).digest('hex');
-
-async function upload(transport: TransportConfig) {
-  const sim = makeSim({ seed: 7, aToB: LINK, bToA: { delayUs: 5000 }, transport });
-  const ends = await connectSim(sim);
-  expect(ends).not.toBeNull();
-  const { client, server } = ends!;
-  const payload = new Prng(3).fill(new Uint8Array(6 << 20));
-  const chunks: Uint8Array[] = [];
-  let received = 0, maxSrttUs = 0;
-  server.acceptStream().then(async (s) => { for await (const c of s) { chunks.push(c); received += c.length; } });
-  client.openStream().end(payload);
-  const t0 = sim.clock.now();
-  expect(await runUntil(sim.clock, () => {
-    maxSrttUs = Math.max(maxSrttUs, client.stats().smoothedRttUs);
-    return received === payload.length;
-  }, 60_000_000)).toBe(true);
-  const got = new Uint8Array(received);
-  let o = 0;
-  for (const c of chunks) { got.set(c, o); o += c.length; }
-  const st = client.stats();
-  return { exact: sha(got) === sha(payload), maxSrttMs: maxSrttUs / 1000, minRttMs: st.minRttUs / 1000, ms: (sim.clock.now() - t0) / 1000, st };
-}
+import { deepBufferUpload as upload } from './deep-buffer';
 
 test('HyStart++ leaves slow start on the RTT rise without a loss: half the queue of slow start alone, and the upload no slower', async () => {
   const on = await upload({});
