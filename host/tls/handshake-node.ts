@@ -5,11 +5,11 @@
 // algorithm is checked once, on first use, by a round trip with throwaway keys, and a
 // failing one runs on the portable implementation instead, the others stay native.
 
-import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, randomBytes, sign, verify, constants, ECDH, type KeyObject } from 'node:crypto';
+import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign, verify, constants, ECDH, type KeyObject } from 'node:crypto';
 import { Group } from './constants';
 import type { EphemeralKey, HandshakeCrypto, HashName, SigAlg } from './handshake-crypto';
 import { portableHandshakeCrypto as portable } from './handshake-portable';
-import { generateKey, type PrivateKey } from './pki/keys';
+import type { PrivateKey } from './pki/keys';
 import type { HashBackend } from '../crypto/hkdf';
 
 // X25519 keys go in and out as JWK (RFC 8037): OpenSSL 3's DER decoders cost ≈ 1 ms per
@@ -30,6 +30,19 @@ const b64u = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength
 
 /** A throwaway random source for the self-checks (not for real keys). */
 const checkRandom = (n: number) => new Uint8Array(randomBytes(n));
+
+/**
+ * A throwaway signing key for the self-checks, made by node:crypto. The portable
+ * generator (pki/keys.ts) would do P-256 in cold pure-JS arithmetic: ≈ 40 ms added to a
+ * process's first handshake. Throws where the runtime lacks the algorithm (the check fails).
+ */
+function checkKey(type: 'ecdsa-p256' | 'ed25519'): PrivateKey {
+  const { privateKey } = type === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  const bytes = (b64?: string) => new Uint8Array(Buffer.from(b64 ?? '', 'base64url'));
+  if (type === 'ed25519') return { type, secret: bytes(jwk.d), publicKey: bytes(jwk.x) };
+  return { type, secret: bytes(jwk.d), publicKey: Uint8Array.from([4, ...bytes(jwk.x), ...bytes(jwk.y)]) };
+}
 
 function x25519Share(random: (n: number) => Uint8Array): EphemeralKey {
   // OpenSSL clamps the 32 random bytes (RFC 7748 §5), as noble does: same key, same share.
@@ -181,7 +194,7 @@ function selfCheck(algo: Algo): boolean {
       return ab.length > 0 && Buffer.compare(ab, ba) === 0;
     }
     // A portable key signs natively and verifies natively: both directions must work.
-    const key = generateKey(algo === 'ed25519' ? 'ed25519' : 'ecdsa-p256', checkRandom);
+    const key = checkKey(algo === 'ed25519' ? 'ed25519' : 'ecdsa-p256');
     const alg: SigAlg = algo === 'ed25519' ? { kind: 'ed25519' } : { kind: 'ecdsa', curve: 'P-256', hash: 'sha256' };
     const msg = Uint8Array.of(1, 2, 3);
     return nodeVerify(alg, key.publicKey, msg, nodeSign(alg, key, msg)) && !nodeVerify(alg, key.publicKey, Uint8Array.of(1, 2, 4), nodeSign(alg, key, msg));
