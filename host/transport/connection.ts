@@ -35,6 +35,8 @@ export class QuicConnection {
   // Promises made when first asked for (lazy-outcome.ts): most connections never are.
   private readonly establishedOutcome = new LazyOutcome<HandshakeInfo>();
   private readonly closedOutcome = new LazyOutcome<CloseInfo>();
+  /** Settles with endInfo: what close() returns (see there). */
+  private readonly endedOutcome = new LazyOutcome<CloseInfo>();
   private readonly ticketOutcome = new LazyOutcome<SessionTicket | null>();
   /** Resolves when the handshake completes (rejects if the connection fails before). */
   get established(): Promise<HandshakeInfo> {
@@ -255,7 +257,10 @@ export class QuicConnection {
    * Closes the connection with an application error code (0 = no error). By default
    * the close is graceful: everything written before it is delivered first (see
    * CloseOptions). Opening streams and writing after close() fail with
-   * ERR_QUIC_CONNECTION_CLOSING. Resolves when the connection is gone.
+   * ERR_QUIC_CONNECTION_CLOSING. Resolves with how the connection ended as soon as that
+   * is settled: our CONNECTION_CLOSE sent (or the peer's received). The endpoint keeps
+   * answering the peer's late packets with it for three PTOs (RFC 9000 §10.2.1) in the
+   * background, without the application waiting; `closed` resolves after that.
    */
   close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
     if (options.signal) {
@@ -265,11 +270,11 @@ export class QuicConnection {
         if (this.closeRequest) this.closeNow(this.closeRequest.code, this.closeRequest.reason);
       });
     }
-    if (this.endInfo || this.coreState >= ConnState.STATE_CLOSING) return this.closed;
-    if (this.closeRequest && options.graceful !== false) return this.closed;
+    if (this.endInfo || this.coreState >= ConnState.STATE_CLOSING) return this.endedOutcome.promise;
+    if (this.closeRequest && options.graceful !== false) return this.endedOutcome.promise;
     if (options.graceful === false || !this.handshakeInfo) {
       this.closeNow(code, reason);
-      return this.closed;
+      return this.endedOutcome.promise;
     }
     const timeoutMs = options.timeoutMs ?? 10_000;
     if (!(timeoutMs >= 0)) throw new QuicArgumentError('close(): timeoutMs must be a non-negative number');
@@ -280,7 +285,7 @@ export class QuicConnection {
     this.closeRequest = { code, reason, timer };
     this.host.watchGracefulClose(this);
     this.checkGracefulClose();
-    return this.closed;
+    return this.endedOutcome.promise;
   }
 
   /** @internal After each pump round: sends the requested CONNECTION_CLOSE once all written data is acknowledged. */
@@ -527,7 +532,7 @@ export class QuicConnection {
 
   /** @internal The endpoint is going away (fatal error or shutdown). */
   abort(err: Error): void {
-    if (!this.endInfo) this.endInfo = abortInfo(err);
+    if (!this.endInfo) this.ended(abortInfo(err));
     this.establishedOutcome.reject(err);
     this.finish();
   }
@@ -535,7 +540,7 @@ export class QuicConnection {
   /** The connection ends without having completed its handshake (no CLOSING event follows). */
   private endBeforeHandshake(rec: { info: CloseInfo; error: Error }): void {
     if (this.endInfo) return;
-    this.endInfo = rec.info;
+    this.ended(rec.info);
     this.establishedOutcome.reject(rec.error);
   }
 
@@ -543,7 +548,7 @@ export class QuicConnection {
     if (this.endInfo) return;
     const byPeer = (ev.c & 2) !== 0;
     const rec = closingRecord(ev, () => (byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason));
-    this.endInfo = rec.info;
+    this.ended(rec.info);
     // Nothing written from now on can be delivered: fail queued writes at once (reads
     // keep what already arrived).
     // No stream can arrive any more: an accept loop ends now, not after the draining period.
@@ -555,7 +560,7 @@ export class QuicConnection {
   private finish(): void {
     if (this.closeRequest) this.host.clock.clearTimer(this.closeRequest.timer);
     this.closeRequest = null;
-    if (!this.endInfo) this.endInfo = idleTimeoutInfo();
+    if (!this.endInfo) this.ended(idleTimeoutInfo());
     this.emitClose();
     const err = this.lazyClosedError();
     this.streamTable?.closed(err);
@@ -564,13 +569,19 @@ export class QuicConnection {
     if (!this.establishedOutcome.settled) this.establishedOutcome.reject(err());
     this.handshake.dispose();
     this.host.forget(this.handle);
-    this.closedOutcome.resolve(this.endInfo);
+    this.closedOutcome.resolve(this.endInfo!);
     this.ticketOutcome.resolve(null);
   }
 
   private streamUpdate(id: number, state: 'finished' | 'reset' | 'stopsending', code?: number): void {
     const stream = this.streamTable?.get(id);
     if (stream) this.listeners?.emit('streamupdate', code === undefined ? { stream, state } : { stream, state, code });
+  }
+
+  /** How the connection ended, known: for the application it has. */
+  private ended(info: CloseInfo): void {
+    this.endInfo = info;
+    this.endedOutcome.resolve(info);
   }
 
   private emitClose(): void {

@@ -207,7 +207,12 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   async close(): Promise<void> {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    await Promise.all([...this.connections.values()].map((c) => c.close(0, 'endpoint closing')));
+    // Each connection to its end, closing period included (close() resolves before it):
+    // the socket and the pump must serve the peers' late packets until then.
+    await Promise.all([...this.connections.values()].map(async (c) => {
+      await c.close(0, 'endpoint closing');
+      await c.closed;
+    }));
     this.pump.stop();
     for (const a of this.acceptors.splice(0)) a.reject(new QuicError('ERR_QUIC_ENDPOINT_CLOSED', 'endpoint closed'));
     this.options.network.close();

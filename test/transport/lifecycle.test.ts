@@ -55,8 +55,15 @@ describe('connection lifetime', () => {
   test('close: the peer drains silently and both report the application code', async () => {
     const t = await connected({ aToB: { delayUs: 10_000 }, bToA: { delayUs: 10_000 } });
     const before = t.client.openStream();
-    void t.client.close(77, 'finished here');
+    let closeResolved: { info: CloseInfo; at: number } | undefined;
+    const start = t.clock.now();
+    void t.client.close(77, 'finished here').then((info) => { closeResolved = { info, at: t.clock.now() }; });
     expect(await runUntil(t.clock, () => !!t.ended.server && !!t.ended.client)).toBe(true);
+    // close() resolved when the CONNECTION_CLOSE went out (nothing was left to deliver),
+    // with the record `closed` gives later, after the closing period.
+    expect(closeResolved!.at - start).toBeLessThan(1000);
+    expect(closeResolved!.info).toEqual(t.ended.client);
+    expect(t.ended.clientAt! - closeResolved!.at).toBeGreaterThan(20_000);
     expect(t.ended.server).toMatchObject({ code: 77, application: true, byPeer: true, idleTimeout: false });
     expect(t.ended.client).toMatchObject({ code: 77, application: true, byPeer: false });
     // §10.2.2: once the server received CONNECTION_CLOSE it sends nothing more.

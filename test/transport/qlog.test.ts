@@ -183,6 +183,7 @@ describe('qlog traces', () => {
       expect(new TextDecoder().decode(await s.readAll())).toBe('qlog me');
       await echo;
       await conn.close(0, 'bye');
+      await conn.closed; // close() resolves when CONNECTION_CLOSE is sent, closed after the closing period
       await serverConn.closed;
     } finally {
       await server.close();
