@@ -35,6 +35,10 @@ async function echoOnce(s: ReturnType<typeof hostileSim>, size: number, whileWai
 describe('a server endpoint under hostile Initials', () => {
   test('100,000 junk Initials (one source, then many) take no state; a real client is served meanwhile', async () => {
     const s = hostileSim();
+    // One real connection and echo first, so that the core's memory has grown to what real
+    // connections need (it starts small and grows in 64 KiB pages): what it grows by
+    // afterwards is what the flood takes.
+    expect((await echoOnce(s, 100_000, () => undefined)).ok).toBe(true);
     const before = s.srv.stats;
     let sent = 0;
     // 2,000 junk datagrams per step of the virtual clock while the real client works.
@@ -51,11 +55,11 @@ describe('a server endpoint under hostile Initials', () => {
 
     const after = s.srv.stats;
     expect(after.initialsUnauthenticated - before.initialsUnauthenticated).toBe(100_000);
-    // Only the two real connections were ever created.
+    // Only the three real connections were ever created.
     expect(after.halfOpenEvicted).toBe(0);
-    expect(s.srv.connectionCount).toBeLessThanOrEqual(2);
+    expect(s.srv.connectionCount).toBeLessThanOrEqual(3);
     // Memory per junk datagram ≈ 0: the core's memory grew by less than 1 byte per junk Initial
-    // (what it grew at all is the two real connections and their 100 kB echoes).
+    // (what it grew at all is the two later real connections and their 100 kB echoes).
     expect(after.memoryBytes - before.memoryBytes).toBeLessThan(100_000);
     // Nothing answered a junk source, and every junk source's address was released.
     for (const [path, c] of s.net.sources) {
