@@ -1,12 +1,15 @@
 // The door between a connection's QuicStream objects and the core (StreamOwner): writes
-// offered to the core's send buffers, resets, STOP_SENDING, urgency, and reads pulled
-// from the core while a stream has room. It holds the connection's StreamTable; the
-// connection only routes core events to it and says whether it is still open.
+// offered to the core's send buffers, resets, STOP_SENDING, urgency, reads pulled from
+// the core while a stream has room, and the core's per-stream events. It holds the
+// connection's StreamTable; the connection only routes those events to it and says
+// whether it is still open.
 
 import type { StreamOwner } from './stream';
 import { StreamTable } from './stream-table';
 import { clockTimers } from '../api/abort';
-import type { ConnectionHost } from './connection-types';
+import type { ConnectionEvents, ConnectionHost } from './connection-types';
+import { EventKind, type CoreEvent } from '../core/conn-abi';
+import type { TypedEvents } from '../api/events';
 
 /** What the link asks of its connection. */
 export interface StreamConnection {
@@ -85,6 +88,38 @@ export class ConnectionStreams implements StreamOwner {
       if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
       s.pushData(r.data, r.fin);
       if (r.fin || r.data.length === 0) break;
+    }
+  }
+
+  /** A STREAM_* event of the core (not STREAMS_AVAILABLE: the connection keeps that without a table). */
+  onStreamEvent(ev: CoreEvent, events: TypedEvents<ConnectionEvents> | null): void {
+    const t = this.table;
+    if (ev.kind === EventKind.STREAM_OPENED) {
+      const s = t.obtain(ev.a);
+      if (ev.b === 1) s.early = true;
+      t.peerOpened(s);
+      events?.emit('stream', s);
+      return;
+    }
+    if (ev.kind === EventKind.STREAM_READABLE) return this.pull(ev.a);
+    const stream = t.get(ev.a);
+    if (!stream) return;
+    switch (ev.kind) {
+      case EventKind.STREAM_WRITABLE:
+        stream.pumpWrites();
+        return;
+      case EventKind.STREAM_RESET:
+        stream.onPeerReset(ev.b);
+        events?.emit('streamupdate', { stream, state: 'reset', code: ev.b });
+        return;
+      case EventKind.STREAM_STOP_SENDING:
+        stream.onPeerStopSending(ev.b);
+        events?.emit('streamupdate', { stream, state: 'stopsending', code: ev.b });
+        return;
+      case EventKind.STREAM_FINISHED:
+        stream.onFinished();
+        events?.emit('streamupdate', { stream, state: 'finished' });
+        return;
     }
   }
 }

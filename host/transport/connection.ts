@@ -479,30 +479,9 @@ export class QuicConnection {
         this.handshake.onKeyUpdated(ev.a === 1);
         { const u = this.keyGen.step(ev.a === 1); if (u) this.listeners?.emit('keyupdate', u); }
         break;
-      case EventKind.STREAM_OPENED: {
-        const s = this.streams.obtain(ev.a);
-        if (ev.b === 1) s.early = true;
-        this.streams.peerOpened(s);
-        this.listeners?.emit('stream', s);
-        break;
-      }
-      case EventKind.STREAM_READABLE:
-        this.link.pull(ev.a);
-        break;
-      case EventKind.STREAM_WRITABLE:
-        this.streamTable?.get(ev.a)?.pumpWrites();
-        break;
-      case EventKind.STREAM_RESET:
-        this.streamTable?.get(ev.a)?.onPeerReset(ev.b);
-        this.streamUpdate(ev.a, 'reset', ev.b);
-        break;
-      case EventKind.STREAM_STOP_SENDING:
-        this.streamTable?.get(ev.a)?.onPeerStopSending(ev.b);
-        this.streamUpdate(ev.a, 'stopsending', ev.b);
-        break;
-      case EventKind.STREAM_FINISHED:
-        this.streamTable?.get(ev.a)?.onFinished();
-        this.streamUpdate(ev.a, 'finished');
+      case EventKind.STREAM_OPENED: case EventKind.STREAM_READABLE: case EventKind.STREAM_WRITABLE:
+      case EventKind.STREAM_RESET: case EventKind.STREAM_STOP_SENDING: case EventKind.STREAM_FINISHED:
+        this.link.onStreamEvent(ev, this.listeners);
         break;
       case EventKind.STREAMS_AVAILABLE: {
         const bidi = ev.a === 1;
@@ -571,11 +550,6 @@ export class QuicConnection {
     this.host.forget(this.handle);
     this.closedOutcome.resolve(this.endInfo!);
     this.ticketOutcome.resolve(null);
-  }
-
-  private streamUpdate(id: number, state: 'finished' | 'reset' | 'stopsending', code?: number): void {
-    const stream = this.streamTable?.get(id);
-    if (stream) this.listeners?.emit('streamupdate', code === undefined ? { stream, state } : { stream, state, code });
   }
 
   /** How the connection ended, known: for the application it has. */
