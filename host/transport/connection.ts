@@ -35,8 +35,8 @@ export class QuicConnection {
   // Promises made when first asked for (lazy-outcome.ts): most connections never are.
   private readonly establishedOutcome = new LazyOutcome<HandshakeInfo>();
   private readonly closedOutcome = new LazyOutcome<CloseInfo>();
-  /** Settles with endInfo: what close() returns (see there). */
-  private readonly endedOutcome = new LazyOutcome<CloseInfo>();
+  /** Settles with endInfo: what close() returns (see there); made by the first close(). */
+  private endedOutcome: LazyOutcome<CloseInfo> | null = null;
   private readonly ticketOutcome = new LazyOutcome<SessionTicket | null>();
   /** Resolves when the handshake completes (rejects if the connection fails before). */
   get established(): Promise<HandshakeInfo> {
@@ -270,11 +270,11 @@ export class QuicConnection {
         if (this.closeRequest) this.closeNow(this.closeRequest.code, this.closeRequest.reason);
       });
     }
-    if (this.endInfo || this.coreState >= ConnState.STATE_CLOSING) return this.endedOutcome.promise;
-    if (this.closeRequest && options.graceful !== false) return this.endedOutcome.promise;
+    if (this.endInfo || this.coreState >= ConnState.STATE_CLOSING) return this.endedPromise();
+    if (this.closeRequest && options.graceful !== false) return this.endedPromise();
     if (options.graceful === false || !this.handshakeInfo) {
       this.closeNow(code, reason);
-      return this.endedOutcome.promise;
+      return this.endedPromise();
     }
     const timeoutMs = options.timeoutMs ?? 10_000;
     if (!(timeoutMs >= 0)) throw new QuicArgumentError('close(): timeoutMs must be a non-negative number');
@@ -285,7 +285,7 @@ export class QuicConnection {
     this.closeRequest = { code, reason, timer };
     this.host.watchGracefulClose(this);
     this.checkGracefulClose();
-    return this.endedOutcome.promise;
+    return this.endedPromise();
   }
 
   /** @internal After each pump round: sends the requested CONNECTION_CLOSE once all written data is acknowledged. */
@@ -555,7 +555,15 @@ export class QuicConnection {
   /** How the connection ended, known: for the application it has. */
   private ended(info: CloseInfo): void {
     this.endInfo = info;
-    this.endedOutcome.resolve(info);
+    this.endedOutcome?.resolve(info);
+  }
+
+  private endedPromise(): Promise<CloseInfo> {
+    if (!this.endedOutcome) {
+      this.endedOutcome = new LazyOutcome<CloseInfo>();
+      if (this.endInfo) this.endedOutcome.resolve(this.endInfo);
+    }
+    return this.endedOutcome.promise;
   }
 
   private emitClose(): void {
