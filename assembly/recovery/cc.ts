@@ -107,8 +107,9 @@ export class CongestionController {
     const cwndLimited = <f64>inFlightBefore * 2 >= this.cwnd; // as in onAcked (§7.8)
     const slowStart = this.cwnd < this.ssthresh;
     if (vegas.roundEnded(timeSent, now)) {
-      const w = vegas.adjust(this.cwnd, this.maxDatagramSize, slowStart);
-      if (w >= 0) {
+      const w = vegas.adjust(this.cwnd, this.maxDatagramSize);
+      // In slow start the verdict is slowStartExit's (onRttSample), not the round's.
+      if (w >= 0 && !slowStart) {
         if (w > this.cwnd && !cwndLimited) return;
         this.cwnd = w > this.minimumWindow() ? w : this.minimumWindow();
         if (this.ssthresh > this.cwnd) this.ssthresh = this.cwnd; // shrinking must not reopen slow start

@@ -38,8 +38,6 @@ export class Vegas {
   roundSamples: i32 = 0;
   /** The round started at this time: acknowledging a packet sent since then ends it. */
   roundStart: f64 = -1;
-  /** The last estimate of datagrams queued (for stats and tests). */
-  queued: f64 = 0;
 
   onRttSample(latestRtt: f64): void {
     if (latestRtt <= 0) return;
@@ -57,11 +55,16 @@ export class Vegas {
   slowStartExit(cwnd: f64, mss: f64): f64 {
     const rtt = this.roundMinRtt;
     if (this.roundSamples < MIN_SAMPLES || rtt == Infinity) return -1;
-    const excess = rtt - this.baseRtt - RTT_NOISE;
-    if (excess <= 0 || (cwnd / mss) * excess / rtt <= GAMMA) return -1;
+    if (this.queued(cwnd, mss, rtt) <= GAMMA) return -1;
     // The window the path carried without a queue, plus one datagram.
     const target = cwnd * (this.baseRtt + RTT_NOISE) / rtt + mss;
     return target < cwnd ? target : cwnd;
+  }
+
+  /** Datagrams of a window `cwnd` that sit in a queue when the round's RTT is `rtt`. */
+  private queued(cwnd: f64, mss: f64, rtt: f64): f64 {
+    const excess = rtt - this.baseRtt - RTT_NOISE;
+    return excess > 0 ? (cwnd / mss) * excess / rtt : 0;
   }
 
   /** True once per round: the acknowledgment of a packet sent at or after the round began. */
@@ -76,20 +79,16 @@ export class Vegas {
   }
 
   /**
-   * At the end of a round in congestion avoidance: the window Vegas wants, from the
-   * window `cwnd` and the datagram size `mss`. Returns -1 in slow start, or when the round
-   * had too few samples to judge (the caller keeps its own growth), and resets the
-   * round's samples either way.
+   * At the end of a round: the window Vegas wants in congestion avoidance, from the window
+   * `cwnd` and the datagram size `mss`, or -1 when the round had too few samples to judge
+   * (the caller keeps its own growth). Starts the next round's samples either way.
    */
-  adjust(cwnd: f64, mss: f64, slowStart: bool): f64 {
+  adjust(cwnd: f64, mss: f64): f64 {
     const rtt = this.roundMinRtt, samples = this.roundSamples;
     this.roundMinRtt = Infinity;
     this.roundSamples = 0;
-    if (samples < MIN_SAMPLES || rtt == Infinity || this.baseRtt == Infinity) return -1;
-    const excess = rtt - this.baseRtt - RTT_NOISE;
-    const queued = excess > 0 ? (cwnd / mss) * excess / rtt : 0;
-    this.queued = queued;
-    if (slowStart) return -1; // slowStartExit decides there
+    if (samples < MIN_SAMPLES || rtt == Infinity) return -1;
+    const queued = this.queued(cwnd, mss, rtt);
     if (queued > BETA) return cwnd - mss;
     if (queued < ALPHA) return cwnd + mss;
     return cwnd;

@@ -2,13 +2,13 @@
 // once, with HTTP/3 (default) or hq-interop.
 
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { CONGESTION_CONTROLLERS, type CipherSuiteName, type CongestionControllerName } from '../api/options';
+import type { CipherSuiteName } from '../api/options';
 import type { GroupName } from '../tls/constants';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { H3Client, HqClient, QUIC_V2, decodeSessionTicket, encodeSessionTicket, parsePemCertificates } from '../index';
 import type { H3ClientOptions, QuicConnection, SessionTicket } from '../index';
-import { CliError, EXIT, parseQuicVersion } from './errors';
+import { CliError, EXIT, parseCongestionControl, parseQuicVersion } from './errors';
 import { createProgress, formatBytes } from './progress';
 
 export const CLIENT_HELP = `Usage: quicwasm client URL... [options]
@@ -67,7 +67,7 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   if (positionals.length === 0) throw new CliError('no URL given (try quicwasm client --help)', EXIT.USAGE);
   if (o.alpn !== 'h3' && o.alpn !== 'hq-interop') throw new CliError(`--alpn must be h3 or hq-interop, not ${o.alpn}`, EXIT.USAGE);
   if (o.ca && o.insecure) throw new CliError('--ca and --insecure exclude each other', EXIT.USAGE);
-  if (o.cc && !(CONGESTION_CONTROLLERS as readonly string[]).includes(o.cc)) throw new CliError(`--cc must be one of ${CONGESTION_CONTROLLERS.join(', ')}, not ${o.cc}`, EXIT.USAGE);
+  const congestionControl = o.cc === undefined ? undefined : parseCongestionControl(o.cc);
   const timeoutS = Number(o.timeout);
   if (!(timeoutS > 0)) throw new CliError(`--timeout must be a positive number of seconds, not ${o.timeout}`, EXIT.USAGE);
   const urls = positionals.map((u) => {
@@ -86,7 +86,7 @@ export async function clientCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     trustAnchors: o.ca ? readCertificates(o.ca) : undefined,
     qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
-    transport: o.cc ? { congestionControl: o.cc as CongestionControllerName } : undefined,
+    transport: congestionControl ? { congestionControl } : undefined,
     cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined, quicVersion,
   };
   if (sessionFile && existsSync(sessionFile)) {

@@ -3,6 +3,7 @@
 // errors (QuicError family) are turned into a sentence by describeError().
 
 import { QuicError } from '../index';
+import { CONGESTION_CONTROLLERS, type CongestionControllerName } from '../api/options';
 
 
 /** Exit codes: 1 runtime failure, 2 bad usage. */
@@ -20,6 +21,12 @@ export function parseQuicVersion(v: string): 1 | 2 {
   const m = /^v?([12])$/i.exec(v.trim());
   if (!m) throw new CliError(`--quic-version takes v1 or v2, not ${v}`, EXIT.USAGE);
   return Number(m[1]) as 1 | 2;
+}
+
+/** A --cc value: one of the congestion controllers the core implements. */
+export function parseCongestionControl(v: string): CongestionControllerName {
+  if (!(CONGESTION_CONTROLLERS as readonly string[]).includes(v)) throw new CliError(`--cc must be one of ${CONGESTION_CONTROLLERS.join(', ')}, not ${v}`, EXIT.USAGE);
+  return v as CongestionControllerName;
 }
 
 /** TLS alerts that mean "the certificate was not accepted" (RFC 9846 §6.2), as CRYPTO_ERROR 0x100 + alert. */

@@ -2,13 +2,13 @@
 // UDP port; each connection gets the protocol of the ALPN its client picked.
 
 import { createHash } from 'node:crypto';
-import { CONGESTION_CONTROLLERS, type CipherSuiteName, type CongestionControllerName } from '../api/options';
+import type { CipherSuiteName } from '../api/options';
 import type { GroupName } from '../tls/constants';
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { H3ServerConnection, HQ_ALPN, fileHandler, generateSelfSigned, listenWith, parsePemCertificates, parsePemPrivateKey, serveHqConnection } from '../index';
 import { QUIC_V2, type CertifiedKey, type QuicConnection } from '../index';
-import { CliError, EXIT, parseQuicVersion } from './errors';
+import { CliError, EXIT, parseCongestionControl, parseQuicVersion } from './errors';
 
 export const SERVER_HELP = `Usage: quicwasm server --root DIR [options]
 
@@ -75,7 +75,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, not ${o.port}`, EXIT.USAGE);
   if (!!o.cert !== !!o.key) throw new CliError('--cert and --key go together', EXIT.USAGE);
-  if (o.cc && !(CONGESTION_CONTROLLERS as readonly string[]).includes(o.cc)) throw new CliError(`--cc must be one of ${CONGESTION_CONTROLLERS.join(', ')}, not ${o.cc}`, EXIT.USAGE);
+  const congestionControl = o.cc === undefined ? undefined : parseCongestionControl(o.cc);
   const alpn = o.alpn!.split(',').map((a) => a.trim()).filter(Boolean);
   if (!alpn.length || alpn.some((a) => a !== 'h3' && a !== HQ_ALPN)) throw new CliError(`--alpn takes h3 and/or ${HQ_ALPN}`, EXIT.USAGE);
 
@@ -96,7 +96,7 @@ export async function serverCommand(argv: string[], io: { stdout: NodeJS.WriteSt
     cipherSuites: o.cipher?.split(',') as CipherSuiteName[] | undefined, groups: o.group?.split(',') as GroupName[] | undefined,
     address: o.host, port, alpn, certificate, qlogDir: o['qlog-dir'],
     keyLog: o.keylog ? ((file) => (line: string) => appendFileSync(file, line + '\n'))(o.keylog) : undefined,
-    transport: o.cc ? { congestionControl: o.cc as CongestionControllerName } : undefined, retry: o.retry ? 'always' : undefined,
+    transport: congestionControl ? { congestionControl } : undefined, retry: o.retry ? 'always' : undefined,
     versions, earlyData: o['0rtt'] || undefined,
   });
   const h3Conns = new Set<H3ServerConnection>();

@@ -79,6 +79,8 @@ test('bad arguments: one line, exit code 2', async () => {
     [['client', '--0rtt', 'https://x/'], 2, /--0rtt needs --resume FILE/],
     [['client', '--quic-version', '3', 'https://x/'], 2, /--quic-version takes v1 or v2, not 3/],
     [['server', '--root', dir, '--quic-version', 'v9'], 2, /--quic-version takes v1 or v2, not v9/],
+    [['client', '--cc', 'bbr', 'https://x/'], 2, /--cc must be one of newreno, cubic, vegas, not bbr/],
+    [['server', '--root', dir, '--cc', 'reno'], 2, /--cc must be one of newreno, cubic, vegas, not reno/],
     [['server'], 2, /--root DIR is required/],
     [['server', '--root', join(dir, 'nope')], 2, /not a directory/],
   ];
