@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { generateSelfSigned } from '../host/tls/pki/index';
 import { LOOPBACK_DATAGRAM_LIMIT } from '../host/net/udp';
 import { measureUdpCeiling } from './udp-ceiling';
-import { report, type BenchRow } from './lib';
+import { report, TS_NODE_ARGS, type BenchRow } from './lib';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
@@ -39,7 +39,7 @@ interface Run { mbps: number; sendCpuUsPerPacket: number; recvCpuMs: number; pac
 
 async function quicUpload(dir: string, bytes: number, transport: object, extra: string[] = []): Promise<Run> {
   const prof = (role: string) => (PROFILE ? ['--profile', join(PROFILE, `${role}-${Object.keys(transport).length ? Object.entries(transport).map(([k, v]) => `${k}-${v}`).join('_') : 'defaults'}${extra.join('')}-${Date.now()}.cpuprofile`)] : []);
-  const node = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', peer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const node = (args: string[]) => spawn(process.execPath, [...TS_NODE_ARGS, peer, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const server = node(['server', ...prof('receiver'), '--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem'), '--transport', JSON.stringify(transport), ...extra]);
   let recvCpuMs = NaN;
   const port = await new Promise<string>((resolve, reject) => {

@@ -23,7 +23,7 @@ import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
 // As listen()/connect() do on Node: key derivation (also the junk-Initial probe's) through node:crypto.
 setHandshakeCrypto(nodeHandshakeCrypto);
 
-const module = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
+const coreModule = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
 const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
 
 
@@ -39,8 +39,8 @@ function withBlackHole(inner: Network): Network {
 async function run(others: number, mib: number): Promise<{ usPerDatagram: number; datagrams: number; ok: boolean }> {
   const clock = new VirtualClock(1_000_000);
   const pair = new DgramPair({ clock, seed: 1, aToB: { delayUs: 1000 }, bToA: { delayUs: 1000 } });
-  const server = createServerEndpoint({ coreModule: module, network: pair.b, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['bench'] } });
-  const client = createClientEndpoint({ coreModule: module, network: withBlackHole(pair.a), clock, crypto: nodeCryptoProvider, tls: { alpn: ['bench'] },
+  const server = createServerEndpoint({ coreModule, network: pair.b, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['bench'] } });
+  const client = createClientEndpoint({ coreModule, network: withBlackHole(pair.a), clock, crypto: nodeCryptoProvider, tls: { alpn: ['bench'] },
     limits: { maxConnections: others + 1, handshakeTimeoutMs: 3_600_000 }, transport: { maxIdleTimeoutMs: 3_600_000 } });
   // Connections whose TLS never speaks: they hold a slot, keys and timers, like a server's
   // half-open or idle connections, without a minute of key-share generation.
@@ -64,7 +64,7 @@ function junkCost(): number {
   const net: Network = {
     addressed: true, maxDatagramSize: 65527, send: () => {}, onReceive: (h) => { handler = h; }, onError: () => {}, close: () => pair.b.close(),
   };
-  createServerEndpoint({ coreModule: module, network: net, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['bench'] } });
+  createServerEndpoint({ coreModule, network: net, clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['bench'] } });
   const n = 20_000;
   const junk = Array.from({ length: n }, () => {
     const d = randomBytes(1200);

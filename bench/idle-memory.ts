@@ -17,7 +17,7 @@ import { generateSelfSigned } from '../host/tls/pki/index';
 import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import type { DatagramHandler, Network } from '../host/net/network';
 import type { QuicConnection } from '../host/transport/connection';
-import { report, type BenchRow } from './lib';
+import { report, TS_NODE_ARGS, type BenchRow } from './lib';
 import { setHandshakeCrypto } from '../host/tls/handshake-crypto';
 import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
 import { DgramPair } from '../host/net/dgram-pair';
@@ -46,9 +46,9 @@ async function serverSide(n: number, live: boolean): Promise<{ wasmPerConn: numb
   // live-heap probe (testHeapUsed), besides the page high-water every build shows.
   const module = new WebAssembly.Module(readFileSync(coreWasmPath(live ? 'testing' : 'release')));
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
-  // A worker cannot start from a .ts file in Node 20: bootstrap it through tsx's require hook.
+  // A worker cannot start from a .ts file in Node 20: bootstrap it through the benches' require hook.
   // The clients' heap grows with n too (100,000 client connections): room for it.
-  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { n }, resourceLimits: { maxOldGenerationSizeMb: n > 20_000 ? 12_288 : 2048 } });
+  const worker = new Worker(`require(${JSON.stringify(TS_NODE_ARGS[1])}); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { n }, resourceLimits: { maxOldGenerationSizeMb: n > 20_000 ? 12_288 : 2048 } });
   const server = createServerEndpoint({
     coreModule: module, network: portNetwork(worker as never), crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['idle'] },
     limits: { maxConnections: n + 10, maxHalfOpen: 256, maxHalfOpenPerPath: 256, handshakeTimeoutMs: 60_000 }, transport: { maxIdleTimeoutMs: 600_000 }, sessionTickets: false,

@@ -74,3 +74,9 @@ export function runtimeName(): string {
   if (g.Bun) return `bun ${g.Bun.version}`;
   return `node ${process.versions.node}`;
 }
+
+/**
+ * Node flags that run a TypeScript file the way the published bundle runs (bench/register.cjs:
+ * no dev-loader wrappers): every bench process and the peers they spawn start with these.
+ */
+export const TS_NODE_ARGS: string[] = ['--require', require.resolve('./register.cjs')];

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeResults } from './results';
+import { TS_NODE_ARGS } from './lib';
 
 const here = __dirname;
 // upload.ts is a helper; runtimes.ts needs Deno, Bun and Chromium (run it on its own).
@@ -48,7 +49,7 @@ for (const file of files) {
   const t0 = Date.now();
   const extra = quick ? QUICK_ARGS[file] ?? [] : [];
   const nodeFlags = file === 'idle-memory.ts' ? ['--expose-gc'] : [];
-  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(here, file), ...extra], {
+  const r = spawnSync(process.execPath, [...nodeFlags, ...TS_NODE_ARGS, join(here, file), ...extra], {
     cwd: join(here, '..'),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -15,7 +15,7 @@ import { parsePemCertificates, parsePemPrivateKey } from '../host/tls/pki/pem';
 import { connect, listen } from '../host/node';
 import type { QuicConnection } from '../host/transport/connection';
 import type { QuicStream } from '../host/transport/stream';
-import { report, type BenchRow } from './lib';
+import { report, TS_NODE_ARGS, type BenchRow } from './lib';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
@@ -139,7 +139,7 @@ async function h2Round(port: number, certPem: string): Promise<Round> {
 
 function startServer(kind: string, cert: object): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(__filename, ['--serve', kind, ...process.argv.slice(2)], {
-    execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_CERT: JSON.stringify(cert) }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    execArgv: TS_NODE_ARGS, env: { ...process.env, BENCH_CERT: JSON.stringify(cert) }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => { const m = /^PORT (\d+)$/.exec(l); if (m) resolve({ child, port: Number(m[1]) }); });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateSelfSigned } from '../host/tls/pki/index';
 import { measureUdpCeiling } from './udp-ceiling';
-import { report } from './lib';
+import { report, TS_NODE_ARGS } from './lib';
 
 const demo = join(__dirname, '../demos/echo');
 
@@ -19,7 +19,7 @@ async function quicUpload(bytes: number): Promise<{ mbps: number; clientCpuMsPer
   const cert = generateSelfSigned({ subjectAltNames: ['localhost', '127.0.0.1'] });
   writeFileSync(join(dir, 'cert.pem'), cert.certPem);
   writeFileSync(join(dir, 'key.pem'), cert.keyPem);
-  const node = (f: string, a: string[]) => spawn(process.execPath, ['--import', 'tsx', join(demo, f), ...a], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const node = (f: string, a: string[]) => spawn(process.execPath, [...TS_NODE_ARGS, join(demo, f), ...a], { stdio: ['ignore', 'pipe', 'inherit'] });
   const server = node('server.ts', ['--cert', join(dir, 'cert.pem'), '--key', join(dir, 'key.pem')]);
   const lines = createInterface({ input: server.stdout! });
   let serverCpuMs = NaN;

@@ -6,7 +6,7 @@
 
 import { fork } from 'node:child_process';
 import * as dgram from 'node:dgram';
-import { report } from './lib';
+import { report, TS_NODE_ARGS } from './lib';
 
 interface Counts { n: number; bytes: number; dt: number }
 
@@ -31,7 +31,7 @@ function receiver(): void {
 
 /** Measures the raw rate; returns pps and Mbit/s of received payload. */
 export async function measureUdpCeiling(size = 1200, count = 200_000): Promise<{ pps: number; mbps: number; loss: number }> {
-  const child = fork(__filename, ['--receiver'], { execArgv: ['--import', 'tsx'] });
+  const child = fork(__filename, ['--receiver'], { execArgv: TS_NODE_ARGS });
   const port: number = await new Promise((resolve) => child.once('message', (m) => resolve(m as number)));
   const s = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => s.connect(port, '127.0.0.1', () => resolve()));
