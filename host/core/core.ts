@@ -2,6 +2,7 @@
 // Platform-neutral: it takes the wasm bytes or a compiled module; where those come from
 // (a file, a URL, inline bytes) is the job of the runtime-specific loaders.
 import { QuicCoreAbort } from '../errors';
+import { randomFill as fillFromPool } from '../crypto/random-pool';
 
 /** The exports every core build has (assembly/index.ts is the source of truth). */
 export interface CoreExports {
@@ -133,8 +134,7 @@ export function instantiateCore(source: BufferSource | WebAssembly.Module, impor
   // (which may draw randomness) initialise later, in Core's _initialize().
   let memory: WebAssembly.Memory | null = null;
   const randomFill = (ptr: number, len: number): void => {
-    const bytes = new Uint8Array(memory!.buffer, ptr >>> 0, len);
-    globalThis.crypto.getRandomValues(bytes);
+    fillFromPool(new Uint8Array(memory!.buffer, ptr >>> 0, len));
   };
   const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, randomFill, ...(imports.host ?? {}) } };
   const instance = new WebAssembly.Instance(module, merged);

@@ -115,7 +115,7 @@ export class TlsServer extends SessionBase {
     const ourGroups: number[] = (this.opts.groups ?? DEFAULT_GROUPS).map((g) => Group[g]);
     const share = ourGroups.map((g) => ch.keyShares.find((k) => k.group === g)).find(Boolean);
 
-    const chosen = selectPsk(ch, candidates, { psks: this.opts.psks, sessionTickets: this.opts.sessionTickets, requireClientCertificate: this.opts.clientAuth === 'require', acceptTicket: this.opts.acceptTicket });
+    const chosen = selectPsk(ch, candidates, { psks: this.opts.psks, sessionTickets: this.opts.sessionTickets, requireClientCertificate: this.opts.clientAuth === 'require', acceptTicket: this.opts.acceptTicket?.bind(this.opts) });
     const suite = this.state === 'wait_ch2' ? this.suite : chosen?.suite ?? candidates[0];
     if (this.state === 'wait_ch2') {
       // The second ClientHello must follow the HelloRetryRequest (§4.1.2) and may not ask for 0-RTT (§4.2.10).

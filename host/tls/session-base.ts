@@ -8,6 +8,7 @@ import { Suite, SUITES, suiteFromTls } from '../crypto/suites';
 import { toHex } from './bytes';
 import type { GroupName } from './constants';
 import { Scheme } from './pki/keys';
+import { randomBytes } from '../crypto/random-pool';
 
 /** Options both sides take. */
 export interface TlsCommonOptions {
@@ -21,7 +22,7 @@ export interface TlsCommonOptions {
   groups?: GroupName[];
   /** SSLKEYLOGFILE lines (NSS key log format), e.g. to let Wireshark decrypt a capture. */
   keyLog?: (line: string) => void;
-  /** Randomness (default crypto.getRandomValues); inject for deterministic tests. */
+  /** Randomness (default: the CSPRNG pool, crypto/random-pool.ts); inject for deterministic tests. */
   random?: (n: number) => Uint8Array;
   /** Clock for certificate validity (default: now). */
   now?: () => Date;
@@ -45,7 +46,7 @@ export abstract class SessionBase implements TlsSession {
   protected readonly random: (n: number) => Uint8Array;
 
   constructor(protected readonly common: TlsCommonOptions) {
-    this.random = common.random ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
+    this.random = common.random ?? randomBytes;
   }
 
   abstract start(): void;

@@ -20,7 +20,7 @@ import { DatagramAbi } from '../core/datagram-abi';
 import { ConnectionPaths, type MigrateOptions, type PathChange } from './migration';
 import { KeyGenerations } from './key-generations';
 export type { ConnectionState, CloseInfo, ConnectionEvents, ConnectionStats, StatsReader, CloseOptions, ConnectionHost } from './connection-types';
-import { connectionStateName, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
+import { connectionStateName, type AcceptQueue, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
 
 /**
  * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
@@ -56,8 +56,15 @@ export class QuicConnection {
     return this.ticketOutcome.promise;
   }
 
-  /** @internal Server endpoints: the connection may go to accept(): 0-RTT accepted (false), then established (true). */
-  onAcceptable: ((established: boolean) => void) | null = null;
+  /**
+   * @internal Server endpoints: told when the connection may go to accept(): 0-RTT
+   * accepted (false), then established (true). The endpoint itself, not a closure per
+   * connection (issue 17: half-open connections are small).
+   */
+  acceptQueue: AcceptQueue | null = null;
+  /** @internal Server endpoints: the path the connection arrived on; true once handed to accept(). */
+  acceptPath = 0;
+  handedToAccept = false;
   /** Set once the handshake completed. */
   handshakeInfo: HandshakeInfo | null = null;
   /** Client: called for every session ticket (servers may send several). */
@@ -113,7 +120,7 @@ export class QuicConnection {
     this.handshakeInfo = info;
     this.establishedOutcome.resolve(info);
     this.listeners?.emit('established', info);
-    this.onAcceptable?.(true);
+    this.acceptQueue?.acceptable(this, true);
   }
 
   /** @internal The handshake failed (HandshakeOwner). */
@@ -124,7 +131,7 @@ export class QuicConnection {
   /** @internal 0-RTT moved (HandshakeOwner). */
   earlyDataChanged(state: EarlyDataState): void {
     if (state === 'accepted' || state === 'rejected') this.listeners?.emit('earlydata', { state });
-    if (state === 'accepted') this.onAcceptable?.(false);
+    if (state === 'accepted') this.acceptQueue?.acceptable(this, false);
   }
 
   /** @internal A session ticket arrived (HandshakeOwner). */
@@ -533,7 +540,7 @@ export class QuicConnection {
     // No stream can arrive any more: an accept loop ends now, not after the draining period.
     this.streamTable?.closing(this.lazyClosedError(), !rec.statelessReset);
     this.emitClose();
-    if ((!this.handshakeInfo || rec.statelessReset) && !this.establishedOutcome.settled) this.establishedOutcome.reject(rec.handshakeError());
+    if ((!this.handshakeInfo || rec.statelessReset) && !this.establishedOutcome.settled) this.establishedOutcome.rejectLazily(rec.handshakeError);
   }
 
   private finish(): void {

@@ -13,7 +13,7 @@ import { CHACHA20_FIRST, inCoreChaCha20IsFastest } from '../crypto/backend-choic
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
-import { QuicEndpoint, QUIC_V1, type TlsFactory, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
+import { QuicEndpoint, QUIC_V1, type TlsFactory, type VersionNegotiator, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
@@ -23,6 +23,7 @@ import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
 import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type TlsServerOptions, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import type { EarlyDataOptions } from '../tls/engine';
 import { earlyDataCompatible, rememberedTransportParameters } from './early-data';
 import type { CertifiedKey } from '../tls/pki/index';
 import type { Suite } from '../crypto/suites';
@@ -327,50 +328,63 @@ function earlyDataSetup(e: EndpointConfig['earlyData']): EarlyDataAntiReplay | u
   return new EarlyDataAntiReplay({ windowMs: c.windowMs, store: c.store ?? new MemoryAntiReplayStore(c.maxEntries) });
 }
 
-/**
- * What one server connection's TLS session seals into its tickets and checks in the
- * tickets it is offered. A ticket carries the transport parameters this connection gave
- * the client (the ones a client remembers): their limits vet 0-RTT later (RFC 9000
- * §7.4.1), and their version_information names the QUIC version the ticket belongs to —
- * after compatible version negotiation the negotiated one (RFC 9369 §5). A ticket from
- * another version than this connection's first flight does not resume (a full handshake).
- */
-function ticketBinding(tp: Uint8Array, negotiate: ((clientParams: Uint8Array) => Uint8Array) | undefined, antiReplay: EarlyDataAntiReplay | undefined) {
-  const version = ticketVersion(tp);
-  let current = tp;
-  return {
-    transportParametersFor: negotiate && ((clientParams: Uint8Array) => (current = negotiate(clientParams))),
-    ticketAppData: () => rememberedTransportParameters(current),
-    acceptTicket: (appData: Uint8Array | undefined) => ticketVersion(appData ?? new Uint8Array(0)) === version,
-    earlyData: antiReplay && { antiReplay, accept: (appData: Uint8Array | undefined) => earlyDataCompatible(appData, rememberedTransportParameters(current)) },
-  };
-}
-
 const NO_TP = new Uint8Array(0);
 
 function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
   const fastest = cfg.inCoreChaCha20 !== false && inCoreChaCha20IsFastest(cfg.crypto ?? portableCryptoProvider);
-  const opts = {
-    ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
-  };
   const antiReplay = earlyDataSetup(cfg.earlyData);
+  const shared = {
+    ...cfg.tls, cipherSuites: cfg.tls.cipherSuites ?? (fastest ? CHACHA20_FIRST : undefined), certificate: cfg.certificate, clientAuth: cfg.clientAuth, clientTrustAnchors: cfg.clientTrustAnchors, psks: cfg.psks, sessionTickets,
+    transportParameters: NO_TP, antiReplay,
+  };
+
+  /**
+   * One connection's TLS options: what its session seals into tickets and checks in the
+   * tickets it is offered. A ticket carries the transport parameters this connection
+   * gave the client (the ones a client remembers): their limits vet 0-RTT later (RFC 9000
+   * §7.4.1), and their version_information names the QUIC version the ticket belongs to —
+   * after compatible version negotiation the negotiated one (RFC 9369 §5). A ticket from
+   * another version than this connection's first flight does not resume (a full handshake).
+   * One small object whose prototype chain ends in the endpoint's shared options: nothing
+   * copied per connection (~0.8 KB per half-open one did), and methods rather than a
+   * closure and its context per callback (~0.3 KB more; issue 17).
+   */
+  class ConnectionTlsOptions {
+    /** Ours, as the negotiator last encoded them (after the version choice). */
+    private current: Uint8Array = NO_TP;
+    constructor(private readonly negotiator: VersionNegotiator) {}
+    /** Called by the engine with the client's parameters before it answers the ClientHello. */
+    transportParametersFor(clientParams: Uint8Array): Uint8Array {
+      return (this.current = this.negotiator.negotiateVersion(clientParams));
+    }
+    ticketAppData(): Uint8Array {
+      return rememberedTransportParameters(this.current);
+    }
+    acceptTicket(appData: Uint8Array | undefined): boolean {
+      return ticketVersion(appData ?? NO_TP) === this.negotiator.originalVersion;
+    }
+    /** With 0-RTT on, this object is its own EarlyDataOptions (antiReplay from the shared options, accept below). */
+    get earlyData(): EarlyDataOptions | undefined {
+      return antiReplay && (this as unknown as EarlyDataOptions);
+    }
+    /** EarlyDataOptions.accept: the limits the ticket remembers still hold. */
+    accept(appData: Uint8Array | undefined): boolean {
+      return earlyDataCompatible(appData, rememberedTransportParameters(this.current));
+    }
+  }
+  Object.setPrototypeOf(ConnectionTlsOptions.prototype, shared);
+  const make = (negotiator: VersionNegotiator) => new ConnectionTlsOptions(negotiator) as unknown as TlsServerOptions;
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {
-    createTlsServer({ ...opts, transportParameters: new Uint8Array(0), ...ticketBinding(new Uint8Array(0), undefined, antiReplay) });
+    createTlsServer(make({ originalVersion: QUIC_V1, negotiateVersion: () => NO_TP }));
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  // Per connection only what differs, over the shared options as prototype: a copy of
-  // every option per connection cost ~0.8 KB of heap per half-open one (issue 17).
-  // A server's engine gets our parameters from `negotiate` (after the version choice).
-  function PerConnection(this: Partial<TlsServerOptions>, tp: Uint8Array, negotiate: TlsServerOptions['transportParametersFor']) {
-    Object.assign(this, ticketBinding(tp, negotiate, antiReplay));
-    this.transportParameters = negotiate ? NO_TP : tp;
-  }
-  PerConnection.prototype = opts;
-  const make = PerConnection as unknown as new (tp: Uint8Array, negotiate: TlsServerOptions['transportParametersFor']) => TlsServerOptions;
-  return (tp, _conn, negotiate) => createTlsServer(new make(tp, negotiate));
+  return (_tp, _conn, negotiator) => {
+    if (!negotiator) throw new Error('a server connection is made with its version negotiator');
+    return createTlsServer(make(negotiator));
+  };
 }
 
 function crypto_random_seed(): Uint32Array {

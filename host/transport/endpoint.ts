@@ -19,12 +19,22 @@ import { retrySettings, type RetryMode, type AddressTokenOptions } from './addre
 import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
 export { QUIC_V1, QUIC_V2 };
 
+/** A server connection's QUIC version choice, made when its ClientHello arrives (the HandshakeDriver). */
+export interface VersionNegotiator {
+  /** The version of the connection's first flight (a ticket from another version does not resume, RFC 9369 §5). */
+  readonly originalVersion: number;
+  /** Called with the client's transport parameters before the ClientHello is answered: returns ours after choosing the QUIC version (RFC 9368). */
+  negotiateVersion(clientParams: Uint8Array): Uint8Array;
+}
+
 /**
- * Makes the TLS session of a new connection, given our encoded transport parameters.
- * Servers get `negotiate` too: called with the client's transport parameters before the
- * ClientHello is answered, it returns ours after choosing the QUIC version (RFC 9368).
+ * Makes the TLS session of a new connection. Clients get our encoded transport
+ * parameters; servers get `negotiator` instead (their parameters depend on the version
+ * chosen from the ClientHello) and an empty array.
  */
-export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number, negotiate?: (clientParams: Uint8Array) => Uint8Array) => TlsSession;
+export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number, negotiator?: VersionNegotiator) => TlsSession;
+
+const NO_TRANSPORT_PARAMS = new Uint8Array(0);
 
 /** Endpoint configuration. */
 export interface EndpointOptions {
@@ -259,21 +269,8 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
         return;
       }
       const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
-      const path = ev.b;
-      // With 0-RTT accepted the application gets the connection at once, to read the
-      // early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise once established.
-      // One hook, called once, rather than a listener and a promise per half-open
-      // connection (issue 17); after the current pump step, as a promise's would be.
-      let handed = false;
-      conn.onAcceptable = (established) => queueMicrotask(() => {
-        if (conn.closeInfo) return; // failed handshakes are never handed to accept()
-        if (established) this.options.network.peerAccepted?.(path); // an authenticated peer may get its own socket
-        if (handed) return;
-        handed = true;
-        const a = this.acceptors.shift();
-        if (a) a.resolve(conn);
-        else this.pending.push(conn);
-      });
+      conn.acceptPath = ev.b;
+      conn.acceptQueue = this;
       return;
     }
     const conn = this.connections.get(ev.conn);
@@ -282,6 +279,25 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       // Synchronously: the core may reuse this handle for the next connection.
       this.options.qlog?.close(ev.conn, this.options.clock.now(), conn.closeInfo);
     }
+  }
+
+  /**
+   * A server connection may go to accept(). With 0-RTT accepted the application gets it
+   * at once, to read the early data and answer in 0.5-RTT (RFC 9001 §4.1.1); otherwise
+   * once established. Called by the connection rather than through a listener and a
+   * promise per half-open connection (issue 17); acted on after the current pump step,
+   * as a promise's callback would be.
+   */
+  acceptable(conn: QuicConnection, established: boolean): void {
+    queueMicrotask(() => {
+      if (conn.closeInfo) return; // failed handshakes are never handed to accept()
+      if (established) this.options.network.peerAccepted?.(conn.acceptPath); // an authenticated peer may get its own socket
+      if (conn.handedToAccept) return;
+      conn.handedToAccept = true;
+      const a = this.acceptors.shift();
+      if (a) a.resolve(conn);
+      else this.pending.push(conn);
+    });
   }
 
   onIdle(): void {
@@ -307,10 +323,9 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   }
 
   private adopt(handle: number, tls: TlsFactory, version: number, isServer: boolean): QuicConnection {
-    let driver: HandshakeDriver | null = null;
-    const negotiate = (clientParams: Uint8Array) => driver!.negotiateVersion(clientParams);
-    const session = tls(this.abi.localTransportParams(handle), handle, isServer ? negotiate : undefined);
-    driver = new HandshakeDriver(this.abi, handle, session, this.options.keys, version, isServer, this.versionsAbi);
+    const driver = new HandshakeDriver(this.abi, handle, null, this.options.keys, version, isServer, this.versionsAbi);
+    // A server's parameters come from the driver once the version is chosen; encoding them here would be thrown away.
+    driver.attach(isServer ? tls(NO_TRANSPORT_PARAMS, handle, driver) : tls(this.abi.localTransportParams(handle), handle));
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
     this.connections.set(handle, conn);
     if (this.options.qlog) this.startQlog(handle, driver, isServer);

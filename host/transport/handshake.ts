@@ -97,8 +97,13 @@ export class HandshakeDriver {
     this.originalVersion = currentVersion;
   }
 
+  /** Gives the driver its TLS session (made after the driver: a server's session asks it for the version). */
+  attach(tls: TlsSession): void {
+    this.tls = tls;
+  }
+
   /** The version of the first flight (0-RTT keys stay in it, RFC 9369 §4). */
-  private readonly originalVersion: number;
+  readonly originalVersion: number;
 
   /** The QUIC version in use: after compatible version negotiation (RFC 9368), the negotiated one. */
   get version(): number {

@@ -9,7 +9,7 @@ const quiet = (): void => undefined;
 export class LazyOutcome<T> {
   private made: Promise<T> | null = null;
   private settle: { resolve: (v: T) => void; reject: (e: Error) => void } | null = null;
-  private result: { value: T } | { error: Error } | null = null;
+  private result: { value: T } | { error: Error } | { makeError: () => Error } | null = null;
 
   /** `handled`: a rejection with nobody listening is not reported as unhandled. */
   constructor(private readonly handled = true) {}
@@ -18,7 +18,7 @@ export class LazyOutcome<T> {
   get promise(): Promise<T> {
     if (!this.made) {
       const r = this.result;
-      this.made = r ? ('error' in r ? Promise.reject(r.error) : Promise.resolve(r.value))
+      this.made = r ? ('value' in r ? Promise.resolve(r.value) : Promise.reject('error' in r ? r.error : r.makeError()))
         : new Promise<T>((resolve, reject) => { this.settle = { resolve, reject }; });
       if (this.handled) this.made.catch(quiet);
     }
@@ -36,6 +36,17 @@ export class LazyOutcome<T> {
     this.result = { value };
     this.settle?.resolve(value);
     this.settle = null;
+  }
+
+  /**
+   * Rejects with an error made only if someone reads the outcome: a server connection
+   * the client closes before the handshake completes (nobody awaits it) costs no Error
+   * and no stack capture (≈ 60 µs in the handshake bench's profile).
+   */
+  rejectLazily(make: () => Error): void {
+    if (this.result) return;
+    if (this.settle) return this.reject(make());
+    this.result = { makeError: make };
   }
 
   /** Rejects (only the first resolve or reject counts). */
