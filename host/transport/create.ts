@@ -417,7 +417,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
   const probe = new InitialProbe(cfg.crypto ?? portableCryptoProvider, crypto.table);
   const qlog = cfg.qlog ? new QlogTap(cfg.qlog) : undefined;
   let memory: WebAssembly.Memory | null = null;
-  const retry = new RetryImports();
+  const retry = new RetryImports(cfg.crypto ?? portableCryptoProvider);
   retry.addressOf = (path) => cfg.network.addressBytes?.(path);
   const routing = cfg.cidRouting === undefined ? undefined : cidRoutingSeam(cfg.cidRouting);
   if (routing && cfg.localCidLength !== undefined && cfg.localCidLength !== routing.cidLength) {

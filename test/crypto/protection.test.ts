@@ -6,7 +6,7 @@ import { CoreCrypto } from '../../host/crypto/core-imports';
 import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../../host/crypto/quic-keys';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import { portableCryptoProvider } from '../../host/crypto/portable-provider';
-import { retryIntegrityTag, verifyRetryIntegrity } from '../../host/crypto/retry';
+import { RetryTagger, retryIntegrityTag, verifyRetryIntegrity } from '../../host/crypto/retry';
 import { Suite } from '../../host/crypto/suites';
 import type { CryptoProvider } from '../../host/crypto/provider';
 import { fromHex, toHex } from '../helpers/hex';
@@ -57,6 +57,18 @@ for (const vec of [v1, v2] as Vec[]) {
       const bad = retry.slice();
       bad[10] ^= 1;
       expect(verifyRetryIntegrity(vec.version, fromHex(vec.dcid), bad)).toBe(false);
+    });
+
+    test.each([['node:crypto', nodeCryptoProvider], ['portable', portableCryptoProvider]] as const)('Retry integrity tag through the %s provider, twice with one AEAD', (_name, provider) => {
+      const tagger = new RetryTagger(provider);
+      const retry = fromHex(vec.retry.packet);
+      for (let i = 0; i < 2; i++) {
+        expect(toHex(tagger.tag(vec.version, fromHex(vec.dcid), retry.subarray(0, retry.length - 16)))).toBe(vec.retry.packet.slice(-32));
+        expect(tagger.verify(vec.version, fromHex(vec.dcid), retry)).toBe(true);
+      }
+      const otherDcid = fromHex(vec.dcid);
+      otherDcid[0] ^= 1;
+      expect(tagger.verify(vec.version, otherDcid, retry)).toBe(false);
     });
   });
 
