@@ -23,6 +23,7 @@ const filters = args.filter((a) => !a.startsWith('--'));
 /** Arguments of each bench's short mode (benches not listed run as they are). */
 const QUICK_ARGS: Record<string, string[]> = {
   'bulk-udp.ts': ['--quick'],
+  'connect.ts': ['--quick'],
   'endpoint-scale.ts': ['1'],
   'gc-per-mb.ts': ['4'],
   'handshake.ts': ['--quick'],
