@@ -1,5 +1,7 @@
 // Builds dist/ (npm run build; prepack runs it), minified (swc) with source maps:
-//   index.mjs / index.cjs  the Node entry (Deno and Bun load it too), @noble/* and node:* external
+//   index.mjs              the Node entry (Deno and Bun load it too), @noble/* and node:* external
+//   index.cjs              the same for require(): @noble/* bundled (they ship ESM only, and
+//                          require() of ESM needs Node ≥ 20.19; it also costs ≈ 40 ms of import)
 //   browser.mjs            the browser entry: @noble/* bundled, no import at all
 //   index.d.ts, browser.d.ts  type declarations
 //   core.wasm              the release core (asc), which every bundle loads from beside itself
@@ -29,11 +31,14 @@ export default [
   {
     input: 'host/index.ts',
     external: nodeExternal,
-    output: [
-      { file: 'dist/index.mjs', format: 'es', sourcemap: true },
-      { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
-    ],
+    output: { file: 'dist/index.mjs', format: 'es', sourcemap: true },
     plugins: [coreBeside(), ts(), minify()],
+  },
+  {
+    input: 'host/index.ts',
+    external: (id) => id.startsWith('node:'),
+    output: { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+    plugins: [coreBeside(), nodeResolve({ preferBuiltins: true }), ts(), minify()],
   },
   {
     // The `quicwasm` command (package.json "bin"); the shebang comes from the banner. It

@@ -146,6 +146,28 @@ describe('the package', () => {
     const out = execFileSync(process.execPath, ['-e', "const q = require('quicwasm'); console.log(typeof q.connect, typeof q.loadCoreModule().constructor, typeof q.loadCoreNode().exports.pollTransmit, q.coreWasmPath())"], { cwd: scratch, encoding: 'utf8' });
     expect(out.trim()).toBe(`function function function ${join(scratch, 'node_modules/quicwasm/dist/core.wasm')}`);
   });
+
+  test('require() needs no require(esm): dist/index.cjs carries @noble (ESM only) itself, and echoes over loopback', () => {
+    // Node before 20.19 cannot require() an ES module; --no-experimental-require-module makes
+    // this Node behave so (where the switch exists).
+    const flags = process.features.require_module !== undefined ? ['--no-experimental-require-module'] : [];
+    writeFileSync(join(scratch, 'cjs-echo.cjs'), `
+      const { listen, connect, generateSelfSigned } = require('quicwasm');
+      (async () => {
+        const certificate = generateSelfSigned({ subjectAltNames: ['localhost'] });
+        const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['echo'], certificate });
+        (async () => { for await (const c of server) c.acceptStream().then(async (s) => { await s.end(await s.readAll()); }).catch(() => undefined); })();
+        const conn = await connect({ address: '127.0.0.1', port: server.address.port, alpn: ['echo'], serverName: 'localhost', trustAnchors: certificate.chain });
+        const s = await conn.openStreamAsync();
+        await s.end(new TextEncoder().encode('hello from require()'));
+        console.log(new TextDecoder().decode(await s.readAll()), conn.handshakeInfo.cipherSuite);
+        await conn.close();
+        await server.close();
+      })().catch((e) => { console.error(e); process.exit(1); });`);
+    const out = execFileSync(process.execPath, [...flags, join(scratch, 'cjs-echo.cjs')], { cwd: scratch, encoding: 'utf8', timeout: 30_000 });
+    expect(out.trim()).toMatch(/^hello from require\(\) TLS_/);
+    expect(readFileSync(join(scratch, 'node_modules/quicwasm/dist/index.cjs'), 'utf8')).not.toMatch(/require\(["']@noble\//);
+  });
 });
 
 describe.each(['node', 'deno', 'bun'])('under %s', (runtime) => {
