@@ -9,13 +9,12 @@
 // separately and left out of the percentiles.
 //   node --require ./bench/register.cjs bench/connect.ts [--quick] [--n=300] [--rounds=3]
 
-import { fork, type ChildProcess } from 'node:child_process';
 import * as tls from 'node:tls';
-import { createInterface } from 'node:readline';
 import { generateSelfSigned } from '../host/tls/pki/index';
-import { parsePemCertificates, parsePemPrivateKey } from '../host/tls/pki/pem';
+import { parsePemCertificates } from '../host/tls/pki/pem';
 import { connect, listen } from '../host/node';
-import { report, TS_NODE_ARGS, type BenchRow } from './lib';
+import { report, type BenchRow } from './lib';
+import { announcePort, childCertificate, startChildServer } from './child-server';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
@@ -26,31 +25,18 @@ const ALPN = 'bench-connect';
 // ---- servers (child processes) -------------------------------------------------------
 
 async function serve(kind: string): Promise<void> {
-  const cert = JSON.parse(process.env.BENCH_CERT!);
+  const cert = childCertificate();
   if (kind === 'quic') {
-    const server = await listen({
-      address: '127.0.0.1', port: 0, alpn: [ALPN],
-      certificate: { chain: parsePemCertificates(cert.certPem), key: parsePemPrivateKey(cert.keyPem) },
-    });
-    process.stdout.write(`PORT ${server.address.port}\n`);
+    const server = await listen({ address: '127.0.0.1', port: 0, alpn: [ALPN], certificate: cert.certified });
+    announcePort(server.address.port);
     for await (const conn of server) conn.closed.catch(() => undefined);
   } else {
     const server = tls.createServer({ cert: cert.certPem, key: cert.keyPem, minVersion: 'TLSv1.3', ALPNProtocols: [ALPN] }, (s) => {
       s.on('error', () => undefined);
       s.resume();
     });
-    server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+    server.listen(0, '127.0.0.1', () => announcePort((server.address() as { port: number }).port));
   }
-}
-
-function startServer(kind: string, cert: object): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, ['--serve', kind], {
-    execArgv: TS_NODE_ARGS, env: { ...process.env, BENCH_CERT: JSON.stringify(cert) }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (l) => { const m = /^PORT (\d+)$/.exec(l); if (m) resolve({ child, port: Number(m[1]) }); });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
-  });
 }
 
 // ---- clients ---------------------------------------------------------------------------
@@ -102,8 +88,8 @@ async function main(): Promise<void> {
   if (serveAt >= 0) return serve(process.argv[serveAt + 1]);
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
   const anchors = parsePemCertificates(cert.certPem);
-  const quic = await startServer('quic', { certPem: cert.certPem, keyPem: cert.keyPem });
-  const tcp = await startServer('tls', { certPem: cert.certPem, keyPem: cert.keyPem });
+  const quic = await startChildServer(__filename, 'quic', cert);
+  const tcp = await startChildServer(__filename, 'tls', cert);
   const runs = { quic: [] as Round[], tls: [] as Round[] };
   let firstQuic = 0, firstTls = 0;
   try {

@@ -7,15 +7,14 @@
 // two are interleaved, each on a new connection warmed up with N/10 requests first; the
 // median round counts. Every response is checked byte for byte.
 //   npx tsx bench/streams.ts [--quick] [--n=10000] [--concurrency=100] [--req=64] [--res=1024] [--rounds=3]
-import { fork, type ChildProcess } from 'node:child_process';
 import * as http2 from 'node:http2';
-import { createInterface } from 'node:readline';
 import { generateSelfSigned } from '../host/tls/pki/index';
-import { parsePemCertificates, parsePemPrivateKey } from '../host/tls/pki/pem';
+import { parsePemCertificates } from '../host/tls/pki/pem';
 import { connect, listen } from '../host/node';
 import type { QuicConnection } from '../host/transport/connection';
 import type { QuicStream } from '../host/transport/stream';
-import { report, TS_NODE_ARGS, type BenchRow } from './lib';
+import { report, type BenchRow } from './lib';
+import { announcePort, childCertificate, startChildServer } from './child-server';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
@@ -43,14 +42,10 @@ function checkResponse(req: Uint8Array, res: Uint8Array): void {
 // ---- server (child process) --------------------------------------------------------
 
 async function serve(kind: string): Promise<void> {
-  const cert = JSON.parse(process.env.BENCH_CERT!);
+  const cert = childCertificate();
   if (kind === 'quic') {
-    const server = await listen({
-      address: '127.0.0.1', port: 0, alpn: [ALPN],
-      certificate: { chain: parsePemCertificates(cert.certPem), key: parsePemPrivateKey(cert.keyPem) },
-      transport: { initialMaxStreamsBidi: C },
-    });
-    process.stdout.write(`PORT ${server.address.port}\n`);
+    const server = await listen({ address: '127.0.0.1', port: 0, alpn: [ALPN], certificate: cert.certified, transport: { initialMaxStreamsBidi: C } });
+    announcePort(server.address.port);
     for await (const conn of server) {
       (async () => {
         for (;;) {
@@ -72,7 +67,7 @@ async function serve(kind: string): Promise<void> {
       });
       stream.on('error', () => undefined);
     });
-    server.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+    server.listen(0, '127.0.0.1', () => announcePort((server.address() as { port: number }).port));
   }
 }
 
@@ -137,25 +132,14 @@ async function h2Round(port: number, certPem: string): Promise<Round> {
   }
 }
 
-function startServer(kind: string, cert: object): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(__filename, ['--serve', kind, ...process.argv.slice(2)], {
-    execArgv: TS_NODE_ARGS, env: { ...process.env, BENCH_CERT: JSON.stringify(cert) }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (l) => { const m = /^PORT (\d+)$/.exec(l); if (m) resolve({ child, port: Number(m[1]) }); });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)));
-  });
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main(): Promise<void> {
   const serveAt = process.argv.indexOf('--serve');
   if (serveAt >= 0) return serve(process.argv[serveAt + 1]);
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
-  const certJson = { certPem: cert.certPem, keyPem: cert.keyPem };
-  const quic = await startServer('quic', certJson);
-  const h2 = await startServer('h2', certJson);
+  const quic = await startChildServer(__filename, 'quic', cert, process.argv.slice(2));
+  const h2 = await startChildServer(__filename, 'h2', cert, process.argv.slice(2));
   const runs: { quic: Round[]; h2: Round[] } = { quic: [], h2: [] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
