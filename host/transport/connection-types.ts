@@ -178,11 +178,6 @@ export interface CloseOptions {
 }
 
 /** What a connection needs from its endpoint. */
-/** Where a server connection goes when it may be accepted (the endpoint; QuicConnection.acceptQueue). */
-export interface AcceptQueue {
-  acceptable(conn: import('./connection').QuicConnection, established: boolean): void;
-}
-
 export interface ConnectionHost {
   readonly abi: ConnAbi;
   readonly clock: Clock;

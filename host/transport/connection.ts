@@ -20,12 +20,17 @@ import { DatagramAbi } from '../core/datagram-abi';
 import { ConnectionPaths, type MigrateOptions, type PathChange } from './migration';
 import { KeyGenerations } from './key-generations';
 export type { ConnectionState, CloseInfo, ConnectionEvents, ConnectionStats, StatsReader, CloseOptions, ConnectionHost } from './connection-types';
-import { connectionStateName, type AcceptQueue, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
+import { connectionStateName, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
 
 /**
  * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
  * by applications.
  */
+/** Where a server connection goes when it may be accepted (its endpoint; QuicConnection.acceptQueue). */
+export interface AcceptQueue {
+  acceptable(conn: QuicConnection, established: boolean): void;
+}
+
 export class QuicConnection {
   private endInfo: CloseInfo | null = null;
   /** The reason phrase of our own close(), as sent. */
