@@ -27,6 +27,7 @@ const QUICK_ARGS: Record<string, string[]> = {
   'endpoint-scale.ts': ['1'],
   'gc-per-mb.ts': ['4'],
   'handshake.ts': ['--quick'],
+  'handshake-costs.ts': ['--quick'],
   'idle-memory.ts': ['1000'],
   'protection.ts': ['--quick'],
   'protection-core.ts': ['--quick'],

@@ -22,15 +22,15 @@ import { KeyGenerations } from './key-generations';
 export type { ConnectionState, CloseInfo, ConnectionEvents, ConnectionStats, StatsReader, CloseOptions, ConnectionHost } from './connection-types';
 import { connectionStateName, type ConnectionState, type CloseInfo, type ConnectionEvents, type ConnectionStats, type CloseOptions, type ConnectionHost } from './connection-types';
 
-/**
- * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
- * by applications.
- */
-/** Where a server connection goes when it may be accepted (its endpoint; QuicConnection.acceptQueue). */
+/** @internal Where a server connection goes when it may be accepted (its endpoint; QuicConnection.acceptQueue). */
 export interface AcceptQueue {
   acceptable(conn: QuicConnection, established: boolean): void;
 }
 
+/**
+ * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
+ * by applications.
+ */
 export class QuicConnection {
   private endInfo: CloseInfo | null = null;
   /** The reason phrase of our own close(), as sent. */
@@ -67,8 +67,9 @@ export class QuicConnection {
    * connection (issue 17: half-open connections are small).
    */
   acceptQueue: AcceptQueue | null = null;
-  /** @internal Server endpoints: the path the connection arrived on; true once handed to accept(). */
+  /** @internal Server endpoints: the path the connection arrived on. */
   acceptPath = 0;
+  /** @internal Server endpoints: true once handed to accept(). */
   handedToAccept = false;
   /** Set once the handshake completed. */
   handshakeInfo: HandshakeInfo | null = null;
