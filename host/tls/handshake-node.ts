@@ -6,6 +6,7 @@
 // failing one runs on the portable implementation instead, the others stay native.
 
 import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign, verify, constants, ECDH, type KeyObject } from 'node:crypto';
+import { hmacSha256, shortSha256 } from '../crypto/hmac-sha256';
 import { Group } from './constants';
 import type { EphemeralKey, HandshakeCrypto, HashName, SigAlg } from './handshake-crypto';
 import { portableHandshakeCrypto as portable } from './handshake-portable';
@@ -174,6 +175,8 @@ const nodeHashes: HashBackend = {
     return own(h.digest());
   },
   hmac(hash, key, parts) {
+    // The key schedule's short HMACs without a node:crypto object each (crypto/hmac-sha256.ts).
+    if (shortSha256(hash, parts)) return hmacSha256(key, parts);
     const h = createHmac(hash, key);
     for (const p of parts) h.update(p);
     return own(h.digest());
