@@ -3,7 +3,7 @@
 // side (HKDF-Extract and -Expand-Label for every secret, key, iv and hp key, and the
 // Finished MACs), each over a few dozen bytes: node:crypto's createHmac costs ≈ 5.4 µs a
 // call there (bench/handshake-costs.ts: 15 % of a handshake), most of it making the
-// Hmac object and its key; @noble/hashes ≈ 6.9 µs. This costs ≈ 1.5 µs. Long inputs (a
+// Hmac object and its key; @noble/hashes ≈ 6.9 µs. This costs ≈ 3 µs. Long inputs (a
 // transcript) stay with the platform, which hashes bulk faster than JS. Both hash backends
 // (node:crypto's and the portable @noble one, ≈ 6.9 µs per HMAC) route such HMACs here.
 // SHA-256 has no secret-dependent branches or table lookups: the code below runs the
@@ -100,15 +100,6 @@ function finish(out: Uint8Array, at: number): void {
   }
 }
 
-/** SHA-256 of the concatenated parts. */
-export function sha256(parts: readonly Uint8Array[]): Uint8Array {
-  start();
-  for (const p of parts) update(p);
-  const out = new Uint8Array(32);
-  finish(out, 0);
-  return out;
-}
-
 /** HMAC-SHA-256(key, concatenated parts). */
 export function hmacSha256(key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
   // K0: the key, hashed first if longer than a block, zero-padded to 64 bytes (RFC 2104 §2).
@@ -131,8 +122,10 @@ export function hmacSha256(key: Uint8Array, parts: readonly Uint8Array[]): Uint8
   update(inner);
   const out = new Uint8Array(32);
   finish(out, 0);
-  pad.fill(0); // the key does not stay in module memory
+  // Nothing derived from the key stays in module memory.
+  pad.fill(0);
   inner.fill(0);
   block.fill(0);
+  W.fill(0);
   return out;
 }

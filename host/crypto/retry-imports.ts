@@ -1,7 +1,8 @@
 // The host half of Retry and address tokens (assembly/crypto/retry-tag.ts,
 // assembly/endpoint/address-token.ts): the Retry integrity tag, which needs AES-128-GCM
-// the core does not have (RFC 9001 §5.8), computed by the endpoint's crypto provider, and the address bytes of a path handle, which
-// only the network knows (tokens are bound to them, RFC 9000 §8.1.3). Both are called
+// the core does not have (RFC 9001 §5.8; computed by the endpoint's crypto provider),
+// and the address bytes of a path handle, which only the network knows (tokens are
+// bound to them, RFC 9000 §8.1.3). Both are called
 // rarely — once per Retry sent or received, once per token minted or checked — so
 // nothing here is on the per-packet path. Every import catches: an exception must not
 // unwind through the core.
