@@ -34,6 +34,12 @@ export class Reader {
   }
 }
 
+/** `n`, checked to fit a length field of `bytes` bytes (a longer vector is a bug, never truncated). */
+function fits(n: number, bytes: number): number {
+  if (n >= 2 ** (8 * bytes)) throw new RangeError(`a ${n}-byte vector does not fit a ${bytes}-byte length`);
+  return n;
+}
+
 export class Writer {
   private buf = new Uint8Array(256);
   len = 0;
@@ -52,13 +58,25 @@ export class Writer {
   u24(v: number): this { this.grow(3); this.buf[this.len++] = (v >>> 16) & 0xff; this.buf[this.len++] = (v >>> 8) & 0xff; this.buf[this.len++] = v & 0xff; return this; }
   u32(v: number): this { this.u16(Math.floor(v / 65536)); return this.u16(v & 0xffff); }
   bytes(b: Uint8Array): this { this.grow(b.length); this.buf.set(b, this.len); this.len += b.length; return this; }
-  vec8(b: Uint8Array): this { return this.u8(b.length).bytes(b); }
-  vec16(b: Uint8Array): this { return this.u16(b.length).bytes(b); }
-  vec24(b: Uint8Array): this { return this.u24(b.length).bytes(b); }
-  /** Writes a u16 length then whatever `fill` writes. */
-  with16(fill: (w: Writer) => void): this { const w = new Writer(); fill(w); return this.vec16(w.finish()); }
-  with8(fill: (w: Writer) => void): this { const w = new Writer(); fill(w); return this.vec8(w.finish()); }
-  with24(fill: (w: Writer) => void): this { const w = new Writer(); fill(w); return this.vec24(w.finish()); }
+  vec8(b: Uint8Array): this { return this.u8(fits(b.length, 1)).bytes(b); }
+  vec16(b: Uint8Array): this { return this.u16(fits(b.length, 2)).bytes(b); }
+  vec24(b: Uint8Array): this { return this.u24(fits(b.length, 3)).bytes(b); }
+  /**
+   * Writes a u16 length then whatever `fill` writes, in place: the length is written
+   * after the contents (no nested writer, no copy; a handshake builds dozens of these).
+   */
+  with16(fill: (w: Writer) => void): this { return this.within(2, fill); }
+  with8(fill: (w: Writer) => void): this { return this.within(1, fill); }
+  with24(fill: (w: Writer) => void): this { return this.within(3, fill); }
+  private within(lengthBytes: number, fill: (w: Writer) => void): this {
+    this.grow(lengthBytes);
+    const at = this.len;
+    this.len += lengthBytes;
+    fill(this);
+    const n = fits(this.len - at - lengthBytes, lengthBytes);
+    for (let i = lengthBytes - 1, v = n; i >= 0; i--, v >>>= 8) this.buf[at + i] = v & 0xff;
+    return this;
+  }
   finish(): Uint8Array { return this.buf.slice(0, this.len); }
 }
 
