@@ -351,15 +351,14 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
    * closure and its context per callback (~0.3 KB more; issue 17).
    */
   class ConnectionTlsOptions {
-    /** Ours, as the negotiator last encoded them (after the version choice). */
-    private current: Uint8Array = NO_TP;
     constructor(private readonly negotiator: VersionNegotiator) {}
     /** Called by the engine with the client's parameters before it answers the ClientHello. */
     transportParametersFor(clientParams: Uint8Array): Uint8Array {
-      return (this.current = this.negotiator.negotiateVersion(clientParams));
+      return this.negotiator.negotiateVersion(clientParams);
     }
+    /** Ours encoded again when a ticket is sealed, rather than kept by every half-open connection (issue 17). */
     ticketAppData(): Uint8Array {
-      return rememberedTransportParameters(this.current);
+      return rememberedTransportParameters(this.negotiator.localTransportParameters());
     }
     acceptTicket(appData: Uint8Array | undefined): boolean {
       return ticketVersion(appData ?? NO_TP) === this.negotiator.originalVersion;
@@ -370,14 +369,14 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
     }
     /** EarlyDataOptions.accept: the limits the ticket remembers still hold. */
     accept(appData: Uint8Array | undefined): boolean {
-      return earlyDataCompatible(appData, rememberedTransportParameters(this.current));
+      return earlyDataCompatible(appData, rememberedTransportParameters(this.negotiator.localTransportParameters()));
     }
   }
   Object.setPrototypeOf(ConnectionTlsOptions.prototype, shared);
   const make = (negotiator: VersionNegotiator) => new ConnectionTlsOptions(negotiator) as unknown as TlsServerOptions;
   // Checks the combination once, at endpoint creation, rather than per connection.
   try {
-    createTlsServer(make({ originalVersion: QUIC_V1, negotiateVersion: () => NO_TP }));
+    createTlsServer(make({ originalVersion: QUIC_V1, negotiateVersion: () => NO_TP, localTransportParameters: () => NO_TP }));
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }

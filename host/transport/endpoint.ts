@@ -25,6 +25,8 @@ export interface VersionNegotiator {
   readonly originalVersion: number;
   /** Called with the client's transport parameters before the ClientHello is answered: returns ours after choosing the QUIC version (RFC 9368). */
   negotiateVersion(clientParams: Uint8Array): Uint8Array;
+  /** Ours as they stand (encoded again on each call: what tickets remember, read once per connection). */
+  localTransportParameters(): Uint8Array;
 }
 
 /**

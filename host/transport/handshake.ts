@@ -127,6 +127,11 @@ export class HandshakeDriver {
     return this.abi.localTransportParams(this.conn);
   }
 
+  /** Our transport parameters as they stand (VersionNegotiator: tickets remember them). */
+  localTransportParameters(): Uint8Array {
+    return this.abi.localTransportParams(this.conn);
+  }
+
   /** Client: the server answered in version `v` (the core switched; RFC 9368 §2.3). */
   onVersionChanged(v: number): void {
     if (!this.failed && v !== this.currentVersion) this.switchVersion(v);
