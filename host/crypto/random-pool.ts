@@ -21,10 +21,10 @@ export function randomFill(out: Uint8Array): Uint8Array {
     globalThis.crypto.getRandomValues(pool);
     used = 0;
   }
-  const drawn = pool.subarray(used, used + n);
-  out.set(drawn);
-  drawn.fill(0);
-  used += n;
+  for (let i = 0; i < n; i++, used++) {
+    out[i] = pool[used];
+    pool[used] = 0;
+  }
   return out;
 }
 

@@ -13,7 +13,7 @@ import { CHACHA20_FIRST, inCoreChaCha20IsFastest } from '../crypto/backend-choic
 import type { CryptoProvider } from '../crypto/provider';
 import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
-import { QuicEndpoint, QUIC_V1, type TlsFactory, type VersionNegotiator, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
+import { QuicEndpoint, QUIC_V1, type ServerTlsFactory, type VersionNegotiator, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
@@ -330,7 +330,7 @@ function earlyDataSetup(e: EndpointConfig['earlyData']): EarlyDataAntiReplay | u
 
 const NO_TP = new Uint8Array(0);
 
-function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
+function serverTlsFactory(cfg: EndpointConfig): ServerTlsFactory {
   const sessionTickets = cfg.sessionTickets instanceof SessionTicketIssuer ? cfg.sessionTickets : cfg.sessionTickets === false ? undefined : new SessionTicketIssuer();
   const fastest = cfg.inCoreChaCha20 !== false && inCoreChaCha20IsFastest(cfg.crypto ?? portableCryptoProvider);
   const antiReplay = earlyDataSetup(cfg.earlyData);
@@ -380,10 +380,7 @@ function serverTlsFactory(cfg: EndpointConfig): TlsFactory {
   } catch (err) {
     throw new QuicArgumentError((err as Error).message);
   }
-  return (_tp, _conn, negotiator) => {
-    if (!negotiator) throw new Error('a server connection is made with its version negotiator');
-    return createTlsServer(make(negotiator));
-  };
+  return (negotiator) => createTlsServer(make(negotiator));
 }
 
 function crypto_random_seed(): Uint32Array {

@@ -29,14 +29,14 @@ export interface VersionNegotiator {
   localTransportParameters(): Uint8Array;
 }
 
-/**
- * Makes the TLS session of a new connection. Clients get our encoded transport
- * parameters; servers get `negotiator` instead (their parameters depend on the version
- * chosen from the ClientHello) and an empty array.
- */
-export type TlsFactory = (localTransportParams: Uint8Array, connHandle: number, negotiator?: VersionNegotiator) => TlsSession;
+/** Makes a client connection's TLS session, given our encoded transport parameters. */
+export type ClientTlsFactory = (localTransportParams: Uint8Array) => TlsSession;
 
-const NO_TRANSPORT_PARAMS = new Uint8Array(0);
+/**
+ * Makes a server connection's TLS session. Our transport parameters depend on the QUIC
+ * version chosen from the ClientHello: the session asks `negotiator` for them.
+ */
+export type ServerTlsFactory = (negotiator: VersionNegotiator) => TlsSession;
 
 /** Endpoint configuration. */
 export interface EndpointOptions {
@@ -46,7 +46,7 @@ export interface EndpointOptions {
   keys: KeyInstaller;
   readStats: StatsReader;
   /** Server endpoints accept connections and need a TLS factory for them. */
-  server?: { tls: TlsFactory };
+  server?: { tls: ServerTlsFactory };
   /** Length of the connection IDs we issue (default 8; 4..20, or 0 for a client: zero-length CIDs, routed by path). */
   localCidLength?: number;
   /** Where our connection IDs come from (default: random bytes from the CSPRNG). */
@@ -194,7 +194,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
    * flight in `version`, carrying `addressToken` (a NEW_TOKEN token) when given.
    * `followsVersionNegotiation`: this attempt answers a Version Negotiation packet (RFC 9368 §4).
    */
-  connect(path: PathHandle, tls: TlsFactory, version = QUIC_V1, addressToken?: Uint8Array, followsVersionNegotiation = false): QuicConnection {
+  connect(path: PathHandle, tls: ClientTlsFactory, version = QUIC_V1, addressToken?: Uint8Array, followsVersionNegotiation = false): QuicConnection {
     this.assertUsable();
     const now = this.options.clock.now();
     const handle = this.abi.connect(version, path, now);
@@ -202,7 +202,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     if (followsVersionNegotiation) this.versionsAbi.followsVersionNegotiation(handle);
     // RFC 9000 §8.1.3: a NEW_TOKEN token from an earlier connection to this server.
     if (addressToken?.length) this.abi.setToken(handle, addressToken);
-    const conn = this.adopt(handle, tls, version, false);
+    const conn = this.adopt(handle, version, false, () => tls(this.abi.localTransportParams(handle)));
     this.pump.service();
     return conn;
   }
@@ -270,7 +270,8 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
         this.abi.close(ev.conn, TransportErrorCode.CONNECTION_REFUSED, false, new Uint8Array(0));
         return;
       }
-      const conn = this.adopt(ev.conn, this.options.server.tls, ev.a || QUIC_V1, true);
+      const tls = this.options.server.tls;
+      const conn = this.adopt(ev.conn, ev.a || QUIC_V1, true, (driver) => tls(driver));
       conn.acceptPath = ev.b;
       conn.acceptQueue = this;
       return;
@@ -324,10 +325,10 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     for (const a of this.acceptors.splice(0)) a.reject(err);
   }
 
-  private adopt(handle: number, tls: TlsFactory, version: number, isServer: boolean): QuicConnection {
+  /** `session` makes the TLS session once the driver exists (a server's asks the driver for the version). */
+  private adopt(handle: number, version: number, isServer: boolean, session: (driver: HandshakeDriver) => TlsSession): QuicConnection {
     const driver = new HandshakeDriver(this.abi, handle, null, this.options.keys, version, isServer, this.versionsAbi);
-    // A server's parameters come from the driver once the version is chosen; encoding them here would be thrown away.
-    driver.attach(isServer ? tls(NO_TRANSPORT_PARAMS, handle, driver) : tls(this.abi.localTransportParams(handle), handle));
+    driver.attach(session(driver));
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
     this.connections.set(handle, conn);
     if (this.options.qlog) this.startQlog(handle, driver, isServer);

@@ -229,9 +229,9 @@ async function forgedServer(rewrite: (tp: Uint8Array) => Uint8Array, serverVersi
   const sim = makeSim({ server: { versions: serverVersions } });
   // The server endpoint's TLS factory, wrapped (test-only access to its private options).
   type Negotiator = { originalVersion: number; negotiateVersion(c: Uint8Array): Uint8Array; localTransportParameters(): Uint8Array };
-  const opts = (sim.server as unknown as { options: { server: { tls: (tp: Uint8Array, h: number, n?: Negotiator) => unknown } } }).options;
+  const opts = (sim.server as unknown as { options: { server: { tls: (n: Negotiator) => unknown } } }).options;
   const real = opts.server.tls;
-  opts.server.tls = (tp, h, n) => real(tp, h, n && { originalVersion: n.originalVersion, negotiateVersion: (c: Uint8Array) => rewrite(n.negotiateVersion(c)), localTransportParameters: () => rewrite(n.localTransportParameters()) });
+  opts.server.tls = (n) => real({ originalVersion: n.originalVersion, negotiateVersion: (c: Uint8Array) => rewrite(n.negotiateVersion(c)), localTransportParameters: () => rewrite(n.localTransportParameters()) });
   const conn = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]], version: QUIC_V1 });
   let err = null as (Error & { code?: string; quicCode?: number }) | null;
   conn.established.catch((e) => { err = e; });
