@@ -3,7 +3,7 @@
 // the caller passes the compiled core module (host/node.ts loads it from disk on Node).
 
 import { PathAbi, encodePreferredAddress, type PreferredAddress } from '../core/path-abi';
-import { instantiateCore } from '../core/core';
+import { takeCore } from '../core/spare-core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO, CC_VEGAS } from '../core/abi.generated';
 import { CoreCrypto } from '../crypto/core-imports';
@@ -429,7 +429,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
     new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
     return 1;
   };
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
+  const core = takeCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } }, cfg.clock === undefined || cfg.clock instanceof RealClock);
   memory = core.exports.memory;
   crypto.bind(core.exports.memory);
   retry.bind(core.exports.memory);
