@@ -3,7 +3,10 @@
 // in place in linear memory, and AES header protection (RFC 9001 §5.4.3).
 //
 // A key slot (crypto/keys.ts) of an AES suite points at an extension block allocated at
-// install: the GHASH multiplier (ghash.ts) then the bitsliced round keys (aes.ts).
+// install: the GHASH multiplier (ghash.ts) then the bitsliced round keys (aes.ts). A
+// compact slot (Initial keys: used for a few packets, held by every half-open
+// connection) keeps only the key bytes and expands them into a scratch block per call
+// (a few µs), wiped afterwards.
 // AES runs eight blocks per call, so the first call of a packet encrypts J0 (the tag
 // mask, §7.1 step 7) together with counters 2..8: the first 112 payload bytes.
 
@@ -14,6 +17,8 @@ import { ghashKey, ghashStart, ghashPadded, ghashFinish, GHASH_KEY_LEN } from ".
 export const AES_EXT_AT: usize = 0;
 export const AES_NR_AT: usize = 4;
 export const AES_IV_AT: usize = 32;
+/** A compact slot's key length (its key bytes at +0); 0 in an expanded slot. */
+export const AES_COMPACT_AT: usize = 44;
 /** Bytes of the extension block: GHASH multiplier, then up to 15 bitsliced round keys. */
 export const AES_EXT_LEN: i32 = GHASH_KEY_LEN + AES_RK_MAX;
 const RK_AT: usize = <usize>GHASH_KEY_LEN;
@@ -26,6 +31,21 @@ const nonce: usize = memory.data(16, 16);
 const tag: usize = memory.data(16, 16);
 // E(K, J0), the tag mask.
 const ej0: usize = memory.data(16, 16);
+
+// The extension block of compact keys, expanded per call.
+const scratchExt: usize = memory.data(AES_EXT_LEN, 16);
+let nrNow: i32 = 0;
+
+/** The extension block of `slot` (expanding a compact key into scratch); sets nrNow. */
+function extOf(slot: usize, aead: bool): usize {
+  const keyLen = load<i32>(slot + AES_COMPACT_AT);
+  if (keyLen == 0) {
+    nrNow = load<i32>(slot + AES_NR_AT);
+    return load<usize>(slot + AES_EXT_AT);
+  }
+  nrNow = aesKeyInit(scratchExt, slot, keyLen, aead);
+  return scratchExt;
+}
 
 /**
  * Expands the `keyLen`-byte key at `key` into the extension block `ext`; for an AEAD
@@ -85,7 +105,8 @@ function makeTag(ext: usize, aad: usize, aadLen: i32, ct: usize, ctLen: i32): vo
   v128.store(tag, v128.xor(v128.load(tag), v128.load(ej0)));
 }
 
-function wipe(): void {
+function wipe(slot: usize): void {
+  if (load<i32>(slot + AES_COMPACT_AT) != 0) memory.fill(scratchExt, 0, <usize>AES_EXT_LEN);
   memory.fill(blocks, 0, 128);
   v128.store(tag, i64x2.splat(0));
   v128.store(nonce, i64x2.splat(0));
@@ -98,8 +119,8 @@ function wipe(): void {
  * Returns payloadLen + 16.
  */
 export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloadLen: i32): i32 {
-  const ext = load<usize>(slot + AES_EXT_AT);
-  const nr = load<i32>(slot + AES_NR_AT);
+  const ext = extOf(slot, true);
+  const nr = nrNow;
   makeNonce(slot + AES_IV_AT, pn);
   keystream8(ext, nr, 1);
   v128.store(ej0, v128.load(blocks));
@@ -108,7 +129,7 @@ export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloa
   ctrRest(ext, nr, p, payloadLen);
   makeTag(ext, ptr, headerLen, p, payloadLen);
   v128.store(p + <usize>payloadLen, v128.load(tag));
-  wipe();
+  wipe(slot);
   return payloadLen + GCM_TAG_LEN;
 }
 
@@ -120,8 +141,8 @@ export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloa
 export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipherLen: i32): i32 {
   if (cipherLen < GCM_TAG_LEN) return -1;
   const len = cipherLen - GCM_TAG_LEN;
-  const ext = load<usize>(slot + AES_EXT_AT);
-  const nr = load<i32>(slot + AES_NR_AT);
+  const ext = extOf(slot, true);
+  const nr = nrNow;
   makeNonce(slot + AES_IV_AT, pn);
   keystream8(ext, nr, 1);
   v128.store(ej0, v128.load(blocks));
@@ -129,12 +150,12 @@ export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipher
   makeTag(ext, ptr, headerLen, p, len);
   const diff = v128.xor(v128.load(p + <usize>len), v128.load(tag));
   if (v128.any_true(diff)) {
-    wipe();
+    wipe(slot);
     return -1;
   }
   xorBlocks(p, blocks + 16, len < 112 ? len : 112);
   ctrRest(ext, nr, p, len);
-  wipe();
+  wipe(slot);
   return len;
 }
 
@@ -143,12 +164,12 @@ export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipher
  * bytes. The other seven blocks of the call are zero and their output is wiped.
  */
 export function gcmHpMask(slot: usize, sample: usize, out: usize): void {
-  const ext = load<usize>(slot + AES_EXT_AT);
-  const nr = load<i32>(slot + AES_NR_AT);
+  const ext = extOf(slot, false);
+  const nr = nrNow;
   memory.fill(blocks, 0, 128);
   v128.store(blocks, v128.load(sample));
   aesEncrypt8(ext + RK_AT, nr, blocks);
   store<u32>(out, load<u32>(blocks));
   store<u8>(out, load<u8>(blocks, 4), 4);
-  memory.fill(blocks, 0, 128);
+  wipe(slot);
 }

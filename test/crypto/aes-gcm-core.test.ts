@@ -6,7 +6,13 @@
 import { createCipheriv } from 'node:crypto';
 import { loadCoreNode } from '../../host/core/node-loader';
 import { CoreCrypto } from '../../host/crypto/core-imports';
-import { CoreKeySlots, CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP } from '../../host/crypto/core-keys';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoreKeySlots, CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP, CORE_KEY_FLAG_COMPACT, CORE_KEY_TAG } from '../../host/crypto/core-keys';
+import { TableKeyInstaller } from '../../host/transport/keys';
+import { portableCryptoProvider } from '../../host/crypto/portable-provider';
+import { nodeCryptoProvider } from '../../host/crypto/node-provider';
+import { inCoreAesGcmIsFastest } from '../../host/crypto/backend-choice';
 import { Suite } from '../../host/crypto/suites';
 import { fromHex, toHex } from '../helpers/hex';
 import v1 from '../vectors/rfc9001-protection.json';
@@ -19,7 +25,7 @@ function load() {
   const core = loadCoreNode('testing', crypto.imports());
   crypto.bind(core.exports.memory);
   const x = core.exports as unknown as Record<string, (...a: (number | bigint)[]) => number>;
-  return { core, x, slots: new CoreKeySlots(core) };
+  return { core, x, slots: new CoreKeySlots(core), table: crypto.table };
 }
 
 // xorshift32: a fixed seed, so every run checks the same inputs.
@@ -267,5 +273,103 @@ describe('tampering and the key table', () => {
     expect(slots.count).toBe(0);
     // 300 keys x ~2 KB fit in what one round needs; repeated rounds do not grow memory further.
     expect(core.exports.memory.buffer.byteLength - before).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe('compact AES keys (Initial keys: bytes in the slot, expanded per packet)', () => {
+  const { core, x, slots } = load();
+  const ptr = core.scratchPtr;
+  const r = rng(0x51ed270b);
+
+  test("the host's flag matches assembly/crypto/keys.ts", () => {
+    const src = readFileSync(join(__dirname, '../../assembly/crypto/keys.ts'), 'utf8');
+    expect(src).toContain(`KEY_FLAG_COMPACT: i32 = 0x${CORE_KEY_FLAG_COMPACT.toString(16)};`);
+  });
+
+  for (const keyLen of [16, 32]) {
+    test(`AES-${keyLen * 8}: a compact key seals, opens and masks exactly as an expanded one`, () => {
+      for (let i = 0; i < 20; i++) {
+        const key = r.bytes(keyLen), iv = r.bytes(12), hpKey = r.bytes(keyLen), aad = r.bytes(r.int(40)), pt = r.bytes(r.int(1500));
+        const pn = r.int(2 ** 30);
+        const full = slots.installAead(suiteOf(key), key, iv), small = slots.installAead(suiteOf(key), key, iv, true);
+        const fullHp = slots.installHp(suiteOf(key), hpKey), smallHp = slots.installHp(suiteOf(key), hpKey, true);
+        const sealWith = (h: number) => {
+          core.writeScratch(aad);
+          core.writeScratch(pt, aad.length);
+          expect(x.cryptoSeal(h, pn, ptr, aad.length, pt.length)).toBe(pt.length + 16);
+          return toHex(core.read(ptr, aad.length + pt.length + 16));
+        };
+        const a = sealWith(full);
+        expect(sealWith(small)).toBe(a);
+        expect(x.cryptoOpen(small, pn, ptr, aad.length, pt.length + 16)).toBe(pt.length);
+        expect(toHex(core.read(ptr + aad.length, pt.length))).toBe(toHex(pt));
+        core.writeScratch(fromHex(a));
+        core.u8[ptr + aad.length] ^= 1;
+        expect(x.cryptoOpen(small, pn, ptr, aad.length, pt.length + 16)).toBe(DROP);
+        const sample = r.bytes(16);
+        core.writeScratch(sample);
+        x.cryptoHpMask(smallHp, ptr, ptr + 32);
+        x.cryptoHpMask(fullHp, ptr, ptr + 48);
+        expect(toHex(core.read(ptr + 32, 5))).toBe(toHex(nodeEcb(hpKey, sample).subarray(0, 5)));
+        expect(toHex(core.read(ptr + 48, 5))).toBe(toHex(core.read(ptr + 32, 5)));
+        for (const h of [full, small, fullHp, smallHp]) slots.release(h);
+      }
+      expect(slots.count).toBe(0);
+    });
+  }
+
+  test('the compact flag is refused with other kind bits', () => {
+    core.writeScratch(new Uint8Array(28));
+    expect(x.cryptoKeyInstall(CORE_KEY_KIND_AEAD | 0x200, Suite.Aes128Gcm, 28)).toBe(UNSUPPORTED);
+    expect(x.cryptoKeyInstall(CORE_KEY_KIND_AEAD | CORE_KEY_FLAG_COMPACT, Suite.Aes128Gcm, 28)).toBeGreaterThan(0);
+  });
+});
+
+describe('the key installer an endpoint uses', () => {
+  test('which providers get the in-core AES-GCM', () => {
+    expect(inCoreAesGcmIsFastest(portableCryptoProvider)).toBe(true);
+    expect(inCoreAesGcmIsFastest(nodeCryptoProvider)).toBe(false);
+  });
+
+  test('with the portable provider, Initial and handshake AES keys land in the core, protect to the RFC bytes, and are freed', () => {
+    const { core, x, slots, table } = load();
+    table.bindCore(slots);
+    const keys = new TableKeyInstaller(portableCryptoProvider, table);
+    const { write, read } = keys.initial(1, fromHex(v1.dcid), false);
+    for (const h of [write.aead, write.hp, read.aead, read.hp]) expect(h & CORE_KEY_TAG).toBe(CORE_KEY_TAG);
+    expect(slots.count).toBe(4);
+    const ptr = core.scratchPtr;
+    const p = v1.clientInitial;
+    const payload = new Uint8Array(p.payloadLength);
+    payload.set(fromHex(p.payload));
+    core.writeScratch(fromHex(p.header));
+    core.writeScratch(payload, p.header.length / 2);
+    const n = x.probeProtect(ptr, p.header.length / 2, p.pnOffset, p.pnLength, BigInt(p.pn), payload.length, write.aead, write.hp);
+    expect(toHex(core.read(ptr, n))).toBe(p.protected);
+    // The server Initial opens with the client's read keys.
+    core.writeScratch(fromHex(v1.serverInitial.protected));
+    expect(x.probeUnprotect(ptr, v1.serverInitial.protected.length / 2, v1.serverInitial.pnOffset, -1n, read.aead, read.hp)).toBeGreaterThan(0);
+    const hs = keys.fromSecret(1, Suite.Aes256Gcm, fromHex(v1.client.secret + v1.client.secret.slice(0, 32)));
+    const next = keys.nextGeneration(1, Suite.Aes128Gcm, fromHex(v1.client.secret));
+    for (const h of [hs.aead, hs.hp, next.aead]) expect(h & CORE_KEY_TAG).toBe(CORE_KEY_TAG);
+    keys.release(write);
+    keys.release(read);
+    keys.release(hs);
+    keys.releaseAead(next.aead);
+    expect(table.size).toBe(0);
+  });
+
+  test('with node:crypto (or inCoreAesGcm: false) AES keys stay in the host table; ChaCha20 still goes to the core', () => {
+    const { slots, table } = load();
+    table.bindCore(slots);
+    for (const keys of [new TableKeyInstaller(nodeCryptoProvider, table), new TableKeyInstaller(portableCryptoProvider, table, { inCoreAesGcm: false })]) {
+      const i = keys.initial(1, fromHex(v1.dcid), true);
+      const hs = keys.fromSecret(1, Suite.Aes128Gcm, fromHex(v1.client.secret));
+      for (const h of [i.read.aead, i.read.hp, i.write.aead, i.write.hp, hs.aead, hs.hp]) expect(h & CORE_KEY_TAG).toBe(0);
+      const cc = keys.fromSecret(1, Suite.ChaCha20Poly1305, fromHex(v1.chacha.secret));
+      expect(cc.aead & CORE_KEY_TAG).toBe(CORE_KEY_TAG);
+      for (const h of [i.read, i.write, hs, cc]) keys.release(h);
+    }
+    expect(table.size).toBe(0);
   });
 });
