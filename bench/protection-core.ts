@@ -9,6 +9,7 @@
 //   npx tsx bench/protection-core.ts            this runtime (Node)
 //   npx tsx bench/protection-core.ts --all      also under Bun and Deno (same file), one table each,
 //                                               and headless Chromium (in-core vs @noble, via the runtime-checks bundle)
+//   npx tsx bench/protection-core.ts --chromium headless Chromium only
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadCoreNode } from '../host/core/node-loader';
@@ -157,7 +158,9 @@ function main(): void {
   report('protection-core', rows, ['baseline: node:crypto in the same run; lower µs and higher Gbit/s are better']);
 }
 
-main();
+const CHROMIUM_ONLY = process.argv.includes('--chromium');
+if (!CHROMIUM_ONLY) main();
+else chromiumTimings(resolve(__dirname, '..')).catch((e) => console.log(`!! chromium: ${(e as Error).message.split('\n')[0]}`));
 
 // --all: the same file under Bun and Deno too (their TypeScript loaders run it as is).
 if (process.argv.includes('--all') && !('Bun' in globalThis) && !('Deno' in globalThis)) {
