@@ -3,7 +3,8 @@
 // call per 1200-byte packet in Node and Deno, and @noble's AES-GCM is far slower still
 // in browsers; only Bun's node:crypto AES-128-GCM (BoringSSL, called cheaply) is as fast
 // or faster. A quicwasm server uses this to prefer TLS_CHACHA20_POLY1305_SHA256 when the
-// client offers it; `tls.cipherSuites` overrides the choice.
+// client offers it; `tls.cipherSuites` overrides the choice. The key installer
+// (host/transport/keys.ts) asks it where AES-GCM runs: in the core or in the provider.
 
 import type { CryptoProvider } from './provider';
 import { portableCryptoProvider } from './portable-provider';
@@ -14,22 +15,25 @@ export const CHACHA20_FIRST: Suite[] = [Suite.ChaCha20Poly1305, Suite.Aes128Gcm,
 
 /**
  * True when the in-core AES-GCM (bitsliced, constant time: assembly/crypto/aes.ts) beats
- * the AES-GCM of `provider`. bench/protection-core.ts --quick, Node 20 on a shared 2-core
- * machine, µs per 1200-byte packet (median, best in parentheses):
- *   seal + HP:  in-core 14.6 (10.2)   node:crypto 16.2 (8.8)   @noble 126 (66)
- *   HP + open:  in-core 13.5 (10.2)   node:crypto 11.3 (5.5)   @noble 96 (78)
- *   bulk seal 16 KiB: in-core 0.89 Gbit/s, node:crypto 3.8, @noble 0.20
- * and in headless Chromium 156 (--chromium --quick), where @noble is the only alternative:
- *   seal + HP:  in-core 20.7 (13.1)   @noble 363 (139)
- *   HP + open:  in-core 11.5 (9.0)    @noble 105 (65)
- * node:crypto (AES-NI) keeps AES: as fast per packet and 4x faster in bulk. The portable
- * provider (@noble in pure JavaScript: every browser) is 6-9x slower: with it the core
- * runs AES-GCM itself, Initial packets included.
+ * the AES-GCM of `provider` in this runtime. bench/protection-core.ts --quick on a shared
+ * 2-core machine, µs per 1200-byte packet, median (best):
+ *   Node 20      seal + HP: in-core 14.6 (10.2)  node:crypto 16.2 (8.8)  @noble 126 (66)
+ *                HP + open: in-core 13.5 (10.2)  node:crypto 11.3 (5.5)  @noble 96 (78)
+ *                16 KiB seal: in-core 0.89 Gbit/s, node:crypto 3.8, @noble 0.20
+ *   Deno 2.9     seal + HP: in-core 11.6  node:crypto 33.9  @noble 133
+ *                HP + open: in-core 14.7  node:crypto 24.4  @noble 155
+ *                16 KiB seal: in-core 0.75 Gbit/s, node:crypto 0.53, @noble 0.18
+ *   Chromium 156 seal + HP: in-core 20.7 (13.1)  @noble 363 (139)   (--chromium)
+ *                HP + open: in-core 11.5 (9.0)   @noble 105 (65)
+ * (Bun's node:crypto AES-128-GCM, README "Numbers": 3.5 (1.5) µs, 5.0 Gbit/s.)
+ * So: the portable provider (@noble in pure JavaScript: every browser) runs AES-GCM in the
+ * core, Initial packets included; so does node:crypto under Deno, whose AES-GCM is slower
+ * than the core's in every column. node:crypto in Node (AES-NI: as fast per packet, 4x in
+ * bulk) and Bun keeps it, as does any provider an application brings or wraps.
  */
 export function inCoreAesGcmIsFastest(provider: CryptoProvider): boolean {
-  // Only the known-slow provider: node:crypto, and any provider an application brings or
-  // wraps, keep their own AES-GCM.
-  return provider === portableCryptoProvider;
+  const deno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+  return provider === portableCryptoProvider || (deno && provider.name === 'node:crypto');
 }
 
 /** True when the in-core ChaCha20-Poly1305 beats the AES-GCM of `provider` in this runtime. */

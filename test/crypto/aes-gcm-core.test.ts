@@ -326,9 +326,17 @@ describe('compact AES keys (Initial keys: bytes in the slot, expanded per packet
 });
 
 describe('the key installer an endpoint uses', () => {
-  test('which providers get the in-core AES-GCM', () => {
+  test('which providers get the in-core AES-GCM: the portable one, and node:crypto under Deno only', () => {
     expect(inCoreAesGcmIsFastest(portableCryptoProvider)).toBe(true);
     expect(inCoreAesGcmIsFastest(nodeCryptoProvider)).toBe(false);
+    expect(inCoreAesGcmIsFastest({ ...portableCryptoProvider, name: 'wrapped' })).toBe(false);
+    const g = globalThis as { Deno?: unknown };
+    g.Deno = {};
+    try {
+      expect(inCoreAesGcmIsFastest(nodeCryptoProvider)).toBe(true);
+    } finally {
+      delete g.Deno;
+    }
   });
 
   test('with the portable provider, Initial and handshake AES keys land in the core, protect to the RFC bytes, and are freed', () => {
