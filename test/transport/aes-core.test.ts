@@ -9,14 +9,17 @@ import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import { portableCryptoProvider } from '../../host/crypto/portable-provider';
 import type { CryptoProvider } from '../../host/crypto/provider';
 import { Suite } from '../../host/crypto/suites';
+import { QUIC_V1, QUIC_V2 } from '../../host/transport/endpoint';
 
 const coreKeys = (ep: { abi: { core: { exports: Record<string, unknown> } } }) => (ep.abi.core.exports.cryptoKeyCount as () => number)();
 
-async function run(suite: Suite, client: CryptoProvider, server: CryptoProvider) {
+interface Extra { server?: Record<string, unknown>; client?: Record<string, unknown>; version?: number }
+
+async function run(suite: Suite, client: CryptoProvider, server: CryptoProvider, extra: Extra = {}) {
   const impair = { loss: 0.03, delayUs: 10_000, jitterUs: 3000 };
   const tls = { alpn: ['test'], cipherSuites: [suite] };
-  const sim = makeSim({ seed: 41, aToB: impair, bToA: impair, client: { crypto: client, tls }, server: { crypto: server, tls } });
-  const pair = await connectSim(sim);
+  const sim = makeSim({ seed: 41, aToB: impair, bToA: impair, client: { crypto: client, tls, ...extra.client }, server: { crypto: server, tls, ...extra.server } });
+  const pair = await connectSim(sim, extra.version === undefined ? {} : { version: extra.version });
   expect(pair).not.toBeNull();
   const { client: c } = pair!;
   const size = 300_000;
@@ -35,6 +38,8 @@ async function run(suite: Suite, client: CryptoProvider, server: CryptoProvider)
   expect(c.stats().packetsLost).toBeGreaterThan(0);
   expect(c.stats().keyUpdates).toBeGreaterThanOrEqual(2);
   const cipherSuite = c.handshakeInfo?.cipherSuite;
+  const version = c.version;
+  const retries = c.stats().retriesReceived;
   const live = { client: coreKeys(sim.client), server: coreKeys(sim.server) };
   let closed = false;
   c.close(0, 'done').then(() => { closed = true; });
@@ -43,7 +48,7 @@ async function run(suite: Suite, client: CryptoProvider, server: CryptoProvider)
   const after = { client: coreKeys(sim.client), server: coreKeys(sim.server) };
   sim.client.close().catch(() => undefined);
   sim.server.close().catch(() => undefined);
-  return { cipherSuite, live, after };
+  return { cipherSuite, version, retries, live, after };
 }
 
 for (const [suite, name] of [[Suite.Aes128Gcm, 'TLS_AES_128_GCM_SHA256'], [Suite.Aes256Gcm, 'TLS_AES_256_GCM_SHA384']] as const) {
@@ -64,4 +69,13 @@ test('in-core AES-128-GCM client against a node:crypto server (whose AES keys st
   expect(r.live.client).toBeGreaterThanOrEqual(4);
   expect(r.live.server).toBe(0);
   expect(r.after).toEqual({ client: 0, server: 0 });
+});
+
+test('Initial keys in the core follow a Retry (new DCID) and QUIC v2 (other salt and labels), both ends portable', async () => {
+  const retry = await run(Suite.Aes128Gcm, portableCryptoProvider, portableCryptoProvider, { server: { retry: 'always' } });
+  expect(retry.retries).toBe(1);
+  expect(retry.after).toEqual({ client: 0, server: 2 });
+  const v2 = await run(Suite.Aes128Gcm, portableCryptoProvider, portableCryptoProvider, { version: QUIC_V2, server: { versions: [QUIC_V2, QUIC_V1] } });
+  expect(v2.version).toBe(QUIC_V2);
+  expect(v2.after).toEqual({ client: 0, server: 2 });
 });
