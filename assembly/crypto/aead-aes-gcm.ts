@@ -3,14 +3,15 @@
 // in place in linear memory, and AES header protection (RFC 9001 §5.4.3).
 //
 // A key slot (crypto/keys.ts) of an AES suite points at an extension block allocated at
-// install: the GHASH multiplier (ghash.ts) then the bitsliced round keys (aes.ts). A
+// install: the GHASH multiplier (ghash.ts) then the round keys (aes.ts): 288 bytes at
+// most. Each call bitslices the round keys into scratch and wipes them at the end. A
 // compact slot (Initial keys: used for a few packets, held by every half-open
 // connection) keeps only the key bytes and expands them into a scratch block per call
 // (a few µs), wiped afterwards.
 // AES runs eight blocks per call, so the first call of a packet encrypts J0 (the tag
 // mask, §7.1 step 7) together with counters 2..8: the first 112 payload bytes.
 
-import { aesEncrypt8, aesExpandKey, AES_RK_MAX } from "./aes";
+import { aesEncrypt8, aesExpandKey, aesBitslice, AES_RK_MAX, AES_RK_STRIDE, AES_SCHEDULE_MAX } from "./aes";
 import { ghashKey, ghashStart, ghashPadded, ghashFinish, GHASH_KEY_LEN } from "./ghash";
 
 /** Where an AES slot keeps its extension pointer, round count and iv. */
@@ -19,12 +20,14 @@ export const AES_NR_AT: usize = 4;
 export const AES_IV_AT: usize = 32;
 /** A compact slot's key length (its key bytes at +0); 0 in an expanded slot. */
 export const AES_COMPACT_AT: usize = 44;
-/** Bytes of the extension block: GHASH multiplier, then up to 15 bitsliced round keys. */
-export const AES_EXT_LEN: i32 = GHASH_KEY_LEN + AES_RK_MAX;
+/** Bytes of the extension block: GHASH multiplier, then up to 15 round keys. */
+export const AES_EXT_LEN: i32 = GHASH_KEY_LEN + AES_SCHEDULE_MAX;
 const RK_AT: usize = <usize>GHASH_KEY_LEN;
 
 export const GCM_TAG_LEN: i32 = 16;
 
+// This call's bitsliced round keys.
+const planes: usize = memory.data(AES_RK_MAX, 16);
 // Eight counter blocks in, eight keystream blocks out; the tag in the making.
 const blocks: usize = memory.data(128, 16);
 const nonce: usize = memory.data(16, 16);
@@ -36,15 +39,23 @@ const ej0: usize = memory.data(16, 16);
 const scratchExt: usize = memory.data(AES_EXT_LEN, 16);
 let nrNow: i32 = 0;
 
-/** The extension block of `slot` (expanding a compact key into scratch); sets nrNow. */
-function extOf(slot: usize, aead: bool): usize {
+/**
+ * Readies `slot`'s key for this call: its round keys bitsliced into `planes` (a compact
+ * key expanded into scratch first). Returns the extension block (GHASH multiplier at +0)
+ * and sets nrNow.
+ */
+function keyOf(slot: usize, aead: bool): usize {
   const keyLen = load<i32>(slot + AES_COMPACT_AT);
+  let ext: usize;
   if (keyLen == 0) {
+    ext = load<usize>(slot + AES_EXT_AT);
     nrNow = load<i32>(slot + AES_NR_AT);
-    return load<usize>(slot + AES_EXT_AT);
+  } else {
+    ext = scratchExt;
+    nrNow = aesKeyInit(scratchExt, slot, keyLen, aead);
   }
-  nrNow = aesKeyInit(scratchExt, slot, keyLen, aead);
-  return scratchExt;
+  aesBitslice(ext + RK_AT, nrNow, planes);
+  return ext;
 }
 
 /**
@@ -54,10 +65,12 @@ function extOf(slot: usize, aead: bool): usize {
 export function aesKeyInit(ext: usize, key: usize, keyLen: i32, aead: bool): i32 {
   const nr = aesExpandKey(key, keyLen, ext + RK_AT);
   if (nr == 0 || !aead) return nr;
+  aesBitslice(ext + RK_AT, nr, planes);
   memory.fill(blocks, 0, 128);
-  aesEncrypt8(ext + RK_AT, nr, blocks);
+  aesEncrypt8(planes, nr, blocks);
   ghashKey(blocks, ext);
   memory.fill(blocks, 0, 128);
+  memory.fill(planes, 0, <usize>((nr + 1) * AES_RK_STRIDE));
   return nr;
 }
 
@@ -76,7 +89,7 @@ function keystream8(ext: usize, nr: i32, first: u32): void {
     store<u32>(q, n1, 8);
     store<u32>(q, bswap<u32>(first + b), 12);
   }
-  aesEncrypt8(ext + RK_AT, nr, blocks);
+  aesEncrypt8(planes, nr, blocks);
 }
 
 function xorBlocks(p: usize, ks: usize, len: i32): void {
@@ -105,8 +118,9 @@ function makeTag(ext: usize, aad: usize, aadLen: i32, ct: usize, ctLen: i32): vo
   v128.store(tag, v128.xor(v128.load(tag), v128.load(ej0)));
 }
 
-function wipe(slot: usize): void {
+function wipe(slot: usize, nr: i32): void {
   if (load<i32>(slot + AES_COMPACT_AT) != 0) memory.fill(scratchExt, 0, <usize>AES_EXT_LEN);
+  memory.fill(planes, 0, <usize>((nr + 1) * AES_RK_STRIDE));
   memory.fill(blocks, 0, 128);
   v128.store(tag, i64x2.splat(0));
   v128.store(nonce, i64x2.splat(0));
@@ -119,7 +133,7 @@ function wipe(slot: usize): void {
  * Returns payloadLen + 16.
  */
 export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloadLen: i32): i32 {
-  const ext = extOf(slot, true);
+  const ext = keyOf(slot, true);
   const nr = nrNow;
   makeNonce(slot + AES_IV_AT, pn);
   keystream8(ext, nr, 1);
@@ -129,7 +143,7 @@ export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloa
   ctrRest(ext, nr, p, payloadLen);
   makeTag(ext, ptr, headerLen, p, payloadLen);
   v128.store(p + <usize>payloadLen, v128.load(tag));
-  wipe(slot);
+  wipe(slot, nr);
   return payloadLen + GCM_TAG_LEN;
 }
 
@@ -141,7 +155,7 @@ export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloa
 export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipherLen: i32): i32 {
   if (cipherLen < GCM_TAG_LEN) return -1;
   const len = cipherLen - GCM_TAG_LEN;
-  const ext = extOf(slot, true);
+  const ext = keyOf(slot, true);
   const nr = nrNow;
   makeNonce(slot + AES_IV_AT, pn);
   keystream8(ext, nr, 1);
@@ -150,12 +164,12 @@ export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipher
   makeTag(ext, ptr, headerLen, p, len);
   const diff = v128.xor(v128.load(p + <usize>len), v128.load(tag));
   if (v128.any_true(diff)) {
-    wipe(slot);
+    wipe(slot, nr);
     return -1;
   }
   xorBlocks(p, blocks + 16, len < 112 ? len : 112);
   ctrRest(ext, nr, p, len);
-  wipe(slot);
+  wipe(slot, nr);
   return len;
 }
 
@@ -164,12 +178,12 @@ export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipher
  * bytes. The other seven blocks of the call are zero and their output is wiped.
  */
 export function gcmHpMask(slot: usize, sample: usize, out: usize): void {
-  const ext = extOf(slot, false);
+  keyOf(slot, false);
   const nr = nrNow;
   memory.fill(blocks, 0, 128);
   v128.store(blocks, v128.load(sample));
-  aesEncrypt8(ext + RK_AT, nr, blocks);
+  aesEncrypt8(planes, nr, blocks);
   store<u32>(out, load<u32>(blocks));
   store<u8>(out, load<u8>(blocks, 4), 4);
-  wipe(slot);
+  wipe(slot, nr);
 }

@@ -12,7 +12,8 @@
 //     (i8x16.shuffle with constant lanes, one pshufb);
 //   - the xtime of MixColumns moves planes up by one and folds plane 7 into planes
 //     0, 1, 3, 4 (x^8 = x^4 + x^3 + x + 1, FIPS 197 §4.2);
-//   - AddRoundKey XORs planes of the round key, stored bitsliced (each byte 0x00 or 0xff).
+//   - AddRoundKey XORs planes of the round key, bitsliced (each byte 0x00 or 0xff) from
+//     the stored schedule once per packet (aesBitslice).
 // Going from blocks to planes and back is the same 8x8 bit transposition per byte
 // position (three swap-move stages), done once per eight blocks.
 
@@ -20,10 +21,10 @@
 export const AES_RK_STRIDE: i32 = 128;
 /** Bytes of the largest bitsliced key schedule (AES-256: 15 round keys). */
 export const AES_RK_MAX: i32 = 15 * 128;
+/** Bytes of the largest key schedule as FIPS 197 words (AES-256: 60 words). */
+export const AES_SCHEDULE_MAX: i32 = 15 * 16;
 
-// Words of the key schedule before bitslicing (AES-256: 60 words), and the state of one
-// SubWord; wiped after every expansion.
-const words: usize = memory.data(240, 16);
+// The state of one SubWord; wiped after each.
 const sw: usize = memory.data(128, 16);
 
 /**
@@ -182,31 +183,40 @@ function subWord(w: u32): u32 {
 
 /**
  * KeyExpansion (FIPS 197 §5.2) of the `keyLen`-byte key (16 or 32) at `key`, written
- * to `rk` as nr + 1 bitsliced round keys (AES_RK_STRIDE bytes each). Returns nr (10 or
- * 14), or 0 for another key length. Words are read little-endian, so byte 0 of a word
- * is its low byte: RotWord is a rotation right by 8 and Rcon XORs into the low byte.
+ * to `w` as the nr + 1 round keys in byte order (16 bytes each; kept at rest: 8x smaller
+ * than bitsliced). Returns nr (10 or 14), or 0 for another key length. Words are read
+ * little-endian, so byte 0 of a word is its low byte: RotWord is a rotation right by 8
+ * and Rcon XORs into the low byte.
  */
-export function aesExpandKey(key: usize, keyLen: i32, rk: usize): i32 {
+export function aesExpandKey(key: usize, keyLen: i32, w: usize): i32 {
   if (keyLen != 16 && keyLen != 32) return 0;
   const nk = keyLen >> 2;
   const nr = nk + 6;
   const total = 4 * (nr + 1);
-  memory.copy(words, key, <usize>keyLen);
+  memory.copy(w, key, <usize>keyLen);
   let rcon: u32 = 1;
   for (let i = nk; i < total; i++) {
-    let t = load<u32>(words + <usize>((i - 1) << 2));
+    let t = load<u32>(w + <usize>((i - 1) << 2));
     if (i % nk == 0) {
       t = subWord(rotr<u32>(t, 8)) ^ rcon;
       rcon = (rcon << 1) ^ ((rcon >> 7) * 0x11b); // xtime on the public round counter
     } else if (nk > 6 && i % nk == 4) {
       t = subWord(t);
     }
-    store<u32>(words + <usize>(i << 2), load<u32>(words + <usize>((i - nk) << 2)) ^ t);
+    store<u32>(w + <usize>(i << 2), load<u32>(w + <usize>((i - nk) << 2)) ^ t);
   }
-  // Bitslice: plane j of a round key is 0xff where bit j of the key byte is set.
+  return nr;
+}
+
+/**
+ * Bitslices the nr + 1 round keys at `w` (from aesExpandKey) into `rk` for aesEncrypt8:
+ * plane j of a round key is 0xff where bit j of the key byte is set. About 20 vector
+ * operations per round key: done once per packet, the planes wiped afterwards.
+ */
+export function aesBitslice(w: usize, nr: i32, rk: usize): void {
   const zero = i64x2.splat(0);
   for (let r = 0; r <= nr; r++) {
-    const k = v128.load(words + <usize>(r << 4));
+    const k = v128.load(w + <usize>(r << 4));
     const out = rk + <usize>(r * AES_RK_STRIDE);
     v128.store(out, i8x16.ne(v128.and(k, i8x16.splat(1)), zero));
     v128.store(out, i8x16.ne(v128.and(k, i8x16.splat(2)), zero), 16);
@@ -217,6 +227,4 @@ export function aesExpandKey(key: usize, keyLen: i32, rk: usize): i32 {
     v128.store(out, i8x16.ne(v128.and(k, i8x16.splat(64)), zero), 96);
     v128.store(out, i8x16.ne(v128.and(k, i8x16.splat(-128)), zero), 112);
   }
-  memory.fill(words, 0, 240);
-  return nr;
 }

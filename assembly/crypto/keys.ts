@@ -18,9 +18,9 @@
 //   +52  suite       u32 (the core's suite numbering, crypto/host.ts Suite)
 //   +56  next free   i32 (free slots only)
 //
-// An AES key needs its bitsliced round keys (up to 1.9 KB) and GHASH multiplier: they
-// live in an extension block allocated at install (never per packet), zeroed and freed
-// with the slot. The raw AES key itself is not kept. Installed with KEY_FLAG_COMPACT
+// An AES key needs its round keys (176 or 240 bytes) and GHASH multiplier (48): they
+// live in an extension block (288 bytes) allocated at install (never per packet), zeroed
+// and freed with the slot. The raw AES key itself is not kept. Installed with KEY_FLAG_COMPACT
 // (Initial keys), an AES key stays as bytes in its slot, expanded per packet instead.
 
 import { aesKeyInit, AES_EXT_AT, AES_NR_AT, AES_IV_AT, AES_EXT_LEN, AES_COMPACT_AT } from "./aead-aes-gcm";
