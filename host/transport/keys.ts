@@ -3,8 +3,9 @@
 // per suite which backend makes a key: ChaCha20-Poly1305 runs inside the core (its keys
 // go to the core's own table) unless `inCoreChaCha20` is false or the core has no room;
 // AES-GCM runs inside the core where that beats the provider (the portable one: @noble
-// in JavaScript), Initial keys included, and stays with node:crypto
-// (backend-choice.ts; bench/protection-core.ts measures the choice).
+// in JavaScript; node:crypto under Deno), Initial keys included (as compact slots), and
+// stays with node:crypto in Node and Bun (backend-choice.ts inCoreAesGcmIsFastest;
+// bench/protection-core.ts measures the choice).
 
 import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
