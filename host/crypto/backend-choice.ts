@@ -17,9 +17,9 @@ export const CHACHA20_FIRST: Suite[] = [Suite.ChaCha20Poly1305, Suite.Aes128Gcm,
  * True when the in-core AES-GCM (bitsliced, constant time: assembly/crypto/aes.ts) beats
  * the AES-GCM of `provider` in this runtime. bench/protection-core.ts --quick on a shared
  * 2-core machine, µs per 1200-byte packet, median (best):
- *   Node 20      seal + HP: in-core 14.6 (10.2)  node:crypto 16.2 (8.8)  @noble 126 (66)
- *                HP + open: in-core 13.5 (10.2)  node:crypto 11.3 (5.5)  @noble 96 (78)
- *                16 KiB seal: in-core 0.89 Gbit/s, node:crypto 3.8, @noble 0.20
+ *   Node 20      seal + HP: in-core 8.65 (8.33)  node:crypto 10.2 (6.3)  @noble 75 (53)
+ *                HP + open: in-core 8.70 (8.54)  node:crypto 5.45 (5.23) @noble 72 (48)
+ *                16 KiB seal: in-core 1.18 Gbit/s, node:crypto 5.3, @noble 0.36
  *   Deno 2.9     seal + HP: in-core 11.6  node:crypto 33.9  @noble 133
  *                HP + open: in-core 14.7  node:crypto 24.4  @noble 155
  *                16 KiB seal: in-core 0.75 Gbit/s, node:crypto 0.53, @noble 0.18
