@@ -1,6 +1,7 @@
-// Packet protection per backend, measured in one run: ChaCha20-Poly1305 inside the wasm
-// core (assembly/crypto, the path an endpoint uses for ChaCha20 keys), node:crypto
-// ChaCha20-Poly1305 and AES-128-GCM, and @noble (the portable backend) for both.
+// Packet protection per backend, measured in one run: ChaCha20-Poly1305 and AES-128-GCM
+// inside the wasm core (assembly/crypto: the path an endpoint uses for in-core keys; the
+// AES is bitsliced and constant time), node:crypto ChaCha20-Poly1305 and AES-128-GCM,
+// and @noble (the portable backend) for both.
 // Per 1200-byte packet: seal + header protection mask, and mask + open (the received
 // datagram copied into place first, as the receive path does); and the bulk rate at
 // 16 KiB packets (seal only). In-core numbers go through the exported doors
@@ -8,6 +9,7 @@
 //   npx tsx bench/protection-core.ts            this runtime (Node)
 //   npx tsx bench/protection-core.ts --all      also under Bun and Deno (same file), one table each,
 //                                               and headless Chromium (in-core vs @noble, via the runtime-checks bundle)
+//   npx tsx bench/protection-core.ts --chromium headless Chromium only
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { loadCoreNode } from '../host/core/node-loader';
@@ -37,12 +39,13 @@ function fill(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 }
 
-function inCore(): Ops {
+function inCore(suite: Suite): Ops {
   const core = loadCoreNode('release');
   const slots = new CoreKeySlots(core);
   const x = slots.doors;
-  const aead = slots.installAead(Suite.ChaCha20Poly1305, fill(32, 7), fill(12, 9));
-  const hp = slots.installHp(Suite.ChaCha20Poly1305, fill(32, 3));
+  const keyLen = suite === Suite.Aes128Gcm ? 16 : 32;
+  const aead = slots.installAead(suite, fill(keyLen, 7), fill(12, 9));
+  const hp = slots.installHp(suite, fill(keyLen, 3));
   const ptr = core.scratchPtr;
   const maskAt = ptr + 60_000;
   core.writeScratch(fill(SIZE, 1));
@@ -123,7 +126,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function main(): void {
   const backends: [string, Ops][] = [
-    ['in-core ChaCha20-Poly1305 (wasm SIMD)', inCore()],
+    ['in-core ChaCha20-Poly1305 (wasm SIMD)', inCore(Suite.ChaCha20Poly1305)],
+    ['in-core AES-128-GCM (wasm SIMD, bitsliced)', inCore(Suite.Aes128Gcm)],
     [`${nodeCryptoProvider.name} ChaCha20-Poly1305`, provider(nodeCryptoProvider, Suite.ChaCha20Poly1305)],
     [`${nodeCryptoProvider.name} AES-128-GCM`, provider(nodeCryptoProvider, Suite.Aes128Gcm)],
     ['@noble ChaCha20-Poly1305', provider(portableCryptoProvider, Suite.ChaCha20Poly1305)],
@@ -154,7 +158,9 @@ function main(): void {
   report('protection-core', rows, ['baseline: node:crypto in the same run; lower µs and higher Gbit/s are better']);
 }
 
-main();
+const CHROMIUM_ONLY = process.argv.includes('--chromium');
+if (!CHROMIUM_ONLY) main();
+else chromiumTimings(resolve(__dirname, '..')).catch((e) => console.log(`!! chromium: ${(e as Error).message.split('\n')[0]}`));
 
 // --all: the same file under Bun and Deno too (their TypeScript loaders run it as is).
 if (process.argv.includes('--all') && !('Bun' in globalThis) && !('Deno' in globalThis)) {

@@ -1,5 +1,5 @@
-// The in-core key table: packet protection keys the core uses itself (ChaCha20-Poly1305
-// today) live here, in linear memory, instead of in the host's provider objects.
+// The in-core key table: packet protection keys the core uses itself (ChaCha20-Poly1305,
+// AES-128-GCM, AES-256-GCM) live here, in linear memory, instead of in the host's provider objects.
 // A handle is KEY_TAG | slot index, so the rest of the core keeps treating handles as
 // opaque nonzero i32 values and protect.ts tells the two kinds apart by the tag bit
 // (the host's own table hands out small integers from 1).
@@ -9,23 +9,45 @@
 // provider instead. A released slot is zeroed at once.
 //
 //   slot (SLOT_SIZE = 64 bytes)
-//   +0   key         32 bytes (AEAD key or header protection key)
+//   +0   key         32 bytes (ChaCha20: AEAD key or header protection key)
+//        AES: +0 the extension block's address, +4 nr (aead-aes-gcm.ts);
+//        compact AES: the key (16 or 32 bytes)
 //   +32  iv          12 bytes (AEAD only)
-//   +44  (unused)
+//   +44  compact AES: the key length (0 otherwise)
 //   +48  kind        u32: 0 free, KEY_KIND_AEAD, KEY_KIND_HP
-//   +52  suite       u32 (the core's suite numbering: 2 = ChaCha20-Poly1305)
+//   +52  suite       u32 (the core's suite numbering, crypto/host.ts Suite)
 //   +56  next free   i32 (free slots only)
+//
+// An AES key needs its round keys (176 or 240 bytes) and GHASH multiplier (48): they
+// live in an extension block (288 bytes) allocated at install (never per packet), zeroed
+// and freed with the slot. The raw AES key itself is not kept. Installed with KEY_FLAG_COMPACT
+// (Initial keys), an AES key stays as bytes in its slot, expanded per packet instead.
+
+import { aesKeyInit, AES_EXT_AT, AES_NR_AT, AES_IV_AT, AES_EXT_LEN, AES_COMPACT_AT } from "./aead-aes-gcm";
 
 /** Marks a handle as an in-core slot. */
 export const KEY_TAG: i32 = 0x40000000;
 /** Slot kinds. */
 export const KEY_KIND_AEAD: i32 = 1;
 export const KEY_KIND_HP: i32 = 2;
-/** The only suite the core implements itself. */
+/** OR'ed into the kind: keep an AES key compact (crypto/aead-aes-gcm.ts). */
+export const KEY_FLAG_COMPACT: i32 = 0x100;
+/** The suites the core implements itself (crypto/host.ts Suite numbering). */
+export const SUITE_AES128: i32 = 0;
+export const SUITE_AES256: i32 = 1;
 export const SUITE_CHACHA20: i32 = 2;
-/** Key + iv of an AEAD slot, key of a header protection slot. */
+/** Key + iv of a ChaCha20 AEAD slot, key of a ChaCha20 header protection slot. */
 export const AEAD_KEY_MATERIAL: i32 = 44;
 export const HP_KEY_MATERIAL: i32 = 32;
+const IV_LEN: i32 = 12;
+
+/** Bytes of key material cryptoKeyInstall takes for `kind` and `suite` (key, then iv for AEAD), or -1. */
+export function keyMaterialLen(kind: i32, suite: i32): i32 {
+  if (suite < SUITE_AES128 || suite > SUITE_CHACHA20) return -1;
+  const keyLen = suite == SUITE_AES128 ? 16 : 32;
+  if (kind == KEY_KIND_AEAD) return keyLen + IV_LEN;
+  return kind == KEY_KIND_HP ? keyLen : -1;
+}
 
 const SLOT_SIZE: usize = 64;
 const KIND_AT: usize = 48;
@@ -65,15 +87,28 @@ function grow(): bool {
  * Copies `len` bytes of key material from `src` into a new slot of `kind` for `suite`.
  * Returns the handle, or -1 when the kind, suite or length is wrong or the table is full.
  */
-export function keyInstall(kind: i32, suite: i32, src: usize, len: i32): i32 {
-  if (suite != SUITE_CHACHA20) return -1;
-  if (!((kind == KEY_KIND_AEAD && len == AEAD_KEY_MATERIAL) || (kind == KEY_KIND_HP && len == HP_KEY_MATERIAL))) return -1;
+export function keyInstall(kindAndFlags: i32, suite: i32, src: usize, len: i32): i32 {
+  if ((kindAndFlags & ~(KEY_FLAG_COMPACT | 0xff)) != 0) return -1;
+  const kind = kindAndFlags & 0xff;
+  if (len != keyMaterialLen(kind, suite)) return -1;
   if (freeHead < 0 && !grow()) return -1;
   const i = freeHead;
   const s = table + <usize>i * SLOT_SIZE;
   freeHead = load<i32>(s + NEXT_AT);
   memory.fill(s, 0, SLOT_SIZE);
-  memory.copy(s, src, <usize>len);
+  const keyLen = kind == KEY_KIND_AEAD ? len - IV_LEN : len;
+  if (suite == SUITE_CHACHA20) {
+    memory.copy(s, src, <usize>len);
+  } else if ((kindAndFlags & KEY_FLAG_COMPACT) != 0) {
+    memory.copy(s, src, <usize>keyLen);
+    store<i32>(s + AES_COMPACT_AT, keyLen);
+  } else {
+    const ext = heap.alloc(<usize>AES_EXT_LEN);
+    memory.fill(ext, 0, <usize>AES_EXT_LEN);
+    store<usize>(s + AES_EXT_AT, ext);
+    store<i32>(s + AES_NR_AT, aesKeyInit(ext, src, keyLen, kind == KEY_KIND_AEAD));
+  }
+  if (suite != SUITE_CHACHA20 && kind == KEY_KIND_AEAD) memory.copy(s + AES_IV_AT, src + <usize>keyLen, <usize>IV_LEN);
   store<i32>(s + KIND_AT, kind);
   store<i32>(s + SUITE_AT, suite);
   live++;
@@ -89,6 +124,12 @@ export function keySlot(handle: i32, kind: i32): usize {
   return load<i32>(s + KIND_AT) == kind ? s : 0;
 }
 
+/** The suite of a live slot (from keySlot). */
+// @ts-ignore: decorator
+@inline export function slotSuite(slot: usize): i32 {
+  return load<i32>(slot + SUITE_AT);
+}
+
 /** Zeroes and frees a slot. 0, or -1 when the handle is not a live in-core key. */
 export function keyRelease(handle: i32): i32 {
   if ((handle & KEY_TAG) == 0) return -1;
@@ -96,6 +137,11 @@ export function keyRelease(handle: i32): i32 {
   if (i < 0 || i >= capacity) return -1;
   const s = table + <usize>i * SLOT_SIZE;
   if (load<i32>(s + KIND_AT) == 0) return -1;
+  if (load<i32>(s + SUITE_AT) != SUITE_CHACHA20 && load<i32>(s + AES_COMPACT_AT) == 0) {
+    const ext = load<usize>(s + AES_EXT_AT);
+    memory.fill(ext, 0, <usize>AES_EXT_LEN);
+    heap.free(ext);
+  }
   memory.fill(s, 0, SLOT_SIZE);
   store<i32>(s + NEXT_AT, freeHead);
   freeHead = i;

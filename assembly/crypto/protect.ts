@@ -2,12 +2,12 @@
 // calls protectPacket after writing header and payload; the receive path calls
 // unprotectPacket before reading frames. AEAD and header-protection masks come from the
 // host (crypto/host.ts) or, for handles of the in-core key table (crypto/keys.ts: the
-// KEY_TAG bit), from the core's own ChaCha20-Poly1305 (crypto/aead-chacha.ts); the bit
-// twiddling and packet number recovery happen here.
+// KEY_TAG bit), from the core's own ChaCha20-Poly1305 or AES-GCM (crypto/core-aead.ts);
+// the bit twiddling and packet number recovery happen here.
 
 import { hostAeadSeal, hostAeadOpen, hostHpMask } from "./host";
 import { isCoreKey, keySlot, KEY_KIND_AEAD, KEY_KIND_HP } from "./keys";
-import { chachaSeal, chachaOpen, chachaHpMask } from "./aead-chacha";
+import { coreSeal, coreOpen, coreHpMask } from "./core-aead";
 import { decodePacketNumber } from "../wire/pn";
 import { ERR_DROP_PACKET, INTERNAL_ERROR } from "../wire/errors";
 
@@ -22,14 +22,14 @@ const mask: usize = memory.data(8);
 export function aeadSeal(handle: i32, pn: u64, ptr: usize, headerLen: i32, payloadLen: i32): i32 {
   if (!isCoreKey(handle)) return hostAeadSeal(handle, <f64>pn, ptr, headerLen, payloadLen);
   const k = keySlot(handle, KEY_KIND_AEAD);
-  return k == 0 ? -1 : chachaSeal(k, pn, ptr, headerLen, payloadLen);
+  return k == 0 ? -1 : coreSeal(k, pn, ptr, headerLen, payloadLen);
 }
 
 /** AEAD open by handle. Plaintext length, or -1. */
 export function aeadOpen(handle: i32, pn: u64, ptr: usize, headerLen: i32, cipherLen: i32): i32 {
   if (!isCoreKey(handle)) return hostAeadOpen(handle, <f64>pn, ptr, headerLen, cipherLen);
   const k = keySlot(handle, KEY_KIND_AEAD);
-  return k == 0 ? -1 : chachaOpen(k, pn, ptr, headerLen, cipherLen);
+  return k == 0 ? -1 : coreOpen(k, pn, ptr, headerLen, cipherLen);
 }
 
 /** Header protection mask by handle: 5 bytes at `out`. 0 or -1. */
@@ -37,7 +37,7 @@ export function hpMask(handle: i32, sample: usize, out: usize): i32 {
   if (!isCoreKey(handle)) return hostHpMask(handle, sample, out);
   const k = keySlot(handle, KEY_KIND_HP);
   if (k == 0) return -1;
-  chachaHpMask(k, sample, out);
+  coreHpMask(k, sample, out);
   return 0;
 }
 

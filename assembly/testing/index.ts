@@ -5,6 +5,7 @@
 export * from "../index";
 export * from "./crypto";
 export * from "./chacha";
+export * from "./aes";
 export * from "./recovery";
 export * from "./buffers";
 export * from "./frames";

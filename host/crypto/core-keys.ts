@@ -1,6 +1,6 @@
 // The host's side of the in-core key table (assembly/abi/crypto.ts): installs ChaCha20
-// keys into the core's linear memory and releases them, and a CryptoProvider whose
-// ChaCha20-Poly1305 runs inside a core instance (for callers outside an endpoint:
+// and AES-GCM keys into the core's linear memory and releases them, and a CryptoProvider
+// whose packet protection runs inside a core instance (for callers outside an endpoint:
 // benchmarks, tests, tools). Inside an endpoint, TableKeyInstaller installs keys here
 // directly and the core protects packets without calling the host at all.
 
@@ -12,6 +12,8 @@ import { Suite, TAG_LENGTH } from './suites';
 export const CORE_KEY_KIND_AEAD = 1;
 export const CORE_KEY_KIND_HP = 2;
 export const CORE_KEY_TAG = 0x40000000;
+/** OR'ed into the kind: an AES key kept as bytes and expanded per packet (Initial keys: small while idle). */
+export const CORE_KEY_FLAG_COMPACT = 0x100;
 /** The core's error for an authentication failure (-ERR_DROP_PACKET). */
 const DROP = -0x10001;
 
@@ -44,24 +46,28 @@ export class CoreKeySlots {
     return typeof core.exports.cryptoKeyInstall === 'function' ? new CoreKeySlots(core) : undefined;
   }
 
-  /** True when the core implements `suite` itself. */
+  /** True when the core implements `suite` itself (every QUIC suite; an older core.wasm refuses AES at install, and callers fall back). */
   supports(suite: Suite): boolean {
-    return suite === Suite.ChaCha20Poly1305;
+    return suite === Suite.ChaCha20Poly1305 || suite === Suite.Aes128Gcm || suite === Suite.Aes256Gcm;
   }
 
-  /** An AEAD key (32-byte key + 12-byte iv); the handle, or -1 when the table refuses (full). */
-  installAead(suite: Suite, key: Uint8Array, iv: Uint8Array): number {
+  /**
+   * An AEAD key (key + 12-byte iv); the handle, or -1 when the table refuses (full, or a
+   * core without this suite). `compact`: an AES key stays as bytes in its slot (64 B
+   * instead of 64 + 288 B) and is expanded for each packet (about 1 µs more).
+   */
+  installAead(suite: Suite, key: Uint8Array, iv: Uint8Array, compact = false): number {
     const material = new Uint8Array(key.length + iv.length);
     material.set(key);
     material.set(iv, key.length);
-    const h = this.install(CORE_KEY_KIND_AEAD, suite, material);
+    const h = this.install(CORE_KEY_KIND_AEAD | (compact ? CORE_KEY_FLAG_COMPACT : 0), suite, material);
     material.fill(0);
     return h;
   }
 
-  /** A header protection key (32 bytes); the handle, or -1. */
-  installHp(suite: Suite, hpKey: Uint8Array): number {
-    return this.install(CORE_KEY_KIND_HP, suite, hpKey);
+  /** A header protection key (16 or 32 bytes); the handle, or -1. */
+  installHp(suite: Suite, hpKey: Uint8Array, compact = false): number {
+    return this.install(CORE_KEY_KIND_HP | (compact ? CORE_KEY_FLAG_COMPACT : 0), suite, hpKey);
   }
 
   private install(kind: number, suite: Suite, material: Uint8Array): number {
@@ -124,14 +130,15 @@ class CoreHeaderProtector implements HeaderProtector {
 }
 
 /**
- * A provider whose ChaCha20-Poly1305 runs in `core` (its key table holds the keys until
- * `dispose`), and whose AES suites come from `fallback`. Keys made here are not freed
- * by garbage collection: call `dispose(protector)` when done.
+ * A provider whose packet protection runs in `core` (its key table holds the keys until
+ * `dispose`), falling back to `fallback` when the core refuses a key (table full, or an
+ * older core without AES). Keys made here are not freed by garbage collection: call
+ * `dispose(protector)` when done.
  */
 export function inCoreCryptoProvider(core: Core, fallback: CryptoProvider): CryptoProvider & { dispose(p: PacketProtector | HeaderProtector): void } {
   const slots = new CoreKeySlots(core);
   return {
-    name: `in-core ChaCha20 (AES: ${fallback.name})`,
+    name: `in-core (fallback: ${fallback.name})`,
     createPacketProtector(suite, key, iv) {
       if (!slots.supports(suite)) return fallback.createPacketProtector(suite, key, iv);
       const h = slots.installAead(suite, key, iv);

@@ -3,13 +3,18 @@
 // open the packet before it creates any connection. The keys live in one reusable pair
 // of key-table slots, replaced on every call: a flood of Initials for random DCIDs
 // costs a key derivation each and no memory. The last DCID's keys are kept, so a client
-// retransmitting its first Initial derives nothing twice.
+// retransmitting its first Initial derives nothing twice. Where the core runs AES-GCM
+// itself (the portable provider: backend-choice.ts), the pair is two compact slots of the
+// core's own key table instead, installed from inside this import (the key bytes pass
+// through the scratch region, which the receive path does not use; the datagram is in
+// the rx buffer and the probe opens a copy of it).
 
 import type { CoreImports } from '../core/core';
 import type { CryptoProvider } from './provider';
 import type { KeyTable } from './key-table';
 import { initialClientSecret, packetKeyMaterial } from './quic-keys';
 import { Suite } from './suites';
+import { inCoreAesGcmIsFastest } from './backend-choice';
 
 export class InitialProbe {
   private memory: WebAssembly.Memory | null = null;
@@ -20,7 +25,11 @@ export class InitialProbe {
   /** Key derivations made (a test reads it). */
   derivations = 0;
 
-  constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable) {}
+  private readonly inCore: boolean;
+
+  constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable) {
+    this.inCore = inCoreAesGcmIsFastest(provider);
+  }
 
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
@@ -47,15 +56,26 @@ export class InitialProbe {
     };
   }
 
-  private derive(version: number, dcid: Uint8Array): void {
+  private derive(version: number, dcidView: Uint8Array): void {
+    // A copy first: installing into the core may grow its memory and detach the view.
+    const dcid = dcidView.slice();
     this.table.releaseAead(this.aead);
     this.table.releaseHp(this.hp);
     this.aead = this.hp = 0;
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, initialClientSecret(version, dcid));
-    this.aead = this.table.addAead(this.provider.createPacketProtector(Suite.Aes128Gcm, m.key, m.iv));
-    this.hp = this.table.addHp(this.provider.createHeaderProtector(Suite.Aes128Gcm, m.hp));
+    const core = this.inCore ? this.table.core : undefined;
+    const aead = core ? core.installAead(Suite.Aes128Gcm, m.key, m.iv, true) : -1;
+    const hp = core && aead >= 0 ? core.installHp(Suite.Aes128Gcm, m.hp, true) : -1;
+    if (hp >= 0) {
+      this.aead = aead;
+      this.hp = hp;
+    } else {
+      if (aead >= 0) core!.release(aead);
+      this.aead = this.table.addAead(this.provider.createPacketProtector(Suite.Aes128Gcm, m.key, m.iv));
+      this.hp = this.table.addHp(this.provider.createHeaderProtector(Suite.Aes128Gcm, m.hp));
+    }
     this.lastVersion = version;
-    this.lastDcid = dcid.slice();
+    this.lastDcid = dcid;
     this.derivations++;
   }
 }

@@ -2,12 +2,16 @@
 // hands the core their handles — the KeyInstaller the handshake glue uses. It decides
 // per suite which backend makes a key: ChaCha20-Poly1305 runs inside the core (its keys
 // go to the core's own table) unless `inCoreChaCha20` is false or the core has no room;
-// AES-GCM stays with the provider (bench/protection-core.ts measures the choice).
+// AES-GCM runs inside the core where that beats the provider (the portable one: @noble
+// in JavaScript; node:crypto under Deno), Initial keys included (as compact slots), and
+// stays with node:crypto in Node and Bun (backend-choice.ts inCoreAesGcmIsFastest;
+// bench/protection-core.ts measures the choice).
 
 import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
 import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../crypto/quic-keys';
 import { Suite } from '../crypto/suites';
+import { inCoreAesGcmIsFastest } from '../crypto/backend-choice';
 import { DeferredPacketProtector } from '../crypto/deferred-protector';
 import type { CoreSuite, KeyHandles, KeyInstaller } from './handshake';
 import { CipherCache, LazyHeaderProtector, LazyPacketProtector } from './lazy-keys';
@@ -15,22 +19,27 @@ import { CipherCache, LazyHeaderProtector, LazyPacketProtector } from './lazy-ke
 export interface KeyInstallerOptions {
   /** Run ChaCha20-Poly1305 inside the core when it can (default true). */
   inCoreChaCha20?: boolean;
+  /** Run AES-GCM inside the core (default: where it is faster than the provider's, backend-choice.ts). */
+  inCoreAesGcm?: boolean;
 }
 
 export class TableKeyInstaller implements KeyInstaller {
   private readonly inCoreChaCha20: boolean;
+  private readonly inCoreAesGcm: boolean;
 
   /** Initial keys' cipher objects, made while in use (lazy-keys.ts). */
   private readonly initialCiphers: CipherCache;
 
   constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable, options: KeyInstallerOptions = {}) {
     this.inCoreChaCha20 = options.inCoreChaCha20 ?? true;
+    this.inCoreAesGcm = options.inCoreAesGcm ?? inCoreAesGcmIsFastest(provider);
     this.initialCiphers = new CipherCache(provider);
   }
 
   private inCore(suite: CoreSuite) {
     const core = this.table.core;
-    return core && suite === Suite.ChaCha20Poly1305 && this.inCoreChaCha20 && core.supports(suite) ? core : undefined;
+    const wanted = suite === Suite.ChaCha20Poly1305 ? this.inCoreChaCha20 : this.inCoreAesGcm;
+    return core && wanted && core.supports(suite) ? core : undefined;
   }
 
   private aead(suite: CoreSuite, key: Uint8Array, iv: Uint8Array): number {
@@ -60,9 +69,19 @@ export class TableKeyInstaller implements KeyInstaller {
     return isServer ? { read: client, write: server } : { read: server, write: client };
   }
 
-  /** Initial keys (always AES-128-GCM) as bytes, their cipher objects made when used. */
+  /**
+   * Initial keys (always AES-128-GCM) as bytes: in the core's table as compact slots (64 B
+   * each, expanded per packet), or in the host's, their cipher objects made when used.
+   */
   private lazyInitial(version: number, secret: Uint8Array, bytes: Uint8Array, at: number): KeyHandles {
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, secret);
+    const core = this.inCore(Suite.Aes128Gcm);
+    if (core) {
+      const aead = core.installAead(Suite.Aes128Gcm, m.key, m.iv, true);
+      const hp = aead < 0 ? -1 : core.installHp(Suite.Aes128Gcm, m.hp, true);
+      if (hp >= 0) return { aead, hp };
+      if (aead >= 0) core.release(aead);
+    }
     bytes.set(m.key, at);
     bytes.set(m.iv, at + 16);
     bytes.set(m.hp, at + 28);

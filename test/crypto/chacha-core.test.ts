@@ -154,8 +154,9 @@ describe('RFC 9001 A.5 from the TLS secret, through the key installer an endpoin
     keys.release(h);
     keys.releaseAead(next.aead);
     expect(table.size).toBe(0);
-    // AES keys (and ChaCha20 with the in-core backend off) stay in the host's table.
-    const aes = keys.fromSecret(1, Suite.Aes128Gcm, fromHex(c.secret));
+    // AES keys with the in-core AES off (aes-gcm-core.test.ts covers it on), and ChaCha20
+    // with the in-core backend off, stay in the host's table.
+    const aes = new TableKeyInstaller(portableCryptoProvider, table, { inCoreAesGcm: false }).fromSecret(1, Suite.Aes128Gcm, fromHex(c.secret));
     const off = new TableKeyInstaller(portableCryptoProvider, table, { inCoreChaCha20: false }).fromSecret(1, Suite.ChaCha20Poly1305, fromHex(c.secret));
     for (const k of [aes.aead, aes.hp, off.aead, off.hp]) expect(k & 0x40000000).toBe(0);
     expect(slots.count).toBe(0);
@@ -281,7 +282,7 @@ describe('bad input never traps', () => {
     slots.release(t);
     expect(x.cryptoSeal(t, 0, ptr, 0, 10)).toBe(INTERNAL);
     expect(x.cryptoKeyRelease(t)).toBe(INTERNAL);
-    expect(x.cryptoKeyInstall(1, Suite.Aes128Gcm, 28)).toBe(UNSUPPORTED);
+    expect(x.cryptoKeyInstall(1, Suite.Aes128Gcm, 44)).toBe(UNSUPPORTED); // AES-128 takes 16 + 12 bytes (aes-gcm-core.test.ts)
     expect(x.cryptoKeyInstall(1, Suite.ChaCha20Poly1305, 32)).toBe(UNSUPPORTED);
     expect(x.cryptoKeyInstall(3, Suite.ChaCha20Poly1305, 32)).toBe(UNSUPPORTED);
   });

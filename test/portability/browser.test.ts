@@ -78,7 +78,7 @@ describe('browser harness (headless Chromium)', () => {
     expect(r).toEqual({ ran: 20, failed: [] });
   }, 60_000);
 
-  test('the vectors pass with ChaCha20 inside the core (Chromium runs its wasm SIMD)', async () => {
+  test('the vectors pass with ChaCha20 and AES-GCM inside the core (Chromium runs its wasm SIMD)', async () => {
     await page.goto(`${url}blank.html`);
     const r = await page.evaluate("import('/runtime-checks.mjs').then((m) => m.inCoreVectors())");
     expect(r).toEqual({ ran: 20, failed: [] });

@@ -65,16 +65,15 @@ export function rfcVectors(provider: CryptoProvider): { ran: number; failed: str
 }
 
 /**
- * The same vectors with ChaCha20-Poly1305 and its header protection running inside a
- * core instance (WebAssembly SIMD: the runtime must support it), AES through the
- * portable backend.
+ * The same vectors with ChaCha20-Poly1305, AES-128-GCM and their header protection
+ * running inside a core instance (WebAssembly SIMD: the runtime must support it).
  */
 export async function inCoreVectors(): Promise<{ ran: number; failed: string[] }> {
   const core = instantiateCore(await compileCore());
   return rfcVectors(inCoreCryptoProvider(core, portableCryptoProvider));
 }
 
-/** µs per 1200-byte packet in this runtime: the in-core ChaCha20 next to @noble (the browser's other choice). */
+/** µs per 1200-byte packet in this runtime: the in-core ChaCha20 and AES-128-GCM next to @noble (the browser's other choice). */
 export async function protectionTimings(rounds = 9) {
   return protectionTiming(await compileCore(), [
     ['@noble ChaCha20-Poly1305', portableCryptoProvider, Suite.ChaCha20Poly1305],

@@ -1,6 +1,6 @@
 // Packet protection timing that runs in any runtime, Chromium included (it is part of the
 // runtime-checks bundle): µs per 1200-byte packet for seal + header protection and for
-// header protection + open, with the in-core ChaCha20 and with providers, interleaved
+// header protection + open, with the in-core ChaCha20 and AES-128-GCM and with providers, interleaved
 // in short windows and summarised as median and best. bench/protection-core.ts --all
 // runs it in headless Chromium; it asserts nothing.
 
@@ -17,12 +17,14 @@ interface Ops { seal(n: number): void; open(n: number): void }
 
 const fill = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 
-function inCore(module: WebAssembly.Module): Ops {
+function inCore(module: WebAssembly.Module, suite: Suite): Ops {
   const core = instantiateCore(module);
   const slots = new CoreKeySlots(core);
   const x = slots.doors;
-  const aead = slots.installAead(Suite.ChaCha20Poly1305, fill(32, 7), fill(12, 9));
-  const hp = slots.installHp(Suite.ChaCha20Poly1305, fill(32, 3));
+  const keyLen = suite === Suite.Aes128Gcm ? 16 : 32;
+  const aead = slots.installAead(suite, fill(keyLen, 7), fill(12, 9));
+  const hp = slots.installHp(suite, fill(keyLen, 3));
+  if (aead < 0 || hp < 0) throw new Error('this core has no in-core ' + Suite[suite]);
   const ptr = core.scratchPtr, maskAt = ptr + 60_000;
   const sealed = Array.from({ length: BATCH }, (_, k) => {
     core.writeScratch(fill(SIZE, k));
@@ -71,9 +73,12 @@ function rate(f: (n: number) => void): number {
   return (ops * 1000) / (t - t0);
 }
 
-/** The in-core ChaCha20 (from `module`) and each provider/suite, `rounds` interleaved rounds after one warm-up. */
+/** The in-core ChaCha20 and AES-128-GCM (from `module`) and each provider/suite, `rounds` interleaved rounds after one warm-up. */
 export function protectionTiming(module: WebAssembly.Module, providers: [string, CryptoProvider, Suite][], rounds = 9): Timing[] {
-  const all: [string, Ops][] = [['in-core ChaCha20-Poly1305 (wasm SIMD)', inCore(module)], ...providers.map(([n, p, s]) => [n, provider(p, s)] as [string, Ops])];
+  const all: [string, Ops][] = [
+    ['in-core ChaCha20-Poly1305 (wasm SIMD)', inCore(module, Suite.ChaCha20Poly1305)],
+    ['in-core AES-128-GCM (wasm SIMD, bitsliced)', inCore(module, Suite.Aes128Gcm)],
+    ...providers.map(([n, p, s]) => [n, provider(p, s)] as [string, Ops])];
   const seal = all.map(() => [] as number[]), open = all.map(() => [] as number[]);
   for (let r = -1; r < rounds; r++) {
     all.forEach(([, ops], i) => {
