@@ -16,6 +16,7 @@ import * as rmsg from './messages-resumption';
 import { SessionBase, VERIFY_SCHEMES, type TlsCommonOptions } from './session-base';
 import { constantTimeEqual } from './bytes';
 import { SUITES, type Suite } from '../crypto/suites';
+import { hashLength } from '../crypto/hkdf';
 import { parseCertificate, sign, signatureSchemesFor, verifySchemeSignature, type Certificate, type CertifiedKey } from './pki/index';
 import { verifyChainWith, type CertificateVerificationCache } from './pki/verify-cache';
 import { earlyDataRefusal, offeredBinders, selectPsk, verifyBinder, type EarlyDataOptions, type SelectedPsk } from './server-psk';
@@ -49,6 +50,9 @@ export interface TlsServerOptions extends TlsCommonOptions {
   transportParametersFor?: (clientParams: Uint8Array) => Uint8Array;
 }
 
+/** No client certificate (one shared empty array rather than one per connection). */
+const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
+
 type State = 'wait_ch' | 'wait_ch2' | 'wait_client_cert' | 'wait_client_cv' | 'wait_fin' | 'done';
 
 export class TlsServer extends SessionBase {
@@ -57,22 +61,23 @@ export class TlsServer extends SessionBase {
   private transcript!: Transcript;
   private ks!: KeySchedule;
   private cHs: Uint8Array = NO_BYTES;
-  private clientAppSecret: Uint8Array = NO_BYTES;
   /**
-   * Without client authentication, what the client's Finished must be is known once ours
-   * is sent: its verify_data and, for tickets, the resumption master secret (RFC 9846
-   * §4.4.4, §7.1) are computed then, and the transcript and the earlier secrets dropped
-   * (issue 17: a half-open connection waits with these few bytes, not its transcript).
+   * What waits for the client's Finished, in one array: client_application_traffic_secret_0,
+   * then — without client authentication, where they are known once our Finished is sent —
+   * the client's expected verify_data and, for tickets, the resumption master secret
+   * (RFC 9846 §4.4.4, §7.1), each one hash long. The transcript and the earlier secrets are
+   * dropped then (issue 17: a half-open connection waits with these few bytes, not its
+   * transcript; one array rather than one per secret: ≈ 0.23 KB of JS heap each).
    */
-  private expectedFinished: Uint8Array = NO_BYTES;
-  private resumptionMaster: Uint8Array = NO_BYTES;
+  private awaiting: Uint8Array = NO_BYTES;
   private alpn = '';
   private serverName?: string;
   private firstHello?: msg.ClientHello;
   private psk?: SelectedPsk;
   private earlyData = false;
   private earlyDataRejected?: string;
-  private clientChain: Uint8Array[] = [];
+  /** The client's chain once it sent one (replaced, never pushed to: the empty one is shared). */
+  private clientChain: readonly Uint8Array[] = NO_CHAIN;
   /** The verified client leaf, as chain verification parsed it: CertificateVerify needs its key. */
   private clientLeaf: Certificate | null = null;
 
@@ -191,28 +196,40 @@ export class TlsServer extends SessionBase {
     this.ks.master();
     th = this.transcript.digest();
     const sAp = deriveSecret(this.ks.hash, this.ks.masterSecret, 's ap traffic', th);
-    this.clientAppSecret = deriveSecret(this.ks.hash, this.ks.masterSecret, 'c ap traffic', th);
+    const cAp = deriveSecret(this.ks.hash, this.ks.masterSecret, 'c ap traffic', th);
     // The server may send 1-RTT data right after its Finished (RFC 9001 §4.1.1: 0.5-RTT).
     this.secret(Level.Application, 'write', suite, sAp, 'SERVER_TRAFFIC_SECRET_0');
     if (askClient) {
+      this.awaiting = cAp;
       this.transcript.compact(); // what waits for the client's certificate: one array, not the ClientHello's buffer and each message
       this.state = 'wait_client_cert';
     } else {
-      this.awaitFinished(th);
+      this.awaitFinished(th, cAp);
       this.state = 'wait_fin';
     }
   }
 
-  /** The client's Finished and the resumption secret precomputed (see expectedFinished); `th` hashes up to our Finished. */
-  private awaitFinished(th: Uint8Array): void {
-    this.expectedFinished = this.ks.finished(this.cHs, th);
-    if (this.opts.sessionTickets) {
-      const thCf = this.transcript.digestWith(msg.encodeFinished(this.expectedFinished));
-      this.resumptionMaster = deriveSecret(this.ks.hash, this.ks.masterSecret, 'res master', thCf);
-    }
+  /** `awaiting` with the client's Finished and the resumption secret precomputed; `th` hashes up to our Finished. */
+  private awaitFinished(th: Uint8Array, cAp: Uint8Array): void {
+    const finished = this.ks.finished(this.cHs, th);
+    const res = this.opts.sessionTickets
+      ? deriveSecret(this.ks.hash, this.ks.masterSecret, 'res master', this.transcript.digestWith(msg.encodeFinished(finished)))
+      : undefined;
+    const n = cAp.length;
+    const a = new Uint8Array(res ? 3 * n : 2 * n);
+    a.set(cAp);
+    a.set(finished, n);
+    if (res) a.set(res, 2 * n);
+    this.awaiting = a;
     this.ks.forget();
     this.cHs = NO_BYTES;
     this.transcript = undefined!;
+  }
+
+  /** One hash-long part of `awaiting` (0: the client's traffic secret, 1: Finished, 2: resumption), copied; empty when not precomputed. */
+  private awaited(part: number): Uint8Array {
+    const n = hashLength(this.hashOf(this.suite));
+    return this.awaiting.length >= (part + 1) * n ? this.awaiting.slice(part * n, (part + 1) * n) : NO_BYTES;
   }
 
   private sendHelloRetryRequest(ch: msg.ClientHello, raw: Uint8Array, suite: Suite, group: number): void {
@@ -231,14 +248,15 @@ export class TlsServer extends SessionBase {
 
   private onClientCertificate(body: Uint8Array, raw: Uint8Array): void {
     if (body[0] !== 0) throw new TlsAlertError(Alert.illegal_parameter, 'client Certificate with a request context we did not send');
-    this.clientChain = msg.parseCertificateMessage(body);
+    const chain = msg.parseCertificateMessage(body);
+    this.clientChain = chain;
     this.transcript.add(raw);
     if (!this.clientChain.length) {
       if (this.opts.clientAuth === 'require') throw new TlsAlertError(Alert.certificate_required, 'a client certificate is required');
       this.state = 'wait_fin';
       return;
     }
-    const v = verifyChainWith(this.opts.verificationCache, this.clientChain, { trustAnchors: this.opts.clientTrustAnchors ?? [], now: this.opts.now?.(), purpose: 'client' });
+    const v = verifyChainWith(this.opts.verificationCache, chain, { trustAnchors: this.opts.clientTrustAnchors ?? [], now: this.opts.now?.(), purpose: 'client' });
     if (!v.ok) throw new TlsAlertError(v.alert, `client certificate: ${v.reason}`);
     this.clientLeaf = v.leaf;
     this.state = 'wait_client_cv';
@@ -254,18 +272,18 @@ export class TlsServer extends SessionBase {
   }
 
   private onFinished(body: Uint8Array, raw: Uint8Array): void {
-    const precomputed = this.expectedFinished.length > 0;
-    const expected = precomputed ? this.expectedFinished : this.ks.finished(this.cHs, this.transcript.digest());
+    const precomputed = this.awaited(1);
+    const expected = precomputed.length ? precomputed : this.ks.finished(this.cHs, this.transcript.digest());
     if (!constantTimeEqual(body, expected)) throw new TlsAlertError(Alert.decrypt_error, 'bad client Finished');
-    if (!precomputed) this.transcript.add(raw);
-    this.secret(Level.Application, 'read', this.suite, this.clientAppSecret, 'CLIENT_TRAFFIC_SECRET_0');
+    if (!precomputed.length) this.transcript.add(raw);
+    this.secret(Level.Application, 'read', this.suite, this.awaited(0), 'CLIENT_TRAFFIC_SECRET_0');
     this.state = 'done';
     this.out.push({
       type: 'complete',
       info: {
         alpn: this.alpn, cipherSuite: SUITES[this.suite].name, resumed: !!this.psk?.resumption, externalPsk: !!this.psk && !this.psk.resumption,
         earlyDataAccepted: this.earlyData, earlyDataRejected: this.earlyData ? undefined : this.earlyDataRejected,
-        peerCertificates: this.clientChain, serverName: this.serverName,
+        peerCertificates: [...this.clientChain], serverName: this.serverName,
       },
     });
     this.sendTickets();
@@ -275,7 +293,8 @@ export class TlsServer extends SessionBase {
   private sendTickets(): void {
     const issuer = this.opts.sessionTickets;
     if (!issuer) return;
-    const resumptionMaster = this.resumptionMaster.length ? this.resumptionMaster : this.ks.resumptionMaster(this.transcript.digest());
+    const precomputed = this.awaited(2);
+    const resumptionMaster = precomputed.length ? precomputed : this.ks.resumptionMaster(this.transcript.digest());
     const appData = typeof this.opts.ticketAppData === 'function' ? this.opts.ticketAppData() : this.opts.ticketAppData;
     for (let i = 0; i < (this.opts.ticketCount ?? 1); i++) {
       const nonce = Uint8Array.of(i);
