@@ -54,6 +54,9 @@ export interface HandshakeOwner {
   sessionTicketReceived(ticket: SessionTicket): void;
 }
 
+/** No next-generation key yet (shared: a direction's own array is made with its first). */
+const NO_AEADS: number[] = [];
+
 /** One direction's 1-RTT keys: the suite, the newest derived secret, AEAD handles by generation. */
 interface OneRttKeys {
   suite: CoreSuite;
@@ -213,7 +216,7 @@ export class HandshakeDriver {
     const next = this.keys.nextGeneration(this.currentVersion, d.suite, d.secret);
     d.secret = next.secret;
     if (d.aeads.length) d.aeads.push(next.aead);
-    else d.aeads = [next.aead]; // an exact-size array, not a push's 17 slots (issue 17)
+    else d.aeads = [next.aead]; // an exact-size array, not a push's 17 slots (issue 17); never NO_AEADS itself
     const r = this.abi.installNextKeys(this.conn, write, next.aead);
     if (r < 0) this.fail(-r, 'the core refused the next 1-RTT keys');
   }
@@ -249,9 +252,12 @@ export class HandshakeDriver {
         this.install(out.level, write, handles);
         if (out.level === Level.Application) {
           // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
-          const keys: OneRttKeys = { suite: out.suite, secret: out.secret, aeads: [] };
+          // Nobody needs it before the handshake completes (§6: no update before it is
+          // confirmed): a server's write keys, made with its first flight, get theirs then,
+          // so a half-open connection that never completes derives and holds none (issue 17).
+          const keys: OneRttKeys = { suite: out.suite, secret: out.secret, aeads: NO_AEADS };
           if (write) this.oneRttWrite = keys; else this.oneRttRead = keys;
-          this.installNext(write);
+          if (this.done || !write) this.installNext(write);
         }
         break;
       }
@@ -276,6 +282,8 @@ export class HandshakeDriver {
         if (this.isServer && this.earlyData === 'none' && out.info.earlyDataRejected && out.info.earlyDataRejected !== 'not offered') this.setEarly('rejected');
         if (!this.done) {
           this.done = true;
+          if (this.oneRttWrite && this.oneRttWrite.aeads.length === 0) this.installNext(true);
+          if (this.failed) break;
           this.abi.handshakeComplete(this.conn);
           this.beforeComplete?.(out.info);
           this.owner?.handshakeCompleted(out.info);
