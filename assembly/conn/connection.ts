@@ -326,7 +326,6 @@ export class Connection {
     s.sent.clear();
     s.ackElicitingInFlight = 0;
     s.lossTime = Infinity;
-    s.ack.onAckSent();
     s.buffered = NO_PACKETS;
     s.readAead = 0; s.readHp = 0; s.writeAead = 0; s.writeHp = 0;
     // An idle connection keeps nothing of its handshake spaces (issue 17: memory per idle

@@ -155,6 +155,7 @@ export class SentQueue {
    * rings instead of halving and doubling them each time.
    */
   trim(): void {
+    if (this.pcap == 0) return; // nothing was ever recorded (or all was cleared): nothing to drop or shrink
     while (this.head < this.tail && this.at(this.head).retired) this.head++;
     this.fhead = this.head < this.tail ? this.at(this.head).firstFrame : this.ftail;
     const used = <i32>(this.tail - this.head);
@@ -169,6 +170,7 @@ export class SentQueue {
 
   /** Forgets every packet and releases the rings (the space's keys were discarded). */
   clear(): void {
+    if (this.pcap == 0 && this.fcap == 0 && this.ftail == 0) return; // never used: already clear
     sentRingBytes -= <i64>this.pcap * <i64>PACKET_RECORD_SIZE + <i64>this.fcap * <i64>FRAME_RECORD_SIZE;
     this.pkts = null; this.pcap = 0;
     this.frames = null; this.fcap = 0;

@@ -65,7 +65,13 @@ export class RangeSet {
   /** Adds [lo, hi). */
   add(lo: u64, hi: u64): void {
     if (lo >= hi) return;
-    if (this.r == NO_U64S) this.r = new Array<u64>(); // the first range
+    if (this.r == NO_U64S) {
+      // The first range: a literal holds exactly one pair (`new Array` room for eight, 96
+      // bytes more); most sets (a handshake space's packet numbers) never hold a second.
+      const first: u64[] = [lo, hi];
+      this.r = first;
+      return;
+    }
     const r = this.r;
     // The first range whose hi >= lo: it may merge with [lo, hi).
     const i = this.firstEndingAtOrAfter(lo);
