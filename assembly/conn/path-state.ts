@@ -15,6 +15,13 @@ export const MAX_OTHER_PATHS: i32 = 2;
  */
 export const NO_PATHS = new Array<Path>();
 
+/**
+ * The search state of a path that has not searched yet (never written): every path
+ * carries BASE_PLPMTU until the handshake is confirmed (issue 17: a half-open connection
+ * holds no search state). ownPmtud() gives a path its own.
+ */
+const NO_PMTUD = new Pmtud();
+
 export class Path {
   /** Bytes received on this path (every datagram routed to the connection counts, §8.1). */
   bytesReceived: f64 = 0;
@@ -22,8 +29,13 @@ export class Path {
   bytesSent: f64 = 0;
   /** The peer's address is validated (handshake §8.1, or PATH_RESPONSE §8.2.3). */
   validated: bool = false;
-  /** The path's datagram size and its discovery (RFC 8899, conn/pmtud.ts). */
-  pmtud: Pmtud = new Pmtud();
+  /** The path's datagram size and its discovery (RFC 8899, conn/pmtud.ts); NO_PMTUD until it probes. */
+  pmtud: Pmtud = NO_PMTUD;
+  /** This path's own search state, for a writer. */
+  ownPmtud(): Pmtud {
+    if (this.pmtud == NO_PMTUD) this.pmtud = new Pmtud();
+    return this.pmtud;
+  }
 
   // Our validation of this path (§8.2.1, §8.2.4): one challenge outstanding at a time.
   /** The data of the outstanding PATH_CHALLENGE (valid while `validating`). */

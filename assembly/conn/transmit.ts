@@ -79,7 +79,7 @@ function buildOnPath(c: Connection, out: usize, cap: i32, now: f64): i32 {
     const pn = sp.nextPn;
     const n = buildPacket(c, sp, out, probe, now, true, false, true);
     if (n > 0) {
-      c.path.pmtud.onProbeSent(pn, n);
+      c.path.ownPmtud().onProbeSent(pn, n);
       c.path.bytesSent += <f64>n;
       c.bytesSentTotal += <u64>n;
       setLossTimer(c, now);

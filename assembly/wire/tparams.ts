@@ -85,7 +85,11 @@ export class TransportParams {
   values: StaticArray<u64> = new StaticArray<u64>(TP_SLOTS);
   /** Room for the byte-valued parameters: made with the first one set (forgetBytes gives it back). */
   bytes: StaticArray<u8> = NO_TP_BYTES;
-  byteLens: StaticArray<i32> = new StaticArray<i32>(TP_SLOTS);
+  /**
+   * Lengths of the byte-valued parameters, one byte each at 8 × byteIndex (each at most
+   * TP_BYTES_MAX): a field, not an array (issue 17: ~0.1 KB less per parameter set).
+   */
+  private byteLens: u64 = 0;
 
   clear(): void {
     this.present = 0;
@@ -125,7 +129,8 @@ export class TransportParams {
     if (b < 0 || len < 0 || len > TP_BYTES_MAX) return false;
     if (this.bytes.length == 0) this.bytes = new StaticArray<u8>(TP_BYTE_SLOTS * TP_BYTES_MAX);
     memory.copy(changetype<usize>(this.bytes) + <usize>(b * TP_BYTES_MAX), src, <usize>len);
-    unchecked(this.byteLens[s] = len);
+    const shift = <u64>(b << 3);
+    this.byteLens = (this.byteLens & ~(<u64>0xff << shift)) | (<u64>len << shift);
     this.present |= <u64>1 << s;
     return true;
   }
@@ -150,7 +155,8 @@ export class TransportParams {
   bytesLen(id: u64): i32 {
     const s = tpSlot(id);
     if (s < 0 || (this.present & (<u64>1 << s)) == 0) return -1;
-    return unchecked(this.byteLens[s]);
+    const b = byteIndex(s);
+    return b < 0 ? 0 : <i32>((this.byteLens >> <u64>(b << 3)) & 0xff);
   }
 
   /**
@@ -165,7 +171,7 @@ export class TransportParams {
       const kind = kindOf(s);
       let bodyLen: i32 = 0;
       if (kind == KIND_INT) bodyLen = varintLen(unchecked(this.values[s]));
-      else if (kind == KIND_BYTES) bodyLen = unchecked(this.byteLens[s]);
+      else if (kind == KIND_BYTES) bodyLen = <i32>((this.byteLens >> <u64>(byteIndex(s) << 3)) & 0xff);
       const need = varintLen(id) + varintLen(<u64>bodyLen) + bodyLen;
       if (q > end || <usize>need > end - q) return -ERR_BUFFER_TOO_SMALL;
       q += <usize>writeVarint(q, end, id);
