@@ -54,7 +54,6 @@ export class Connection {
    * (issue 17: ~0.4 KB less per connection).
    */
   config: Config;
-  private configOwned: bool = false;
   /** This connection's own configuration, for a writer. */
   ownConfig(): Config {
     if (!this.configOwned) {
@@ -99,6 +98,8 @@ export class Connection {
   // Handshake progress.
   handshakeComplete: bool = false;
   handshakeConfirmed: bool = false;
+  /** `config` is this connection's own (ownConfig); declared here, beside the other flags, so that no padding follows it. */
+  private configOwned: bool = false;
   /** DATAGRAM state (conn/datagrams.ts), created at first use. */
   datagrams: Datagrams | null = null;
   /** Control frames owed to the peer (conn/pending.ts). */
@@ -133,11 +134,11 @@ export class Connection {
   // Closing.
   closeCode: u64 = 0;
   closeFrameType: u64 = 0;
-  closeIsApp: bool = false;
+  closeDeadline: f64 = Infinity;
   closeReason: Uint8Array = NO_BYTES;
   /** The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes kept; abi connPeerCloseReason). */
   peerCloseReason: Uint8Array = NO_BYTES;
-  closeDeadline: f64 = Infinity;
+  closeIsApp: bool = false;
   closedByPeer: bool = false;
   /** The peer's stateless reset ended the connection (RFC 9000 §10.3.1; the CLOSING event's c has bit 4). */
   statelessReset: bool = false;
@@ -146,10 +147,10 @@ export class Connection {
   idleTimeout: f64 = 0;
   /** When the idle timer last restarted (RFC 9000 §10.1). */
   idleStart: f64 = 0;
-  /** An ack-eliciting packet went out since the last packet from the peer was processed. */
-  elicitingSinceReceive: bool = false;
   /** Last packet received or ack-eliciting packet sent: the keep-alive timer's base. */
   lastActivity: f64 = 0;
+  /** An ack-eliciting packet went out since the last packet from the peer was processed. */
+  elicitingSinceReceive: bool = false;
 
   // Address validation (conn/retry.ts, conn/new-token.ts).
   /** Client: Retry packets followed (0 or 1). */
@@ -184,8 +185,6 @@ export class Connection {
   txHandle: i32 = 0;
   // Path statistics (conn/path.ts).
   pathChallengesSent: u32 = 0;
-  /** The address we moved to was just validated (the endpoint sends a NEW_TOKEN for it, §9.3). */
-  newAddressValidated: bool = false;
   pathsValidated: u32 = 0;
   migrations: u32 = 0;
   pathReverts: u32 = 0;
@@ -193,14 +192,16 @@ export class Connection {
   ownMigrations: u32 = 0;
   ownMigrationsFailed: u32 = 0;
   preferredAddressUsed: bool = false;
+  /** The address we moved to was just validated (the endpoint sends a NEW_TOKEN for it, §9.3). */
+  newAddressValidated: bool = false;
 
+  /** Client: this attempt follows a Version Negotiation packet (RFC 9368 §4: VN ignored, the server's choice checked). */
+  afterVersionNegotiation: bool = false;
   /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
   originalVersion: u32;
   /** Server after compatible version negotiation: the original version's Initial read keys, kept for the client's Initials (RFC 9369 §4). */
   origInitialReadAead: i32 = 0;
   origInitialReadHp: i32 = 0;
-  /** Client: this attempt follows a Version Negotiation packet (RFC 9368 §4: VN ignored, the server's choice checked). */
-  afterVersionNegotiation: bool = false;
 
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
     this.originalVersion = version;

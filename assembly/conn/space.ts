@@ -51,12 +51,13 @@ export const NO_SENT = new SentQueue();
 const NO_CRYPTO_SEND = new SendBuffer(0);
 const NO_CRYPTO_RECV = new RecvBuffer(0);
 
+// Fields are laid out without padding holes, the small ones last (issue 17: 96 bytes a
+// space rather than 112).
 export class PacketSpace {
   readAead: i32 = 0;
   readHp: i32 = 0;
   writeAead: i32 = 0;
   writeHp: i32 = 0;
-  discarded: bool = false;
   nextPn: u64 = 0;
   largestAcked: i64 = -1;
   /** Received packet numbers (NO_ACK until the first packet: ownAck()). */
@@ -72,10 +73,15 @@ export class PacketSpace {
   cryptoRecv: RecvBuffer = NO_CRYPTO_RECV;
   /** Packets that arrived before their keys: copies of the datagram bytes (NO_PACKETS until one does). */
   buffered: Array<Uint8Array> = NO_PACKETS;
-  /** Probe packets owed after a PTO. */
-  probes: i32 = 0;
+  /** Probe packets owed after a PTO (2 at most). */
+  probes: u8 = 0;
+  discarded: bool = false;
+  private sid: u8;
 
-  constructor(public id: i32) {}
+  constructor(id: i32) { this.sid = <u8>id; }
+
+  /** SPACE_INITIAL, SPACE_HANDSHAKE or SPACE_APP. */
+  get id(): i32 { return <i32>this.sid; }
 
   /** This space's own ACK tracker, for a writer (made once, with the first packet received). */
   ownAck(): AckTracker {

@@ -16,13 +16,15 @@
 import { SentPacket, SentFrame, PACKET_RECORD_SIZE, FRAME_RECORD_SIZE } from "./sent";
 
 /**
- * Smallest ring sizes (records), allocated with the first packet. Small, because a
+ * Smallest ring sizes (records), allocated with the first packet. One, because a
  * half-open connection holds two spaces' rings for its first flight (issue 17: ≤ 4 KiB
- * per half-open connection: its Initial packet and two Handshake packets fit these, 0.4
- * KB less than rings of 4 and 8); a busy space doubles them within a few packets.
+ * per half-open connection): a server's first flight is one Initial packet (ACK and
+ * CRYPTO) and, with a small certificate, one Handshake packet, so rings of one record
+ * (two frames after one doubling) hold it: 0.2 KB less than rings of 2 and 4, 0.6 KB
+ * less than 4 and 8. A busy space doubles them within a few packets.
  */
-export const PACKET_RING_MIN: i32 = 2;
-export const FRAME_RING_MIN: i32 = 4;
+export const PACKET_RING_MIN: i32 = 1;
+export const FRAME_RING_MIN: i32 = 1;
 /** Ceilings: 65,536 packets in flight per space (78 MB of 1200-byte packets). */
 export const PACKET_RING_MAX: i32 = 1 << 16;
 export const FRAME_RING_MAX: i32 = 1 << 18;
