@@ -94,14 +94,17 @@ export class RecvBuffer {
   }
 
   /**
-   * Gives the storage back when everything received has been read (CRYPTO: a server
-   * waiting for the client's second flight keeps no copy of the ClientHello; issue 17).
-   * Not for streams, where the next packet would allocate again.
+   * Gives the storage and the range set back when everything received has been read
+   * (CRYPTO: a server waiting for the client's second flight keeps no copy of the
+   * ClientHello, nor its ranges; issue 17). Only `readOffset` matters after that: the
+   * set's floor is never read here. Not for streams, where the next packet would
+   * allocate again.
    */
   releaseIfDrained(): void {
     if (this.data.length != 0 && this.received.isEmpty()) {
       this.data = NO_BYTES;
       this.head = 0;
+      this.received = NO_RECEIVED;
     }
   }
 
