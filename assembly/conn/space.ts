@@ -95,7 +95,11 @@ export class PacketSpace {
   }
   /** This space's own CRYPTO send buffer, for TLS's bytes. */
   ownCryptoSend(): SendBuffer {
-    if (this.cryptoSend == NO_CRYPTO_SEND) this.cryptoSend = new SendBuffer(CRYPTO_SEND_LIMIT);
+    if (this.cryptoSend == NO_CRYPTO_SEND) {
+      const b = new SendBuffer(CRYPTO_SEND_LIMIT);
+      b.exactGrowth = true;
+      this.cryptoSend = b;
+    }
     return this.cryptoSend;
   }
   /** This space's own CRYPTO reassembly buffer, for the peer's bytes. */
