@@ -123,7 +123,7 @@ describe('a server endpoint under hostile Initials', () => {
     const perHalfOpen = (used() - before) / n;
     expect(srv.stats.halfOpen).toBe(n);
     for (let i = 1; i <= n; i++) expect(net.sources.get(i)!.sent).toBeGreaterThan(1200); // the whole first flight went out
-    // Measured 4.9 KB here (the key table and the CID tables double, so the figure
+    // Measured 4.8 KB here (the key table and the CID tables double, so the figure
     // depends on where n falls). It was 6.7 KB before the parts of a space, HyStart++
     // and the PMTU search were made on first use, the layouts packed, the in-core key
     // slots cut to 48 bytes, the sent-packet rings started at one record and CRYPTO
