@@ -48,6 +48,8 @@ export class SendBuffer {
   end: u64 = 0;
   /** First offset never sent. */
   nextSend: u64 = 0;
+  /** Where the chunk next() returned starts (declared here, among the wide fields: no padding, issue 17). */
+  chunkOffset: u64 = 0;
   /** Ranges to send again (lost); the shared empty set until the first loss. */
   lost: RangeSet = NO_RANGES;
   /** Ranges acknowledged (above base); the shared empty set until the first out-of-order acknowledgment. */
@@ -131,7 +133,6 @@ export class SendBuffer {
    * data: returns the length and sets chunkOffset. Retransmissions come first and are
    * not limited by flow control (those bytes were already counted).
    */
-  chunkOffset: u64 = 0;
   next(max: i32, limit: u64): i32 {
     if (!this.lost.isEmpty()) {
       const lo = this.lost.lo(0), hi = this.lost.hi(0);
