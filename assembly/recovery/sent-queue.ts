@@ -107,9 +107,13 @@ export class SentQueue {
   /** Frames recorded for the packet being built so far. */
   get pendingFrames(): i32 { return <i32>(this.ftail - this.building); }
 
-  /** Forgets the frames of a packet that was not sent after all. */
+  /**
+   * Forgets the frames of a packet that was not sent after all. Writes nothing when the
+   * packet recorded none: a space that has sent nothing shares one empty queue
+   * (conn/space.ts NO_SENT), which must stay unwritten.
+   */
   abandon(): void {
-    this.ftail = this.building;
+    if (this.ftail != this.building) this.ftail = this.building;
   }
 
   /** Appends the packet being built, with the frames recorded since begin(). */
