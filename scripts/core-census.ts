@@ -17,7 +17,7 @@ import { VirtualClock } from '../host/net/virtual-clock';
 import { MultiSourceNetwork, forgeInitial, openClientInitial } from '../test/transport/flood';
 import { randomBytes } from 'node:crypto';
 setHandshakeCrypto(nodeHandshakeCrypto);
-const names = ['Connection','PacketSpace','Config','TransportParams','AckTracker','SendBuffer','RecvBuffer','RangeSet','RttEstimator','CC','Pacer','ConnectionIds','TimerTable','SentQueue','Uint8Array','Array<u64>','Map<u64,i32>','ArrayBuffer','SA<u8>','SA<u64>','SA<i32>','LocalCid','PeerCid','Array<LocalCid>','Array<PeerCid>','Path','KeyPhase','WireBits','Pending','SA<f64>','Array<Uint8Array>','SA<PacketSpace>','Array<i32>'];
+const names = ['Connection','PacketSpace','Config','TransportParams','AckTracker','SendBuffer','RecvBuffer','RangeSet','RttEstimator','CC','Pacer','ConnectionIds','TimerTable','SentQueue','Uint8Array','Array<u64>','Map<u64,i32>','ArrayBuffer','SA<u8>','SA<u64>','SA<i32>','LocalCid','PeerCid','Array<LocalCid>','Array<PeerCid>','Path','KeyPhase','WireBits','Pending','SA<f64>','Array<Uint8Array>','SA<PacketSpace>','Array<i32>','HyStart','Pmtud'];
 async function runFor(clock: VirtualClock, us: number) { const end = clock.now() + us; for (;;) { await new Promise((r) => setImmediate(r)); const next = clock.nextDeadline(); if (next === Infinity || next > end) break; clock.advanceTo(next); } }
 function census(ex: any): Map<number, { c: number; s: number }> {
   ex.testHeapUsed();

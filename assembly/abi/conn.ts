@@ -250,7 +250,7 @@ export function connWriteCrypto(conn: i32, level: i32, len: i32): i32 {
   const si = spaceOfLevel(level);
   if (si < 0 || si == SPACE_APP && level == 1) return -INTERNAL_ERROR;
   if (c.spaces[si].discarded) return 0; // keys gone: nothing at that level can be sent any more
-  const n = c.spaces[si].cryptoSend.write(scratchBuf, len);
+  const n = c.spaces[si].ownCryptoSend().write(scratchBuf, len);
   return n == len ? 0 : -INTERNAL_ERROR;
 }
 

@@ -57,8 +57,6 @@ export class ConnectionIds {
   originalDcid: Uint8Array = new Uint8Array(0);
   /** The SCID the peer used in its first packet (checked against initial_source_connection_id). */
   peerInitialScid: Uint8Array = new Uint8Array(0);
-  /** The peer's CID is known (a client learns it from the server's first Initial, §7.2). */
-  peerSet: bool = false;
   /** The stateless reset token of our first CID (a server's stateless_reset_token parameter). */
   resetToken: Uint8Array = new Uint8Array(16);
 
@@ -144,6 +142,8 @@ export class ConnectionIds {
 
   /** Server: the addresses of our preferred_address (24 bytes, shared with the endpoint), empty when none. */
   preferredAddress: Uint8Array = NO_BYTES;
+  /** The peer's CID is known (a client learns it from the server's first Initial, §7.2). Last: no padding after it (issue 17). */
+  peerSet: bool = false;
 
   /**
    * Server: our preferred address (RFC 9000 §9.6) and its CID, sequence number 1 (§5.1.1),

@@ -54,7 +54,6 @@ export class Connection {
    * (issue 17: ~0.4 KB less per connection).
    */
   config: Config;
-  private configOwned: bool = false;
   /** This connection's own configuration, for a writer. */
   ownConfig(): Config {
     if (!this.configOwned) {
@@ -99,10 +98,14 @@ export class Connection {
   // Handshake progress.
   handshakeComplete: bool = false;
   handshakeConfirmed: bool = false;
+  /** `config` is this connection's own (ownConfig); declared here, beside the other flags, so that no padding follows it. */
+  private configOwned: bool = false;
   /** DATAGRAM state (conn/datagrams.ts), created at first use. */
   datagrams: Datagrams | null = null;
   /** Control frames owed to the peer (conn/pending.ts). */
   pending: Pending = new Pending();
+  /** Client: Retry packets followed (0 or 1; conn/retry.ts). Here, not with the address validation fields below, to fill what would be padding. */
+  retriesReceived: u32 = 0;
 
   // Connection-level flow control.
   sendMaxData: u64 = 0;
@@ -133,27 +136,33 @@ export class Connection {
   // Closing.
   closeCode: u64 = 0;
   closeFrameType: u64 = 0;
-  closeIsApp: bool = false;
+  closeDeadline: f64 = Infinity;
   closeReason: Uint8Array = NO_BYTES;
   /** The reason phrase of the peer's CONNECTION_CLOSE (at most 1024 bytes kept; abi connPeerCloseReason). */
   peerCloseReason: Uint8Array = NO_BYTES;
-  closeDeadline: f64 = Infinity;
+  closeIsApp: bool = false;
   closedByPeer: bool = false;
   /** The peer's stateless reset ended the connection (RFC 9000 §10.3.1; the CLOSING event's c has bit 4). */
   statelessReset: bool = false;
+  // Flags of other rooms, kept beside the closing ones so that the object has no padding
+  // holes (issue 17: a half-open connection's Connection takes 448 bytes, not 496).
+  /** An ack-eliciting packet went out since the last packet from the peer was processed (§10.1, the idle timer below). */
+  elicitingSinceReceive: bool = false;
+  /** Client: the server's preferred address was taken (conn/path-migrate.ts). */
+  preferredAddressUsed: bool = false;
+  /** The address we moved to was just validated (the endpoint sends a NEW_TOKEN for it, §9.3). */
+  newAddressValidated: bool = false;
+  /** Client: this attempt follows a Version Negotiation packet (RFC 9368 §4: VN ignored, the server's choice checked). */
+  afterVersionNegotiation: bool = false;
 
   // Idle timeout and keep-alive.
   idleTimeout: f64 = 0;
   /** When the idle timer last restarted (RFC 9000 §10.1). */
   idleStart: f64 = 0;
-  /** An ack-eliciting packet went out since the last packet from the peer was processed. */
-  elicitingSinceReceive: bool = false;
   /** Last packet received or ack-eliciting packet sent: the keep-alive timer's base. */
   lastActivity: f64 = 0;
 
   // Address validation (conn/retry.ts, conn/new-token.ts).
-  /** Client: Retry packets followed (0 or 1). */
-  retriesReceived: u32 = 0;
   /** Client: the latest NEW_TOKEN token from the server (the host reads it on the NEW_TOKEN event). */
   receivedToken: Uint8Array = NO_BYTES;
   /** Server: our NEW_TOKEN token until the client acknowledges it. */
@@ -184,23 +193,18 @@ export class Connection {
   txHandle: i32 = 0;
   // Path statistics (conn/path.ts).
   pathChallengesSent: u32 = 0;
-  /** The address we moved to was just validated (the endpoint sends a NEW_TOKEN for it, §9.3). */
-  newAddressValidated: bool = false;
   pathsValidated: u32 = 0;
   migrations: u32 = 0;
   pathReverts: u32 = 0;
-  /** Client moves we started, those that failed, and whether the preferred address was taken (conn/path-migrate.ts). */
+  /** Client moves we started and those that failed (conn/path-migrate.ts; preferredAddressUsed is with the flags above). */
   ownMigrations: u32 = 0;
   ownMigrationsFailed: u32 = 0;
-  preferredAddressUsed: bool = false;
 
   /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
   originalVersion: u32;
   /** Server after compatible version negotiation: the original version's Initial read keys, kept for the client's Initials (RFC 9369 §4). */
   origInitialReadAead: i32 = 0;
   origInitialReadHp: i32 = 0;
-  /** Client: this attempt follows a Version Negotiation packet (RFC 9368 §4: VN ignored, the server's choice checked). */
-  afterVersionNegotiation: bool = false;
 
   constructor(public handle: i32, public isServer: bool, public version: u32, pathHandle: i32, defaults: Config) {
     this.originalVersion = version;
@@ -326,7 +330,6 @@ export class Connection {
     s.sent.clear();
     s.ackElicitingInFlight = 0;
     s.lossTime = Infinity;
-    s.ack.onAckSent();
     s.buffered = NO_PACKETS;
     s.readAead = 0; s.readHp = 0; s.writeAead = 0; s.writeHp = 0;
     // An idle connection keeps nothing of its handshake spaces (issue 17: memory per idle

@@ -13,7 +13,7 @@ import { CRYPTO_BUFFER_EXCEEDED } from "../wire/errors";
 
 /** CRYPTO received (b = offset, data). Returns 0, 2 when bytes became readable, or -CRYPTO_BUFFER_EXCEEDED. */
 export function onCryptoFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): i32 {
-  if (sp.cryptoRecv.insert(f.b, f.data, f.dataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
+  if (sp.ownCryptoRecv().insert(f.b, f.data, f.dataLen) < 0) return -CRYPTO_BUFFER_EXCEEDED;
   return sp.cryptoRecv.readable() > 0 ? 2 : 0;
 }
 

@@ -67,7 +67,7 @@ export function onAckFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64): 
 }
 
 function onPacketAcked(c: Connection, sp: PacketSpace, p: SentPacket): void {
-  if (p.largestAckedSent >= 0) sp.ack.trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
+  if (p.largestAckedSent >= 0) sp.ownAck().trimBelow(<u64>p.largestAckedSent > 64 ? <u64>p.largestAckedSent - 64 : 0);
   const q = sp.sent;
   for (let k = 0; k < p.frameCount; k++) {
     const f = q.frame(p.firstFrame + <i64>k);

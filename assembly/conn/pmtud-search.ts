@@ -124,7 +124,9 @@ export class Pmtud {
 
   /** A packet other than a probe was acknowledged. */
   onAcked(size: i32): void {
-    if (size > BASE_PLPMTU) this.largeLost = 0;
+    // Written only when it changes: a path still sharing the empty state (path-state.ts
+    // NO_PMTUD) gets acknowledgments too, of large packets sent on the path before.
+    if (size > BASE_PLPMTU && this.largeLost != 0) this.largeLost = 0;
   }
 
   /**

@@ -43,8 +43,8 @@ export function pathDatagramSize(c: Connection): i32 {
  * -1: a probe is due but the window has no room for it yet.
  */
 export function pmtuProbeSize(c: Connection, cap: i32, now: f64): i32 {
-  const m = c.path.pmtud;
   if (!c.handshakeConfirmed || c.state >= STATE_CLOSING) return 0;
+  const m = c.path.ownPmtud();
   m.enabled = c.config.get(ConfigKey.PMTUD) != 0;
   let ceiling = <i32>c.config.get(ConfigKey.MAX_DATAGRAM_SIZE);
   const peer = c.peerTp.get(TpId.MAX_UDP_PAYLOAD_SIZE);

@@ -142,7 +142,7 @@ function receivePacket(c: Connection, p: usize, n: i32, now: f64): void {
   if (qlogEnabled) qlogPacket(c, QLOG_PACKET_RECEIVED, early ? QLOG_SPACE_ZERO_RTT : si, pn, n, keyPhaseBit, payload, payloadLen, now);
   if (ackEliciting < 0) return; // closed
   c.onPeerActivity(now);
-  sp.ack.onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
+  sp.ownAck().onReceived(pn, ackEliciting == 1, now, si != SPACE_APP, c.localMaxAckDelay());
   c.armAckTimer();
 
   if (c.isServer && si == SPACE_HANDSHAKE) {

@@ -2,8 +2,7 @@
 // holds at most `window` bytes beyond the read offset (flow control bounds what a peer
 // may send; CRYPTO uses a fixed bound, RFC 9000 §7.5).
 
-import { NO_BYTES } from "../util/empty";
-import { firstSize } from "./sendbuf";
+import { firstSize, NO_STORAGE } from "./sendbuf";
 import { RangeSet } from "../util/ranges";
 
 /** Largest reassembly buffer allocated by this core instance (a bound tests check). */
@@ -14,7 +13,7 @@ const NO_RECEIVED = new RangeSet(256);
 
 export class RecvBuffer {
   /** A ring: the byte at `readOffset` (the next the reader gets) sits at index `head`. */
-  data: Uint8Array = NO_BYTES;
+  data: StaticArray<u8> = NO_STORAGE;
   head: i32 = 0;
   readOffset: u64 = 0;
   /** Ranges received beyond the read offset; the shared empty set until the first insert. */
@@ -51,12 +50,12 @@ export class RecvBuffer {
     let size = this.data.length == 0 ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.window) size = this.window;
-    const d = new Uint8Array(size);
+    const d = new StaticArray<u8>(size);
     if (size > recvBufferHighWater) recvBufferHighWater = size;
     const old = this.data.length;
     if (old > 0) {
-      memory.copy(d.dataStart, this.data.dataStart + <usize>this.head, <usize>(old - this.head));
-      memory.copy(d.dataStart + <usize>(old - this.head), this.data.dataStart, <usize>this.head);
+      memory.copy(changetype<usize>(d), changetype<usize>(this.data) + <usize>this.head, <usize>(old - this.head));
+      memory.copy(changetype<usize>(d) + <usize>(old - this.head), changetype<usize>(this.data), <usize>this.head);
     }
     this.data = d;
     this.head = 0;
@@ -68,8 +67,8 @@ export class RecvBuffer {
     let at = this.head + rel;
     if (at >= size) at -= size;
     const first = size - at < n ? size - at : n;
-    memory.copy(this.data.dataStart + <usize>at, src, <usize>first);
-    if (first < n) memory.copy(this.data.dataStart, src + <usize>first, <usize>(n - first));
+    memory.copy(changetype<usize>(this.data) + <usize>at, src, <usize>first);
+    if (first < n) memory.copy(changetype<usize>(this.data), src + <usize>first, <usize>(n - first));
   }
 
   /** Contiguous bytes ready to read. */
@@ -84,8 +83,8 @@ export class RecvBuffer {
     if (n <= 0) return 0;
     const size = this.data.length;
     const first = size - this.head < n ? size - this.head : n;
-    memory.copy(dst, this.data.dataStart + <usize>this.head, <usize>first);
-    if (first < n) memory.copy(dst + <usize>first, this.data.dataStart, <usize>(n - first));
+    memory.copy(dst, changetype<usize>(this.data) + <usize>this.head, <usize>first);
+    if (first < n) memory.copy(dst + <usize>first, changetype<usize>(this.data), <usize>(n - first));
     this.head += n;
     if (this.head >= size) this.head -= size;
     this.readOffset += <u64>n;
@@ -94,14 +93,17 @@ export class RecvBuffer {
   }
 
   /**
-   * Gives the storage back when everything received has been read (CRYPTO: a server
-   * waiting for the client's second flight keeps no copy of the ClientHello; issue 17).
-   * Not for streams, where the next packet would allocate again.
+   * Gives the storage and the range set back when everything received has been read
+   * (CRYPTO: a server waiting for the client's second flight keeps no copy of the
+   * ClientHello, nor its ranges; issue 17). Only `readOffset` matters after that: the
+   * set's floor is never read here. Not for streams, where the next packet would
+   * allocate again.
    */
   releaseIfDrained(): void {
     if (this.data.length != 0 && this.received.isEmpty()) {
-      this.data = NO_BYTES;
+      this.data = NO_STORAGE;
       this.head = 0;
+      this.received = NO_RECEIVED;
     }
   }
 

@@ -2,16 +2,34 @@
 // sent in chunks, retransmitted when a packet carrying them is lost, released when
 // acknowledged. Offsets are absolute stream offsets.
 
-import { NO_BYTES } from "../util/empty";
 import { RangeSet } from "../util/ranges";
 
 /** Largest send buffer allocated by this core instance (a bound tests check). */
 export let sendBufferHighWater: i32 = 0;
 
-/** A first buffer for `need` bytes: rounded up to 64, at least 64. */
+/**
+ * The shared empty storage of buffers that hold nothing (never written). Storage is a
+ * StaticArray<u8>: one block, not a Uint8Array view over a buffer (issue 17: 32 bytes
+ * less per buffer in use: a half-open connection keeps two, its first flight).
+ */
+export const NO_STORAGE = new StaticArray<u8>(0);
+
+/**
+ * A first buffer for `need` bytes: at least 64; above that, the smallest size at least
+ * `need` that fills its heap block. The allocator's blocks are multiples of 16 bytes
+ * with 20 bytes of header, so sizes of 16k + 12 waste nothing (a half-open connection
+ * keeps its first flight in two such buffers; rounding to 64 wasted ~30 bytes each).
+ */
 export function firstSize(need: i32): i32 {
-  return need <= 64 ? 64 : (need + 63) & ~63;
+  return need <= 64 ? 64 : ((need + 20 + 15) & ~15) - 20;
 }
+
+/**
+ * Below this size a CRYPTO buffer grows to exactly what it holds (exactGrowth): TLS
+ * writes a flight message by message, a few writes per level, so the copies cost little
+ * and a half-open server keeps its first flight without slack; above, it doubles.
+ */
+const EXACT_GROWTH_MAX: i32 = 16 * 1024;
 
 /** Storage up to this size stays when everything is acknowledged (a small buffer is cheaper kept than made again). */
 const KEEP_IDLE_STORAGE: i32 = 4096;
@@ -24,12 +42,14 @@ export class SendBuffer {
    * Bytes from `base` to `end` in a ring: `base` sits at index `head` and moves up as
    * the acknowledged prefix grows, so releasing acknowledged bytes copies nothing.
    */
-  data: Uint8Array = NO_BYTES;
+  data: StaticArray<u8> = NO_STORAGE;
   head: i32 = 0;
   base: u64 = 0;
   end: u64 = 0;
   /** First offset never sent. */
   nextSend: u64 = 0;
+  /** Where the chunk next() returned starts (declared here, among the wide fields: no padding, issue 17). */
+  chunkOffset: u64 = 0;
   /** Ranges to send again (lost); the shared empty set until the first loss. */
   lost: RangeSet = NO_RANGES;
   /** Ranges acknowledged (above base); the shared empty set until the first out-of-order acknowledgment. */
@@ -38,6 +58,8 @@ export class SendBuffer {
   finSent: bool = false;
   finAcked: bool = false;
   finLost: bool = false;
+  /** Grow to fit rather than double while small (CRYPTO: space.ts ownCryptoSend); streams double. */
+  exactGrowth: bool = false;
 
   constructor(public capacity: i32) {}
 
@@ -57,26 +79,26 @@ export class SendBuffer {
     // Copy in up to two parts around the end of the ring.
     const at = this.index(this.end);
     const first = this.data.length - at < n ? this.data.length - at : n;
-    memory.copy(this.data.dataStart + <usize>at, src, <usize>first);
-    if (first < n) memory.copy(this.data.dataStart, src + <usize>first, <usize>(n - first));
+    memory.copy(changetype<usize>(this.data) + <usize>at, src, <usize>first);
+    if (first < n) memory.copy(changetype<usize>(this.data), src + <usize>first, <usize>(n - first));
     this.end += <u64>n;
     return n;
   }
 
   /** Reallocates to hold `need` bytes (at most `capacity`), laying the ring out flat again. */
   private grow(need: i32): void {
-    // The first allocation fits what was written (a CRYPTO flight is written at once:
-    // a half-open connection keeps exactly its first flight); later ones double.
-    let size = this.data.length == 0 ? firstSize(need) : this.data.length;
+    // The first allocation fits what was written; later ones double, except a CRYPTO
+    // buffer's while small (a half-open connection keeps exactly its first flight).
+    let size = this.data.length == 0 || (this.exactGrowth && need <= EXACT_GROWTH_MAX) ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.capacity) size = this.capacity; // need <= capacity
-    const d = new Uint8Array(size);
+    const d = new StaticArray<u8>(size);
     if (size > sendBufferHighWater) sendBufferHighWater = size;
     const used = this.buffered;
     if (used > 0) {
       const first = this.data.length - this.head < used ? this.data.length - this.head : used;
-      memory.copy(d.dataStart, this.data.dataStart + <usize>this.head, <usize>first);
-      if (first < used) memory.copy(d.dataStart + <usize>first, this.data.dataStart, <usize>(used - first));
+      memory.copy(changetype<usize>(d), changetype<usize>(this.data) + <usize>this.head, <usize>first);
+      if (first < used) memory.copy(changetype<usize>(d) + <usize>first, changetype<usize>(this.data), <usize>(used - first));
     }
     this.data = d;
     this.head = 0;
@@ -98,7 +120,7 @@ export class SendBuffer {
 
   /** Address of the byte at `offset` (within [base, end)); next() keeps chunks from crossing the ring's end. */
   ptr(offset: u64): usize {
-    return this.data.dataStart + <usize>this.index(offset);
+    return changetype<usize>(this.data) + <usize>this.index(offset);
   }
 
   /** Bytes from `offset` to the end of the ring's storage (a chunk must not cross it). */
@@ -111,7 +133,6 @@ export class SendBuffer {
    * data: returns the length and sets chunkOffset. Retransmissions come first and are
    * not limited by flow control (those bytes were already counted).
    */
-  chunkOffset: u64 = 0;
   next(max: i32, limit: u64): i32 {
     if (!this.lost.isEmpty()) {
       const lo = this.lost.lo(0), hi = this.lost.hi(0);
@@ -169,7 +190,7 @@ export class SendBuffer {
     this.base = newBase;
     if (this.lost != NO_RANGES) this.lost.trimBelow(newBase);
     if (newBase == this.end && this.data.length > KEEP_IDLE_STORAGE) {
-      this.data = NO_BYTES;
+      this.data = NO_STORAGE;
       this.head = 0;
     }
   }

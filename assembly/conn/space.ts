@@ -36,27 +36,77 @@ export const MAX_BUFFERED_PACKETS: i32 = 8;
 /** The shared empty list of buffered packets (never written: receive.ts gives a space its own). */
 export const NO_PACKETS = new Array<Uint8Array>();
 
+/** Most CRYPTO bytes we buffer for sending at one level (TLS writes a flight at once). */
+const CRYPTO_SEND_LIMIT: i32 = 1 << 20;
+
+// The shared empty parts of a space that has not used them yet (never written: they
+// hold nothing, so every reader sees "nothing received, sent or buffered"). A half-open
+// server has received nothing at Handshake or 1-RTT and sent nothing at 1-RTT, and a
+// client or server that never sends a NewSessionTicket keeps no 1-RTT CRYPTO buffers
+// (issue 17: ~0.5 KB per half-open connection). Writers take the space's own first
+// (ownAck, ownSent, ownCryptoSend, ownCryptoRecv); the capacity and window of 0 make a
+// write that skipped that step take nothing rather than write here.
+export const NO_ACK = new AckTracker();
+export const NO_SENT = new SentQueue();
+const NO_CRYPTO_SEND = new SendBuffer(0);
+const NO_CRYPTO_RECV = new RecvBuffer(0);
+
+// Fields are laid out without padding holes, the small ones last (issue 17: 96 bytes a
+// space rather than 112).
 export class PacketSpace {
   readAead: i32 = 0;
   readHp: i32 = 0;
   writeAead: i32 = 0;
   writeHp: i32 = 0;
-  discarded: bool = false;
   nextPn: u64 = 0;
   largestAcked: i64 = -1;
-  ack: AckTracker = new AckTracker();
-  sent: SentQueue = new SentQueue();
+  /** Received packet numbers (NO_ACK until the first packet: ownAck()). */
+  ack: AckTracker = NO_ACK;
+  /** Our packets awaiting acknowledgment (NO_SENT until the first frame is recorded: ownSent()). */
+  sent: SentQueue = NO_SENT;
   lossTime: f64 = Infinity;
   timeOfLastAckEliciting: f64 = -1;
   ackElicitingInFlight: i32 = 0;
-  cryptoSend: SendBuffer = new SendBuffer(1 << 20);
-  cryptoRecv: RecvBuffer = new RecvBuffer(CRYPTO_BUFFER_LIMIT);
+  /** Our CRYPTO bytes (NO_CRYPTO_SEND until TLS writes some: ownCryptoSend()). */
+  cryptoSend: SendBuffer = NO_CRYPTO_SEND;
+  /** The peer's CRYPTO bytes (NO_CRYPTO_RECV until a CRYPTO frame arrives: ownCryptoRecv()). */
+  cryptoRecv: RecvBuffer = NO_CRYPTO_RECV;
   /** Packets that arrived before their keys: copies of the datagram bytes (NO_PACKETS until one does). */
   buffered: Array<Uint8Array> = NO_PACKETS;
-  /** Probe packets owed after a PTO. */
-  probes: i32 = 0;
+  /** Probe packets owed after a PTO (2 at most). */
+  probes: u8 = 0;
+  discarded: bool = false;
+  private sid: u8;
 
-  constructor(public id: i32) {}
+  constructor(id: i32) { this.sid = <u8>id; }
+
+  /** SPACE_INITIAL, SPACE_HANDSHAKE or SPACE_APP. */
+  get id(): i32 { return <i32>this.sid; }
+
+  /** This space's own ACK tracker, for a writer (made once, with the first packet received). */
+  ownAck(): AckTracker {
+    if (this.ack == NO_ACK) this.ack = new AckTracker();
+    return this.ack;
+  }
+  /** This space's own sent-packet record, for a writer (made once, with the first frame recorded). */
+  ownSent(): SentQueue {
+    if (this.sent == NO_SENT) this.sent = new SentQueue();
+    return this.sent;
+  }
+  /** This space's own CRYPTO send buffer, for TLS's bytes. */
+  ownCryptoSend(): SendBuffer {
+    if (this.cryptoSend == NO_CRYPTO_SEND) {
+      const b = new SendBuffer(CRYPTO_SEND_LIMIT);
+      b.exactGrowth = true;
+      this.cryptoSend = b;
+    }
+    return this.cryptoSend;
+  }
+  /** This space's own CRYPTO reassembly buffer, for the peer's bytes. */
+  ownCryptoRecv(): RecvBuffer {
+    if (this.cryptoRecv == NO_CRYPTO_RECV) this.cryptoRecv = new RecvBuffer(CRYPTO_BUFFER_LIMIT);
+    return this.cryptoRecv;
+  }
 
   hasWriteKeys(): bool { return this.writeAead != 0 && !this.discarded; }
   hasReadKeys(): bool { return this.readAead != 0 && !this.discarded; }

@@ -79,7 +79,7 @@ function buildOnPath(c: Connection, out: usize, cap: i32, now: f64): i32 {
     const pn = sp.nextPn;
     const n = buildPacket(c, sp, out, probe, now, true, false, true);
     if (n > 0) {
-      c.path.pmtud.onProbeSent(pn, n);
+      c.path.ownPmtud().onProbeSent(pn, n);
       c.path.bytesSent += <f64>n;
       c.bytesSentTotal += <u64>n;
       setLossTimer(c, now);
@@ -196,8 +196,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
   if (payloadEnd <= payloadStart + 8) return 0;
   let q = payloadStart;
 
-  const r = sp.sent;
-  pkt.begin(r);
+  pkt.begin(sp);
   // The congestion window bounds ack-eliciting packets; probes may exceed it (§7.5).
   // Within the window, 1-RTT data is paced (§7.7); ACKs and handshake packets are not.
   // A full sent-packet record (its ceiling) holds back ack-eliciting packets too.
@@ -213,7 +212,7 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     q = writePathFrames(c, target, q, payloadEnd);
     pathFrames = true;
   } else if (pmtuProbe) {
-    if (!pkt.allowEliciting) { r.abandon(); return 0; }
+    if (!pkt.allowEliciting) { sp.sent.abandon(); return 0; }
     q += <usize>encodeEmpty(q, payloadEnd, FrameType.PING);
     pkt.wrote(SF_PING, 0, 0, 0, false);
   } else if (c.state == STATE_CLOSING) {
@@ -242,11 +241,11 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     }
     if (!ackDue && afterAck > payloadStart && q == afterAck) {
       t.unacked = savedUnacked; t.deadline = savedDeadline;
-      r.abandon();
+      sp.sent.abandon();
       return 0;
     }
   }
-  if (q == payloadStart) { r.abandon(); return 0; } // nothing to send in this space
+  if (q == payloadStart) { sp.sent.abandon(); return 0; } // nothing to send in this space
   const isProbe = pkt.eliciting && sp.probes > 0;
   if (isProbe) sp.probes--;
 
@@ -264,12 +263,12 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     qlogPacket(c, QLOG_PACKET_SENT, early ? QLOG_SPACE_ZERO_RTT : si, pn, size, si == SPACE_APP && !early ? <u8>c.keys.writePhase : 0, payloadStart, payloadLen, now, pkt.eliciting ? <i64>size : 0);
   }
   const total = protectPacket(p, hlen, pnOffset, pnLen, pn, payloadLen, early ? c.early.aead : sp.writeAead, early ? c.early.hp : sp.writeHp);
-  if (total < 0) { r.abandon(); return 0; }
+  if (total < 0) { sp.sent.abandon(); return 0; }
   if (early) c.early.packets++;
   sp.nextPn++;
   c.packetsSent++;
   if (pkt.eliciting) {
-    r.commit(pn, now, total, true, true, pkt.largestAckedSent);
+    sp.ownSent().commit(pn, now, total, true, true, pkt.largestAckedSent);
     sp.ackElicitingInFlight++;
     sp.timeOfLastAckEliciting = now;
     c.cc.onSent(total);
@@ -278,9 +277,9 @@ function buildPacket(c: Connection, sp: PacketSpace, p: usize, room: i32, now: f
     // assumed, so that the simulator can assert it.
     if (!isProbe && <f64>c.cc.bytesInFlight > c.cc.cwnd) c.sendsOverCwnd++;
     c.onElicitingSent(now); // §10.1 idle timer
-  } else if (r.pendingFrames > 0) {
+  } else if (sp.sent.pendingFrames > 0) {
     // An ACK-only packet: recorded so that its acknowledgment lets the ACK tracker prune.
-    r.commit(pn, now, total, false, false, pkt.largestAckedSent);
+    sp.ownSent().commit(pn, now, total, false, false, pkt.largestAckedSent);
   }
   return total;
 }

@@ -6,17 +6,18 @@
 
 import { prngNext } from "../util/prng";
 
+// Wide fields first, flags last: no padding holes (issue 17: 48 bytes, not 64).
 export class WireBits {
-  /** xorshift32 state (never 0). */
-  rand: u32 = 1;
-  /** The spin bit is ours to drive (option on, and this connection not in the 1-in-16 that opt out). */
-  spinOn: bool = false;
-  /** The value we put in the spin bit of our next 1-RTT packet. */
-  spinValue: u32 = 0;
   /** Largest 1-RTT packet number received: only a packet that raises it moves the spin value. */
   spinLargest: i64 = -1;
   /** Peer CID sequence number our spin value belongs to (§17.4: reset on a new CID). */
   spinCidSeq: u64 = 0;
+  /** xorshift32 state (never 0). */
+  rand: u32 = 1;
+  /** The value we put in the spin bit of our next 1-RTT packet. */
+  spinValue: u32 = 0;
+  /** The spin bit is ours to drive (option on, and this connection not in the 1-in-16 that opt out). */
+  spinOn: bool = false;
   /** The peer advertised grease_quic_bit: we may clear the QUIC bit (RFC 9287 §3.1). */
   greaseSend: bool = false;
 

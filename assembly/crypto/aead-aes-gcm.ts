@@ -19,7 +19,7 @@ export const AES_EXT_AT: usize = 0;
 export const AES_NR_AT: usize = 4;
 export const AES_IV_AT: usize = 32;
 /** A compact slot's key length (its key bytes at +0); 0 in an expanded slot. */
-export const AES_COMPACT_AT: usize = 44;
+export const AES_COMPACT_AT: usize = 47; // a u8 (keys.ts: the slot's last byte)
 /** Bytes of the extension block: GHASH multiplier, then up to 15 round keys. */
 export const AES_EXT_LEN: i32 = GHASH_KEY_LEN + AES_SCHEDULE_MAX;
 const RK_AT: usize = <usize>GHASH_KEY_LEN;
@@ -45,7 +45,7 @@ let nrNow: i32 = 0;
  * and sets nrNow.
  */
 function keyOf(slot: usize, aead: bool): usize {
-  const keyLen = load<i32>(slot + AES_COMPACT_AT);
+  const keyLen = <i32>load<u8>(slot + AES_COMPACT_AT);
   let ext: usize;
   if (keyLen == 0) {
     ext = load<usize>(slot + AES_EXT_AT);
@@ -119,7 +119,7 @@ function makeTag(ext: usize, aad: usize, aadLen: i32, ct: usize, ctLen: i32): vo
 }
 
 function wipe(slot: usize, nr: i32): void {
-  if (load<i32>(slot + AES_COMPACT_AT) != 0) memory.fill(scratchExt, 0, <usize>AES_EXT_LEN);
+  if (load<u8>(slot + AES_COMPACT_AT) != 0) memory.fill(scratchExt, 0, <usize>AES_EXT_LEN);
   memory.fill(planes, 0, <usize>((nr + 1) * AES_RK_STRIDE));
   memory.fill(blocks, 0, 128);
   v128.store(tag, i64x2.splat(0));

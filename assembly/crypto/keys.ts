@@ -8,15 +8,16 @@
 // up to MAX_SLOTS; beyond that install fails and the host keeps the key in its
 // provider instead. A released slot is zeroed at once.
 //
-//   slot (SLOT_SIZE = 64 bytes)
+//   slot (SLOT_SIZE = 48 bytes: 16-byte aligned, and a half-open server connection holds
+//   up to eight keys, so 16 bytes less per slot is 128 bytes less per connection; issue 17)
 //   +0   key         32 bytes (ChaCha20: AEAD key or header protection key)
 //        AES: +0 the extension block's address, +4 nr (aead-aes-gcm.ts);
 //        compact AES: the key (16 or 32 bytes)
+//   +0   next free   i32 (free slots only: a free slot holds no key)
 //   +32  iv          12 bytes (AEAD only)
-//   +44  compact AES: the key length (0 otherwise)
-//   +48  kind        u32: 0 free, KEY_KIND_AEAD, KEY_KIND_HP
-//   +52  suite       u32 (the core's suite numbering, crypto/host.ts Suite)
-//   +56  next free   i32 (free slots only)
+//   +44  kind        u16: 0 free, KEY_KIND_AEAD, KEY_KIND_HP
+//   +46  suite       u8 (the core's suite numbering, crypto/host.ts Suite)
+//   +47  compact AES: the key length in bytes (0 otherwise)
 //
 // An AES key needs its round keys (176 or 240 bytes) and GHASH multiplier (48): they
 // live in an extension block (288 bytes) allocated at install (never per packet), zeroed
@@ -49,11 +50,11 @@ export function keyMaterialLen(kind: i32, suite: i32): i32 {
   return kind == KEY_KIND_HP ? keyLen : -1;
 }
 
-const SLOT_SIZE: usize = 64;
-const KIND_AT: usize = 48;
-const SUITE_AT: usize = 52;
-const NEXT_AT: usize = 56;
-/** 131072 slots = 8 MiB: several keys per connection for tens of thousands of connections. */
+const SLOT_SIZE: usize = 48;
+const KIND_AT: usize = 44;
+const SUITE_AT: usize = 46;
+const NEXT_AT: usize = 0;
+/** 131072 slots = 6 MiB: several keys per connection for tens of thousands of connections. */
 const MAX_SLOTS: i32 = 1 << 17;
 
 let table: usize = 0;
@@ -101,7 +102,7 @@ export function keyInstall(kindAndFlags: i32, suite: i32, src: usize, len: i32):
     memory.copy(s, src, <usize>len);
   } else if ((kindAndFlags & KEY_FLAG_COMPACT) != 0) {
     memory.copy(s, src, <usize>keyLen);
-    store<i32>(s + AES_COMPACT_AT, keyLen);
+    store<u8>(s + AES_COMPACT_AT, <u8>keyLen);
   } else {
     const ext = heap.alloc(<usize>AES_EXT_LEN);
     memory.fill(ext, 0, <usize>AES_EXT_LEN);
@@ -109,8 +110,8 @@ export function keyInstall(kindAndFlags: i32, suite: i32, src: usize, len: i32):
     store<i32>(s + AES_NR_AT, aesKeyInit(ext, src, keyLen, kind == KEY_KIND_AEAD));
   }
   if (suite != SUITE_CHACHA20 && kind == KEY_KIND_AEAD) memory.copy(s + AES_IV_AT, src + <usize>keyLen, <usize>IV_LEN);
-  store<i32>(s + KIND_AT, kind);
-  store<i32>(s + SUITE_AT, suite);
+  store<u16>(s + KIND_AT, <u16>kind);
+  store<u8>(s + SUITE_AT, <u8>suite);
   live++;
   return KEY_TAG | i;
 }
@@ -121,13 +122,13 @@ export function keySlot(handle: i32, kind: i32): usize {
   const i = handle & ~KEY_TAG;
   if (i < 0 || i >= capacity) return 0;
   const s = table + <usize>i * SLOT_SIZE;
-  return load<i32>(s + KIND_AT) == kind ? s : 0;
+  return <i32>load<u16>(s + KIND_AT) == kind ? s : 0;
 }
 
 /** The suite of a live slot (from keySlot). */
 // @ts-ignore: decorator
 @inline export function slotSuite(slot: usize): i32 {
-  return load<i32>(slot + SUITE_AT);
+  return <i32>load<u8>(slot + SUITE_AT);
 }
 
 /** Zeroes and frees a slot. 0, or -1 when the handle is not a live in-core key. */
@@ -136,8 +137,8 @@ export function keyRelease(handle: i32): i32 {
   const i = handle & ~KEY_TAG;
   if (i < 0 || i >= capacity) return -1;
   const s = table + <usize>i * SLOT_SIZE;
-  if (load<i32>(s + KIND_AT) == 0) return -1;
-  if (load<i32>(s + SUITE_AT) != SUITE_CHACHA20 && load<i32>(s + AES_COMPACT_AT) == 0) {
+  if (load<u16>(s + KIND_AT) == 0) return -1;
+  if (<i32>load<u8>(s + SUITE_AT) != SUITE_CHACHA20 && load<u8>(s + AES_COMPACT_AT) == 0) {
     const ext = load<usize>(s + AES_EXT_AT);
     memory.fill(ext, 0, <usize>AES_EXT_LEN);
     heap.free(ext);

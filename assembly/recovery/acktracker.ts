@@ -2,8 +2,13 @@
 
 import { RangeSet } from "../util/ranges";
 
-export class AckTracker {
-  received: RangeSet = new RangeSet(32);
+/**
+ * The tracker is its set of received packet numbers (a RangeSet of at most 32 ranges)
+ * plus when to acknowledge them: one object rather than two (issue 17: 80 bytes a space
+ * rather than 112). trimBelow (stop tracking, and acknowledging, packet numbers below
+ * `pn`; they become duplicates) is the set's.
+ */
+export class AckTracker extends RangeSet {
   largest: i64 = -1;
   largestTime: f64 = 0;
   /** Ack-eliciting packets received since our last ACK. */
@@ -13,18 +18,18 @@ export class AckTracker {
   /** An ACK should be sent with the next packet. */
   pending: bool = false;
 
+  constructor() { super(32); }
+
+  /** The received packet numbers (ranges, ascending). */
+  get received(): RangeSet { return this; }
+
   /**
    * True if pn was already received (duplicate). RFC 9000 §12.3: a packet number must
    * never be processed twice, so every number below the tracked window (the ranges
    * forgotten by trimBelow or by the range limit) counts as a duplicate too.
    */
   isDuplicate(pn: u64): bool {
-    return pn < this.received.floor || this.received.contains(pn);
-  }
-
-  /** Stops tracking (and acknowledging) packet numbers below `pn`; they become duplicates. */
-  trimBelow(pn: u64): void {
-    this.received.trimBelow(pn);
+    return pn < this.floor || this.contains(pn);
   }
 
   /**
@@ -33,7 +38,7 @@ export class AckTracker {
    */
   onReceived(pn: u64, ackEliciting: bool, now: f64, immediate: bool, maxAckDelay: f64): void {
     const outOfOrder = this.largest >= 0 && <i64>pn != this.largest + 1;
-    this.received.add(pn, pn + 1);
+    this.add(pn, pn + 1);
     if (<i64>pn > this.largest) { this.largest = <i64>pn; this.largestTime = now; }
     if (!ackEliciting) return;
     this.unacked++;
@@ -55,6 +60,6 @@ export class AckTracker {
 
   /** Whether there is anything to acknowledge at all. */
   hasRanges(): bool {
-    return !this.received.isEmpty();
+    return !this.isEmpty();
   }
 }

@@ -15,6 +15,9 @@ const LOSS_REDUCTION: f64 = 0.5; // kLossReductionFactor (NewReno)
 const CUBIC_BETA: f64 = 0.7; // RFC 9438 §4.6
 const CUBIC_C: f64 = 0.4; // RFC 9438 §5
 
+/** HyStart++ turned off or stopped before its state was made (shared, never written). */
+const HYSTART_OFF = new HyStart(false);
+
 export class CongestionController {
   cwnd: f64;
   ssthresh: f64 = Infinity;
@@ -26,15 +29,36 @@ export class CongestionController {
   epochStart: f64 = -1;
   wEst: f64 = 0;
   lossEvents: i32 = 0;
-  hystart: HyStart;
+  /**
+   * HyStart++'s state, made with the first acknowledgment or RTT sample in slow start
+   * (issue 17: a half-open connection, which has had none, holds none): null until then,
+   * HYSTART_OFF when it is off or was stopped before.
+   */
+  private hs: HyStart | null = null;
   /** CC_VEGAS only. */
   vegas: Vegas | null = null;
 
   constructor(public kind: i32, public maxDatagramSize: f64, hystart: bool = true) {
     // Vegas ends slow start on its own delay signal, earlier than HyStart++ would.
-    this.hystart = new HyStart(hystart && kind != CC_VEGAS);
+    if (!hystart || kind == CC_VEGAS) this.hs = HYSTART_OFF;
     if (kind == CC_VEGAS) this.vegas = new Vegas();
     this.cwnd = this.initialWindow();
+  }
+
+  /** HyStart++'s state while it runs (made on first use), or null when it is off or done. */
+  private hystartRunning(): HyStart | null {
+    const hs = this.hs;
+    if (hs) return hs.enabled ? hs : null;
+    const made = new HyStart(true);
+    this.hs = made;
+    return made;
+  }
+
+  /** Slow start ended another way (a loss, persistent congestion): HyStart++ is done. */
+  private stopHystart(): void {
+    const hs = this.hs;
+    if (!hs) this.hs = HYSTART_OFF;
+    else if (hs != HYSTART_OFF) hs.stop();
   }
 
   initialWindow(): f64 {
@@ -71,8 +95,8 @@ export class CongestionController {
       this.vegasAck(vegas, bytes, timeSent, now, inFlightBefore);
       return;
     }
-    const hs = this.hystart;
-    if (hs.enabled && this.cwnd < this.ssthresh && hs.onAcked(timeSent, now)) {
+    const hs = this.cwnd < this.ssthresh ? this.hystartRunning() : null;
+    if (hs && hs.onAcked(timeSent, now)) {
       this.ssthresh = this.cwnd; // the last CSS round ended: congestion avoidance from here (RFC 9406 §4.2)
       return;
     }
@@ -82,7 +106,7 @@ export class CongestionController {
     if (<f64>inFlightBefore * 2 < this.cwnd) return;
     if (this.cwnd < this.ssthresh) {
       // Slow start; in HyStart++'s conservative slow start a quarter of that.
-      this.cwnd += hs.enabled && hs.css ? <f64>bytes / CSS_GROWTH_DIVISOR : <f64>bytes;
+      this.cwnd += hs && hs.css ? <f64>bytes / CSS_GROWTH_DIVISOR : <f64>bytes;
       return;
     }
     if (this.kind == CC_CUBIC) this.cubicAck(bytes, now, smoothedRtt);
@@ -99,7 +123,10 @@ export class CongestionController {
         if (w >= 0) this.cwnd = this.ssthresh = w > this.minimumWindow() ? w : this.minimumWindow();
       }
     }
-    if (this.hystart.enabled && this.cwnd < this.ssthresh) this.hystart.onRttSample(latestRtt);
+    if (this.cwnd < this.ssthresh) {
+      const hs = this.hystartRunning();
+      if (hs) hs.onRttSample(latestRtt);
+    }
   }
 
   /** Vegas moves the window once per round (vegas.ts); slow start grows it per ACK until onRttSample ends it. */
@@ -159,7 +186,7 @@ export class CongestionController {
     if (this.inRecovery(timeSent)) return;
     this.recoveryStart = now;
     this.lossEvents++;
-    this.hystart.stop(); // a loss ends slow start, HyStart++ or not (RFC 9406 §4.2)
+    this.stopHystart(); // a loss ends slow start, HyStart++ or not (RFC 9406 §4.2)
     if (this.kind == CC_CUBIC) {
       this.wMax = this.cwnd;
       this.cwnd = this.cwnd * CUBIC_BETA;
@@ -174,7 +201,7 @@ export class CongestionController {
 
   /** §7.6.2: persistent congestion collapses the window. */
   onPersistentCongestion(): void {
-    this.hystart.stop(); // standard slow start after persistent congestion (RFC 9406 §4.3)
+    this.stopHystart(); // standard slow start after persistent congestion (RFC 9406 §4.3)
     this.cwnd = this.minimumWindow();
     this.recoveryStart = -1;
     this.epochStart = -1;

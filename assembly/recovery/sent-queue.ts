@@ -16,13 +16,15 @@
 import { SentPacket, SentFrame, PACKET_RECORD_SIZE, FRAME_RECORD_SIZE } from "./sent";
 
 /**
- * Smallest ring sizes (records), allocated with the first packet. Small, because a
+ * Smallest ring sizes (records), allocated with the first packet. One, because a
  * half-open connection holds two spaces' rings for its first flight (issue 17: ≤ 4 KiB
- * per half-open connection: its Initial packet and two Handshake packets fit these, 0.4
- * KB less than rings of 4 and 8); a busy space doubles them within a few packets.
+ * per half-open connection): a server's first flight is one Initial packet (ACK and
+ * CRYPTO) and, with a small certificate, one Handshake packet, so rings of one record
+ * (two frames after one doubling) hold it: 0.2 KB less than rings of 2 and 4, 0.6 KB
+ * less than 4 and 8. A busy space doubles them within a few packets.
  */
-export const PACKET_RING_MIN: i32 = 2;
-export const FRAME_RING_MIN: i32 = 4;
+export const PACKET_RING_MIN: i32 = 1;
+export const FRAME_RING_MIN: i32 = 1;
 /** Ceilings: 65,536 packets in flight per space (78 MB of 1200-byte packets). */
 export const PACKET_RING_MAX: i32 = 1 << 16;
 export const FRAME_RING_MAX: i32 = 1 << 18;
@@ -105,9 +107,13 @@ export class SentQueue {
   /** Frames recorded for the packet being built so far. */
   get pendingFrames(): i32 { return <i32>(this.ftail - this.building); }
 
-  /** Forgets the frames of a packet that was not sent after all. */
+  /**
+   * Forgets the frames of a packet that was not sent after all. Writes nothing when the
+   * packet recorded none: a space that has sent nothing shares one empty queue
+   * (conn/space.ts NO_SENT), which must stay unwritten.
+   */
   abandon(): void {
-    this.ftail = this.building;
+    if (this.ftail != this.building) this.ftail = this.building;
   }
 
   /** Appends the packet being built, with the frames recorded since begin(). */
@@ -155,6 +161,7 @@ export class SentQueue {
    * rings instead of halving and doubling them each time.
    */
   trim(): void {
+    if (this.pcap == 0) return; // nothing was ever recorded (or all was cleared): nothing to drop or shrink
     while (this.head < this.tail && this.at(this.head).retired) this.head++;
     this.fhead = this.head < this.tail ? this.at(this.head).firstFrame : this.ftail;
     const used = <i32>(this.tail - this.head);
@@ -169,6 +176,7 @@ export class SentQueue {
 
   /** Forgets every packet and releases the rings (the space's keys were discarded). */
   clear(): void {
+    if (this.pcap == 0 && this.fcap == 0 && this.ftail == 0) return; // never used: already clear
     sentRingBytes -= <i64>this.pcap * <i64>PACKET_RECORD_SIZE + <i64>this.fcap * <i64>FRAME_RECORD_SIZE;
     this.pkts = null; this.pcap = 0;
     this.frames = null; this.fcap = 0;

@@ -51,6 +51,8 @@ import { Path } from "../conn/path-state";
 import { KeyPhase } from "../conn/keyphase";
 import { WireBits } from "../conn/wire-bits";
 import { Pending } from "../conn/pending";
+import { HyStart } from "../recovery/hystart";
+import { Pmtud } from "../conn/pmtud-search";
 
 let keep: Object | null = null;
 
@@ -124,6 +126,8 @@ export function testClassId(kind: i32): u32 {
     case 30: return idof<Array<Uint8Array>>();
     case 31: return idof<StaticArray<PacketSpace>>();
     case 32: return idof<Array<i32>>();
+    case 33: return idof<HyStart>();
+    case 34: return idof<Pmtud>();
     default: return 0;
   }
 }

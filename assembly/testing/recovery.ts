@@ -82,7 +82,7 @@ export function lossReset(initialRttMs: f64): void {
 /** Records an ack-eliciting 1-RTT packet `pn` of `size` bytes sent at `timeSent`. */
 export function lossSent(pn: f64, timeSent: f64, size: i32): void {
   const sp = conn.spaces[SPACE_APP];
-  sp.sent.begin();
+  sp.ownSent().begin();
   sp.sent.addFrame(SF_PING, 0, 0, 0, false);
   sp.sent.commit(<u64>pn, timeSent, size, true, true, -1);
   sp.nextPn = <u64>pn + 1;
