@@ -128,16 +128,27 @@ function wipe(slot: usize, nr: i32): void {
 }
 
 /**
+ * What sealing and opening a packet start with: the key ready (nrNow set), the nonce for
+ * packet number `pn` (RFC 9001 §5.3), and the first eight counter blocks' keystream, whose
+ * first block E(K, J0) masks the tag (SP 800-38D §7.1) and is kept in ej0. Returns the
+ * key's extension block.
+ */
+function startPacket(slot: usize, pn: u64): usize {
+  const ext = keyOf(slot, true);
+  makeNonce(slot + AES_IV_AT, pn);
+  keystream8(ext, nrNow, 1);
+  v128.store(ej0, v128.load(blocks));
+  return ext;
+}
+
+/**
  * Seals in place: `slot` is an AES AEAD key slot; the packet at `ptr` has `headerLen`
  * bytes of AAD, then `payloadLen` bytes of plaintext and 16 bytes of room for the tag.
  * Returns payloadLen + 16.
  */
 export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloadLen: i32): i32 {
-  const ext = keyOf(slot, true);
+  const ext = startPacket(slot, pn);
   const nr = nrNow;
-  makeNonce(slot + AES_IV_AT, pn);
-  keystream8(ext, nr, 1);
-  v128.store(ej0, v128.load(blocks));
   const p = ptr + <usize>headerLen;
   xorBlocks(p, blocks + 16, payloadLen < 112 ? payloadLen : 112);
   ctrRest(ext, nr, p, payloadLen);
@@ -155,11 +166,8 @@ export function gcmSeal(slot: usize, pn: u64, ptr: usize, headerLen: i32, payloa
 export function gcmOpen(slot: usize, pn: u64, ptr: usize, headerLen: i32, cipherLen: i32): i32 {
   if (cipherLen < GCM_TAG_LEN) return -1;
   const len = cipherLen - GCM_TAG_LEN;
-  const ext = keyOf(slot, true);
+  const ext = startPacket(slot, pn);
   const nr = nrNow;
-  makeNonce(slot + AES_IV_AT, pn);
-  keystream8(ext, nr, 1);
-  v128.store(ej0, v128.load(blocks));
   const p = ptr + <usize>headerLen;
   makeTag(ext, ptr, headerLen, p, len);
   const diff = v128.xor(v128.load(p + <usize>len), v128.load(tag));

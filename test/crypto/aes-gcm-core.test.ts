@@ -4,36 +4,24 @@
 // which QUIC never does, and 7-12 are AES-192), RFC 9001 A.2/A.3 through protect and
 // unprotect, differential tests against node:crypto, and tampering.
 import { createCipheriv } from 'node:crypto';
-import { loadCoreNode } from '../../host/core/node-loader';
-import { CoreCrypto } from '../../host/crypto/core-imports';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreKeySlots, CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP, CORE_KEY_FLAG_COMPACT, CORE_KEY_TAG } from '../../host/crypto/core-keys';
+import { CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP, CORE_KEY_FLAG_COMPACT, CORE_KEY_TAG } from '../../host/crypto/core-keys';
 import { TableKeyInstaller } from '../../host/transport/keys';
 import { portableCryptoProvider } from '../../host/crypto/portable-provider';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
 import { inCoreAesGcmIsFastest } from '../../host/crypto/backend-choice';
 import { Suite } from '../../host/crypto/suites';
 import { fromHex, toHex } from '../helpers/hex';
+import { loadTestingCore, seededRng } from '../helpers/core-crypto';
 import v1 from '../vectors/rfc9001-protection.json';
 
 const DROP = -0x10001;
 const UNSUPPORTED = -0x10003;
 
-function load() {
-  const crypto = new CoreCrypto();
-  const core = loadCoreNode('testing', crypto.imports());
-  crypto.bind(core.exports.memory);
-  const x = core.exports as unknown as Record<string, (...a: (number | bigint)[]) => number>;
-  return { core, x, slots: new CoreKeySlots(core), table: crypto.table };
-}
+const load = loadTestingCore;
 
-// xorshift32: a fixed seed, so every run checks the same inputs.
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-  return { int: (n: number) => next() % n, bytes: (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff) };
-}
+const rng = seededRng;
 
 const gcmName = (key: Uint8Array) => (key.length === 16 ? 'aes-128-gcm' : 'aes-256-gcm');
 const suiteOf = (key: Uint8Array) => (key.length === 16 ? Suite.Aes128Gcm : Suite.Aes256Gcm);

@@ -3,7 +3,6 @@
 // length 0..300 and some large ones (random keys, nonces and AAD from a fixed seed).
 import { createCipheriv } from 'node:crypto';
 import { loadCoreNode } from '../../host/core/node-loader';
-import { CoreCrypto } from '../../host/crypto/core-imports';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreKeySlots, CORE_KEY_KIND_AEAD, CORE_KEY_KIND_HP, CORE_KEY_TAG } from '../../host/crypto/core-keys';
@@ -12,6 +11,7 @@ import { portableCryptoProvider } from '../../host/crypto/portable-provider';
 import { Suite } from '../../host/crypto/suites';
 import { poly1305 as noblePoly1305 } from '@noble/ciphers/_poly1305.js';
 import { fromHex, toHex } from '../helpers/hex';
+import { loadTestingCore, seededRng } from '../helpers/core-crypto';
 import v from '../vectors/rfc8439.json';
 import v1 from '../vectors/rfc9001-protection.json';
 
@@ -21,23 +21,9 @@ const INTERNAL = -0x01;
 const UNSUPPORTED = -0x10003;
 const text = (s: string) => new TextEncoder().encode(s);
 
-function load() {
-  const crypto = new CoreCrypto();
-  const core = loadCoreNode('testing', crypto.imports());
-  crypto.bind(core.exports.memory);
-  const x = core.exports as unknown as Record<string, (...a: (number | bigint)[]) => number>;
-  return { core, x, slots: new CoreKeySlots(core), table: crypto.table };
-}
+const load = loadTestingCore;
 
-// xorshift32: a fixed seed, so every run checks the same inputs.
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
-  return {
-    int: (n: number) => next() % n,
-    bytes: (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff),
-  };
-}
+const rng = seededRng;
 
 function nodeSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
   const c = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
