@@ -12,8 +12,7 @@
 import * as tls from 'node:tls';
 import { generateSelfSigned } from '../host/tls/pki/index';
 import { parsePemCertificates } from '../host/tls/pki/pem';
-import { connect, listen, loadCoreModule } from '../host/node';
-import { dropSpareCore, setSpareCores } from '../host/core/spare-core';
+import { connect, listen } from '../host/node';
 import { report, type BenchRow } from './lib';
 import { announcePort, childCertificate, startChildServer } from './child-server';
 
@@ -44,10 +43,7 @@ async function serve(kind: string): Promise<void> {
 
 interface Round { connectMs: number[]; closeMs: number[]; cpuMsPerConnect: number }
 
-async function quicOnce(port: number, anchors: Uint8Array[], spare = true): Promise<{ connectMs: number; closeMs: number }> {
-  // Without the spare: as a process's lone connect() would (the instance made on the path).
-  setSpareCores(spare);
-  if (!spare) dropSpareCore(loadCoreModule());
+async function quicOnce(port: number, anchors: Uint8Array[]): Promise<{ connectMs: number; closeMs: number }> {
   const t0 = performance.now();
   const conn = await connect({ address: '127.0.0.1', port, alpn: [ALPN], serverName: 'localhost', trustAnchors: anchors });
   const t1 = performance.now();
@@ -94,7 +90,7 @@ async function main(): Promise<void> {
   const anchors = parsePemCertificates(cert.certPem);
   const quic = await startChildServer(__filename, 'quic', cert);
   const tcp = await startChildServer(__filename, 'tls', cert);
-  const runs = { quic: [] as Round[], tls: [] as Round[], fresh: [] as Round[] };
+  const runs = { quic: [] as Round[], tls: [] as Round[] };
   let firstQuic = 0, firstTls = 0;
   try {
     firstTls = (await tlsOnce(tcp.port, cert.certPem)).connectMs;
@@ -102,7 +98,6 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       runs.tls.push(await round(() => tlsOnce(tcp.port, cert.certPem)));
       runs.quic.push(await round(() => quicOnce(quic.port, anchors)));
-      runs.fresh.push(await round(() => quicOnce(quic.port, anchors, false)));
     }
   } finally {
     quic.child.kill();
@@ -113,23 +108,22 @@ async function main(): Promise<void> {
     const all = rs.flatMap((r) => r.connectMs);
     return { p10: pct(all, 10), p50: pct(all, 50), p99: pct(all, 99), closeP50: median(rs.flatMap((r) => r.closeMs)), cpu: median(rs.map((r) => r.cpuMsPerConnect)) };
   };
-  const t = summary(runs.tls), q = summary(runs.quic), f = summary(runs.fresh);
-  const rowsOf = [['node:tls over TCP (baseline)', t, firstTls], ['quicwasm', q, firstQuic], ['quicwasm, no spare core', f, firstQuic]] as const;
-  for (const [name, s, first] of rowsOf) {
+  const t = summary(runs.tls), q = summary(runs.quic);
+  for (const [name, s, first] of [['node:tls over TCP (baseline)', t, firstTls], ['quicwasm', q, firstQuic]] as const) {
     rows.push({
       name: `${name}: connect p50, ${N * ROUNDS} sequential connections to a server process on loopback`, value: s.p50, unit: 'ms',
       extra: { p10Ms: +s.p10.toFixed(3), p99Ms: +s.p99.toFixed(3), closeP50Ms: +s.closeP50.toFixed(3), clientCpuMsPerConnectAndClose: +s.cpu.toFixed(3), firstConnectMs: +first.toFixed(1), baselineP50Ms: +t.p50.toFixed(3), ratio: +(s.p50 / t.p50).toFixed(2) },
     });
   }
   console.log('\n  connection                       p10 ms   p50 ms   p99 ms   close p50   client CPU/conn   first connect');
-  for (const [name, s, first] of rowsOf) {
+  for (const [name, s, first] of [['node:tls over TCP (baseline)', t, firstTls], ['quicwasm', q, firstQuic]] as const) {
     console.log(`  ${name.padEnd(30)} ${s.p10.toFixed(2).padStart(8)} ${s.p50.toFixed(2).padStart(8)} ${s.p99.toFixed(2).padStart(8)} ${s.closeP50.toFixed(2).padStart(8)} ms ${s.cpu.toFixed(2).padStart(10)} ms ${first.toFixed(1).padStart(11)} ms`);
   }
   console.log(`  quicwasm / node:tls at p50: ${(q.p50 / t.p50).toFixed(2)}× (issue 19 target: connect ≤ 2 ms)\n`);
   report('connect', rows, [
     `${ROUNDS} round(s) of ${N} sequential connect + close each, interleaved; both verify the server's certificate (self-signed anchor, ECDSA P-256) and negotiate ALPN`,
     'quicwasm: connect() makes its own UDP socket and endpoint per call, as an application would; close() resolves once CONNECTION_CLOSE is sent',
-    'quicwasm: connections in a row take a core instance made ahead after the previous one (host/core/spare-core.ts); a process\'s first, and one more than 10 s after the last, make their own: the "no spare core" row drops the spare before each connect (same run, interleaved)',
+    'quicwasm: connections in a row take a core instance made ahead after the previous one (host/core/spare-core.ts); a process\'s first, and one more than 10 s after the last, make their own',
     'node:tls: TLS 1.3 over TCP, connect to secureConnect; close = end() until the socket finished',
     'first connect: the first of the process (module loading, JIT, self-checks), not in the percentiles',
   ]);

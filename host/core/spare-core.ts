@@ -42,13 +42,6 @@ const spares = new WeakMap<WebAssembly.Module, Spare>();
 const lastTaken = new WeakMap<WebAssembly.Module, number>();
 const refilling = new WeakSet<WebAssembly.Module>();
 
-let enabled = true;
-
-/** Turns spares on or off (benches compare; a process short of memory may opt out). Off: none is made or taken (one made before is dropped by its idle timer). */
-export function setSpareCores(on: boolean): void {
-  enabled = on;
-}
-
 /** Counts for tests: instances made ahead, and taken ready. */
 export const spareStats = { made: 0, taken: 0 };
 
@@ -74,7 +67,7 @@ export function takeCore(module: WebAssembly.Module, imports: CoreImports, makeA
   const now = Date.now();
   const previous = lastTaken.get(module);
   lastTaken.set(module, now);
-  let s: Switchable | undefined = enabled ? spares.get(module) : undefined;
+  let s: Switchable | undefined = spares.get(module);
   if (s) {
     spares.delete(module);
     const drop = (s as Spare).drop;
@@ -84,7 +77,7 @@ export function takeCore(module: WebAssembly.Module, imports: CoreImports, makeA
     s = makeSwitchable(module);
   }
   Object.assign(s.targets, host);
-  if (enabled && makeAhead && previous !== undefined && now - previous < SPARE_WINDOW_MS) scheduleSpare(module);
+  if (makeAhead && previous !== undefined && now - previous < SPARE_WINDOW_MS) scheduleSpare(module);
   return s.core;
 }
 
@@ -94,7 +87,7 @@ function scheduleSpare(module: WebAssembly.Module): void {
   refilling.add(module);
   const t = setTimeout(() => {
     refilling.delete(module);
-    if (!enabled || spares.has(module)) return;
+    if (spares.has(module)) return;
     let s: Switchable;
     try {
       s = makeSwitchable(module);

@@ -3,7 +3,7 @@
 // dropped when unused.
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../../host/core/node-loader';
-import { takeCore, dropSpareCore, setSpareCores, spareStats, SPARE_IDLE_MS, SPARE_WINDOW_MS } from '../../host/core/spare-core';
+import { takeCore, dropSpareCore, spareStats, SPARE_IDLE_MS, SPARE_WINDOW_MS } from '../../host/core/spare-core';
 import { makeSim, connectSim, runUntil, coreModule } from '../transport/sim';
 import type { Core } from '../../host/core/core';
 
@@ -73,24 +73,5 @@ describe('spare core instances', () => {
     takeCore(module, { host: {} });
     expect(spareStats.taken).toBe(taken); // made fresh: the spare was gone
     dropSpareCore(module);
-  });
-
-  it('turned off, makes and takes none', () => {
-    jest.useFakeTimers();
-    const module = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
-    takeCore(module, { host: {} });
-    takeCore(module, { host: {} });
-    jest.advanceTimersByTime(1); // a spare is ready
-    const made = spareStats.made, taken = spareStats.taken;
-    setSpareCores(false);
-    try {
-      takeCore(module, { host: {} });
-      takeCore(module, { host: {} });
-      jest.advanceTimersByTime(1);
-      expect([spareStats.made, spareStats.taken]).toEqual([made, taken]);
-    } finally {
-      setSpareCores(true);
-      dropSpareCore(module);
-    }
   });
 });
