@@ -123,7 +123,6 @@ async function main(): Promise<void> {
   report('connect', rows, [
     `${ROUNDS} round(s) of ${N} sequential connect + close each, interleaved; both verify the server's certificate (self-signed anchor, ECDSA P-256) and negotiate ALPN`,
     'quicwasm: connect() makes its own UDP socket and endpoint per call, as an application would; close() resolves once CONNECTION_CLOSE is sent',
-    'quicwasm: connections in a row take a core instance made ahead after the previous one (host/core/spare-core.ts); a process\'s first, and one more than 10 s after the last, make their own',
     'node:tls: TLS 1.3 over TCP, connect to secureConnect; close = end() until the socket finished',
     'first connect: the first of the process (module loading, JIT, self-checks), not in the percentiles',
   ]);

@@ -136,14 +136,14 @@ export function instantiateCore(source: BufferSource | WebAssembly.Module, impor
   const randomFill = (ptr: number, len: number): void => {
     fillFromPool(new Uint8Array(memory!.buffer, ptr >>> 0, len));
   };
-  const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_IMPORTS, randomFill, ...(imports.host ?? {}) } };
+  const merged: CoreImports = { ...imports, host: { ...UNAVAILABLE_CRYPTO, randomFill, ...(imports.host ?? {}) } };
   const instance = new WebAssembly.Instance(module, merged);
   memory = instance.exports.memory as WebAssembly.Memory;
   return new Core(instance);
 }
 
-/** Stand-ins for the host imports until an endpoint binds its own (host/crypto/core-imports.ts and others provide the real ones). */
-export const UNAVAILABLE_IMPORTS: Record<string, WebAssembly.ImportValue> = {
+/** Stand-ins for the packet protection imports (host/crypto/core-imports.ts provides the real ones). */
+const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
   aeadSeal: () => -1,
   aeadOpen: () => -1,
   hpMask: () => -1,

@@ -4,7 +4,7 @@
 
 import { PathAbi, encodePreferredAddress, type PreferredAddress } from '../core/path-abi';
 import { randomFill } from '../crypto/random-pool';
-import { takeCore } from '../core/spare-core';
+import { instantiateCore } from '../core/core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO, CC_VEGAS } from '../core/abi.generated';
 import { CoreCrypto } from '../crypto/core-imports';
@@ -433,7 +433,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
     new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
     return 1;
   };
-  const core = takeCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } }, cfg.clock === undefined || cfg.clock instanceof RealClock);
+  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
   memory = core.exports.memory;
   crypto.bind(core.exports.memory);
   retry.bind(core.exports.memory);
