@@ -1,18 +1,15 @@
 // The next generation of 1-RTT keys (RFC 9001 §6) is derived when a key update becomes
 // possible: a server's write keys, made with its first flight, get theirs when the
 // handshake completes, so a half-open connection that never completes derives none.
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { coreWasmPath } from '../../host/core/node-loader';
-import { createClientEndpoint, createServerEndpoint } from '../../host/transport/create';
+import { createServerEndpoint } from '../../host/transport/create';
 import { TableKeyInstaller } from '../../host/transport/keys';
 import { DgramPair } from '../../host/net/dgram-pair';
 import { VirtualClock } from '../../host/net/virtual-clock';
 import { nodeCryptoProvider } from '../../host/crypto/node-provider';
-import { MultiSourceNetwork, forgeInitial, openClientInitial } from './flood';
-import { cert, connectedSim, runUntil } from './sim';
-
-const coreMod = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
+import { MultiSourceNetwork, forgeInitial } from './flood';
+import { realClientHello } from './retry-helpers';
+import { cert, connectedSim, coreModule, runUntil } from './sim';
 
 describe('next-generation 1-RTT keys', () => {
   let spy: jest.SpyInstance;
@@ -21,20 +18,13 @@ describe('next-generation 1-RTT keys', () => {
 
   it('a half-open server connection derives none; a completed one has both directions\' at once', async () => {
     // A real client's first Initial, forged from 20 sources that never answer.
+    const hello = await realClientHello();
     const clock = new VirtualClock(1_000_000);
-    const pair = new DgramPair({ clock });
-    let first: Uint8Array | null = null;
-    pair.b.onReceive((d) => { first ??= d.slice(); });
-    const cli = createClientEndpoint({ coreModule: coreMod, network: pair.a, clock, crypto: nodeCryptoProvider, tls: { alpn: ['t'] } });
-    cli.connectTo(0, { serverName: 'localhost', dangerouslySkipCertificateVerification: true }).established.catch(() => undefined);
-    expect(await runUntil(clock, () => first !== null)).toBe(true);
-    const hello = openClientInitial(first!);
-    const clock2 = new VirtualClock(1_000_000);
-    const net = new MultiSourceNetwork(new DgramPair({ clock: clock2 }).b);
-    const server = createServerEndpoint({ coreModule: coreMod, network: net, clock: clock2, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['t'] }, retry: 'never' });
+    const net = new MultiSourceNetwork(new DgramPair({ clock: clock }).b);
+    const server = createServerEndpoint({ coreModule: coreModule(), network: net, clock: clock, crypto: nodeCryptoProvider, certificate: cert, tls: { alpn: ['test'] }, retry: 'never' });
     spy.mockClear();
     for (let i = 0; i < 20; i++) net.inject(forgeInitial(hello.frames, randomBytes(8), hello.scid), 1 + i);
-    await runUntil(clock2, () => false, 50_000);
+    await runUntil(clock, () => false, 50_000);
     expect(server.stats.halfOpen).toBe(20);
     expect(net.sources.get(1)!.sent).toBeGreaterThan(1000); // its first flight went out (1-RTT write keys made)
     expect(spy).not.toHaveBeenCalled();
