@@ -53,7 +53,7 @@ export class CoreKeySlots {
 
   /**
    * An AEAD key (key + 12-byte iv); the handle, or -1 when the table refuses (full, or a
-   * core without this suite). `compact`: an AES key stays as bytes in its slot (64 B
+   * core without this suite). `compact`: an AES key stays as bytes in its slot (48 B
    * instead of 64 + 288 B) and is expanded for each packet (about 1 µs more).
    */
   installAead(suite: Suite, key: Uint8Array, iv: Uint8Array, compact = false): number {

@@ -70,7 +70,7 @@ export class TableKeyInstaller implements KeyInstaller {
   }
 
   /**
-   * Initial keys (always AES-128-GCM) as bytes: in the core's table as compact slots (64 B
+   * Initial keys (always AES-128-GCM) as bytes: in the core's table as compact slots (48 B
    * each, expanded per packet), or in the host's, their cipher objects made when used.
    */
   private lazyInitial(version: number, secret: Uint8Array, bytes: Uint8Array, at: number): KeyHandles {

@@ -57,7 +57,7 @@ for (const [suite, name] of [[Suite.Aes128Gcm, 'TLS_AES_128_GCM_SHA256'], [Suite
     expect(r.cipherSuite).toBe(name);
     expect(r.live.client).toBeGreaterThanOrEqual(4);
     expect(r.live.server).toBeGreaterThanOrEqual(4);
-    // The server keeps one pair: its Initial probe's reusable slots (compact, 64 B each:
+    // The server keeps one pair: its Initial probe's reusable slots (compact, 48 B each:
     // host/crypto/initial-probe.ts), in the core with the portable provider.
     expect(r.after).toEqual({ client: 0, server: 2 });
   });
