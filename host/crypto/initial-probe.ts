@@ -3,9 +3,9 @@
 // open the packet before it creates any connection. The keys live in one reusable pair
 // of key-table slots, replaced on every call: a flood of Initials for random DCIDs
 // costs a key derivation each and no memory. The last DCID's keys are kept, so a client
-// retransmitting its first Initial derives nothing twice. Where the core runs AES-GCM
-// itself (the portable provider: backend-choice.ts), the pair is two compact slots of the
-// core's own key table instead, installed from inside this import (the key bytes pass
+// retransmitting its first Initial derives nothing twice. The pair is two compact slots of
+// the core's own key table (its AES-GCM costs what node:crypto's does per packet, without a
+// cipher object made per probed DCID), installed from inside this import (the key bytes pass
 // through the scratch region, which the receive path does not use; the datagram is in
 // the rx buffer and the probe opens a copy of it).
 
@@ -14,7 +14,6 @@ import type { CryptoProvider } from './provider';
 import type { KeyTable } from './key-table';
 import { initialClientSecret, packetKeyMaterial } from './quic-keys';
 import { Suite } from './suites';
-import { inCoreAesGcmIsFastest } from './backend-choice';
 
 export class InitialProbe {
   private memory: WebAssembly.Memory | null = null;
@@ -25,11 +24,7 @@ export class InitialProbe {
   /** Key derivations made (a test reads it). */
   derivations = 0;
 
-  private readonly inCore: boolean;
-
-  constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable) {
-    this.inCore = inCoreAesGcmIsFastest(provider);
-  }
+  constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable) {}
 
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
@@ -63,7 +58,8 @@ export class InitialProbe {
     this.table.releaseHp(this.hp);
     this.aead = this.hp = 0;
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, initialClientSecret(version, dcid));
-    const core = this.inCore ? this.table.core : undefined;
+    // The provider's objects only for a core built without AES-GCM.
+    const core = this.table.core?.supports(Suite.Aes128Gcm) ? this.table.core : undefined;
     const aead = core ? core.installAead(Suite.Aes128Gcm, m.key, m.iv, true) : -1;
     const hp = core && aead >= 0 ? core.installHp(Suite.Aes128Gcm, m.hp, true) : -1;
     if (hp >= 0) {

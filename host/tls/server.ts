@@ -50,10 +50,36 @@ export interface TlsServerOptions extends TlsCommonOptions {
   transportParametersFor?: (clientParams: Uint8Array) => Uint8Array;
 }
 
+/**
+ * The server name of the latest ClientHello: an equal name takes this string instead of
+ * keeping its own copy (issue 17: ≈ 32 B per half-open connection, most of which name the same host).
+ */
+let lastServerName: string | undefined;
+function sharedServerName(name: string | undefined): string | undefined {
+  if (name !== undefined && name === lastServerName) return lastServerName;
+  return (lastServerName = name);
+}
+
 /** No client certificate (one shared empty array rather than one per connection). */
 const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
 
 type State = 'wait_ch' | 'wait_ch2' | 'wait_client_cert' | 'wait_client_cv' | 'wait_fin' | 'done';
+
+/**
+ * What a server keeps while it waits for the client's Finished, without client
+ * authentication (park(), issue 17): the transport may drop the session and make a new
+ * one from this when the client's next bytes arrive.
+ */
+export interface ParkedTlsServer {
+  readonly suite: Suite;
+  readonly alpn: string;
+  readonly serverName: string | undefined;
+  readonly psk: SelectedPsk | undefined;
+  readonly earlyDataRejected: string | undefined;
+  readonly clientChain: readonly Uint8Array[];
+  readonly awaiting: Uint8Array;
+  readonly clientRandom: Uint8Array;
+}
 
 export class TlsServer extends SessionBase {
   private state: State = 'wait_ch';
@@ -139,7 +165,7 @@ export class TlsServer extends SessionBase {
     const psk = chosen && SUITES[suite].hash === chosen.psk.hash ? chosen.psk : undefined;
     this.suite = suite;
     this.alpn = alpn;
-    this.serverName = ch.serverName;
+    this.serverName = sharedServerName(ch.serverName);
     this.ks = new KeySchedule(this.hashOf(suite), psk?.key);
     if (psk) {
       verifyBinder(psk, this.ks, raw, this.transcript, offeredBinders(ch));
@@ -207,6 +233,35 @@ export class TlsServer extends SessionBase {
       this.awaitFinished(th, cAp);
       this.state = 'wait_fin';
     }
+  }
+
+  /**
+   * This session's state when all it waits for is the client's Finished (no partial
+   * message buffered, no 0-RTT accepted, nothing to drain), else null. A new session from
+   * the same options takes it back with unpark().
+   */
+  park(): ParkedTlsServer | null {
+    const n = hashLength(this.hashOf(this.suite));
+    if (this.state !== 'wait_fin' || this.earlyData || this.awaiting.length < 2 * n || !this.quiet) return null;
+    return {
+      suite: this.suite, alpn: this.alpn, serverName: this.serverName, psk: this.psk, earlyDataRejected: this.earlyDataRejected,
+      clientChain: this.clientChain, awaiting: this.awaiting, clientRandom: this.clientRandom,
+    };
+  }
+
+  /** Takes back a parked session's state (on a session that has received nothing). */
+  unpark(p: ParkedTlsServer): void {
+    if (this.state !== 'wait_ch' || !this.quiet) throw new Error('unpark() on a session already in use');
+    this.suite = p.suite;
+    this.alpn = p.alpn;
+    this.serverName = p.serverName;
+    this.psk = p.psk;
+    this.earlyDataRejected = p.earlyDataRejected;
+    this.clientChain = p.clientChain;
+    this.awaiting = p.awaiting;
+    this.clientRandom = p.clientRandom;
+    this.ks = new KeySchedule(this.hashOf(p.suite)); // its hash is all the tickets' PSKs need from it now
+    this.state = 'wait_fin';
   }
 
   /** `awaiting` with the client's Finished and the resumption secret precomputed; `th` hashes up to our Finished. */

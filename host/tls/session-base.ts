@@ -38,8 +38,12 @@ export const DEFAULT_SUITES: Suite[] = [Suite.Aes128Gcm, Suite.ChaCha20Poly1305,
 
 export abstract class SessionBase implements TlsSession {
   protected out: TlsOutput[] = [];
-  /** Per level, made when that level first carries bytes (a half-open server uses one of four). */
-  private readonly buffers: (MessageBuffer | undefined)[] = [undefined, undefined, undefined, undefined];
+  /**
+   * Per level, a message cut short by a packet boundary; made when a level first holds
+   * part of one and dropped once it is whole (issue 17: a half-open server, its ClientHello
+   * read, holds none).
+   */
+  private buffers: (MessageBuffer | undefined)[] | null = null;
   protected failed = false;
   /** For key log lines only: kept when a key log is wanted (issue 17: small half-open state). */
   protected clientRandom: Uint8Array = NO_BYTES;
@@ -47,6 +51,11 @@ export abstract class SessionBase implements TlsSession {
 
   constructor(protected readonly common: TlsCommonOptions) {
     this.random = common.random ?? randomBytes;
+  }
+
+  /** Nothing failed, buffered or waiting to be drained. */
+  protected get quiet(): boolean {
+    return !this.failed && this.buffers === null && this.out.length === 0;
   }
 
   abstract start(): void;
@@ -58,7 +67,14 @@ export abstract class SessionBase implements TlsSession {
       if (level < Level.Initial || level > Level.Application || level === Level.EarlyData) {
         throw new TlsAlertError(Alert.unexpected_message, `handshake data at level ${level}`);
       }
-      for (const m of (this.buffers[level] ??= new MessageBuffer()).push(data)) {
+      const buffers = (this.buffers ??= [undefined, undefined, undefined, undefined]);
+      const buffer = (buffers[level] ??= new MessageBuffer());
+      const messages = buffer.push(data);
+      if (buffer.pending === 0) {
+        buffers[level] = undefined;
+        if (!buffers.some(Boolean)) this.buffers = null;
+      }
+      for (const m of messages) {
         if (this.failed) return;
         this.onMessage(level, m.type, m.body, m.raw);
       }

@@ -55,4 +55,8 @@ export interface TlsSession {
   receive(level: Level, data: Uint8Array): void;
   /** Everything produced since the last call. */
   drain(): TlsOutput[];
+  /** Server: its state while it waits for nothing but the client's Finished, or null (issue 17: half-open connections). */
+  park?(): unknown;
+  /** Takes back what park() returned, on a new session from the same options. */
+  unpark?(parked: unknown): void;
 }

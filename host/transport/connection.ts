@@ -10,7 +10,7 @@ import type { StreamTable } from './stream-table';
 import { ConnectionStreams } from './connection-streams';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
-import type { HandshakeDriver, HandshakeInfo } from './handshake';
+import type { HandshakeDriver, HandshakeInfo, ParkedHandshake } from './handshake';
 import { LazyOutcome } from './lazy-outcome';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { EarlyDataState } from './early-data';
@@ -37,12 +37,16 @@ export class QuicConnection {
   private localReason = '';
   /** Set by a graceful close() until the CONNECTION_CLOSE goes out. */
   private closeRequest: { code: number; reason: string; timer: unknown } | null = null;
-  // Promises made when first asked for (lazy-outcome.ts): most connections never are.
-  private readonly establishedOutcome = new LazyOutcome<HandshakeInfo>();
-  private readonly closedOutcome = new LazyOutcome<CloseInfo>();
+  // Promises made when first asked for (lazy-outcome.ts), the outcomes when asked for or
+  // settled: a half-open connection has none (issue 17).
+  private establishedO: LazyOutcome<HandshakeInfo> | null = null;
+  private closedO: LazyOutcome<CloseInfo> | null = null;
+  private ticketO: LazyOutcome<SessionTicket | null> | null = null;
+  private get establishedOutcome(): LazyOutcome<HandshakeInfo> { return (this.establishedO ??= new LazyOutcome()); }
+  private get closedOutcome(): LazyOutcome<CloseInfo> { return (this.closedO ??= new LazyOutcome()); }
+  private get ticketOutcome(): LazyOutcome<SessionTicket | null> { return (this.ticketO ??= new LazyOutcome()); }
   /** Settles with endInfo: what close() returns (see there); made by the first close(). */
   private endedOutcome: LazyOutcome<CloseInfo> | null = null;
-  private readonly ticketOutcome = new LazyOutcome<SessionTicket | null>();
   /** Resolves when the handshake completes (rejects if the connection fails before). */
   get established(): Promise<HandshakeInfo> {
     return this.establishedOutcome.promise;
@@ -76,15 +80,13 @@ export class QuicConnection {
   /** Client: called for every session ticket (servers may send several). */
   onSessionTicket: ((ticket: SessionTicket) => void) | null = null;
   private lastTicket: SessionTicket | null = null;
-  /** Key generations installed per direction: the one that moves first names the initiator. */
-  private readonly keyGen = new KeyGenerations();
+  private keyGen: KeyGenerations | null = null; // installed per direction, made with the first key update
   /** Client: the server's latest NEW_TOKEN token (RFC 9000 §8.1.3), also stored in the session tickets. */
   addressToken: Uint8Array | null = null;
   /** Listeners, made with the first on()/once(). */
   private listeners: TypedEvents<ConnectionEvents> | null = null;
   private closeEmitted = false;
-  /** Datagrams (host/transport/datagrams.ts), made at first use. */
-  private dgram: DatagramChannel | null = null;
+  private dgram: DatagramChannel | null = null; // datagrams.ts, made at first use
   private pathTable: ConnectionPaths | null = null;
   /** @internal Paths: migrate(), the preferred address, `pathchange` (host/transport/migration.ts); made at first use. */
   get paths(): ConnectionPaths {
@@ -453,13 +455,15 @@ export class QuicConnection {
   // ---- what the stream link (connection-streams.ts) asks -------------------------------
 
   /** @internal */
-  acceptsWrites(): boolean {
-    return this.closeRequest === null;
-  }
+  acceptsWrites(): boolean { return this.closeRequest === null; }
 
   /** @internal */
-  isOpen(): boolean {
-    return this.endInfo === null;
+  isOpen(): boolean { return this.endInfo === null; }
+
+  /** @internal Server endpoints: the handshake's parked state if nothing else was made for this half-open connection (issue 17), else null. */
+  park(): ParkedHandshake | null {
+    const untouched = !this.listeners && !this.establishedO && !this.closedO && !this.ticketO && !this.endedOutcome && !this.streamLink && !this.dgram && !this.pathTable && !this.closeRequest && !this.endInfo && !this.handedToAccept && !this.keyGen;
+    return untouched ? this.handshake.park() : null;
   }
 
   // ---- events from the core (via the endpoint) --------------------------------------
@@ -476,8 +480,6 @@ export class QuicConnection {
       case EventKind.VERSION_CHANGED:
         this.handshake.onVersionChanged(ev.a);
         break;
-      case EventKind.HANDSHAKE_CONFIRMED:
-        break;
       case EventKind.RETRY:
         this.handshake.onRetry();
         break;
@@ -490,7 +492,7 @@ export class QuicConnection {
         break;
       case EventKind.KEY_UPDATED:
         this.handshake.onKeyUpdated(ev.a === 1);
-        { const u = this.keyGen.step(ev.a === 1); if (u) this.listeners?.emit('keyupdate', u); }
+        { const u = (this.keyGen ??= new KeyGenerations()).step(ev.a === 1); if (u) this.listeners?.emit('keyupdate', u); }
         break;
       case EventKind.STREAM_OPENED: case EventKind.STREAM_READABLE: case EventKind.STREAM_WRITABLE:
       case EventKind.STREAM_RESET: case EventKind.STREAM_STOP_SENDING: case EventKind.STREAM_FINISHED:

@@ -9,7 +9,7 @@ import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
 import { ConnectionHost, QuicConnection, StatsReader } from './connection';
 import type { GracefulCloser } from './connection-types';
-import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
+import { HandshakeDriver, KeyInstaller, TlsSession, type ParkedHandshake } from './handshake';
 import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
@@ -140,12 +140,27 @@ function configureCids(abi: ConnAbi, o: EndpointOptions): void {
   if (r?.maxPerSecond !== undefined && abi.setResetRate(r.maxPerSecond) < 0) throw bad(`statelessReset.maxPerSecond must be a number in 0..1000000, got ${String(r.maxPerSecond)}`);
 }
 
+/** A parked server connection (QuicEndpoint.parked). */
+interface ParkedConnection {
+  readonly acceptPath: number;
+  readonly handshake: ParkedHandshake;
+}
+
 export class QuicEndpoint implements PumpListener, ConnectionHost {
   readonly abi: ConnAbi;
   readonly readStats: StatsReader;
   private readonly pump: CorePump;
   private readonly versionsAbi: VersionsAbi;
   private readonly connections = new Map<number, QuicConnection>();
+  /**
+   * Server connections that wait for nothing but the client's Finished, by handle: what
+   * their handshake keeps, without a connection, driver or TLS session (issue 17: a flood
+   * of spoofed Initials leaves thousands of these). The next core event for one makes
+   * them again (unpark()).
+   */
+  private readonly parked = new Map<number, ParkedConnection>();
+  /** Server connections that may be parked when the current service round ends. */
+  private parkCandidates: number[] = [];
   private readonly pending: QuicConnection[] = [];
   private readonly gracefulClosing = new Set<GracefulCloser>();
   private readonly acceptors: { resolve: (c: QuicConnection) => void; reject: (e: Error) => void }[] = [];
@@ -186,7 +201,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
 
   /** Number of live connections. */
   get connectionCount(): number {
-    return this.connections.size;
+    return this.connections.size + this.parked.size;
   }
 
   /**
@@ -219,6 +234,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   async close(): Promise<void> {
     if (this.closedFlag) return;
     this.closedFlag = true;
+    this.unparkAll();
     // Each connection to its end, closing period included (close() resolves before it):
     // the socket and the pump must serve the peers' late packets until then.
     await Promise.all([...this.connections.values()].map(async (c) => {
@@ -274,10 +290,12 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       const conn = this.adopt(ev.conn, ev.a || QUIC_V1, true, (driver) => tls(driver));
       conn.acceptPath = ev.b;
       conn.acceptQueue = this;
+      this.parkCandidates.push(ev.conn);
       return;
     }
-    const conn = this.connections.get(ev.conn);
+    const conn = this.connections.get(ev.conn) ?? this.unpark(ev.conn);
     conn?.onCoreEvent(ev);
+    if (conn && this.options.server && !conn.handshakeInfo && !conn.closeInfo) this.parkCandidates.push(ev.conn);
     if (ev.kind === EventKind.CLOSED && conn?.closeInfo) {
       // Synchronously: the core may reuse this handle for the next connection.
       this.options.qlog?.close(ev.conn, this.options.clock.now(), conn.closeInfo);
@@ -304,6 +322,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   }
 
   onIdle(): void {
+    if (this.parkCandidates.length) this.parkWaiting();
     // A graceful close may send CONNECTION_CLOSE now, which runs the pump again (re-entrant
     // calls only mark it to run once more), so check before flushing qlog.
     for (const c of this.gracefulClosing) if (c.checkGracefulClose()) this.gracefulClosing.delete(c);
@@ -321,6 +340,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
 
   onFatal(err: Error): void {
     this.fatalError = err;
+    this.unparkAll();
     for (const c of [...this.connections.values()]) c.abort(err);
     for (const a of this.acceptors.splice(0)) a.reject(err);
   }
@@ -334,6 +354,37 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     if (this.options.qlog) this.startQlog(handle, driver, isServer);
     driver.start();
     return conn;
+  }
+
+  /** Parks the candidates that wait for nothing but the client's Finished. */
+  private parkWaiting(): void {
+    const handles = this.parkCandidates;
+    this.parkCandidates = [];
+    for (const h of handles) {
+      const conn = this.connections.get(h);
+      const handshake = conn?.park();
+      if (!handshake) continue;
+      this.connections.delete(h);
+      this.parked.set(h, { acceptPath: conn!.acceptPath, handshake });
+    }
+  }
+
+  /** A parked connection made again: driver, TLS session (from its factory) and connection. */
+  private unpark(handle: number): QuicConnection | undefined {
+    const p = this.parked.get(handle);
+    if (!p) return undefined;
+    this.parked.delete(handle);
+    const tls = this.options.server!.tls;
+    const driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, p.handshake, (d) => tls(d));
+    const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
+    conn.acceptPath = p.acceptPath;
+    conn.acceptQueue = this;
+    this.connections.set(handle, conn);
+    return conn;
+  }
+
+  private unparkAll(): void {
+    for (const h of [...this.parked.keys()]) this.unpark(h);
   }
 
   private startQlog(handle: number, driver: HandshakeDriver, isServer: boolean): void {

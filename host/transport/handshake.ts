@@ -64,6 +64,22 @@ interface OneRttKeys {
   aeads: number[];
 }
 
+/**
+ * A server driver's state while its connection waits for the client's Finished (park();
+ * issue 17: a half-open connection keeps this, not its driver, TLS session and connection).
+ */
+export interface ParkedHandshake {
+  readonly originalVersion: number;
+  readonly version: number;
+  /** The key table entries installed, as (level, aead, hp) triples. */
+  readonly installed: number[];
+  /** Our 1-RTT write keys' suite and secret (the next generation derives from it at completion). */
+  readonly oneRttSuite: CoreSuite;
+  readonly oneRttSecret: Uint8Array;
+  /** The TLS session's own (TlsSession.park()). */
+  readonly tls: unknown;
+}
+
 export class HandshakeDriver {
   /** The connection (set by it). */
   owner: HandshakeOwner | null = null;
@@ -98,6 +114,32 @@ export class HandshakeDriver {
     private readonly versions?: VersionsAbi,
   ) {
     this.originalVersion = currentVersion;
+  }
+
+  /**
+   * Server: this driver's state when all it waits for is the client's Finished (first
+   * flight sent, no 0-RTT, no qlog watching), else null. The connection then needs no
+   * driver until the core reports something again: resume() makes one from this.
+   */
+  park(): ParkedHandshake | null {
+    const w = this.oneRttWrite;
+    if (!this.isServer || this.done || this.failed || this.earlyData !== 'none' || !w || w.aeads.length || this.oneRttRead) return null;
+    if (this.onPeerTransportParameters || this.beforeComplete) return null;
+    const tls = this.tls?.park?.();
+    if (!tls) return null;
+    return { originalVersion: this.originalVersion, version: this.currentVersion, installed: this.installed, oneRttSuite: w.suite, oneRttSecret: w.secret, tls };
+  }
+
+  /** A server driver again from park()'s state; `session` makes its TLS session, which takes back its part. */
+  static resume(abi: ConnAbi, conn: number, keys: KeyInstaller, versions: VersionsAbi | undefined, p: ParkedHandshake, session: (d: HandshakeDriver) => TlsSession): HandshakeDriver {
+    const d = new HandshakeDriver(abi, conn, null, keys, p.originalVersion, true, versions);
+    d.currentVersion = p.version;
+    d.installed = p.installed;
+    d.oneRttWrite = { suite: p.oneRttSuite, secret: p.oneRttSecret, aeads: NO_AEADS };
+    const tls = session(d);
+    tls.unpark!(p.tls);
+    d.attach(tls);
+    return d;
   }
 
   /** Gives the driver its TLS session (made after the driver: a server's session asks it for the version). */

@@ -5,7 +5,10 @@
 // AES-GCM runs inside the core where that beats the provider (the portable one: @noble
 // in JavaScript; node:crypto under Deno), Initial keys included (as compact slots), and
 // stays with node:crypto in Node and Bun (backend-choice.ts inCoreAesGcmIsFastest;
-// bench/protection-core.ts measures the choice).
+// bench/protection-core.ts measures the choice). Initial keys go to the core in every
+// runtime: a handful of packets per connection, where the in-core AES costs the same as
+// node:crypto's per packet, and a compact slot (48 B of linear memory) instead of ≈ 0.5 KB
+// of JS objects that a half-open connection holds until it times out (issue 17).
 
 import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
@@ -19,13 +22,17 @@ import { CipherCache, LazyHeaderProtector, LazyPacketProtector } from './lazy-ke
 export interface KeyInstallerOptions {
   /** Run ChaCha20-Poly1305 inside the core when it can (default true). */
   inCoreChaCha20?: boolean;
-  /** Run AES-GCM inside the core (default: where it is faster than the provider's, backend-choice.ts). */
+  /**
+   * Run AES-GCM inside the core (default: where it is faster than the provider's,
+   * backend-choice.ts; Initial keys always, unless this is false).
+   */
   inCoreAesGcm?: boolean;
 }
 
 export class TableKeyInstaller implements KeyInstaller {
   private readonly inCoreChaCha20: boolean;
   private readonly inCoreAesGcm: boolean;
+  private readonly initialInCore: boolean;
 
   /** Initial keys' cipher objects, made while in use (lazy-keys.ts). */
   private readonly initialCiphers: CipherCache;
@@ -33,6 +40,7 @@ export class TableKeyInstaller implements KeyInstaller {
   constructor(private readonly provider: CryptoProvider, private readonly table: KeyTable, options: KeyInstallerOptions = {}) {
     this.inCoreChaCha20 = options.inCoreChaCha20 ?? true;
     this.inCoreAesGcm = options.inCoreAesGcm ?? inCoreAesGcmIsFastest(provider);
+    this.initialInCore = options.inCoreAesGcm ?? true;
     this.initialCiphers = new CipherCache(provider);
   }
 
@@ -75,8 +83,8 @@ export class TableKeyInstaller implements KeyInstaller {
    */
   private lazyInitial(version: number, secret: Uint8Array, bytes: Uint8Array, at: number): KeyHandles {
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, secret);
-    const core = this.inCore(Suite.Aes128Gcm);
-    if (core) {
+    const core = this.table.core;
+    if (core && this.initialInCore && core.supports(Suite.Aes128Gcm)) {
       const aead = core.installAead(Suite.Aes128Gcm, m.key, m.iv, true);
       const hp = aead < 0 ? -1 : core.installHp(Suite.Aes128Gcm, m.hp, true);
       if (hp >= 0) return { aead, hp };

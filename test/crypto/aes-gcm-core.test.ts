@@ -373,13 +373,14 @@ describe('the key installer an endpoint uses', () => {
     expect(table.size).toBe(0);
   });
 
-  test('with node:crypto (or inCoreAesGcm: false) AES keys stay in the host table; ChaCha20 still goes to the core', () => {
+  test('with node:crypto AES keys stay in the host table but Initial keys go to the core (compact); inCoreAesGcm: false keeps both in the host; ChaCha20 always in the core', () => {
     const { slots, table } = load();
     table.bindCore(slots);
-    for (const keys of [new TableKeyInstaller(nodeCryptoProvider, table), new TableKeyInstaller(portableCryptoProvider, table, { inCoreAesGcm: false })]) {
+    for (const [keys, initialInCore] of [[new TableKeyInstaller(nodeCryptoProvider, table), true], [new TableKeyInstaller(portableCryptoProvider, table, { inCoreAesGcm: false }), false]] as const) {
       const i = keys.initial(1, fromHex(v1.dcid), true);
+      for (const h of [i.read.aead, i.read.hp, i.write.aead, i.write.hp]) expect(h & CORE_KEY_TAG).toBe(initialInCore ? CORE_KEY_TAG : 0);
       const hs = keys.fromSecret(1, Suite.Aes128Gcm, fromHex(v1.client.secret));
-      for (const h of [i.read.aead, i.read.hp, i.write.aead, i.write.hp, hs.aead, hs.hp]) expect(h & CORE_KEY_TAG).toBe(0);
+      for (const h of [hs.aead, hs.hp]) expect(h & CORE_KEY_TAG).toBe(0);
       const cc = keys.fromSecret(1, Suite.ChaCha20Poly1305, fromHex(v1.chacha.secret));
       expect(cc.aead & CORE_KEY_TAG).toBe(CORE_KEY_TAG);
       for (const h of [i.read, i.write, hs, cc]) keys.release(h);
