@@ -5,7 +5,7 @@
 // → the client's [Certificate, CertificateVerify,] Finished (Handshake) →
 // NewSessionTickets (Application).
 
-import { Level } from './types';
+import { Level, type ParkedBytes } from './types';
 import { Alert, TlsAlertError } from './alerts';
 import { Ext, Group, DEFAULT_GROUPS, HandshakeType, HRR_RANDOM, TLS13 } from './constants';
 import { KeySchedule, Transcript, deriveSecret } from './keyschedule';
@@ -60,6 +60,9 @@ function sharedServerName(name: string | undefined): string | undefined {
   return (lastServerName = name);
 }
 
+/** The latest parked state, shared by the next ones equal to it (park()). */
+let lastParked: ParkedTlsServer | null = null;
+
 /** No client certificate (one shared empty array rather than one per connection). */
 const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
 
@@ -77,7 +80,6 @@ export interface ParkedTlsServer {
   readonly psk: SelectedPsk | undefined;
   readonly earlyDataRejected: string | undefined;
   readonly clientChain: readonly Uint8Array[];
-  readonly awaiting: Uint8Array;
   readonly clientRandom: Uint8Array;
 }
 
@@ -240,25 +242,30 @@ export class TlsServer extends SessionBase {
    * message buffered, no 0-RTT accepted, nothing to drain), else null. A new session from
    * the same options takes it back with unpark().
    */
-  park(): ParkedTlsServer | null {
+  park(bytes: ParkedBytes): ParkedTlsServer | null {
     const n = hashLength(this.hashOf(this.suite));
     if (this.state !== 'wait_fin' || this.earlyData || this.awaiting.length < 2 * n || !this.quiet) return null;
-    return {
+    bytes.write(this.awaiting);
+    const last = lastParked;
+    // Equal to the last one parked (most are, in a flood of spoofed Initials): shared, as it is never written.
+    if (last && last.suite === this.suite && last.alpn === this.alpn && last.serverName === this.serverName && last.psk === this.psk
+      && last.earlyDataRejected === this.earlyDataRejected && last.clientChain === this.clientChain && last.clientRandom === this.clientRandom) return last;
+    return (lastParked = {
       suite: this.suite, alpn: this.alpn, serverName: this.serverName, psk: this.psk, earlyDataRejected: this.earlyDataRejected,
-      clientChain: this.clientChain, awaiting: this.awaiting, clientRandom: this.clientRandom,
-    };
+      clientChain: this.clientChain, clientRandom: this.clientRandom,
+    });
   }
 
   /** Takes back a parked session's state (on a session that has received nothing). */
-  unpark(p: ParkedTlsServer): void {
+  unpark(p: ParkedTlsServer, bytes: ParkedBytes): void {
     if (this.state !== 'wait_ch' || !this.quiet) throw new Error('unpark() on a session already in use');
+    this.awaiting = bytes.read();
     this.suite = p.suite;
     this.alpn = p.alpn;
     this.serverName = p.serverName;
     this.psk = p.psk;
     this.earlyDataRejected = p.earlyDataRejected;
     this.clientChain = p.clientChain;
-    this.awaiting = p.awaiting;
     this.clientRandom = p.clientRandom;
     this.ks = new KeySchedule(this.hashOf(p.suite)); // its hash is all the tickets' PSKs need from it now
     this.state = 'wait_fin';

@@ -55,8 +55,17 @@ export interface TlsSession {
   receive(level: Level, data: Uint8Array): void;
   /** Everything produced since the last call. */
   drain(): TlsOutput[];
-  /** Server: its state while it waits for nothing but the client's Finished, or null (issue 17: half-open connections). */
-  park?(): unknown;
-  /** Takes back what park() returned, on a new session from the same options. */
-  unpark?(parked: unknown): void;
+  /**
+   * Server: its state while it waits for nothing but the client's Finished, or null
+   * (issue 17: half-open connections); its secrets go to `bytes`.
+   */
+  park?(bytes: ParkedBytes): unknown;
+  /** Takes back what park() returned (and wrote), on a new session from the same options. */
+  unpark?(parked: unknown, bytes: ParkedBytes): void;
+}
+
+/** Where a parked session's secrets go: parts read back in the order they were written (host/transport/parking-lot.ts). */
+export interface ParkedBytes {
+  write(b: Uint8Array): void;
+  read(): Uint8Array;
 }

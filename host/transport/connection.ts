@@ -11,6 +11,7 @@ import { ConnectionStreams } from './connection-streams';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo, ParkedHandshake } from './handshake';
+import type { RowCursor } from './parking-lot';
 import { LazyOutcome } from './lazy-outcome';
 import type { SessionTicket } from '../tls/session-ticket';
 import type { EarlyDataState } from './early-data';
@@ -456,14 +457,13 @@ export class QuicConnection {
 
   /** @internal */
   acceptsWrites(): boolean { return this.closeRequest === null; }
-
   /** @internal */
   isOpen(): boolean { return this.endInfo === null; }
 
   /** @internal Server endpoints: the handshake's parked state if nothing else was made for this half-open connection (issue 17), else null. */
-  park(): ParkedHandshake | null {
+  park(bytes: RowCursor, row: number): ParkedHandshake | null {
     const untouched = !this.listeners && !this.establishedO && !this.closedO && !this.ticketO && !this.endedOutcome && !this.streamLink && !this.dgram && !this.pathTable && !this.closeRequest && !this.endInfo && !this.handedToAccept && !this.keyGen;
-    return untouched ? this.handshake.park() : null;
+    return untouched ? this.handshake.park(bytes, row, this.acceptPath) : null;
   }
 
   // ---- events from the core (via the endpoint) --------------------------------------

@@ -14,6 +14,7 @@ import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 import { VersionsAbi } from '../core/versions-abi';
+import { ParkingLot } from './parking-lot';
 import { retrySettings, type RetryMode, type AddressTokenOptions } from './address-validation';
 
 import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
@@ -140,12 +141,6 @@ function configureCids(abi: ConnAbi, o: EndpointOptions): void {
   if (r?.maxPerSecond !== undefined && abi.setResetRate(r.maxPerSecond) < 0) throw bad(`statelessReset.maxPerSecond must be a number in 0..1000000, got ${String(r.maxPerSecond)}`);
 }
 
-/** A parked server connection (QuicEndpoint.parked). */
-interface ParkedConnection {
-  readonly acceptPath: number;
-  readonly handshake: ParkedHandshake;
-}
-
 export class QuicEndpoint implements PumpListener, ConnectionHost {
   readonly abi: ConnAbi;
   readonly readStats: StatsReader;
@@ -155,10 +150,11 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   /**
    * Server connections that wait for nothing but the client's Finished, by handle: what
    * their handshake keeps, without a connection, driver or TLS session (issue 17: a flood
-   * of spoofed Initials leaves thousands of these). The next core event for one makes
-   * them again (unpark()).
+   * of spoofed Initials leaves thousands of these), its secrets and key handles in a row
+   * of `lot`. The next core event for one makes them again (unpark()).
    */
-  private readonly parked = new Map<number, ParkedConnection>();
+  private readonly parked = new Map<number, ParkedHandshake>();
+  private readonly lot = new ParkingLot();
   /** Server connections that may be parked when the current service round ends. */
   private parkCandidates: number[] = [];
   private readonly pending: QuicConnection[] = [];
@@ -362,10 +358,20 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     this.parkCandidates = [];
     for (const h of handles) {
       const conn = this.connections.get(h);
-      const handshake = conn?.park();
-      if (!handshake) continue;
+      if (!conn) continue;
+      const row = this.lot.take();
+      let parked: ParkedHandshake | null = null;
+      try {
+        parked = conn.park(this.lot.cursor(row), row);
+      } catch {
+        // A row too small for this handshake's secrets (RangeError): it stays as it is.
+      }
+      if (!parked) {
+        this.lot.release(row);
+        continue;
+      }
       this.connections.delete(h);
-      this.parked.set(h, { acceptPath: conn!.acceptPath, handshake });
+      this.parked.set(h, parked);
     }
   }
 
@@ -375,7 +381,12 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     if (!p) return undefined;
     this.parked.delete(handle);
     const tls = this.options.server!.tls;
-    const driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, p.handshake, (d) => tls(d));
+    let driver: HandshakeDriver;
+    try {
+      driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, p, this.lot.cursor(p.row), (d) => tls(d));
+    } finally {
+      this.lot.release(p.row); // read, then zeroed
+    }
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
     conn.acceptPath = p.acceptPath;
     conn.acceptQueue = this;

@@ -15,6 +15,7 @@ import type { SessionTicket } from '../tls/session-ticket';
 import { Suite } from '../crypto/suites';
 import type { VersionsAbi } from '../core/versions-abi';
 import { rememberedTransportParameters, type EarlyDataState } from './early-data';
+import type { RowCursor } from './parking-lot';
 
 /** Cipher suites as the core numbers them (same numbering as host/crypto/suites.ts). */
 export type CoreSuite = Suite;
@@ -69,13 +70,13 @@ interface OneRttKeys {
  * issue 17: a half-open connection keeps this, not its driver, TLS session and connection).
  */
 export interface ParkedHandshake {
+  /** The endpoint's: the connection's path and its row in the parking lot (one object per half-open connection, not two). */
+  readonly acceptPath: number;
+  readonly row: number;
   readonly originalVersion: number;
   readonly version: number;
-  /** The key table entries installed, as (level, aead, hp) triples. */
-  readonly installed: number[];
-  /** Our 1-RTT write keys' suite and secret (the next generation derives from it at completion). */
+  /** Our 1-RTT write keys' suite; their secret (the next generation derives from it at completion) and the key handles installed are in the row. */
   readonly oneRttSuite: CoreSuite;
-  readonly oneRttSecret: Uint8Array;
   /** The TLS session's own (TlsSession.park()). */
   readonly tls: unknown;
 }
@@ -121,23 +122,25 @@ export class HandshakeDriver {
    * flight sent, no 0-RTT, no qlog watching), else null. The connection then needs no
    * driver until the core reports something again: resume() makes one from this.
    */
-  park(): ParkedHandshake | null {
+  park(bytes: RowCursor, row: number, acceptPath: number): ParkedHandshake | null {
     const w = this.oneRttWrite;
     if (!this.isServer || this.done || this.failed || this.earlyData !== 'none' || !w || w.aeads.length || this.oneRttRead) return null;
     if (this.onPeerTransportParameters || this.beforeComplete) return null;
-    const tls = this.tls?.park?.();
+    const tls = this.tls?.park?.(bytes);
     if (!tls) return null;
-    return { originalVersion: this.originalVersion, version: this.currentVersion, installed: this.installed, oneRttSuite: w.suite, oneRttSecret: w.secret, tls };
+    bytes.write(w.secret);
+    bytes.writeInts(this.installed);
+    return { acceptPath, row, originalVersion: this.originalVersion, version: this.currentVersion, oneRttSuite: w.suite, tls };
   }
 
-  /** A server driver again from park()'s state; `session` makes its TLS session, which takes back its part. */
-  static resume(abi: ConnAbi, conn: number, keys: KeyInstaller, versions: VersionsAbi | undefined, p: ParkedHandshake, session: (d: HandshakeDriver) => TlsSession): HandshakeDriver {
+  /** A server driver again from park()'s state and row; `session` makes its TLS session, which takes back its part. */
+  static resume(abi: ConnAbi, conn: number, keys: KeyInstaller, versions: VersionsAbi | undefined, p: ParkedHandshake, bytes: RowCursor, session: (d: HandshakeDriver) => TlsSession): HandshakeDriver {
     const d = new HandshakeDriver(abi, conn, null, keys, p.originalVersion, true, versions);
     d.currentVersion = p.version;
-    d.installed = p.installed;
-    d.oneRttWrite = { suite: p.oneRttSuite, secret: p.oneRttSecret, aeads: NO_AEADS };
     const tls = session(d);
-    tls.unpark!(p.tls);
+    tls.unpark!(p.tls, bytes); // read first: written first
+    d.oneRttWrite = { suite: p.oneRttSuite, secret: bytes.read(), aeads: NO_AEADS };
+    d.installed = bytes.readInts();
     d.attach(tls);
     return d;
   }
