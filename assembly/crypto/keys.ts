@@ -4,8 +4,8 @@
 // opaque nonzero i32 values and protect.ts tells the two kinds apart by the tag bit
 // (the host's own table hands out small integers from 1).
 //
-// The table grows by doubling (heap.alloc; the old block is wiped before it is freed)
-// up to MAX_SLOTS; beyond that install fails and the host keeps the key in its
+// The table grows by doubling, then GROW_STEP slots at a time (heap.alloc; the old block
+// is wiped before it is freed) up to MAX_SLOTS; beyond that install fails and the host keeps the key in its
 // provider instead. A released slot is zeroed at once.
 //
 //   slot (SLOT_SIZE = 48 bytes: 16-byte aligned, and a half-open server connection holds
@@ -62,9 +62,12 @@ let capacity: i32 = 0;
 let freeHead: i32 = -1;
 let live: i32 = 0;
 
+/** Slots added at a time once the table has this many (384 KiB): doubling beyond would leave up to half the table idle. */
+const GROW_STEP: i32 = 8192;
+
 function grow(): bool {
-  const newCap = capacity == 0 ? 16 : capacity << 1;
-  if (newCap > MAX_SLOTS) return false;
+  if (capacity >= MAX_SLOTS) return false;
+  const newCap = capacity == 0 ? 16 : capacity < GROW_STEP ? capacity << 1 : capacity + GROW_STEP;
   const bytes = <usize>newCap * SLOT_SIZE;
   const t = heap.alloc(bytes);
   memory.fill(t, 0, bytes);
