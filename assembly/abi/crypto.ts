@@ -7,7 +7,9 @@
 //
 //   cryptoKeyInstall(kind, suite, len)   kind 1 AEAD (key + iv: len 28 for AES-128, 44 for AES-256
 //                                        and ChaCha20), 2 header protection (key: len 16 or 32);
-//                                        kind | 0x100: an AES key kept compact (expanded per packet: Initial keys)
+//                                        kind | 0x100: an AES key kept compact (expanded per packet: Initial keys);
+//                                        3 | 0x100: AES-128 AEAD key, iv and header protection key in one
+//                                        compact slot (len 44; one handle serves as both)
 //                                        -> handle, -ERR_UNSUPPORTED (kind/suite/len), -ERR_BUFFER_TOO_SMALL (table full)
 //   cryptoKeyRelease(handle)             -> 0, or -INTERNAL_ERROR (not a live in-core key); zeroes the slot
 //   cryptoKeyCount()                     -> live in-core keys
@@ -17,7 +19,7 @@
 // The three work on any range inside linear memory and return -ERR_BUFFER_TOO_SMALL
 // for a range outside it and -INTERNAL_ERROR for a handle that is not a live key of the kind.
 import { scratchBuf } from "./io";
-import { keyInstall, keyRelease, keyCount, keySlot, keyMaterialLen, KEY_KIND_AEAD, KEY_KIND_HP, KEY_FLAG_COMPACT } from "../crypto/keys";
+import { keyInstall, keyRelease, keyCount, keySlot, keyMaterialLen, KEY_KIND_AEAD, KEY_KIND_HP, KEY_KIND_BOTH, KEY_FLAG_COMPACT } from "../crypto/keys";
 import { coreSeal, coreOpen, coreHpMask } from "../crypto/core-aead";
 import { CHACHA_TAG_LEN } from "../crypto/aead-chacha";
 import { ERR_UNSUPPORTED, ERR_BUFFER_TOO_SMALL, ERR_DROP_PACKET, INTERNAL_ERROR } from "../wire/errors";
@@ -25,6 +27,7 @@ import { ERR_UNSUPPORTED, ERR_BUFFER_TOO_SMALL, ERR_DROP_PACKET, INTERNAL_ERROR 
 /** Installs key material from the scratch region (then wiped); returns an in-core handle. */
 export function cryptoKeyInstall(kind: i32, suite: i32, len: i32): i32 {
   if ((kind & ~(KEY_FLAG_COMPACT | 0xff)) != 0 || len <= 0 || len != keyMaterialLen(kind & 0xff, suite)) return -ERR_UNSUPPORTED;
+  if ((kind & 0xff) == KEY_KIND_BOTH && (kind & KEY_FLAG_COMPACT) == 0) return -ERR_UNSUPPORTED; // only ever compact
   const h = keyInstall(kind, suite, scratchBuf, len);
   memory.fill(scratchBuf, 0, <usize>len);
   return h < 0 ? -ERR_BUFFER_TOO_SMALL : h;

@@ -20,6 +20,10 @@ export const AES_NR_AT: usize = 4;
 export const AES_IV_AT: usize = 32;
 /** A compact slot's key length (its key bytes at +0); 0 in an expanded slot. */
 export const AES_COMPACT_AT: usize = 47; // a u8 (keys.ts: the slot's last byte)
+/** A compact slot holding both keys (keys.ts KEY_KIND_BOTH, at its KIND_AT): the header protection key is here. */
+export const AES_COMPACT_HP_AT: usize = 16;
+const KIND_AT: usize = 44;
+const KIND_BOTH: u16 = 3;
 /** Bytes of the extension block: GHASH multiplier, then up to 15 round keys. */
 export const AES_EXT_LEN: i32 = GHASH_KEY_LEN + AES_SCHEDULE_MAX;
 const RK_AT: usize = <usize>GHASH_KEY_LEN;
@@ -52,7 +56,8 @@ function keyOf(slot: usize, aead: bool): usize {
     nrNow = load<i32>(slot + AES_NR_AT);
   } else {
     ext = scratchExt;
-    nrNow = aesKeyInit(scratchExt, slot, keyLen, aead);
+    const key = !aead && load<u16>(slot + KIND_AT) == KIND_BOTH ? slot + AES_COMPACT_HP_AT : slot;
+    nrNow = aesKeyInit(scratchExt, key, keyLen, aead);
   }
   aesBitslice(ext + RK_AT, nrNow, planes);
   return ext;

@@ -15,7 +15,9 @@
 //        compact AES: the key (16 or 32 bytes)
 //   +0   next free   i32 (free slots only: a free slot holds no key)
 //   +32  iv          12 bytes (AEAD only)
-//   +44  kind        u16: 0 free, KEY_KIND_AEAD, KEY_KIND_HP
+//   +44  kind        u16: 0 free, KEY_KIND_AEAD, KEY_KIND_HP, or KEY_KIND_BOTH: a compact
+//                    AES-128 slot with the AEAD key at +0, its iv at +32 and the header
+//                    protection key at +16 (Initial keys: one slot per direction, not two)
 //   +46  suite       u8 (the core's suite numbering, crypto/host.ts Suite)
 //   +47  compact AES: the key length in bytes (0 otherwise)
 //
@@ -24,13 +26,15 @@
 // and freed with the slot. The raw AES key itself is not kept. Installed with KEY_FLAG_COMPACT
 // (Initial keys), an AES key stays as bytes in its slot, expanded per packet instead.
 
-import { aesKeyInit, AES_EXT_AT, AES_NR_AT, AES_IV_AT, AES_EXT_LEN, AES_COMPACT_AT } from "./aead-aes-gcm";
+import { aesKeyInit, AES_EXT_AT, AES_NR_AT, AES_IV_AT, AES_EXT_LEN, AES_COMPACT_AT, AES_COMPACT_HP_AT } from "./aead-aes-gcm";
 
 /** Marks a handle as an in-core slot. */
 export const KEY_TAG: i32 = 0x40000000;
 /** Slot kinds. */
 export const KEY_KIND_AEAD: i32 = 1;
 export const KEY_KIND_HP: i32 = 2;
+/** AEAD and header protection in one compact AES-128 slot (one handle for both). */
+export const KEY_KIND_BOTH: i32 = 3;
 /** OR'ed into the kind: keep an AES key compact (crypto/aead-aes-gcm.ts). */
 export const KEY_FLAG_COMPACT: i32 = 0x100;
 /** The suites the core implements itself (crypto/host.ts Suite numbering). */
@@ -47,6 +51,7 @@ export function keyMaterialLen(kind: i32, suite: i32): i32 {
   if (suite < SUITE_AES128 || suite > SUITE_CHACHA20) return -1;
   const keyLen = suite == SUITE_AES128 ? 16 : 32;
   if (kind == KEY_KIND_AEAD) return keyLen + IV_LEN;
+  if (kind == KEY_KIND_BOTH) return suite == SUITE_AES128 ? 2 * keyLen + IV_LEN : -1;
   return kind == KEY_KIND_HP ? keyLen : -1;
 }
 
@@ -95,13 +100,19 @@ export function keyInstall(kindAndFlags: i32, suite: i32, src: usize, len: i32):
   if ((kindAndFlags & ~(KEY_FLAG_COMPACT | 0xff)) != 0) return -1;
   const kind = kindAndFlags & 0xff;
   if (len != keyMaterialLen(kind, suite)) return -1;
+  if (kind == KEY_KIND_BOTH && (kindAndFlags & KEY_FLAG_COMPACT) == 0) return -1;
   if (freeHead < 0 && !grow()) return -1;
   const i = freeHead;
   const s = table + <usize>i * SLOT_SIZE;
   freeHead = load<i32>(s + NEXT_AT);
   memory.fill(s, 0, SLOT_SIZE);
-  const keyLen = kind == KEY_KIND_AEAD ? len - IV_LEN : len;
-  if (suite == SUITE_CHACHA20) {
+  const keyLen = kind == KEY_KIND_AEAD ? len - IV_LEN : kind == KEY_KIND_BOTH ? 16 : len;
+  if (kind == KEY_KIND_BOTH) {
+    // Material: AEAD key, iv, header protection key (the order of installAead + installHp).
+    memory.copy(s, src, 16);
+    memory.copy(s + AES_COMPACT_HP_AT, src + 28, 16);
+    store<u8>(s + AES_COMPACT_AT, 16);
+  } else if (suite == SUITE_CHACHA20) {
     memory.copy(s, src, <usize>len);
   } else if ((kindAndFlags & KEY_FLAG_COMPACT) != 0) {
     memory.copy(s, src, <usize>keyLen);
@@ -112,20 +123,21 @@ export function keyInstall(kindAndFlags: i32, suite: i32, src: usize, len: i32):
     store<usize>(s + AES_EXT_AT, ext);
     store<i32>(s + AES_NR_AT, aesKeyInit(ext, src, keyLen, kind == KEY_KIND_AEAD));
   }
-  if (suite != SUITE_CHACHA20 && kind == KEY_KIND_AEAD) memory.copy(s + AES_IV_AT, src + <usize>keyLen, <usize>IV_LEN);
+  if (suite != SUITE_CHACHA20 && kind != KEY_KIND_HP) memory.copy(s + AES_IV_AT, src + <usize>keyLen, <usize>IV_LEN);
   store<u16>(s + KIND_AT, <u16>kind);
   store<u8>(s + SUITE_AT, <u8>suite);
   live++;
   return KEY_TAG | i;
 }
 
-/** The slot's address if `handle` is a live in-core key of `kind`, else 0. */
+/** The slot's address if `handle` is a live in-core key of `kind` (a BOTH slot is either), else 0. */
 export function keySlot(handle: i32, kind: i32): usize {
   if ((handle & KEY_TAG) == 0) return 0;
   const i = handle & ~KEY_TAG;
   if (i < 0 || i >= capacity) return 0;
   const s = table + <usize>i * SLOT_SIZE;
-  return <i32>load<u16>(s + KIND_AT) == kind ? s : 0;
+  const k = <i32>load<u16>(s + KIND_AT);
+  return k == kind || k == KEY_KIND_BOTH ? s : 0;
 }
 
 /** The suite of a live slot (from keySlot). */

@@ -11,6 +11,8 @@ import { Suite, TAG_LENGTH } from './suites';
 /** Slot kinds of cryptoKeyInstall and the handle tag (assembly/crypto/keys.ts; a test checks they agree). */
 export const CORE_KEY_KIND_AEAD = 1;
 export const CORE_KEY_KIND_HP = 2;
+/** AES-128 AEAD and header protection keys in one compact slot: Initial keys (one handle serves as both). */
+export const CORE_KEY_KIND_BOTH = 3;
 export const CORE_KEY_TAG = 0x40000000;
 /** OR'ed into the kind: an AES key kept as bytes and expanded per packet (Initial keys: small while idle). */
 export const CORE_KEY_FLAG_COMPACT = 0x100;
@@ -61,6 +63,21 @@ export class CoreKeySlots {
     material.set(key);
     material.set(iv, key.length);
     const h = this.install(CORE_KEY_KIND_AEAD | (compact ? CORE_KEY_FLAG_COMPACT : 0), suite, material);
+    material.fill(0);
+    return h;
+  }
+
+  /**
+   * AES-128-GCM Initial keys of one direction (RFC 9001 §5.2) in one compact slot: the
+   * handle serves as both the AEAD and the header protection handle (48 B for the pair,
+   * not 96: every half-open connection holds two pairs). -1 when the table refuses.
+   */
+  installInitial(key: Uint8Array, iv: Uint8Array, hpKey: Uint8Array): number {
+    const material = new Uint8Array(44);
+    material.set(key);
+    material.set(iv, 16);
+    material.set(hpKey, 28);
+    const h = this.install(CORE_KEY_KIND_BOTH | CORE_KEY_FLAG_COMPACT, Suite.Aes128Gcm, material);
     material.fill(0);
     return h;
   }

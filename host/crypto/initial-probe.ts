@@ -3,7 +3,7 @@
 // open the packet before it creates any connection. The keys live in one reusable pair
 // of key-table slots, replaced on every call: a flood of Initials for random DCIDs
 // costs a key derivation each and no memory. The last DCID's keys are kept, so a client
-// retransmitting its first Initial derives nothing twice. The pair is two compact slots of
+// retransmitting its first Initial derives nothing twice. The pair is one compact slot of
 // the core's own key table (its AES-GCM costs what node:crypto's does per packet, without a
 // cipher object made per probed DCID), installed from inside this import (the key bytes pass
 // through the scratch region, which the receive path does not use; the datagram is in
@@ -14,6 +14,7 @@ import type { CryptoProvider } from './provider';
 import type { KeyTable } from './key-table';
 import { initialClientSecret, packetKeyMaterial } from './quic-keys';
 import { Suite } from './suites';
+import { isCoreKeyHandle } from './core-keys';
 
 export class InitialProbe {
   private memory: WebAssembly.Memory | null = null;
@@ -55,18 +56,15 @@ export class InitialProbe {
     // A copy first: installing into the core may grow its memory and detach the view.
     const dcid = dcidView.slice();
     this.table.releaseAead(this.aead);
-    this.table.releaseHp(this.hp);
+    if (this.hp !== this.aead || !isCoreKeyHandle(this.aead)) this.table.releaseHp(this.hp); // one in-core slot holds both
     this.aead = this.hp = 0;
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, initialClientSecret(version, dcid));
     // The provider's objects only for a core built without AES-GCM.
     const core = this.table.core?.supports(Suite.Aes128Gcm) ? this.table.core : undefined;
-    const aead = core ? core.installAead(Suite.Aes128Gcm, m.key, m.iv, true) : -1;
-    const hp = core && aead >= 0 ? core.installHp(Suite.Aes128Gcm, m.hp, true) : -1;
-    if (hp >= 0) {
-      this.aead = aead;
-      this.hp = hp;
+    const both = core ? core.installInitial(m.key, m.iv, m.hp) : -1;
+    if (both >= 0) {
+      this.aead = this.hp = both;
     } else {
-      if (aead >= 0) core!.release(aead);
       this.aead = this.table.addAead(this.provider.createPacketProtector(Suite.Aes128Gcm, m.key, m.iv));
       this.hp = this.table.addHp(this.provider.createHeaderProtector(Suite.Aes128Gcm, m.hp));
     }

@@ -16,6 +16,7 @@ import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../cryp
 import { Suite } from '../crypto/suites';
 import { inCoreAesGcmIsFastest } from '../crypto/backend-choice';
 import { DeferredPacketProtector } from '../crypto/deferred-protector';
+import { isCoreKeyHandle } from '../crypto/core-keys';
 import type { CoreSuite, KeyHandles, KeyInstaller } from './handshake';
 import { CipherCache, LazyHeaderProtector, LazyPacketProtector } from './lazy-keys';
 
@@ -78,17 +79,15 @@ export class TableKeyInstaller implements KeyInstaller {
   }
 
   /**
-   * Initial keys (always AES-128-GCM) as bytes: in the core's table as compact slots (48 B
-   * each, expanded per packet), or in the host's, their cipher objects made when used.
+   * Initial keys (always AES-128-GCM) as bytes: in the core's table as one compact slot per
+   * direction (48 B, expanded per packet), or in the host's, their cipher objects made when used.
    */
   private lazyInitial(version: number, secret: Uint8Array, bytes: Uint8Array, at: number): KeyHandles {
     const m = packetKeyMaterial(version, Suite.Aes128Gcm, secret);
     const core = this.table.core;
     if (core && this.initialInCore && core.supports(Suite.Aes128Gcm)) {
-      const aead = core.installAead(Suite.Aes128Gcm, m.key, m.iv, true);
-      const hp = aead < 0 ? -1 : core.installHp(Suite.Aes128Gcm, m.hp, true);
-      if (hp >= 0) return { aead, hp };
-      if (aead >= 0) core.release(aead);
+      const h = core.installInitial(m.key, m.iv, m.hp);
+      if (h >= 0) return { aead: h, hp: h }; // one slot, both keys
     }
     bytes.set(m.key, at);
     bytes.set(m.iv, at + 16);
@@ -125,6 +124,7 @@ export class TableKeyInstaller implements KeyInstaller {
 
   release(h: KeyHandles): void {
     this.releaseAead(h.aead);
+    if (h.hp === h.aead && isCoreKeyHandle(h.aead)) return; // an in-core Initial slot holds both (host tables number AEADs and HPs apart)
     const hp = this.table.hp(h.hp);
     if (hp instanceof LazyHeaderProtector) hp.release();
     this.table.releaseHp(h.hp);

@@ -351,7 +351,18 @@ describe('the key installer an endpoint uses', () => {
     const keys = new TableKeyInstaller(portableCryptoProvider, table);
     const { write, read } = keys.initial(1, fromHex(v1.dcid), false);
     for (const h of [write.aead, write.hp, read.aead, read.hp]) expect(h & CORE_KEY_TAG).toBe(CORE_KEY_TAG);
-    expect(slots.count).toBe(4);
+    // One compact slot per direction holds its AEAD and header protection keys.
+    expect(write.hp).toBe(write.aead);
+    expect(read.hp).toBe(read.aead);
+    expect(slots.count).toBe(2);
+    // Such a slot is AES-128 and compact only: anything else is refused at the door (-ERR_UNSUPPORTED).
+    const UNSUPPORTED = -0x10003;
+    const install = (slots.core.exports as unknown as { cryptoKeyInstall(k: number, s: number, l: number): number }).cryptoKeyInstall;
+    expect(install(3, Suite.Aes128Gcm, 44)).toBe(UNSUPPORTED);
+    expect(install(3 | 0x100, Suite.Aes256Gcm, 44)).toBe(UNSUPPORTED);
+    expect(install(3 | 0x100, Suite.ChaCha20Poly1305, 44)).toBe(UNSUPPORTED);
+    expect(install(3 | 0x100, Suite.Aes128Gcm, 28)).toBe(UNSUPPORTED);
+    expect(slots.count).toBe(2);
     const ptr = core.scratchPtr;
     const p = v1.clientInitial;
     const payload = new Uint8Array(p.payloadLength);

@@ -57,9 +57,9 @@ for (const [suite, name] of [[Suite.Aes128Gcm, 'TLS_AES_128_GCM_SHA256'], [Suite
     expect(r.cipherSuite).toBe(name);
     expect(r.live.client).toBeGreaterThanOrEqual(4);
     expect(r.live.server).toBeGreaterThanOrEqual(4);
-    // The server keeps one pair: its Initial probe's reusable slots (compact, 48 B each:
-    // host/crypto/initial-probe.ts), in the core with the portable provider.
-    expect(r.after).toEqual({ client: 0, server: 2 });
+    // The server keeps one slot: its Initial probe's reusable pair (compact, AEAD and header
+    // protection keys in one 48-B slot: host/crypto/initial-probe.ts).
+    expect(r.after).toEqual({ client: 0, server: 1 });
   });
 }
 
@@ -67,16 +67,16 @@ test('in-core AES-128-GCM client against a node:crypto server (whose AES keys st
   const r = await run(Suite.Aes128Gcm, portableCryptoProvider, nodeCryptoProvider);
   expect(r.cipherSuite).toBe('TLS_AES_128_GCM_SHA256');
   expect(r.live.client).toBeGreaterThanOrEqual(4);
-  // Only Initial keys go to the server's core with node:crypto: its probe pair is all that is left.
-  expect(r.live.server).toBe(2);
-  expect(r.after).toEqual({ client: 0, server: 2 });
+  // Only Initial keys go to the server's core with node:crypto: its probe's one slot is all that is left.
+  expect(r.live.server).toBe(1);
+  expect(r.after).toEqual({ client: 0, server: 1 });
 });
 
 test('Initial keys in the core follow a Retry (new DCID) and QUIC v2 (other salt and labels), both ends portable', async () => {
   const retry = await run(Suite.Aes128Gcm, portableCryptoProvider, portableCryptoProvider, { server: { retry: 'always' } });
   expect(retry.retries).toBe(1);
-  expect(retry.after).toEqual({ client: 0, server: 2 });
+  expect(retry.after).toEqual({ client: 0, server: 1 });
   const v2 = await run(Suite.Aes128Gcm, portableCryptoProvider, portableCryptoProvider, { version: QUIC_V2, server: { versions: [QUIC_V2, QUIC_V1] } });
   expect(v2.version).toBe(QUIC_V2);
-  expect(v2.after).toEqual({ client: 0, server: 2 });
+  expect(v2.after).toEqual({ client: 0, server: 1 });
 });
