@@ -75,7 +75,7 @@ export interface ParkedHandshake {
   readonly row: number;
   readonly originalVersion: number;
   readonly version: number;
-  /** Our 1-RTT write keys' suite; their secret (the next generation derives from it at completion) and the key handles installed are in the row. */
+  /** Our 1-RTT write keys' suite; their secret (the keys and the next generation are made from it at completion) and the key handles installed are in the row. */
   readonly oneRttSuite: CoreSuite;
   /** The TLS session's own (TlsSession.park()). */
   readonly tls: unknown;
@@ -102,6 +102,8 @@ export class HandshakeDriver {
   /** Per direction: the suite, the newest derived 1-RTT secret, and AEAD handles by generation. */
   private oneRttRead: OneRttKeys | null = null;
   private oneRttWrite: OneRttKeys | null = null;
+  /** Server: oneRttWrite's keys are not installed yet (they are at completion). */
+  private oneRttWritePending = false;
   private done = false;
   private failed = false;
 
@@ -124,7 +126,7 @@ export class HandshakeDriver {
    */
   park(bytes: RowCursor, row: number, acceptPath: number): ParkedHandshake | null {
     const w = this.oneRttWrite;
-    if (!this.isServer || this.done || this.failed || this.earlyData !== 'none' || !w || w.aeads.length || this.oneRttRead) return null;
+    if (!this.isServer || this.done || this.failed || this.earlyData !== 'none' || !w || !this.oneRttWritePending || this.oneRttRead) return null;
     if (this.onPeerTransportParameters || this.beforeComplete) return null;
     const tls = this.tls?.park?.(bytes);
     if (!tls) return null;
@@ -140,6 +142,7 @@ export class HandshakeDriver {
     const tls = session(d);
     tls.unpark!(p.tls, bytes); // read first: written first
     d.oneRttWrite = { suite: p.oneRttSuite, secret: bytes.read(), aeads: NO_AEADS };
+    d.oneRttWritePending = true;
     d.installed = bytes.readInts();
     d.attach(tls);
     return d;
@@ -292,9 +295,17 @@ export class HandshakeDriver {
       }
       case 'secret': {
         if (out.level === Level.EarlyData) return this.earlySecret(out.direction === 'write', out.suite, out.secret);
-        const handles = this.keys.fromSecret(this.currentVersion, out.suite, out.secret);
         const write = out.direction === 'write';
-        this.install(out.level, write, handles);
+        if (out.level === Level.Application && write && this.isServer && !this.done && this.earlyData !== 'accepted') {
+          // A server sends nothing in 1-RTT before its handshake completes unless it accepted
+          // 0-RTT (only then does the application have the connection, to answer in
+          // 0.5-RTT): its write keys are made at completion, and a half-open connection
+          // that never completes holds none (issue 17: two key slots each).
+          this.oneRttWrite = { suite: out.suite, secret: out.secret, aeads: NO_AEADS };
+          this.oneRttWritePending = true;
+          break;
+        }
+        this.install(out.level, write, this.keys.fromSecret(this.currentVersion, out.suite, out.secret));
         if (out.level === Level.Application) {
           // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
           // Nobody needs it before the handshake completes (§6: no update before it is
@@ -327,7 +338,12 @@ export class HandshakeDriver {
         if (this.isServer && this.earlyData === 'none' && out.info.earlyDataRejected && out.info.earlyDataRejected !== 'not offered') this.setEarly('rejected');
         if (!this.done) {
           this.done = true;
-          if (this.oneRttWrite && this.oneRttWrite.aeads.length === 0) this.installNext(true);
+          const w = this.oneRttWrite;
+          if (w && this.oneRttWritePending) {
+            this.oneRttWritePending = false;
+            this.install(Level.Application, true, this.keys.fromSecret(this.currentVersion, w.suite, w.secret));
+          }
+          if (w && w.aeads.length === 0 && !this.failed) this.installNext(true);
           if (this.failed) break;
           this.abi.handshakeComplete(this.conn);
           this.beforeComplete?.(out.info);
