@@ -53,6 +53,7 @@ import { WireBits } from "../conn/wire-bits";
 import { Pending } from "../conn/pending";
 import { HyStart } from "../recovery/hystart";
 import { Pmtud } from "../conn/pmtud-search";
+import { PathCounters } from "../conn/path-counters";
 
 let keep: Object | null = null;
 
@@ -128,6 +129,7 @@ export function testClassId(kind: i32): u32 {
     case 32: return idof<Array<i32>>();
     case 33: return idof<HyStart>();
     case 34: return idof<Pmtud>();
+    case 35: return idof<PathCounters>();
     default: return 0;
   }
 }
