@@ -19,7 +19,7 @@ import { VirtualClock } from '../host/net/virtual-clock';
 import { MultiSourceNetwork, forgeInitial, openClientInitial } from '../test/transport/flood';
 import { randomBytes } from 'node:crypto';
 setHandshakeCrypto(nodeHandshakeCrypto);
-const names = ['Connection','PacketSpace','Config','TransportParams','AckTracker','SendBuffer','RecvBuffer','RangeSet','RttEstimator','CC','Pacer','ConnectionIds','TimerTable','SentQueue','Uint8Array','Array<u64>','Map<u64,i32>','ArrayBuffer','SA<u8>','SA<u64>','SA<i32>','LocalCid','PeerCid','Array<LocalCid>','Array<PeerCid>','Path','KeyPhase','WireBits','Pending','SA<f64>','Array<Uint8Array>','SA<PacketSpace>','Array<i32>','HyStart','Pmtud','PathCounters'];
+const names = ['Connection','PacketSpace','Config','TransportParams','AckTracker','SendBuffer','RecvBuffer','RangeSet','RttEstimator','CC','Pacer','ConnectionIds','TimerTable','SentQueue','Uint8Array','Array<u64>','Map<u64,i32>','ArrayBuffer','SA<u8>','SA<u64>','SA<i32>','LocalCid','PeerCid','Array<LocalCid>','Array<PeerCid>','Path','KeyPhase','WireBits','Pending','SA<f64>','Array<Uint8Array>','SA<PacketSpace>','Array<i32>','HyStart','Pmtud','PathCounters','CryptoSendBuffer'];
 async function runFor(clock: VirtualClock, us: number) { const end = clock.now() + us; for (;;) { await new Promise((r) => setImmediate(r)); const next = clock.nextDeadline(); if (next === Infinity || next > end) break; clock.advanceTo(next); } }
 const RAW = 900_000_000;
 function census(ex: any): Map<number, { c: number; s: number }> {
@@ -31,7 +31,7 @@ function census(ex: any): Map<number, { c: number; s: number }> {
   while (b + 4 <= end) {
     const info = mem.getUint32(b, true); const size = info & ~3;
     if (size === 0) break;
-    if (!(info & 1)) { let id = mem.getUint32(b + 12, true); if (id === 1 || id === 5) id = id * 100000 + (size + 4); else if (id > 1000 || id === 0) id = RAW + (size + 4); // a raw block: its +12 holds data, not a class id const e = m.get(id) ?? { c: 0, s: 0 }; e.c++; e.s += size + 4; m.set(id, e); }
+    if (!(info & 1)) { let id = mem.getUint32(b + 12, true); if (id === 1 || id === 5) id = id * 100000 + (size + 4); else if (id > 1000 || id === 0) id = RAW + (size + 4); /* a raw block: its +12 holds data, not a class id */ const e = m.get(id) ?? { c: 0, s: 0 }; e.c++; e.s += size + 4; m.set(id, e); }
     b += 4 + size;
   }
   return m;

@@ -6,7 +6,7 @@
 
 import { NO_BYTES } from "../util/empty";
 import { WireBits } from "./wire-bits";
-import { KeyPhase } from "./keyphase";
+import { KeyPhase, NO_KEY_PHASE } from "./keyphase";
 import { EarlyData, EARLY_REJECTED, NO_EARLY } from "./early-state";
 import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
 import { Config, ConfigKey } from "./config";
@@ -69,8 +69,13 @@ export class Connection {
   rtt: RttEstimator = new RttEstimator();
   cc: CongestionController = new CongestionController(0, <f64>SEND_DATAGRAM_SIZE);
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
-  /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
-  keys: KeyPhase = new KeyPhase();
+  /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts); shared until first written. */
+  keys: KeyPhase = NO_KEY_PHASE;
+  /** This connection's own key phase, for a writer. */
+  ownKeys(): KeyPhase {
+    if (this.keys == NO_KEY_PHASE) this.keys = new KeyPhase();
+    return this.keys;
+  }
   /** Spin bit and QUIC-bit greasing (conn/wire-bits.ts). */
   wireBits: WireBits = new WireBits();
   /** 0-RTT keys, status and remembered parameters (conn/early.ts); shared until first written. */

@@ -54,6 +54,7 @@ import { Pending } from "../conn/pending";
 import { HyStart } from "../recovery/hystart";
 import { Pmtud } from "../conn/pmtud-search";
 import { PathCounters } from "../conn/path-counters";
+import { CryptoSendBuffer } from "../conn/crypto-send";
 
 let keep: Object | null = null;
 
@@ -130,6 +131,7 @@ export function testClassId(kind: i32): u32 {
     case 33: return idof<HyStart>();
     case 34: return idof<Pmtud>();
     case 35: return idof<PathCounters>();
+    case 36: return idof<CryptoSendBuffer>();
     default: return 0;
   }
 }
