@@ -64,6 +64,9 @@ export const TP_BYTES_MAX: i32 = 61;
 /** Byte-valued parameters (KIND_BYTES): only these have room for bytes (every connection holds two sets). */
 const TP_BYTE_SLOTS: i32 = 5;
 
+/** Where the byte-valued parameters' lengths sit in a set's byte room (after the parameters' rooms). */
+const LENS_AT: i32 = TP_BYTE_SLOTS * TP_BYTES_MAX;
+
 /** The shared empty byte room of parameter sets that hold no byte-valued parameter (never written). */
 const NO_TP_BYTES = new StaticArray<u8>(0);
 
@@ -108,12 +111,17 @@ export class TransportParams {
   private v10: u64 = 0;
   private v11: u64 = 0;
   /**
-   * Lengths of the byte-valued parameters, one byte each at 8 × byteIndex (each at most
-   * TP_BYTES_MAX): a field, not an array (issue 17: ~0.1 KB less per parameter set).
+   * Room for the byte-valued parameters, then their lengths (one byte each at LENS_AT +
+   * byteIndex): made with the first one set (forgetBytes gives it back). The lengths
+   * live here rather than in a field of their own: a set of 108 bytes of fields takes a
+   * 128-byte heap block, not 144 (issue 17; the peer's set is kept).
    */
-  private byteLens: u64 = 0;
-  /** Room for the byte-valued parameters: made with the first one set (forgetBytes gives it back). */
   bytes: StaticArray<u8> = NO_TP_BYTES;
+
+  /** The length of byte-valued parameter `b` (byteIndex), 0 when none was set. */
+  private byteLen(b: i32): i32 {
+    return this.bytes.length == 0 ? 0 : <i32>load<u8>(changetype<usize>(this.bytes) + <usize>(LENS_AT + b));
+  }
 
   /** Address of the value of integer slot `s` (intIndex(s) >= 0). */
   // @ts-ignore: decorator
@@ -157,10 +165,9 @@ export class TransportParams {
     const s = tpSlot(id);
     const b = s < 0 ? -1 : byteIndex(s);
     if (b < 0 || len < 0 || len > TP_BYTES_MAX) return false;
-    if (this.bytes.length == 0) this.bytes = new StaticArray<u8>(TP_BYTE_SLOTS * TP_BYTES_MAX);
+    if (this.bytes.length == 0) this.bytes = new StaticArray<u8>(LENS_AT + TP_BYTE_SLOTS);
     memory.copy(changetype<usize>(this.bytes) + <usize>(b * TP_BYTES_MAX), src, <usize>len);
-    const shift = <u64>(b << 3);
-    this.byteLens = (this.byteLens & ~(<u64>0xff << shift)) | (<u64>len << shift);
+    store<u8>(changetype<usize>(this.bytes) + <usize>(LENS_AT + b), <u8>len);
     this.present |= <u64>1 << s;
     return true;
   }
@@ -186,7 +193,7 @@ export class TransportParams {
     const s = tpSlot(id);
     if (s < 0 || (this.present & (<u64>1 << s)) == 0) return -1;
     const b = byteIndex(s);
-    return b < 0 ? 0 : <i32>((this.byteLens >> <u64>(b << 3)) & 0xff);
+    return b < 0 ? 0 : this.byteLen(b);
   }
 
   /**
@@ -201,7 +208,7 @@ export class TransportParams {
       const kind = kindOf(s);
       let bodyLen: i32 = 0;
       if (kind == KIND_INT) bodyLen = varintLen(load<u64>(this.valueAt(s)));
-      else if (kind == KIND_BYTES) bodyLen = <i32>((this.byteLens >> <u64>(byteIndex(s) << 3)) & 0xff);
+      else if (kind == KIND_BYTES) bodyLen = this.byteLen(byteIndex(s));
       const need = varintLen(id) + varintLen(<u64>bodyLen) + bodyLen;
       if (q > end || <usize>need > end - q) return -ERR_BUFFER_TOO_SMALL;
       q += <usize>writeVarint(q, end, id);
