@@ -1,8 +1,10 @@
 // Where a server connection's core memory goes, by class (diagnostics for issue 17's
 // memory targets): walks the allocator's blocks in the testing build (every live block
 // carries its class id) before and after N connections, and prints the difference per
-// connection. ArrayBuffer and StaticArray<u8> rows are split by block size; rows with
-// an unnamed id are raw blocks (the endpoint's hash tables), amortised over N.
+// connection. ArrayBuffer and StaticArray<u8> rows are split by block size (id * 100000
+// + size); raw blocks (heap.alloc: the endpoint's CID table, the key table, rings) have
+// no class id and are grouped by size ("raw <size>"), amortised over N. Blocks freed
+// between the walks count negatively, so the total is the heap's growth.
 //   npx tsx scripts/core-census.ts [N=500]          N half-open connections (spoofed Initials)
 //   npx tsx scripts/core-census.ts [N=500] idle     N established, idle connections
 import { readFileSync } from 'node:fs';
@@ -17,8 +19,9 @@ import { VirtualClock } from '../host/net/virtual-clock';
 import { MultiSourceNetwork, forgeInitial, openClientInitial } from '../test/transport/flood';
 import { randomBytes } from 'node:crypto';
 setHandshakeCrypto(nodeHandshakeCrypto);
-const names = ['Connection','PacketSpace','Config','TransportParams','AckTracker','SendBuffer','RecvBuffer','RangeSet','RttEstimator','CC','Pacer','ConnectionIds','TimerTable','SentQueue','Uint8Array','Array<u64>','Map<u64,i32>','ArrayBuffer','SA<u8>','SA<u64>','SA<i32>','LocalCid','PeerCid','Array<LocalCid>','Array<PeerCid>','Path','KeyPhase','WireBits','Pending','SA<f64>','Array<Uint8Array>','SA<PacketSpace>','Array<i32>','HyStart','Pmtud'];
+const names = ['Connection','PacketSpace','Config','TransportParams','AckTracker','SendBuffer','RecvBuffer','RangeSet','RttEstimator','CC','Pacer','ConnectionIds','TimerTable','SentQueue','Uint8Array','Array<u64>','Map<u64,i32>','ArrayBuffer','SA<u8>','SA<u64>','SA<i32>','LocalCid','PeerCid','Array<LocalCid>','Array<PeerCid>','Path','KeyPhase','WireBits','Pending','SA<f64>','Array<Uint8Array>','SA<PacketSpace>','Array<i32>','HyStart','Pmtud','PathCounters','CryptoSendBuffer'];
 async function runFor(clock: VirtualClock, us: number) { const end = clock.now() + us; for (;;) { await new Promise((r) => setImmediate(r)); const next = clock.nextDeadline(); if (next === Infinity || next > end) break; clock.advanceTo(next); } }
+const RAW = 900_000_000;
 function census(ex: any): Map<number, { c: number; s: number }> {
   ex.testHeapUsed();
   const mem = new DataView(ex.memory.buffer);
@@ -28,7 +31,7 @@ function census(ex: any): Map<number, { c: number; s: number }> {
   while (b + 4 <= end) {
     const info = mem.getUint32(b, true); const size = info & ~3;
     if (size === 0) break;
-    if (!(info & 1)) { let id = mem.getUint32(b + 12, true); if (id === 1 || id === 5) id = id * 100000 + (size + 4); const e = m.get(id) ?? { c: 0, s: 0 }; e.c++; e.s += size + 4; m.set(id, e); }
+    if (!(info & 1)) { let id = mem.getUint32(b + 12, true); if (id === 1 || id === 5) id = id * 100000 + (size + 4); else if (id > 1000 || id === 0) id = RAW + (size + 4); /* a raw block: its +12 holds data, not a class id */ const e = m.get(id) ?? { c: 0, s: 0 }; e.c++; e.s += size + 4; m.set(id, e); }
     b += 4 + size;
   }
   return m;
@@ -74,13 +77,13 @@ function census(ex: any): Map<number, { c: number; s: number }> {
   await runFor(clock, 10_000);
   const b = census(ex);
   report(a, b, ids, n);
-  console.log('halfOpen', server.stats.halfOpen, JSON.stringify(server.stats));
+  console.log('in-core keys', ex.cryptoKeyCount?.()); console.log('halfOpen', server.stats.halfOpen, JSON.stringify(server.stats));
   process.exit(0);
 })();
 function report(a: Map<number, { c: number; s: number }>, b: Map<number, { c: number; s: number }>, ids: Map<number, string>, n: number) {
   const rows: [string, number, number][] = [];
   let tot = 0;
-  for (const [id, e] of b) { const o = a.get(id) ?? { c: 0, s: 0 }; const ds = (e.s - o.s) / n, dc = (e.c - o.c) / n; tot += ds; if (Math.abs(ds) >= 2) rows.push([`${id} ${ids.get(id) ?? ''}`, ds, dc]); }
+  for (const id of new Set([...a.keys(), ...b.keys()])) { const e = b.get(id) ?? { c: 0, s: 0 }, o = a.get(id) ?? { c: 0, s: 0 }; const ds = (e.s - o.s) / n, dc = (e.c - o.c) / n; tot += ds; if (Math.abs(ds) >= 2) rows.push([id >= RAW ? `raw ${id - RAW}` : `${id} ${ids.get(id) ?? ''}`, ds, dc]); }
   rows.sort((x, y) => y[1] - x[1]);
   for (const [k, ds, dc] of rows) console.log(ds.toFixed(0).padStart(7), dc.toFixed(2).padStart(6), k);
   console.log('total per connection', tot.toFixed(0));

@@ -49,7 +49,8 @@ import { scratchBuf, txBuf, rxBuf, setResult, SCRATCH_CAPACITY, TX_CAPACITY, RX_
 import { ep, getConn, connect, handleDatagram as epHandle, pollTransmit as epPoll, pollTimeout as epTimeout, handleTimeout as epTimer, txPath, txConn,
   onHandshakeComplete } from "../endpoint/endpoint";
 import { Connection, STATE_CLOSED, STATE_ESTABLISHED } from "../conn/connection";
-import { spaceOfLevel, SPACE_APP, SPACE_INITIAL } from "../conn/space";
+import { spaceOfLevel, SPACE_APP, SPACE_INITIAL, SPACE_HANDSHAKE } from "../conn/space";
+import { shareable, sharedCopy } from "../conn/shared-flight";
 import { replayBuffered } from "../conn/receive";
 import { installEarlyKeys, discardEarlyKeys, setRememberedParams, onEarlyOutcome, checkNewParams, afterNewParams } from "../conn/early";
 import { Level } from "../conn/space";
@@ -221,15 +222,15 @@ export function connInstallKeys(conn: i32, level: i32, direction: i32, aead: i32
 export function connInstallNextKeys(conn: i32, direction: i32, aead: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  if (direction == 0) c.keys.readNext = aead;
-  else c.keys.writeNext = aead;
+  if (direction == 0) c.ownKeys().readNext = aead;
+  else c.ownKeys().writeNext = aead;
   return 0;
 }
 
 export function connUpdateKeys(conn: i32): i32 {
   const c = getConn(conn);
   if (!c) return -ERR_NO_CONNECTION;
-  c.keys.requested = true;
+  c.ownKeys().requested = true;
   return 0;
 }
 
@@ -249,8 +250,12 @@ export function connWriteCrypto(conn: i32, level: i32, len: i32): i32 {
   if (!c) return -ERR_NO_CONNECTION;
   const si = spaceOfLevel(level);
   if (si < 0 || si == SPACE_APP && level == 1) return -INTERNAL_ERROR;
-  if (c.spaces[si].discarded) return 0; // keys gone: nothing at that level can be sent any more
-  const n = c.spaces[si].ownCryptoSend().write(scratchBuf, len);
+  const sp = c.spaces[si];
+  if (sp.discarded) return 0; // keys gone: nothing at that level can be sent any more
+  const b = sp.ownCryptoSend();
+  // A server's Certificate message: the endpoint's copy, referenced (conn/shared-flight.ts).
+  if (c.isServer && si == SPACE_HANDSHAKE && shareable(scratchBuf, len) && b.writeShared(sharedCopy(scratchBuf, len))) return 0;
+  const n = b.write(scratchBuf, len);
   return n == len ? 0 : -INTERNAL_ERROR;
 }
 

@@ -50,13 +50,13 @@ export class PeerCid {
 
 export class ConnectionIds {
   /** Our first CID: the SCID of our long headers (chosen by the endpoint's generator). */
-  local: Uint8Array = new Uint8Array(0);
+  local: Uint8Array = NO_BYTES;
   /** The peer's CID we send to (the DCID of our packets). */
-  peer: Uint8Array = new Uint8Array(0);
+  peer: Uint8Array = NO_BYTES;
   /** The DCID of the client's first Initial (Initial keys and §7.3 authentication). */
-  originalDcid: Uint8Array = new Uint8Array(0);
+  originalDcid: Uint8Array = NO_BYTES;
   /** The SCID the peer used in its first packet (checked against initial_source_connection_id). */
-  peerInitialScid: Uint8Array = new Uint8Array(0);
+  peerInitialScid: Uint8Array = NO_BYTES;
   /** The stateless reset token of our first CID (a server's stateless_reset_token parameter). */
   resetToken: Uint8Array = new Uint8Array(16);
 

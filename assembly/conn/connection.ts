@@ -6,7 +6,7 @@
 
 import { NO_BYTES } from "../util/empty";
 import { WireBits } from "./wire-bits";
-import { KeyPhase } from "./keyphase";
+import { KeyPhase, NO_KEY_PHASE } from "./keyphase";
 import { EarlyData, EARLY_REJECTED, NO_EARLY } from "./early-state";
 import { PacketSpace, NO_PACKETS, SPACE_INITIAL, SPACE_HANDSHAKE, SPACE_APP, levelOfSpace, discardedSpace } from "./space";
 import { Config, ConfigKey } from "./config";
@@ -17,6 +17,7 @@ import { TransportParams, TpId } from "../wire/tparams";
 import { Stream } from "./streams/stream";
 import { ConnectionIds } from "./cid";
 import { Path, NO_PATHS } from "./path-state";
+import { PathCounters, NO_PATH_COUNTERS } from "./path-counters";
 import { Pending } from "./pending";
 import { pushEvent, EventKind } from "./events";
 import { Datagrams } from "./datagram-queue";
@@ -68,8 +69,13 @@ export class Connection {
   rtt: RttEstimator = new RttEstimator();
   cc: CongestionController = new CongestionController(0, <f64>SEND_DATAGRAM_SIZE);
   pacer: Pacer = new Pacer(<f64>SEND_DATAGRAM_SIZE);
-  /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts). */
-  keys: KeyPhase = new KeyPhase();
+  /** 1-RTT key generations (RFC 9001 §6, conn/keyupdate.ts); shared until first written. */
+  keys: KeyPhase = NO_KEY_PHASE;
+  /** This connection's own key phase, for a writer. */
+  ownKeys(): KeyPhase {
+    if (this.keys == NO_KEY_PHASE) this.keys = new KeyPhase();
+    return this.keys;
+  }
   /** Spin bit and QUIC-bit greasing (conn/wire-bits.ts). */
   wireBits: WireBits = new WireBits();
   /** 0-RTT keys, status and remembered parameters (conn/early.ts); shared until first written. */
@@ -145,7 +151,7 @@ export class Connection {
   /** The peer's stateless reset ended the connection (RFC 9000 §10.3.1; the CLOSING event's c has bit 4). */
   statelessReset: bool = false;
   // Flags of other rooms, kept beside the closing ones so that the object has no padding
-  // holes (issue 17: a half-open connection's Connection takes 448 bytes, not 496).
+  // holes (issue 17: a half-open connection's Connection takes 432 bytes, not 496; path-counters.ts).
   /** An ack-eliciting packet went out since the last packet from the peer was processed (§10.1, the idle timer below). */
   elicitingSinceReceive: bool = false;
   /** Client: the server's preferred address was taken (conn/path-migrate.ts). */
@@ -191,14 +197,21 @@ export class Connection {
   others: Array<Path> = NO_PATHS;
   /** The path of the datagram buildDatagram wrote last (the endpoint's txPath). */
   txHandle: i32 = 0;
-  // Path statistics (conn/path.ts).
-  pathChallengesSent: u32 = 0;
+  // Path statistics (conn/path.ts). Every connection validates its first path; the
+  // counters of path changes are shared zeros until the first change (path-counters.ts).
   pathsValidated: u32 = 0;
-  migrations: u32 = 0;
-  pathReverts: u32 = 0;
+  pathCounters: PathCounters = NO_PATH_COUNTERS;
+  /** This connection's own path-change counters, for a writer. */
+  ownPathCounters(): PathCounters {
+    if (this.pathCounters == NO_PATH_COUNTERS) this.pathCounters = new PathCounters();
+    return this.pathCounters;
+  }
+  get pathChallengesSent(): u32 { return this.pathCounters.pathChallengesSent; }
+  get migrations(): u32 { return this.pathCounters.migrations; }
+  get pathReverts(): u32 { return this.pathCounters.pathReverts; }
   /** Client moves we started and those that failed (conn/path-migrate.ts; preferredAddressUsed is with the flags above). */
-  ownMigrations: u32 = 0;
-  ownMigrationsFailed: u32 = 0;
+  get ownMigrations(): u32 { return this.pathCounters.ownMigrations; }
+  get ownMigrationsFailed(): u32 { return this.pathCounters.ownMigrationsFailed; }
 
   /** The version of the client's first flight; `version` is the negotiated one (conn/versions.ts, RFC 9368). */
   originalVersion: u32;

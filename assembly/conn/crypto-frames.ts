@@ -7,7 +7,7 @@ import { PacketSpace } from "./space";
 import { Connection } from "./connection";
 import { Frame } from "./frame";
 import { pkt } from "./packet";
-import { encodeCrypto, cryptoHeaderLen } from "../wire/frames/encode";
+import { encodeCryptoHeader, cryptoHeaderLen } from "../wire/frames/encode";
 import { SF_CRYPTO, SentFrame } from "../recovery/sent";
 import { CRYPTO_BUFFER_EXCEEDED } from "../wire/errors";
 
@@ -19,12 +19,12 @@ export function onCryptoFrame(c: Connection, sp: PacketSpace, f: Frame, now: f64
 
 /** Our CRYPTO frame was acknowledged: release the bytes. */
 export function onCryptoAcked(sp: PacketSpace, f: SentFrame): void {
-  sp.cryptoSend.onAcked(f.offset, f.len, false);
+  sp.cryptoSend.onAcked(f.offset, f.len);
 }
 
 /** Our CRYPTO frame was lost (or is probed again): send its bytes again. */
 export function onCryptoLost(sp: PacketSpace, f: SentFrame): void {
-  sp.cryptoSend.onLost(f.offset, f.len, false);
+  sp.cryptoSend.onLost(f.offset, f.len);
 }
 
 /** Writes pending CRYPTO bytes of the space into the packet being built; returns the new write position. */
@@ -33,12 +33,13 @@ export function writeCrypto(sp: PacketSpace, q: usize, end: usize): usize {
   while (b.hasPending()) {
     const room = <i32>(end - q) - cryptoHeaderLen(b.nextSend, <i32>(end - q)) - 1;
     if (room < 16) break;
-    const n = b.next(room, 0xffffffffffffffff);
+    const n = b.next(room);
     if (n <= 0) break;
     const off = b.chunkOffset;
-    const w = encodeCrypto(q, end, off, b.ptr(off), n);
-    if (w <= 0) { b.onLost(off, n, false); break; }
-    q += <usize>w;
+    const h = encodeCryptoHeader(q, end, off, n);
+    if (h <= 0) { b.onLost(off, n); break; }
+    b.copyTo(q + <usize>h, off, n); // one frame even where the bytes lie in pieces (the ring's end, a shared segment)
+    q += <usize>(h + n);
     pkt.wrote(SF_CRYPTO, 0, off, n, false);
   }
   return q;

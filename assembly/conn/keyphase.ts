@@ -21,3 +21,11 @@ export class KeyPhase {
   /** The application asked for an update (connUpdateKeys). */
   requested: bool = false;
 }
+
+/**
+ * The key phase of connections that have opened no 1-RTT packet and been given no next
+ * keys yet (never written: phase 0, no next or previous keys, nothing to discard). A
+ * half-open server is one (issue 17: 64 bytes less): Connection.ownKeys() gives a
+ * writer its own.
+ */
+export const NO_KEY_PHASE = new KeyPhase();

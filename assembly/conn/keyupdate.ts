@@ -39,7 +39,7 @@ export function onOpenedCurrent(k: KeyPhase, pn: u64): void {
 
 /** The peer's packet opened with the next keys: the peer updated; follow it (§6.2). */
 export function onPeerUpdated(c: Connection, sp: PacketSpace, pn: u64, now: f64): void {
-  const k = c.keys;
+  const k = c.ownKeys();
   k.readPrev = sp.readAead;
   sp.readAead = k.readNext;
   k.readNext = 0;
@@ -64,12 +64,12 @@ export function maybeInitiate(c: Connection, sp: PacketSpace): void {
   if (!k.requested && sp.nextPn - k.writePhaseFirstPn < AUTO_UPDATE_PACKETS) return;
   if (!c.handshakeConfirmed || k.writePhase != k.readPhase || k.writeNext == 0 || k.readNext == 0) return;
   if (sp.largestAcked < <i64>k.writePhaseFirstPn) return;
-  k.requested = false;
+  c.ownKeys().requested = false; // its own already: next keys were installed (writeNext != 0)
   rotateWrite(c, sp);
 }
 
 function rotateWrite(c: Connection, sp: PacketSpace): void {
-  const k = c.keys;
+  const k = c.ownKeys();
   sp.writeAead = k.writeNext;
   k.writeNext = 0;
   k.writePhase ^= 1;
@@ -79,8 +79,8 @@ function rotateWrite(c: Connection, sp: PacketSpace): void {
 
 /** The previous read keys expire (§6.5); a later update's event lets the host free them. */
 export function onKeyTimer(c: Connection, now: f64): void {
-  const k = c.keys;
-  if (k.prevDiscardAt <= now) {
+  if (c.keys.prevDiscardAt <= now) { // never for the shared NO_KEY_PHASE (+Infinity)
+    const k = c.ownKeys();
     k.readPrev = 0;
     k.prevDiscardAt = Infinity;
     c.timers.set(TimerKind.KEY_DISCARD, Infinity);

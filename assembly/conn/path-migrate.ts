@@ -85,7 +85,7 @@ export function migrateTo(c: Connection, handle: i32, preferred: bool, checkOnly
   ownOthers(c).push(old);
   moveTo(c, np);
   resetRecovery(c); // §9.4: the new path's capacity and RTT are unknown
-  c.ownMigrations++;
+  c.ownPathCounters().ownMigrations++;
   startValidation(c, np, now);
   pushEvent(EventKind.PATH_MIGRATED, <u32>c.handle, <u64>np.handle, <u64>old.handle, 0);
   return 0;

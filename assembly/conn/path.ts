@@ -265,7 +265,7 @@ export function writePathFrames(c: Connection, p: Path, q: usize, end: usize): u
     store<u64>(scratch, p.challenge);
     q += <usize>encodePath(q, end, FrameType.PATH_CHALLENGE, scratch);
     p.challengeDue = false;
-    c.pathChallengesSent++;
+    c.ownPathCounters().pathChallengesSent++;
   }
   return q;
 }
@@ -295,7 +295,7 @@ export function onPacketFromOtherPath(c: Connection, largestNonProbing: bool, no
   if (c.others.length >= MAX_OTHER_PATHS) { const gone = unchecked(c.others[0]); c.others.splice(0, 1); dropPath(c, gone); }
   ownOthers(c).push(old);
   moveTo(c, np);
-  c.migrations++;
+  c.ownPathCounters().migrations++;
   // After moving, validations of other paths may be abandoned (§9.3) — but not the old
   // path's: it is the one that proves or disproves this move.
   if (old.validated) startValidation(c, old, now);
@@ -361,10 +361,10 @@ function pathTimers(c: Connection, now: f64): void {
       if (!p.validated) continue;
       c.others.splice(i, 1);
       moveTo(c, p);
-      if (cur.ownMove) c.ownMigrationsFailed++;
+      if (cur.ownMove) c.ownPathCounters().ownMigrationsFailed++;
       cur.ownMove = false;
       dropPath(c, cur);
-      c.pathReverts++;
+      c.ownPathCounters().pathReverts++;
       pushEvent(EventKind.PATH_MIGRATED, <u32>c.handle, <u64>p.handle, <u64>cur.handle, 1);
       return;
     }

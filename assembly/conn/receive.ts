@@ -168,7 +168,7 @@ function unprotectShort(c: Connection, sp: PacketSpace, p: usize, n: i32, now: f
   if (len < 0) return len;
   // Only an authenticated packet may move the key phase (§6.3: never on a failed open).
   if (which == KEY_NEXT) onPeerUpdated(c, sp, pn, now);
-  else if (which == KEY_CURRENT) onOpenedCurrent(c.keys, pn);
+  else if (which == KEY_CURRENT) onOpenedCurrent(c.ownKeys(), pn);
   return len;
 }
 

@@ -1,11 +1,17 @@
-// Outgoing bytes of a stream or a CRYPTO level: written by the application (or TLS),
-// sent in chunks, retransmitted when a packet carrying them is lost, released when
-// acknowledged. Offsets are absolute stream offsets.
+// Outgoing bytes of a stream: written by the application, sent in chunks, retransmitted
+// when a packet carrying them is lost, released when acknowledged. Offsets are absolute
+// stream offsets. (A CRYPTO level's bytes: crypto-send.ts, the same ring without FIN or
+// flow control, and with one run of bytes shared by the endpoint's connections.)
 
 import { RangeSet } from "../util/ranges";
 
 /** Largest send buffer allocated by this core instance (a bound tests check). */
 export let sendBufferHighWater: i32 = 0;
+
+/** A send buffer's storage of `size` bytes was allocated (CRYPTO buffers, crypto-send.ts, count too). */
+export function noteSendBufferSize(size: i32): void {
+  if (size > sendBufferHighWater) sendBufferHighWater = size;
+}
 
 /**
  * The shared empty storage of buffers that hold nothing (never written). Storage is a
@@ -24,15 +30,8 @@ export function firstSize(need: i32): i32 {
   return need <= 64 ? 64 : ((need + 20 + 15) & ~15) - 20;
 }
 
-/**
- * Below this size a CRYPTO buffer grows to exactly what it holds (exactGrowth): TLS
- * writes a flight message by message, a few writes per level, so the copies cost little
- * and a half-open server keeps its first flight without slack; above, it doubles.
- */
-const EXACT_GROWTH_MAX: i32 = 16 * 1024;
-
 /** Storage up to this size stays when everything is acknowledged (a small buffer is cheaper kept than made again). */
-const KEEP_IDLE_STORAGE: i32 = 4096;
+export const KEEP_IDLE_STORAGE: i32 = 4096;
 
 /** The shared empty range set of buffers that have lost (or acknowledged out of order) nothing yet: never written. */
 const NO_RANGES = new RangeSet();
@@ -58,8 +57,6 @@ export class SendBuffer {
   finSent: bool = false;
   finAcked: bool = false;
   finLost: bool = false;
-  /** Grow to fit rather than double while small (CRYPTO: space.ts ownCryptoSend); streams double. */
-  exactGrowth: bool = false;
 
   constructor(public capacity: i32) {}
 
@@ -87,13 +84,13 @@ export class SendBuffer {
 
   /** Reallocates to hold `need` bytes (at most `capacity`), laying the ring out flat again. */
   private grow(need: i32): void {
-    // The first allocation fits what was written; later ones double, except a CRYPTO
-    // buffer's while small (a half-open connection keeps exactly its first flight).
-    let size = this.data.length == 0 || (this.exactGrowth && need <= EXACT_GROWTH_MAX) ? firstSize(need) : this.data.length;
+    // The first allocation fits what was written; later ones double (a CRYPTO buffer
+    // grows to fit while small instead: crypto-send.ts).
+    let size = this.data.length == 0 ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.capacity) size = this.capacity; // need <= capacity
     const d = new StaticArray<u8>(size);
-    if (size > sendBufferHighWater) sendBufferHighWater = size;
+    noteSendBufferSize(size);
     const used = this.buffered;
     if (used > 0) {
       const first = this.data.length - this.head < used ? this.data.length - this.head : used;

@@ -4,7 +4,7 @@
 import { AckTracker } from "../recovery/acktracker";
 import { SentQueue } from "../recovery/sent-queue";
 import { SentPacket } from "../recovery/sent";
-import { SendBuffer } from "./sendbuf";
+import { CryptoSendBuffer } from "./crypto-send";
 import { RecvBuffer } from "./recvbuf";
 
 /** Packet number spaces (RFC 9000 §12.3); qlog records (conn/qlog.ts) carry these numbers. */
@@ -48,7 +48,7 @@ const CRYPTO_SEND_LIMIT: i32 = 1 << 20;
 // write that skipped that step take nothing rather than write here.
 export const NO_ACK = new AckTracker();
 export const NO_SENT = new SentQueue();
-const NO_CRYPTO_SEND = new SendBuffer(0);
+const NO_CRYPTO_SEND = new CryptoSendBuffer(0);
 const NO_CRYPTO_RECV = new RecvBuffer(0);
 
 // Fields are laid out without padding holes, the small ones last (issue 17: 96 bytes a
@@ -68,7 +68,7 @@ export class PacketSpace {
   timeOfLastAckEliciting: f64 = -1;
   ackElicitingInFlight: i32 = 0;
   /** Our CRYPTO bytes (NO_CRYPTO_SEND until TLS writes some: ownCryptoSend()). */
-  cryptoSend: SendBuffer = NO_CRYPTO_SEND;
+  cryptoSend: CryptoSendBuffer = NO_CRYPTO_SEND;
   /** The peer's CRYPTO bytes (NO_CRYPTO_RECV until a CRYPTO frame arrives: ownCryptoRecv()). */
   cryptoRecv: RecvBuffer = NO_CRYPTO_RECV;
   /** Packets that arrived before their keys: copies of the datagram bytes (NO_PACKETS until one does). */
@@ -94,12 +94,8 @@ export class PacketSpace {
     return this.sent;
   }
   /** This space's own CRYPTO send buffer, for TLS's bytes. */
-  ownCryptoSend(): SendBuffer {
-    if (this.cryptoSend == NO_CRYPTO_SEND) {
-      const b = new SendBuffer(CRYPTO_SEND_LIMIT);
-      b.exactGrowth = true;
-      this.cryptoSend = b;
-    }
+  ownCryptoSend(): CryptoSendBuffer {
+    if (this.cryptoSend == NO_CRYPTO_SEND) this.cryptoSend = new CryptoSendBuffer(CRYPTO_SEND_LIMIT);
     return this.cryptoSend;
   }
   /** This space's own CRYPTO reassembly buffer, for the peer's bytes. */

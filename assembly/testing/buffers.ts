@@ -1,9 +1,10 @@
-// Probes of the range set, the send and receive buffers and the sent-packet rings
+// Probes of the range set, the send buffers (streams, CRYPTO) and receive buffers and the sent-packet rings
 // for unit tests (test/core/). Values cross as f64 (exact below 2^53); bytes move
 // through the scratch region.
 
 import { RangeSet } from "../util/ranges";
 import { SendBuffer } from "../conn/sendbuf";
+import { CryptoSendBuffer } from "../conn/crypto-send";
 import { RecvBuffer } from "../conn/recvbuf";
 import { SentQueue, sentRingBytes } from "../recovery/sent-queue";
 import { SF_STREAM } from "../recovery/sent";
@@ -51,6 +52,39 @@ export function sbGet(field: i32): f64 {
     case 5: return sb.hasPending() ? 1 : 0;
     case 6: return sb.allAcked() ? 1 : 0;
     default: return <f64>sb.data.length;
+  }
+}
+
+// ---- CryptoSendBuffer ----
+let cs = new CryptoSendBuffer(1 << 20);
+
+export function csReset(capacity: i32): void { cs = new CryptoSendBuffer(capacity); }
+/** Appends `len` bytes from scratch (copied); returns how many were taken. */
+export function csWrite(len: i32): i32 { return cs.write(scratchBuf, len); }
+/** Appends `len` bytes from scratch by reference to a block of their own (as shared-flight.ts keeps one); 1 if taken. */
+export function csWriteShared(len: i32): i32 {
+  const seg = new StaticArray<u8>(len);
+  memory.copy(changetype<usize>(seg), scratchBuf, <usize>len);
+  return cs.writeShared(seg) ? 1 : 0;
+}
+/** Next chunk (at most max bytes): copied to scratch, its length returned; csChunkOffset() says where. */
+export function csNext(max: i32): i32 {
+  const n = cs.next(max);
+  if (n > 0) cs.copyTo(scratchBuf, cs.chunkOffset, n);
+  return n;
+}
+export function csChunkOffset(): f64 { return <f64>cs.chunkOffset; }
+export function csAcked(offset: f64, len: i32): void { cs.onAcked(<u64>offset, len); }
+export function csLost(offset: f64, len: i32): void { cs.onLost(<u64>offset, len); }
+/** 0 base, 1 end, 2 nextSend, 3 buffered, 4 hasPending, 5 ring storage size. */
+export function csGet(field: i32): f64 {
+  switch (field) {
+    case 0: return <f64>cs.base;
+    case 1: return <f64>cs.end;
+    case 2: return <f64>cs.nextSend;
+    case 3: return <f64>cs.buffered;
+    case 4: return cs.hasPending() ? 1 : 0;
+    default: return <f64>cs.data.length;
   }
 }
 

@@ -53,6 +53,8 @@ import { WireBits } from "../conn/wire-bits";
 import { Pending } from "../conn/pending";
 import { HyStart } from "../recovery/hystart";
 import { Pmtud } from "../conn/pmtud-search";
+import { PathCounters } from "../conn/path-counters";
+import { CryptoSendBuffer } from "../conn/crypto-send";
 
 let keep: Object | null = null;
 
@@ -128,6 +130,8 @@ export function testClassId(kind: i32): u32 {
     case 32: return idof<Array<i32>>();
     case 33: return idof<HyStart>();
     case 34: return idof<Pmtud>();
+    case 35: return idof<PathCounters>();
+    case 36: return idof<CryptoSendBuffer>();
     default: return 0;
   }
 }

@@ -64,8 +64,20 @@ export const TP_BYTES_MAX: i32 = 61;
 /** Byte-valued parameters (KIND_BYTES): only these have room for bytes (every connection holds two sets). */
 const TP_BYTE_SLOTS: i32 = 5;
 
+/** Where the byte-valued parameters' lengths sit in a set's byte room (after the parameters' rooms). */
+const LENS_AT: i32 = TP_BYTE_SLOTS * TP_BYTES_MAX;
+
 /** The shared empty byte room of parameter sets that hold no byte-valued parameter (never written). */
 const NO_TP_BYTES = new StaticArray<u8>(0);
+
+/** Per slot: its value field (intIndex), 0xff for flags and byte-valued slots. */
+const INT_INDEX = memory.data<u8>([0xff, 0, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0xff, 0xff, 10, 0xff, 0xff, 11, 0xff]);
+
+/** The value field of slot `s` (0 <= s < TP_SLOTS), or -1 when it has none (flags, bytes). */
+// @ts-ignore: decorator
+@inline function intIndex(s: i32): i32 {
+  return <i32><i8>load<u8>(INT_INDEX + <usize>s);
+}
 
 /** Index of a byte-valued slot in the byte storage, or -1. */
 function byteIndex(slot: i32): i32 {
@@ -82,8 +94,10 @@ function byteIndex(slot: i32): i32 {
 /** One side's transport parameters: which are present, their values and their bytes. */
 export class TransportParams {
   present: u64 = 0;
-  // The value per slot: TP_SLOTS consecutive fields addressed by slot (valueAt), not an
-  // array of their own (issue 17: 32 bytes less per parameter set; the peer's is kept).
+  // The value per integer-valued slot: twelve consecutive fields addressed by
+  // intIndex (valueAt), not an array of their own (issue 17: 32 bytes less per parameter
+  // set; the peer's is kept). Flags and byte-valued parameters have no value field: a
+  // flag is its `present` bit, bytes live in `bytes` (48 bytes less per set again).
   private v0: u64 = 0;
   private v1: u64 = 0;
   private v2: u64 = 0;
@@ -96,25 +110,23 @@ export class TransportParams {
   private v9: u64 = 0;
   private v10: u64 = 0;
   private v11: u64 = 0;
-  private v12: u64 = 0;
-  private v13: u64 = 0;
-  private v14: u64 = 0;
-  private v15: u64 = 0;
-  private v16: u64 = 0;
-  private v17: u64 = 0;
-  private v18: u64 = 0;
   /**
-   * Lengths of the byte-valued parameters, one byte each at 8 × byteIndex (each at most
-   * TP_BYTES_MAX): a field, not an array (issue 17: ~0.1 KB less per parameter set).
+   * Room for the byte-valued parameters, then their lengths (one byte each at LENS_AT +
+   * byteIndex): made with the first one set (forgetBytes gives it back). The lengths
+   * live here rather than in a field of their own: a set of 108 bytes of fields takes a
+   * 128-byte heap block, not 144 (issue 17; the peer's set is kept).
    */
-  private byteLens: u64 = 0;
-  /** Room for the byte-valued parameters: made with the first one set (forgetBytes gives it back). */
   bytes: StaticArray<u8> = NO_TP_BYTES;
 
-  /** Address of slot `s`'s value (0 <= s < TP_SLOTS). */
+  /** The length of byte-valued parameter `b` (byteIndex), 0 when none was set. */
+  private byteLen(b: i32): i32 {
+    return this.bytes.length == 0 ? 0 : <i32>load<u8>(changetype<usize>(this.bytes) + <usize>(LENS_AT + b));
+  }
+
+  /** Address of the value of integer slot `s` (intIndex(s) >= 0). */
   // @ts-ignore: decorator
   @inline private valueAt(s: i32): usize {
-    return changetype<usize>(this) + offsetof<TransportParams>("v0") + (<usize>s << 3);
+    return changetype<usize>(this) + offsetof<TransportParams>("v0") + (<usize>intIndex(s) << 3);
   }
 
   clear(): void {
@@ -130,7 +142,7 @@ export class TransportParams {
   get(id: u64): u64 {
     const s = tpSlot(id);
     if (s < 0) return 0;
-    if ((this.present & (<u64>1 << s)) != 0) return load<u64>(this.valueAt(s));
+    if ((this.present & (<u64>1 << s)) != 0) return intIndex(s) >= 0 ? load<u64>(this.valueAt(s)) : kindOf(s) == KIND_FLAG ? 1 : 0;
     switch (<i32>id) {
       case <i32>TpId.MAX_UDP_PAYLOAD_SIZE: return 65527;
       case <i32>TpId.ACK_DELAY_EXPONENT: return 3;
@@ -144,7 +156,7 @@ export class TransportParams {
   set(id: u64, value: u64): void {
     const s = tpSlot(id);
     if (s < 0) return;
-    store<u64>(this.valueAt(s), value);
+    if (intIndex(s) >= 0) store<u64>(this.valueAt(s), value);
     this.present |= <u64>1 << s;
   }
 
@@ -153,10 +165,9 @@ export class TransportParams {
     const s = tpSlot(id);
     const b = s < 0 ? -1 : byteIndex(s);
     if (b < 0 || len < 0 || len > TP_BYTES_MAX) return false;
-    if (this.bytes.length == 0) this.bytes = new StaticArray<u8>(TP_BYTE_SLOTS * TP_BYTES_MAX);
+    if (this.bytes.length == 0) this.bytes = new StaticArray<u8>(LENS_AT + TP_BYTE_SLOTS);
     memory.copy(changetype<usize>(this.bytes) + <usize>(b * TP_BYTES_MAX), src, <usize>len);
-    const shift = <u64>(b << 3);
-    this.byteLens = (this.byteLens & ~(<u64>0xff << shift)) | (<u64>len << shift);
+    store<u8>(changetype<usize>(this.bytes) + <usize>(LENS_AT + b), <u8>len);
     this.present |= <u64>1 << s;
     return true;
   }
@@ -182,7 +193,7 @@ export class TransportParams {
     const s = tpSlot(id);
     if (s < 0 || (this.present & (<u64>1 << s)) == 0) return -1;
     const b = byteIndex(s);
-    return b < 0 ? 0 : <i32>((this.byteLens >> <u64>(b << 3)) & 0xff);
+    return b < 0 ? 0 : this.byteLen(b);
   }
 
   /**
@@ -197,7 +208,7 @@ export class TransportParams {
       const kind = kindOf(s);
       let bodyLen: i32 = 0;
       if (kind == KIND_INT) bodyLen = varintLen(load<u64>(this.valueAt(s)));
-      else if (kind == KIND_BYTES) bodyLen = <i32>((this.byteLens >> <u64>(byteIndex(s) << 3)) & 0xff);
+      else if (kind == KIND_BYTES) bodyLen = this.byteLen(byteIndex(s));
       const need = varintLen(id) + varintLen(<u64>bodyLen) + bodyLen;
       if (q > end || <usize>need > end - q) return -ERR_BUFFER_TOO_SMALL;
       q += <usize>writeVarint(q, end, id);

@@ -74,6 +74,18 @@ export function encodeCrypto(p: usize, end: usize, offset: u64, data: usize, len
   begin(p, end); v(FrameType.CRYPTO); v(offset); v(<u64>len); raw(data, len); return done(p);
 }
 
+/**
+ * A CRYPTO frame's header for `len` data bytes, with room checked for the data, which the
+ * caller copies in after it (its bytes may lie in pieces: conn/crypto-send.ts copyTo).
+ * Returns the header's length, or 0 when the frame does not fit.
+ */
+export function encodeCryptoHeader(p: usize, end: usize, offset: u64, len: i32): i32 {
+  if (offset + <u64>len > VARINT_MAX) return 0;
+  begin(p, end); v(FrameType.CRYPTO); v(offset); v(<u64>len);
+  if (full || <usize>len > lim - at) return 0;
+  return <i32>(at - p);
+}
+
 /** NEW_TOKEN. */
 export function encodeNewToken(p: usize, end: usize, token: usize, len: i32): i32 {
   begin(p, end); v(FrameType.NEW_TOKEN); v(<u64>len); raw(token, len); return done(p);
