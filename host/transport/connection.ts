@@ -10,7 +10,7 @@ import type { StreamTable } from './stream-table';
 import { ConnectionStreams } from './connection-streams';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
 import { TypedEvents, type Listener } from '../api/events';
-import type { HandshakeDriver, HandshakeInfo, ParkedHandshake } from './handshake';
+import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { RowCursor } from './parking-lot';
 import { LazyOutcome } from './lazy-outcome';
 import type { SessionTicket } from '../tls/session-ticket';
@@ -460,10 +460,10 @@ export class QuicConnection {
   /** @internal */
   isOpen(): boolean { return this.endInfo === null; }
 
-  /** @internal Server endpoints: the handshake's parked state if nothing else was made for this half-open connection (issue 17), else null. */
-  park(bytes: RowCursor, row: number): ParkedHandshake | null {
+  /** @internal Server endpoints: parks the handshake (HandshakeDriver.park) if nothing else was made for this half-open connection (issue 17), else null. */
+  park(bytes: RowCursor): unknown {
     const untouched = !this.listeners && !this.establishedO && !this.closedO && !this.ticketO && !this.endedOutcome && !this.streamLink && !this.dgram && !this.pathTable && !this.closeRequest && !this.endInfo && !this.handedToAccept && !this.keyGen;
-    return untouched ? this.handshake.park(bytes, row, this.acceptPath) : null;
+    return untouched ? this.handshake.park(bytes) : null;
   }
 
   // ---- events from the core (via the endpoint) --------------------------------------

@@ -9,7 +9,7 @@ import type { Network, PathHandle } from '../net/network';
 import { CorePump, PumpListener } from './pump';
 import { ConnectionHost, QuicConnection, StatsReader } from './connection';
 import type { GracefulCloser } from './connection-types';
-import { HandshakeDriver, KeyInstaller, TlsSession, type ParkedHandshake } from './handshake';
+import { HandshakeDriver, KeyInstaller, TlsSession } from './handshake';
 import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
@@ -148,12 +148,15 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   private readonly versionsAbi: VersionsAbi;
   private readonly connections = new Map<number, QuicConnection>();
   /**
-   * Server connections that wait for nothing but the client's Finished, by handle: what
-   * their handshake keeps, without a connection, driver or TLS session (issue 17: a flood
-   * of spoofed Initials leaves thousands of these), its secrets and key handles in a row
-   * of `lot`. The next core event for one makes them again (unpark()).
+   * Server connections that wait for nothing but the client's Finished keep only a row of
+   * `lot` (the path, the handshake's versions, secrets and key handles; the TLS session's
+   * parked state beside it), without a connection, driver or TLS session (issue 17: a
+   * flood of spoofed Initials leaves thousands of these). By handle: its row + 1, 0 when
+   * not parked (handles are small and dense: the core's connection table). The next core
+   * event for one makes them again (unpark()).
    */
-  private readonly parked = new Map<number, ParkedHandshake>();
+  private parkedRows = new Int32Array(64);
+  private parkedCount = 0;
   private readonly lot = new ParkingLot();
   /** Server connections that may be parked when the current service round ends. */
   private parkCandidates: number[] = [];
@@ -197,7 +200,7 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
 
   /** Number of live connections. */
   get connectionCount(): number {
-    return this.connections.size + this.parked.size;
+    return this.connections.size + this.parkedCount;
   }
 
   /**
@@ -360,42 +363,55 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
       const conn = this.connections.get(h);
       if (!conn) continue;
       const row = this.lot.take();
-      let parked: ParkedHandshake | null = null;
+      let tls: unknown = null;
       try {
-        parked = conn.park(this.lot.cursor(row), row);
+        const bytes = this.lot.cursor(row);
+        bytes.writeInts([conn.acceptPath]);
+        tls = conn.park(bytes);
       } catch {
         // A row too small for this handshake's secrets (RangeError): it stays as it is.
       }
-      if (!parked) {
+      if (!tls) {
         this.lot.release(row);
         continue;
       }
+      this.lot.attach(row, tls);
       this.connections.delete(h);
-      this.parked.set(h, parked);
+      if (h >= this.parkedRows.length) {
+        const grown = new Int32Array(Math.max(2 * this.parkedRows.length, h + 1));
+        grown.set(this.parkedRows);
+        this.parkedRows = grown;
+      }
+      this.parkedRows[h] = row + 1;
+      this.parkedCount++;
     }
   }
 
   /** A parked connection made again: driver, TLS session (from its factory) and connection. */
   private unpark(handle: number): QuicConnection | undefined {
-    const p = this.parked.get(handle);
-    if (!p) return undefined;
-    this.parked.delete(handle);
+    const row = (this.parkedRows[handle] ?? 0) - 1;
+    if (row < 0) return undefined;
+    this.parkedRows[handle] = 0;
+    this.parkedCount--;
     const tls = this.options.server!.tls;
     let driver: HandshakeDriver;
+    let acceptPath: number;
     try {
-      driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, p, this.lot.cursor(p.row), (d) => tls(d));
+      const bytes = this.lot.cursor(row);
+      [acceptPath] = bytes.readInts();
+      driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, bytes, this.lot.attached(row), (d) => tls(d));
     } finally {
-      this.lot.release(p.row); // read, then zeroed
+      this.lot.release(row); // read, then zeroed
     }
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
-    conn.acceptPath = p.acceptPath;
+    conn.acceptPath = acceptPath;
     conn.acceptQueue = this;
     this.connections.set(handle, conn);
     return conn;
   }
 
   private unparkAll(): void {
-    for (const h of [...this.parked.keys()]) this.unpark(h);
+    for (let h = 0; this.parkedCount > 0 && h < this.parkedRows.length; h++) this.unpark(h);
   }
 
   private startQlog(handle: number, driver: HandshakeDriver, isServer: boolean): void {

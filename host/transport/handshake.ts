@@ -65,22 +65,6 @@ interface OneRttKeys {
   aeads: number[];
 }
 
-/**
- * A server driver's state while its connection waits for the client's Finished (park();
- * issue 17: a half-open connection keeps this, not its driver, TLS session and connection).
- */
-export interface ParkedHandshake {
-  /** The endpoint's: the connection's path and its row in the parking lot (one object per half-open connection, not two). */
-  readonly acceptPath: number;
-  readonly row: number;
-  readonly originalVersion: number;
-  readonly version: number;
-  /** Our 1-RTT write keys' suite; their secret (the keys and the next generation are made from it at completion) and the key handles installed are in the row. */
-  readonly oneRttSuite: CoreSuite;
-  /** The TLS session's own (TlsSession.park()). */
-  readonly tls: unknown;
-}
-
 export class HandshakeDriver {
   /** The connection (set by it). */
   owner: HandshakeOwner | null = null;
@@ -120,28 +104,33 @@ export class HandshakeDriver {
   }
 
   /**
-   * Server: this driver's state when all it waits for is the client's Finished (first
-   * flight sent, no 0-RTT, no qlog watching), else null. The connection then needs no
-   * driver until the core reports something again: resume() makes one from this.
+   * Server, when all it waits for is the client's Finished (first flight sent, no 0-RTT,
+   * no qlog watching): writes this driver's state to `bytes` and returns the TLS session's
+   * parked state (issue 17: a half-open connection keeps these, not its driver, TLS session
+   * and connection); else null. resume() makes a driver again from them.
    */
-  park(bytes: RowCursor, row: number, acceptPath: number): ParkedHandshake | null {
+  park(bytes: RowCursor): unknown {
     const w = this.oneRttWrite;
     if (!this.isServer || this.done || this.failed || this.earlyData !== 'none' || !w || !this.oneRttWritePending || this.oneRttRead) return null;
     if (this.onPeerTransportParameters || this.beforeComplete) return null;
+    // Versions and suite, the TLS session's secrets, our 1-RTT write secret (its keys and
+    // their next generation are made from it at completion), the key handles installed.
+    bytes.writeInts([this.originalVersion, this.currentVersion, w.suite]);
     const tls = this.tls?.park?.(bytes);
     if (!tls) return null;
     bytes.write(w.secret);
     bytes.writeInts(this.installed);
-    return { acceptPath, row, originalVersion: this.originalVersion, version: this.currentVersion, oneRttSuite: w.suite, tls };
+    return tls;
   }
 
-  /** A server driver again from park()'s state and row; `session` makes its TLS session, which takes back its part. */
-  static resume(abi: ConnAbi, conn: number, keys: KeyInstaller, versions: VersionsAbi | undefined, p: ParkedHandshake, bytes: RowCursor, session: (d: HandshakeDriver) => TlsSession): HandshakeDriver {
-    const d = new HandshakeDriver(abi, conn, null, keys, p.originalVersion, true, versions);
-    d.currentVersion = p.version;
+  /** A server driver again from what park() wrote and returned; `session` makes its TLS session, which takes back its part. */
+  static resume(abi: ConnAbi, conn: number, keys: KeyInstaller, versions: VersionsAbi | undefined, bytes: RowCursor, parkedTls: unknown, session: (d: HandshakeDriver) => TlsSession): HandshakeDriver {
+    const [originalVersion, version, suite] = bytes.readInts();
+    const d = new HandshakeDriver(abi, conn, null, keys, originalVersion, true, versions);
+    d.currentVersion = version;
     const tls = session(d);
-    tls.unpark!(p.tls, bytes); // read first: written first
-    d.oneRttWrite = { suite: p.oneRttSuite, secret: bytes.read(), aeads: NO_AEADS };
+    tls.unpark!(parkedTls, bytes);
+    d.oneRttWrite = { suite: suite as CoreSuite, secret: bytes.read(), aeads: NO_AEADS };
     d.oneRttWritePending = true;
     d.installed = bytes.readInts();
     d.attach(tls);

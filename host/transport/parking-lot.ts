@@ -9,8 +9,11 @@
 
 import type { ParkedBytes } from '../tls/types';
 
-/** Bytes per row: 3 hash-long TLS secrets and our 1-RTT secret (SHA-384: 4 × 48) and 5 key-handle triples, with length bytes. */
-export const ROW_BYTES = 256;
+/**
+ * Bytes per row, each part with its length byte: the path, versions and suite (16), 3
+ * hash-long TLS secrets and our 1-RTT secret (SHA-384: 4 × 48), 4 key-handle triples (48).
+ */
+export const ROW_BYTES = 264;
 
 const NO_SLAB = new Uint8Array(0);
 /** The first slab's rows (4 KiB), kept while the lot is empty: a quiet server parks and resumes one handshake at a time. */
@@ -21,6 +24,8 @@ const GROW_STEP = 1024;
 export class ParkingLot {
   private slab = NO_SLAB;
   private readonly free: number[] = [];
+  /** Per row, a value kept beside its bytes (the TLS session's parked state: shared objects mostly). */
+  private readonly values: unknown[] = [];
   private rows = 0;
   private used = 0;
 
@@ -35,7 +40,7 @@ export class ParkingLot {
     const r = this.free.pop();
     if (r !== undefined) return r;
     if ((this.rows + 1) * ROW_BYTES > this.slab.length) {
-      // Doubling, then 1,024 rows (256 KiB) at a time: at 10,000 parked connections a
+      // Doubling, then 1,024 rows (264 KiB) at a time: at 10,000 parked connections a
       // doubled slab would hold 16,384 rows (0.4 KB of slack per connection).
       const grown = new Uint8Array((this.rows < GROW_STEP ? Math.max(SMALL_ROWS, 2 * this.rows) : this.rows + GROW_STEP) * ROW_BYTES);
       grown.set(this.slab);
@@ -48,9 +53,11 @@ export class ParkingLot {
   /** Zeroes the row and frees it; a slab grown past its first size goes when no row is used. */
   release(row: number): void {
     this.slab.fill(0, row * ROW_BYTES, (row + 1) * ROW_BYTES);
+    this.values[row] = undefined;
     this.free.push(row);
     if (--this.used > 0) return;
     this.free.length = 0;
+    this.values.length = 0;
     this.rows = 0;
     if (this.slab.length > SMALL_ROWS * ROW_BYTES) this.slab = NO_SLAB;
   }
@@ -58,6 +65,15 @@ export class ParkingLot {
   /** The slab's size in bytes (tests). */
   get bytes(): number {
     return this.slab.length;
+  }
+
+  /** Keeps `value` beside `row` until it is released. */
+  attach(row: number, value: unknown): void {
+    this.values[row] = value;
+  }
+
+  attached(row: number): unknown {
+    return this.values[row];
   }
 
   /** A cursor over `row`: parts are read back in the order they were written. */
@@ -77,7 +93,7 @@ export class RowCursor implements ParkedBytes {
   }
 
   write(b: Uint8Array): void {
-    if (b.length > 255 || this.at + 1 + b.length > this.end) throw new RangeError('a parked row holds at most 256 bytes');
+    if (b.length > 255 || this.at + 1 + b.length > this.end) throw new RangeError(`a parked row holds at most ${ROW_BYTES} bytes`);
     this.slab[this.at] = b.length;
     this.slab.set(b, this.at + 1);
     this.at += 1 + b.length;
