@@ -1,19 +1,22 @@
 // The key schedule's CPU per handshake side (issue 19): HMAC-SHA-256, QUIC packet keys
 // from a secret (RFC 9001 §5.1: key, iv, hp), the TLS 1.3 key schedule of a full
 // handshake (RFC 9846 §7.1), and every key derivation one endpoint makes in a handshake
-// (Initial secrets and keys, handshake and 1-RTT packet keys, the next key phase's).
+// (Initial secrets and keys, handshake and 1-RTT packet keys, the next key phase's), and
+// a server's transcript hash (the portable backend's running hash; node:crypto's as it is,
+// next to an idea for it).
 // Each measurement runs next to "before": a frozen copy of the code before HMAC keys were
 // made ready once (one HMAC from the raw key per call, four SHA-256 compressions for a
 // short message; below), interleaved round by round in this process (the machine is
 // shared and noisy: compare within a run, read the medians).
 //   node --require ./bench/register.cjs bench/key-schedule.ts [--quick]
 
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, type Hash } from 'node:crypto';
 import { hmacSha256, hmacSha256Key, hmacSha256With } from '../host/crypto/hmac-sha256';
-import { digest } from '../host/crypto/hkdf';
+import { digest, nobleHashBackend, type HashBackend } from '../host/crypto/hkdf';
 import { initialSecrets, nextGenerationSecret, packetKeyMaterial, QUIC_V1 } from '../host/crypto/quic-keys';
 import { Suite } from '../host/crypto/suites';
-import { KeySchedule, deriveSecret } from '../host/tls/keyschedule';
+import { KeySchedule, Transcript, deriveSecret } from '../host/tls/keyschedule';
+import { nodeHandshakeCrypto } from '../host/tls/handshake-node';
 import { nowNs, report, type BenchRow } from './lib';
 
 const quick = process.argv.includes('--quick');
@@ -168,6 +171,32 @@ function sideNow(dcid: Uint8Array): number {
   return n;
 }
 
+/** The transcript before: the messages kept, all hashed again by the backend for each digest. */
+class TranscriptBefore {
+  private parts: Uint8Array[] = [];
+  constructor(private readonly backend: HashBackend) {}
+  add(m: Uint8Array): void { this.parts.push(m); }
+  digest(): Uint8Array { return this.backend.digest('sha256', this.parts); }
+}
+/** An idea for node:crypto's backend (handshake-node.ts): one Hash kept, a copy() digested each time. */
+class TranscriptNodeCopy {
+  private h: Hash = createHash('sha256');
+  add(m: Uint8Array): void { this.h.update(m); }
+  digest(): Uint8Array { return this.h.copy().digest(); }
+}
+// A server's transcript of a full handshake with a P-256 certificate (the sizes
+// bench/handshake-costs.ts sees, roughly) and when server.ts asks for its hash.
+const MESSAGES = [randomBytes(290), randomBytes(90), randomBytes(110), randomBytes(420), randomBytes(80), randomBytes(36)];
+const DIGEST_AFTER = [false, true, false, true, true, true];
+function transcript(t: { add(m: Uint8Array): void; digest(): Uint8Array }): number {
+  let n = 0;
+  for (let i = 0; i < MESSAGES.length; i++) {
+    t.add(MESSAGES[i]);
+    if (DIGEST_AFTER[i]) n += t.digest()[0];
+  }
+  return n;
+}
+
 // --- the same answers first ---
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -180,6 +209,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
   if (scheduleBefore().map(hex).join() !== scheduleNow().map(hex).join()) throw new Error('key schedule mismatch');
   const dcid = randomBytes(8);
   if (sideBefore(dcid) !== sideNow(dcid)) throw new Error('per-side derivation mismatch');
+  const t = transcript(new TranscriptBefore(nodeHandshakeCrypto.hashes));
+  if (t !== transcript(new TranscriptBefore(nobleHashBackend)) || t !== transcript(new Transcript('sha256')) || t !== transcript(new TranscriptNodeCopy())) throw new Error('transcript mismatch');
 }
 
 // --- interleaved rounds ---
@@ -200,6 +231,10 @@ const CASES: Case[] = [
   { group: 'QUIC packet keys from a secret (key, iv, hp; AES-128-GCM)', name: 'now', fn: (i) => { sink += packetKeyMaterial(QUIC_V1, Suite.Aes128Gcm, secrets[i & 63]).key[0]; } },
   { group: 'TLS key schedule of one side, full handshake (4 secrets, 2 Finished)', name: 'before', fn: () => { sink += scheduleBefore()[0][0]; } },
   { group: 'TLS key schedule of one side, full handshake (4 secrets, 2 Finished)', name: 'now', fn: () => { sink += scheduleNow()[0][0]; } },
+  { group: 'a server\'s transcript: 6 messages (1,026 bytes), 4 digests', name: 'before, @noble/hashes', fn: () => { sink += transcript(new TranscriptBefore(nobleHashBackend)); } },
+  { group: 'a server\'s transcript: 6 messages (1,026 bytes), 4 digests', name: 'now, @noble (running)', fn: () => { sink += transcript(new Transcript('sha256')); } },
+  { group: 'a server\'s transcript: 6 messages (1,026 bytes), 4 digests', name: 'node:crypto (unchanged)', fn: () => { sink += transcript(new TranscriptBefore(nodeHandshakeCrypto.hashes)); } },
+  { group: 'a server\'s transcript: 6 messages (1,026 bytes), 4 digests', name: 'idea: node Hash, copy()', fn: () => { sink += transcript(new TranscriptNodeCopy()); } },
   { group: 'every key derivation of one side (Initial, schedule, 6 sets of packet keys, 2 ku)', name: 'before', fn: (i) => { sink += sideBefore(dcids[i & 63]); } },
   { group: 'every key derivation of one side (Initial, schedule, 6 sets of packet keys, 2 ku)', name: 'now', fn: (i) => { sink += sideNow(dcids[i & 63]); } },
 ];

@@ -1,20 +1,33 @@
 // The TLS 1.3 key schedule (RFC 9846 §7.1) and the transcript hash (§4.4.1).
 
-import { PreparedKey, digest, hkdfExtract, hkdfExpandLabel, hashLength, hmac, type HashName } from '../crypto/hkdf';
+import { PreparedKey, digest, hkdfExtract, hkdfExpandLabel, hashLength, hmac, runningHash, type HashName, type RunningHash } from '../crypto/hkdf';
 
-/** A running transcript hash: a copy of every handshake message, hashed on demand. */
+/**
+ * A running transcript hash. With a backend that has a running hash (@noble's, the
+ * portable one: SHA-256 from hmac-sha256.ts), each message is hashed once, when added,
+ * and a digest is the last block or two: a server's transcript (4 digests) costs ≈ 14 µs
+ * instead of ≈ 54 (bench/key-schedule.ts), and the transcript holds the hash state, not
+ * the messages. Otherwise (node:crypto's backend today) the messages are kept and hashed
+ * again for each digest: OpenSSL hashes a 1 KiB transcript in about the time JS takes
+ * for the calls around it, ≈ 3 µs a digest.
+ */
 export class Transcript {
   private parts: Uint8Array[] = [];
-  constructor(readonly hash: HashName) {}
+  private running: RunningHash | null;
+  constructor(readonly hash: HashName) {
+    this.running = runningHash(hash);
+  }
 
   add(msg: Uint8Array): void {
-    this.parts.push(msg);
+    if (this.running) this.running.update(msg);
+    else this.parts.push(msg);
   }
 
   /**
    * Joins the messages so far into one array: a server waiting for the client's
    * Finished then holds one copy of its transcript, not the messages and the buffers
-   * they were cut from (issue 17: the state of a half-open connection).
+   * they were cut from (issue 17: the state of a half-open connection). A running hash
+   * holds neither.
    */
   compact(): void {
     if (this.parts.length < 2) return;
@@ -28,12 +41,12 @@ export class Transcript {
 
   /** Hash of everything added so far. */
   digest(): Uint8Array {
-    return digest(this.hash, ...this.parts);
+    return this.running ? this.running.digest() : digest(this.hash, ...this.parts);
   }
 
   /** Hash of everything added so far followed by `extra` (not added): PSK binders hash a truncated ClientHello. */
   digestWith(extra: Uint8Array): Uint8Array {
-    return digest(this.hash, ...this.parts, extra);
+    return this.running ? this.running.digest(extra) : digest(this.hash, ...this.parts, extra);
   }
 
   /** Replaces ClientHello1 by message_hash for HelloRetryRequest (§4.4.1). */
@@ -42,7 +55,9 @@ export class Transcript {
     const mh = new Uint8Array(4 + d.length);
     mh[0] = 254; mh[3] = d.length;
     mh.set(d, 4);
-    this.parts = [mh];
+    this.parts = [];
+    if (this.running) this.running = runningHash(this.hash);
+    this.add(mh);
   }
 }
 
