@@ -5,8 +5,13 @@
 // handshake crypto seam (key shares, signatures, hashes, HMACs) and the packet
 // protection provider is timed; the table gives calls and µs per handshake for each,
 // and what is left for the rest (the TLS and transport JS, the wasm core, GC).
-// The timing wrappers themselves cost ≈ 0.1 µs per call.
-//   node --require ./bench/register.cjs bench/handshake-costs.ts [--quick] [--n=2000]
+// The timing wrappers themselves cost ≈ 0.1 µs per call (more on a loaded machine).
+// HMACs from keys made ready once (hkdf.ts PreparedKey: QUIC packet keys, the handshake
+// and master secrets' Derive-Secrets) do not pass the seam: the hash.hmac row counts the
+// others only, and bench/key-schedule.ts times all of the key schedule. --plain runs
+// without any wrapper and prints the handshake's time and CPU alone: the figure to
+// compare between two trees (run each in turn, several times).
+//   node --require ./bench/register.cjs bench/handshake-costs.ts [--quick] [--n=2000] [--plain]
 
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
@@ -22,6 +27,7 @@ import { report, type BenchRow } from './lib';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
+const plain = process.argv.includes('--plain');
 const N = Number(opt('n') ?? (quick ? 300 : 2000));
 const WARMUP = quick ? 200 : 500;
 
@@ -66,13 +72,13 @@ async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  setHandshakeCrypto(seam);
+  setHandshakeCrypto(plain ? nodeHandshakeCrypto : seam);
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
   const coreModule = new WebAssembly.Module(readFileSync(coreWasmPath('release')));
   const clock = new VirtualClock(1_000_000);
   const pair = new DgramPair({ clock, seed: 1 });
-  const server = createServerEndpoint({ coreModule, network: pair.b, clock, crypto: provider, certificate: cert, tls: { alpn: ['bench'] }, sessionTickets: false });
-  const client = createClientEndpoint({ coreModule, network: pair.a, clock, crypto: provider, tls: { alpn: ['bench'] } });
+  const server = createServerEndpoint({ coreModule, network: pair.b, clock, crypto: plain ? nodeCryptoProvider : provider, certificate: cert, tls: { alpn: ['bench'] }, sessionTickets: false });
+  const client = createClientEndpoint({ coreModule, network: pair.a, clock, crypto: plain ? nodeCryptoProvider : provider, tls: { alpn: ['bench'] } });
   (async () => { for (;;) { try { (await server.accept()).closed.catch(() => undefined); } catch { return; } } })();
   const handshake = async () => {
     const c = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
@@ -91,6 +97,11 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const cpuUs = (cpu.user + cpu.system) / N;
 
+  if (plain) {
+    report('handshake-costs', [{ name: `full handshake, both ends in one process, no timing wrappers (${N} after ${WARMUP} warm-up)`, value: wallUs / 1000, unit: 'ms', extra: { processCpuMs: +(cpuUs / 1000).toFixed(3) } }]);
+    await Promise.all([client.close(), server.close()]).catch(() => undefined);
+    process.exit(0);
+  }
   const rows: BenchRow[] = [];
   console.log(`\n  ${'operation'.padEnd(22)} ${'calls/hs'.padStart(9)} ${'µs/hs'.padStart(8)} ${'µs/call'.padStart(8)} ${'share'.padStart(6)}`);
   let timedUs = 0;

@@ -1,4 +1,4 @@
-import { digest, hkdfExpand, hkdfExtract, hkdfExpandLabel, nobleHashBackend, setHashBackend } from '../../host/crypto/hkdf';
+import { PreparedKey, digest, hkdfExpand, hkdfExtract, hkdfExpandLabel, nobleHashBackend, setHashBackend } from '../../host/crypto/hkdf';
 import { nodeHandshakeCrypto } from '../../host/tls/handshake-node';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -65,5 +65,46 @@ describe.each([
         }
       }
     }
+  });
+});
+
+// A key made ready once (PreparedKey: SHA-256's HMAC midstates; SHA-384 goes through the
+// backend) gives what the one-off functions give, before and after release().
+describe.each([
+  ['@noble/hashes', nobleHashBackend],
+  ['node:crypto', nodeHandshakeCrypto.hashes],
+])('PreparedKey over %s', (_name, b) => {
+  afterAll(() => setHashBackend(nobleHashBackend));
+  test.each([['sha256', 32], ['sha384', 48]] as const)('%s: Extract, Expand-Label and HMAC equal the one-off functions', (hash, hl) => {
+    setHashBackend(b);
+    const secret = Uint8Array.from({ length: hl }, (_, i) => i * 11 + 3);
+    const k = new PreparedKey(hash, secret);
+    const check = () => {
+      for (const ikm of [new Uint8Array(0), new Uint8Array(hl).fill(9), new Uint8Array(600).fill(1)]) {
+        expect(toHex(k.extract(ikm))).toBe(toHex(hkdfExtract(hash, secret, ikm)));
+        expect(toHex(k.hmac([ikm, ikm]))).toBe(toHex(hkdfExtract(hash, secret, Uint8Array.from([...ikm, ...ikm]))));
+      }
+      for (const label of ['quic key', 'quic iv', 'c hs traffic', 'finished']) {
+        for (const context of [new Uint8Array(0), new Uint8Array(hl).fill(0xab)]) {
+          for (const length of [0, 12, 16, 32, hl, hl + 1, 3 * hl]) {
+            expect([label, length, toHex(k.expandLabel(label, context, length))]).toEqual([label, length, toHex(hkdfExpandLabel(hash, secret, label, context, length))]);
+          }
+        }
+      }
+    };
+    check();
+    k.release();
+    check();
+  });
+
+  test('RFC 9001 A.1 through prepared keys: the Initial salt, then the client secret', () => {
+    setHashBackend(b);
+    const initial = new PreparedKey('sha256', hex('38762cf7f55934b34d179ae6a4c80cadccbb7f0a')).extract(hex('8394c8f03e515708'));
+    expect(toHex(initial)).toBe('7db5df06e7a69e432496adedb00851923595221596ae2ae9fb8115c1e9ed0a44');
+    const client = new PreparedKey('sha256', new PreparedKey('sha256', initial).expandLabel('client in', new Uint8Array(0), 32));
+    expect(toHex(client.key)).toBe('c00cf151ca5be075ed0ebfb5c80323c42d6b7db67881289af4008f1f6c357aea');
+    expect(toHex(client.expandLabel('quic key', new Uint8Array(0), 16))).toBe('1f369613dd76d5467730efcbe3b1a22d');
+    expect(toHex(client.expandLabel('quic iv', new Uint8Array(0), 12))).toBe('fa044b2f42a3fd3b46fb255c');
+    expect(toHex(client.expandLabel('quic hp', new Uint8Array(0), 16))).toBe('9f50449e04a0e810283a1e9933adedd2');
   });
 });

@@ -2,7 +2,7 @@
 // and agreement with node:crypto over random keys and messages of every length around
 // the block boundaries (keys longer than a block are hashed first; messages split in parts).
 import { createHmac, randomBytes } from 'node:crypto';
-import { hmacSha256 } from '../../host/crypto/hmac-sha256';
+import { hmacSha256, hmacSha256Key, hmacSha256With } from '../../host/crypto/hmac-sha256';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const h = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
@@ -43,5 +43,29 @@ describe('HMAC-SHA-256', () => {
     const copy = hex(a);
     hmacSha256(h('03'), [h('04')]);
     expect(hex(a)).toBe(copy);
+  });
+
+  // A key made ready once (the ipad and opad midstates) MACs every message as the key itself does.
+  test('a prepared key agrees with node:crypto for random keys of 0..200 bytes (hashed first above 64) and messages of every length 0..300, in parts', () => {
+    for (const keyLen of [0, 1, 20, 32, 48, 55, 63, 64, 65, 100, 128, 200]) {
+      const key = randomBytes(keyLen);
+      const prepared = hmacSha256Key(key);
+      for (let len = 0; len <= 300; len++) {
+        const msg = randomBytes(len);
+        const cut = len >> 1;
+        const want = createHmac('sha256', key).update(msg).digest('hex');
+        expect([keyLen, len, hex(hmacSha256With(prepared, [msg.subarray(0, cut), msg.subarray(cut)]))]).toEqual([keyLen, len, want]);
+      }
+    }
+  });
+
+  test('a prepared key cut to a length (HKDF-Expand of a 12- or 16-byte key), into a caller\'s array, unchanged by other keys in between', () => {
+    const key = randomBytes(32), other = randomBytes(32), msg = randomBytes(40);
+    const want = createHmac('sha256', key).update(msg).digest('hex');
+    const mine = new Int32Array(16);
+    expect(hmacSha256Key(key, mine)).toBe(mine);
+    hmacSha256Key(other); // a second key made ready does not disturb the first
+    hmacSha256(other, [msg]);
+    for (const length of [0, 1, 12, 16, 31, 32]) expect(hex(hmacSha256With(mine, [msg], length))).toBe(want.slice(0, 2 * length));
   });
 });

@@ -1,7 +1,7 @@
 // Initial key derivation (RFC 9001 §5.2, RFC 9369 §3.3.1) through the one-entry memo of
 // quic-keys.ts: the same answers on a first derivation, on a remembered one, after another
 // DCID or version replaced it, and whatever a caller does to the buffers it was given.
-import { initialClientSecret, initialSecrets, packetKeyMaterial, QUIC_V1, QUIC_V2 } from '../../host/crypto/quic-keys';
+import { initialClientSecret, initialSecrets, nextGenerationKeys, nextGenerationSecret, packetKeyMaterial, QUIC_V1, QUIC_V2 } from '../../host/crypto/quic-keys';
 import { Suite } from '../../host/crypto/suites';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((b) => parseInt(b, 16)));
@@ -49,4 +49,19 @@ test('the bytes of a remembered Initial secret under another suite or version ar
   expect(toHex(chacha.iv)).toBe(toHex(aes.iv)); // same label, same hash: same iv
   const v2 = packetKeyMaterial(QUIC_V2, Suite.Aes128Gcm, s.client);
   expect(toHex(v2.key)).not.toBe(toHex(aes.key));
+});
+
+// RFC 9001 A.5 (ChaCha20-Poly1305 short header): the key update of that secret.
+test('nextGenerationKeys: the secret and key/iv nextGenerationSecret + packetKeyMaterial give, for each suite and version (RFC 9001 A.5 ku)', () => {
+  const secret = hex('9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b');
+  expect(toHex(nextGenerationSecret(QUIC_V1, Suite.ChaCha20Poly1305, secret))).toBe('1223504755036d556342ee9361d253421a826c9ecdf3c7148684b36b714881f9');
+  for (const version of [QUIC_V1, QUIC_V2]) {
+    for (const suite of [Suite.Aes128Gcm, Suite.Aes256Gcm, Suite.ChaCha20Poly1305]) {
+      const s = suite === Suite.Aes256Gcm ? Uint8Array.from({ length: 48 }, (_, i) => i) : secret;
+      const n = nextGenerationKeys(version, suite, s);
+      const next = nextGenerationSecret(version, suite, s);
+      const m = packetKeyMaterial(version, suite, next);
+      expect([toHex(n.secret), toHex(n.key), toHex(n.iv)]).toEqual([toHex(next), toHex(m.key), toHex(m.iv)]);
+    }
+  }
 });

@@ -3,7 +3,7 @@
 // backends: a full handshake (§3, no PSK: the early secret and its "derived" salt are
 // constants computed once) and a resumed one (§4, with a PSK: derived per handshake), in
 // either order, so a remembered constant never leaks into a PSK handshake or back.
-import { KeySchedule } from '../../host/tls/keyschedule';
+import { KeySchedule, deriveSecret } from '../../host/tls/keyschedule';
 import { digest, hkdfExpandLabel, hkdfExtract, nobleHashBackend, setHashBackend } from '../../host/crypto/hkdf';
 import { nodeHandshakeCrypto } from '../../host/tls/handshake-node';
 
@@ -52,5 +52,40 @@ describe.each([
   test('resumed first', () => {
     setHashBackend(b);
     resumed(); full();
+  });
+});
+
+// deriveSecret finds the handshake and master secrets' midstates by array: the answers
+// equal HKDF-Expand-Label from the bytes, before and after the schedule wipes them
+// (master() for the handshake secret, forget() for the master secret), and a copy of a
+// secret's bytes (not the schedule's array) derives the same.
+describe.each([
+  ['@noble/hashes', nobleHashBackend],
+  ['node:crypto', nodeHandshakeCrypto.hashes],
+])('Derive-Secret from the schedule\'s secrets over %s', (_name, b) => {
+  afterAll(() => setHashBackend(nobleHashBackend));
+  test.each([['sha256', 32], ['sha384', 48]] as const)('%s, without and with a PSK', (hash, hl) => {
+    setHashBackend(b);
+    const th = Uint8Array.from({ length: hl }, (_, i) => i);
+    const want = (secret: Uint8Array, label: string) => toHex(hkdfExpandLabel(hash, Uint8Array.from(secret), label, th, hl));
+    for (const psk of [undefined, new Uint8Array(hl).fill(5)]) {
+      const ks = new KeySchedule(hash, psk);
+      const early = ks.earlySecret;
+      expect(toHex(deriveSecret(hash, early, 'c e traffic', th))).toBe(want(early, 'c e traffic'));
+      ks.handshake(new Uint8Array(hl).fill(7));
+      const hs = ks.handshakeSecret;
+      for (const label of ['c hs traffic', 's hs traffic']) {
+        expect(toHex(deriveSecret(hash, hs, label, th))).toBe(want(hs, label));
+        expect(toHex(deriveSecret(hash, Uint8Array.from(hs), label, th))).toBe(want(hs, label));
+      }
+      ks.master();
+      expect(toHex(ks.masterSecret)).toBe(toHex(hkdfExtract(hash, hkdfExpandLabel(hash, hs, 'derived', digest(hash), hl), new Uint8Array(hl))));
+      expect(toHex(deriveSecret(hash, hs, 's hs traffic', th))).toBe(want(hs, 's hs traffic')); // wiped by master(): from the bytes
+      const ms = ks.masterSecret;
+      for (const label of ['c ap traffic', 's ap traffic', 'res master']) expect(toHex(deriveSecret(hash, ms, label, th))).toBe(want(ms, label));
+      ks.forget();
+      expect(toHex(deriveSecret(hash, ms, 'res master', th))).toBe(want(ms, 'res master'));
+      expect(toHex(deriveSecret(hash, early, 'c e traffic', th))).toBe(want(early, 'c e traffic'));
+    }
   });
 });
