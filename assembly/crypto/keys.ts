@@ -9,7 +9,8 @@
 // provider instead. A released slot is zeroed at once.
 //
 //   slot (SLOT_SIZE = 48 bytes: 16-byte aligned, and a half-open server connection holds
-//   up to eight keys, so 16 bytes less per slot is 128 bytes less per connection; issue 17)
+//   six (one compact Initial slot per direction, Handshake AEAD and header protection
+//   keys both ways), so 16 bytes less per slot is 96 bytes less per connection; issue 17)
 //   +0   key         32 bytes (ChaCha20: AEAD key or header protection key)
 //        AES: +0 the extension block's address, +4 nr (aead-aes-gcm.ts);
 //        compact AES: the key (16 or 32 bytes)

@@ -12,7 +12,7 @@
 
 import type { CryptoProvider } from '../crypto/provider';
 import type { KeyTable } from '../crypto/key-table';
-import { initialSecrets, packetKeyMaterial, nextGenerationSecret } from '../crypto/quic-keys';
+import { initialSecrets, packetKeyMaterial, nextGenerationSecret, nextGenerationKeys } from '../crypto/quic-keys';
 import { Suite } from '../crypto/suites';
 import { inCoreAesGcmIsFastest } from '../crypto/backend-choice';
 import { DeferredPacketProtector } from '../crypto/deferred-protector';
@@ -105,11 +105,12 @@ export class TableKeyInstaller implements KeyInstaller {
   }
 
   nextGeneration(version: number, suite: CoreSuite, secret: Uint8Array): { secret: Uint8Array; aead: number } {
-    const next = nextGenerationSecret(version, suite, secret);
     if (this.inCore(suite)) {
-      const m = packetKeyMaterial(version, suite, next);
-      return { secret: next, aead: this.aead(suite, m.key, m.iv) };
+      // Key and iv only: the header protection key does not change (RFC 9001 §6.1).
+      const n = nextGenerationKeys(version, suite, secret);
+      return { secret: n.secret, aead: this.aead(suite, n.key, n.iv) };
     }
+    const next = nextGenerationSecret(version, suite, secret);
     // A provider key: derived when a packet first needs it (deferred-protector.ts).
     const make = () => { const m = packetKeyMaterial(version, suite, next); return this.provider.createPacketProtector(suite, m.key, m.iv); };
     return { secret: next, aead: this.table.addAead(new DeferredPacketProtector(make)) };
