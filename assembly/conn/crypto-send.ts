@@ -15,12 +15,11 @@
 // keeps its first flight without slack; above EXACT_GROWTH_MAX it doubles.
 
 import { RangeSet } from "../util/ranges";
-import { NO_STORAGE, firstSize, noteSendBufferSize, KEEP_IDLE_STORAGE } from "./sendbuf";
+import { firstSize, noteSendBufferSize } from "./sendbuf";
+import { NO_RANGES, NO_STORAGE, ackRange, loseRange, relaidFlat, copyIntoRing } from "./send-ranges";
 
 const EXACT_GROWTH_MAX: i32 = 16 * 1024;
 
-/** The shared empty range set of buffers that have lost (or acknowledged out of order) nothing yet: never written. */
-const NO_RANGES = new RangeSet();
 
 // Fields: four references, two i32/u32, four u64, capacity: 60 bytes, an 80-byte heap
 // block like a stream's SendBuffer (segAt is 32 bits: writeShared refuses beyond).
@@ -30,10 +29,10 @@ export class CryptoSendBuffer {
   /** The shared segment (NO_STORAGE when none); never written. */
   private seg: StaticArray<u8> = NO_STORAGE;
   /** Ranges to send again (lost); the shared empty set until the first loss. */
-  private lost: RangeSet = NO_RANGES;
+  lost: RangeSet = NO_RANGES;
   /** Ranges acknowledged (above base); the shared empty set until the first out-of-order acknowledgment. */
-  private acked: RangeSet = NO_RANGES;
-  private head: i32 = 0;
+  acked: RangeSet = NO_RANGES;
+  head: i32 = 0;
   /** Stream offset of the segment's first byte. */
   private segAt: u32 = 0;
   base: u64 = 0;
@@ -72,11 +71,7 @@ export class CryptoSendBuffer {
     if (n <= 0) return 0;
     const used = <i32>(this.own(this.end) - this.own(this.base));
     if (used + n > this.data.length) this.grow(used + n);
-    // Copy in up to two parts around the end of the ring.
-    const at = this.index(this.end);
-    const first = this.data.length - at < n ? this.data.length - at : n;
-    memory.copy(changetype<usize>(this.data) + <usize>at, src, <usize>first);
-    if (first < n) memory.copy(changetype<usize>(this.data), src + <usize>first, <usize>(n - first));
+    copyIntoRing(this.data, this.index(this.end), src, n);
     this.end += <u64>n;
     return n;
   }
@@ -100,20 +95,13 @@ export class CryptoSendBuffer {
     let size = this.data.length == 0 || need <= EXACT_GROWTH_MAX ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.capacity) size = this.capacity; // need <= buffered <= capacity
-    const d = new StaticArray<u8>(size);
     noteSendBufferSize(size);
-    const used = <i32>(this.own(this.end) - this.own(this.base));
-    if (used > 0) {
-      const first = this.data.length - this.head < used ? this.data.length - this.head : used;
-      memory.copy(changetype<usize>(d), changetype<usize>(this.data) + <usize>this.head, <usize>first);
-      if (first < used) memory.copy(changetype<usize>(d) + <usize>first, changetype<usize>(this.data), <usize>(used - first));
-    }
-    this.data = d;
+    this.data = relaidFlat(this.data, this.head, <i32>(this.own(this.end) - this.own(this.base)), size);
     this.head = 0;
   }
 
   /** Ring index of stream offset `offset` (base <= offset <= end, not inside the segment). */
-  private index(offset: u64): i32 {
+  index(offset: u64): i32 {
     const size = this.data.length;
     if (size == 0) return 0;
     let i = this.head + <i32>(this.own(offset) - this.own(this.base));
@@ -175,43 +163,10 @@ export class CryptoSendBuffer {
   }
 
   onAcked(offset: u64, len: i32): void {
-    if (len == 0) return;
-    const end = offset + <u64>len;
-    if (end <= this.base) return;
-    // In order (the usual case): the base moves, no set needed.
-    if (offset <= this.base && this.acked.isEmpty()) {
-      this.release(end);
-      return;
-    }
-    if (this.acked == NO_RANGES) this.acked = new RangeSet();
-    this.acked.add(offset, end);
-    // Release the acknowledged prefix.
-    const newBase = this.acked.contiguousEnd(this.base);
-    if (newBase > this.base) {
-      this.release(newBase);
-      this.acked.trimBelow(newBase);
-    }
-  }
-
-  /** Everything below `newBase` is acknowledged: the ring's start moves there (storage given back when large and empty, as sendbuf.ts). */
-  private release(newBase: u64): void {
-    this.head = this.index(newBase);
-    this.base = newBase;
-    if (this.lost != NO_RANGES) this.lost.trimBelow(newBase);
-    if (newBase == this.end && this.data.length > KEEP_IDLE_STORAGE) {
-      this.data = NO_STORAGE;
-      this.head = 0;
-    }
+    ackRange<CryptoSendBuffer>(this, offset, len);
   }
 
   onLost(offset: u64, len: i32): void {
-    if (len == 0) return;
-    let lo = offset, hi = offset + <u64>len;
-    if (hi <= this.base) return;
-    if (lo < this.base) lo = this.base;
-    if (this.lost == NO_RANGES) this.lost = new RangeSet();
-    this.lost.add(lo, hi);
-    // Do not resend what was acknowledged meanwhile.
-    for (let i = 0; i < this.acked.count; i++) this.lost.remove(this.acked.lo(i), this.acked.hi(i));
+    loseRange<CryptoSendBuffer>(this, offset, len);
   }
 }

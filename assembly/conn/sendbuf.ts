@@ -4,6 +4,7 @@
 // flow control, and with one run of bytes shared by the endpoint's connections.)
 
 import { RangeSet } from "../util/ranges";
+import { NO_RANGES, NO_STORAGE, ackRange, loseRange, relaidFlat, copyIntoRing } from "./send-ranges";
 
 /** Largest send buffer allocated by this core instance (a bound tests check). */
 export let sendBufferHighWater: i32 = 0;
@@ -13,12 +14,9 @@ export function noteSendBufferSize(size: i32): void {
   if (size > sendBufferHighWater) sendBufferHighWater = size;
 }
 
-/**
- * The shared empty storage of buffers that hold nothing (never written). Storage is a
- * StaticArray<u8>: one block, not a Uint8Array view over a buffer (issue 17: 32 bytes
- * less per buffer in use: a half-open connection keeps two, its first flight).
- */
-export const NO_STORAGE = new StaticArray<u8>(0);
+// Storage is a StaticArray<u8> (NO_STORAGE while empty, send-ranges.ts): one block, not a
+// Uint8Array view over a buffer (issue 17: 32 bytes less per buffer in use).
+export { NO_STORAGE, KEEP_IDLE_STORAGE } from "./send-ranges";
 
 /**
  * A first buffer for `need` bytes: at least 64; above that, the smallest size at least
@@ -30,11 +28,6 @@ export function firstSize(need: i32): i32 {
   return need <= 64 ? 64 : ((need + 20 + 15) & ~15) - 20;
 }
 
-/** Storage up to this size stays when everything is acknowledged (a small buffer is cheaper kept than made again). */
-export const KEEP_IDLE_STORAGE: i32 = 4096;
-
-/** The shared empty range set of buffers that have lost (or acknowledged out of order) nothing yet: never written. */
-const NO_RANGES = new RangeSet();
 
 export class SendBuffer {
   /**
@@ -73,11 +66,7 @@ export class SendBuffer {
     if (n <= 0) return 0;
     const used = this.buffered;
     if (used + n > this.data.length) this.grow(used + n);
-    // Copy in up to two parts around the end of the ring.
-    const at = this.index(this.end);
-    const first = this.data.length - at < n ? this.data.length - at : n;
-    memory.copy(changetype<usize>(this.data) + <usize>at, src, <usize>first);
-    if (first < n) memory.copy(changetype<usize>(this.data), src + <usize>first, <usize>(n - first));
+    copyIntoRing(this.data, this.index(this.end), src, n);
     this.end += <u64>n;
     return n;
   }
@@ -89,20 +78,13 @@ export class SendBuffer {
     let size = this.data.length == 0 ? firstSize(need) : this.data.length;
     while (size < need) size <<= 1;
     if (size > this.capacity) size = this.capacity; // need <= capacity
-    const d = new StaticArray<u8>(size);
     noteSendBufferSize(size);
-    const used = this.buffered;
-    if (used > 0) {
-      const first = this.data.length - this.head < used ? this.data.length - this.head : used;
-      memory.copy(changetype<usize>(d), changetype<usize>(this.data) + <usize>this.head, <usize>first);
-      if (first < used) memory.copy(changetype<usize>(d) + <usize>first, changetype<usize>(this.data), <usize>(used - first));
-    }
-    this.data = d;
+    this.data = relaidFlat(this.data, this.head, this.buffered, size);
     this.head = 0;
   }
 
-  /** Ring index of stream offset `offset` (base <= offset <= end). */
-  private index(offset: u64): i32 {
+  /** Ring index of stream offset `offset` (base <= offset <= end; send-ranges.ts uses it too). */
+  index(offset: u64): i32 {
     const size = this.data.length;
     if (size == 0) return 0;
     let i = this.head + <i32>(offset - this.base);
@@ -159,49 +141,12 @@ export class SendBuffer {
 
   onAcked(offset: u64, len: i32, fin: bool): void {
     if (fin) this.finAcked = true;
-    if (len == 0) return;
-    const end = offset + <u64>len;
-    if (end <= this.base) return;
-    // In order (the usual case): the base moves, no set needed.
-    if (offset <= this.base && this.acked.isEmpty()) {
-      this.release(end);
-      return;
-    }
-    if (this.acked == NO_RANGES) this.acked = new RangeSet();
-    this.acked.add(offset, end);
-    // Release the acknowledged prefix.
-    const newBase = this.acked.contiguousEnd(this.base);
-    if (newBase > this.base) {
-      this.release(newBase);
-      this.acked.trimBelow(newBase);
-    }
-  }
-
-  /**
-   * Everything below `newBase` is acknowledged: the ring's start moves there. When
-   * nothing is left and the storage is large, it is given back (issue 17: buffers taken
-   * when data flows, returned when it stops); the next write allocates what it needs.
-   */
-  private release(newBase: u64): void {
-    this.head = this.index(newBase);
-    this.base = newBase;
-    if (this.lost != NO_RANGES) this.lost.trimBelow(newBase);
-    if (newBase == this.end && this.data.length > KEEP_IDLE_STORAGE) {
-      this.data = NO_STORAGE;
-      this.head = 0;
-    }
+    ackRange<SendBuffer>(this, offset, len);
   }
 
   onLost(offset: u64, len: i32, fin: bool): void {
     if (fin && !this.finAcked) this.finLost = true;
-    if (len == 0) return;
-    let lo = offset, hi = offset + <u64>len;
-    if (hi <= this.base) return;
-    if (lo < this.base) lo = this.base;
-    if (this.lost == NO_RANGES) this.lost = new RangeSet();
-    this.lost.add(lo, hi);
-    // Do not resend what was acknowledged meanwhile.
-    for (let i = 0; i < this.acked.count; i++) this.lost.remove(this.acked.lo(i), this.acked.hi(i));
+    loseRange<SendBuffer>(this, offset, len);
   }
 
   /** Everything becomes unsent again: the peer never saw it (0-RTT rejected, conn/early.ts). */
