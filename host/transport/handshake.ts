@@ -298,8 +298,8 @@ export class HandshakeDriver {
         if (out.level === Level.Application) {
           // Key updates (RFC 9001 §6): the next generation is ready before anyone needs it.
           // Nobody needs it before the handshake completes (§6: no update before it is
-          // confirmed): a server's write keys, made with its first flight, get theirs then,
-          // so a half-open connection that never completes derives and holds none (issue 17).
+          // confirmed): a server's write keys (with an accepted 0-RTT, made with its first
+          // flight) get theirs then, so a half-open connection derives and holds none (issue 17).
           const keys: OneRttKeys = { suite: out.suite, secret: out.secret, aeads: NO_AEADS };
           if (write) this.oneRttWrite = keys; else this.oneRttRead = keys;
           if (this.done || !write) this.installNext(write);
