@@ -15,6 +15,14 @@ const LOSS_REDUCTION: f64 = 0.5; // kLossReductionFactor (NewReno)
 const CUBIC_BETA: f64 = 0.7; // RFC 9438 §4.6
 const CUBIC_C: f64 = 0.4; // RFC 9438 §5
 
+/** CUBIC's window state between congestion events (RFC 9438 §4). */
+class CubicState {
+  wMax: f64 = 0;
+  k: f64 = 0;
+  epochStart: f64 = -1;
+  wEst: f64 = 0;
+}
+
 /** HyStart++ turned off or stopped before its state was made (shared, never written). */
 const HYSTART_OFF = new HyStart(false);
 
@@ -23,11 +31,14 @@ export class CongestionController {
   ssthresh: f64 = Infinity;
   bytesInFlight: i64 = 0;
   recoveryStart: f64 = -1;
-  // CUBIC state (RFC 9438 §4).
-  wMax: f64 = 0;
-  k: f64 = 0;
-  epochStart: f64 = -1;
-  wEst: f64 = 0;
+  /** Among the f64s (not a constructor field after the i32s): no 4 bytes of padding. */
+  maxDatagramSize: f64;
+  /**
+   * CUBIC's state (RFC 9438 §4), made with the first congestion event or the first
+   * acknowledgment in congestion avoidance: null before (issue 17: the 32 bytes would
+   * put every half-open connection's controller one 16-byte allocator step higher).
+   */
+  private cubic: CubicState | null = null;
   lossEvents: i32 = 0;
   /**
    * HyStart++'s state, made with the first acknowledgment or RTT sample in slow start
@@ -38,7 +49,8 @@ export class CongestionController {
   /** CC_VEGAS only. */
   vegas: Vegas | null = null;
 
-  constructor(public kind: i32, public maxDatagramSize: f64, hystart: bool = true) {
+  constructor(public kind: i32, maxDatagramSize: f64, hystart: bool = true) {
+    this.maxDatagramSize = maxDatagramSize;
     // Vegas ends slow start on its own delay signal, earlier than HyStart++ would.
     if (!hystart || kind == CC_VEGAS) this.hs = HYSTART_OFF;
     if (kind == CC_VEGAS) this.vegas = new Vegas();
@@ -148,24 +160,31 @@ export class CongestionController {
     if (slowStart && cwndLimited) this.cwnd += <f64>bytes;
   }
 
+  private cubicState(): CubicState {
+    let c = this.cubic;
+    if (!c) this.cubic = c = new CubicState();
+    return c;
+  }
+
   private cubicAck(bytes: i32, now: f64, smoothedRtt: f64): void {
-    if (this.epochStart < 0) {
-      this.epochStart = now;
-      if (this.wMax < this.cwnd) { this.wMax = this.cwnd; this.k = 0; }
-      this.wEst = this.cwnd;
+    const c = this.cubicState();
+    if (c.epochStart < 0) {
+      c.epochStart = now;
+      if (c.wMax < this.cwnd) { c.wMax = this.cwnd; c.k = 0; }
+      c.wEst = this.cwnd;
     }
     const mss = this.maxDatagramSize;
-    const t = (now - this.epochStart) / 1e6; // seconds
+    const t = (now - c.epochStart) / 1e6; // seconds
     const rtt = smoothedRtt / 1e6;
     // W_cubic(t + RTT) in segments (RFC 9438 §4.2); target in bytes.
-    const d = t + rtt - this.k;
-    const wCubic = (CUBIC_C * d * d * d + this.wMax / mss) * mss;
+    const d = t + rtt - c.k;
+    const wCubic = (CUBIC_C * d * d * d + c.wMax / mss) * mss;
     // Reno-friendly estimate (§4.3).
-    this.wEst += mss * (3 * (1 - CUBIC_BETA) / (1 + CUBIC_BETA)) * <f64>bytes / this.cwnd;
+    c.wEst += mss * (3 * (1 - CUBIC_BETA) / (1 + CUBIC_BETA)) * <f64>bytes / this.cwnd;
     let target = wCubic;
     if (target < this.cwnd) target = this.cwnd;
     if (target > 1.5 * this.cwnd) target = 1.5 * this.cwnd;
-    if (this.wEst > target) this.cwnd = this.wEst;
+    if (c.wEst > target) this.cwnd = c.wEst;
     else this.cwnd += mss * (target - this.cwnd) / this.cwnd;
   }
 
@@ -188,10 +207,11 @@ export class CongestionController {
     this.lossEvents++;
     this.stopHystart(); // a loss ends slow start, HyStart++ or not (RFC 9406 §4.2)
     if (this.kind == CC_CUBIC) {
-      this.wMax = this.cwnd;
+      const c = this.cubicState();
+      c.wMax = this.cwnd;
       this.cwnd = this.cwnd * CUBIC_BETA;
-      this.k = Math.cbrt((this.wMax / this.maxDatagramSize) * (1 - CUBIC_BETA) / CUBIC_C);
-      this.epochStart = -1;
+      c.k = Math.cbrt((c.wMax / this.maxDatagramSize) * (1 - CUBIC_BETA) / CUBIC_C);
+      c.epochStart = -1;
     } else {
       this.cwnd = this.cwnd * LOSS_REDUCTION;
     }
@@ -204,6 +224,7 @@ export class CongestionController {
     this.stopHystart(); // standard slow start after persistent congestion (RFC 9406 §4.3)
     this.cwnd = this.minimumWindow();
     this.recoveryStart = -1;
-    this.epochStart = -1;
+    const c = this.cubic;
+    if (c) c.epochStart = -1;
   }
 }

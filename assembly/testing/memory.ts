@@ -87,6 +87,33 @@ export function testSizeOf(kind: i32): f64 {
   return after - before;
 }
 
+/** Field bytes of the census classes (offsetof, testClassId's order; 0 for builtins): with the 20-byte
+ * header, a block is the next multiple of 16, so a class 1–15 bytes over a step costs 16 more. */
+export function testClassPayload(kind: i32): u32 {
+  switch (kind) {
+    case 0: return <u32>offsetof<Connection>();
+    case 1: return <u32>offsetof<PacketSpace>();
+    case 2: return <u32>offsetof<Config>();
+    case 3: return <u32>offsetof<TransportParams>();
+    case 4: return <u32>offsetof<AckTracker>();
+    case 6: return <u32>offsetof<RecvBuffer>();
+    case 8: return <u32>offsetof<RttEstimator>();
+    case 9: return <u32>offsetof<CongestionController>();
+    case 10: return <u32>offsetof<Pacer>();
+    case 11: return <u32>offsetof<ConnectionIds>();
+    case 12: return <u32>offsetof<TimerTable>();
+    case 13: return <u32>offsetof<SentQueue>();
+    case 21: return <u32>offsetof<LocalCid>();
+    case 22: return <u32>offsetof<PeerCid>();
+    case 25: return <u32>offsetof<Path>();
+    case 27: return <u32>offsetof<WireBits>();
+    case 28: return <u32>offsetof<Pending>();
+    case 35: return <u32>offsetof<PathCounters>();
+    case 36: return <u32>offsetof<CryptoSendBuffer>();
+    default: return 0;
+  }
+}
+
 /** Where the allocator's first block starts (diagnostics: a host-side census of live blocks by class id). */
 export function testHeapStart(): usize {
   return changetype<usize>(ROOT) + ROOT_SIZE;

@@ -14,7 +14,7 @@ import { QuicError, TransportErrorCode } from '../errors';
 import type { QlogTap } from './qlog/tap';
 import { toHex } from '../tls/bytes';
 import { VersionsAbi } from '../core/versions-abi';
-import { ParkingLot } from './parking-lot';
+import { ParkingLots } from './parking-lot';
 import { retrySettings, type RetryMode, type AddressTokenOptions } from './address-validation';
 
 import { QUIC_V1, QUIC_V2, CID_GEN_QUIC_LB, CID_GEN_HOST } from '../core/abi.generated';
@@ -149,15 +149,15 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
   private readonly connections = new Map<number, QuicConnection>();
   /**
    * Server connections that wait for nothing but the client's Finished keep only a row of
-   * `lot` (the path, the handshake's versions, secrets and key handles; the TLS session's
+   * `lots` (the path, the handshake's versions, secrets and key handles; the TLS session's
    * parked state beside it), without a connection, driver or TLS session (issue 17: a
-   * flood of spoofed Initials leaves thousands of these). By handle: its row + 1, 0 when
+   * flood of spoofed Initials leaves thousands of these). By handle: its row's ticket, 0 when
    * not parked (handles are small and dense: the core's connection table). The next core
    * event for one makes them again (unpark()).
    */
   private parkedRows = new Int32Array(64);
   private parkedCount = 0;
-  private readonly lot = new ParkingLot();
+  private readonly lots = new ParkingLots();
   /** Server connections that may be parked when the current service round ends. */
   private parkCandidates: number[] = [];
   private readonly pending: QuicConnection[] = [];
@@ -362,46 +362,45 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     for (const h of handles) {
       const conn = this.connections.get(h);
       if (!conn) continue;
-      const row = this.lot.take();
+      const bytes = this.lots.draft();
       let tls: unknown = null;
       try {
-        const bytes = this.lot.cursor(row);
         bytes.writeInts([conn.acceptPath]);
         tls = conn.park(bytes);
       } catch {
-        // A row too small for this handshake's secrets (RangeError): it stays as it is.
+        // More than the largest row holds (RangeError): it stays as it is.
       }
       if (!tls) {
-        this.lot.release(row);
+        this.lots.discard(bytes);
         continue;
       }
-      this.lot.attach(row, tls);
+      const ticket = this.lots.park(bytes, tls);
       this.connections.delete(h);
       if (h >= this.parkedRows.length) {
         const grown = new Int32Array(Math.max(2 * this.parkedRows.length, h + 1));
         grown.set(this.parkedRows);
         this.parkedRows = grown;
       }
-      this.parkedRows[h] = row + 1;
+      this.parkedRows[h] = ticket;
       this.parkedCount++;
     }
   }
 
   /** A parked connection made again: driver, TLS session (from its factory) and connection. */
   private unpark(handle: number): QuicConnection | undefined {
-    const row = (this.parkedRows[handle] ?? 0) - 1;
-    if (row < 0) return undefined;
+    const ticket = this.parkedRows[handle] ?? 0;
+    if (ticket === 0) return undefined;
     this.parkedRows[handle] = 0;
     this.parkedCount--;
     const tls = this.options.server!.tls;
     let driver: HandshakeDriver;
     let acceptPath: number;
     try {
-      const bytes = this.lot.cursor(row);
+      const bytes = this.lots.cursor(ticket);
       [acceptPath] = bytes.readInts();
-      driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, bytes, this.lot.attached(row), (d) => tls(d));
+      driver = HandshakeDriver.resume(this.abi, handle, this.options.keys, this.versionsAbi, bytes, this.lots.attached(ticket), (d) => tls(d));
     } finally {
-      this.lot.release(row); // read, then zeroed
+      this.lots.release(ticket); // read, then zeroed
     }
     const conn = new QuicConnection(this, handle, driver, this.options.streamHighWaterMark);
     conn.acceptPath = acceptPath;

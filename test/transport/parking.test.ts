@@ -11,7 +11,7 @@ import { sourcesSim, realClientHello, echoWhile } from './retry-helpers';
 
 interface EndpointInside {
   parkedCount: number;
-  lot: { size: number };
+  lots: { size: number };
   connections: Map<number, unknown>;
   unpark(handle: number): unknown;
 }
@@ -41,7 +41,7 @@ describe('parked half-open server connections (issue 17)', () => {
     expect(s.srv.stats.halfOpen).toBe(n);
     for (let i = 1; i <= n; i++) expect(s.net.sources.get(i)!.sent).toBeGreaterThan(1200); // every first flight went out
     expect(ep.parkedCount).toBe(n);
-    expect(ep.lot.size).toBe(n); // one row of secrets and key handles each
+    expect(ep.lots.size).toBe(n); // one row of secrets and key handles each
     expect(ep.connections.size).toBe(0);
     expect(s.srv.connectionCount).toBe(n);
     expect(unparks.n).toBe(0);
@@ -57,7 +57,7 @@ describe('parked half-open server connections (issue 17)', () => {
     const timeoutsBefore = s.srv.stats.handshakeTimeouts;
     await runUntil(s.clock, () => ep.parkedCount === 0, 5_000_000);
     expect(ep.parkedCount).toBe(0);
-    expect(ep.lot.size).toBe(0);
+    expect(ep.lots.size).toBe(0);
     expect(s.srv.stats.handshakeTimeouts - timeoutsBefore).toBe(n);
     expect(s.srv.stats.halfOpen).toBe(0);
     expect(s.srv.connectionCount).toBe(1); // the real client's, still open
