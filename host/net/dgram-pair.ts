@@ -68,6 +68,13 @@ export interface DgramPairOptions {
   aToB?: LinkImpairments;
   /** Impairments from end B to end A. */
   bToA?: LinkImpairments;
+  /**
+   * Hand datagrams to the endpoints in batches, as a UDP socket does: every datagram due
+   * at one instant is fed before the endpoint services the batch (sends, reads, timer)
+   * once (`Network.afterReceives`, pump.ts). Default false: per datagram, the history
+   * the simulator's seeded tests were written against.
+   */
+  batchReceives?: boolean;
 }
 
 function newCounters(): LinkCounters {
@@ -174,6 +181,8 @@ export class DgramEnd implements Network {
   closed = false;
   /** The path handle the other end sees on datagrams from this end (0 until rebind()). */
   sourcePath: PathHandle = 0;
+  /** With DgramPairOptions.batchReceives: the end of a batch (pump.ts), after every datagram due at this instant. */
+  afterReceives?: (fn: () => void) => void;
   /** Bytes this end sent per path handle, those dropped as addressed to no one included. */
   readonly bytesSentByPath = new Map<PathHandle, number>();
   /** Datagrams sent on a path that is not the other end's current one (an old NAT binding, a spoofed source): lost. */
@@ -319,5 +328,10 @@ export class DgramPair {
     ba.target = this.a;
     this.a.peer = this.b;
     this.b.peer = this.a;
+    if (options.batchReceives) {
+      // A timer at the current instant runs after the deliveries already due at it.
+      const clock = options.clock;
+      this.a.afterReceives = this.b.afterReceives = (fn) => { clock.setTimer(clock.now(), fn); };
+    }
   }
 }

@@ -133,4 +133,44 @@ describe('DgramPair', () => {
     expect(got).toBe(0);
     expect(pair.a.counters.droppedClosed).toBe(1);
   });
+
+  test('batchReceives: the batch ends once, after every datagram due at that instant, and not without one', () => {
+    const clock = new VirtualClock();
+    const pair = new DgramPair({ clock, batchReceives: true, aToB: { delayUs: 100 } });
+    const log: string[] = [];
+    let scheduled = false; // as the pump does: the first datagram of a batch asks for its end
+    pair.b.onReceive((d) => {
+      log.push(`d${d[0]}`);
+      if (!scheduled) { scheduled = true; pair.b.afterReceives!(() => { scheduled = false; log.push('end'); }); }
+    });
+    for (let i = 0; i < 3; i++) pair.a.send(Uint8Array.of(i), 0); // one instant
+    clock.advanceBy(50);
+    pair.a.send(Uint8Array.of(3), 0); // a later one
+    clock.runUntil(() => false);
+    expect(log).toEqual(['d0', 'd1', 'd2', 'end', 'd3', 'end']);
+    expect(new DgramPair({ clock }).a.afterReceives).toBeUndefined(); // per datagram by default
+  });
+
+  test('batchReceives: an upload between two endpoints arrives intact, serviced once per batch', async () => {
+    const { memoryTransfer } = await import('../../bench/transport-memory');
+    const { nodeCryptoProvider } = await import('../../host/crypto/node-provider');
+    const { ConnAbi } = await import('../../host/core/conn-abi');
+    const reads = { n: 0 };
+    const proto = ConnAbi.prototype as unknown as { streamRead: (...a: unknown[]) => unknown };
+    const orig = proto.streamRead;
+    proto.streamRead = function (this: unknown, ...a: unknown[]) { reads.n++; return orig.apply(this, a); };
+    try {
+      const batched = await memoryTransfer(1, nodeCryptoProvider, true);
+      const batchedReads = reads.n;
+      reads.n = 0;
+      const single = await memoryTransfer(1, nodeCryptoProvider, false);
+      expect(batched.ok).toBe(true);
+      expect(single.ok).toBe(true);
+      // 1 MiB in ~900 packets: read once per packet without batches, once per burst with them.
+      expect(reads.n).toBeGreaterThan(800);
+      expect(batchedReads).toBeLessThan(reads.n / 4);
+    } finally {
+      proto.streamRead = orig;
+    }
+  }, 60_000);
 });
