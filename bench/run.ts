@@ -33,7 +33,7 @@ const QUICK_ARGS: Record<string, string[]> = {
   'protection.ts': ['--quick'],
   'protection-core.ts': ['--quick'],
   'streams.ts': ['--quick'],
-  'transport-memory.ts': ['4', 'node'],
+  'transport-memory.ts': ['16', 'node'],
   'transport-udp.ts': ['10'],
   'udp-ceiling.ts': ['1200', '50000'],
 };

@@ -2,6 +2,7 @@
 // delay) on a virtual clock, so that only the core, the crypto and the host pump cost
 // time. The client uploads N MiB on one stream; the server counts and hashes it.
 //   npx tsx bench/transport-memory.ts [MiB=32] [crypto=node|portable]
+// PROFILE=/path/prefix writes a CPU profile of the measured transfer (bench/bulk/profile-shares.ts sums it).
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
 import { createClientEndpoint, createServerEndpoint } from '../host/transport/create';
@@ -13,12 +14,18 @@ import { portableCryptoProvider } from '../host/crypto/portable-provider';
 import type { CryptoProvider } from '../host/crypto/provider';
 import { cpuUs, report } from './lib';
 import { drive, startUpload } from './upload';
+import { profileWindow } from './profile-window';
 
-export interface MemoryRun { mbps: number; cpuMsPerMB: number; virtualMbps: number; ok: boolean }
+export interface MemoryRun { mbps: number; cpuMsPerMB: number; virtualMbps: number; ok: boolean; usPerPacket: number; packets: number }
 
 
-export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchReceives = true): Promise<MemoryRun> {
-  const module = new WebAssembly.Module(readFileSync(coreWasmPath(process.env.CORE_BUILD === 'debug' ? 'debug' : 'release')));
+let compiled: WebAssembly.Module | undefined;
+
+export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchReceives = true, profileFile?: string): Promise<MemoryRun> {
+  // One compiled module for every run of the process: a fresh one would start every function
+  // at V8's baseline tier again, and its optimizing compiles (on background threads, in the
+  // process CPU measured) would land in the measured transfer instead of the warm-up.
+  const module = (compiled ??= new WebAssembly.Module(readFileSync(coreWasmPath(process.env.CORE_BUILD === 'debug' ? 'debug' : 'release'))));
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
   const clock = new VirtualClock(1_000_000);
   // A 1 ms one-way delay keeps the virtual clock moving; it does not cost CPU.
@@ -32,13 +39,17 @@ export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchR
   for (let i = 0; i < total; i += 4096) payload[i] = i & 0xff;
   const up = await startUpload(client, server, clock, cert, payload);
   const conn = up.conn;
-  const c0 = cpuUs(), t0 = performance.now(), v0 = clock.now();
+  const profile = profileWindow(profileFile);
+  await profile.start();
+  const c0 = cpuUs(), t0 = performance.now(), v0 = clock.now(), p0 = pair.a.counters.sent;
   await drive(clock, () => up.done());
   const cpuMs = (cpuUs() - c0) / 1000, wallMs = performance.now() - t0, virtualMs = (clock.now() - v0) / 1000;
+  const packets = pair.a.counters.sent - p0; // the client's datagrams: the data packets (the server's ACKs ride the other way)
+  await profile.stop();
   let closed = false;
   conn.close(0, 'bench').then(() => { closed = true; });
   await drive(clock, () => closed);
-  return { mbps: (total * 8) / (wallMs * 1000), cpuMsPerMB: cpuMs / (total / 1e6), virtualMbps: (total * 8) / (virtualMs * 1000), ok: up.intact() };
+  return { mbps: (total * 8) / (wallMs * 1000), cpuMsPerMB: cpuMs / (total / 1e6), virtualMbps: (total * 8) / (virtualMs * 1000), ok: up.intact(), usPerPacket: (cpuMs * 1000) / packets, packets };
 }
 
 async function main(): Promise<void> {
@@ -47,10 +58,12 @@ async function main(): Promise<void> {
   const rows = [];
   for (const [name, p] of [['node:crypto', nodeCryptoProvider], ['portable', portableCryptoProvider]] as const) {
     if (which && !name.startsWith(which)) continue;
-    const r = await memoryTransfer(mib, p);
+    await memoryTransfer(2, p); // warm-up, not measured: a few MiB would mostly time the JIT
+    const r = await memoryTransfer(mib, p, true, process.env.PROFILE ? `${process.env.PROFILE}-${name.replace(':', '')}.cpuprofile` : undefined);
     if (!r.ok) throw new Error(`${name}: the transfer did not arrive intact`);
     rows.push({ name: `in-memory pair, ${mib} MiB upload, ${name}: throughput`, value: r.mbps, unit: 'Mbit/s' });
     rows.push({ name: `  same: CPU per MB (both endpoints, one process)`, value: r.cpuMsPerMB, unit: 'ms/MB' });
+    rows.push({ name: `  same: CPU per data packet, both ends (issue 19 target 10 µs)`, value: r.usPerPacket, unit: 'µs', extra: { packets: r.packets } });
   }
   report('transport-memory', rows, ['one process runs client and server: the figure is the cost of both ends of the stack']);
 }

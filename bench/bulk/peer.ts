@@ -11,7 +11,7 @@
 // write to the server's answer, the server from its first stream to SIGTERM).
 import { createHash, randomFillSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { profileWindow } from '../profile-window';
 import { listen, connect } from '../../host/node';
 import { parsePemCertificates, parsePemPrivateKey } from '../../host/tls/pki/pem';
 import type { TransportConfig } from '../../host/transport/create';
@@ -28,23 +28,9 @@ const cipherSuites = arg('suite') ? [arg('suite') as CipherSuiteName] : undefine
 // --no-batch: service the core after every datagram (CorePump.batchReceives off), to compare.
 if (argv.includes('--no-batch')) CorePump.batchReceives = false;
 const profileFile = arg('profile');
-const session = profileFile ? new Session() : null;
-const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, r) => (err ? reject(err) : resolve(r))));
-let profiling = false;
-async function startProfile(): Promise<void> {
-  if (!session || profiling) return;
-  profiling = true;
-  session.connect();
-  await post('Profiler.enable');
-  await post('Profiler.setSamplingInterval', { interval: 100 });
-  await post('Profiler.start');
-}
-async function stopProfile(): Promise<void> {
-  if (!session || !profiling) return;
-  profiling = false;
-  const { profile } = await post('Profiler.stop');
-  writeFileSync(profileFile!, JSON.stringify(profile));
-}
+const profile = profileWindow(profileFile);
+const startProfile = () => profile.start();
+const stopProfile = () => profile.stop();
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function server(): Promise<void> {
