@@ -15,10 +15,12 @@
 //           connect() loops each; CPU ms is this (server) process's alone, and
 //           1000 / CPU ms is what one core of server could complete. node:crypto only.
 //   npx tsx bench/handshake.ts [--quick] [--only=memory|udp|server]
-//   node --import tsx --cpu-prof bench/handshake.ts --profile=memory|udp   (one setting, node:crypto; HS_N, HS_RESUME=1)
+//   node --import tsx --cpu-prof bench/handshake.ts --profile=memory|udp|server   (one setting, node:crypto; HS_N, HS_RESUME=1;
+//   PROFILE=file.cpuprofile profiles the measured round alone)
 // CPU ms: this process's CPU time per handshake (both ends in memory; in udp, client and
 // server also share this process).
 
+import { profileWindow } from './profile-window';
 import { readFileSync } from 'node:fs';
 import { fork, type ChildProcess } from 'node:child_process';
 import { coreWasmPath } from '../host/core/node-loader';
@@ -274,7 +276,11 @@ async function profileOnly(): Promise<void> {
   setHandshakeCrypto(nodeHandshakeCrypto);
   const n = Number(process.env.HS_N ?? 200);
   if (which === 'server') await serverRound(40, 2, 2);
+  // PROFILE=file: a CPU profile of the measured round alone (no start-up), for bench/bulk/profile-shares.ts.
+  const profile = profileWindow(process.env.PROFILE);
+  await profile.start();
   const s = await (which === 'udp' ? udpRound(100, false) : which === 'server' ? serverRound(n, 2, 4) : memoryRound(n, process.env.HS_RESUME === '1'));
+  await profile.stop();
   console.log(`${which}: ${((s.n * 1000) / s.wallMs).toFixed(0)} handshakes/s, ${(s.cpuMs / s.n).toFixed(2)} CPU ms each`);
 }
 
