@@ -54,10 +54,63 @@ export function renderResults(runs: BenchJson[], opts: { quick?: boolean; date?:
   return lines.join('\n') + '\n';
 }
 
-/** Writes bench/RESULTS.md; returns its path. */
+/**
+ * The README's headline numbers: issue 19's targets and issue 17's memory bounds, each
+ * next to the baseline of the same run, picked from the results by bench and row name.
+ */
+const HEADLINE: { bench: string; row: RegExp; label: string; baselineRow?: RegExp; baseline?: string; target?: string }[] = [
+  { bench: 'bulk-udp', row: /^quicwasm 1200-byte datagrams/, label: 'loopback upload, 1200-byte datagrams', baselineRow: /ceiling, 1200-byte/, baseline: 'raw node:dgram', target: '≥ 0.5 × the raw node:dgram ceiling' },
+  { bench: 'bulk-udp', row: /^quicwasm with PMTU discovery \(loopback/, label: 'loopback upload, PMTU discovery', baselineRow: /^ngtcp2/, baseline: 'ngtcp2 example pair', target: '≥ 3 Gbit/s and ≥ ngtcp2' },
+  { bench: 'transport-memory', row: /CPU per data packet/, label: 'in-memory pair: CPU per data packet, both ends', target: '≤ 10 µs' },
+  { bench: 'protection-core', row: /^in-core ChaCha20-Poly1305 .*seal \+ HP, 1200/, label: 'in-core ChaCha20-Poly1305: seal + HP, 1200 B', target: '≤ 2 µs' },
+  { bench: 'protection-core', row: /^in-core ChaCha20-Poly1305 .*HP \+ open, 1200/, label: 'in-core ChaCha20-Poly1305: HP + open, 1200 B', target: '≤ 2 µs' },
+  { bench: 'protection-core', row: /^node:crypto AES-128-GCM: seal \+ HP, 1200/, label: 'node:crypto AES-128-GCM: seal + HP, 1200 B', target: '≤ 2 µs' },
+  { bench: 'handshake', row: /handshakes\/s per core of server CPU/, label: 'handshakes per second per core of a server process', target: '≥ 1,000' },
+  { bench: 'connect', row: /^quicwasm: connect p50/, label: 'connect() p50 on loopback', baselineRow: /^node:tls/, baseline: 'node:tls over TCP', target: '≤ 2 ms' },
+  { bench: 'streams', row: /^quicwasm: /, label: 'small request/response streams on one connection', baselineRow: /^node:http2/, baseline: 'node:http2 over TLS' },
+  { bench: 'endpoint-scale', row: /10000 connections/, label: 'CPU per datagram with 10,000 connections open', baselineRow: /1 connection: CPU per datagram/, baseline: '1 connection', target: 'flat (issue 17)' },
+  { bench: 'idle-memory', row: /total per half-open/, label: 'state per half-open server connection', target: '≤ 4 KiB (issue 17)' },
+  { bench: 'idle-memory', row: /server total per connection/, label: 'server memory per idle connection', target: '≤ 16 KiB (issue 17)' },
+];
+
+/** The README's block of headline numbers (between its bench-headline markers). */
+export function renderHeadline(runs: BenchJson[], opts: { date?: Date } = {}): string {
+  const date = (opts.date ?? new Date()).toISOString().slice(0, 10);
+  const lines = [
+    `From \`npm run bench -- --quick --write-results\` on ${date} (bench/results.ts writes this block and \`bench/RESULTS.md\`; do not edit by hand):`,
+    '',
+    '| what | now | baseline, same run | target |',
+    '|---|---|---|---|',
+  ];
+  for (const h of HEADLINE) {
+    const results = runs.find((r) => r.bench === h.bench)?.results ?? [];
+    const r = results.find((x) => h.row.test(x.name.trim()));
+    if (!r) continue;
+    const b = h.baselineRow ? results.find((x) => h.baselineRow!.test(x.name.trim())) : undefined;
+    const extraBase = typeof r.extra?.baseline === 'number' ? r.extra.baseline : undefined;
+    const base = b ? `${fmt(b.value)} ${b.unit} (${h.baseline ?? ''}; ratio ${fmt(r.value / b.value)})` : extraBase !== undefined ? `${fmt(extraBase)} ${r.unit} (ratio ${fmt(r.value / extraBase)})` : '';
+    lines.push(`| ${h.label} | ${fmt(r.value)} ${r.unit} | ${base} | ${h.target ?? ''} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+const HEADLINE_START = '<!-- bench-headline:start -->';
+const HEADLINE_END = '<!-- bench-headline:end -->';
+
+/** Replaces the block between the README's markers; false when it has none. */
+export function writeHeadline(runs: BenchJson[], readmePath: string, opts: { date?: Date } = {}): boolean {
+  const text = readFileSync(readmePath, 'utf8');
+  const a = text.indexOf(HEADLINE_START), b = text.indexOf(HEADLINE_END);
+  if (a < 0 || b < a) return false;
+  writeFileSync(readmePath, text.slice(0, a + HEADLINE_START.length) + '\n' + renderHeadline(runs, opts) + text.slice(b));
+  return true;
+}
+
+/** Writes bench/RESULTS.md and the README's headline block; returns the RESULTS.md path. */
 export function writeResults(runs: BenchJson[], opts: { quick?: boolean; date?: Date } = {}): string {
   const path = join(__dirname, 'RESULTS.md');
   writeFileSync(path, renderResults(runs, opts));
+  writeHeadline(runs, join(__dirname, '..', 'README.md'), opts);
   return path;
 }
 
