@@ -6,7 +6,10 @@
 //
 // The table grows by doubling, then GROW_STEP slots at a time (heap.alloc; the old block
 // is wiped before it is freed) up to MAX_SLOTS; beyond that install fails and the host keeps the key in its
-// provider instead. A released slot is zeroed at once.
+// provider instead. A released slot is zeroed at once. Installs take the lowest free slot
+// (a bitmap of free slots), so that keys gather at the bottom and the table shrinks again
+// once its upper three quarters are empty (after a flood of half-open connections timed
+// out, say): a handle is its slot's index, and the slots kept keep theirs.
 //
 //   slot (SLOT_SIZE = 48 bytes: 16-byte aligned, and a half-open server connection holds
 //   six (one compact Initial slot per direction, Handshake AEAD and header protection
@@ -14,7 +17,6 @@
 //   +0   key         32 bytes (ChaCha20: AEAD key or header protection key)
 //        AES: +0 the extension block's address, +4 nr (aead-aes-gcm.ts);
 //        compact AES: the key (16 or 32 bytes)
-//   +0   next free   i32 (free slots only: a free slot holds no key)
 //   +32  iv          12 bytes (AEAD only)
 //   +44  kind        u16: 0 free, KEY_KIND_AEAD, KEY_KIND_HP, or KEY_KIND_BOTH: a compact
 //                    AES-128 slot with the AEAD key at +0, its iv at +32 and the header
@@ -59,40 +61,108 @@ export function keyMaterialLen(kind: i32, suite: i32): i32 {
 const SLOT_SIZE: usize = 48;
 const KIND_AT: usize = 44;
 const SUITE_AT: usize = 46;
-const NEXT_AT: usize = 0;
 /** 131072 slots = 6 MiB: several keys per connection for tens of thousands of connections. */
 const MAX_SLOTS: i32 = 1 << 17;
 
 let table: usize = 0;
 let capacity: i32 = 0;
-let freeHead: i32 = -1;
+/** One bit per slot, set while the slot is free: installs take the lowest free slot. */
+let freeBits: usize = 0;
+/** No free slot lies in a bitmap word below this one. */
+let freeHint: i32 = 0;
+/** One past the highest slot in use (0 when none is). */
+let top: i32 = 0;
 let live: i32 = 0;
 
 /** Slots added at a time once the table has this many (384 KiB): doubling beyond would leave up to half the table idle. */
 const GROW_STEP: i32 = 8192;
+/** The table's first size, kept however empty it gets. */
+const MIN_SLOTS: i32 = 16;
 
-function grow(): bool {
-  if (capacity >= MAX_SLOTS) return false;
-  const newCap = capacity == 0 ? 16 : capacity < GROW_STEP ? capacity << 1 : capacity + GROW_STEP;
+/** The size after `cap` in the growth sequence (doubling, then GROW_STEP at a time). */
+function nextSize(cap: i32): i32 {
+  return cap == 0 ? MIN_SLOTS : cap < GROW_STEP ? cap << 1 : cap + GROW_STEP;
+}
+
+// @ts-ignore: decorator
+@inline function bitmapWords(cap: i32): i32 {
+  return (cap + 31) >> 5;
+}
+
+/**
+ * Moves the table to `newCap` slots (more, or fewer when every slot at `newCap` and above
+ * is free): the slots below both sizes keep their index, so handles stay valid. The old
+ * block is wiped before it is freed.
+ */
+function resize(newCap: i32): void {
   const bytes = <usize>newCap * SLOT_SIZE;
   const t = heap.alloc(bytes);
   memory.fill(t, 0, bytes);
+  const words = bitmapWords(newCap);
+  const bits = heap.alloc(<usize>words << 2);
+  memory.fill(bits, 0, <usize>words << 2);
+  const kept = capacity < newCap ? capacity : newCap;
   if (table != 0) {
-    const old = <usize>capacity * SLOT_SIZE;
-    memory.copy(t, table, old);
-    memory.fill(table, 0, old);
+    memory.copy(t, table, <usize>kept * SLOT_SIZE);
+    memory.fill(table, 0, <usize>capacity * SLOT_SIZE);
     heap.free(table);
+    memory.copy(bits, freeBits, <usize>bitmapWords(kept) << 2);
+    heap.free(freeBits);
+    // Shrunk to a size that ends inside a word: the old map's free bits past it go.
+    if ((kept & 31) != 0) {
+      const last = bits + (<usize>(kept >> 5) << 2);
+      store<u32>(last, load<u32>(last) & ((<u32>1 << <u32>(kept & 31)) - 1));
+    }
+  }
+  // Slots past the old size are free; bits past the new size stay clear (never handed out).
+  for (let i = kept; i < newCap; i++) {
+    const at = bits + (<usize>(i >> 5) << 2);
+    store<u32>(at, load<u32>(at) | (<u32>1 << <u32>(i & 31)));
   }
   table = t;
-  // New slots onto the free list, lowest index first.
-  for (let i = newCap - 1; i >= capacity; i--) {
-    store<i32>(t + <usize>i * SLOT_SIZE + NEXT_AT, freeHead);
-    freeHead = i;
-  }
+  freeBits = bits;
   capacity = newCap;
-  return true;
+  if (freeHint >= words) freeHint = 0;
 }
 
+/** The lowest free slot (taken), or -1 when the table is full and cannot grow. */
+function takeSlot(): i32 {
+  for (;;) {
+    const words = bitmapWords(capacity);
+    for (let w = freeHint; w < words; w++) {
+      const at = freeBits + (<usize>w << 2);
+      const word = load<u32>(at);
+      if (word == 0) continue;
+      freeHint = w;
+      const bit = <i32>ctz(word);
+      store<u32>(at, word & ~(<u32>1 << <u32>bit));
+      const i = (w << 5) + bit;
+      if (i + 1 > top) top = i + 1;
+      return i;
+    }
+    freeHint = words;
+    if (capacity >= MAX_SLOTS) return -1;
+    resize(nextSize(capacity));
+  }
+  return -1; // unreachable: the loop returns
+}
+
+/**
+ * After a release: `top` moves down past free slots, and the table shrinks while its
+ * upper three quarters hold nothing (a flood of half-open connections that timed out
+ * gives its slots back to the allocator; issue 17).
+ */
+function afterRelease(i: i32): void {
+  if (i + 1 == top) {
+    while (top > 0 && load<u16>(table + <usize>(top - 1) * SLOT_SIZE + KIND_AT) == 0) top--;
+  }
+  let cap = capacity;
+  // The smallest size of the growth sequence that leaves the slots in use twice their room.
+  if (cap <= MIN_SLOTS || top * 4 > cap) return;
+  let want = MIN_SLOTS;
+  while (want < top * 2) want = nextSize(want);
+  if (want < cap) resize(want);
+}
 /**
  * Copies `len` bytes of key material from `src` into a new slot of `kind` for `suite`.
  * Returns the handle, or -1 when the kind, suite or length is wrong or the table is full.
@@ -102,11 +172,9 @@ export function keyInstall(kindAndFlags: i32, suite: i32, src: usize, len: i32):
   const kind = kindAndFlags & 0xff;
   if (len != keyMaterialLen(kind, suite)) return -1;
   if (kind == KEY_KIND_BOTH && (kindAndFlags & KEY_FLAG_COMPACT) == 0) return -1;
-  if (freeHead < 0 && !grow()) return -1;
-  const i = freeHead;
-  const s = table + <usize>i * SLOT_SIZE;
-  freeHead = load<i32>(s + NEXT_AT);
-  memory.fill(s, 0, SLOT_SIZE);
+  const i = takeSlot();
+  if (i < 0) return -1;
+  const s = table + <usize>i * SLOT_SIZE; // zeroed while free
   const keyLen = kind == KEY_KIND_AEAD ? len - IV_LEN : kind == KEY_KIND_BOTH ? 16 : len;
   if (kind == KEY_KIND_BOTH) {
     // Material: AEAD key, iv, header protection key (the order of installAead + installHp).
@@ -160,10 +228,17 @@ export function keyRelease(handle: i32): i32 {
     heap.free(ext);
   }
   memory.fill(s, 0, SLOT_SIZE);
-  store<i32>(s + NEXT_AT, freeHead);
-  freeHead = i;
+  const at = freeBits + (<usize>(i >> 5) << 2);
+  store<u32>(at, load<u32>(at) | (<u32>1 << <u32>(i & 31)));
+  if ((i >> 5) < freeHint) freeHint = i >> 5;
   live--;
+  afterRelease(i);
   return 0;
+}
+
+/** Slots the table has now (tests: it grows and shrinks). */
+export function keyTableSlots(): i32 {
+  return capacity;
 }
 
 /** Live in-core keys (leak tests). */

@@ -6,7 +6,8 @@
 // aim many CIDs at one bucket (hash flooding). The table doubles past a load of 3/4: with
 // a uniform hash, linear probing then looks at ≈ 2.5 slots per hit and 8.5 per miss on
 // average (Knuth, TAOCP 6.4), and the slots cost half what a load of 1/2 would (each
-// half-open connection has two CIDs here: 32-byte slots; issue 17).
+// half-open connection has two CIDs here: 32-byte slots; issue 17). It halves again below
+// a load of 1/8, down to the size it was made with.
 //
 //   slot (32 bytes):  +0 u32 hash | 1 (0 = empty)   +4 i32 handle   +8 u8 len   +9..+28 cid bytes
 
@@ -25,9 +26,13 @@ export class CidTable {
   private k0: u64 = 0;
   private k1: u64 = 0;
 
+  /** The size it was made with: it never shrinks below. */
+  private readonly minCap: u32;
+
   constructor(capacity: i32 = 64) {
     let cap: u32 = 16;
     while (cap < <u32>capacity) cap <<= 1;
+    this.minCap = cap;
     this.alloc(cap);
   }
 
@@ -133,6 +138,14 @@ export class CidTable {
       if (this.matches(s, h, p, len)) {
         if (handle != 0 && load<i32>(s, 4) != handle) return false;
         this.removeAt(i);
+        // Below a load of 1/8, half the size or less (a load of at most 1/4 after, far from
+        // the 3/4 that grows it again): a flood's CIDs gone, their slots go back too.
+        const cap = this.mask + 1;
+        if (cap > this.minCap && <u32>this.size * 8 < cap) {
+          let want = cap >> 1;
+          while (want > this.minCap && <u32>this.size * 4 <= want >> 1) want >>= 1;
+          this.resize(want);
+        }
         return true;
       }
       i = (i + 1) & this.mask;
@@ -161,9 +174,14 @@ export class CidTable {
   }
 
   private grow(): void {
+    this.resize((this.mask + 1) << 1);
+  }
+
+  /** Rehashes every entry into a table of `cap` slots (a power of two above the entries). */
+  private resize(cap: u32): void {
     const old = this.slots;
     const oldCap = this.mask + 1;
-    this.alloc(oldCap << 1);
+    this.alloc(cap);
     this.size = 0;
     for (let i: u32 = 0; i < oldCap; i++) {
       const s = old + <usize>i * SLOT;
@@ -174,6 +192,7 @@ export class CidTable {
       memory.copy(this.slots + <usize>k * SLOT, s, SLOT);
       this.size++;
     }
+    memory.fill(old, 0, <usize>oldCap * SLOT); // the reset-token table is one of these
     heap.free(old);
   }
 

@@ -2,6 +2,7 @@
 // in the scratch region with keys the test installed in the host's key table.
 import { protectPacket, unprotectPacket, unprotectedPn, unprotectedFirstByte, unprotectedHeaderLen } from "../crypto/protect";
 import { setResult } from "../abi/io";
+import { keyTableSlots } from "../crypto/keys";
 
 export function probeProtect(pkt: usize, headerLen: i32, pnOffset: i32, pnLen: i32, pn: i64, payloadLen: i32, aead: i32, hp: i32): i32 {
   return protectPacket(pkt, headerLen, pnOffset, pnLen, <u64>pn, payloadLen, aead, hp);
@@ -16,4 +17,9 @@ export function probeUnprotect(pkt: usize, packetLen: i32, pnOffset: i32, larges
     setResult(2, <u64>unprotectedHeaderLen);
   }
   return n;
+}
+
+/** Slots of the in-core key table now (it grows, and shrinks once its upper three quarters are free). */
+export function testKeyTableSlots(): i32 {
+  return keyTableSlots();
 }

@@ -317,6 +317,45 @@ describe('the key table', () => {
     slots.release(again);
   });
 
+  test('installs take the lowest free slot, and the table shrinks once its upper three quarters are empty; the keys kept still work', () => {
+    const { core, slots } = load();
+    const x = core.exports as unknown as Record<string, (...a: number[]) => number>;
+    const index = (h: number) => h & ~0x40000000;
+    const mask = (h: number) => {
+      core.writeScratch(Uint8Array.from({ length: 16 }, (_, i) => i * 17), 512);
+      x.cryptoHpMask(h, core.scratchPtr + 512, core.scratchPtr + 600);
+      return core.read(core.scratchPtr + 600, 5);
+    };
+    // Distinct keys (the index in the first two bytes): a released key's bytes found in memory are its own.
+    const keys = Array.from({ length: 5000 }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i : j === 1 ? i >> 8 : i * 13 + j * 29 + 3) & 0xff));
+    const handles = keys.map((k) => slots.installHp(Suite.ChaCha20Poly1305, k));
+    expect(handles.map(index)).toEqual(keys.map((_, i) => i)); // lowest first, in order
+    expect(x.testKeyTableSlots()).toBe(8192);
+    const keep = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const before = keep.map((i) => mask(handles[i]));
+    // Release the rest in a shuffled order: the table shrinks on the way, never under a kept key.
+    const rest = handles.slice(10);
+    const r = rng(7);
+    for (let i = rest.length - 1; i > 0; i--) { const j = r.int(i + 1); [rest[i], rest[j]] = [rest[j], rest[i]]; }
+    const sizes = new Set<number>();
+    for (const h of rest) { slots.release(h); sizes.add(x.testKeyTableSlots()); }
+    expect(slots.count).toBe(10);
+    expect(x.testKeyTableSlots()).toBe(32); // room for twice the ten left
+    expect(Math.min(...sizes)).toBe(32);
+    expect(keep.map((i) => mask(handles[i]))).toEqual(before); // same handles, same keys
+    for (const k of keys.slice(10)) expect(find(core.u8, k)).toBe(-1); // wiped, old blocks included
+    // A freed slot low in the table is the next one taken; then it grows again past 32.
+    slots.release(handles[3]);
+    expect(index(slots.installHp(Suite.ChaCha20Poly1305, keys[3]))).toBe(3);
+    const more = Array.from({ length: 40 }, (_, i) => slots.installHp(Suite.ChaCha20Poly1305, keys[100 + i]));
+    expect(more.map(index)).toEqual(Array.from({ length: 40 }, (_, i) => 10 + i));
+    expect(x.testKeyTableSlots()).toBe(64);
+    expect(keep.map((i) => mask(handles[i]))).toEqual(before);
+    for (const h of [...more, ...handles.slice(0, 10)]) slots.release(h);
+    expect(slots.count).toBe(0);
+    expect(x.testKeyTableSlots()).toBe(16); // empty: the first size
+  });
+
   test('a full table refuses with an error, and the key installer falls back to the provider', () => {
     const { slots, table } = load();
     table.bindCore(slots);

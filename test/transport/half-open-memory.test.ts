@@ -138,4 +138,36 @@ describe('a half-open server connection in the core (issue 17)', () => {
     expect(core + host).toBeLessThan(4096);
     expect(host).toBeGreaterThan(160); // a row each: the walk over the host's side works
   }, 120_000);
+
+  test('once a flood of half-open connections has timed out, the CID and key tables shrink back and a real client is served', async () => {
+    const hello = await realClientHello();
+    const n = 3000;
+    const s = sourcesSim({ coreModule: new WebAssembly.Module(readFileSync(coreWasmPath('testing'))), retry: 'never',
+      limits: { maxConnections: n + 10, maxHalfOpen: n + 10, maxHalfOpenPerPath: 1, handshakeTimeoutMs: 5_000 } });
+    const ex = (s.srv as unknown as { abi: { core: { exports: CoreTestExports & { testKeyTableSlots(): number; cryptoKeyCount(): number } } } }).abi.core.exports;
+    await runUntil(s.clock, () => false, 1000);
+    const cidBytes0 = s.srv.stats.cidTableBytes, keySlots0 = ex.testKeyTableSlots();
+    for (let i = 0; i < n; i++) {
+      s.net.inject(forgeInitial(hello.frames, randomBytes(8), hello.scid), 1 + i);
+      if (i % 64 === 63) await runUntil(s.clock, () => false, 100);
+    }
+    await runUntil(s.clock, () => false, 10_000);
+    expect(s.srv.stats.halfOpen).toBe(n);
+    const cidBytesFull = s.srv.stats.cidTableBytes, keySlotsFull = ex.testKeyTableSlots();
+    expect(cidBytesFull).toBeGreaterThanOrEqual(8 * cidBytes0); // two CIDs each: grown
+    expect(keySlotsFull).toBeGreaterThanOrEqual(6 * n); // six keys each
+    const heapFull = ex.testHeapUsed();
+    // Past the handshake timeout every one of them is gone, and so are their table slots.
+    await runUntil(s.clock, () => s.srv.stats.halfOpen === 0, 60_000_000);
+    expect(s.srv.stats.halfOpen).toBe(0);
+    expect(s.srv.stats.handshakeTimeouts).toBe(n);
+    expect(ex.cryptoKeyCount()).toBe(1); // the Initial probe's slot, kept for the last DCID (host/crypto/initial-probe.ts)
+    expect(s.srv.stats.cidTableBytes).toBe(cidBytes0);
+    expect(keySlots0).toBe(0); // made with the first key
+    expect(ex.testKeyTableSlots()).toBe(16); // its first size: the probe's one slot left
+    // What the tables held (≈ 0.6 KB per connection at this count) is free for the allocator again.
+    expect(heapFull - ex.testHeapUsed()).toBeGreaterThan(n * (3000 + 300));
+    const echo = await echoWhile(s, 100_000);
+    expect(echo.ok).toBe(true);
+  }, 120_000);
 });
