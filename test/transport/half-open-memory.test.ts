@@ -42,6 +42,25 @@ function census(ex: CoreTestExports): Map<string, { count: number; bytes: number
   return out;
 }
 
+interface FloodExports extends CoreTestExports { testKeyTableSlots(): number; cryptoKeyCount(): number }
+
+/** A server on the testing core that takes up to n half-open connections, one per source, timing out after `timeoutMs`. */
+function floodSim(n: number, timeoutMs: number) {
+  const s = sourcesSim({ coreModule: new WebAssembly.Module(readFileSync(coreWasmPath('testing'))), retry: 'never',
+    limits: { maxConnections: n + 10, maxHalfOpen: n + 10, maxHalfOpenPerPath: 1, handshakeTimeoutMs: timeoutMs } });
+  const ex = (s.srv as unknown as { abi: { core: { exports: FloodExports } } }).abi.core.exports;
+  return { s, ex };
+}
+
+/** n spoofed Initials (a real ClientHello, random DCIDs) from sources 1..n, then their first flights out. */
+async function flood(s: ReturnType<typeof sourcesSim>, hello: { frames: Uint8Array; scid: Uint8Array }, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    s.net.inject(forgeInitial(hello.frames, randomBytes(8), hello.scid), 1 + i);
+    if (i % 64 === 63) await runUntil(s.clock, () => false, 100);
+  }
+  await runUntil(s.clock, () => false, 10_000);
+}
+
 describe('a half-open server connection in the core (issue 17)', () => {
   test('holds only what its first flight needs: no 1-RTT ACK tracker, sent record or CRYPTO buffers, no HyStart++ or PMTU search; a real client is served after', async () => {
     const hello = await realClientHello();
@@ -113,19 +132,13 @@ describe('a half-open server connection in the core (issue 17)', () => {
   test('2,000 spoofed Initials from 2,000 sources: the whole state of a half-open connection, core and host, is under 4 KiB', async () => {
     const hello = await realClientHello();
     const n = 2000;
-    const s = sourcesSim({ coreModule: new WebAssembly.Module(readFileSync(coreWasmPath('testing'))), retry: 'never',
-      limits: { maxConnections: n + 10, maxHalfOpen: n + 10, maxHalfOpenPerPath: 1, handshakeTimeoutMs: 600_000 } });
-    const ex = (s.srv as unknown as { abi: { core: { exports: CoreTestExports } } }).abi.core.exports;
+    const { s, ex } = floodSim(n, 600_000);
     // What the host keeps for a parked one: its row (parking-lot.ts) and its ticket by handle.
     const ep = s.srv as unknown as { lots: { bytes: number }; parkedRows: Int32Array; parkedCount: number; connections: Map<number, unknown> };
     await runUntil(s.clock, () => false, 1000);
     const core0 = ex.testHeapUsed(); // live blocks after a full collection: the key and CID tables included
     const host0 = ep.lots.bytes + ep.parkedRows.byteLength;
-    for (let i = 0; i < n; i++) {
-      s.net.inject(forgeInitial(hello.frames, randomBytes(8), hello.scid), 1 + i);
-      if (i % 64 === 63) await runUntil(s.clock, () => false, 100);
-    }
-    await runUntil(s.clock, () => false, 10_000);
+    await flood(s, hello, n);
     expect(s.srv.stats.halfOpen).toBe(n);
     expect(ep.parkedCount).toBe(n); // every one parked: no QuicConnection, driver or TLS session left
     expect(ep.connections.size).toBe(0);
@@ -142,16 +155,10 @@ describe('a half-open server connection in the core (issue 17)', () => {
   test('once a flood of half-open connections has timed out, the CID and key tables shrink back and a real client is served', async () => {
     const hello = await realClientHello();
     const n = 3000;
-    const s = sourcesSim({ coreModule: new WebAssembly.Module(readFileSync(coreWasmPath('testing'))), retry: 'never',
-      limits: { maxConnections: n + 10, maxHalfOpen: n + 10, maxHalfOpenPerPath: 1, handshakeTimeoutMs: 5_000 } });
-    const ex = (s.srv as unknown as { abi: { core: { exports: CoreTestExports & { testKeyTableSlots(): number; cryptoKeyCount(): number } } } }).abi.core.exports;
+    const { s, ex } = floodSim(n, 5_000);
     await runUntil(s.clock, () => false, 1000);
     const cidBytes0 = s.srv.stats.cidTableBytes, keySlots0 = ex.testKeyTableSlots();
-    for (let i = 0; i < n; i++) {
-      s.net.inject(forgeInitial(hello.frames, randomBytes(8), hello.scid), 1 + i);
-      if (i % 64 === 63) await runUntil(s.clock, () => false, 100);
-    }
-    await runUntil(s.clock, () => false, 10_000);
+    await flood(s, hello, n);
     expect(s.srv.stats.halfOpen).toBe(n);
     const cidBytesFull = s.srv.stats.cidTableBytes, keySlotsFull = ex.testKeyTableSlots();
     expect(cidBytesFull).toBeGreaterThanOrEqual(8 * cidBytes0); // two CIDs each: grown
