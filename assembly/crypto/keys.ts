@@ -156,7 +156,7 @@ function afterRelease(i: i32): void {
   if (i + 1 == top) {
     while (top > 0 && load<u16>(table + <usize>(top - 1) * SLOT_SIZE + KIND_AT) == 0) top--;
   }
-  let cap = capacity;
+  const cap = capacity;
   // The smallest size of the growth sequence that leaves the slots in use twice their room.
   if (cap <= MIN_SLOTS || top * 4 > cap) return;
   let want = MIN_SLOTS;
