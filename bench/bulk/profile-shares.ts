@@ -1,8 +1,10 @@
 // Sums a V8 CPU profile (node --cpu-prof, e.g. from `bench/bulk-udp.ts --profile=DIR`) into
 // the shares the performance issue asks for: crypto, wasm core, JS glue, syscalls, GC.
 // In-core crypto shows by name only with a core built with names
-// (`npx asc assembly/index.ts --target release --debug --outFile dist/core.wasm`).
-//   npx tsx bench/bulk/profile-shares.ts FILE.cpuprofile [...] [--top=N]
+// (`npx asc assembly/index.ts --target release --debug --outFile dist/core.wasm`), or with
+// --names=CORE.wasm: a release core built with --debug has the same code (so the same
+// function indices) plus a name section, which then names each profile's wasm-function[N].
+//   npx tsx bench/bulk/profile-shares.ts FILE.cpuprofile [...] [--top=N] [--names=core-named.wasm]
 // Self time per node, by category; idle time is left out of the percentages.
 import { readFileSync } from 'node:fs';
 
@@ -30,9 +32,31 @@ export function category(fn: string, url: string, callerUrl = ''): string {
   return 'other JS (bench, tsx)';
 }
 
+/** Function index → name, from a wasm module's name section (empty when it has none). */
+export function wasmFunctionNames(wasm: Uint8Array): Map<number, string> {
+  const out = new Map<number, string>();
+  const section = WebAssembly.Module.customSections(new WebAssembly.Module(wasm), 'name')[0];
+  if (!section) return out;
+  const u = new Uint8Array(section);
+  let i = 0;
+  const leb = (): number => { let r = 0, shift = 0, b: number; do { b = u[i++]; r |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80); return r >>> 0; };
+  while (i < u.length) {
+    const id = u[i++];
+    const end = leb() + i;
+    if (id === 1) { // function names: count, then (index, name) pairs
+      for (let n = leb(); n > 0; n--) { const idx = leb(); const len = leb(); out.set(idx, new TextDecoder().decode(u.subarray(i, i + len))); i += len; }
+    }
+    i = end;
+  }
+  return out;
+}
+
 function main(): void {
   const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 15);
+  const namesFile = process.argv.find((a) => a.startsWith('--names='))?.slice(8);
+  const names = namesFile ? wasmFunctionNames(readFileSync(namesFile)) : new Map<number, string>();
+  const named = (fn: string): string => { const m = /^wasm-function\[(\d+)\]$/.exec(fn); return (m && names.get(Number(m[1]))) || fn; };
   for (const f of files) {
     const p = JSON.parse(readFileSync(f, 'utf8')) as Profile;
     const byId = new Map(p.nodes.map((n) => [n.id, n]));
@@ -49,11 +73,12 @@ function main(): void {
     let busy = 0;
     for (const [id, us] of self) {
       const n = byId.get(id)!;
-      const c = category(n.callFrame.functionName, n.callFrame.url, n.callFrame.url ? '' : callerUrl(id));
+      const fn = named(n.callFrame.functionName);
+      const c = category(fn, n.callFrame.url, n.callFrame.url ? '' : callerUrl(id));
       cats.set(c, (cats.get(c) ?? 0) + us);
       if (c === 'idle' || c === 'profiler') continue;
       busy += us;
-      const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}`;
+      const key = `${fn || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}`;
       fns.set(key, (fns.get(key) ?? 0) + us);
     }
     console.log(`${f}: busy ${(busy / 1000).toFixed(0)} ms, idle ${((cats.get('idle') ?? 0) / 1000).toFixed(0)} ms`);
