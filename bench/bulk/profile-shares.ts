@@ -33,7 +33,7 @@ export function category(fn: string, url: string, callerUrl = ''): string {
 }
 
 /** Function index → name, from a wasm module's name section (empty when it has none). */
-export function wasmFunctionNames(wasm: Uint8Array): Map<number, string> {
+export function wasmFunctionNames(wasm: Uint8Array<ArrayBuffer>): Map<number, string> {
   const out = new Map<number, string>();
   const section = WebAssembly.Module.customSections(new WebAssembly.Module(wasm), 'name')[0];
   if (!section) return out;
@@ -55,7 +55,7 @@ function main(): void {
   const files = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const top = Number(process.argv.find((a) => a.startsWith('--top='))?.slice(6) ?? 15);
   const namesFile = process.argv.find((a) => a.startsWith('--names='))?.slice(8);
-  const names = namesFile ? wasmFunctionNames(readFileSync(namesFile)) : new Map<number, string>();
+  const names = namesFile ? wasmFunctionNames(new Uint8Array(readFileSync(namesFile))) : new Map<number, string>();
   const named = (fn: string): string => { const m = /^wasm-function\[(\d+)\]$/.exec(fn); return (m && names.get(Number(m[1]))) || fn; };
   for (const f of files) {
     const p = JSON.parse(readFileSync(f, 'utf8')) as Profile;
