@@ -375,11 +375,17 @@ export class ConnAbi {
   }
 
   /** Reads up to one scratch region of stream data; `fin` is true when the read reached the end. */
-  streamRead(conn: number, id: number): { data: Uint8Array; fin: boolean } | number {
-    const n = this.x.connStreamRead(conn, id, this.core.scratchCapacity);
+  /**
+   * Up to the scratch region's size of the stream's readable bytes (across the core's
+   * ring wrap). `more`: the read filled the region, so more may be readable now; a shorter
+   * read took everything there was.
+   */
+  streamRead(conn: number, id: number): { data: Uint8Array; fin: boolean; more: boolean } | number {
+    const cap = this.core.scratchCapacity;
+    const n = this.x.connStreamRead(conn, id, cap);
     if (n < 0) return n;
     const data = n > 0 ? this.core.read(this.core.scratchPtr, n) : new Uint8Array(0);
-    return { data, fin: this.core.resultNumber(0) === 1 }; // no BigInt on the data path
+    return { data, fin: this.core.resultNumber(0) === 1, more: n === cap }; // no BigInt on the data path
   }
 
   streamReset(conn: number, id: number, code: number): number {

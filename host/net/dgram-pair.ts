@@ -104,6 +104,9 @@ class Link {
   readonly counters = newCounters();
   // When the link's serializer is free again (µs): models the bandwidth limit.
   private busyUntil = 0;
+  /** Where datagrams in flight are copied to (copy()), and the next free byte in it. */
+  private slab = new Uint8Array(0);
+  private slabAt = 0;
   target: DgramEnd | null = null;
 
   readonly impairments: LinkImpairments;
@@ -179,9 +182,6 @@ class Link {
     this.slabAt += n;
     return bytes;
   }
-
-  private slab = new Uint8Array(0);
-  private slabAt = 0;
 
   private schedule(at: number, bytes: Uint8Array, fromPath: PathHandle): void {
     this.clock.setTimer(at, () => {

@@ -99,11 +99,10 @@ export class ParkingLots {
   private readonly draftRow = new Uint8Array(MAX_ROW_BYTES);
   /** By row size / ROW_STEP, made when first needed. */
   private readonly lots: (ParkingLot | undefined)[] = [];
-  private used = 0;
 
   /** Rows in use, over every lot. */
   get size(): number {
-    return this.used;
+    return this.lots.reduce((sum, lot) => sum + (lot?.size ?? 0), 0);
   }
 
   /** A cursor over the (zeroed) draft row: write the parts, then park() or discard() it. */
@@ -126,7 +125,6 @@ export class ParkingLots {
     lot.cursor(row).copyFrom(this.draftRow, n);
     this.draftRow.fill(0, 0, n);
     lot.attach(row, value);
-    this.used++;
     return (k << 24) | (row + 1);
   }
 
@@ -142,7 +140,6 @@ export class ParkingLots {
   /** Zeroes the row and frees it. */
   release(ticket: number): void {
     this.lotOf(ticket).release(rowOf(ticket));
-    this.used--;
   }
 
   /** Slab bytes over every lot (tests). */

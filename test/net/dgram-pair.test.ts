@@ -155,20 +155,29 @@ describe('DgramPair', () => {
     const { memoryTransfer } = await import('../../bench/transport-memory');
     const { nodeCryptoProvider } = await import('../../host/crypto/node-provider');
     const { ConnAbi } = await import('../../host/core/conn-abi');
-    const reads = { n: 0 };
+    const reads = { n: 0, empty: 0 };
     const proto = ConnAbi.prototype as unknown as { streamRead: (...a: unknown[]) => unknown };
     const orig = proto.streamRead;
-    proto.streamRead = function (this: unknown, ...a: unknown[]) { reads.n++; return orig.apply(this, a); };
+    proto.streamRead = function (this: unknown, ...a: unknown[]) {
+      reads.n++;
+      const r = orig.apply(this, a) as { data: Uint8Array; fin: boolean } | number;
+      if (typeof r !== 'number' && r.data.length === 0 && !r.fin) reads.empty++;
+      return r;
+    };
     try {
       const batched = await memoryTransfer(1, nodeCryptoProvider, true);
       const batchedReads = reads.n;
       reads.n = 0;
+      reads.empty = 0;
       const single = await memoryTransfer(1, nodeCryptoProvider, false);
       expect(batched.ok).toBe(true);
       expect(single.ok).toBe(true);
       // 1 MiB in ~900 packets: read once per packet without batches, once per burst with them.
       expect(reads.n).toBeGreaterThan(800);
       expect(batchedReads).toBeLessThan(reads.n / 4);
+      // A read shorter than its room ends the pull: no empty read after each (half of all
+      // reads were empty before; what is left comes from events of data already read).
+      expect(reads.empty).toBeLessThan(reads.n / 20);
     } finally {
       proto.streamRead = orig;
     }
