@@ -131,6 +131,10 @@ async function main(): Promise<void> {
       if (ONLY !== 'pmtud') variants.push({ name: `quicwasm 1200-byte datagrams, congestionControl ${cc}`, transport: { pmtud: false, congestionControl: cc } });
       if (ONLY !== '1200') variants.push({ name: `quicwasm with PMTU discovery, congestionControl ${cc}`, transport: { congestionControl: cc } });
     }
+    if (process.argv.includes('--reads')) {
+      if (ONLY !== 'pmtud') variants.push({ name: 'quicwasm 1200-byte datagrams, receiver reads chunks (read())', transport: { pmtud: false }, extra: ['--reads', 'chunks'] });
+      if (ONLY !== '1200') variants.push({ name: 'quicwasm with PMTU discovery, receiver reads chunks (read())', transport: {}, extra: ['--reads', 'chunks'] });
+    }
     if (process.argv.includes('--suites')) {
       variants.push({ name: 'quicwasm with PMTU discovery, AES-128-GCM (node:crypto)', transport: {}, extra: ['--suite', 'TLS_AES_128_GCM_SHA256'] });
     }

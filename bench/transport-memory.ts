@@ -13,7 +13,7 @@ import { nodeCryptoProvider } from '../host/crypto/node-provider';
 import { portableCryptoProvider } from '../host/crypto/portable-provider';
 import type { CryptoProvider } from '../host/crypto/provider';
 import { cpuUs, report } from './lib';
-import { drive, startUpload } from './upload';
+import { drive, startUpload, defaultReads, type ReadStyle } from './upload';
 import { profileWindow } from './profile-window';
 
 export interface MemoryRun { mbps: number; cpuMsPerMB: number; virtualMbps: number; ok: boolean; usPerPacket: number; packets: number }
@@ -21,7 +21,7 @@ export interface MemoryRun { mbps: number; cpuMsPerMB: number; virtualMbps: numb
 
 let compiled: WebAssembly.Module | undefined;
 
-export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchReceives = true, profileFile?: string): Promise<MemoryRun> {
+export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchReceives = true, profileFile?: string, reads: ReadStyle = defaultReads): Promise<MemoryRun> {
   // One compiled module for every run of the process: a fresh one would start every function
   // at V8's baseline tier again, and its optimizing compiles (on background threads, in the
   // process CPU measured) would land in the measured transfer instead of the warm-up.
@@ -37,7 +37,7 @@ export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchR
   const total = mib << 20;
   const payload = new Uint8Array(total);
   for (let i = 0; i < total; i += 4096) payload[i] = i & 0xff;
-  const up = await startUpload(client, server, clock, cert, payload);
+  const up = await startUpload(client, server, clock, cert, payload, reads);
   const conn = up.conn;
   const profile = profileWindow(profileFile);
   await profile.start();

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { VirtualClock } from '../host/net/virtual-clock';
 import type { Endpoint } from '../host/transport/create';
 import type { CertifiedKey } from '../host/tls/pki/index';
+import type { QuicStream } from '../host/transport/stream';
 
 /** Runs a virtual clock until `done`, letting promise callbacks run between steps. */
 export async function drive(clock: VirtualClock, done: () => boolean): Promise<void> {
@@ -25,15 +26,32 @@ export interface Upload {
   conn: ReturnType<Endpoint['connectTo']>;
 }
 
+/**
+ * How a bench's receiver reads a stream: 'into' one reused 64 KiB buffer (readInto(), no
+ * allocation per read: what a bulk receiver should do), or 'chunks' (read(): a fresh
+ * buffer per read). BENCH_READS=chunks picks the second, to compare.
+ */
+export type ReadStyle = 'into' | 'chunks';
+export const defaultReads: ReadStyle = process.env.BENCH_READS === 'chunks' ? 'chunks' : 'into';
+
+/** Hashes stream `s` to its end, read the `reads` way; resolves with the SHA-256 in hex. */
+export async function hashStream(s: QuicStream, reads: ReadStyle = defaultReads): Promise<string> {
+  const h = createHash('sha256');
+  if (reads === 'chunks') {
+    for (let c = await s.read(); c; c = await s.read()) h.update(c);
+  } else {
+    const buf = new Uint8Array(65536);
+    for (let n = await s.readInto(buf); n !== null; n = await s.readInto(buf)) h.update(buf.subarray(0, n));
+  }
+  return h.digest('hex');
+}
+
 /** Connects, waits for the handshake, and starts writing `payload`. */
-export async function startUpload(client: Endpoint, server: Endpoint, clock: VirtualClock, cert: CertifiedKey, payload: Uint8Array): Promise<Upload> {
+export async function startUpload(client: Endpoint, server: Endpoint, clock: VirtualClock, cert: CertifiedKey, payload: Uint8Array, reads: ReadStyle = defaultReads): Promise<Upload> {
   const want = createHash('sha256').update(payload).digest('hex');
   let got = '';
   server.accept().then(async (sc) => {
-    const s = await sc.acceptStream();
-    const h = createHash('sha256');
-    for (let c = await s.read(); c; c = await s.read()) h.update(c);
-    got = h.digest('hex');
+    got = await hashStream(await sc.acceptStream(), reads);
   });
   const conn = client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
   await drive(clock, () => conn.handshakeInfo !== null);

@@ -7,6 +7,8 @@
 //                                                        server's hash, prints "RESULT {json}"
 // `--transport` is listen()/connect()'s transport object (e.g. {"pmtud":false}); `--suite`
 // one cipher suite; `--no-batch` services the core per datagram (the pump's old way);
+// `--reads chunks` makes the server read with read() (a fresh buffer per read) instead of
+// readInto() one reused buffer;
 // `--profile FILE` writes a V8 CPU profile of the transfer only (the client from its first
 // write to the server's answer, the server from its first stream to SIGTERM).
 import { createHash, randomFillSync } from 'node:crypto';
@@ -17,6 +19,7 @@ import { parsePemCertificates, parsePemPrivateKey } from '../../host/tls/pki/pem
 import type { TransportConfig } from '../../host/transport/create';
 import type { CipherSuiteName } from '../../host/api/options';
 import { CorePump } from '../../host/transport/pump';
+import { hashStream, defaultReads, type ReadStyle } from '../upload';
 
 const ALPN = 'bench-bulk';
 const argv = process.argv.slice(2);
@@ -27,6 +30,7 @@ const transport: TransportConfig = JSON.parse(arg('transport') ?? '{}');
 const cipherSuites = arg('suite') ? [arg('suite') as CipherSuiteName] : undefined;
 // --no-batch: service the core after every datagram (CorePump.batchReceives off), to compare.
 if (argv.includes('--no-batch')) CorePump.batchReceives = false;
+const reads = (arg('reads') ?? defaultReads) as ReadStyle;
 const profileFile = arg('profile');
 const profile = profileWindow(profileFile);
 const startProfile = () => profile.start();
@@ -43,9 +47,7 @@ async function server(): Promise<void> {
       for (;;) {
         const s = await conn.acceptStream();
         await startProfile();
-        const h = createHash('sha256');
-        for (let c = await s.read(); c; c = await s.read()) h.update(c);
-        await s.end(new TextEncoder().encode(h.digest('hex')));
+        await s.end(new TextEncoder().encode(await hashStream(s, reads)));
       }
     })().catch(() => undefined);
   }

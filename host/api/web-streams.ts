@@ -15,6 +15,7 @@ export type StreamData = string | ArrayBufferView | ArrayBuffer | Blob;
  */
 export interface ByteStreamLike {
   read(): Promise<Uint8Array | null>;
+  readInto(buffer: Uint8Array): Promise<number | null>;
   write(chunk: StreamData): Promise<void>;
   end(): Promise<void>;
   reset(code: number): void;
@@ -32,11 +33,30 @@ export function applicationCodeOf(reason: unknown): number {
   return typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : 0;
 }
 
-/** The receiving side as a ReadableStream of bytes (BYOB readers work too). */
+/**
+ * The receiving side as a ReadableStream of bytes. A BYOB reader's buffer is filled
+ * straight from the core (readInto()); a default reader gets chunks as read() makes them.
+ */
 export function readableOf(s: ByteStreamLike): ReadableStream<Uint8Array> {
   return new ReadableStream({
     type: 'bytes',
     async pull(controller) {
+      const request = controller.byobRequest;
+      if (request?.view) {
+        let n: number | null;
+        try {
+          const v = request.view;
+          n = await s.readInto(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+        } catch (err) {
+          controller.error(err);
+          return;
+        }
+        if (n === null) {
+          controller.close();
+          request.respond(0);
+        } else request.respond(n);
+        return;
+      }
       let chunk: Uint8Array | null;
       try {
         chunk = await s.read();

@@ -388,6 +388,25 @@ export class ConnAbi {
     return { data, fin: this.core.resultNumber(0) === 1, more: n === cap }; // no BigInt on the data path
   }
 
+  /**
+   * Copies the stream's readable bytes straight into `target` (one scratch region per
+   * call into the core, as many calls as `target` takes): no buffer is allocated. `n` is
+   * how many bytes went in; `more`: `target` is full, so more may be readable now.
+   */
+  streamReadInto(conn: number, id: number, target: Uint8Array): { n: number; fin: boolean; more: boolean } | number {
+    const cap = this.core.scratchCapacity;
+    let n = 0;
+    for (;;) {
+      const ask = Math.min(cap, target.length - n);
+      const got = this.x.connStreamRead(conn, id, ask);
+      if (got < 0) return n > 0 ? { n, fin: false, more: false } : got;
+      if (got > 0) target.set(this.core.u8.subarray(this.core.scratchPtr, this.core.scratchPtr + got), n);
+      n += got;
+      const fin = this.core.resultNumber(0) === 1;
+      if (fin || got < ask || n === target.length) return { n, fin, more: !fin && n === target.length };
+    }
+  }
+
   streamReset(conn: number, id: number, code: number): number {
     return this.x.connStreamReset(conn, id, code);
   }

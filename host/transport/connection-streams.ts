@@ -80,16 +80,52 @@ export class ConnectionStreams implements StreamOwner {
     this.host.service();
   }
 
-  /** Moves readable bytes of stream `id` from the core into its QuicStream while it has room. */
+  /**
+   * Moves readable bytes of stream `id` from the core into its QuicStream: straight into
+   * the buffer of a waiting readInto(), else as chunks while the stream has room.
+   */
   pull(id: number): void {
     const s = this.table.obtain(id);
-    while (s.receiveRoom > 0) {
+    for (;;) {
+      const into = s.waitingBuffer;
+      if (into) {
+        const r = this.host.abi.streamReadInto(this.conn.handle, id, into);
+        if (typeof r === 'number') break;
+        s.filledWaiting(r.n, r.fin);
+        if (r.fin || !r.more) break;
+        continue;
+      }
+      if (s.receiveRoom <= 0) break;
       const r = this.host.abi.streamRead(this.conn.handle, id);
       if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
       s.pushData(r.data, r.fin);
       // A read that did not fill its room took everything: asking again would cost a call
       // and an empty read per packet (half of all reads in a bulk transfer were empty).
       if (r.fin || !r.more) break;
+    }
+  }
+
+  /**
+   * The connection is ending: bytes that streams read with readInto() left in the core
+   * come out as chunks now, before the core forgets the connection (what arrived stays
+   * readable, as it does for streams that took it already).
+   */
+  takeHeldData(): void {
+    if (!this.conn.isOpen()) return;
+    try {
+      for (const s of this.table.all()) {
+        if (!s.holdsDataInCore) continue;
+        this.pull(s.id); // waiting readInto() calls first
+        for (;;) {
+          const r = this.host.abi.streamRead(this.conn.handle, s.id);
+          if (typeof r === 'number') break;
+          s.pushData(r.data, r.fin);
+          if (r.fin || !r.more) break;
+        }
+      }
+    } catch {
+      // The endpoint is failing because the core did (a trap): it cannot be asked again,
+      // and the reads fail with the endpoint's error.
     }
   }
 

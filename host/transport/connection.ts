@@ -543,9 +543,8 @@ export class QuicConnection {
     const byPeer = (ev.c & 2) !== 0;
     const rec = closingRecord(ev, () => (byPeer ? decodePhrase(this.abi.peerCloseReason(this.handle)) : this.localReason));
     this.ended(rec.info);
-    // Nothing written from now on can be delivered: fail queued writes at once (reads
-    // keep what already arrived).
-    // No stream can arrive any more: an accept loop ends now, not after the draining period.
+    // Nothing written from now on can be delivered: fail queued writes at once (reads keep
+    // what arrived). No stream can arrive any more: accept loops end now, not after draining.
     this.streamTable?.closing(this.lazyClosedError(), !rec.statelessReset);
     this.emitClose();
     if ((!this.handshakeInfo || rec.statelessReset) && !this.establishedOutcome.settled) this.establishedOutcome.rejectLazily(rec.handshakeError);
@@ -569,6 +568,7 @@ export class QuicConnection {
 
   /** How the connection ended, known: for the application it has. */
   private ended(info: CloseInfo): void {
+    this.streamLink?.takeHeldData(); // while isOpen() still says yes
     this.endInfo = info;
     this.endedOutcome?.resolve(info);
   }

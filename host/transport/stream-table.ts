@@ -25,6 +25,10 @@ export class StreamTable {
     return this.byId.get(id);
   }
 
+  all(): IterableIterator<QuicStream> {
+    return this.byId.values();
+  }
+
   /** The stream with this id, made on first sight (`local`: we opened it). */
   obtain(id: number, local = false): QuicStream {
     let s = this.byId.get(id);

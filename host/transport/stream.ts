@@ -52,6 +52,12 @@ export interface StreamOwner {
   streamTimers?(): { set(ms: number, fn: () => void): unknown; clear(h: unknown): void };
 }
 
+interface Reader {
+  into: Uint8Array | null;
+  resolve: (v: Uint8Array | number | null) => void;
+  reject: (e: Error) => void;
+}
+
 interface PendingWrite {
   /** null while a Blob is being read: writes behind it wait (order is kept). */
   data: Uint8Array | null;
@@ -75,7 +81,13 @@ export class QuicStream {
   private buffered = 0;
   private finReceived = false;
   private readError: Error | null = null;
-  private readers: { resolve: (v: Uint8Array | null) => void; reject: (e: Error) => void }[] = [];
+  /** Waiting reads in order; `into` is a readInto()'s buffer (null for read()). */
+  private readers: Reader[] = [];
+  /**
+   * Set by the first readInto(): from then on received bytes stay in the core until a
+   * read asks for them, and go straight into the caller's buffer (no chunk is allocated).
+   */
+  private holdsInCore = false;
   private writes: PendingWrite[] = [];
   private writeError: Error | null = null;
   private ended = false;
@@ -147,12 +159,56 @@ export class QuicStream {
     if (this.chunks.length) return Promise.resolve(this.shift());
     if (this.readError) return Promise.reject(this.readError);
     if (this.finReceived) return Promise.resolve(null);
-    let reader: { resolve: (v: Uint8Array | null) => void; reject: (e: Error) => void } | null = null;
-    const wait = new Promise<Uint8Array | null>((resolve, reject) => { reader = { resolve, reject }; this.readers.push(reader); });
-    return guard(wait, options, `stream ${this.id}: read()`, () => {
+    const wait = this.waitForData(null, options, 'read()') as Promise<Uint8Array | null>;
+    if (this.holdsInCore) this.owner.streamWantsData(this.id); // no event will say what is already there
+    return wait;
+  }
+
+  /**
+   * Reads into `buffer` (from its start) and resolves with the number of bytes put there,
+   * or null at the end of the stream: the bytes go from the core's receive buffer straight
+   * into yours, with no allocation per read (the BYOB read of a byte stream; `readable`'s
+   * BYOB reader uses it). Once used, received data waits in the core until a read takes
+   * it, so the peer is granted flow-control credit as you read, not ahead of you.
+   * Rejects as read() does; a wait given up leaves `buffer` untouched.
+   */
+  readInto(buffer: ArrayBufferView, options?: WaitOptions): Promise<number | null> {
+    if (!ArrayBuffer.isView(buffer) || buffer.byteLength === 0) {
+      return Promise.reject(new QuicArgumentError(`stream ${this.id}: readInto() takes a non-empty Uint8Array (or any ArrayBufferView), not ${describe(buffer)}`));
+    }
+    const target = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    this.holdsInCore = true;
+    if (this.chunks.length) return Promise.resolve(this.copyChunksInto(target));
+    if (this.readError) return Promise.reject(this.readError);
+    if (this.finReceived) return Promise.resolve(null);
+    const wait = this.waitForData(target, options, 'readInto()') as Promise<number | null>;
+    this.owner.streamWantsData(this.id); // the bytes may be in the core already: this fills `target` now
+    return wait;
+  }
+
+  private waitForData(into: Uint8Array | null, options: WaitOptions | undefined, what: string): Promise<Uint8Array | number | null> {
+    let reader: Reader | null = null;
+    const wait = new Promise<Uint8Array | number | null>((resolve, reject) => { reader = { into, resolve, reject }; this.readers.push(reader); });
+    return guard(wait, options, `stream ${this.id}: ${what}`, () => {
       const i = this.readers.indexOf(reader!);
       if (i >= 0) this.readers.splice(i, 1);
     }, this.owner.streamTimers?.());
+  }
+
+  /** Bytes already taken from the core (before the first readInto()) go first. */
+  private copyChunksInto(target: Uint8Array): number {
+    let n = 0;
+    while (n < target.length && this.chunks.length) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, target.length - n);
+      target.set(c.subarray(0, k), n);
+      n += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.buffered -= n;
+    this.bytesRead += n;
+    return n;
   }
 
   /**
@@ -259,22 +315,48 @@ export class QuicStream {
     return this.writes.length > 0;
   }
 
-  /** @internal Room left in the receive buffer: the connection reads from the core only while > 0. */
+  /**
+   * @internal Room left in the receive buffer: the connection reads chunks from the core
+   * only while > 0. A stream that holds its data in the core (readInto()) has room only
+   * for a waiting read().
+   */
   get receiveRoom(): number {
+    if (this.holdsInCore && (this.readers.length === 0 || this.readers[0].into)) return 0;
     return Math.max(0, this.highWaterMark - this.buffered);
+  }
+
+  /** @internal The buffer of the first waiting readInto(), which the connection fills from the core. */
+  get waitingBuffer(): Uint8Array | null {
+    return this.readers.length ? this.readers[0].into : null;
+  }
+
+  /** @internal True when received bytes stay in the core until a read (see readInto()). */
+  get holdsDataInCore(): boolean {
+    return this.holdsInCore;
+  }
+
+  /** @internal The connection put `n` bytes into `waitingBuffer`. */
+  filledWaiting(n: number, fin: boolean): void {
+    if (n > 0) {
+      this.bytesRead += n;
+      this.readers.shift()!.resolve(n);
+    }
+    if (fin) this.finReached();
   }
 
   /** @internal Data from the core. */
   pushData(data: Uint8Array, fin: boolean): void {
     if (data.length) {
-      const r = this.readers.shift();
+      const r = this.readers.length && !this.readers[0].into ? this.readers.shift() : undefined;
       if (r) { this.bytesRead += data.length; r.resolve(data); }
       else { this.chunks.push(data); this.buffered += data.length; }
     }
-    if (fin) {
-      this.finReceived = true;
-      if (!this.chunks.length) for (const r of this.readers.splice(0)) r.resolve(null);
-    }
+    if (fin) this.finReached();
+  }
+
+  private finReached(): void {
+    this.finReceived = true;
+    if (!this.chunks.length) for (const r of this.readers.splice(0)) r.resolve(null);
   }
 
   /** @internal The core has room again: offer queued writes. */
