@@ -7,7 +7,10 @@
 // tls.connect() to 'secureConnect', verification on. Rounds of the two are interleaved;
 // a process's first connect (module loading, JIT, the crypto self-checks) is reported
 // separately and left out of the percentiles.
-//   node --require ./bench/register.cjs bench/connect.ts [--quick] [--n=300] [--rounds=3]
+//   node --require ./bench/register.cjs bench/connect.ts [--quick] [--n=300] [--rounds=3] [--profile=FILE]
+// --profile=FILE: a CPU profile of one more round of quicwasm connects after the
+// measured ones (bench/bulk/profile-shares.ts sums it). --compare-reserve: a third
+// interleaved series with the core reserve off (each connect() instantiates its core).
 
 import * as tls from 'node:tls';
 import { generateSelfSigned } from '../host/tls/pki/index';
@@ -15,6 +18,8 @@ import { parsePemCertificates } from '../host/tls/pki/pem';
 import { connect, listen } from '../host/node';
 import { report, type BenchRow } from './lib';
 import { announcePort, childCertificate, startChildServer } from './child-server';
+import { profileWindow } from './profile-window';
+import { coreReserve } from '../host/core/core-reserve';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');
@@ -91,7 +96,8 @@ async function main(): Promise<void> {
   const anchors = parsePemCertificates(cert.certPem);
   const quic = await startChildServer(__filename, 'quic', cert);
   const tcp = await startChildServer(__filename, 'tls', cert);
-  const runs = { quic: [] as Round[], tls: [] as Round[] };
+  const compareReserve = process.argv.includes('--compare-reserve');
+  const runs = { quic: [] as Round[], tls: [] as Round[], noReserve: [] as Round[] };
   let firstQuic = 0, firstTls = 0;
   try {
     firstTls = (await tlsOnce(tcp.port, cert.certPem)).connectMs;
@@ -101,6 +107,17 @@ async function main(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) {
       runs.tls.push(await round(() => tlsOnce(tcp.port, cert.certPem)));
       runs.quic.push(await round(() => quicOnce(quic.port, anchors)));
+      if (compareReserve) {
+        coreReserve.enabled = false;
+        runs.noReserve.push(await round(() => quicOnce(quic.port, anchors)));
+        coreReserve.enabled = true;
+      }
+    }
+    const profile = profileWindow(opt('profile'));
+    if (opt('profile')) {
+      await profile.start();
+      await round(() => quicOnce(quic.port, anchors));
+      await profile.stop();
     }
   } finally {
     quic.child.kill();
@@ -112,14 +129,16 @@ async function main(): Promise<void> {
     return { p10: pct(all, 10), p50: pct(all, 50), p99: pct(all, 99), closeP50: median(rs.flatMap((r) => r.closeMs)), cpu: median(rs.map((r) => r.cpuMsPerConnect)) };
   };
   const t = summary(runs.tls), q = summary(runs.quic);
-  for (const [name, s, first] of [['node:tls over TCP (baseline)', t, firstTls], ['quicwasm', q, firstQuic]] as const) {
+  const series: [string, ReturnType<typeof summary>, number][] = [['node:tls over TCP (baseline)', t, firstTls], ['quicwasm', q, firstQuic]];
+  if (compareReserve) series.push(['quicwasm, core reserve off', summary(runs.noReserve), NaN]);
+  for (const [name, s, first] of series) {
     rows.push({
       name: `${name}: connect p50, ${N * ROUNDS} sequential connections to a server process on loopback`, value: s.p50, unit: 'ms',
       extra: { p10Ms: +s.p10.toFixed(3), p99Ms: +s.p99.toFixed(3), closeP50Ms: +s.closeP50.toFixed(3), clientCpuMsPerConnectAndClose: +s.cpu.toFixed(3), firstConnectMs: +first.toFixed(1), baselineP50Ms: +t.p50.toFixed(3), ratio: +(s.p50 / t.p50).toFixed(2) },
     });
   }
   console.log('\n  connection                       p10 ms   p50 ms   p99 ms   close p50   client CPU/conn   first connect');
-  for (const [name, s, first] of [['node:tls over TCP (baseline)', t, firstTls], ['quicwasm', q, firstQuic]] as const) {
+  for (const [name, s, first] of series) {
     console.log(`  ${name.padEnd(30)} ${s.p10.toFixed(2).padStart(8)} ${s.p50.toFixed(2).padStart(8)} ${s.p99.toFixed(2).padStart(8)} ${s.closeP50.toFixed(2).padStart(8)} ms ${s.cpu.toFixed(2).padStart(10)} ms ${first.toFixed(1).padStart(11)} ms`);
   }
   console.log(`  quicwasm / node:tls at p50: ${(q.p50 / t.p50).toFixed(2)}× (issue 19 target: connect ≤ 2 ms)\n`);

@@ -6,6 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { setCoreFileReader, setDefaultCoreSource } from './core/source';
 import { readCoreFile, releaseCoreBytes, releaseCoreModule } from './core/node-loader';
+import { takeReservedCore } from './core/core-reserve';
 import { UdpNetwork, isLoopbackAddress, loopbackDatagramLimit } from './net/udp';
 import { DenoUdpNetwork, denoDatagramsAvailable } from './net/deno-udp';
 import type { UdpAddress, UdpNetworkLike } from './net/udp-common';
@@ -399,6 +400,7 @@ async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number
       coreModule: loadCoreModule(), network, crypto: opts.crypto ?? nodeCryptoProvider,
       tls, transport: opts.transport, datagrams: opts.datagrams, qlog: qlogOptions(opts.qlogDir, opts.qlogFormat),
       localCidLength: opts.localCidLength, statelessReset: opts.statelessReset, versions: v.versions,
+      instantiate: takeReservedCore,
     });
     conn = attempt.conn = endpoint.connectTo(network.pathTo({ address, port }), {
       serverName: opts.serverName ?? opts.address,

@@ -142,6 +142,53 @@ export function instantiateCore(source: BufferSource | WebAssembly.Module, impor
   return new Core(instance);
 }
 
+const importNames = new WeakMap<WebAssembly.Module, string[]>();
+
+/** The module's "host" function imports but the CSPRNG (Module.imports() builds its list anew each call). */
+function hostImportNames(module: WebAssembly.Module): string[] {
+  let names = importNames.get(module);
+  if (!names) {
+    names = WebAssembly.Module.imports(module).filter((d) => d.module === 'host' && d.kind === 'function' && d.name !== 'randomFill').map((d) => d.name);
+    importNames.set(module, names);
+  }
+  return names;
+}
+
+/** A core made before anyone needs it; bind() gives it its imports when it is taken. */
+export interface UnboundCore {
+  readonly core: Core;
+  /** The "host" imports from now on (the CSPRNG import stays the core's own). */
+  bind(imports: CoreImports): void;
+}
+
+/**
+ * Instantiates and initialises a core whose "host" imports are not known yet: each import
+ * is a forwarder into a table that bind() fills (the unavailable stand-ins until then).
+ * Creating an instance costs ≈ 0.5–0.8 ms (V8's instance setup, the core's start), which
+ * an application waiting in connect() should not pay (host/core/core-reserve.ts). The
+ * forwarders cost one JS call per import call; the per-packet imports are only used
+ * when node:crypto seals packets, at ≈ 8 µs each.
+ */
+export function instantiateUnbound(module: WebAssembly.Module): UnboundCore {
+  let table: Record<string, WebAssembly.ImportValue> = UNAVAILABLE_CRYPTO;
+  const forwarders: Record<string, WebAssembly.ImportValue> = {};
+  for (const name of hostImportNames(module)) {
+    forwarders[name] = function (): unknown {
+      // eslint-disable-next-line prefer-rest-params -- apply(arguments) passes them without an array per call
+      return (table[name] as (...a: unknown[]) => unknown).apply(null, arguments as unknown as unknown[]);
+    };
+  }
+  const core = instantiateCore(module, { host: forwarders });
+  return {
+    core,
+    bind(imports: CoreImports): void {
+      const extra = Object.keys(imports).filter((m) => m !== 'host');
+      if (extra.length) throw new TypeError(`an unbound core takes only "host" imports, not ${extra.join(', ')}`);
+      table = { ...UNAVAILABLE_CRYPTO, ...(imports.host ?? {}) };
+    },
+  };
+}
+
 /** Stand-ins for the packet protection imports (host/crypto/core-imports.ts provides the real ones). */
 const UNAVAILABLE_CRYPTO: Record<string, WebAssembly.ImportValue> = {
   aeadSeal: () => -1,

@@ -4,7 +4,7 @@
 
 import { PathAbi, encodePreferredAddress, type PreferredAddress } from '../core/path-abi';
 import { randomFill } from '../crypto/random-pool';
-import { instantiateCore } from '../core/core';
+import { instantiateCore, type Core, type CoreImports } from '../core/core';
 import { ConnAbi, ConnState, type EndpointLimits } from '../core/conn-abi';
 import { ConfigKey, Stats, CC_CUBIC, CC_NEWRENO, CC_VEGAS } from '../core/abi.generated';
 import { CoreCrypto } from '../crypto/core-imports';
@@ -149,6 +149,8 @@ export interface EndpointConfig {
   earlyData?: boolean | EarlyDataConfig;
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
+  /** @internal Makes the core instance (connect() takes one made ahead: core/core-reserve.ts). */
+  instantiate?: (module: WebAssembly.Module, imports: CoreImports) => Core;
   /** Length of the connection IDs we issue: 4..20 (default 8), or 0 for a client (zero-length CIDs, one connection per server address). */
   localCidLength?: number;
   /** Servers: QUIC-LB plaintext CIDs carrying this server's ID, for a load balancer to route by (fixes the CID length). */
@@ -433,7 +435,7 @@ function build(cfg: EndpointConfig, isServer: boolean): Endpoint {
     new Uint8Array(memory!.buffer, ptr >>> 0, len).set(b);
     return 1;
   };
-  const core = instantiateCore(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
+  const core = (cfg.instantiate ?? instantiateCore)(cfg.coreModule, { host: { ...crypto.imports().host, ...probe.imports().host, ...retry.imports().host, ...qlog?.imports().host, ...(gen ? { cidGenerate } : {}) } });
   memory = core.exports.memory;
   crypto.bind(core.exports.memory);
   retry.bind(core.exports.memory);
