@@ -19,7 +19,7 @@ import { connect, listen } from '../host/node';
 import { report, type BenchRow } from './lib';
 import { announcePort, childCertificate, startChildServer } from './child-server';
 import { profileWindow } from './profile-window';
-import { coreReserve } from '../host/core/core-reserve';
+import { coreReserve } from '../host/core/node-core-reserve';
 
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const quick = process.argv.includes('--quick');

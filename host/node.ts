@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { setCoreFileReader, setDefaultCoreSource } from './core/source';
 import { readCoreFile, releaseCoreBytes, releaseCoreModule } from './core/node-loader';
-import { takeReservedCore } from './core/core-reserve';
+import { takeReservedCore } from './core/node-core-reserve';
 import { UdpNetwork, isLoopbackAddress, loopbackDatagramLimit } from './net/udp';
 import { DenoUdpNetwork, denoDatagramsAvailable } from './net/deno-udp';
 import type { UdpAddress, UdpNetworkLike } from './net/udp-common';

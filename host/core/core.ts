@@ -165,7 +165,7 @@ export interface UnboundCore {
  * Instantiates and initialises a core whose "host" imports are not known yet: each import
  * is a forwarder into a table that bind() fills (the unavailable stand-ins until then).
  * Creating an instance costs ≈ 0.5–0.8 ms (V8's instance setup, the core's start), which
- * an application waiting in connect() should not pay (host/core/core-reserve.ts). The
+ * an application waiting in connect() should not pay (host/core/node-core-reserve.ts). The
  * forwarders cost one JS call per import call; the per-packet imports are only used
  * when node:crypto seals packets, at ≈ 8 µs each.
  */

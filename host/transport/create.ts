@@ -149,7 +149,7 @@ export interface EndpointConfig {
   earlyData?: boolean | EarlyDataConfig;
   /** Seeds the core's PRNG (CIDs); random by default, fixed in deterministic tests. */
   seed?: Uint32Array;
-  /** @internal Makes the core instance (connect() takes one made ahead: core/core-reserve.ts). */
+  /** @internal Makes the core instance (connect() takes one made ahead: core/node-core-reserve.ts). */
   instantiate?: (module: WebAssembly.Module, imports: CoreImports) => Core;
   /** Length of the connection IDs we issue: 4..20 (default 8), or 0 for a client (zero-length CIDs, one connection per server address). */
   localCidLength?: number;

@@ -1,4 +1,4 @@
-// The core reserve (host/core/core-reserve.ts): connect() takes a core instance made
+// The core reserve (host/core/node-core-reserve.ts): connect() takes a core instance made
 // ahead and binds its imports then. Checked here: the spare is made after a connect()
 // began and taken by the next, and both connections work end to end; an unbound core's
 // imports reach what bind() gave it (a whole simulated transfer through forwarders,
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { listen, connect, generateSelfSigned } from '../../host/index';
 import { loadCoreModule } from '../../host/node';
 import { Suite } from '../../host/crypto/suites';
-import { reservedCores } from '../../host/core/core-reserve';
+import { reservedCores } from '../../host/core/node-core-reserve';
 import { instantiateUnbound, type CoreImports } from '../../host/core/core';
 import { pairOf, runUntil } from '../transport/sim';
 

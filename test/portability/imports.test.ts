@@ -11,7 +11,7 @@ const HOST = join(ROOT, 'host');
 /** The rooms allowed to use Node built-ins, relative to the repository root. */
 const NODE_ROOMS = new Set([
   'host/index.ts', 'host/node.ts', 'host/node-qlog.ts', 'host/net/udp.ts', 'host/net/peer-sockets.ts', 'host/crypto/node-provider.ts',
-  'host/tls/pki/node-roots.ts', 'host/tls/pki/node-rsa.ts', 'host/tls/handshake-node.ts', 'host/core/node-loader.ts', 'host/api/node-duplex.ts',
+  'host/tls/pki/node-roots.ts', 'host/tls/pki/node-rsa.ts', 'host/tls/handshake-node.ts', 'host/core/node-loader.ts', 'host/core/node-core-reserve.ts', 'host/api/node-duplex.ts',
   // HTTP/3 over node:dgram: DNS for URLs, files for the static handler (the framing, QPACK and connection are portable).
   'host/h3/client.ts', 'host/h3/files.ts', 'host/h3/node-style.ts',
 ]);
