@@ -67,7 +67,8 @@ async function client(): Promise<void> {
   const t0 = performance.now();
   const s = conn.openStream();
   const reply = s.readAll();
-  for (let o = 0; o < bytes; o += 65536) await s.write(data.subarray(o, Math.min(bytes, o + 65536)));
+  const W = Number(process.env.BENCH_WRITE ?? 65536);
+  for (let o = 0; o < bytes; o += W) await s.write(data.subarray(o, Math.min(bytes, o + W)));
   await s.end();
   const got = new TextDecoder().decode(await reply);
   const ms = performance.now() - t0;

@@ -53,7 +53,7 @@ export class ConnectionStreams implements StreamOwner {
       total += n;
       if (n === 0 || total === data.length) break;
     }
-    this.host.service();
+    this.host.serviceSoon(); // the rest of this turn's writes go in the same packets
     return total;
   }
 

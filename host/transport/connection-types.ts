@@ -185,6 +185,8 @@ export interface ConnectionHost {
   watchGracefulClose(conn: GracefulCloser): void;
   /** Runs the pump (after the application queued something). */
   service(): void;
+  /** Runs the pump after the application's current turn (stream writes: pump.ts serviceSoon). */
+  serviceSoon(): void;
   readStats: StatsReader;
   /** The connection is closed: forget its handle. */
   forget(conn: number): void;

@@ -267,6 +267,10 @@ export class QuicEndpoint implements PumpListener, ConnectionHost {
     this.pump.service();
   }
 
+  serviceSoon(): void {
+    this.pump.serviceSoon();
+  }
+
   forget(conn: number): void {
     this.connections.delete(conn);
   }

@@ -41,6 +41,8 @@ export class CorePump {
   readonly counters: PumpCounters = { datagramsIn: 0, datagramsOut: 0, bytesIn: 0, bytesOut: 0, datagramsRejected: 0 };
   private readonly batching: boolean;
   private batchScheduled = false;
+  /** A serviceSoon() round is scheduled (the application's writes of this turn join it). */
+  private soonScheduled = false;
   /**
    * STREAM_READABLE events of this batch, one per stream, handed on at its end (or before
    * any other event, so that the order against a reset or a close stays): the stream is
@@ -116,6 +118,25 @@ export class CorePump {
    */
   private forgetIfUnused(path: number): void {
     if (this.network.forgetPath && !this.stopped && this.abi.pathInUse(path) === 0) this.network.forgetPath(path);
+  }
+
+  /**
+   * Services the core after the application's current turn, where the network marks turns
+   * (afterReceives): stream writes made in one turn then go out together, in full packets.
+   * Serviced at once, a loop of 64 KiB writes sent each write's tail as a packet of its own
+   * — half of all packets at 64 KiB datagrams, ≈ 20 % of the sender's CPU. Elsewhere (the
+   * simulator's seeded runs, Deno's sockets) it services now, as service() does.
+   */
+  serviceSoon(): void {
+    if (this.stopped) return;
+    if (this.servicing) { this.again = true; return; }
+    if (!this.batching) return this.service();
+    if (this.soonScheduled || this.batchScheduled) return; // a round is coming
+    this.soonScheduled = true;
+    this.network.afterReceives!(() => {
+      this.soonScheduled = false;
+      this.service();
+    });
   }
 
   /**
