@@ -8,7 +8,8 @@
 // `--transport` is listen()/connect()'s transport object (e.g. {"pmtud":false}); `--suite`
 // one cipher suite; `--no-batch` services the core per datagram (the pump's old way);
 // `--reads chunks` makes the server read with read() (a fresh buffer per read) instead of
-// readInto() one reused buffer;
+// readInto() one reused buffer; BENCH_WRITE=N sets the client's write size (default
+// 65,536 bytes).
 // `--profile FILE` writes a V8 CPU profile of the transfer only (the client from its first
 // write to the server's answer, the server from its first stream to SIGTERM).
 import { createHash, randomFillSync } from 'node:crypto';
