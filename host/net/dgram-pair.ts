@@ -110,7 +110,10 @@ const SLAB_BYTES = 32 * 1024;
 /** A slab and how many datagrams cut from it are still in flight. */
 interface Slab { bytes: Uint8Array; inFlight: number }
 const NO_SLAB: Slab = { bytes: new Uint8Array(0), inFlight: 0 };
-/** Drained slabs kept for reuse (recycleBuffers): more than a burst needs is garbage. */
+/**
+ * Drained slabs kept for reuse (recycleBuffers): 8 MiB, about what a bulk transfer keeps in
+ * flight on a 1 ms virtual link (8 slabs refilled from fresh memory most of the time).
+ */
 const SPARE_SLABS = 256;
 
 /** One direction of the pair: impairs, queues and schedules delivery. */
