@@ -2,7 +2,8 @@
 // delay) on a virtual clock, so that only the core, the crypto and the host pump cost
 // time. The client uploads N MiB on one stream; the server counts and hashes it.
 //   npx tsx bench/transport-memory.ts [MiB=32] [crypto=node|portable]
-// After a warm-up transfer, the median of 3 measured ones (portable: 1). PROFILE=/path/prefix
+// After a warm-up transfer, the median of 3 measured ones (portable: 1). CORE_WASM=file runs
+// another core build (an A/B against an older tree). PROFILE=/path/prefix
 // writes a CPU profile of the first measured transfer (bench/bulk/profile-shares.ts sums it).
 import { readFileSync } from 'node:fs';
 import { coreWasmPath } from '../host/core/node-loader';
@@ -26,7 +27,7 @@ export async function memoryTransfer(mib: number, crypto: CryptoProvider, batchR
   // One compiled module for every run of the process: a fresh one would start every function
   // at V8's baseline tier again, and its optimizing compiles (on background threads, in the
   // process CPU measured) would land in the measured transfer instead of the warm-up.
-  const module = (compiled ??= new WebAssembly.Module(readFileSync(coreWasmPath(process.env.CORE_BUILD === 'debug' ? 'debug' : 'release'))));
+  const module = (compiled ??= new WebAssembly.Module(readFileSync(process.env.CORE_WASM ?? coreWasmPath(process.env.CORE_BUILD === 'debug' ? 'debug' : 'release'))));
   const cert = generateSelfSigned({ subjectAltNames: ['localhost'] });
   const clock = new VirtualClock(1_000_000);
   // A 1 ms one-way delay keeps the virtual clock moving; it does not cost CPU.
