@@ -82,9 +82,10 @@ export class ConnectionStreams implements StreamOwner {
 
   /**
    * Moves readable bytes of stream `id` from the core into its QuicStream: straight into
-   * the buffer of a waiting readInto(), else as chunks while the stream has room.
+   * the buffer of a waiting readInto(), else as chunks while the stream has room (or,
+   * with `everything`, until the core has none left).
    */
-  pull(id: number): void {
+  pull(id: number, everything = false): void {
     const s = this.table.obtain(id);
     for (;;) {
       const into = s.waitingBuffer;
@@ -95,7 +96,7 @@ export class ConnectionStreams implements StreamOwner {
         if (r.fin || !r.more) break;
         continue;
       }
-      if (s.receiveRoom <= 0) break;
+      if (!everything && s.receiveRoom <= 0) break;
       const r = this.host.abi.streamRead(this.conn.handle, id);
       if (typeof r === 'number') break; // stream gone or reset: a RESET event says why
       s.pushData(r.data, r.fin);
@@ -113,19 +114,11 @@ export class ConnectionStreams implements StreamOwner {
   takeHeldData(): void {
     if (!this.conn.isOpen()) return;
     try {
-      for (const s of this.table.all()) {
-        if (!s.holdsDataInCore) continue;
-        this.pull(s.id); // waiting readInto() calls first
-        for (;;) {
-          const r = this.host.abi.streamRead(this.conn.handle, s.id);
-          if (typeof r === 'number') break;
-          s.pushData(r.data, r.fin);
-          if (r.fin || !r.more) break;
-        }
-      }
-    } catch {
-      // The endpoint is failing because the core did (a trap): it cannot be asked again,
-      // and the reads fail with the endpoint's error.
+      for (const s of this.table.all()) if (s.holdsDataInCore) this.pull(s.id, true);
+    } catch (err) {
+      // The endpoint is failing because the core trapped: it cannot be asked again, and
+      // the reads fail with the endpoint's error. Anything else is a bug: let it show.
+      if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     }
   }
 
