@@ -9,7 +9,9 @@
 // one cipher suite; `--no-batch` services the core per datagram (the pump's old way);
 // `--reads chunks` makes the server read with read() (a fresh buffer per read) instead of
 // readInto() one reused buffer; BENCH_WRITE=N sets the client's write size (default
-// 65,536 bytes).
+// 65,536 bytes). BENCH_TRACE=FILE writes the client's view after every write (ms since the
+// first write, stream bytes sent, cwnd, ssthresh, path MTU, smoothed and minimum RTT, losses):
+// how the window, the PMTU search and the RTT estimate ramp up.
 // `--profile FILE` writes a V8 CPU profile of the transfer only (the client from its first
 // write to the server's answer, the server from its first stream to SIGTERM).
 import { createHash, randomFillSync } from 'node:crypto';
@@ -69,8 +71,15 @@ async function client(): Promise<void> {
   const s = conn.openStream();
   const reply = s.readAll();
   const W = Number(process.env.BENCH_WRITE ?? 65536);
-  for (let o = 0; o < bytes; o += W) await s.write(data.subarray(o, Math.min(bytes, o + W)));
+  const trace = process.env.BENCH_TRACE ? ['ms sent cwnd ssthresh mtu srttUs minRttUs lost'] : null;
+  for (let o = 0; o < bytes; o += W) {
+    await s.write(data.subarray(o, Math.min(bytes, o + W)));
+    if (!trace) continue;
+    const x = conn.stats();
+    trace.push(`${(performance.now() - t0).toFixed(2)} ${x.streamBytesSent} ${x.cwnd} ${x.ssthresh} ${x.pathMtu} ${x.smoothedRttUs.toFixed(0)} ${x.minRttUs.toFixed(0)} ${x.packetsLost}`);
+  }
   await s.end();
+  if (trace) writeFileSync(process.env.BENCH_TRACE!, trace.join('\n') + '\n');
   const got = new TextDecoder().decode(await reply);
   const ms = performance.now() - t0;
   const cpu = cpuMs() - cpu0;
