@@ -20,8 +20,8 @@ import type { CryptoProvider } from './crypto/provider';
 import type { CertifiedKey } from './tls/pki/index';
 import { systemTrustAnchors } from './tls/pki/node-roots';
 import './tls/pki/node-rsa'; // RSA-PSS signing for servers with RSA certificates
-import { setHandshakeCrypto } from './tls/handshake-crypto';
-import { nodeHandshakeCrypto } from './tls/handshake-node';
+import { setHandshakeCrypto, handshakeCrypto } from './tls/handshake-crypto';
+import { nodeHandshakeCrypto, prepareServerChecks } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
 import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
@@ -335,6 +335,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
       retry: opts.retry, addressTokens: opts.addressTokens, versions, limits: opts.limits,
     });
+    if (handshakeCrypto() === nodeHandshakeCrypto) prepareServerChecks(opts.certificate?.key.type);
     return new QuicServer(endpoint, network, preferredAddress);
   } catch (err) {
     await network.close();

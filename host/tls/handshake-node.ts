@@ -262,6 +262,24 @@ export const nodeHandshakeCrypto: HandshakeCrypto = {
   },
 };
 
+/**
+ * Runs now the first-use checks a server's handshakes need: x25519 (every client offers
+ * it) and the certificate key's signature algorithm. listen() calls it, so that the first
+ * connection's handshake does not pay them (≈ 5 ms cold: key generation, a sign and a
+ * verify) — on loopback that would be most of its first RTT sample, which RFC 9002 §5.3
+ * makes the smoothed RTT the pacer spreads the first windows over.
+ */
+export function prepareServerChecks(keyType?: PrivateKey['type']): void {
+  native('x25519');
+  if (keyType === 'ecdsa-p256') native('ecdsa');
+  else if (keyType === 'ed25519') native('ed25519');
+}
+
+/** @internal tests: the algorithms whose first-use check has run. */
+export function checkedAlgorithms(): Algo[] {
+  return [...available.keys()];
+}
+
 /** @internal tests: pretend the runtime lacks (false) or has (undefined: check again) an algorithm. */
 export function overrideNativeForTests(algo: Algo, ok: boolean | undefined): void {
   if (ok === undefined) available.delete(algo);
