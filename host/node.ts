@@ -335,7 +335,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
       localCidLength: opts.localCidLength, quicLb: opts.quicLb, cidGenerator: opts.cidGenerator, statelessReset: opts.statelessReset,
       retry: opts.retry, addressTokens: opts.addressTokens, versions, limits: opts.limits,
     });
-    if (handshakeCrypto() === nodeHandshakeCrypto) prepareServerChecks(opts.certificate?.key.type);
+    if (handshakeCrypto() === nodeHandshakeCrypto) prepareServerChecks(opts.certificate?.key.type, opts.sessionTickets !== false);
     return new QuicServer(endpoint, network, preferredAddress);
   } catch (err) {
     await network.close();

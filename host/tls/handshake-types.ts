@@ -58,4 +58,12 @@ export interface HandshakeCrypto {
    * 32-byte Ed25519 key, or the DER RSAPublicKey. False for any malformed input.
    */
   verify(alg: SigAlg, publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /**
+   * AES-256-GCM for session tickets (tickets.ts), sealed under the server's long-term
+   * ticket key: ciphertext with its 16-byte tag appended. Optional: without it tickets
+   * are sealed by @noble/ciphers.
+   */
+  ticketSeal?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** The plaintext of ticketSeal's output, or null when it does not authenticate. */
+  ticketOpen?(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null;
 }

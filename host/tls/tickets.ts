@@ -1,6 +1,8 @@
 // Server-side session tickets (RFC 9846 §4.6.1, stateless): the resumption state is
 // sealed with AES-256-GCM under a ticket key only the server (or its cluster) knows, and
-// handed to the client as an opaque ticket. Several keys allow rotation: the first seals,
+// handed to the client as an opaque ticket (through the handshake crypto seam: OpenSSL
+// in Node, Deno and Bun, whose AES is constant-time; @noble/ciphers where the seam has
+// no ticket AEAD). Several keys allow rotation: the first seals,
 // all of them open. A ticket that does not open, is expired or is malformed is simply not
 // used (full handshake), never an error.
 
@@ -8,6 +10,7 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Reader, Writer, constantTimeEqual } from './bytes';
 import { SUITES, suiteFromTls, type Suite } from '../crypto/suites';
+import { handshakeCrypto } from './handshake-crypto';
 
 /** What a ticket remembers about the connection that issued it. */
 export interface TicketState {
@@ -74,7 +77,8 @@ export class SessionTicketIssuer {
     w.vec16(state.clientCertificate ?? new Uint8Array(0)).vec16(state.appData ?? new Uint8Array(0));
     const { id, key } = this.keys[0];
     const nonce = random(12);
-    const sealed = gcm(key, nonce, id).encrypt(w.finish());
+    const hc = handshakeCrypto();
+    const sealed = hc.ticketSeal ? hc.ticketSeal(key, nonce, id, w.finish()) : gcm(key, nonce, id).encrypt(w.finish());
     return new Writer().bytes(id).bytes(nonce).bytes(sealed).finish();
   }
 
@@ -84,12 +88,14 @@ export class SessionTicketIssuer {
     const id = ticket.subarray(0, 4);
     const entry = this.keys.find((k) => constantTimeEqual(k.id, id));
     if (!entry) return undefined;
-    let plain: Uint8Array;
+    let plain: Uint8Array | null;
+    const hc = handshakeCrypto();
     try {
-      plain = gcm(entry.key, ticket.subarray(4, 16), id).decrypt(ticket.subarray(16));
+      plain = hc.ticketOpen ? hc.ticketOpen(entry.key, ticket.subarray(4, 16), id, ticket.subarray(16)) : gcm(entry.key, ticket.subarray(4, 16), id).decrypt(ticket.subarray(16));
     } catch {
       return undefined;
     }
+    if (!plain) return undefined;
     try {
       const r = new Reader(plain);
       if (r.u8() !== FORMAT) return undefined;

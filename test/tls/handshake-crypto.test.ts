@@ -4,6 +4,9 @@
 // and whole handshakes (P-384 only among them) complete under each implementation.
 import { generateKeyPairSync, sign as opensslSign } from 'node:crypto';
 import { p384 } from '@noble/curves/nist.js';
+import { gcm } from '@noble/ciphers/aes.js';
+import { SessionTicketIssuer } from '../../host/tls/tickets';
+import { Suite } from '../../host/crypto/suites';
 import { sha384 } from '@noble/hashes/sha2.js';
 import { Group, type GroupName } from '../../host/tls/constants';
 import { handshakeCrypto, setHandshakeCrypto, type HandshakeCrypto, type SigAlg } from '../../host/tls/handshake-crypto';
@@ -21,7 +24,59 @@ const rnd = (n: number) => crypto.getRandomValues(new Uint8Array(n));
 const GROUPS: [GroupName, number][] = [['x25519', 32], ['secp256r1', 65], ['secp384r1', 97]];
 
 test('node:crypto runs every algorithm natively on Node (no fallback taken)', () => {
-  expect(nativeAlgorithms()).toEqual({ x25519: true, 'P-256': true, 'P-384': true, ecdsa: true, ed25519: true });
+  expect(nativeAlgorithms()).toEqual({ x25519: true, 'P-256': true, 'P-384': true, ecdsa: true, ed25519: true, 'aes-256-gcm': true });
+});
+
+describe('session tickets\' AES-256-GCM through the seam', () => {
+  afterEach(() => overrideNativeForTests('aes-256-gcm', undefined));
+
+  test('OpenSSL seals what @noble seals, opens it, refuses a flipped bit, a wrong nonce or AAD, a short input', () => {
+    const key = rnd(32), nonce = rnd(12), aad = rnd(4);
+    for (const len of [0, 1, 15, 16, 17, 150, 1000]) {
+      const msg = rnd(len);
+      const sealed = nodeHandshakeCrypto.ticketSeal!(key, nonce, aad, msg);
+      expect(Buffer.from(sealed)).toEqual(Buffer.from(gcm(key, nonce, aad).encrypt(msg)));
+      expect(Buffer.from(nodeHandshakeCrypto.ticketOpen!(key, nonce, aad, sealed)!)).toEqual(Buffer.from(msg));
+      for (const i of [0, sealed.length - 1]) {
+        const bad = sealed.slice();
+        bad[i] ^= 0x80;
+        expect(nodeHandshakeCrypto.ticketOpen!(key, nonce, aad, bad)).toBeNull();
+      }
+      expect(nodeHandshakeCrypto.ticketOpen!(key, rnd(12), aad, sealed)).toBeNull();
+      expect(nodeHandshakeCrypto.ticketOpen!(key, nonce, rnd(4), sealed)).toBeNull();
+    }
+    expect(nodeHandshakeCrypto.ticketOpen!(key, nonce, aad, rnd(15))).toBeNull();
+  });
+
+  test('tickets sealed by a server on one seam open on a server with the other (one cluster, several runtimes)', () => {
+    const before = handshakeCrypto();
+    const keys = [rnd(32)];
+    const state = { suite: Suite.Aes128Gcm, psk: rnd(32), issuedAt: Date.now(), ageAdd: 7, lifetimeSeconds: 60, maxEarlyData: 0, alpn: 'h3', serverName: 'example.com' };
+    try {
+      for (const [from, to] of [[nodeHandshakeCrypto, portableHandshakeCrypto], [portableHandshakeCrypto, nodeHandshakeCrypto]]) {
+        setHandshakeCrypto(from);
+        const ticket = new SessionTicketIssuer({ keys }).seal(state, rnd);
+        setHandshakeCrypto(to);
+        const opened = new SessionTicketIssuer({ keys }).open(ticket);
+        expect(opened?.serverName).toBe('example.com');
+        expect(Buffer.from(opened!.psk)).toEqual(Buffer.from(state.psk));
+        ticket[ticket.length - 1] ^= 1;
+        expect(new SessionTicketIssuer({ keys }).open(ticket)).toBeUndefined();
+      }
+    } finally {
+      setHandshakeCrypto(before);
+    }
+  });
+
+  test('a runtime whose node:crypto lacks it seals with @noble instead, and the tickets still open', () => {
+    overrideNativeForTests('aes-256-gcm', false);
+    const key = rnd(32), nonce = rnd(12), aad = rnd(4), msg = rnd(100);
+    const sealed = nodeHandshakeCrypto.ticketSeal!(key, nonce, aad, msg);
+    expect(Buffer.from(sealed)).toEqual(Buffer.from(gcm(key, nonce, aad).encrypt(msg)));
+    expect(Buffer.from(nodeHandshakeCrypto.ticketOpen!(key, nonce, aad, sealed)!)).toEqual(Buffer.from(msg));
+    sealed[3] ^= 1;
+    expect(nodeHandshakeCrypto.ticketOpen!(key, nonce, aad, sealed)).toBeNull();
+  });
 });
 
 describe('per-algorithm fallback (a runtime without the algorithm in node:crypto)', () => {
