@@ -6,7 +6,6 @@
 // failing one runs on the portable implementation instead, the others stay native.
 
 import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes, sign, verify, constants, ECDH, type KeyObject } from 'node:crypto';
-import { gcm } from '@noble/ciphers/aes.js';
 import { hmacSha256, shortSha256 } from '../crypto/hmac-sha256';
 import { Group } from './constants';
 import type { EphemeralKey, HandshakeCrypto, HashName, SigAlg } from './handshake-crypto';
@@ -231,7 +230,7 @@ function selfCheck(algo: Algo): boolean {
       const opened = ticketOpen(key, nonce, aad, sealed);
       const tampered = sealed.slice();
       tampered[0] ^= 1;
-      return Buffer.compare(sealed, gcm(key, nonce, aad).encrypt(msg)) === 0
+      return Buffer.compare(sealed, portable.ticketSeal!(key, nonce, aad, msg)) === 0
         && opened !== null && Buffer.compare(opened, msg) === 0 && ticketOpen(key, nonce, aad, tampered) === null;
     }
     if (algo === 'x25519' || algo === 'P-256' || algo === 'P-384') {
@@ -307,20 +306,19 @@ export const nodeHandshakeCrypto: HandshakeCrypto = {
     return a === null || native(a) ? nodeVerify(alg, pub, message, sig) : portable.verify(alg, pub, message, sig);
   },
   ticketSeal(key, nonce, aad, plaintext) {
-    return native('aes-256-gcm') ? ticketSeal(key, nonce, aad, plaintext) : gcm(key, nonce, aad).encrypt(plaintext);
+    return native('aes-256-gcm') ? ticketSeal(key, nonce, aad, plaintext) : portable.ticketSeal!(key, nonce, aad, plaintext);
   },
   ticketOpen(key, nonce, aad, sealed) {
-    if (native('aes-256-gcm')) return ticketOpen(key, nonce, aad, sealed);
-    try { return gcm(key, nonce, aad).decrypt(sealed); } catch { return null; }
+    return native('aes-256-gcm') ? ticketOpen(key, nonce, aad, sealed) : portable.ticketOpen!(key, nonce, aad, sealed);
   },
 };
 
 /**
  * Runs now the first-use checks a server's handshakes need: x25519 (every client offers
- * it), the certificate key's signature algorithm and the session tickets' AES-256-GCM. listen() calls it, so that the first
- * connection's handshake does not pay them (≈ 5 ms cold: key generation, a sign and a
- * verify) — on loopback that would be most of its first RTT sample, which RFC 9002 §5.3
- * makes the smoothed RTT the pacer spreads the first windows over.
+ * it), the certificate key's signature algorithm and the session tickets' AES-256-GCM.
+ * listen() calls it, so that the first connection's handshake does not pay them (≈ 5 ms
+ * cold: key generation, a sign and a verify) — on loopback most of its first RTT sample,
+ * which RFC 9002 §5.3 makes the smoothed RTT the pacer spreads the first windows over.
  */
 export function prepareServerChecks(keyType?: PrivateKey['type'], tickets = true): void {
   native('x25519');

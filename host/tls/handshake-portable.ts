@@ -7,6 +7,7 @@
 import { x25519, ed25519 } from '@noble/curves/ed25519.js';
 import { p256, p384 } from '@noble/curves/nist.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { gcm } from '@noble/ciphers/aes.js';
 import { Group } from './constants';
 import type { EphemeralKey, HandshakeCrypto, HashName, PrivateKey, SigAlg } from './handshake-types';
 import { rsaPkcs1Verify, rsaPssVerify } from './pki/rsa-verify';
@@ -88,6 +89,15 @@ export const portableHandshakeCrypto: HandshakeCrypto = {
       }
     } catch {
       return false;
+    }
+  },
+
+  ticketSeal: (key, nonce, aad, plaintext) => gcm(key, nonce, aad).encrypt(plaintext),
+  ticketOpen(key, nonce, aad, sealed) {
+    try {
+      return gcm(key, nonce, aad).decrypt(sealed);
+    } catch {
+      return null; // the tag did not match
     }
   },
 };

@@ -1,16 +1,16 @@
 // Server-side session tickets (RFC 9846 §4.6.1, stateless): the resumption state is
 // sealed with AES-256-GCM under a ticket key only the server (or its cluster) knows, and
 // handed to the client as an opaque ticket (through the handshake crypto seam: OpenSSL
-// in Node, Deno and Bun, whose AES is constant-time; @noble/ciphers where the seam has
-// no ticket AEAD). Several keys allow rotation: the first seals,
+// in Node, Deno and Bun, whose AES is constant-time; @noble/ciphers in the browser and
+// where a custom seam has no ticket AEAD). Several keys allow rotation: the first seals,
 // all of them open. A ticket that does not open, is expired or is malformed is simply not
 // used (full handshake), never an error.
 
-import { gcm } from '@noble/ciphers/aes.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { Reader, Writer, constantTimeEqual } from './bytes';
 import { SUITES, suiteFromTls, type Suite } from '../crypto/suites';
 import { handshakeCrypto } from './handshake-crypto';
+import { portableHandshakeCrypto as portable } from './handshake-portable';
 
 /** What a ticket remembers about the connection that issued it. */
 export interface TicketState {
@@ -77,8 +77,8 @@ export class SessionTicketIssuer {
     w.vec16(state.clientCertificate ?? new Uint8Array(0)).vec16(state.appData ?? new Uint8Array(0));
     const { id, key } = this.keys[0];
     const nonce = random(12);
-    const hc = handshakeCrypto();
-    const sealed = hc.ticketSeal ? hc.ticketSeal(key, nonce, id, w.finish()) : gcm(key, nonce, id).encrypt(w.finish());
+    const seal = handshakeCrypto().ticketSeal ?? portable.ticketSeal!;
+    const sealed = seal(key, nonce, id, w.finish());
     return new Writer().bytes(id).bytes(nonce).bytes(sealed).finish();
   }
 
@@ -89,11 +89,10 @@ export class SessionTicketIssuer {
     const entry = this.keys.find((k) => constantTimeEqual(k.id, id));
     if (!entry) return undefined;
     let plain: Uint8Array | null;
-    const hc = handshakeCrypto();
     try {
-      plain = hc.ticketOpen ? hc.ticketOpen(entry.key, ticket.subarray(4, 16), id, ticket.subarray(16)) : gcm(entry.key, ticket.subarray(4, 16), id).decrypt(ticket.subarray(16));
+      plain = (handshakeCrypto().ticketOpen ?? portable.ticketOpen!)(entry.key, ticket.subarray(4, 16), id, ticket.subarray(16));
     } catch {
-      return undefined;
+      return undefined; // a custom seam that throws instead of answering null
     }
     if (!plain) return undefined;
     try {
