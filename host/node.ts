@@ -24,6 +24,7 @@ import { setHandshakeCrypto, handshakeCrypto } from './tls/handshake-crypto';
 import { nodeHandshakeCrypto, prepareServerChecks } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
+import { checkClientCredentials, checkServerCredentials } from './api/credentials';
 import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
@@ -318,6 +319,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   const tls = tlsSettings(opts);
   datagramConfig(opts.datagrams); // before anything is bound
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
+  checkServerCredentials(opts);
   const port = parsePort(opts.port ?? 0, 'port', true);
   if (opts.socketPerPeer !== undefined && typeof opts.socketPerPeer !== 'boolean') throw new QuicArgumentError(`socketPerPeer must be a boolean, not ${describe(opts.socketPerPeer)}`);
   const versions = parseVersions(opts.versions, 'versions');
@@ -355,6 +357,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const wait: WaitOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
+  checkClientCredentials(opts); // before anything is bound: a mistake here is ours to name, not a TLS alert to the server
   datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');

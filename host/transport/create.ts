@@ -16,6 +16,7 @@ import { portableCryptoProvider } from '../crypto/portable-provider';
 import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type ServerTlsFactory, type VersionNegotiator, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
+import { checkClientCredentials, checkServerCredentials } from '../api/credentials';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type CongestionControllerName, type DatagramOptions } from '../api/options';
@@ -302,6 +303,7 @@ export class Endpoint extends QuicEndpoint {
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
+    checkClientCredentials(options);
     const session = sessionOption(options.session);
     // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
     const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
@@ -472,5 +474,6 @@ export function createClientEndpoint(cfg: EndpointConfig): Endpoint {
 export function createServerEndpoint(cfg: EndpointConfig): Endpoint {
   if (cfg?.localCidLength === 0) throw new QuicArgumentError('localCidLength 0 (zero-length connection IDs) is for clients only: a server needs CIDs to route by');
   if (!cfg.certificate && !cfg.psks) throw new QuicArgumentError('a server endpoint needs a certificate (generateSelfSigned() makes one) or external psks');
+  checkServerCredentials(cfg);
   return build(cfg, true);
 }

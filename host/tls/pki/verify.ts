@@ -68,7 +68,8 @@ const selfIssued = (c: Certificate) => sameBytes(c.subject, c.issuer);
  */
 const parsedAnchors = new WeakMap<Uint8Array, Certificate | null>();
 
-function parseAnchor(der: Uint8Array): Certificate | null {
+/** A trust anchor parsed (remembered per buffer), or null when it is not a certificate this parser reads. */
+export function parsedTrustAnchor(der: Uint8Array): Certificate | null {
   let c = parsedAnchors.get(der);
   if (c === undefined) {
     try { c = parseCertificate(der); } catch { c = null; }
@@ -92,7 +93,7 @@ function verify(chain: Uint8Array[], opts: VerifyOptions): VerifyResult {
   const certs = chain.map((der, i) => {
     try { return parseCertificate(der); } catch (err) { throw new Error(`certificate ${i}: ${(err as Error).message}`); }
   });
-  const anchors = opts.trustAnchors.map(parseAnchor).filter((a): a is Certificate => !!a);
+  const anchors = opts.trustAnchors.map(parsedTrustAnchor).filter((a): a is Certificate => !!a);
   const now = opts.now ?? new Date();
   const checkSignature = opts.checkSignature ?? verifyCertificateSignature;
   const leaf = certs[0];
