@@ -29,6 +29,18 @@ export function checkOptionsObject(opts: unknown, what: string, required: string
 }
 
 /**
+ * An application error code for close(), reset() or stopSending(): a varint on the wire
+ * (RFC 9000 §20.2, up to 2^62 - 1), and a number on our ABI, so a non-negative safe
+ * integer. Anything else (a string, -1, 1.5, 2^62) would be coerced by the core's f64 →
+ * u64 conversion into some other code the peer then sees.
+ */
+export function checkApplicationCode(v: unknown, what: string): asserts v is number {
+  if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) {
+    throw new QuicArgumentError(`${what}: the error code must be an integer in 0..2^53 - 1, not ${describe(v)}`);
+  }
+}
+
+/**
  * A UDP port. Like node:net, a decimal string ("27026", e.g. from process.env.PORT) is
  * accepted by listen() and connect() alike; anything else that is not an integer in
  * range is refused. Port 0 (the OS picks) only where binding.

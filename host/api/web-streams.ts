@@ -28,9 +28,9 @@ export interface ByteStreamLike {
  * cancel(), abort() or destroy(): a number, or an error with `applicationCode`; else 0.
  */
 export function applicationCodeOf(reason: unknown): number {
-  if (typeof reason === 'number' && Number.isInteger(reason) && reason >= 0) return reason;
+  if (typeof reason === 'number' && Number.isSafeInteger(reason) && reason >= 0) return reason;
   const c = (reason as { applicationCode?: unknown } | null | undefined)?.applicationCode;
-  return typeof c === 'number' && Number.isInteger(c) && c >= 0 ? c : 0;
+  return typeof c === 'number' && Number.isSafeInteger(c) && c >= 0 ? c : 0; // what reset()/stopSending() accept
 }
 
 /**

@@ -109,7 +109,11 @@ export class UdpNetwork extends UdpNetworkBase {
     try { receive = socket.getRecvBufferSize(); send = socket.getSendBufferSize(); } catch { /* not supported by this runtime */ }
     this.bufferSizes = { receive, send };
     this.attach(socket);
+    const a = socket.address();
+    this.lastLocal = { address: a.address, port: a.port };
   }
+
+  private lastLocal: UdpAddress;
 
   /** Reads datagrams from a local socket (index `k`). */
   private attach(socket: dgram.Socket): number {
@@ -164,11 +168,19 @@ export class UdpNetwork extends UdpNetworkBase {
     return new UdpNetwork(await bindSocket(opts.address ?? '127.0.0.1', opts.port ?? 0, opts.socketPerPeer === true), opts);
   }
 
-  /** The local address and port (after a client's migration: of the socket it moved to). */
+  /**
+   * The local address and port (after a client's migration: of the socket it moved to).
+   * Once the sockets are closed, the last one read: node:dgram's address() throws
+   * ERR_SOCKET_DGRAM_NOT_RUNNING then, and `server.address` after close() is still asked
+   * for (logs, a reconnect to the same port).
+   */
   override get local(): UdpAddress {
     const s = this.sockets.find((x, i) => x && !(i === 0 && this.closeWhenUnused.has(0) && this.sockets.length > 1)) ?? this.socket;
-    const a = s.address();
-    return { address: a.address, port: a.port };
+    try {
+      const a = s.address();
+      this.lastLocal = { address: a.address, port: a.port };
+    } catch { /* closed: the address it had */ }
+    return { ...this.lastLocal };
   }
 
   /** Peer sockets (socketPerPeer): how many are open, how many datagrams they took. Null when off. */

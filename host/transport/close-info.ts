@@ -3,13 +3,20 @@
 // and from the host's own endings (idle timeout, endpoint abort). Pure functions: the
 // connection decides when, this file decides what is said.
 
-import { QuicError, QuicStatelessResetError, QuicTransportError, transportErrorName } from '../errors';
+import { QuicArgumentError, QuicError, QuicStatelessResetError, QuicTransportError, transportErrorName } from '../errors';
+import { checkApplicationCode, describe } from '../api/options';
 import { QuicVersionNegotiationError } from '../api/versions';
 import type { CoreEvent } from '../core/conn-abi';
 import type { CloseInfo } from './connection-types';
 
 /** Reason phrases are cut to this many bytes (what the core keeps and sends, abi/conn.ts connClose). */
 export const MAX_REASON_BYTES = 1024;
+
+/** close(code, reason)'s arguments: an application error code and a string (cut to MAX_REASON_BYTES when sent). */
+export function checkCloseArguments(code: unknown, reason: unknown): void {
+  checkApplicationCode(code, 'close()');
+  if (typeof reason !== 'string') throw new QuicArgumentError(`close(): the reason must be a string, not ${describe(reason)}`);
+}
 
 /** A reason phrase as text: UTF-8 (RFC 9000 §19.19), an invalid or cut sequence replaced, not thrown. */
 export function decodePhrase(b: Uint8Array): string {

@@ -4,7 +4,7 @@
 
 import { ConnAbi, CoreEvent, EventKind, ConnState, Level, type ConnTimers } from '../core/conn-abi';
 import { QuicArgumentError, QuicError, QuicTransportError } from '../errors';
-import { MAX_REASON_BYTES, abortInfo, closedError, closingRecord, decodePhrase, handshakeTimeoutRecord, idleTimeoutInfo, versionNegotiationRecord } from './close-info';
+import { MAX_REASON_BYTES, abortInfo, checkCloseArguments, closedError, closingRecord, decodePhrase, handshakeTimeoutRecord, idleTimeoutInfo, versionNegotiationRecord } from './close-info';
 import type { QuicStream } from './stream';
 import type { StreamTable } from './stream-table';
 import { ConnectionStreams } from './connection-streams';
@@ -28,10 +28,7 @@ export interface AcceptQueue {
   acceptable(conn: QuicConnection, established: boolean): void;
 }
 
-/**
- * One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed
- * by applications.
- */
+/** One QUIC connection: made by connect() / accept() (or an Endpoint), never constructed by applications. */
 export class QuicConnection {
   private endInfo: CloseInfo | null = null;
   /** The reason phrase of our own close(), as sent. */
@@ -279,6 +276,7 @@ export class QuicConnection {
    * background, without the application waiting; `closed` resolves after that.
    */
   close(code = 0, reason = '', options: CloseOptions = {}): Promise<CloseInfo> {
+    checkCloseArguments(code, reason);
     if (options.signal) {
       const { signal, ...rest } = options;
       const closing = this.close(code, reason, rest);

@@ -4,7 +4,7 @@
 // writable; nothing here touches the core directly.
 
 import { QuicArgumentError, QuicError } from '../errors';
-import { describe } from '../api/options';
+import { checkApplicationCode, describe } from '../api/options';
 import { readableOf, writableOf, applicationCodeOf, type StreamData } from '../api/web-streams';
 import { guard, type WaitOptions } from '../api/abort';
 
@@ -291,12 +291,14 @@ export class QuicStream {
 
   /** Abandons sending with an application error code (RESET_STREAM). */
   reset(code = 0): void {
+    checkApplicationCode(code, `stream ${this.id}: reset()`);
     this.failWrites(new QuicStreamError('ERR_QUIC_STREAM_RESET', `stream ${this.id} reset locally with code ${code}`, code));
     this.owner.streamReset(this.id, code);
   }
 
   /** Asks the peer to stop sending (STOP_SENDING); buffered data is dropped. */
   stopSending(code = 0): void {
+    checkApplicationCode(code, `stream ${this.id}: stopSending()`);
     this.chunks = [];
     this.buffered = 0;
     this.failReads(new QuicStreamError('ERR_QUIC_STREAM_STOPPED', `stream ${this.id}: reading stopped locally with code ${code}`, code));
@@ -305,6 +307,7 @@ export class QuicStream {
 
   /** Sets the sending priority: 0 (most urgent) .. 7 (least), default 3 (RFC 9218's scale). */
   setUrgency(urgency: number): void {
+    if (!(Number.isInteger(urgency) && urgency >= 0 && urgency <= 7)) throw new QuicArgumentError(`stream ${this.id}: setUrgency() takes an integer 0 (most urgent) .. 7, not ${describe(urgency)}`);
     this.owner.streamSetUrgency(this.id, urgency);
   }
 

@@ -35,6 +35,14 @@ describe('options are checked up front and named', () => {
     await expect(listen({ alpn: ['x'], certificate: cert, cipherSuites: [] })).rejects.toEqual(invalid(/cipherSuites must be a non-empty array/));
   });
 
+  test('server.address after close() is the address it had (node:dgram throws ERR_SOCKET_DGRAM_NOT_RUNNING there)', async () => {
+    const server = await listen({ address: '127.0.0.1', port: 0, alpn: ['x'], certificate: cert });
+    const before = server.address;
+    await server.close();
+    expect(server.address).toEqual(before);
+    expect(before.port).toBeGreaterThan(0);
+  });
+
   test('listen() takes the endpoint limits: 100,000 connections is a valid cap, 0 is refused by name', async () => {
     const server = await listen({ alpn: ['x'], certificate: cert, limits: { maxConnections: 100_000, maxHalfOpen: 4096 } });
     await server.close();
@@ -147,6 +155,31 @@ describe('close(code, reason) reaches the peer', () => {
     expect(infos.server).toMatchObject({ code: 77, application: true, byPeer: true, reasonPhrase: 'shutting down: bye ✓', reason: 'closed by peer: application code 77 ("shutting down: bye ✓")' });
     expect(infos.client).toMatchObject({ code: 77, application: true, byPeer: false, reasonPhrase: 'shutting down: bye ✓' });
     expect(pair.server.state).toBe('closed');
+  });
+
+  test('codes that are not varint-safe integers, reasons that are not strings and urgencies off the 0..7 scale are refused, and change nothing', async () => {
+    const sim = makeSim();
+    const pair = (await connectSim(sim))!;
+    const s = pair.client.openStream();
+    await s.write('still here');
+    // Each of these used to be coerced by the core's f64 -> u64 conversion: 'x' and -1 to 0, 1.5 to 1.
+    expect(() => s.reset('x' as never)).toThrow(invalid(/stream 0: reset\(\): the error code must be an integer .* not the string "x"/));
+    expect(() => s.reset(1.5)).toThrow(invalid(/not number 1.5/));
+    expect(() => s.stopSending(-1)).toThrow(invalid(/stopSending\(\): the error code .* not number -1/));
+    expect(() => s.setUrgency(9)).toThrow(invalid(/setUrgency\(\) takes an integer 0 \(most urgent\) \.\. 7, not number 9/));
+    expect(() => pair.client.close(2 ** 62)).toThrow(invalid(/close\(\): the error code/));
+    expect(() => pair.client.close(0, 5 as never)).toThrow(invalid(/close\(\): the reason must be a string, not number 5/));
+    // Nothing was reset or closed: the stream's data and a valid close still go through.
+    void s.end();
+    let got = '';
+    pair.server.acceptStream().then((r) => r.readAll()).then((b) => { got = new TextDecoder().decode(b); });
+    expect(await runUntil(sim.clock, () => got !== '')).toBe(true);
+    expect(got).toBe('still here');
+    let info: any = null;
+    pair.server.closed.then((i) => { info = i; });
+    void pair.client.close(2 ** 53 - 1, 'largest code');
+    expect(await runUntil(sim.clock, () => info !== null)).toBe(true);
+    expect(info).toMatchObject({ code: 2 ** 53 - 1, application: true, byPeer: true, reasonPhrase: 'largest code' });
   });
 
   test('transport close: the peer sees the code and the reason phrase the closing side gave', async () => {
