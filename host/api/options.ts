@@ -40,6 +40,11 @@ export function checkApplicationCode(v: unknown, what: string): asserts v is num
   }
 }
 
+/** A stream's urgency on RFC 9218's scale: 0 (most urgent) .. 7. */
+export function checkUrgency(v: unknown, what: string): asserts v is number {
+  if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7)) throw new QuicArgumentError(`${what}: urgency must be an integer 0 (most urgent) .. 7, not ${describe(v)}`);
+}
+
 /**
  * A UDP port. Like node:net, a decimal string ("27026", e.g. from process.env.PORT) is
  * accepted by listen() and connect() alike; anything else that is not an integer in

@@ -10,6 +10,7 @@ import type { ConnectOptions } from '../node';
 import { connectWith, type TlsChoices } from './endpoints';
 import type { QuicConnection } from '../transport/connection';
 import { QuicArgumentError, QuicError } from '../errors';
+import { describe } from '../api/options';
 import { H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
@@ -65,6 +66,7 @@ export class H3Client {
 
   /** Connects to the origin of `url` (https://host:port, default port 443) with ALPN h3. */
   static async connect(url: string | URL, options: H3ClientOptions = {}): Promise<H3Client> {
+    if (typeof options !== 'object' || options === null) throw new QuicArgumentError(`H3Client.connect(url, options) (h3Fetch's h3Client): options must be an object, not ${describe(options)}`);
     const u = new URL(url);
     if (u.protocol !== 'https:') throw new QuicArgumentError(`HTTP/3 needs an https: URL, not ${u.protocol}`);
     const port = options.port ?? (u.port ? Number(u.port) : 443);

@@ -6,6 +6,8 @@
 // are `req.trailers` (a promise of Headers).
 
 import { listen, type ListenOptions, type QuicServer } from '../node';
+import { QuicArgumentError } from '../errors';
+import { describe } from '../api/options';
 import type { QuicConnection } from '../transport/connection';
 import type { QuicStream } from '../transport/stream';
 import type { UdpAddress } from '../net/udp-common';
@@ -165,6 +167,9 @@ export class H3Server {
 
 /** Listens for HTTP/3 (ALPN h3) and serves every request with `handler`. */
 export async function serveH3(options: ServeH3Options, handler: H3Handler): Promise<H3Server> {
+  if (typeof options !== 'object' || options === null) throw new QuicArgumentError(`serveH3(options, handler): options must be an object, not ${describe(options)}`);
+  // Before listening: without this every request would be answered 500 by a server that started fine.
+  if (typeof handler !== 'function') throw new QuicArgumentError(`serveH3(options, handler): handler must be a function (request: Request) => Response, not ${describe(handler)}`);
   const { h3, onHandlerError, ...listenOptions } = options;
   const quic = await listen({ ...listenOptions, alpn: ['h3'] });
   const server = new H3Server(quic);

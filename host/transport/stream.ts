@@ -4,7 +4,7 @@
 // writable; nothing here touches the core directly.
 
 import { QuicArgumentError, QuicError } from '../errors';
-import { checkApplicationCode, describe } from '../api/options';
+import { checkApplicationCode, checkUrgency, describe } from '../api/options';
 import { readableOf, writableOf, applicationCodeOf, type StreamData } from '../api/web-streams';
 import { guard, type WaitOptions } from '../api/abort';
 
@@ -307,7 +307,7 @@ export class QuicStream {
 
   /** Sets the sending priority: 0 (most urgent) .. 7 (least), default 3 (RFC 9218's scale). */
   setUrgency(urgency: number): void {
-    if (!(Number.isInteger(urgency) && urgency >= 0 && urgency <= 7)) throw new QuicArgumentError(`stream ${this.id}: setUrgency() takes an integer 0 (most urgent) .. 7, not ${describe(urgency)}`);
+    checkUrgency(urgency, `stream ${this.id}: setUrgency()`);
     this.owner.streamSetUrgency(this.id, urgency);
   }
 

@@ -166,7 +166,10 @@ describe('close(code, reason) reaches the peer', () => {
     expect(() => s.reset('x' as never)).toThrow(invalid(/stream 0: reset\(\): the error code must be an integer .* not the string "x"/));
     expect(() => s.reset(1.5)).toThrow(invalid(/not number 1.5/));
     expect(() => s.stopSending(-1)).toThrow(invalid(/stopSending\(\): the error code .* not number -1/));
-    expect(() => s.setUrgency(9)).toThrow(invalid(/setUrgency\(\) takes an integer 0 \(most urgent\) \.\. 7, not number 9/));
+    expect(() => s.setUrgency(9)).toThrow(invalid(/setUrgency\(\): urgency must be an integer 0 \(most urgent\) \.\. 7, not number 9/));
+    expect(() => pair.client.openStream({ urgency: -1 })).toThrow(invalid(/openStream\(\): urgency must be/));
+    expect(pair.client.openStream().id).toBe(4); // the refused openStream() opened nothing: the next bidirectional id is 4
+
     expect(() => pair.client.close(2 ** 62)).toThrow(invalid(/close\(\): the error code/));
     expect(() => pair.client.close(0, 5 as never)).toThrow(invalid(/close\(\): the reason must be a string, not number 5/));
     // Nothing was reset or closed: the stream's data and a valid close still go through.

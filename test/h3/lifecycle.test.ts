@@ -67,3 +67,11 @@ test("the client does not send a header section over the server's SETTINGS_MAX_F
   await c.close();
   await server.close();
 }, 30_000);
+
+test('serveH3 without a handler function and h3Fetch with a non-object h3Client are argument errors, before any socket', async () => {
+  // A server that listened without a handler would answer every request 500.
+  await expect(serveH3({ port: 0, certificate: cert }, undefined as never)).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/handler must be a function .* not undefined/) });
+  await expect(serveH3('options' as never, async () => new Response('x'))).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/options must be an object/) });
+  // A string h3Client used to be spread into nothing: the platform's roots, then unknown_ca.
+  await expect(H3Client.connect('https://localhost:9', 'x' as never)).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/options must be an object, not the string "x"/) });
+});
