@@ -25,6 +25,7 @@ import { nodeHandshakeCrypto, prepareServerChecks } from './tls/handshake-node';
 import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
 import { checkClientCredentials, checkServerCredentials } from './api/credentials';
+import { checkOptionShapes, CLIENT_OPTION_SHAPES, NODE_OPTION_SHAPES } from './api/option-shapes';
 import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
@@ -288,11 +289,11 @@ function tlsSettings(opts: CommonOptions): TlsConfig {
  * resolve fails here, at once, with the resolver's error as the cause (rather than as a
  * handshake that times out because every datagram went nowhere).
  */
-async function resolveAddress(address: unknown, name: string): Promise<string> {
+async function resolveAddress(address: unknown, name: string, family?: 4 | 6): Promise<string> {
   if (typeof address !== 'string' || address.length === 0) throw new QuicArgumentError(`${name} must be an IP address or a host name, not ${describe(address)}`);
   if (isIP(address)) return address;
   try {
-    return (await lookup(address)).address;
+    return (await lookup(address, family ? { family } : {})).address;
   } catch (err) {
     throw new QuicError('ERR_QUIC_DNS', `${name} "${address}" does not resolve (${(err as { code?: string }).code ?? (err as Error).message})`, undefined, { cause: err });
   }
@@ -320,6 +321,7 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   datagramConfig(opts.datagrams); // before anything is bound
   if (!opts.certificate && !opts.psks) throw new QuicArgumentError('listen() needs a certificate (generateSelfSigned() makes one)');
   checkServerCredentials(opts);
+  checkOptionShapes(opts, NODE_OPTION_SHAPES);
   const port = parsePort(opts.port ?? 0, 'port', true);
   if (opts.socketPerPeer !== undefined && typeof opts.socketPerPeer !== 'boolean') throw new QuicArgumentError(`socketPerPeer must be a boolean, not ${describe(opts.socketPerPeer)}`);
   const versions = parseVersions(opts.versions, 'versions');
@@ -358,6 +360,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
   checkClientCredentials(opts); // before anything is bound: a mistake here is ours to name, not a TLS alert to the server
+  checkOptionShapes(opts, { ...NODE_OPTION_SHAPES, ...CLIENT_OPTION_SHAPES });
   datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');
@@ -391,9 +394,14 @@ interface AttemptVersions {
 }
 
 async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
-  const address = await resolveAddress(opts.address, 'address');
+  // With a localAddress, a server name resolves in its family: a socket sends only to its own.
+  const localAddress0 = opts.localAddress === undefined ? undefined : await resolveAddress(opts.localAddress, 'localAddress');
+  const address = await resolveAddress(opts.address, 'address', localAddress0 === undefined ? undefined : isIP(localAddress0) as 4 | 6);
   const v6 = isIP(address) === 6;
-  const localAddress = opts.localAddress === undefined ? (v6 ? '::' : '0.0.0.0') : await resolveAddress(opts.localAddress, 'localAddress');
+  const localAddress = localAddress0 ?? (v6 ? '::' : '0.0.0.0');
+  if (isIP(localAddress) !== isIP(address)) {
+    throw new QuicArgumentError(`localAddress ${localAddress} is IPv${isIP(localAddress)} but the server ${address} is IPv${isIP(address)}: a UDP socket sends only to its own family (leave localAddress out, or give one of the server's family)`);
+  }
   if (attempt.cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
   const network = await bindUdp(opts, { address: localAddress, peer: address });
   let endpoint: Endpoint | null = null;

@@ -40,6 +40,14 @@ export function checkApplicationCode(v: unknown, what: string): asserts v is num
   }
 }
 
+/** openStream()'s options: `unidirectional` a boolean, `urgency` 0..7. */
+export function checkStreamOptions(options: unknown, what: string): void {
+  if (typeof options !== 'object' || options === null) throw new QuicArgumentError(`${what}: options must be an object ({ unidirectional?, urgency? }), not ${describe(options)}`);
+  const { unidirectional, urgency } = options as { unidirectional?: unknown; urgency?: unknown };
+  if (unidirectional !== undefined && typeof unidirectional !== 'boolean') throw new QuicArgumentError(`${what}: unidirectional must be true or false, not ${describe(unidirectional)}`);
+  if (urgency !== undefined) checkUrgency(urgency, what);
+}
+
 /** A stream's urgency on RFC 9218's scale: 0 (most urgent) .. 7. */
 export function checkUrgency(v: unknown, what: string): asserts v is number {
   if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7)) throw new QuicArgumentError(`${what}: urgency must be an integer 0 (most urgent) .. 7, not ${describe(v)}`);

@@ -9,7 +9,7 @@ import type { QuicStream } from './stream';
 import type { StreamTable } from './stream-table';
 import { ConnectionStreams } from './connection-streams';
 import { clockTimers, guard, type WaitOptions } from '../api/abort';
-import { checkUrgency } from '../api/options';
+import { checkStreamOptions } from '../api/options';
 import { TypedEvents, type Listener } from '../api/events';
 import type { HandshakeDriver, HandshakeInfo } from './handshake';
 import type { RowCursor } from './parking-lot';
@@ -215,7 +215,7 @@ export class QuicConnection {
       // The peer's stream limits arrive with its transport parameters during the handshake.
       throw new QuicError('ERR_QUIC_NOT_ESTABLISHED', 'open streams after the handshake: await connection.established first (or resume a session with earlyData: true)');
     }
-    if (options.urgency !== undefined) checkUrgency(options.urgency, 'openStream()'); // before the stream exists: a refusal must not leak one
+    checkStreamOptions(options, 'openStream()'); // before the stream exists: a refusal must not leak one
     const id = this.abi.streamOpen(this.handle, !options.unidirectional);
     if (id < 0) {
       throw new QuicTransportError(-id, `cannot open a ${options.unidirectional ? 'unidirectional' : 'bidirectional'} stream now (the peer's MAX_STREAMS limit is reached; retry after a stream closes)`);

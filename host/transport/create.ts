@@ -17,6 +17,7 @@ import { TableKeyInstaller } from './keys';
 import { QuicEndpoint, QUIC_V1, type ServerTlsFactory, type VersionNegotiator, type QuicLbConfig, type StatelessResetOptions } from './endpoint';
 import { QuicArgumentError } from '../errors';
 import { checkClientCredentials, checkServerCredentials } from '../api/credentials';
+import { checkOptionShapes, CLIENT_OPTION_SHAPES, ENDPOINT_OPTION_SHAPES } from '../api/option-shapes';
 import { ticketVersion } from '../api/versions';
 import '../api/abort'; // Symbol.asyncDispose where the runtime lacks it
 import { checkAlpn, checkGroups, checkTransportOption, datagramConfig, describe, parseCipherSuites, type CongestionControllerName, type DatagramOptions } from '../api/options';
@@ -24,7 +25,7 @@ import { connectionStateName, type ConnectionStats } from './connection-types';
 import type { Network, PathHandle } from '../net/network';
 import type { Clock } from './clock';
 import { RealClock } from './clock';
-import { createTlsClient, createTlsServer, decodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type TlsServerOptions, type ExternalPsk, type SessionTicket } from '../tls/engine';
+import { createTlsClient, createTlsServer, decodeSessionTicket, encodeSessionTicket, EarlyDataAntiReplay, MemoryAntiReplayStore, SessionTicketIssuer, type AntiReplayStore, type ClientAuth, type TlsServerOptions, type ExternalPsk, type SessionTicket } from '../tls/engine';
 import type { EarlyDataOptions } from '../tls/engine';
 import { earlyDataCompatible, rememberedTransportParameters } from './early-data';
 import type { CertifiedKey } from '../tls/pki/index';
@@ -303,7 +304,9 @@ export class Endpoint extends QuicEndpoint {
 
   /** Opens a client connection to `path` (0 on a DgramPair; UdpNetwork.pathTo(address) for UDP). */
   connectTo(path: PathHandle, options: ConnectOptions = {}): QuicConnection {
+    if (typeof options !== 'object' || options === null) throw new QuicArgumentError(`connectTo(path, options): options must be an object, not ${describe(options)}`);
     checkClientCredentials(options);
+    checkOptionShapes(options, CLIENT_OPTION_SHAPES);
     const session = sessionOption(options.session);
     // RFC 9369 §5: a ticket (and its NEW_TOKEN token) from a connection of another version is not offered (a full handshake instead).
     const usable = session && ticketVersion(session.peerTransportParameters) === (options.version ?? QUIC_V1) ? session : undefined;
@@ -315,11 +318,17 @@ export class Endpoint extends QuicEndpoint {
 
 /** A session as stored (bytes) or as received; bad bytes are an argument error, not a crash. */
 function sessionOption(s: SessionTicket | Uint8Array | undefined): SessionTicket | undefined {
-  if (s === undefined || !(s instanceof Uint8Array)) return s;
+  if (s === undefined) return s;
   try {
-    return decodeSessionTicket(s);
+    if (s instanceof Uint8Array) return decodeSessionTicket(s);
+    // An object must be one a connection gave (or decodeSessionTicket made): it encodes and its byte fields are bytes.
+    const t = s as Partial<SessionTicket>;
+    if (!(t.ticket instanceof Uint8Array && t.psk instanceof Uint8Array && t.peerTransportParameters instanceof Uint8Array && typeof t.alpn === 'string')) throw new Error('missing fields');
+    encodeSessionTicket(s);
+    return s;
   } catch (err) {
-    throw new QuicArgumentError(`session: ${(err as Error).message}`);
+    const what = s instanceof Uint8Array ? (err as Error).message : `not a session ticket (${(err as Error).message})`;
+    throw new QuicArgumentError(`session must be what a connection's sessionTicket resolved to, or its bytes from encodeSessionTicket(): ${what}`);
   }
 }
 
@@ -455,6 +464,11 @@ function checkEndpointConfig(cfg: EndpointConfig): void {
   if (!(cfg.coreModule instanceof WebAssembly.Module)) throw new QuicArgumentError(`coreModule must be a compiled core (compileCore() or loadCoreModule()), not ${describe(cfg.coreModule)}`);
   if (typeof cfg.tls !== 'object' || cfg.tls === null) throw new QuicArgumentError(`tls must be an object with alpn, not ${describe(cfg.tls)}`);
   checkAlpn(cfg.tls.alpn, 'tls.alpn');
+  checkOptionShapes(cfg.tls, { keyLog: 'function' }, 'tls.');
+  checkOptionShapes(cfg, ENDPOINT_OPTION_SHAPES);
+  if (cfg.sessionTickets !== undefined && typeof cfg.sessionTickets !== 'boolean' && !(cfg.sessionTickets instanceof SessionTicketIssuer)) {
+    throw new QuicArgumentError(`sessionTickets must be true, false or a SessionTicketIssuer (shared ticket keys), not ${describe(cfg.sessionTickets)}`);
+  }
   parseCipherSuites(cfg.tls.cipherSuites, 'tls.cipherSuites');
   checkGroups(cfg.tls.groups, 'tls.groups');
   configEntries(cfg.transport);

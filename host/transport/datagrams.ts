@@ -70,6 +70,7 @@ export class DatagramChannel {
     else if (typeof data === 'string') bytes = this.encoder.encode(data);
     else throw new QuicArgumentError(`sendDatagram() takes a Uint8Array or a string, not ${describe(data)}`);
     if (options !== undefined && (typeof options !== 'object' || options === null)) throw new QuicArgumentError(`sendDatagram() options must be an object, not ${describe(options)}`);
+    if (options?.track !== undefined && typeof options.track !== 'boolean') throw new QuicArgumentError(`sendDatagram(): track must be true or false, not ${describe(options.track)}`);
     const max = this.maxSize;
     if (max === 0) {
       throw new QuicError('ERR_QUIC_DATAGRAM_UNSUPPORTED', 'the peer does not accept datagrams (it sent no max_datagram_frame_size transport parameter, RFC 9221 §3)');

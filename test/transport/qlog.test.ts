@@ -2,11 +2,14 @@
 // JSON-SEQ trace per connection. The checks tie the trace to what really happened:
 // event counts equal the core's own counters, the logged STREAM frames cover exactly
 // the bytes transferred, and both ends agree on what one sent and the other received.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSim, runUntil, cert } from './sim';
 import { MemoryQlog } from '../../host/transport/qlog/sink';
+import { qlogDirectory } from '../../host/node-qlog';
+import { QuicArgumentError } from '../../host/errors';
 import { listen, connect } from '../../host/node';
 import type { QuicConnection } from '../../host/transport/connection';
 
@@ -168,6 +171,38 @@ describe('qlog traces', () => {
     expect([...names].every((n) => !n.startsWith('quic:'))).toBe(true);
     const params = r.client.events.find((e) => e.name === 'transport:parameters_set')!;
     expect(params.data.owner).toBe('local');
+  });
+
+  test('Node: a qlogDir that cannot be a directory is an argument error at once; missing parents are made; a vanished directory costs the traces, not the connection', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'quicwasm-qlogdir-'));
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => qlogDirectory(file)).toThrow(QuicArgumentError);
+    expect(() => qlogDirectory(join(file, 'below'))).toThrow(/qlogDir ".*below" cannot be used as a directory: ENOTDIR/);
+    const nested = join(root, 'one', 'two', 'three');
+    const sink = qlogDirectory(nested);
+    expect(readdirSync(join(root, 'one', 'two'))).toEqual(['three']);
+    rmSync(join(root, 'one'), { recursive: true });
+    const gone = sink({ odcid: '00', vantage: 'client' });
+    expect(() => { gone.write('x'); gone.close(); }).not.toThrow();
+    // Under /proc, mkdir answers ENOENT while the parent exists, and Node's recursive mkdir
+    // retries forever inside one synchronous call. In a child with a deadline, so that a
+    // regression fails this test instead of freezing the worker.
+    const probe = spawnSync(process.execPath, ['--require', join(__dirname, '../../bench/register.cjs'), '-e',
+      `try { require(${JSON.stringify(join(__dirname, '../../host/node-qlog.ts'))}).qlogDirectory('/proc/quicwasm-no/such'); console.log('made') } catch (e) { console.log(e.name, e.message) }`],
+    { encoding: 'utf8', timeout: 20_000 });
+    expect(probe.signal).toBeNull();
+    expect(probe.stdout).toMatch(/QuicArgumentError qlogDir "\/proc\/quicwasm-no\/such" cannot be used as a directory: ENOENT/);
+  }, 30_000);
+
+  test('a qlog sink factory that throws costs the trace, not the connection', async () => {
+    const sim = makeSim({ client: { qlog: { sink: () => { throw new Error('no room for traces'); } } } });
+    let server: QuicConnection | null = null;
+    sim.server.accept().then((c) => { server = c; }, () => undefined);
+    const client = sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: [cert.chain[0]] });
+    let ok = false;
+    client.established.then(() => { ok = true; }, () => undefined);
+    expect(await runUntil(sim.clock, () => ok && server !== null)).toBe(true);
   });
 
   test('Node: qlogDir writes one .sqlog file per connection end over UDP', async () => {

@@ -18,6 +18,9 @@ export interface QlogTraceInfo {
 /** Makes the sink of each new connection's trace. */
 export type QlogSinkFactory = (info: QlogTraceInfo) => QlogSink;
 
+/** Where a trace goes when its sink could not be made: nowhere (qlog is diagnostics, never a reason to fail a connection). */
+export const NO_QLOG_SINK: QlogSink = { write: () => undefined, close: () => undefined };
+
 /**
  * qlog settings of an endpoint. `format`: 'ietf' writes the event names of the drafts in
  * ../shared/specs ("quic:packet_sent"); 'qvis' writes the qlog 0.3 names that the qvis

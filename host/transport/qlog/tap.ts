@@ -5,7 +5,7 @@
 import type { Core, CoreImports } from '../../core/core';
 import { WireFrames } from '../../core/wire-frames';
 import { QlogTrace, type PacketRecord } from './trace';
-import type { QlogOptions, QlogTraceInfo } from './sink';
+import { NO_QLOG_SINK, type QlogOptions, type QlogSink, type QlogTraceInfo } from './sink';
 
 export class QlogTap {
   private core: Core | null = null;
@@ -29,7 +29,13 @@ export class QlogTap {
 
   /** Starts the trace of a connection the endpoint adopted. */
   open(conn: number, info: QlogTraceInfo): QlogTrace {
-    const trace = new QlogTrace(this.options.sink(info), info, this.options.format ?? 'ietf');
+    let sink: QlogSink;
+    try {
+      sink = this.options.sink(info);
+    } catch {
+      sink = NO_QLOG_SINK; // an application's factory that throws must not take the connection with it
+    }
+    const trace = new QlogTrace(sink, info, this.options.format ?? 'ietf');
     this.traces.set(conn, trace);
     for (const rec of this.orphans.get(conn) ?? []) trace.queuePacket(rec);
     this.orphans.delete(conn);
