@@ -26,6 +26,7 @@ import { QuicArgumentError, QuicError } from './errors';
 import { checkAlpn, checkGroups, checkOptionsObject, datagramConfig, describe, parsePort, parseCipherSuites, type CipherSuiteName, type DatagramOptions } from './api/options';
 import { checkClientCredentials, checkServerCredentials } from './api/credentials';
 import { checkOptionShapes, CLIENT_OPTION_SHAPES, NODE_OPTION_SHAPES } from './api/option-shapes';
+import { interleaveFamilies, raceAttempts } from './api/happy-eyeballs';
 import { parseVersions, firstFlightVersion, QuicVersionNegotiationError, type QuicVersionNumber } from './api/versions';
 import type { GroupName } from './tls/constants';
 import { checkWaitOptions, guard, type WaitOptions } from './api/abort';
@@ -150,6 +151,14 @@ export interface ConnectOptions extends CommonOptions, WaitOptions {
   address: string;
   /** The server's UDP port, 1..65535 (a decimal string is accepted too, as listen() accepts it). */
   port: number | string;
+  /**
+   * How a host name in `address` becomes IP addresses (default: the system resolver,
+   * node:dns lookup, all of them). With several, connect() tries them as RFC 8305 says:
+   * families interleaved, a new attempt every 250 ms (at once when one fails), the first
+   * handshake to complete wins and the others are closed. `family` is set when
+   * `localAddress` fixes one.
+   */
+  resolve?: (hostname: string, family?: 4 | 6) => Promise<string[]>;
   /** Name to verify the certificate against and to send as SNI (default: the address as given, host name or IP). */
   serverName?: string;
   /** DER trust anchors; default: the platform's roots. */
@@ -289,11 +298,16 @@ function tlsSettings(opts: CommonOptions): TlsConfig {
  * resolve fails here, at once, with the resolver's error as the cause (rather than as a
  * handshake that times out because every datagram went nowhere).
  */
-async function resolveAddress(address: unknown, name: string, family?: 4 | 6): Promise<string> {
+async function resolveAddress(address: unknown, name: string): Promise<string> {
+  return (await resolveAddresses(address, name))[0];
+}
+
+/** Every address of a host name (the system resolver's order), in `family` when given. */
+async function resolveAddresses(address: unknown, name: string, family?: 4 | 6): Promise<string[]> {
   if (typeof address !== 'string' || address.length === 0) throw new QuicArgumentError(`${name} must be an IP address or a host name, not ${describe(address)}`);
-  if (isIP(address)) return address;
+  if (isIP(address)) return [address];
   try {
-    return (await lookup(address, family ? { family } : {})).address;
+    return (await lookup(address, { all: true, ...(family ? { family } : {}) })).map((a) => a.address);
   } catch (err) {
     throw new QuicError('ERR_QUIC_DNS', `${name} "${address}" does not resolve (${(err as { code?: string }).code ?? (err as Error).message})`, undefined, { cause: err });
   }
@@ -365,12 +379,58 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');
   const version = firstFlightVersion(opts.version, versions, opts.session);
-  const attempt = { cancelled: false, conn: null as QuicConnection | null };
-  return guard(connectFollowingVersionNegotiation(opts, tls, port, attempt, { version, versions }), wait, 'connect()', () => {
-    attempt.cancelled = true;
-    // Before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up.
-    void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
-  });
+  if (opts.resolve !== undefined && typeof opts.resolve !== 'function') throw new QuicArgumentError(`resolve must be a function (hostname, family?) => Promise<string[]>, not ${describe(opts.resolve)}`);
+  const attempts: { cancelAll(): void } = { cancelAll: () => undefined };
+  return guard(connectToSomeAddress(opts, tls, port, { version, versions }, attempts), wait, 'connect()', () => attempts.cancelAll());
+}
+
+type AttemptState = { cancelled: boolean; conn: QuicConnection | null };
+
+/** Gives an attempt up: before the handshake completes this sends CONNECTION_CLOSE at once; connectAttempt then cleans up. */
+function giveUp(attempt: AttemptState): void {
+  attempt.cancelled = true;
+  void attempt.conn?.close(0, 'connect() aborted', { graceful: false });
+}
+
+/**
+ * Resolves `address` and connects to one of its addresses: the only one, or the first to
+ * complete a handshake when there are several (RFC 8305 racing, api/happy-eyeballs.ts).
+ * With a localAddress, a server name resolves in its family: a socket sends only to its own.
+ */
+async function connectToSomeAddress(opts: ConnectOptions, tls: TlsConfig, port: number, v: AttemptVersions, attempts: { cancelAll(): void }): Promise<QuicConnection> {
+  let cancelled = false;
+  attempts.cancelAll = () => { cancelled = true; };
+  const localAddress = opts.localAddress === undefined ? undefined : await resolveAddress(opts.localAddress, 'localAddress');
+  const targets = await resolveServer(opts, localAddress === undefined ? undefined : isIP(localAddress) as 4 | 6);
+  if (cancelled) throw new QuicError('ERR_QUIC_ABORTED', 'connect() was given up');
+  const start = (address: string) => {
+    const state: AttemptState = { cancelled: false, conn: null };
+    return { result: connectFollowingVersionNegotiation(opts, tls, port, address, localAddress, state, v), cancel: () => giveUp(state) };
+  };
+  if (targets.length === 1) {
+    const only = start(targets[0]);
+    attempts.cancelAll = only.cancel;
+    return only.result;
+  }
+  const race = raceAttempts(targets, start, undefined, (late) => void late.close(0, 'another address answered first', { graceful: false }));
+  attempts.cancelAll = race.cancelAll;
+  return race.result;
+}
+
+/** The server's addresses to try: an IP literal as is; a host name through `opts.resolve` or the system resolver (all of its addresses). */
+async function resolveServer(opts: ConnectOptions, family: 4 | 6 | undefined): Promise<string[]> {
+  if (typeof opts.address === 'string' && isIP(opts.address)) return [opts.address];
+  if (!opts.resolve) return interleaveFamilies(await resolveAddresses(opts.address, 'address', family));
+  const name = opts.address;
+  let got: unknown;
+  try {
+    got = await opts.resolve(name, family);
+  } catch (err) {
+    throw new QuicError('ERR_QUIC_DNS', `address "${name}" does not resolve (resolve() threw: ${(err as Error)?.message ?? String(err)})`, undefined, { cause: err });
+  }
+  const list = Array.isArray(got) ? got.filter((a) => typeof a === 'string' && isIP(a) && (!family || isIP(a) === family)) : [];
+  if (list.length === 0) throw new QuicError('ERR_QUIC_DNS', `address "${name}" does not resolve: resolve() gave no IP${family ? `v${family}` : ''} address (${describe(got)})`);
+  return interleaveFamilies(list);
 }
 
 /**
@@ -378,12 +438,12 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
  * offer, one new attempt in that version, whose handshake then checks that the Version
  * Negotiation packet was genuine (§4).
  */
-async function connectFollowingVersionNegotiation(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
+async function connectFollowingVersionNegotiation(opts: ConnectOptions, tls: TlsConfig, port: number, address: string, localAddress: string | undefined, attempt: AttemptState, v: AttemptVersions): Promise<QuicConnection> {
   try {
-    return await connectAttempt(opts, tls, port, attempt, v);
+    return await connectAttempt(opts, tls, port, address, localAddress, attempt, v);
   } catch (err) {
     if (!(err instanceof QuicVersionNegotiationError) || !err.mutualVersion || attempt.cancelled) throw err;
-    return connectAttempt(opts, tls, port, attempt, { ...v, version: err.mutualVersion, followsVersionNegotiation: true });
+    return connectAttempt(opts, tls, port, address, localAddress, attempt, { ...v, version: err.mutualVersion, followsVersionNegotiation: true });
   }
 }
 
@@ -393,10 +453,7 @@ interface AttemptVersions {
   followsVersionNegotiation?: boolean;
 }
 
-async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, attempt: { cancelled: boolean; conn: QuicConnection | null }, v: AttemptVersions): Promise<QuicConnection> {
-  // With a localAddress, a server name resolves in its family: a socket sends only to its own.
-  const localAddress0 = opts.localAddress === undefined ? undefined : await resolveAddress(opts.localAddress, 'localAddress');
-  const address = await resolveAddress(opts.address, 'address', localAddress0 === undefined ? undefined : isIP(localAddress0) as 4 | 6);
+async function connectAttempt(opts: ConnectOptions, tls: TlsConfig, port: number, address: string, localAddress0: string | undefined, attempt: AttemptState, v: AttemptVersions): Promise<QuicConnection> {
   const v6 = isIP(address) === 6;
   const localAddress = localAddress0 ?? (v6 ? '::' : '0.0.0.0');
   if (isIP(localAddress) !== isIP(address)) {

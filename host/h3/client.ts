@@ -53,7 +53,10 @@ export class H3Client {
     h3.onGoaway = () => { this.goingAway = true; };
   }
 
-  /** The address to connect to for a URL host: IP literals as they are, names through DNS (IPv4 preferred). */
+  /**
+   * One address for a URL host: IP literals as they are, names through DNS (IPv4
+   * preferred). connect() no longer needs it: given the name, it tries every address.
+   */
   static async resolveHost(host: string): Promise<string> {
     const bare = host.startsWith('[') ? host.slice(1, -1) : host;
     if (isIP(bare)) return bare;
@@ -70,8 +73,8 @@ export class H3Client {
     const u = new URL(url);
     if (u.protocol !== 'https:') throw new QuicArgumentError(`HTTP/3 needs an https: URL, not ${u.protocol}`);
     const port = options.port ?? (u.port ? Number(u.port) : 443);
-    const address = options.address ?? await H3Client.resolveHost(u.hostname);
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
+    const address = options.address ?? hostname; // a name: connect() tries each of its addresses (RFC 8305)
     const { h3: h3Options, ...rest } = options;
     const quic = await connectWith({ serverName: hostname, ...rest, address, port, alpn: ['h3'] });
     const h3 = new H3Connection(quic, false, h3Options);

@@ -72,7 +72,7 @@ export class HqClient {
     if (u.protocol !== 'https:') throw new QuicArgumentError(`hq-interop needs an https: URL, not ${u.protocol}`);
     const port = options.port ?? (u.port ? Number(u.port) : 443);
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
-    const address = options.address ?? await H3Client.resolveHost(u.hostname);
+    const address = options.address ?? hostname; // a name: connect() tries each of its addresses (RFC 8305)
     const quic = await connectWith({ serverName: hostname, ...options, address, port, alpn: [HQ_ALPN] });
     return new HqClient(quic, new URL(u.origin));
   }
