@@ -337,10 +337,8 @@ export async function listen(opts: ListenOptions): Promise<QuicServer> {
   checkServerCredentials(opts);
   checkOptionShapes(opts, NODE_OPTION_SHAPES);
   const port = parsePort(opts.port ?? 0, 'port', true);
-  if (opts.socketPerPeer !== undefined && typeof opts.socketPerPeer !== 'boolean') throw new QuicArgumentError(`socketPerPeer must be a boolean, not ${describe(opts.socketPerPeer)}`);
   const versions = parseVersions(opts.versions, 'versions');
   const address = opts.address === undefined ? undefined : await resolveAddress(opts.address, 'address');
-  if (opts.disableActiveMigration !== undefined && typeof opts.disableActiveMigration !== 'boolean') throw new QuicArgumentError(`disableActiveMigration must be a boolean, not ${describe(opts.disableActiveMigration)}`);
   if (opts.preferredAddress !== undefined) encodePreferredAddress(withPorts(opts.preferredAddress)); // checked before binding
   const network = await bindUdp(opts, { address, port });
   try {
@@ -379,7 +377,6 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');
   const version = firstFlightVersion(opts.version, versions, opts.session);
-  if (opts.resolve !== undefined && typeof opts.resolve !== 'function') throw new QuicArgumentError(`resolve must be a function (hostname, family?) => Promise<string[]>, not ${describe(opts.resolve)}`);
   const attempts: { cancelAll(): void } = { cancelAll: () => undefined };
   return guard(connectToSomeAddress(opts, tls, port, { version, versions }, attempts), wait, 'connect()', () => attempts.cancelAll());
 }
@@ -419,8 +416,7 @@ async function connectToSomeAddress(opts: ConnectOptions, tls: TlsConfig, port: 
 
 /** The server's addresses to try: an IP literal as is; a host name through `opts.resolve` or the system resolver (all of its addresses). */
 async function resolveServer(opts: ConnectOptions, family: 4 | 6 | undefined): Promise<string[]> {
-  if (typeof opts.address === 'string' && isIP(opts.address)) return [opts.address];
-  if (!opts.resolve) return interleaveFamilies(await resolveAddresses(opts.address, 'address', family));
+  if (!opts.resolve || typeof opts.address !== 'string' || isIP(opts.address)) return interleaveFamilies(await resolveAddresses(opts.address, 'address', family));
   const name = opts.address;
   let got: unknown;
   try {

@@ -14,20 +14,15 @@ export type OptionShape =
   | 'boolean'
   | 'function'
   | 'object'
-  | 'string'
   /** An integer ≥ 1. */
   | 'positive-integer'
-  /** A number ≥ 0 (a duration). */
-  | 'non-negative-number'
   | readonly string[];
 
 const SAYS: Record<Exclude<OptionShape, readonly string[]>, string> = {
   boolean: 'true or false',
   function: 'a function',
   object: 'an object',
-  string: 'a string',
   'positive-integer': 'a positive integer',
-  'non-negative-number': 'a non-negative number',
 };
 
 function fits(v: unknown, shape: OptionShape): boolean {
@@ -36,16 +31,14 @@ function fits(v: unknown, shape: OptionShape): boolean {
     case 'boolean': return typeof v === 'boolean';
     case 'function': return typeof v === 'function';
     case 'object': return typeof v === 'object' && v !== null;
-    case 'string': return typeof v === 'string';
     case 'positive-integer': return Number.isSafeInteger(v) && (v as number) >= 1;
-    case 'non-negative-number': return typeof v === 'number' && v >= 0 && v !== Infinity;
   }
   return false;
 }
 
 /**
  * Checks each option of `opts` named in `shapes` that is not undefined; `prefix` is put
- * before the option's name in the message ("openStream(): ", "datagrams.").
+ * before the option's name in the message ("tls.").
  */
 export function checkOptionShapes(opts: object, shapes: Record<string, OptionShape>, prefix = ''): void {
   const o = opts as Record<string, unknown>;
@@ -70,7 +63,7 @@ export const ENDPOINT_OPTION_SHAPES: Record<string, OptionShape> = {
 /** What listen() and connect() take on top (host/node.ts). */
 export const NODE_OPTION_SHAPES: Record<string, OptionShape> = {
   keyLog: 'function', socketBufferSize: 'positive-integer', udp: ['auto', 'node:dgram', 'deno'], qlogFormat: ['ietf', 'qvis'],
-  socketPerPeer: 'boolean', disableActiveMigration: 'boolean', crypto: 'object', statelessReset: 'object',
+  socketPerPeer: 'boolean', disableActiveMigration: 'boolean', crypto: 'object', statelessReset: 'object', resolve: 'function',
 };
 
 /** A client connection's flags (connect() and Endpoint.connectTo()). */

@@ -25,13 +25,22 @@ describe('racing the addresses of a name', () => {
     };
     return { started, cancelled, settle, start };
   }
-  const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // Fake timers: which attempt has started after how long is decided by the clock the
+  // test moves, not by how busy the machine is. Promise jobs still run for real.
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+  const tick = async (ms: number) => {
+    jest.advanceTimersByTime(ms);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
 
   test('a silent first address: the next starts after the delay, wins, and the first is given up', async () => {
     const s = scripted();
     const race = raceAttempts(['a', 'b', 'c'], s.start, 20);
     expect(s.started).toEqual(['a']);
-    await tick(40);
+    await tick(19);
+    expect(s.started).toEqual(['a']);
+    await tick(1);
     expect(s.started).toEqual(['a', 'b']);
     s.settle.b.ok('b won');
     expect(await race.result).toBe('b won');

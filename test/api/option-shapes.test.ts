@@ -40,10 +40,9 @@ test('listen() and connect() name the option and what was passed, before binding
 });
 
 test('a localAddress of the other IP family fails at once instead of timing out', async () => {
-  const start = Date.now();
+  // The argument error, not the QuicTimeoutError these attempts ended in before.
   await expect(connect({ address: '127.0.0.1', port: 9, alpn: ['x'], localAddress: '::1', timeoutMs: 5000 })).rejects.toEqual(invalid(/localAddress ::1 is IPv6 but the server 127\.0\.0\.1 is IPv4/));
   await expect(connect({ address: '::1', port: 9, alpn: ['x'], localAddress: '0.0.0.0', timeoutMs: 5000 })).rejects.toEqual(invalid(/is IPv4 but the server ::1 is IPv6/));
-  expect(Date.now() - start).toBeLessThan(4000); // not the 5 s timeout
 });
 
 test("openStream() and sendDatagram() check their options' types; a refused openStream opens nothing", async () => {
@@ -56,10 +55,10 @@ test("openStream() and sendDatagram() check their options' types; a refused open
 });
 
 test('checkOptionShapes: each shape, and undefined left alone', () => {
-  const shapes = { b: 'boolean', f: 'function', o: 'object', s: 'string', n: 'positive-integer', d: 'non-negative-number', e: ['x', 'y'] } as const;
-  expect(() => checkOptionShapes({ b: false, f: () => 0, o: {}, s: '', n: 1, d: 0, e: 'y', other: 'anything' }, shapes)).not.toThrow();
+  const shapes = { b: 'boolean', f: 'function', o: 'object', n: 'positive-integer', e: ['x', 'y'] } as const;
+  expect(() => checkOptionShapes({ b: false, f: () => 0, o: {}, n: 1, e: 'y', other: 'anything' }, shapes)).not.toThrow();
   expect(() => checkOptionShapes({}, shapes)).not.toThrow();
-  for (const [key, bad] of [['b', 0], ['f', {}], ['o', null], ['s', 1], ['n', 1.5], ['n', 0], ['d', -1], ['d', Infinity], ['e', 'z']] as const) {
+  for (const [key, bad] of [['b', 0], ['b', 'false'], ['f', {}], ['o', null], ['n', 1.5], ['n', 0], ['n', '1'], ['e', 'z']] as const) {
     expect(() => checkOptionShapes({ [key]: bad }, shapes, 'x.')).toThrow(QuicArgumentError);
     expect(() => checkOptionShapes({ [key]: bad }, shapes, 'x.')).toThrow(new RegExp(`^x\\.${key} must be `));
   }
