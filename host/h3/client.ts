@@ -11,7 +11,7 @@ import { connectWith, type TlsChoices } from './endpoints';
 import type { QuicConnection } from '../transport/connection';
 import { QuicArgumentError, QuicError } from '../errors';
 import { describe } from '../api/options';
-import { H3Connection, type H3Options } from './connection';
+import { checkH3Options, H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
@@ -76,6 +76,7 @@ export class H3Client {
     const hostname = u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname;
     const address = options.address ?? hostname; // a name: connect() tries each of its addresses (RFC 8305)
     const { h3: h3Options, ...rest } = options;
+    checkH3Options(h3Options); // before connecting: not a failure of a connection already made
     const quic = await connectWith({ serverName: hostname, ...rest, address, port, alpn: ['h3'] });
     const h3 = new H3Connection(quic, false, h3Options);
     try {

@@ -11,7 +11,8 @@
 
 import type { QuicConnection } from '../transport/connection';
 import type { QuicStream } from '../transport/stream';
-import { QuicError } from '../errors';
+import { QuicArgumentError, QuicError } from '../errors';
+import { describe } from '../api/options';
 import { H3Error, H3ErrorCode } from './errors';
 import { decodeGoaway, decodeSettings, encodeFrame, encodeSettings, FrameType, RESERVED_H2_FRAME_TYPES, SettingId, StreamType, type Settings } from './frames';
 import { QpackDecoder, type FieldLine } from './qpack/decoder';
@@ -30,6 +31,22 @@ export interface H3Options {
   extraSettings?: Settings;
   /** A unidirectional stream of a type this layer does not know: return true to take it. */
   onUnknownUniStream?: (type: number, stream: QuicStream, reader: StreamReader) => boolean;
+}
+
+/**
+ * H3Options checked where they are given (serveH3, H3Client.connect, H3Connection): the
+ * three sizes go into SETTINGS as varints, so each must be an integer ≥ 0 (a string or
+ * -1 would otherwise fail inside every connection's SETTINGS encoding, after listen()).
+ */
+export function checkH3Options(o: unknown, what = 'h3'): asserts o is H3Options | undefined {
+  if (o === undefined) return;
+  if (typeof o !== 'object' || o === null) throw new QuicArgumentError(`${what} must be an object of HTTP/3 options, not ${describe(o)}`);
+  for (const key of ['maxTableCapacity', 'maxBlockedStreams', 'maxFieldSectionSize'] as const) {
+    const v = (o as H3Options)[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) throw new QuicArgumentError(`${what}.${key} must be an integer ≥ 0, not ${describe(v)}`);
+  }
+  const unknownUni = (o as H3Options).onUnknownUniStream;
+  if (unknownUni !== undefined && typeof unknownUni !== 'function') throw new QuicArgumentError(`${what}.onUnknownUniStream must be a function, not ${describe(unknownUni)}`);
 }
 
 /** Largest control-stream frame we read whole (SETTINGS, GOAWAY, ...). */
@@ -59,6 +76,7 @@ export class H3Connection {
   private failed = false;
 
   constructor(readonly quic: QuicConnection, readonly isServer: boolean, private readonly opts: H3Options = {}) {
+    checkH3Options(opts);
     this.maxFieldSectionSize = opts.maxFieldSectionSize ?? 64 * 1024;
     this.decoder = new QpackDecoder({
       maxTableCapacity: opts.maxTableCapacity ?? 4096,

@@ -11,7 +11,7 @@ import { describe } from '../api/options';
 import type { QuicConnection } from '../transport/connection';
 import type { QuicStream } from '../transport/stream';
 import type { UdpAddress } from '../net/udp-common';
-import { H3Connection, type H3Options } from './connection';
+import { checkH3Options, H3Connection, type H3Options } from './connection';
 import { H3Error, H3ErrorCode } from './errors';
 import { isConnectionError, readMessage, toFieldLines, writeMessage } from './message';
 import type { FieldLine } from './qpack/decoder';
@@ -171,6 +171,8 @@ export async function serveH3(options: ServeH3Options, handler: H3Handler): Prom
   // Before listening: without this every request would be answered 500 by a server that started fine.
   if (typeof handler !== 'function') throw new QuicArgumentError(`serveH3(options, handler): handler must be a function (request: Request) => Response, not ${describe(handler)}`);
   const { h3, onHandlerError, ...listenOptions } = options;
+  checkH3Options(h3);
+  if (onHandlerError !== undefined && typeof onHandlerError !== 'function') throw new QuicArgumentError(`serveH3(options, handler): onHandlerError must be a function, not ${describe(onHandlerError)}`);
   const quic = await listen({ ...listenOptions, alpn: ['h3'] });
   const server = new H3Server(quic);
   void (async () => {

@@ -74,4 +74,8 @@ test('serveH3 without a handler function and h3Fetch with a non-object h3Client 
   await expect(serveH3('options' as never, async () => new Response('x'))).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/options must be an object/) });
   // A string h3Client used to be spread into nothing: the platform's roots, then unknown_ca.
   await expect(H3Client.connect('https://localhost:9', 'x' as never)).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/options must be an object, not the string "x"/) });
+  // SETTINGS values are varints: a negative or non-integer size used to fail inside each connection.
+  await expect(serveH3({ port: 0, certificate: cert, h3: { maxTableCapacity: -1 } }, async () => new Response('x'))).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/h3\.maxTableCapacity must be an integer ≥ 0, not number -1/) });
+  await expect(H3Client.connect('https://localhost:9', { h3: { maxFieldSectionSize: '64k' as never } })).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT', message: expect.stringMatching(/h3\.maxFieldSectionSize/) });
+  await expect(serveH3({ port: 0, certificate: cert, onHandlerError: 'log' as never }, async () => new Response('x'))).rejects.toMatchObject({ code: 'ERR_QUIC_INVALID_ARGUMENT' });
 });
