@@ -8,8 +8,13 @@ export function varintLength(v: number): number {
   return v < 0x40 ? 1 : v < 0x4000 ? 2 : v < 0x40000000 ? 4 : 8;
 }
 
-/** Writes `v` at `out[at]`; returns the position after it. */
+/**
+ * Writes `v` at `out[at]`; returns the position after it. Throws a RangeError for what no
+ * varint holds (negative, fractional, 2^62 and above, not a number): written anyway, -1
+ * came out as 0xff, an 8-byte prefix with one byte, malformed for the peer.
+ */
 export function writeVarint(out: Uint8Array, at: number, v: number): number {
+  if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 62)) throw new RangeError(`${String(v)} is not a QUIC varint (an integer in 0..2^62 - 1)`);
   const len = varintLength(v);
   if (len === 8) {
     const hi = Math.floor(v / 2 ** 32), lo = v >>> 0;
