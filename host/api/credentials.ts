@@ -9,8 +9,8 @@
 
 import { QuicArgumentError } from '../errors';
 import { describe } from './options';
-import { parseCertificate, OID, type Certificate } from '../tls/pki/x509';
-import { DerReader, TAG } from '../tls/pki/der';
+import { parseCertificate, type Certificate } from '../tls/pki/x509';
+import { keyMismatch } from '../tls/pki/key-match';
 import { parsedTrustAnchor } from '../tls/pki/verify';
 import { MIN_EXTERNAL_PSK_LENGTH, type ExternalPsk } from '../tls/psk';
 import type { CertifiedKey } from '../tls/pki/selfsigned';
@@ -100,72 +100,6 @@ function checkPrivateKey(key: unknown, name: string): asserts key is PrivateKey 
   if (!KEY_TYPES.includes(k.type as string)) throw new QuicArgumentError(`${name}.type must be one of ${KEY_TYPES.join(', ')}, not ${describe(k.type)} (parsePemPrivateKey() makes a key from PEM)`);
   if (!(k.secret instanceof Uint8Array) || k.secret.length === 0) throw new QuicArgumentError(`${name} has no secret bytes: make it with generateSelfSigned() or parsePemPrivateKey()`);
   if (!(k.publicKey instanceof Uint8Array)) throw new QuicArgumentError(`${name} has no publicKey bytes: make it with generateSelfSigned() or parsePemPrivateKey()`);
-}
-
-/**
- * Why `key` cannot be the private key of `leaf`, or '' when it can: EC and Ed25519 keys
- * carry their public key, compared with the certificate's; an RSA key (kept as the DER
- * the handshake signs with) by its modulus.
- */
-function keyMismatch(key: PrivateKey, leaf: Certificate): string {
-  const alg = leaf.keyAlgorithm;
-  if (key.type === 'ed25519') return alg === OID.ed25519 ? (sameBytes(key.publicKey, leaf.publicKey) ? '' : 'another Ed25519 public key') : 'the certificate is not for an Ed25519 key';
-  if (key.type === 'rsa') {
-    if (alg !== OID.rsaEncryption) return 'the certificate is not for an RSA key';
-    const ours = rsaModulus(key), theirs = certificateRsaModulus(leaf);
-    if (!ours) return 'the RSA key does not parse';
-    return theirs && sameBytes(ours, theirs) ? '' : 'another RSA modulus';
-  }
-  if (alg !== OID.ecPublicKey || leaf.keyCurve !== OID.prime256v1) return 'the certificate is not for a P-256 key';
-  return sameEcPoint(key.publicKey, leaf.publicKey) ? '' : 'another P-256 public key';
-}
-
-/** The modulus of a PKCS#1 RSAPrivateKey (RFC 8017 A.1.2), or of one inside PKCS#8 (RFC 5208). */
-function rsaModulus(key: PrivateKey): Uint8Array | null {
-  try {
-    let der = key.secret;
-    if (key.rsaEncoding !== 'pkcs1') {
-      const pk8 = new DerReader(der).enter(TAG.SEQUENCE);
-      pk8.read(TAG.INTEGER); // version
-      pk8.read(TAG.SEQUENCE); // algorithm
-      der = pk8.read(TAG.OCTET_STRING).value;
-    }
-    const rsa = new DerReader(der).enter(TAG.SEQUENCE);
-    rsa.read(TAG.INTEGER); // version
-    return unsigned(rsa.read(TAG.INTEGER).value);
-  } catch {
-    return null;
-  }
-}
-
-/** The modulus of the certificate's RSAPublicKey. */
-function certificateRsaModulus(leaf: Certificate): Uint8Array | null {
-  try {
-    return unsigned(new DerReader(leaf.publicKey).enter(TAG.SEQUENCE).read(TAG.INTEGER).value);
-  } catch {
-    return null;
-  }
-}
-
-/** A DER INTEGER's magnitude without the leading zero bytes. */
-function unsigned(v: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  return v.subarray(i);
-}
-
-/** An uncompressed point (04 || x || y) against the certificate's, uncompressed or compressed (02/03 || x). */
-function sameEcPoint(ours: Uint8Array, theirs: Uint8Array): boolean {
-  if (theirs.length === 33 && (theirs[0] === 2 || theirs[0] === 3) && ours.length === 65) {
-    return (ours[64] & 1) === (theirs[0] & 1) && sameBytes(ours.subarray(1, 33), theirs.subarray(1));
-  }
-  return sameBytes(ours, theirs);
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** An external PSK: identity 1..65535 bytes, key ≥ 16 bytes (RFC 9846 §E.7), hash sha256 or sha384. */

@@ -134,3 +134,25 @@ test('the portable factories check too: createServerEndpoint and connectTo throw
   expect(() => sim.client.connectTo(0, { serverName: 'localhost', trustAnchors: cert.certPem as never })).toThrow(/trustAnchors must be an array/);
   expect(() => sim.client.connectTo(0, { serverName: '' })).toThrow(/serverName must be a non-empty/);
 });
+
+describe('generateSelfSigned() and the PEM decoders name what is wrong', () => {
+  test('a validity that is not a positive number of days, a key type it cannot make, a notBefore that is not a Date', () => {
+    expect(argumentError(() => generateSelfSigned({ subjectAltNames: ['x'], validityDays: -1 })).message).toMatch(/validityDays must be a number of days/);
+    expect(argumentError(() => generateSelfSigned({ subjectAltNames: ['x'], validityDays: 'x' as never })).message).toMatch(/validityDays/);
+    expect(argumentError(() => generateSelfSigned({ subjectAltNames: ['x'], keyType: 'rsa' })).message).toMatch(/keyType must be 'ecdsa-p256' or 'ed25519' \(RSA keys load from PEM/);
+    expect(argumentError(() => generateSelfSigned({ subjectAltNames: ['x'], notBefore: '2020' as never })).message).toMatch(/notBefore must be a valid Date/);
+  });
+
+  test("an issuer whose key is not its certificate's is refused (what it signed would not verify)", () => {
+    const ca = generateSelfSigned({ subjectAltNames: [], isCA: true, commonName: 'CA' });
+    expect(() => generateSelfSigned({ subjectAltNames: ['x'], issuer: ca })).not.toThrow();
+    expect(argumentError(() => generateSelfSigned({ subjectAltNames: ['x'], issuer: { chain: ca.chain, key: other.key } })).message).toMatch(/issuer\.key is not the key of issuer\.chain\[0\] \(another P-256 public key\)/);
+    expect(argumentError(() => generateSelfSigned({ subjectAltNames: ['x'], issuer: 'ca' as never })).message).toMatch(/issuer must be a CA/);
+  });
+
+  test('PEM from bytes (readFileSync without an encoding) decodes; a non-text argument and bad base64 are named', () => {
+    expect(parsePemCertificates(Buffer.from(cert.certPem) as never)).toEqual(cert.chain);
+    expect(argumentError(() => parsePemCertificates(5 as never)).message).toMatch(/PEM must be text/);
+    expect(() => parsePemPrivateKey('-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----')).toThrow(/a PEM block that is not base64/);
+  });
+});

@@ -2,6 +2,7 @@
 
 import { tlv, TAG, oidBytes, intBytes, DerReader, DerError, oidToString } from './der';
 import { OID } from './x509';
+import { QuicArgumentError } from '../../errors';
 import type { PrivateKey } from './keys';
 import { p256 } from '@noble/curves/nist.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -13,7 +14,12 @@ function b64(bytes: Uint8Array): string {
 }
 
 function unb64(s: string): Uint8Array {
-  const bin = atob(s.replace(/\s+/g, ''));
+  let bin: string;
+  try {
+    bin = atob(s.replace(/\s+/g, ''));
+  } catch {
+    throw new DerError('a PEM block that is not base64'); // atob's DOMException names no PEM
+  }
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
@@ -22,15 +28,23 @@ export function toPem(label: string, der: Uint8Array): string {
   return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
 }
 
+/** PEM as text: a string, or the bytes readFileSync() gives without an encoding. */
+function pemText(pem: unknown): string {
+  if (typeof pem === 'string') return pem;
+  if (pem instanceof Uint8Array) return new TextDecoder().decode(pem);
+  throw new QuicArgumentError(`PEM must be text (a string, or the bytes of a .pem file), not ${pem === null ? 'null' : typeof pem}`);
+}
+
 /** Every PEM block with `label` in `pem`. */
-export function fromPem(pem: string, label: string): Uint8Array[] {
+export function fromPem(pemInput: string | Uint8Array, label: string): Uint8Array[] {
+  const pem = pemText(pemInput);
   const re = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, 'g');
   const out: Uint8Array[] = [];
   for (let m = re.exec(pem); m; m = re.exec(pem)) out.push(unb64(m[1]));
   return out;
 }
 
-export function parsePemCertificates(pem: string): Uint8Array[] {
+export function parsePemCertificates(pem: string | Uint8Array): Uint8Array[] {
   return fromPem(pem, 'CERTIFICATE');
 }
 
@@ -44,7 +58,7 @@ export function privateKeyToPkcs8(key: PrivateKey): Uint8Array {
 }
 
 /** Parses a PKCS#8 ("PRIVATE KEY") or SEC1 ("EC PRIVATE KEY") P-256 or Ed25519 key. */
-export function parsePemPrivateKey(pem: string): PrivateKey {
+export function parsePemPrivateKey(pem: string | Uint8Array): PrivateKey {
   const pk8 = fromPem(pem, 'PRIVATE KEY')[0];
   if (pk8) {
     const r = new DerReader(pk8).enter(TAG.SEQUENCE);

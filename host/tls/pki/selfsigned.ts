@@ -8,6 +8,7 @@ import { OID, parseCertificate } from './x509';
 import { generateKey, sign, Scheme, type KeyType, type PrivateKey } from './keys';
 import { toPem, privateKeyToPkcs8 } from './pem';
 import { QuicArgumentError } from '../../errors';
+import { keyMismatch } from './key-match';
 
 /** A certificate chain (DER, leaf first) with its private key. */
 export interface CertifiedKey {
@@ -66,11 +67,34 @@ function ext(oid: string, critical: boolean, body: Uint8Array): Uint8Array {
     : tlv(TAG.SEQUENCE, oidBytes(oid), tlv(TAG.OCTET_STRING, body));
 }
 
+/**
+ * The rest of the options, named when wrong: a NaN or negative validity would be encoded
+ * as garbage dates, and an issuer whose key is not its certificate's would sign
+ * certificates that never verify.
+ */
+function checkSelfSignedOptions(opts: SelfSignedOptions): void {
+  const bad = (what: string, v: unknown) => new QuicArgumentError(`generateSelfSigned(): ${what}, not ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
+  if (opts.keyType !== undefined && opts.keyType !== 'ecdsa-p256' && opts.keyType !== 'ed25519') throw bad(`keyType must be 'ecdsa-p256' or 'ed25519' (RSA keys load from PEM: parsePemPrivateKey)`, opts.keyType);
+  if (opts.validityDays !== undefined && !(typeof opts.validityDays === 'number' && opts.validityDays > 0 && opts.validityDays <= 36_500)) throw bad('validityDays must be a number of days in (0, 36500]', opts.validityDays);
+  if (opts.notBefore !== undefined && !(opts.notBefore instanceof Date && Number.isFinite(opts.notBefore.getTime()))) throw bad('notBefore must be a valid Date', opts.notBefore);
+  if (opts.commonName !== undefined && typeof opts.commonName !== 'string') throw bad('commonName must be a string', opts.commonName);
+  const issuer = opts.issuer as Partial<CertifiedKey> | undefined;
+  if (issuer === undefined) return;
+  if (typeof issuer !== 'object' || issuer === null || !Array.isArray(issuer.chain) || !(issuer.chain[0] instanceof Uint8Array) || typeof issuer.key !== 'object' || issuer.key === null) {
+    throw bad('issuer must be a CA made by generateSelfSigned({ ..., isCA: true }) ({ chain, key })', issuer);
+  }
+  let ca;
+  try { ca = parseCertificate(issuer.chain[0]); } catch (err) { throw new QuicArgumentError(`generateSelfSigned(): issuer.chain[0] is not a DER certificate: ${(err as Error).message}`); }
+  const mismatch = keyMismatch(issuer.key, ca);
+  if (mismatch) throw new QuicArgumentError(`generateSelfSigned(): issuer.key is not the key of issuer.chain[0] (${mismatch}): what it signed would not verify`);
+}
+
 /** Makes a certificate and key (self-signed unless `issuer` is given), with PEM forms. */
 export function generateSelfSigned(opts: SelfSignedOptions): CertifiedKey & { certPem: string; keyPem: string } {
   if (typeof opts !== 'object' || opts === null || !Array.isArray(opts.subjectAltNames) || opts.subjectAltNames.some((n) => typeof n !== 'string' || !n)) {
     throw new QuicArgumentError('generateSelfSigned() needs subjectAltNames: the DNS names and IP addresses to certify, e.g. { subjectAltNames: ["localhost", "127.0.0.1"] }');
   }
+  checkSelfSignedOptions(opts);
   const key = generateKey(opts.keyType ?? 'ecdsa-p256');
   const notBefore = opts.notBefore ?? new Date(Date.now() - 60_000);
   const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? 30) * 86_400_000);
