@@ -372,7 +372,7 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   checkWaitOptions(wait, 'connect()');
   const tls = tlsSettings(opts);
   checkClientCredentials(opts); // before anything is bound: a mistake here is ours to name, not a TLS alert to the server
-  checkOptionShapes(opts, { ...NODE_OPTION_SHAPES, ...CLIENT_OPTION_SHAPES });
+  checkOptionShapes(opts, CONNECT_OPTION_SHAPES);
   datagramConfig(opts.datagrams);
   const port = parsePort(opts.port, 'port', false);
   const versions = parseVersions(opts.versions, 'versions');
@@ -380,6 +380,8 @@ export async function connect(opts: ConnectOptions): Promise<QuicConnection> {
   const attempts: { cancelAll(): void } = { cancelAll: () => undefined };
   return guard(connectToSomeAddress(opts, tls, port, { version, versions }, attempts), wait, 'connect()', () => attempts.cancelAll());
 }
+
+const CONNECT_OPTION_SHAPES = { ...NODE_OPTION_SHAPES, ...CLIENT_OPTION_SHAPES };
 
 type AttemptState = { cancelled: boolean; conn: QuicConnection | null };
 

@@ -40,12 +40,20 @@ export function checkTrustAnchors(v: unknown, name: string): asserts v is Uint8A
     throw new QuicArgumentError(`${name} must be an array of DER certificates (Uint8Array), not ${what(v, `${name}: parsePemCertificates(pem)`)}${one}`);
   }
   if (v.length === 0) throw new QuicArgumentError(`${name} is empty: no certificate could be verified against it (leave it out for the platform's roots)`);
-  v.forEach((a, i) => {
-    if (!(a instanceof Uint8Array)) throw new QuicArgumentError(`${name}[${i}] must be a DER certificate (Uint8Array), not ${what(a, `${name}: parsePemCertificates(pem)`)}`);
-    if (parsedTrustAnchor(a)) return;
-    if (isPemText(a)) throw new QuicArgumentError(`${name}[${i}] is PEM text, not DER (decode it first: ${name}: parsePemCertificates(pem))`);
-    throw new QuicArgumentError(`${name}[${i}] is not a DER certificate: ${parseFailure(a)}`);
-  });
+  v.forEach((a, i) => certificateAt(a, `${name}[${i}]`, `${name}: parsePemCertificates(pem)`));
+}
+
+/**
+ * `c` parsed as a DER certificate, or an error naming `label` and, for PEM, `decoder`.
+ * Parses are remembered per buffer (verify.ts), so the same certificates checked on every
+ * connect() (connect() and connectTo() both check) cost a lookup each.
+ */
+function certificateAt(c: unknown, label: string, decoder: string): Certificate {
+  if (!(c instanceof Uint8Array)) throw new QuicArgumentError(`${label} must be a DER certificate (Uint8Array), not ${what(c, decoder)}`);
+  const parsed = parsedTrustAnchor(c);
+  if (parsed) return parsed;
+  if (isPemText(c)) throw new QuicArgumentError(`${label} is PEM text, not DER (decode it first: ${decoder})`);
+  throw new QuicArgumentError(`${label} is not a DER certificate: ${parseFailure(c)}`);
 }
 
 function parseFailure(der: Uint8Array): string {
@@ -74,20 +82,9 @@ export function checkCertifiedKey(v: unknown, name: string): asserts v is Certif
     throw new QuicArgumentError(`${name}.chain must be a non-empty array of DER certificates, leaf first, not ${Array.isArray(chain) ? 'an empty array' : what(chain, `chain: parsePemCertificates(certPem)`)}${pemFields}`);
   }
   if (chain.length > MAX_OWN_CHAIN) throw new QuicArgumentError(`${name}.chain holds ${chain.length} certificates: at most ${MAX_OWN_CHAIN}`);
-  let leaf: Certificate | undefined;
-  chain.forEach((c, i) => {
-    if (!(c instanceof Uint8Array)) throw new QuicArgumentError(`${name}.chain[${i}] must be a DER certificate (Uint8Array), not ${what(c, 'chain: parsePemCertificates(certPem)')}`);
-    let parsed: Certificate;
-    try {
-      parsed = parseCertificate(c);
-    } catch (err) {
-      if (isPemText(c)) throw new QuicArgumentError(`${name}.chain[${i}] is PEM text, not DER (decode it first: chain: parsePemCertificates(certPem))`);
-      throw new QuicArgumentError(`${name}.chain[${i}] is not a DER certificate: ${(err as Error).message}`);
-    }
-    if (i === 0) leaf = parsed;
-  });
+  const parsed = chain.map((c, i) => certificateAt(c, `${name}.chain[${i}]`, 'chain: parsePemCertificates(certPem)'));
   checkPrivateKey(key, `${name}.key`);
-  const mismatch = keyMismatch(key, leaf!);
+  const mismatch = keyMismatch(key, parsed[0]);
   if (mismatch) throw new QuicArgumentError(`${name}.key is not the key of ${name}.chain[0] (${mismatch}): every peer would reject our CertificateVerify`);
 }
 

@@ -8,7 +8,7 @@ import type { QuicConnection } from '../transport/connection';
 import type { QuicStream } from '../transport/stream';
 import { QuicArgumentError, QuicError } from '../errors';
 import { resolveFile, fileStream } from './files';
-import { H3Client, type H3ClientOptions } from './client';
+import type { H3ClientOptions } from './client';
 import { resetStream } from './stream-reset';
 
 /** The ALPN of hq-interop (HTTP/0.9 over QUIC, as the QUIC Interop Runner uses it). */

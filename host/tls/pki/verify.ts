@@ -68,7 +68,7 @@ const selfIssued = (c: Certificate) => sameBytes(c.subject, c.issuer);
  */
 const parsedAnchors = new WeakMap<Uint8Array, Certificate | null>();
 
-/** A trust anchor parsed (remembered per buffer), or null when it is not a certificate this parser reads. */
+/** A certificate parsed (remembered per buffer: trust anchors, and our own chain as api/credentials.ts checks it), or null when it is not one this parser reads. */
 export function parsedTrustAnchor(der: Uint8Array): Certificate | null {
   let c = parsedAnchors.get(der);
   if (c === undefined) {
